@@ -1,0 +1,86 @@
+import type { ContainerRuntime, ContainerSource } from './container-reading.js';
+import type { SourceProblem } from './reading.js';
+import type { NetInterfaceMetrics } from './system-metrics.js';
+
+/** One container's metrics over an interval, per ../shared/SEMANTICS.md (Containers). */
+export interface ContainerMetrics {
+  id: string;
+  name: string;
+  runtime: ContainerRuntime;
+  source: ContainerSource;
+  cgroupPath: string | null;
+  labels: Record<string, string>;
+  timestamp: number;
+  monotonicMs: number;
+  intervalMs: number | null;
+
+  /** 200 = two busy cores, as in `docker stats`. */
+  cpuPercent: number | null;
+  /** cpuPercent divided by the online CPUs, or by the cgroup's quota where set. */
+  cpuPercentOfHost: number | null;
+  cpuSeconds: number | null;
+  cpuThrottledPeriods: number | null;
+  cpuThrottledSeconds: number | null;
+  /** Share of enforcement periods in the interval that were throttled, percent. */
+  cpuThrottledPercent: number | null;
+  cpuLimitCores: number | null;
+
+  /** Working set: usage minus inactive file cache. */
+  memoryUsed: number | null;
+  /** Raw usage, page cache included. */
+  memoryUsage: number | null;
+  memoryLimit: number | null;
+  memoryPercent: number | null;
+  /** True when memoryPercent is relative to host memory because the container has no limit. */
+  memoryPercentOfHost: boolean;
+
+  blockReadBytes: number | null;
+  blockWriteBytes: number | null;
+  blockReadBps: number | null;
+  blockWriteBps: number | null;
+  blockReadIops: number | null;
+  blockWriteIops: number | null;
+
+  netRxBytes: number | null;
+  netTxBytes: number | null;
+  netRxPackets: number | null;
+  netTxPackets: number | null;
+  netRxBps: number | null;
+  netTxBps: number | null;
+  netRxPps: number | null;
+  netTxPps: number | null;
+  interfaces: NetInterfaceMetrics[];
+
+  pids: number | null;
+  pidsLimit: number | null;
+  problems: SourceProblem[];
+}
+
+export type ContainerNumericField = {
+  [K in keyof ContainerMetrics]-?: ContainerMetrics[K] extends number | null ? K : never;
+}[keyof ContainerMetrics];
+
+export const containerNumericFields = [
+  'cpuPercent',
+  'cpuPercentOfHost',
+  'cpuSeconds',
+  'cpuThrottledPercent',
+  'memoryUsed',
+  'memoryUsage',
+  'memoryLimit',
+  'memoryPercent',
+  'blockReadBytes',
+  'blockWriteBytes',
+  'blockReadBps',
+  'blockWriteBps',
+  'blockReadIops',
+  'blockWriteIops',
+  'netRxBytes',
+  'netTxBytes',
+  'netRxBps',
+  'netTxBps',
+  'netRxPps',
+  'netTxPps',
+  'pids',
+  'pidsLimit',
+] as const satisfies ReadonlyArray<ContainerNumericField>;

@@ -1,0 +1,61 @@
+import type { NetInterfaceReading, ReadingStamp, SourceProblem } from './reading.js';
+
+/** Who runs the container, as found from its cgroup path or the engine that reported it. */
+export type ContainerRuntime =
+  | 'docker'
+  | 'containerd'
+  | 'kubernetes'
+  | 'podman'
+  | 'nspawn'
+  | 'lxc'
+  | 'cgroup';
+
+/** Where a container reading came from. */
+export type ContainerSource = 'cgroup' | 'docker-api';
+
+/** One reading of one container: counters and gauges, no rates. */
+export interface ContainerReading extends ReadingStamp {
+  id: string;
+  name: string;
+  runtime: ContainerRuntime;
+  source: ContainerSource;
+  /** The cgroup path (relative to the hierarchy root), when read from cgroups. */
+  cgroupPath: string | null;
+  labels: Record<string, string>;
+
+  /** Cumulative CPU time of the container, seconds. */
+  cpuSeconds: number | null;
+  /**
+   * Docker Engine API only: cumulative host CPU time (`system_cpu_usage`), seconds. When set,
+   * CPU % follows Docker's formula (delta usage / delta system x online CPUs).
+   */
+  systemCpuSeconds: number | null;
+  cpuPeriods: number | null;
+  cpuThrottledPeriods: number | null;
+  cpuThrottledSeconds: number | null;
+  /** cpu.max / cfs quota as cores (quota / period); null when unlimited. */
+  cpuLimitCores: number | null;
+  /** Online CPUs of the host (or what the engine reports). */
+  hostCpuCount: number;
+  /** Host memory, for memoryPercent when the container has no limit. */
+  hostMemoryTotal: number | null;
+
+  /** Raw usage (memory.current / memory.usage_in_bytes), page cache included. */
+  memoryUsage: number | null;
+  /** Usage minus inactive_file: what `docker stats` shows as used. */
+  memoryWorkingSet: number | null;
+  /** null when unlimited. */
+  memoryLimit: number | null;
+
+  blockReadBytes: number | null;
+  blockWriteBytes: number | null;
+  blockReadOps: number | null;
+  blockWriteOps: number | null;
+
+  /** Interfaces of the container's network namespace; null when unknown. */
+  interfaces: NetInterfaceReading[] | null;
+
+  pids: number | null;
+  pidsLimit: number | null;
+  problems: SourceProblem[];
+}

@@ -1,0 +1,74 @@
+export { PerfError } from './perf-error.js';
+export type { PerfErrorCode, PerfErrorLocation, PerfErrorOptions } from './perf-error.js';
+export { counterDelta, counterRate } from './counter-delta.js';
+export type { CounterChange, CounterDeltaOptions } from './counter-delta.js';
+export { cpuUsage, emptyCpuTimes, HOTPLUG_IDLE_DROP_SECONDS } from './cpu-times.js';
+export type { CoreTimes, CpuBreakdown, CpuTimes, CpuUsage } from './cpu-times.js';
+export {
+  clamp,
+  DISKSTATS_SECTOR_BYTES,
+  formatBytes,
+  formatPercent,
+  formatRate,
+  GIB,
+  KIB,
+  MIB,
+} from './units.js';
+export type { NetInterfaceReading, Platform, ReadingStamp, SourceProblem } from './reading.js';
+export type {
+  CpuReading,
+  DiskKind,
+  DiskReading,
+  LoadReading,
+  MemoryPressureLevel,
+  MemoryReading,
+  PressureReading,
+  PressureStall,
+  ResourcePressure,
+  SystemReading,
+} from './system-reading.js';
+export { systemNumericFields } from './system-metrics.js';
+export type {
+  CoreCpuMetrics,
+  DiskMetrics,
+  NetInterfaceMetrics,
+  SystemMetrics,
+  SystemNumericField,
+} from './system-metrics.js';
+export { computeSystemMetrics, intervalSeconds } from './compute-system-metrics.js';
+export { computeInterfaceMetrics, sumOrNull } from './net-metrics.js';
+export { sumCounted, sumRates } from './sum-rates.js';
+export type { ContainerReading, ContainerRuntime, ContainerSource } from './container-reading.js';
+export { containerNumericFields } from './container-metrics.js';
+export type { ContainerMetrics, ContainerNumericField } from './container-metrics.js';
+export { computeContainerMetrics } from './compute-container-metrics.js';
+export type {
+  VcpuReading,
+  VirtioBlkReading,
+  VirtioNetReading,
+  VmMemorySource,
+  Vmm,
+  VmReading,
+} from './vm-reading.js';
+export { vmNumericFields } from './vm-metrics.js';
+export type {
+  VcpuMetrics,
+  VirtioBlkMetrics,
+  VirtioNetMetrics,
+  VmMetrics,
+  VmNumericField,
+} from './vm-metrics.js';
+export { computeVmMetrics } from './compute-vm-metrics.js';
+export type { CollectOptions, Collector, CollectorValue } from './collector.js';
+export { createCollectorRegistry, DEFAULT_COLLECTOR_TIMEOUT_MS } from './collector-registry.js';
+export type {
+  CollectorOutcome,
+  CollectorRegistry,
+  CollectorRegistryOptions,
+  CollectorSet,
+  CollectorStatus,
+  RegistryRun,
+} from './collector-registry.js';
+export { createSeriesTracker } from './series-tracker.js';
+export type { SeriesTracker } from './series-tracker.js';
+export { throwIfAborted, withTimeout } from './with-timeout.js';

@@ -1,0 +1,130 @@
+import { closeSync, type Dirent, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PerfError } from '@arcbox/perf-core';
+
+export interface DirEntry {
+  name: string;
+  isDirectory: boolean;
+}
+
+/**
+ * Reads kernel files (procfs, sysfs, cgroupfs) under a root. Paths are relative to the root
+ * (`proc/stat`), so the same collector reads `/`, a host mount at `/host`, or a recording.
+ */
+export interface FileReader {
+  readonly root: string;
+  /** The file's text, or null when it (or its process or cgroup) does not exist. */
+  read(path: string): string | null;
+  /** Whether a directory (or file) exists; a recording re-creates it as a directory. */
+  exists(path: string): boolean;
+  /** Entries of a directory, or null when it does not exist. A recording keeps only the subdirectories and the files that were read. */
+  list(path: string): DirEntry[] | null;
+  /** Drops kept descriptors under a path prefix (a cgroup or process that went away). */
+  forget(prefix: string): void;
+  close(): void;
+}
+
+export interface FileReaderOptions {
+  /** Root the paths are relative to; `/` by default. */
+  root?: string;
+  /**
+   * Keep descriptors open and re-read at position 0: about half the cost of readFileSync for
+   * kernel files, which are regenerated on every read (TOOLCHAIN.md). Off for regular files.
+   */
+  keepOpen?: boolean;
+  /** Most descriptors kept at once; the oldest are closed past it. */
+  maxOpen?: number;
+}
+
+const gone = new Set(['ENOENT', 'ESRCH', 'ENODEV', 'ENOTDIR']);
+
+/**
+ * Synchronous on purpose: procfs, sysfs and cgroupfs are served from kernel memory and never
+ * wait on a device, so these reads do not stall the event loop (TOOLCHAIN.md measures them).
+ */
+export function createFileReader(options: FileReaderOptions = {}): FileReader {
+  const root = options.root ?? '/';
+  const keepOpen = options.keepOpen ?? true;
+  const maxOpen = options.maxOpen ?? 8192;
+  const fds = new Map<string, number>();
+  let buffer = Buffer.allocUnsafe(64 * 1024);
+
+  const closeFd = (path: string) => {
+    const fd = fds.get(path);
+    if (fd === undefined) return;
+    fds.delete(path);
+    try {
+      closeSync(fd);
+    } catch {
+      // already gone with its cgroup or process
+    }
+  };
+
+  // A short read means end of file: seq_file fills the whole buffer when it has more.
+  const readFd = (fd: number): string => {
+    let length = 0;
+    for (;;) {
+      const room = buffer.length - length;
+      const n = readSync(fd, buffer, length, room, length);
+      length += n;
+      if (n < room) break;
+      const bigger = Buffer.allocUnsafe(buffer.length * 2);
+      buffer.copy(bigger, 0, 0, length);
+      buffer = bigger;
+    }
+    return buffer.toString('utf8', 0, length);
+  };
+
+  const fail = (path: string, cause: unknown): never => {
+    throw new PerfError('READ_ERROR', `cannot read ${path}`, { file: join(root, path), cause });
+  };
+
+  return {
+    root,
+    read(path) {
+      const full = join(root, path);
+      let fd = fds.get(path);
+      const kept = fd !== undefined;
+      try {
+        if (fd === undefined) fd = openSync(full, 'r');
+        const text = readFd(fd);
+        if (keepOpen && !kept) {
+          if (fds.size >= maxOpen) closeFd(fds.keys().next().value as string);
+          fds.set(path, fd);
+        } else if (!keepOpen) closeSync(fd);
+        return text;
+      } catch (error) {
+        if (kept) closeFd(path);
+        else if (fd !== undefined && !keepOpen) closeSync(fd);
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code && gone.has(code)) return null;
+        return fail(path, error);
+      }
+    },
+    exists(path) {
+      try {
+        statSync(join(root, path));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    list(path) {
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(join(root, path), { withFileTypes: true });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code && gone.has(code)) return null;
+        return fail(path, error);
+      }
+      return entries.map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
+    },
+    forget(prefix) {
+      for (const path of [...fds.keys()]) if (path.startsWith(prefix)) closeFd(path);
+    },
+    close() {
+      for (const path of [...fds.keys()]) closeFd(path);
+    },
+  };
+}

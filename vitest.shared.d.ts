@@ -1,0 +1,1 @@
+export declare function reportersFor(packageDir: string): Record<string, unknown>;

@@ -40,7 +40,10 @@ export interface CollectorRegistry<C extends CollectorSet> {
   disable(name: keyof C & string): void;
   isEnabled(name: keyof C & string): boolean;
   /** Runs every enabled collector concurrently, each under its own timeout. Never rejects. */
-  run(options?: { signal?: AbortSignal; only?: ReadonlyArray<keyof C & string> }): Promise<RegistryRun<C>>;
+  run(options?: {
+    signal?: AbortSignal;
+    only?: ReadonlyArray<keyof C & string>;
+  }): Promise<RegistryRun<C>>;
   status(): CollectorStatus[];
   close(): Promise<void>;
 }
@@ -61,7 +64,10 @@ export function createCollectorRegistry<C extends CollectorSet>(
     DEFAULT_COLLECTOR_TIMEOUT_MS;
   const known = (name: string) => {
     if (!(name in options.collectors)) {
-      throw new PerfError('INVALID_ARGUMENT', `unknown collector "${name}" (known: ${names.join(', ')})`);
+      throw new PerfError(
+        'INVALID_ARGUMENT',
+        `unknown collector "${name}" (known: ${names.join(', ')})`,
+      );
     }
   };
 
@@ -69,15 +75,37 @@ export function createCollectorRegistry<C extends CollectorSet>(
     const collector = options.collectors[name]!;
     const started = now();
     try {
-      const value = await withTimeout((s) => collector.collect({ signal: s }), timeoutOf(name), `collector ${name}`, signal);
-      const outcome = { name, ok: true as const, value, durationMs: now() - started, finishedAt: Date.now() };
+      const value = await withTimeout(
+        (s) => collector.collect({ signal: s }),
+        timeoutOf(name),
+        `collector ${name}`,
+        signal,
+      );
+      const outcome = {
+        name,
+        ok: true as const,
+        value,
+        durationMs: now() - started,
+        finishedAt: Date.now(),
+      };
       lastSuccess.set(name, outcome.finishedAt);
       last.set(name, { ok: true, durationMs: outcome.durationMs, finishedAt: outcome.finishedAt });
       return outcome;
     } catch (cause) {
       const error = PerfError.from(cause, 'COLLECTOR_FAILED', `collector ${name} failed`);
-      const outcome = { name, ok: false as const, error, durationMs: now() - started, finishedAt: Date.now() };
-      last.set(name, { ok: false, durationMs: outcome.durationMs, finishedAt: outcome.finishedAt, error: error.message });
+      const outcome = {
+        name,
+        ok: false as const,
+        error,
+        durationMs: now() - started,
+        finishedAt: Date.now(),
+      };
+      last.set(name, {
+        ok: false,
+        durationMs: outcome.durationMs,
+        finishedAt: outcome.finishedAt,
+        error: error.message,
+      });
       return outcome;
     }
   }

@@ -12,7 +12,7 @@ export function computeContainerMetrics(
   current: ContainerReading,
 ): ContainerMetrics {
   const seconds = intervalSeconds(previous, current);
-  const prev = seconds === null ? null : previous ?? null;
+  const prev = seconds === null ? null : (previous ?? null);
   const cpuPercent = containerCpuPercent(prev, current, seconds);
   const divisor =
     current.cpuLimitCores !== null && current.cpuLimitCores > 0
@@ -20,7 +20,10 @@ export function computeContainerMetrics(
       : current.hostCpuCount;
   const interfaces = computeInterfaceMetrics(prev?.interfaces, current.interfaces ?? [], seconds);
   const periods = counterDelta(prev?.cpuPeriods, current.cpuPeriods ?? Number.NaN).delta;
-  const throttled = counterDelta(prev?.cpuThrottledPeriods, current.cpuThrottledPeriods ?? Number.NaN).delta;
+  const throttled = counterDelta(
+    prev?.cpuThrottledPeriods,
+    current.cpuThrottledPeriods ?? Number.NaN,
+  ).delta;
   const limit = current.memoryLimit;
   const memoryBase = limit ?? current.hostMemoryTotal;
   const used = current.memoryWorkingSet;
@@ -37,18 +40,23 @@ export function computeContainerMetrics(
     monotonicMs: current.monotonicMs,
     intervalMs: seconds === null ? null : seconds * 1000,
     cpuPercent,
-    cpuPercentOfHost: cpuPercent === null || divisor <= 0 ? null : clamp(cpuPercent / divisor, 0, 100),
+    cpuPercentOfHost:
+      cpuPercent === null || divisor <= 0 ? null : clamp(cpuPercent / divisor, 0, 100),
     cpuSeconds: current.cpuSeconds,
     cpuThrottledPeriods: current.cpuThrottledPeriods,
     cpuThrottledSeconds: current.cpuThrottledSeconds,
     cpuThrottledPercent:
-      periods !== null && throttled !== null && periods > 0 ? clamp((100 * throttled) / periods, 0, 100) : null,
+      periods !== null && throttled !== null && periods > 0
+        ? clamp((100 * throttled) / periods, 0, 100)
+        : null,
     cpuLimitCores: current.cpuLimitCores,
     memoryUsed: used,
     memoryUsage: current.memoryUsage,
     memoryLimit: limit,
     memoryPercent:
-      used !== null && memoryBase !== null && memoryBase > 0 ? clamp((100 * used) / memoryBase, 0, 100) : null,
+      used !== null && memoryBase !== null && memoryBase > 0
+        ? clamp((100 * used) / memoryBase, 0, 100)
+        : null,
     memoryPercentOfHost: limit === null,
     blockReadBytes: current.blockReadBytes,
     blockWriteBytes: current.blockWriteBytes,

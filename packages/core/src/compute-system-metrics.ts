@@ -22,12 +22,15 @@ export function computeSystemMetrics(
   current: SystemReading,
 ): SystemMetrics {
   const seconds = intervalSeconds(previous, current);
-  const prev = seconds === null ? null : previous ?? null;
+  const prev = seconds === null ? null : (previous ?? null);
 
   const usage = prev?.cpu && current.cpu ? cpuUsage(prev.cpu.total, current.cpu.total) : null;
   const cpuPerCore: CoreCpuMetrics[] = (current.cpu?.cores ?? []).map((core) => {
     const was = prev?.cpu?.cores.find((c) => c.id === core.id);
-    return { id: core.id, percent: was ? (cpuUsage(was.times, core.times)?.percent ?? null) : null };
+    return {
+      id: core.id,
+      percent: was ? (cpuUsage(was.times, core.times)?.percent ?? null) : null,
+    };
   });
 
   const mem = current.memory;

@@ -6,9 +6,12 @@ import type { VirtioBlkReading, VirtioNetReading, VmReading } from './vm-reading
 import type { VirtioBlkMetrics, VirtioNetMetrics, VmMetrics } from './vm-metrics.js';
 
 /** Turns two readings of one VM into metrics; rates are null on the first reading. */
-export function computeVmMetrics(previous: VmReading | null | undefined, current: VmReading): VmMetrics {
+export function computeVmMetrics(
+  previous: VmReading | null | undefined,
+  current: VmReading,
+): VmMetrics {
   const seconds = intervalSeconds(previous, current);
-  const prev = seconds === null ? null : previous ?? null;
+  const prev = seconds === null ? null : (previous ?? null);
   const vcpus = current.vcpus.map((v) => {
     const was = prev?.vcpus.find((p) => p.index === v.index && p.threadId === v.threadId);
     const rate = counterRate(was?.cpuSeconds, v.cpuSeconds, seconds);
@@ -34,13 +37,16 @@ export function computeVmMetrics(previous: VmReading | null | undefined, current
     vcpus,
     cpuPercent: vcpus.length === 0 ? null : sumOrNull(vcpus, (v) => v.percent),
     processCpuPercent:
-      processRate === null ? null : clamp(100 * processRate, 0, 100 * Math.max(1, current.hostCpuCount)),
+      processRate === null
+        ? null
+        : clamp(100 * processRate, 0, 100 * Math.max(1, current.hostCpuCount)),
     processCpuSeconds: current.processCpuSeconds,
     memoryTotal: total,
     memoryUsed: used,
     memoryAvailable: current.memoryAvailable,
     memoryDiskCaches: current.memoryDiskCaches,
-    memoryPercent: used !== null && total !== null && total > 0 ? clamp((100 * used) / total, 0, 100) : null,
+    memoryPercent:
+      used !== null && total !== null && total > 0 ? clamp((100 * used) / total, 0, 100) : null,
     memorySource: current.memorySource,
     virtioBlkReadBytes: blocks.length === 0 ? null : sumOrNull(blocks, (d) => d.readBytes),
     virtioBlkWriteBytes: blocks.length === 0 ? null : sumOrNull(blocks, (d) => d.writeBytes),
@@ -70,7 +76,12 @@ function blkMetrics(
   seconds: number | null,
 ): VirtioBlkMetrics {
   const was = previous?.find((d) => d.device === now.device);
-  const latency = (ns0?: number | null, ns1?: number | null, ops0?: number | null, ops1?: number | null) => {
+  const latency = (
+    ns0?: number | null,
+    ns1?: number | null,
+    ops0?: number | null,
+    ops1?: number | null,
+  ) => {
     if (seconds === null || ns1 == null || ops1 == null) return null;
     const ns = counterDelta(ns0, ns1).delta;
     const ops = counterDelta(ops0, ops1).delta;

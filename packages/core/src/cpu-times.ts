@@ -62,7 +62,18 @@ const modes = [
 export const HOTPLUG_IDLE_DROP_SECONDS = 3;
 
 export function emptyCpuTimes(): CpuTimes {
-  return { user: 0, nice: 0, system: 0, idle: 0, iowait: 0, irq: 0, softirq: 0, steal: 0, guest: 0, guestNice: 0 };
+  return {
+    user: 0,
+    nice: 0,
+    system: 0,
+    idle: 0,
+    iowait: 0,
+    irq: 0,
+    softirq: 0,
+    steal: 0,
+    guest: 0,
+    guestNice: 0,
+  };
 }
 
 /**

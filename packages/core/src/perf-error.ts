@@ -41,7 +41,10 @@ export class PerfError extends Error {
   readonly field: string | undefined;
 
   constructor(code: PerfErrorCode, message: string, options: PerfErrorOptions = {}) {
-    super(withLocation(message, options), options.cause === undefined ? {} : { cause: options.cause });
+    super(
+      withLocation(message, options),
+      options.cause === undefined ? {} : { cause: options.cause },
+    );
     this.name = 'PerfError';
     this.code = code;
     this.file = options.file;
@@ -63,7 +66,8 @@ export class PerfError extends Error {
 
 function withLocation(message: string, where: PerfErrorLocation): string {
   const parts: string[] = [];
-  if (where.file !== undefined) parts.push(where.line === undefined ? where.file : `${where.file}:${where.line}`);
+  if (where.file !== undefined)
+    parts.push(where.line === undefined ? where.file : `${where.file}:${where.line}`);
   if (where.field !== undefined) parts.push(`field ${where.field}`);
   return parts.length === 0 ? message : `${message} (${parts.join(', ')})`;
 }

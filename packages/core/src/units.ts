@@ -31,5 +31,5 @@ export function formatPercent(percent: number | null | undefined, digits = 1): s
 }
 
 export function clamp(value: number, min: number, max: number): number {
-  return value < min ? min : value > max ? max : value;
+  return Math.min(Math.max(value, min), max);
 }

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { computeContainerMetrics } from './compute-container-metrics.js';
+import type { ContainerReading } from './container-reading.js';
+import { createSeriesTracker } from './series-tracker.js';
+
+const MIB = 1024 ** 2;
+
+function reading(
+  at: number,
+  cpuSeconds: number,
+  extra: Partial<ContainerReading> = {},
+): ContainerReading {
+  return {
+    id: 'abc',
+    name: 'web',
+    runtime: 'docker',
+    source: 'cgroup',
+    cgroupPath: '/docker/abc',
+    labels: {},
+    monotonicMs: at,
+    time: at,
+    cpuSeconds,
+    systemCpuSeconds: null,
+    cpuPeriods: null,
+    cpuThrottledPeriods: null,
+    cpuThrottledSeconds: null,
+    cpuLimitCores: null,
+    hostCpuCount: 4,
+    hostMemoryTotal: 1024 * MIB,
+    memoryUsage: 300 * MIB,
+    memoryWorkingSet: 200 * MIB,
+    memoryLimit: 400 * MIB,
+    blockReadBytes: 0,
+    blockWriteBytes: at * 1000,
+    blockReadOps: 0,
+    blockWriteOps: at,
+    interfaces: null,
+    pids: 3,
+    pidsLimit: 64,
+    problems: [],
+    ...extra,
+  };
+}
+
+describe('computeContainerMetrics', () => {
+  it('reads 200 % for two busy cores, as docker stats does', () => {
+    const m = computeContainerMetrics(reading(0, 10), reading(1_000, 12));
+    expect(m.cpuPercent).toBeCloseTo(200);
+    expect(m.cpuPercentOfHost).toBeCloseTo(50);
+    expect(m.blockWriteBps).toBeCloseTo(1e6);
+  });
+
+  it('divides by the quota for cpuPercentOfHost where one is set', () => {
+    const m = computeContainerMetrics(
+      reading(0, 10, { cpuLimitCores: 0.5 }),
+      reading(1_000, 10.25, { cpuLimitCores: 0.5 }),
+    );
+    expect(m.cpuPercent).toBeCloseTo(25);
+    expect(m.cpuPercentOfHost).toBeCloseTo(50);
+  });
+
+  it('uses the working set, not the page cache, against the limit', () => {
+    const m = computeContainerMetrics(null, reading(0, 1));
+    expect(m.memoryUsed).toBe(200 * MIB);
+    expect(m.memoryUsage).toBe(300 * MIB);
+    expect(m.memoryPercent).toBe(50);
+    expect(m.memoryPercentOfHost).toBe(false);
+    expect(m.cpuPercent).toBeNull();
+  });
+
+  it('flags memoryPercent as relative to the host when there is no limit', () => {
+    const m = computeContainerMetrics(null, reading(0, 1, { memoryLimit: null }));
+    expect(m.memoryLimit).toBeNull();
+    expect(m.memoryPercent).toBeCloseTo(100 * (200 / 1024));
+    expect(m.memoryPercentOfHost).toBe(true);
+  });
+
+  it("follows Docker's formula when the engine gives system CPU time", () => {
+    const before = reading(0, 10, { systemCpuSeconds: 1_000 });
+    const after = reading(5_000, 11, { systemCpuSeconds: 1_004 });
+    expect(computeContainerMetrics(before, after).cpuPercent).toBeCloseTo(100);
+  });
+
+  it('treats a restarted container (counter down) as a reset', () => {
+    const m = computeContainerMetrics(reading(0, 500), reading(1_000, 1));
+    expect(m.cpuPercent).toBeNull();
+    expect(m.blockWriteBps).not.toBeNull();
+  });
+
+  it('computes the throttled share of periods', () => {
+    const before = reading(0, 1, { cpuPeriods: 100, cpuThrottledPeriods: 10 });
+    const after = reading(1_000, 2, { cpuPeriods: 110, cpuThrottledPeriods: 15 });
+    expect(computeContainerMetrics(before, after).cpuThrottledPercent).toBeCloseTo(50);
+  });
+});
+
+describe('createSeriesTracker', () => {
+  it('ends a series that disappears and starts a new one with null rates', () => {
+    const tracker = createSeriesTracker((r: ContainerReading) => r.id, computeContainerMetrics);
+    tracker.update([reading(0, 1)]);
+    expect(tracker.update([reading(1_000, 2)])[0]?.cpuPercent).toBeCloseTo(100);
+    expect(tracker.update([])).toEqual([]);
+    expect(tracker.ids()).toEqual([]);
+    expect(tracker.update([reading(2_000, 3)])[0]?.cpuPercent).toBeNull();
+  });
+
+  it('updates one series without touching the others', () => {
+    const tracker = createSeriesTracker((r: ContainerReading) => r.id, computeContainerMetrics);
+    tracker.update([reading(0, 1), reading(0, 1, { id: 'other' })]);
+    expect(tracker.updateOne(reading(1_000, 1.5)).cpuPercent).toBeCloseTo(50);
+    expect(tracker.ids().sort()).toEqual(['abc', 'other']);
+  });
+});

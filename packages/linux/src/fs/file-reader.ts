@@ -36,6 +36,14 @@ export interface FileReaderOptions {
   maxOpen?: number;
 }
 
+function isDirectoryAt(full: string): boolean {
+  try {
+    return statSync(full).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 const gone = new Set(['ENOENT', 'ESRCH', 'ENODEV', 'ENOTDIR']);
 
 /**
@@ -118,7 +126,12 @@ export function createFileReader(options: FileReaderOptions = {}): FileReader {
         if (code && gone.has(code)) return null;
         return fail(path, error);
       }
-      return entries.map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
+      // sysfs lists devices as symlinks to directories (sys/class/net/eth0): follow them.
+      return entries.map((e) => ({
+        name: e.name,
+        isDirectory:
+          e.isDirectory() || (e.isSymbolicLink() && isDirectoryAt(join(root, path, e.name))),
+      }));
     },
     forget(prefix) {
       for (const path of [...fds.keys()]) if (path.startsWith(prefix)) closeFd(path);

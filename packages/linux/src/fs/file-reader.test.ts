@@ -1,0 +1,81 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFileReader } from './file-reader.js';
+import { createRecordingReader } from './recording-reader.js';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'arcbox-fs-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('createFileReader', () => {
+  it('reads fresh kernel data through a kept descriptor on every call', () => {
+    const reader = createFileReader();
+    const first = reader.read('proc/self/stat');
+    const uptime1 = Number(reader.read('proc/uptime')?.split(' ')[0]);
+    const spin = Date.now() + 30;
+    while (Date.now() < spin) {
+      // let the kernel's counters move
+    }
+    const uptime2 = Number(reader.read('proc/uptime')?.split(' ')[0]);
+    expect(first).toMatch(/^\d+ \(/);
+    expect(uptime2).toBeGreaterThan(uptime1);
+    reader.close();
+  });
+
+  it('reads a file larger than its first buffer whole', () => {
+    const root = tempDir();
+    const big = 'x'.repeat(200_000);
+    writeFileSync(join(root, 'big'), big);
+    const reader = createFileReader({ root, keepOpen: false });
+    expect(reader.read('big')).toBe(big);
+  });
+
+  it('returns null for a file that does not exist, and lists directories', () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'a/b'), { recursive: true });
+    writeFileSync(join(root, 'a/f'), '1');
+    const reader = createFileReader({ root });
+    expect(reader.read('nope')).toBeNull();
+    expect(reader.exists('a/b')).toBe(true);
+    expect(reader.exists('a/c')).toBe(false);
+    expect(reader.list('a')?.sort((x, y) => x.name.localeCompare(y.name))).toEqual([
+      { name: 'b', isDirectory: true },
+      { name: 'f', isDirectory: false },
+    ]);
+    expect(reader.list('missing')).toBeNull();
+  });
+
+  it('throws a PerfError naming the file when it cannot be read', () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'adir'));
+    const reader = createFileReader({ root });
+    expect(() => reader.read('adir')).toThrow(
+      expect.objectContaining({ code: 'READ_ERROR', file: join(root, 'adir') }),
+    );
+  });
+});
+
+describe('createRecordingReader', () => {
+  it('records what was read so the folder replays the same text', () => {
+    const out = tempDir();
+    const live = createFileReader();
+    const recorder = createRecordingReader(live, out);
+    const stat = recorder.read('proc/stat');
+    expect(recorder.exists('proc/self')).toBe(true);
+    recorder.list('sys/class/net');
+    expect(readFileSync(join(out, 'proc/stat'), 'utf8')).toBe(stat);
+    const replay = createFileReader({ root: out, keepOpen: false });
+    expect(replay.read('proc/stat')).toBe(stat);
+    expect(replay.exists('proc/self')).toBe(true);
+    expect(replay.list('sys/class/net')?.some((e) => e.name === 'lo')).toBe(true);
+    recorder.close();
+  });
+});

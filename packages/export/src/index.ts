@@ -1,0 +1,40 @@
+export { createFamily, sampleName } from './metric-family.js';
+export type {
+  FamilyBuilder,
+  Labels,
+  MetricFamily,
+  MetricSample,
+  MetricType,
+} from './metric-family.js';
+export {
+  escapeHelp,
+  escapeLabelValue,
+  formatSampleValue,
+  isValidLabelName,
+  isValidMetricName,
+} from './escape.js';
+export {
+  contentTypeOf,
+  formatExposition,
+  formatOpenMetrics,
+  formatPrometheusText,
+  negotiateExposition,
+  OPENMETRICS_CONTENT_TYPE,
+  PROMETHEUS_CONTENT_TYPE,
+} from './format-exposition.js';
+export type { ExpositionFormat } from './format-exposition.js';
+export { METRIC_PREFIX, systemFamilies } from './system-families.js';
+export { containerFamilies } from './container-families.js';
+export { vmFamilies } from './vm-families.js';
+export { collectorFamilies } from './collector-families.js';
+export { formatMetrics, snapshotFamilies } from './export-snapshot.js';
+export type { ExportSnapshot } from './export-snapshot.js';
+export { formatJson } from './format-json.js';
+export {
+  containerCsvColumns,
+  csvField,
+  formatCsv,
+  systemCsvColumns,
+  vmCsvColumns,
+} from './format-csv.js';
+export type { CsvColumn } from './format-csv.js';

@@ -1,3 +1,44 @@
 export { createFileReader } from './fs/file-reader.js';
 export type { DirEntry, FileReader, FileReaderOptions } from './fs/file-reader.js';
 export { createRecordingReader } from './fs/recording-reader.js';
+export { parseProcStat, USER_HZ } from './host/parse-proc-stat.js';
+export type { ParseProcStatOptions, ProcStat } from './host/parse-proc-stat.js';
+export { parseMeminfo, parseMeminfoFields } from './host/parse-meminfo.js';
+export type { ParseMeminfoOptions } from './host/parse-meminfo.js';
+export { parseDiskstats } from './host/parse-diskstats.js';
+export type { DiskStat, ParseDiskstatsOptions } from './host/parse-diskstats.js';
+export { parseNetDev } from './host/parse-net-dev.js';
+export type { NetDevStat, ParseNetDevOptions } from './host/parse-net-dev.js';
+export { parseLoadavg } from './host/parse-loadavg.js';
+export type { ParseLoadavgOptions } from './host/parse-loadavg.js';
+export { parsePressure } from './host/parse-pressure.js';
+export type { ParsePressureOptions } from './host/parse-pressure.js';
+export {
+  classifyDisk,
+  classifyInterface,
+  createDeviceClassifier,
+} from './host/classify-devices.js';
+export type {
+  DeviceClassifier,
+  DeviceClassifierOptions,
+  DiskClass,
+  InterfaceClass,
+} from './host/classify-devices.js';
+export {
+  LINUX_PRESSURE_FILES,
+  LINUX_SYSTEM_REQUIRED_FILES,
+  readLinuxSystem,
+  systemClock,
+} from './host/read-linux-system.js';
+export type { ReadLinuxSystemOptions } from './host/read-linux-system.js';
+export { createLinuxSystemCollector } from './host/linux-system-collector.js';
+export type {
+  LinuxSystemCollector,
+  LinuxSystemCollectorOptions,
+} from './host/linux-system-collector.js';
+export { readingDir } from './host/recording-layout.js';
+export type { RecordedStamp, RecordingManifest } from './host/recording-layout.js';
+export { recordLinuxReadings } from './host/record-linux-readings.js';
+export type { RecordLinuxReadingsOptions } from './host/record-linux-readings.js';
+export { replayLinuxReadings } from './host/replay-linux-readings.js';
+export type { ReplayLinuxReadingsOptions } from './host/replay-linux-readings.js';

@@ -42,3 +42,29 @@ export { recordLinuxReadings } from './host/record-linux-readings.js';
 export type { RecordLinuxReadingsOptions } from './host/record-linux-readings.js';
 export { replayLinuxReadings } from './host/replay-linux-readings.js';
 export type { ReplayLinuxReadingsOptions } from './host/replay-linux-readings.js';
+export { createCgroupContainerCollector } from './cgroup/cgroup-container-collector.js';
+export type {
+  CgroupContainerCollector,
+  CgroupContainerCollectorOptions,
+  ContainerLister,
+} from './cgroup/cgroup-container-collector.js';
+export { detectCgroupLayout, parseCgroupMounts } from './cgroup/cgroup-layout.js';
+export type { CgroupLayout, CgroupMount } from './cgroup/cgroup-layout.js';
+export { classifyCgroupPath } from './cgroup/classify-cgroup-path.js';
+export type { CgroupContainerMatch } from './cgroup/classify-cgroup-path.js';
+export type { CgroupTarget } from './cgroup/discover-cgroups.js';
+export { readCgroupStats } from './cgroup/read-cgroup-stats.js';
+export type { CgroupStats } from './cgroup/read-cgroup-stats.js';
+export { parseBlkio, parseIoStat } from './cgroup/parse-io-stat.js';
+export type { BlkioTotals, BlockIoTotals } from './cgroup/parse-io-stat.js';
+export {
+  parseCgroupLimit,
+  parseCgroupNumber,
+  parseCpuMax,
+  parseFlatKeyed,
+} from './cgroup/parse-cgroup-values.js';
+export { createRuntimeStateNames } from './cgroup/runtime-state-names.js';
+export type {
+  ContainerNameLookup,
+  RuntimeStateNamesOptions,
+} from './cgroup/runtime-state-names.js';

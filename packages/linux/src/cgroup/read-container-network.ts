@@ -1,0 +1,89 @@
+import { readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NetInterfaceReading, SourceProblem } from '@arcbox/perf-core';
+import type { FileReader } from '../fs/file-reader.js';
+import { parseNetDev } from '../host/parse-net-dev.js';
+
+export interface ContainerNetwork {
+  interfaces: NetInterfaceReading[] | null;
+  problem: SourceProblem | null;
+}
+
+/**
+ * The network namespace inode of a process (`net:[4026531840]`), or null when it cannot be
+ * read (process gone, or a recording, which has no namespace links).
+ */
+export function netNamespaceOf(root: string, pid: number | 'self' | 1): string | null {
+  try {
+    return readlinkSync(join(root, 'proc', String(pid), 'ns/net'));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Interfaces of a container's network namespace from /proc/<pid>/net/dev of one of its
+ * processes (SEMANTICS.md). A process that shares the host's namespace would report the host's
+ * traffic as the container's, so it gives no interfaces and a problem saying why. In a
+ * recording the namespace link is absent: the net/dev file is there only when it was read live,
+ * which happened only for a namespace of its own.
+ */
+export function readContainerNetwork(
+  reader: FileReader,
+  pid: number | null,
+  hostNetns: string | null,
+): ContainerNetwork {
+  if (pid === null) {
+    return {
+      interfaces: null,
+      problem: { source: 'cgroup.procs', message: 'no process in the cgroup: network unknown' },
+    };
+  }
+  const netns = netNamespaceOf(reader.root, pid);
+  if (netns !== null && hostNetns !== null && netns === hostNetns) {
+    return {
+      interfaces: null,
+      problem: {
+        source: `proc/${pid}/ns/net`,
+        message:
+          'shares the host network namespace: its traffic is not counted as the container\u2019s',
+      },
+    };
+  }
+  const file = `proc/${pid}/net/dev`;
+  let text: string | null;
+  try {
+    text = reader.read(file);
+  } catch (error) {
+    return {
+      interfaces: null,
+      problem: { source: file, message: (error as Error).message, code: 'READ_ERROR' },
+    };
+  }
+  if (text === null || text.trim() === '') {
+    return {
+      interfaces: null,
+      problem: { source: file, message: 'process exited before its network could be read' },
+    };
+  }
+  try {
+    const interfaces = parseNetDev(text, { file }).map((s): NetInterfaceReading => {
+      const loopback = s.name === 'lo';
+      return {
+        ...s,
+        loopback,
+        // Inside a container every interface is the container's own link (a veth end, macvlan):
+        // no physical/virtual split applies; everything but loopback is summed.
+        virtual: loopback,
+        countedInTotal: !loopback,
+        counterBits: 64,
+      };
+    });
+    return { interfaces, problem: null };
+  } catch (error) {
+    return {
+      interfaces: null,
+      problem: { source: file, message: (error as Error).message, code: 'PARSE_ERROR' },
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { throwIfAborted } from '@arcbox/perf-core';
+import { classifyCgroupPath } from './classify-cgroup-path.js';
+
+/** Resolves container ids to names; ids it does not know are left out of the map. */
+export type ContainerNameLookup = (
+  ids: readonly string[],
+  options: { signal: AbortSignal },
+) => Promise<Map<string, string>>;
+
+export interface RuntimeStateNamesOptions {
+  /** Root the state folders are under; `/` by default. */
+  root?: string;
+  /** runc state folders (relative to root) holding `<name>/state.json`. */
+  runcRoots?: string[];
+}
+
+const defaultRuncRoots = [
+  'run/runc',
+  'run/docker/runtime-runc/moby',
+  'run/containerd/runc/k8s.io',
+  'run/containerd/runc/default',
+];
+
+/**
+ * Names from the runtimes' own state where it is readable, without an engine: Docker's
+ * `/var/lib/docker/containers/<id>/config.v2.json` ("Name"), and runc's `state.json`, whose
+ * container id is the name it was started with while its `config.cgroups.path` holds the cgroup
+ * the container is found by. Those are disk or tmpfs files, so they are read asynchronously.
+ */
+export function createRuntimeStateNames(
+  options: RuntimeStateNamesOptions = {},
+): ContainerNameLookup {
+  const root = options.root ?? '/';
+  const runcRoots = options.runcRoots ?? defaultRuncRoots;
+  return async (ids, { signal }) => {
+    const wanted = new Set(ids);
+    const names = new Map<string, string>();
+    for (const runcRoot of runcRoots) {
+      throwIfAborted(signal, 'container names');
+      let entries: string[];
+      try {
+        entries = await readdir(join(root, runcRoot));
+      } catch {
+        continue;
+      }
+      for (const entry of entries) {
+        const state = await readJson(join(root, runcRoot, entry, 'state.json'), signal);
+        const path = (state as { config?: { cgroups?: { path?: unknown } } } | null)?.config
+          ?.cgroups?.path;
+        if (typeof path !== 'string') continue;
+        const id = classifyCgroupPath(path)?.id ?? path;
+        if (wanted.has(id) && !names.has(id) && entry !== id) names.set(id, entry);
+      }
+    }
+    for (const id of wanted) {
+      if (names.has(id) || !/^[0-9a-f]{64}$/.test(id)) continue;
+      const config = await readJson(
+        join(root, 'var/lib/docker/containers', id, 'config.v2.json'),
+        signal,
+      );
+      const name = (config as { Name?: unknown } | null)?.Name;
+      if (typeof name === 'string' && name !== '') names.set(id, name.replace(/^\//, ''));
+    }
+    return names;
+  };
+}
+
+async function readJson(file: string, signal: AbortSignal): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, { encoding: 'utf8', signal }));
+  } catch {
+    return null;
+  }
+}

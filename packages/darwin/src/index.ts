@@ -1,0 +1,41 @@
+export { createExecFileRunner, isCommandMissing } from './command-runner.js';
+export type {
+  CommandResult,
+  CommandRunner,
+  ExecFileRunnerOptions,
+  RunOptions,
+} from './command-runner.js';
+export { darwinCommands } from './darwin-commands.js';
+export type { DarwinCommand } from './darwin-commands.js';
+export { parseVmStat, emptyVmStat } from './parse-vm-stat.js';
+export type { VmStat } from './parse-vm-stat.js';
+export { parseSysctl, parseSwapUsage, parseSysctlLoadavg, sysctlInteger } from './parse-sysctl.js';
+export type { SwapUsage } from './parse-sysctl.js';
+export { DARWIN_SYSCTL_NAMES, readDarwinSysctl } from './darwin-sysctl.js';
+export type { DarwinSysctl } from './darwin-sysctl.js';
+export { parseIoregBlockStorage } from './parse-ioreg.js';
+export type { BlockStorageDriver, BlockStorageStatistics } from './parse-ioreg.js';
+export { parseIostat } from './parse-iostat.js';
+export type { IostatDevice, IostatSample } from './parse-iostat.js';
+export { parseNetstatInterfaces } from './parse-netstat.js';
+export type { NetstatLink } from './parse-netstat.js';
+export { darwinMemory } from './darwin-memory.js';
+export { darwinCpu } from './darwin-cpu.js';
+export type { DarwinOs, OsCpuTimes } from './darwin-cpu.js';
+export { disksFromIoreg, disksFromIostat } from './darwin-disks.js';
+export { darwinInterfaces, isVirtualInterface } from './darwin-interfaces.js';
+export {
+  createDarwinSystemCollector,
+  DEFAULT_DARWIN_COMMAND_TIMEOUT_MS,
+} from './darwin-system-collector.js';
+export type {
+  DarwinDiskSource,
+  DarwinSystemCollector,
+  DarwinSystemCollectorOptions,
+} from './darwin-system-collector.js';
+export { createRecordingRunner, createReplayRunner } from './recording-runner.js';
+export { recordDarwinReadings } from './record-darwin-readings.js';
+export type { RecordDarwinOptions } from './record-darwin-readings.js';
+export { replayDarwinReadings } from './replay-darwin-readings.js';
+export type { ReplayDarwinOptions } from './replay-darwin-readings.js';
+export { RECORDING_FILE, readingDir } from './recording-layout.js';

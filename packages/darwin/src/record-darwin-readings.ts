@@ -1,0 +1,86 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as nodeOs from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PerfError, type ReadingStamp, type SystemReading } from '@arcbox/perf-core';
+import { type CommandRunner, createExecFileRunner } from './command-runner.js';
+import type { DarwinOs } from './darwin-cpu.js';
+import { createDarwinSystemCollector } from './darwin-system-collector.js';
+import {
+  CPUS_FILE,
+  LOADAVG_FILE,
+  READING_FILE,
+  RECORDING_FILE,
+  readingDir,
+} from './recording-layout.js';
+import { createRecordingRunner } from './recording-runner.js';
+
+export interface RecordDarwinOptions {
+  dir: string;
+  count: number;
+  /** Pause between readings, in milliseconds. */
+  intervalMs: number;
+  signal?: AbortSignal;
+  /** The live sources; defaults are the real commands and node:os. */
+  run?: CommandRunner;
+  os?: DarwinOs;
+  clock?: () => ReadingStamp;
+  timeoutMs?: number;
+}
+
+/**
+ * Takes `count` live readings and saves exactly what the collector saw: per reading the raw
+ * stdout of each command, what os.cpus() and os.loadavg() returned, and the stamp. Any machine
+ * can then replay the folder with `replayDarwinReadings`. `recording.json` is rewritten after
+ * every reading, so an interrupted recording is still a valid, shorter one.
+ */
+export async function recordDarwinReadings(options: RecordDarwinOptions): Promise<SystemReading[]> {
+  const { dir, count, intervalMs, signal } = options;
+  if (!Number.isInteger(count) || count < 1) {
+    throw new PerfError('INVALID_ARGUMENT', `count must be a positive integer, not ${count}`);
+  }
+  let folder = readingDir(dir, 1);
+  let cpus: unknown = [];
+  let loadavg: unknown = [];
+  const live: DarwinOs = options.os ?? {
+    cpus: () => nodeOs.cpus(),
+    loadavg: () => nodeOs.loadavg(),
+  };
+  const collector = createDarwinSystemCollector({
+    run: createRecordingRunner(options.run ?? createExecFileRunner(), () => folder),
+    os: {
+      cpus: () => {
+        const value = live.cpus();
+        cpus = value;
+        return value;
+      },
+      loadavg: () => {
+        const value = live.loadavg();
+        loadavg = value;
+        return value;
+      },
+    },
+    clock: options.clock ?? (() => ({ monotonicMs: performance.now(), time: Date.now() })),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
+
+  await mkdir(dir, { recursive: true });
+  const readings: SystemReading[] = [];
+  for (let i = 1; i <= count; i++) {
+    if (i > 1) await sleep(intervalMs, undefined, signal ? { signal } : {});
+    folder = readingDir(dir, i);
+    await mkdir(join(folder, 'os'), { recursive: true });
+    const reading = await collector.collect({ signal: signal ?? new AbortController().signal });
+    await writeFile(join(folder, CPUS_FILE), `${JSON.stringify(cpus, null, 2)}\n`);
+    await writeFile(join(folder, LOADAVG_FILE), `${JSON.stringify(loadavg)}\n`);
+    const stamp = { monotonicMs: reading.monotonicMs, time: new Date(reading.time).toISOString() };
+    await writeFile(join(folder, READING_FILE), `${JSON.stringify(stamp)}\n`);
+    await writeFile(
+      join(dir, RECORDING_FILE),
+      `${JSON.stringify({ platform: 'darwin', readings: i })}\n`,
+    );
+    readings.push(reading);
+  }
+  return readings;
+}

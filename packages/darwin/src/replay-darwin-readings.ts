@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PerfError, type SystemReading } from '@arcbox/perf-core';
+import type { OsCpuTimes } from './darwin-cpu.js';
+import { createDarwinSystemCollector } from './darwin-system-collector.js';
+import {
+  CPUS_FILE,
+  LOADAVG_FILE,
+  READING_FILE,
+  RECORDING_FILE,
+  readingDir,
+} from './recording-layout.js';
+import { createReplayRunner } from './recording-runner.js';
+
+export interface ReplayDarwinOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * Replays a darwin recording (see `recordDarwinReadings`) through the same collector code that
+ * reads a live Mac, one SystemReading per recorded reading; feed consecutive pairs to core's
+ * computeSystemMetrics. A command file missing from a reading replays as a command not on PATH.
+ */
+export async function replayDarwinReadings(
+  dir: string,
+  options: ReplayDarwinOptions = {},
+): Promise<SystemReading[]> {
+  const signal = options.signal ?? new AbortController().signal;
+  const manifest = await readJson(join(dir, RECORDING_FILE), signal);
+  const count = (manifest as { readings?: unknown } | null)?.readings;
+  if ((manifest as { platform?: unknown } | null)?.platform !== 'darwin') {
+    throw new PerfError('PARSE_ERROR', 'not a darwin recording', {
+      file: join(dir, RECORDING_FILE),
+      field: 'platform',
+    });
+  }
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) {
+    throw new PerfError('PARSE_ERROR', 'readings must be a positive integer', {
+      file: join(dir, RECORDING_FILE),
+      field: 'readings',
+    });
+  }
+
+  let folder = readingDir(dir, 1);
+  let cpus: OsCpuTimes[] = [];
+  let loadavg: number[] = [];
+  let stamp = { monotonicMs: 0, time: 0 };
+  const collector = createDarwinSystemCollector({
+    run: createReplayRunner(() => folder),
+    os: { cpus: () => cpus, loadavg: () => loadavg },
+    clock: () => stamp,
+  });
+
+  const readings: SystemReading[] = [];
+  for (let i = 1; i <= count; i++) {
+    folder = readingDir(dir, i);
+    stamp = readStamp(
+      await readJson(join(folder, READING_FILE), signal),
+      join(folder, READING_FILE),
+    );
+    cpus = readCpus(await readJson(join(folder, CPUS_FILE), signal), join(folder, CPUS_FILE));
+    loadavg = readNumbers(
+      await readJson(join(folder, LOADAVG_FILE), signal),
+      join(folder, LOADAVG_FILE),
+    );
+    readings.push(await collector.collect({ signal }));
+  }
+  return readings;
+}
+
+async function readJson(file: string, signal: AbortSignal): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, { encoding: 'utf8', signal });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code === 'ENOENT' ? 'MISSING_FILE' : 'READ_ERROR';
+    throw new PerfError(code, `cannot read ${file}`, { cause: error, file });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new PerfError('PARSE_ERROR', 'invalid JSON', { cause: error, file });
+  }
+}
+
+function readStamp(value: unknown, file: string): { monotonicMs: number; time: number } {
+  const v = value as { monotonicMs?: unknown; time?: unknown } | null;
+  const monotonicMs = v?.monotonicMs;
+  const time = typeof v?.time === 'string' ? Date.parse(v.time) : Number.NaN;
+  if (typeof monotonicMs !== 'number' || !Number.isFinite(monotonicMs)) {
+    throw new PerfError('PARSE_ERROR', 'monotonicMs must be a number', {
+      file,
+      field: 'monotonicMs',
+    });
+  }
+  if (!Number.isFinite(time))
+    throw new PerfError('PARSE_ERROR', 'time must be an ISO 8601 date', { file, field: 'time' });
+  return { monotonicMs, time };
+}
+
+function readCpus(value: unknown, file: string): OsCpuTimes[] {
+  if (!Array.isArray(value))
+    throw new PerfError('PARSE_ERROR', 'expected an array of os.cpus() entries', { file });
+  return value.map((entry, k) => {
+    const t = (entry as { times?: Record<string, unknown> } | null)?.times;
+    const n = (key: string) => {
+      const x = t?.[key];
+      if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
+        throw new PerfError('PARSE_ERROR', `cpu ${k}: times.${key} must be a non-negative number`, {
+          file,
+          field: key,
+        });
+      }
+      return x;
+    };
+    return {
+      times: { user: n('user'), nice: n('nice'), sys: n('sys'), idle: n('idle'), irq: n('irq') },
+    };
+  });
+}
+
+function readNumbers(value: unknown, file: string): number[] {
+  if (!Array.isArray(value) || !value.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    throw new PerfError('PARSE_ERROR', 'expected an array of numbers', { file });
+  }
+  return value;
+}

@@ -22,7 +22,11 @@ const tree = (files: Record<string, string | null> = {}) => {
 /** Counts the sysfs lookups a reader is asked for. */
 function counting(inner: FileReader): FileReader & { lookups: string[] } {
   const lookups: string[] = [];
-  return { ...inner, lookups, exists: (p) => (lookups.push(p), inner.exists(p)) };
+  const exists = (path: string) => {
+    lookups.push(path);
+    return inner.exists(path);
+  };
+  return { ...inner, lookups, exists };
 }
 
 describe('createLinuxSystemCollector on this machine', () => {

@@ -125,7 +125,12 @@ export function createCgroupContainerCollector(
     const cpus = options.hostCpuCount ?? readOnlineCpus(reader) ?? availableParallelism();
     const memory =
       options.hostMemoryTotal !== undefined ? options.hostMemoryTotal : readMemTotal(reader);
-    return { cpus, memory, netns: netNamespaceOf(reader.root, 1) };
+    // The host's namespace is init's; where init's link is not ours to read (a sandbox), our own.
+    return {
+      cpus,
+      memory,
+      netns: netNamespaceOf(reader.root, 1) ?? netNamespaceOf(reader.root, 'self'),
+    };
   };
 
   const readOne = (

@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import { PerfError } from '@arcbox/perf-core';
+import type { Command } from 'commander';
+import { type CliContext, writeLine } from '../cli-context.js';
+import { integerOption, intervalOption } from '../parse-options.js';
+import { examples } from './examples.js';
+
+interface RecordFlags {
+  count: number;
+  interval?: number;
+  root?: string;
+}
+
+export function registerRecordCommand(
+  program: Command,
+  context: (cmd: Command) => Promise<CliContext>,
+) {
+  program
+    .command('record')
+    .description(
+      'save exactly what the collector reads, raw, for N readings (replay it with `replay`)',
+    )
+    .argument('<dir>', 'folder to write (recording.json and readings/0001/...)')
+    .option('-n, --count <n>', 'how many readings', integerOption(1, 100_000), 2)
+    .option('-i, --interval <ms>', 'milliseconds between readings (default 1000)', intervalOption)
+    .option('--root <dir>', 'proc/sys root to read (default /)')
+    .addHelpText(
+      'after',
+      examples([
+        ['arcbox-perf record ./rec', 'two readings one second apart'],
+        ['arcbox-perf record ./rec --count 10 --interval 500', 'ten readings, half a second apart'],
+        ['tar czf rec.tgz rec', 'attach it to a bug report'],
+      ]),
+    )
+    .action(async (dir: string, flags: RecordFlags, cmd: Command) => {
+      const ctx = await context(cmd);
+      if (process.platform !== 'linux') {
+        throw new PerfError(
+          'UNSUPPORTED_PLATFORM',
+          `record is not available on ${process.platform} yet`,
+        );
+      }
+      const { recordLinuxReadings } = await import('@arcbox/perf-linux');
+      const root = flags.root ?? ctx.config.root;
+      const readings = await recordLinuxReadings({
+        dir: resolve(dir),
+        count: flags.count,
+        intervalMs: flags.interval ?? ctx.config.intervalMs ?? 1000,
+        signal: ctx.signal,
+        ...(root === undefined ? {} : { root }),
+      });
+      // Progress and results are for people: stderr, so stdout stays clean for scripts.
+      writeLine(ctx.io.stderr, `recorded ${readings.length} readings in ${resolve(dir)}`);
+    });
+}

@@ -1,0 +1,48 @@
+import { resolve } from 'node:path';
+import { computeSystemMetrics, PerfError } from '@arcbox/perf-core';
+import type { Command } from 'commander';
+import { type CliContext, writeLine } from '../cli-context.js';
+import { formatSystemReport } from '../render/system-report.js';
+import { examples } from './examples.js';
+import { snapshotDocument } from './snapshot-command.js';
+
+export function registerReplayCommand(
+  program: Command,
+  context: (cmd: Command) => Promise<CliContext>,
+) {
+  program
+    .command('replay')
+    .description('compute the metrics from a recording as if live, one report per consecutive pair')
+    .argument('<dir>', 'a folder written by `record` (or built by hand in the same layout)')
+    .option('--json', 'one JSON document per pair, one per line (schemas/snapshot.schema.json)')
+    .addHelpText(
+      'after',
+      examples([
+        ['arcbox-perf replay ./rec', 'readable reports'],
+        ["arcbox-perf replay ./rec --json | jq -c '.system.cpuPercent'", 'CPU % of each interval'],
+      ]),
+    )
+    .action(async (dir: string, flags: { json?: boolean }, cmd: Command) => {
+      const ctx = await context(cmd);
+      const { replayLinuxReadings } = await import('@arcbox/perf-linux');
+      const readings = await replayLinuxReadings(resolve(dir), { signal: ctx.signal });
+      if (readings.length < 2) {
+        throw new PerfError(
+          'INVALID_ARGUMENT',
+          `a replay needs at least 2 readings, ${resolve(dir)} has ${readings.length}`,
+        );
+      }
+      for (let i = 1; i < readings.length; i += 1) {
+        const system = computeSystemMetrics(readings[i - 1], readings[i]!);
+        if (flags.json) {
+          writeLine(
+            ctx.io.stdout,
+            JSON.stringify(snapshotDocument({ system, containers: [], vms: [], collectors: [] })),
+          );
+        } else {
+          if (i > 1) writeLine(ctx.io.stdout);
+          for (const line of formatSystemReport(system, ctx.color)) writeLine(ctx.io.stdout, line);
+        }
+      }
+    });
+}

@@ -1,0 +1,174 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { formatBytes, formatPercent, formatRate, type SystemMetrics } from '@arcbox/perf-core';
+import type { Command } from 'commander';
+import { type CliContext, writeLine } from '../cli-context.js';
+import { choiceOption, integerOption, intervalOption } from '../parse-options.js';
+import { formatContainerTable, formatVmTable } from '../render/container-table.js';
+import { createSampler, type Sample, type Sampler } from '../sampling/create-sampler.js';
+import { openCollectors } from '../sampling/open-collectors.js';
+import { orderRows } from '../tui/order-rows.js';
+import { createSystemHistory, pushSystemHistory } from '../tui/system-history.js';
+import { createTerminalScreen } from '../tui/terminal-screen.js';
+import { renderTopFrame, type TopView } from '../tui/top-frame.js';
+import { applyKey, initialTopState, type SortKey, type TopState } from '../tui/top-state.js';
+import { examples } from './examples.js';
+
+interface TopFlags {
+  interval?: number;
+  root?: string;
+  sort: SortKey;
+  filter?: string;
+  count?: number;
+}
+
+export function registerTopCommand(
+  program: Command,
+  context: (cmd: Command) => Promise<CliContext>,
+) {
+  program
+    .command('top')
+    .alias('watch')
+    .description(
+      'live view of the host, its containers and VMs (a plain table per interval when not on a terminal)',
+    )
+    .option(
+      '-i, --interval <ms>',
+      'refresh every this many milliseconds (default 1000)',
+      intervalOption,
+    )
+    .option('--root <dir>', 'proc/sys root to read (default /)')
+    .option(
+      '-s, --sort <key>',
+      'sort containers and VMs by cpu, memory, disk or net',
+      choiceOption(['cpu', 'memory', 'disk', 'net'] as const),
+      'cpu',
+    )
+    .option('-f, --filter <text>', 'show only containers and VMs whose name or id contains this')
+    .option('-n, --count <n>', 'stop after this many refreshes', integerOption(1))
+    .addHelpText(
+      'after',
+      `\nKeys: c m d n sort by CPU, memory, disk, network; / filter (Enter keeps, Esc clears);\n      up/down/PgUp/PgDn scroll; q or Ctrl-C quits.\n${examples(
+        [
+          ['arcbox-perf top', 'full-screen live view, refreshed every second'],
+          [
+            'arcbox-perf top --sort memory --filter web',
+            'start sorted by memory, only "web" containers',
+          ],
+          ['arcbox-perf top --count 3 | cat', 'three plain tables, one per interval'],
+        ],
+      )}`,
+    )
+    .action(async (flags: TopFlags, cmd: Command) => {
+      const ctx = await context(cmd);
+      const root = flags.root ?? ctx.config.root;
+      const collectors = await openCollectors({
+        ...(root === undefined ? {} : { root }),
+        system: true,
+        containers: true,
+        vms: true,
+        ...(ctx.config.qmpSockets ? { qmpSockets: ctx.config.qmpSockets } : {}),
+        ...(ctx.config.dockerSocket ? { dockerSocket: ctx.config.dockerSocket } : {}),
+      });
+      const sampler = createSampler(collectors);
+      const intervalMs = flags.interval ?? ctx.config.intervalMs ?? 1000;
+      const state: TopState = { ...initialTopState, sort: flags.sort, filter: flags.filter ?? '' };
+      try {
+        const live = ctx.io.stdout.isTTY === true && ctx.io.stdin.isTTY === true;
+        if (live) await runLive(ctx, sampler, intervalMs, state, flags.count);
+        else await runPlain(ctx, sampler, intervalMs, state, flags.count);
+      } finally {
+        await sampler.close();
+      }
+    });
+}
+
+/** Full-screen view: first frame at once (gauges, no rates yet), then one per interval. */
+async function runLive(
+  ctx: CliContext,
+  sampler: Sampler,
+  intervalMs: number,
+  start: TopState,
+  count?: number,
+) {
+  const stop = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, stop.signal]);
+  const view: TopView = {
+    sample: null,
+    history: createSystemHistory(),
+    alerts: [],
+    intervalMs,
+    state: start,
+  };
+  const screen = createTerminalScreen(ctx.io, {
+    onKey(key) {
+      const next = applyKey(view.state, key, Math.max(1, screen.height - 12));
+      if (next === 'quit') stop.abort();
+      else if (next !== view.state) {
+        view.state = next;
+        draw();
+      }
+    },
+    onResize: () => draw(),
+  });
+  const draw = () =>
+    screen.draw(renderTopFrame(view, { width: screen.width, height: screen.height }, ctx.color));
+  try {
+    draw();
+    for (let frame = 0; count === undefined || frame < count; frame += 1) {
+      if (frame > 0) await sleep(intervalMs, undefined, { signal });
+      const sample = await sampler.sample({ signal });
+      if (signal.aborted) break;
+      view.sample = sample;
+      pushSystemHistory(view.history, sample.system);
+      draw();
+    }
+  } catch (error) {
+    if (!signal.aborted) throw error;
+  } finally {
+    screen.close();
+  }
+}
+
+/** Not a terminal: a plain block per interval (rates need two readings, so none at first). */
+async function runPlain(
+  ctx: CliContext,
+  sampler: Sampler,
+  intervalMs: number,
+  state: TopState,
+  count?: number,
+) {
+  try {
+    await sampler.sample({ signal: ctx.signal });
+    for (let n = 0; count === undefined || n < count; n += 1) {
+      await sleep(intervalMs, undefined, { signal: ctx.signal });
+      const sample = await sampler.sample({ signal: ctx.signal });
+      for (const line of plainBlock(sample, state)) writeLine(ctx.io.stdout, line);
+    }
+  } catch (error) {
+    // Ctrl-C on a pipe ends the stream of tables; that is how it is meant to stop.
+    if (!ctx.signal.aborted) throw error;
+  }
+}
+
+export function plainBlock(sample: Sample, state: TopState): string[] {
+  const lines = [summaryLine(sample.system)];
+  const containers = orderRows(sample.containers, state.sort, state.filter);
+  if (containers.length > 0) lines.push(...formatContainerTable(containers));
+  const vms = orderRows(sample.vms, state.sort, state.filter);
+  if (vms.length > 0) lines.push(...formatVmTable(vms));
+  for (const r of sample.collectors) if (!r.ok) lines.push(`warning: ${r.name}: ${r.error}`);
+  lines.push('');
+  return lines;
+}
+
+function summaryLine(m: SystemMetrics | null): string {
+  if (!m) return 'no host metrics';
+  return [
+    new Date(m.timestamp).toISOString(),
+    `CPU ${formatPercent(m.cpuPercent)}`,
+    `MEM ${formatBytes(m.memoryUsed)} / ${formatBytes(m.memoryTotal)} (${formatPercent(m.memoryPercent)})`,
+    `DISK r ${formatRate(m.diskReadBps)} w ${formatRate(m.diskWriteBps)}`,
+    `NET rx ${formatRate(m.netRxBps)} tx ${formatRate(m.netTxBps)}`,
+    `load ${m.load1 ?? '-'} ${m.load5 ?? '-'} ${m.load15 ?? '-'}`,
+  ].join('  ');
+}

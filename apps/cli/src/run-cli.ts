@@ -1,0 +1,103 @@
+import { Command, CommanderError } from 'commander';
+import { createColors } from 'picocolors';
+import { loadCliConfig } from './cli-config.js';
+import { type CliContext, type CliIo, wantsColor } from './cli-context.js';
+import { registerRecordCommand } from './commands/record-command.js';
+import { registerReplayCommand } from './commands/replay-command.js';
+import { registerSnapshotCommand } from './commands/snapshot-command.js';
+import { registerTopCommand } from './commands/top-command.js';
+import { examples } from './commands/examples.js';
+import { formatError } from './report-error.js';
+import { cliVersion } from './version.js';
+
+/** Exit codes: 0 ok; 1 a runtime error; 2 a usage error (bad flag or argument). */
+export const EXIT_ERROR = 1;
+export const EXIT_USAGE = 2;
+
+interface GlobalFlags {
+  debug?: boolean;
+  color?: boolean;
+  config?: string;
+}
+
+/** Runs one command line against the given streams and returns the exit code. */
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  signal: AbortSignal,
+): Promise<number> {
+  let exitCode = 0;
+  let debug = argv.includes('--debug');
+  const stderrColor = createColors(
+    wantsColor(io.stderr, io.env, argv.includes('--no-color') ? false : undefined),
+  );
+
+  const program = new Command('arcbox-perf')
+    .description('Measure a Linux or macOS host running containers and VMs')
+    .version(cliVersion, '-V, --version', 'print the version')
+    .option('--debug', 'show stack traces and causes on errors')
+    .option('--no-color', 'never use color (also: NO_COLOR=1)')
+    .option(
+      '--config <file>',
+      'startup config shared with the agent (default ~/.config/arcbox-perf/config.json, /etc/arcbox-perf/config.json; env ARCBOX_PERF_CONFIG)',
+    )
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(stderrColor.red(s)),
+    })
+    .addHelpText(
+      'after',
+      examples([
+        ['arcbox-perf snapshot', 'host metrics over one second'],
+        ['arcbox-perf top', 'live view of host, containers and VMs'],
+        ['arcbox-perf containers --json', 'one table of containers, like docker stats --no-stream'],
+        ['arcbox-perf record ./rec --count 5', 'save raw readings to replay later'],
+        ['arcbox-perf replay ./rec --json', 'metrics from a recording, one JSON document per pair'],
+        ['arcbox-perf alerts check --rules rules.json', 'exit 0 ok, 1 warn, 2 crit'],
+      ]),
+    );
+
+  const context = async (cmd: Command): Promise<CliContext> => {
+    const flags = cmd.optsWithGlobals<GlobalFlags>();
+    debug = flags.debug === true;
+    const colorEnabled = wantsColor(io.stdout, io.env, flags.color);
+    return {
+      io,
+      color: createColors(colorEnabled),
+      colorEnabled,
+      debug,
+      config: await loadCliConfig(flags.config, io.env),
+      signal,
+      setExitCode: (code) => {
+        exitCode = code;
+      },
+    };
+  };
+
+  registerSnapshotCommand(program, context);
+  registerTopCommand(program, context);
+  registerRecordCommand(program, context);
+  registerReplayCommand(program, context);
+  // Every subcommand exits through us, not process.exit, so the live view can restore the terminal.
+  for (const cmd of program.commands) {
+    cmd
+      .exitOverride()
+      .showHelpAfterError('(add --help for usage)')
+      .configureOutput(program.configureOutput());
+  }
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end this way too, with exit code 0.
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    io.stderr.write(formatError(error, { debug, color: stderrColor }));
+    return exitCode !== 0 ? exitCode : EXIT_ERROR;
+  }
+}

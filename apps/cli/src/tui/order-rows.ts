@@ -1,0 +1,47 @@
+import type { ContainerMetrics, VmMetrics } from '@arcbox/perf-core';
+import type { SortKey } from './top-state.js';
+
+type Row = ContainerMetrics | VmMetrics;
+
+const add = (a: number | null, b: number | null) =>
+  a === null && b === null ? null : (a ?? 0) + (b ?? 0);
+
+/** The figure a row is sorted by; null (not known yet) sorts last. */
+export function sortValue(row: Row, key: SortKey): number | null {
+  const container = 'runtime' in row;
+  switch (key) {
+    case 'cpu':
+      return row.cpuPercent;
+    case 'memory':
+      return row.memoryUsed;
+    case 'disk':
+      return container
+        ? add(row.blockReadBps, row.blockWriteBps)
+        : add(row.virtioBlkReadBps, row.virtioBlkWriteBps);
+    case 'net':
+      return container
+        ? add(row.netRxBps, row.netTxBps)
+        : add(row.virtioNetRxBps, row.virtioNetTxBps);
+  }
+}
+
+/** Rows matching the filter, largest first by the sort key, ties by name for a stable screen. */
+export function orderRows<R extends Row>(rows: readonly R[], sort: SortKey, filter: string): R[] {
+  const needle = filter.toLowerCase();
+  const kept =
+    needle === ''
+      ? [...rows]
+      : rows.filter(
+          (r) => r.name.toLowerCase().includes(needle) || r.id.toLowerCase().includes(needle),
+        );
+  return kept.sort((a, b) => {
+    const x = sortValue(a, sort);
+    const y = sortValue(b, sort);
+    if (x !== y) {
+      if (x === null) return 1;
+      if (y === null) return -1;
+      return y - x;
+    }
+    return a.name.localeCompare(b.name);
+  });
+}

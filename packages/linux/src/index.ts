@@ -1,6 +1,13 @@
 export { createFileReader } from './fs/file-reader.js';
 export type { DirEntry, FileReader, FileReaderOptions } from './fs/file-reader.js';
 export { createRecordingReader } from './fs/recording-reader.js';
+export { createProcThreadReader } from './vm/proc-thread-reader.js';
+export type { ProcThreadReader, ProcThreadReaderOptions } from './vm/proc-thread-reader.js';
+export { parseTaskStatCpuTicks } from './vm/parse-task-stat.js';
+export type { TaskCpuTicks } from './vm/parse-task-stat.js';
+export { findSocketHolder, findUnixSocketInode } from './vm/find-socket-holder.js';
+export { createTapCounterReader } from './vm/tap-counter-reader.js';
+export type { InterfaceCounters, TapCounterReader } from './vm/tap-counter-reader.js';
 export { parseProcStat, USER_HZ } from './host/parse-proc-stat.js';
 export type { ParseProcStatOptions, ProcStat } from './host/parse-proc-stat.js';
 export { parseMeminfo, parseMeminfoFields } from './host/parse-meminfo.js';

@@ -1,4 +1,13 @@
 import { reportersFor } from '../../vitest.shared.js';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
-export default defineConfig({ test: { ...reportersFor(import.meta.dirname) } });
+// `*.darwin.test.ts` read the real Mac (like Go's `_darwin_test.go` files): they only exist for
+// the test run on macOS, where the GitHub Actions macos-latest job runs them.
+const platformOnly = process.platform === 'darwin' ? [] : ['**/*.darwin.test.ts'];
+
+export default defineConfig({
+  test: {
+    ...reportersFor(import.meta.dirname),
+    exclude: [...configDefaults.exclude, ...platformOnly],
+  },
+});

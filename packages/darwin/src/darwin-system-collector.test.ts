@@ -14,7 +14,10 @@ const fixedOs: DarwinOs = {
 };
 const signal = () => new AbortController().signal;
 let clockMs = 0;
-const clock = () => ({ monotonicMs: (clockMs += 1000), time: Date.UTC(2026, 0, 1) + clockMs });
+const clock = () => {
+  clockMs += 1000;
+  return { monotonicMs: clockMs, time: Date.UTC(2026, 0, 1) + clockMs };
+};
 
 // Real processes: stub executables named vm_stat, sysctl, ioreg, netstat print real macOS
 // captures (ioreg: the constructed input), run through the real execFile runner.

@@ -23,9 +23,10 @@ describe('recordDarwinReadings', () => {
   it('saves what the live sources gave, in the documented layout, and replays to the same readings', async () => {
     let ticks = 0;
     const os: DarwinOs = {
-      cpus: () => [
-        { times: { user: 1000 + (ticks += 250), nice: 0, sys: 400, idle: 9000 + ticks, irq: 0 } },
-      ],
+      cpus: () => {
+        ticks += 250;
+        return [{ times: { user: 1000 + ticks, nice: 0, sys: 400, idle: 9000 + ticks, irq: 0 } }];
+      },
       loadavg: () => [0.5, 0.25, 0.125],
     };
     const live = await recordDarwinReadings({

@@ -1,5 +1,5 @@
 import { DISKSTATS_SECTOR_BYTES, PerfError } from '@arcbox/perf-core';
-import { fields, parseCounter } from './parse-number.js';
+import { lineEnd, scanCounters, skipBlanks, skipToken } from './parse-number.js';
 
 /** One /proc/diskstats line, bytes already converted from 512-byte sectors. */
 export interface DiskStat {
@@ -34,19 +34,22 @@ export function parseDiskstats(text: string, options: ParseDiskstatsOptions = {}
   const file = options.file ?? 'proc/diskstats';
   const disks: DiskStat[] = [];
   const seen = new Set<string>();
+  const values: number[] = [];
   let firstOdd: number | null = null;
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const tokens = fields(lines[i] ?? '');
-    if (tokens.length === 0) continue;
-    const disk = readLine(tokens);
-    if (!disk) {
-      firstOdd ??= i + 1;
-      continue;
+  let lineNo = 0;
+  for (let i = 0; i < text.length; ) {
+    const end = lineEnd(text, i);
+    lineNo += 1;
+    const from = skipBlanks(text, i, end);
+    if (from < end) {
+      const disk = readLine(text, from, end, values);
+      if (!disk) firstOdd ??= lineNo;
+      else if (!seen.has(disk.name)) {
+        seen.add(disk.name);
+        disks.push(disk);
+      }
     }
-    if (seen.has(disk.name)) continue;
-    seen.add(disk.name);
-    disks.push(disk);
+    i = end + 1;
   }
   if (disks.length === 0 && firstOdd !== null) {
     throw new PerfError('PARSE_ERROR', 'no readable diskstats line', { file, line: firstOdd });
@@ -54,18 +57,22 @@ export function parseDiskstats(text: string, options: ParseDiskstatsOptions = {}
   return disks;
 }
 
-function readLine(tokens: string[]): DiskStat | null {
-  const [majorText, minorText, name] = tokens;
-  const major = parseCounter(majorText);
-  const minor = parseCounter(minorText);
-  if (major === null || minor === null || name === undefined) return null;
-  const values: number[] = [];
-  for (const token of tokens.slice(3)) {
-    const value = parseCounter(token);
-    if (value === null) return null;
-    values.push(value);
-  }
-  const n = values.length;
+/** More than this many fields after the name is not a diskstats line. */
+const MAX_FIELDS = 64;
+
+function readLine(text: string, from: number, end: number, values: number[]): DiskStat | null {
+  // major and minor, then the name, then the counters
+  const majorEnd = skipToken(text, from, end);
+  const minorEnd = skipToken(text, skipBlanks(text, majorEnd, end), end);
+  if (scanCounters(text, from, minorEnd, values, 2) !== 2) return null;
+  const major = values[0]!;
+  const minor = values[1]!;
+  const nameStart = skipBlanks(text, minorEnd, end);
+  const nameEnd = skipToken(text, nameStart, end);
+  if (nameStart >= nameEnd) return null;
+  const n = scanCounters(text, nameEnd, end, values, MAX_FIELDS + 1);
+  if (n < 0 || n > MAX_FIELDS || (n !== 4 && n < 11)) return null;
+  const name = text.slice(nameStart, nameEnd);
   const at = (k: number) => values[k - 1] ?? 0;
   if (n === 4) {
     return {
@@ -82,7 +89,6 @@ function readLine(tokens: string[]): DiskStat | null {
       fieldCount: n,
     };
   }
-  if (n < 11) return null;
   return {
     major,
     minor,

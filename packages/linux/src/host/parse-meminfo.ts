@@ -1,5 +1,5 @@
 import { KIB, type MemoryReading, PerfError } from '@arcbox/perf-core';
-import { fields, parseCounter } from './parse-number.js';
+import { lineEnd, scanCounters, skipBlanks, skipToken } from './parse-number.js';
 
 export interface ParseMeminfoOptions {
   /** Path named in errors. */
@@ -12,22 +12,68 @@ export interface ParseMeminfoOptions {
  * still print first) are skipped; a repeated key keeps its first value.
  */
 export function parseMeminfoFields(text: string): Map<string, number> {
+  return readMeminfo(text, null);
+}
+
+/** The terms parseMeminfo uses. */
+const TERMS = [
+  'MemTotal',
+  'MemFree',
+  'MemAvailable',
+  'Buffers',
+  'Cached',
+  'SReclaimable',
+  'Active(file)',
+  'Inactive(file)',
+  'Shmem',
+  'SwapTotal',
+  'SwapFree',
+] as const;
+
+/**
+ * With `only`, keys are matched in place and nothing else is sliced out or stored: building a
+ * map of all 50-odd keys was most of the cost of a reading's memory figures.
+ */
+function readMeminfo(text: string, only: readonly string[] | null): Map<string, number> {
   const values = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const key = line.slice(0, colon).trim();
-    if (key === '' || /\s/.test(key) || values.has(key)) continue;
-    const rest = fields(line.slice(colon + 1).trim());
-    if (rest.length === 0 || rest.length > 2) continue;
-    const value = parseCounter(rest[0]);
-    if (value === null) continue;
-    if (rest.length === 2) {
-      if (rest[1] !== 'kB') continue;
-      values.set(key, value * KIB);
-    } else values.set(key, value);
+  const scratch: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    const end = lineEnd(text, i);
+    const colon = text.indexOf(':', i);
+    if (colon >= 0 && colon < end) {
+      // The key: no blanks inside; leading ones skipped, trailing ones (`Key :`) refused.
+      const keyStart = skipBlanks(text, i, colon);
+      if (keyStart < colon && skipToken(text, keyStart, colon) === colon) {
+        const key = only ? matchKey(text, keyStart, colon, only) : text.slice(keyStart, colon);
+        if (key !== null && !values.has(key)) {
+          const value = readValue(text, colon + 1, end, scratch);
+          if (value !== null) values.set(key, value);
+        }
+      }
+    }
+    i = end + 1;
   }
   return values;
+}
+
+function matchKey(text: string, from: number, to: number, keys: readonly string[]): string | null {
+  for (const key of keys) if (key.length === to - from && text.startsWith(key, from)) return key;
+  return null;
+}
+
+/** `  123 kB` in bytes or `  123` as it is; null for any other shape. */
+function readValue(text: string, from: number, end: number, scratch: number[]): number | null {
+  const numberStart = skipBlanks(text, from, end);
+  const numberEnd = skipToken(text, numberStart, end);
+  if (numberStart === numberEnd || scanCounters(text, numberStart, numberEnd, scratch, 1) !== 1)
+    return null;
+  const value = scratch[0]!;
+  const unitStart = skipBlanks(text, numberEnd, end);
+  if (unitStart === end) return value;
+  const unitEnd = skipToken(text, unitStart, end);
+  if (unitEnd - unitStart !== 2 || !text.startsWith('kB', unitStart)) return null;
+  if (skipBlanks(text, unitEnd, end) !== end) return null;
+  return value * KIB;
 }
 
 /**
@@ -39,7 +85,7 @@ export function parseMeminfoFields(text: string): Map<string, number> {
  */
 export function parseMeminfo(text: string, options: ParseMeminfoOptions = {}): MemoryReading {
   const file = options.file ?? 'proc/meminfo';
-  const v = parseMeminfoFields(text);
+  const v = readMeminfo(text, TERMS);
   const missing: string[] = [];
   const term = (key: string): number | null => {
     const value = v.get(key);

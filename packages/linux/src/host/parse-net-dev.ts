@@ -1,5 +1,5 @@
 import { PerfError } from '@arcbox/perf-core';
-import { fields, parseCounter } from './parse-number.js';
+import { lineEnd, scanCounters, skipBlanks } from './parse-number.js';
 
 /** One interface's counters from /proc/net/dev, in the interface's own directions. */
 export interface NetDevStat {
@@ -29,19 +29,23 @@ export function parseNetDev(text: string, options: ParseNetDevOptions = {}): Net
   const file = options.file ?? 'proc/net/dev';
   const out: NetDevStat[] = [];
   const seen = new Set<string>();
+  const values: number[] = [];
   let firstOdd: number | null = null;
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    if (line.trim() === '' || line.includes('|')) continue;
-    const stat = readLine(line);
-    if (!stat) {
-      firstOdd ??= i + 1;
-      continue;
+  let lineNo = 0;
+  for (let i = 0; i < text.length; ) {
+    const end = lineEnd(text, i);
+    lineNo += 1;
+    const from = skipBlanks(text, i, end);
+    const header = text.indexOf('|', from);
+    if (from < end && (header < 0 || header >= end)) {
+      const stat = readLine(text, from, end, values);
+      if (!stat) firstOdd ??= lineNo;
+      else if (!seen.has(stat.name)) {
+        seen.add(stat.name);
+        out.push(stat);
+      }
     }
-    if (seen.has(stat.name)) continue;
-    seen.add(stat.name);
-    out.push(stat);
+    i = end + 1;
   }
   if (out.length === 0 && firstOdd !== null) {
     throw new PerfError('PARSE_ERROR', 'no readable interface line', { file, line: firstOdd });
@@ -49,29 +53,22 @@ export function parseNetDev(text: string, options: ParseNetDevOptions = {}): Net
   return out;
 }
 
-function readLine(line: string): NetDevStat | null {
-  const colon = line.lastIndexOf(':');
-  if (colon <= 0) return null;
-  const name = line.slice(0, colon).trim();
+function readLine(text: string, from: number, end: number, v: number[]): NetDevStat | null {
+  // The numbers hold no ':', so the last one on the line ends the name.
+  const colon = text.lastIndexOf(':', end - 1);
+  if (colon <= from) return null;
+  const name = text.slice(from, colon).trim();
   if (name === '') return null;
-  const tokens = fields(line.slice(colon + 1).trim());
-  if (tokens.length < 16) return null;
-  const v: number[] = [];
-  for (const token of tokens.slice(0, 16)) {
-    const value = parseCounter(token);
-    if (value === null) return null;
-    v.push(value);
-  }
-  const at = (k: number) => v[k] ?? 0;
+  if (scanCounters(text, colon + 1, end, v, 16) !== 16) return null;
   return {
     name,
-    rxBytes: at(0),
-    rxPackets: at(1),
-    rxErrors: at(2),
-    rxDropped: at(3),
-    txBytes: at(8),
-    txPackets: at(9),
-    txErrors: at(10),
-    txDropped: at(11),
+    rxBytes: v[0]!,
+    rxPackets: v[1]!,
+    rxErrors: v[2]!,
+    rxDropped: v[3]!,
+    txBytes: v[8]!,
+    txPackets: v[9]!,
+    txErrors: v[10]!,
+    txDropped: v[11]!,
   };
 }

@@ -5,6 +5,10 @@ export interface ParsePressureOptions {
   file?: string;
 }
 
+// The kernel's own layout, read in one match; anything else goes the slower general way.
+const standard =
+  /^(?:some|full) avg10=(\d+\.\d+) avg60=(\d+\.\d+) avg300=(\d+\.\d+) total=(\d{1,20})$/;
+
 /**
  * A PSI file (/proc/pressure/{cpu,memory,io}): `some` and `full` lines of
  * `avg10=.. avg60=.. avg300=.. total=..`. The cpu file has no `full` line before Linux 5.13.
@@ -16,10 +20,12 @@ export function parsePressure(text: string, options: ParsePressureOptions = {}):
   let firstOdd: number | null = null;
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const tokens = fields(lines[i] ?? '');
-    if (tokens.length === 0) continue;
-    const kind = tokens[0];
-    const stall = readStall(tokens.slice(1));
+    const line = lines[i] ?? '';
+    const fast = standard.exec(line);
+    const tokens = fast ? null : fields(line);
+    if (tokens?.length === 0) continue;
+    const kind = fast ? line.slice(0, 4) : tokens?.[0];
+    const stall = fast ? stallOf(fast) : readStall(tokens?.slice(1) ?? []);
     if ((kind !== 'some' && kind !== 'full') || !stall) {
       firstOdd ??= i + 1;
       continue;
@@ -30,6 +36,10 @@ export function parsePressure(text: string, options: ParsePressureOptions = {}):
     throw new PerfError('PARSE_ERROR', 'no readable pressure line', { file, line: firstOdd ?? 1 });
   }
   return result;
+}
+
+function stallOf(m: RegExpExecArray): PressureStall {
+  return { avg10: Number(m[1]), avg60: Number(m[2]), avg300: Number(m[3]), totalUs: Number(m[4]) };
 }
 
 function readStall(pairs: string[]): PressureStall | null {

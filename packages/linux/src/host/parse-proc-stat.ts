@@ -1,5 +1,5 @@
 import { type CoreTimes, type CpuTimes, PerfError } from '@arcbox/perf-core';
-import { fields, parseCounter } from './parse-number.js';
+import { lineEnd, scanCounters, skipToken } from './parse-number.js';
 
 /** Linux's USER_HZ: /proc/stat counts in 1/100 s on every architecture userspace sees. */
 export const USER_HZ = 100;
@@ -47,45 +47,60 @@ export function parseProcStat(text: string, options: ParseProcStatOptions = {}):
   let totalLine: number | null = null;
   const cores: CoreTimes[] = [];
   const seen = new Set<number>();
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    if (!line.startsWith('cpu')) continue;
-    const tokens = fields(line);
-    const key = tokens[0] ?? '';
-    if (key === 'cpu') {
-      if (totalLine !== null) continue;
-      totalLine = i + 1;
-      total = readTimes(tokens, ticks);
-      if (!total) {
-        throw new PerfError('PARSE_ERROR', 'unreadable aggregate cpu line', {
-          file,
-          line: i + 1,
-        });
+  const values: number[] = [];
+  let lineNo = 0;
+  for (let i = 0; i < text.length; ) {
+    const end = lineEnd(text, i);
+    lineNo += 1;
+    if (text.startsWith('cpu', i)) {
+      const keyEnd = skipToken(text, i, end);
+      const n = scanCounters(text, keyEnd, end, values, columns.length);
+      const times = n >= 4 ? toTimes(values, n, ticks) : null;
+      if (keyEnd === i + 3) {
+        if (totalLine === null) {
+          totalLine = lineNo;
+          if (!times) {
+            throw new PerfError('PARSE_ERROR', 'unreadable aggregate cpu line', {
+              file,
+              line: lineNo,
+            });
+          }
+          total = times;
+        }
+      } else if (times) {
+        const id = cpuId(text, i + 3, keyEnd);
+        if (id !== null && !seen.has(id)) {
+          seen.add(id);
+          cores.push({ id, times });
+        }
       }
-      continue;
     }
-    const id = /^cpu(\d+)$/.test(key) ? Number(key.slice(3)) : null;
-    if (id === null || !Number.isSafeInteger(id) || seen.has(id)) continue;
-    const times = readTimes(tokens, ticks);
-    if (!times) continue;
-    seen.add(id);
-    cores.push({ id, times });
+    i = end + 1;
   }
   if (!total) throw new PerfError('PARSE_ERROR', 'no aggregate cpu line', { file });
   return { total, cores };
 }
 
-/** At least user, nice, system, idle (4 columns); null when any column present is not a counter. */
-function readTimes(tokens: string[], ticks: number): CpuTimes | null {
-  const values = tokens.slice(1, 1 + columns.length);
-  if (values.length < 4) return null;
-  const times = {} as CpuTimes;
-  for (let c = 0; c < columns.length; c++) {
-    const token = values[c];
-    const ticksValue = token === undefined ? 0 : parseCounter(token);
-    if (ticksValue === null) return null;
-    times[columns[c]!] = ticksValue / ticks;
-  }
-  return times;
+/** The N of `cpuN`, or null when the key is anything else. */
+function cpuId(text: string, from: number, to: number): number | null {
+  const digits = text.slice(from, to);
+  if (!/^\d{1,9}$/.test(digits)) return null;
+  return Number(digits);
+}
+
+/** Columns past the first `n` (older kernels) are 0. */
+function toTimes(v: number[], n: number, ticks: number): CpuTimes {
+  const at = (k: number) => (k < n ? (v[k] ?? 0) / ticks : 0);
+  return {
+    user: at(0),
+    nice: at(1),
+    system: at(2),
+    idle: at(3),
+    iowait: at(4),
+    irq: at(5),
+    softirq: at(6),
+    steal: at(7),
+    guest: at(8),
+    guestNice: at(9),
+  };
 }

@@ -63,6 +63,25 @@ describe('record and replay', () => {
     expect(metrics.cpuPercent).not.toBeUndefined();
   });
 
+  it('records under another root (a host mount), keeping the sysfs folders of partitions', async () => {
+    const root = temp();
+    writeHostTree(root, { 'proc/pressure/io': 'some avg10=0.00 avg60=0.00 avg300=0.00 total=5\n' });
+    const dir = temp();
+    const recorded = await recordLinuxReadings({ dir, count: 1, intervalMs: 0, root });
+    const folder = readingDir(dir, 1);
+    for (const d of [
+      'sys/block/sda',
+      'sys/block/sda/sda1',
+      'sys/block/nvme0n1/nvme0n1p1',
+      'sys/devices/virtual/net/docker0',
+    ]) {
+      expect(existsSync(join(folder, d)), d).toBe(true);
+    }
+    expect(readFileSync(join(folder, 'proc/pressure/io'), 'utf8')).toContain('total=5');
+    expect(existsSync(join(folder, 'proc/pressure/cpu'))).toBe(false);
+    expect(await replayLinuxReadings(dir)).toEqual(recorded);
+  });
+
   it('replays a folder built by hand from real captures, and computes rates from it', async () => {
     const dir = temp();
     writeFileSync(join(dir, 'recording.json'), '{ "platform": "linux", "readings": 2 }');

@@ -72,3 +72,5 @@ export type {
 export { createSeriesTracker } from './series-tracker.js';
 export type { SeriesTracker } from './series-tracker.js';
 export { throwIfAborted, withTimeout } from './with-timeout.js';
+export { createBroadcast } from './broadcast.js';
+export type { Broadcast, SubscribeOptions } from './broadcast.js';

@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  // Two entries so importing the in-memory store never loads better-sqlite3's native module.
+  entry: { index: 'src/index.ts', sqlite: 'src/sqlite/index.ts' },
+  format: ['esm'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  platform: 'node',
+  target: 'node20',
+});

@@ -94,7 +94,12 @@ try {
   }
   let spawned = 0;
   const real = createExecFileRunner({ env: { PATH: bin } });
-  const counting = { run: (c, a, o) => ((spawned += 1), real.run(c, a, o)) };
+  const counting = {
+    run(command, args, options) {
+      spawned += 1;
+      return real.run(command, args, options);
+    },
+  };
   const collector = createDarwinSystemCollector({ run: counting });
   const signal = new AbortController().signal;
   await collector.collect({ signal });

@@ -1,0 +1,185 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  agentMain,
+  freePort,
+  type RunningAgent,
+  removeDir,
+  startAgent,
+  tempDir,
+} from './testing/spawn-agent.js';
+
+const run = promisify(execFile);
+const hasPromtool = existsSync('/usr/bin/promtool');
+
+async function promtoolCheck(text: string): Promise<string> {
+  const child = spawn('promtool', ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d));
+  child.stderr.on('data', (d: Buffer) => (out += d));
+  child.stdin.end(text);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return `exit ${code}${out.trim() === '' ? '' : `: ${out.trim()}`}`;
+}
+
+describe('agent HTTP API (built agent, real /proc)', () => {
+  let agent: RunningAgent;
+  beforeAll(async () => {
+    agent = await startAgent('interval: 500ms\n');
+    await agent.waitReady();
+  });
+  afterAll(async () => {
+    await agent.stop();
+    await removeDir(agent.dir);
+  });
+
+  it('serves Prometheus text with counters from the host', async () => {
+    const res = await agent.get('/metrics');
+    expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = await res.text();
+    expect(text).toMatch(/^arcbox_perf_cpu_seconds_total\{cpu="0",mode="idle"\} \d+(\.\d+)?$/m);
+    expect(text).toMatch(/^arcbox_perf_memory_total_bytes \d+$/m);
+    expect(text).toMatch(/^arcbox_perf_scrape_collector_success\{collector="system"\} 1$/m);
+    expect(text).toMatch(
+      /^arcbox_perf_scrape_collector_duration_seconds\{collector="system"\} [\d.e-]+$/m,
+    );
+  });
+
+  it.skipIf(!hasPromtool)(
+    'passes promtool check metrics on a live scrape (needs Debian prometheus)',
+    async () => {
+      const text = await (await agent.get('/metrics')).text();
+      expect(await promtoolCheck(text)).toBe('exit 0');
+    },
+  );
+
+  it('serves OpenMetrics when the scraper asks for it', async () => {
+    const res = await agent.get('/metrics', {
+      headers: { accept: 'application/openmetrics-text; version=1.0.0' },
+    });
+    expect(res.headers.get('content-type')).toMatch(/^application\/openmetrics-text/);
+    const text = await res.text();
+    expect(text.endsWith('# EOF\n')).toBe(true);
+    expect(text).toContain('# TYPE arcbox_perf_cpu_seconds counter');
+  });
+
+  it('serves a JSON snapshot matching /proc', async () => {
+    const res = await agent.get('/api/v1/snapshot');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      system: { cpuCount: number; memoryTotal: number };
+      collectors: unknown[];
+    };
+    const { stdout } = await run('nproc');
+    expect(body.system.cpuCount).toBe(Number(stdout.trim()));
+    const meminfo = (await import('node:fs')).readFileSync('/proc/meminfo', 'utf8');
+    expect(body.system.memoryTotal).toBe(Number(/MemTotal:\s+(\d+)/.exec(meminfo)![1]) * 1024);
+  });
+
+  it('answers health probes and JSON errors', async () => {
+    expect((await agent.get('/healthz')).status).toBe(200);
+    expect(await (await agent.get('/readyz')).json()).toEqual({ status: 'ready' });
+    const missing = await agent.get('/nope');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({
+      error: { status: 404, message: 'no such path: /nope' },
+    });
+    const post = await agent.get('/metrics', { method: 'POST' });
+    expect(post.status).toBe(405);
+  });
+});
+
+describe('agent start-up checks', () => {
+  it('requires a token when listening off loopback, and never listens without one', async () => {
+    const port = await freePort();
+    const result = await run(process.execPath, [agentMain, '--listen', `0.0.0.0:${port}`]).catch(
+      (e) => e,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/listening on 0\.0\.0\.0 needs a bearer token/);
+  });
+
+  it('enforces the bearer token when one is set', async () => {
+    const agent = await startAgent('authToken: s3cret\ninterval: 1s\n');
+    try {
+      await agent.waitForOutput((t) => t.includes('listening on'));
+      const denied = await agent.get('/metrics');
+      expect(denied.status).toBe(401);
+      expect(denied.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(
+        (await agent.get('/metrics', { headers: { authorization: 'Bearer wrong' } })).status,
+      ).toBe(401);
+      expect(
+        (await agent.get('/metrics', { headers: { authorization: 'Bearer s3cret' } })).status,
+      ).toBe(200);
+      expect((await agent.get('/healthz?token=s3cret')).status).toBe(200);
+    } finally {
+      await agent.stop();
+      await removeDir(agent.dir);
+    }
+  });
+
+  it('--check-config accepts a good file and names file, line, key and problem in a bad one', async () => {
+    const dir = await tempDir();
+    try {
+      const good = join(dir, 'good.yaml');
+      await writeFile(good, 'interval: 2s\n');
+      const ok = await run(process.execPath, [agentMain, '--config', good, '--check-config']);
+      expect(ok.stdout).toBe(`${good}: ok\n`);
+      const cases: Array<[string, string, RegExp]> = [
+        [
+          'types.yaml',
+          'interval: 1s\nhistory:\n  persist: "no"\n',
+          /types\.yaml:3: history\.persist: must be true or false/,
+        ],
+        [
+          'unknown.json',
+          '{\n  "interval": "1s",\n  "colour": "red"\n}\n',
+          /unknown\.json:3: colour: unknown key/,
+        ],
+        [
+          'impossible.yaml',
+          'sources:\n  system:\n    timeout: 5m\n',
+          /impossible\.yaml:3: sources\.system\.timeout: must be at most 60000 ms/,
+        ],
+        ['syntax.json', '{\n  "interval": "1s",\n}', /syntax\.json:3: not valid JSON/],
+      ];
+      for (const [name, text, expected] of cases) {
+        const file = join(dir, name);
+        await writeFile(file, text);
+        const bad = await run(process.execPath, [
+          agentMain,
+          '--config',
+          file,
+          '--check-config',
+        ]).catch((e) => e);
+        expect(bad.code, name).toBe(2);
+        expect(bad.stderr, name).toMatch(expected);
+      }
+      const absent = await run(process.execPath, [
+        agentMain,
+        '--config',
+        join(dir, 'absent.yaml'),
+        '--check-config',
+      ]).catch((e) => e);
+      expect(absent.stderr).toMatch(/absent\.yaml: cannot read the config file: ENOENT/);
+    } finally {
+      await removeDir(dir);
+    }
+  });
+
+  it('exits cleanly and quickly on SIGTERM', async () => {
+    const agent = await startAgent('interval: 1s\n');
+    await agent.waitReady();
+    const started = Date.now();
+    expect(await agent.stop('SIGTERM')).toBe(0);
+    expect(agent.output()).toContain('SIGTERM: flushing and exiting');
+    // Generous bound for a loaded machine; the agent's own deadline is 5 s.
+    expect(Date.now() - started).toBeLessThan(6000);
+    await removeDir(agent.dir);
+  });
+});

@@ -1,0 +1,118 @@
+import type { AddressInfo } from 'node:net';
+import type { AgentConfig } from '../config/agent-config.js';
+import type { AgentState, AlertView, HistorySource } from '../http/agent-state.js';
+import { type AgentServer, createAgentServer } from '../http/create-agent-server.js';
+import type { AgentSample } from '../sampler/agent-sample.js';
+import { type AgentCollectors, createSampler, type Sampler } from '../sampler/create-sampler.js';
+import { buildCollectors, collectorTimeouts } from './build-collectors.js';
+
+export interface AgentOptions {
+  config: AgentConfig;
+  publicDir: string | null;
+  version: string;
+  log?: (line: string) => void;
+  /** Collectors to use instead of the platform's (tests, benchmarks). */
+  collectors?: (config: AgentConfig) => AgentCollectors;
+}
+
+export interface Agent {
+  readonly config: AgentConfig;
+  start(): Promise<AddressInfo>;
+  /** Applies a new config: new collectors and interval; history, alerts and the server stay. */
+  reload(config: AgentConfig): Promise<void>;
+  latest(): AgentSample | null;
+  /** Stops sampling, flushes what must be kept and closes the server. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export function createAgent(options: AgentOptions): Agent {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  let config = options.config;
+  const listeners = new Set<(sample: AgentSample) => void>();
+  const history: HistorySource | null = null;
+  const makeCollectors = options.collectors ?? buildCollectors;
+
+  const onSample = (sample: AgentSample) => {
+    for (const listener of listeners) {
+      try {
+        listener(sample);
+      } catch (error) {
+        log(`sample listener failed: ${(error as Error).message}`);
+      }
+    }
+  };
+  const makeSampler = (c: AgentConfig): Sampler =>
+    createSampler({
+      collectors: makeCollectors(c),
+      intervalMs: c.intervalMs,
+      timeouts: collectorTimeouts(c),
+      onSample,
+      onError: (error) => log(`sampling failed: ${(error as Error).message}`),
+    });
+  let sampler = makeSampler(config);
+  let lastSample: AgentSample | null = null;
+  listeners.add((s) => {
+    lastSample = s;
+  });
+
+  const state: AgentState = {
+    latest: () => lastSample,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    history,
+    alerts: (): AlertView[] => [],
+    notReadyReason() {
+      const sample = lastSample;
+      if (!sample) return 'no sample taken yet';
+      const failed = sample.collectors.filter(
+        (c) => c.enabled && c.lastOutcome && !c.lastOutcome.ok,
+      );
+      if (
+        failed.length > 0 &&
+        failed.length === sample.collectors.filter((c) => c.enabled).length
+      ) {
+        return `every collector failed: ${failed.map((c) => `${c.name}: ${c.lastOutcome?.error ?? 'failed'}`).join('; ')}`;
+      }
+      return null;
+    },
+  };
+
+  const server: AgentServer = createAgentServer({
+    state,
+    token: config.authToken,
+    publicDir: options.publicDir,
+    buildInfo: { version: options.version },
+    log,
+  });
+
+  async function close() {
+    await sampler.close();
+    await server.close();
+  }
+
+  return {
+    get config() {
+      return config;
+    },
+    async start() {
+      const address = await server.listen(config.listen.host, config.listen.port);
+      sampler.start();
+      return address;
+    },
+    async reload(next) {
+      if (next.listen.host !== config.listen.host || next.listen.port !== config.listen.port) {
+        log('listen address changed: takes effect on restart');
+      }
+      await sampler.close();
+      config = next;
+      sampler = makeSampler(config);
+      sampler.start();
+    },
+    latest: () => lastSample,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

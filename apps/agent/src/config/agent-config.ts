@@ -1,0 +1,79 @@
+import type { ListenAddress } from './listen-address.js';
+
+export interface SourceTimeout {
+  enabled: boolean;
+  /** Each source runs under its own timeout so one hung source never delays the others. */
+  timeoutMs: number;
+}
+
+export interface WebhookConfig {
+  url: string;
+  timeoutMs: number;
+  /** Attempts after the first, with exponential backoff. */
+  retries: number;
+  backoffMs: number;
+  headers: Record<string, string>;
+}
+
+export interface NotificationConfig {
+  /** Log line per firing and resolved alert (stderr); always on unless turned off. */
+  log: boolean;
+  /** An alert must stay firing this long before it is notified (absorbs flapping). */
+  delayMs: number;
+  /** Notify again while an alert keeps firing, this often; 0 = never again. */
+  repeatMs: number;
+  webhooks: WebhookConfig[];
+}
+
+/** One threshold rule, as written in the config file. */
+export interface RuleConfig {
+  name: string;
+  /** `system`, `container` or `vm`. */
+  scope: 'system' | 'container' | 'vm';
+  /** A numeric field of SystemMetrics / ContainerMetrics / VmMetrics. */
+  field: string;
+  op: '>' | '<';
+  warn: number | null;
+  crit: number | null;
+  /** Hysteresis: a firing alert clears only past this value (default: the lowest threshold). */
+  clear: number | null;
+  /** How long the condition must hold before the alert fires. */
+  forMs: number;
+  /** Average over this window before comparing (0 = the latest value). */
+  windowMs: number;
+  /** Matches container / VM id or name (glob with `*`). */
+  match: string | null;
+}
+
+export interface AgentConfig {
+  /** The file the config came from; null for the embedded defaults. */
+  file: string | null;
+  listen: ListenAddress;
+  /** Bearer token; required when listening on anything but loopback. */
+  authToken: string | null;
+  intervalMs: number;
+  /** Root under which proc, sys and the cgroup tree are read (`/host` in a container). */
+  root: string;
+  /** Where history is kept between restarts. */
+  stateDir: string;
+  sources: {
+    system: SourceTimeout;
+    containers: SourceTimeout & {
+      /** Find containers from the runtimes' cgroup layouts (Docker, containerd, Podman...). */
+      discover: boolean;
+      /** Extra cgroup paths or globs to watch besides discovered containers. */
+      paths: string[];
+    };
+    docker: SourceTimeout & { socket: string | null };
+    vms: SourceTimeout & { socketDir: string | null; sockets: string[] };
+  };
+  history: {
+    retentionMs: number;
+    /** How often samples are written to disk: a SIGKILL loses at most this much. */
+    flushIntervalMs: number;
+    persist: boolean;
+  };
+  /** Replaces the default rules when given. */
+  rules: RuleConfig[] | null;
+  notifications: NotificationConfig;
+}

@@ -1,0 +1,149 @@
+import { join } from 'node:path';
+import { PerfError } from '@arcbox/perf-core';
+import { describe, expect, it } from 'vitest';
+import { parseDuration } from './duration.js';
+import { parseListenAddress } from './listen-address.js';
+import { parseConfig } from './load-config.js';
+
+const env = { HOME: '/home/u', XDG_STATE_HOME: '/state' };
+
+function errorOf(text: string, file = 'agent.yaml'): PerfError {
+  try {
+    parseConfig(text, file, env);
+  } catch (error) {
+    if (PerfError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a config error');
+}
+
+describe('parseConfig', () => {
+  it('reads a full YAML config', () => {
+    const config = parseConfig(
+      [
+        'listen: 127.0.0.1:9999',
+        'interval: 500ms',
+        'root: /host',
+        'sources:',
+        '  containers: { paths: ["/arcbox/*"], timeout: 1s }',
+        'history: { retention: 2h, flushInterval: 5s }',
+        'rules:',
+        '  - { name: hot, field: cpuPercent, warn: 80, crit: 95, clear: 70, for: 1m }',
+        'notifications:',
+        '  delay: 30s',
+        '  webhooks: [{ url: "http://127.0.0.1:1/hook", retries: 2 }]',
+      ].join('\n'),
+      'agent.yaml',
+      env,
+    );
+    expect(config.listen).toEqual({ host: '127.0.0.1', port: 9999 });
+    expect(config.intervalMs).toBe(500);
+    expect(config.root).toBe('/host');
+    expect(config.stateDir).toBe(join('/state', 'arcbox-perf'));
+    expect(config.sources.containers).toMatchObject({
+      paths: ['/arcbox/*'],
+      timeoutMs: 1000,
+      enabled: true,
+    });
+    expect(config.history).toMatchObject({ retentionMs: 7_200_000, flushIntervalMs: 5000 });
+    expect(config.rules?.[0]).toMatchObject({
+      name: 'hot',
+      scope: 'system',
+      op: '>',
+      warn: 80,
+      crit: 95,
+      clear: 70,
+      forMs: 60_000,
+    });
+    expect(config.notifications.delayMs).toBe(30_000);
+    expect(config.notifications.webhooks[0]).toMatchObject({
+      url: 'http://127.0.0.1:1/hook',
+      retries: 2,
+      timeoutMs: 5000,
+    });
+  });
+
+  it('reads JSON too, and an empty file is the defaults', () => {
+    expect(parseConfig('{"interval": "2s"}', 'agent.json', env).intervalMs).toBe(2000);
+    expect(parseConfig('', 'empty.yaml', env).listen.port).toBe(9464);
+  });
+
+  it('names file, line, key and problem for a wrong type', () => {
+    const error = errorOf('interval: 1s\nsources:\n  system:\n    enabled: "yes"\n');
+    expect(error.code).toBe('CONFIG_ERROR');
+    expect(error.message).toBe(
+      'agent.yaml:4: sources.system.enabled: must be true or false, found the string "yes"',
+    );
+    expect(error.file).toBe('agent.yaml');
+    expect(error.line).toBe(4);
+    expect(error.field).toBe('sources.system.enabled');
+  });
+
+  it('refuses unknown keys, naming the known ones', () => {
+    const error = errorOf('interval: 1s\nintreval: 2s\n');
+    expect(error.message).toMatch(
+      /^agent\.yaml:2: intreval: unknown key \(known here: listen, authToken, interval/,
+    );
+  });
+
+  it('refuses impossible values', () => {
+    expect(errorOf('interval: 0s').message).toBe(
+      'agent.yaml:1: interval: must be at least 100 ms, found "0s"',
+    );
+    expect(errorOf('interval: 10').message).toMatch(
+      /interval: a duration needs a unit, e.g. "10s"/,
+    );
+    expect(errorOf('listen: 127.0.0.1:70000').message).toMatch(
+      /listen: "127.0.0.1:70000" is not HOST:PORT/,
+    );
+    expect(errorOf('rules:\n  - { name: r, field: cpuPercent, warn: 95, crit: 80 }').message).toBe(
+      'agent.yaml:2: rules[0].warn: warn (95) must not be past crit (80) for op ">"',
+    );
+    expect(errorOf('notifications:\n  webhooks:\n    - url: ftp://x\n').message).toBe(
+      'agent.yaml:3: notifications.webhooks[0].url: must be http or https, found ftp:',
+    );
+    expect(errorOf('listen: 0.0.0.0:9464').message).toMatch(
+      /authToken: required when listen is not a loopback address/,
+    );
+    expect(errorOf('history:\n  flushInterval: 500ms\ninterval: 1s').message).toMatch(
+      /history.flushInterval: must not be shorter than interval/,
+    );
+  });
+
+  it('lists every problem, one per line', () => {
+    const error = errorOf('interval: fast\nroot: 3\nsources: []\n');
+    expect(error.message.split('\n')).toEqual([
+      'agent.yaml:1: interval: "fast" is not a duration (use ms, s, m, h, d: "500ms", "10s", "1h30m")',
+      'agent.yaml:2: root: must be a string, found number 3',
+      'agent.yaml:3: sources: must be a mapping, found a list',
+    ]);
+  });
+
+  it('reports syntax errors with their line', () => {
+    const error = errorOf('interval: 1s\nroot: [unclosed\n');
+    expect(error.message).toMatch(/^agent\.yaml:\d: not valid YAML or JSON/);
+    expect(errorOf('{"interval": "1s",}', 'agent.json').message).toMatch(
+      /^agent\.json:1: not valid JSON: /,
+    );
+  });
+
+  it('refuses a top level that is not a mapping', () => {
+    expect(errorOf('- a\n- b\n').message).toBe(
+      'agent.yaml:1: (top level): the file must hold a mapping of settings, found a list',
+    );
+  });
+});
+
+describe('durations and addresses', () => {
+  it('parses durations with units only', () => {
+    expect(parseDuration('1h30m')).toBe(5_400_000);
+    expect(parseDuration('250ms')).toBe(250);
+    expect(parseDuration('10')).toBeNull();
+    expect(parseDuration('1x')).toBeNull();
+  });
+  it('parses listen addresses', () => {
+    expect(parseListenAddress('[::1]:80')).toEqual({ host: '::1', port: 80 });
+    expect(parseListenAddress(':9464')).toEqual({ host: '0.0.0.0', port: 9464 });
+    expect(parseListenAddress('localhost')).toBeNull();
+  });
+});

@@ -1,0 +1,135 @@
+import { PerfError } from '@arcbox/perf-core';
+import { resolveDockerSocket } from './docker-socket.js';
+import type {
+  DockerContainer,
+  DockerContainerSummary,
+  DockerEngineKind,
+  DockerInfo,
+  DockerStats,
+  DockerVersion,
+} from './docker-types.js';
+import { createConcurrencyLimit } from './limit-concurrency.js';
+import { unixHttpGet } from './unix-http-get.js';
+
+export interface DockerClientOptions {
+  /** Unix socket path; else DOCKER_HOST (unix://), else /var/run/docker.sock. */
+  socketPath?: string;
+  /** Per-request timeout; 5 s by default. */
+  timeoutMs?: number;
+  /** Requests in flight at once (a stats call per container); 4 by default. */
+  concurrency?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+/** A Docker Engine API client over a unix socket: Docker, or Podman's compatible service. */
+export interface DockerClient {
+  readonly socketPath: string;
+  version(options?: RequestOptions): Promise<DockerVersion>;
+  info(options?: RequestOptions): Promise<DockerInfo>;
+  /** Which engine answers, from `/version` (cached once known). */
+  engine(options?: RequestOptions): Promise<DockerEngineKind>;
+  /** Running containers (all of them with `all: true`). */
+  listContainers(options?: RequestOptions & { all?: boolean }): Promise<DockerContainer[]>;
+  /**
+   * One stats sample (`stream=false&one-shot=true`). null when the engine has no running
+   * container by that id: 404 (gone), or 200 with an empty body (created, not started).
+   */
+  stats(id: string, options?: RequestOptions): Promise<DockerStats | null>;
+}
+
+export function createDockerClient(options: DockerClientOptions = {}): DockerClient {
+  const socketPath = resolveDockerSocket(options.socketPath, options.env);
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const limit = createConcurrencyLimit(options.concurrency ?? 4);
+  let engine: DockerEngineKind | null = null;
+
+  const getJson = async (
+    path: string,
+    signal: AbortSignal | undefined,
+    allow404 = false,
+  ): Promise<unknown> => {
+    const res = await limit(() => unixHttpGet(socketPath, path, { signal, timeoutMs }));
+    if (allow404 && res.status === 404) return null;
+    if (res.status < 200 || res.status >= 300) {
+      throw new PerfError(
+        'PROTOCOL_ERROR',
+        `GET ${path}: HTTP ${res.status}${engineMessage(res.body)}`,
+        { file: path },
+      );
+    }
+    if (res.body.trim() === '') return null;
+    try {
+      return JSON.parse(res.body);
+    } catch (error) {
+      throw new PerfError(
+        'PARSE_ERROR',
+        `GET ${path}: malformed JSON (${(error as Error).message})`,
+        { file: path, cause: error },
+      );
+    }
+  };
+
+  const object = <T>(value: unknown, path: string): T => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new PerfError('PROTOCOL_ERROR', `GET ${path}: expected a JSON object`, { file: path });
+    }
+    return value as T;
+  };
+
+  return {
+    socketPath,
+    async version({ signal } = {}) {
+      return object<DockerVersion>(await getJson('/version', signal), '/version');
+    },
+    async info({ signal } = {}) {
+      return object<DockerInfo>(await getJson('/info', signal), '/info');
+    },
+    async engine({ signal } = {}) {
+      if (engine) return engine;
+      engine = engineOf(await this.version({ signal }));
+      return engine;
+    },
+    async listContainers({ signal, all = false } = {}) {
+      const path = `/containers/json${all ? '?all=true' : ''}`;
+      const body = await getJson(path, signal);
+      if (!Array.isArray(body))
+        throw new PerfError('PROTOCOL_ERROR', `GET ${path}: expected a JSON array`, { file: path });
+      return body
+        .filter((c): c is DockerContainerSummary => typeof c?.Id === 'string')
+        .map(toContainer);
+    },
+    async stats(id, { signal } = {}) {
+      if (!/^[\w.-]+$/.test(id))
+        throw new PerfError('INVALID_ARGUMENT', `not a container id or name: ${id}`, {
+          field: 'id',
+        });
+      const path = `/containers/${encodeURIComponent(id)}/stats?stream=false&one-shot=true`;
+      const body = await getJson(path, signal, true);
+      return body === null ? null : object<DockerStats>(body, path);
+    },
+  };
+}
+
+/** Podman names itself in /version's components ("Podman Engine"); anything else is Docker. */
+export function engineOf(version: DockerVersion): DockerEngineKind {
+  const names = (version.Components ?? []).map((c) => c.Name ?? '');
+  return names.some((n) => /podman/i.test(n)) ? 'podman' : 'docker';
+}
+
+function toContainer(c: DockerContainerSummary): DockerContainer {
+  const name = c.Names?.[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12);
+  return { id: c.Id, name, image: c.Image ?? null, state: c.State ?? null, labels: c.Labels ?? {} };
+}
+
+function engineMessage(body: string): string {
+  try {
+    const message = (JSON.parse(body) as { message?: unknown }).message;
+    return typeof message === 'string' ? `: ${message}` : '';
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,117 @@
+import {
+  type Collector,
+  type ContainerReading,
+  PerfError,
+  throwIfAborted,
+} from '@arcbox/perf-core';
+import type { DockerClient } from './docker-client.js';
+import type { DockerInfo } from './docker-types.js';
+import { dockerStatsToReading } from './docker-stats-to-reading.js';
+
+export interface DockerContainerCollectorOptions {
+  client: DockerClient;
+  clock?: () => { monotonicMs: number; time: number };
+  /** Collector name in a registry; `docker` by default. */
+  name?: string;
+}
+
+const defaultClock = () => ({ monotonicMs: performance.now(), time: Date.now() });
+
+/**
+ * Container readings from a Docker Engine API (Docker, Podman, Docker Desktop, OrbStack, Colima,
+ * ArcBox): the list, then one stats call per container, concurrency-limited by the client. An
+ * engine that does not answer fails this collector only; one container's failed or malformed
+ * stats give that container a reading with every figure null and the error named.
+ */
+export function createDockerContainerCollector(
+  options: DockerContainerCollectorOptions,
+): Collector<ContainerReading[]> {
+  const { client } = options;
+  const clock = options.clock ?? defaultClock;
+  let host: { memory: number | null; cpus: number | null } | null = null;
+
+  return {
+    name: options.name ?? 'docker',
+    async collect({ signal }) {
+      const engine = await client.engine({ signal });
+      if (!host) {
+        // Host facts only refine the limit and CPU count: an engine without /info still reports.
+        const info: DockerInfo = await client.info({ signal }).catch(() => {
+          throwIfAborted(signal, 'docker');
+          return {};
+        });
+        host = {
+          memory: typeof info.MemTotal === 'number' ? info.MemTotal : null,
+          cpus: typeof info.NCPU === 'number' ? info.NCPU : null,
+        };
+      }
+      const facts = host;
+      const containers = await client.listContainers({ signal });
+      const readings = await Promise.all(
+        containers.map(async (c): Promise<ContainerReading | null> => {
+          const context = {
+            engine,
+            id: c.id,
+            name: c.name,
+            labels: c.labels,
+            hostMemoryTotal: facts.memory,
+            hostCpuCount: facts.cpus,
+          };
+          try {
+            const stats = await client.stats(c.id, { signal });
+            // Gone or not started between the list and its stats: its series ends, no error.
+            if (stats === null) return null;
+            return dockerStatsToReading(stats, { ...context, stamp: clock() });
+          } catch (error) {
+            throwIfAborted(signal, 'docker');
+            return failedReading(context, clock(), error);
+          }
+        }),
+      );
+      return readings.filter((r): r is ContainerReading => r !== null);
+    },
+  };
+}
+
+function failedReading(
+  context: {
+    engine: 'docker' | 'podman';
+    id: string;
+    name: string;
+    labels: Record<string, string>;
+    hostMemoryTotal: number | null;
+    hostCpuCount: number | null;
+  },
+  stamp: { monotonicMs: number; time: number },
+  error: unknown,
+): ContainerReading {
+  const e = PerfError.from(error, 'PROTOCOL_ERROR', 'stats request failed');
+  return {
+    ...stamp,
+    id: context.id,
+    name: context.name,
+    runtime: context.engine === 'podman' ? 'podman' : 'docker',
+    source: 'docker-api',
+    cgroupPath: null,
+    labels: context.labels,
+    cpuSeconds: null,
+    systemCpuSeconds: null,
+    cpuPeriods: null,
+    cpuThrottledPeriods: null,
+    cpuThrottledSeconds: null,
+    cpuLimitCores: null,
+    hostCpuCount: context.hostCpuCount ?? 1,
+    hostMemoryTotal: context.hostMemoryTotal,
+    memoryUsage: null,
+    memoryWorkingSet: null,
+    memoryLimit: null,
+    blockReadBytes: null,
+    blockWriteBytes: null,
+    blockReadOps: null,
+    blockWriteOps: null,
+    interfaces: null,
+    pids: null,
+    pidsLimit: null,
+    problems: [{ source: `/containers/${context.id}/stats`, message: e.message, code: e.code }],
+  };
+}

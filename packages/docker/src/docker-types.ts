@@ -1,0 +1,78 @@
+/** Which engine answers on the socket: their stats differ (see docker-stats-to-reading.ts). */
+export type DockerEngineKind = 'docker' | 'podman';
+
+/** `GET /version`, the fields used. */
+export interface DockerVersion {
+  Version?: string;
+  ApiVersion?: string;
+  Os?: string;
+  Components?: Array<{ Name?: string; Version?: string }>;
+}
+
+/** `GET /info`, the fields used. */
+export interface DockerInfo {
+  NCPU?: number;
+  MemTotal?: number;
+}
+
+/** One entry of `GET /containers/json`. */
+export interface DockerContainerSummary {
+  Id: string;
+  Names?: string[];
+  Image?: string;
+  State?: string;
+  Labels?: Record<string, string> | null;
+}
+
+interface BlkioEntry {
+  major?: number;
+  minor?: number;
+  op?: string;
+  value?: number;
+}
+
+interface CpuStats {
+  cpu_usage?: { total_usage?: number; percpu_usage?: number[] | null };
+  system_cpu_usage?: number;
+  online_cpus?: number;
+  throttling_data?: { periods?: number; throttled_periods?: number; throttled_time?: number };
+}
+
+/** `GET /containers/{id}/stats?stream=false&one-shot=true`, the fields used. */
+export interface DockerStats {
+  read?: string;
+  preread?: string;
+  name?: string;
+  id?: string;
+  Id?: string;
+  pids_stats?: { current?: number; limit?: number };
+  blkio_stats?: {
+    io_service_bytes_recursive?: BlkioEntry[] | null;
+    io_serviced_recursive?: BlkioEntry[] | null;
+  };
+  cpu_stats?: CpuStats;
+  precpu_stats?: CpuStats;
+  memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };
+  networks?: Record<
+    string,
+    {
+      rx_bytes?: number;
+      rx_packets?: number;
+      rx_errors?: number;
+      rx_dropped?: number;
+      tx_bytes?: number;
+      tx_packets?: number;
+      tx_errors?: number;
+      tx_dropped?: number;
+    }
+  >;
+}
+
+/** A container as listed: id, name without the leading '/', labels. */
+export interface DockerContainer {
+  id: string;
+  name: string;
+  image: string | null;
+  state: string | null;
+  labels: Record<string, string>;
+}

@@ -1,0 +1,18 @@
+export { createDockerClient, engineOf } from './docker-client.js';
+export type { DockerClient, DockerClientOptions, RequestOptions } from './docker-client.js';
+export { createDockerContainerCollector } from './docker-container-collector.js';
+export type { DockerContainerCollectorOptions } from './docker-container-collector.js';
+export { DEFAULT_DOCKER_SOCKET, resolveDockerSocket } from './docker-socket.js';
+export { dockerPreviousReading, dockerStatsToReading } from './docker-stats-to-reading.js';
+export type { DockerStatsContext } from './docker-stats-to-reading.js';
+export type {
+  DockerContainer,
+  DockerContainerSummary,
+  DockerEngineKind,
+  DockerInfo,
+  DockerStats,
+  DockerVersion,
+} from './docker-types.js';
+export { createConcurrencyLimit } from './limit-concurrency.js';
+export { unixHttpGet } from './unix-http-get.js';
+export type { UnixHttpGetOptions, UnixHttpResponse } from './unix-http-get.js';

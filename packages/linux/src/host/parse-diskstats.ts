@@ -1,5 +1,6 @@
-import { DISKSTATS_SECTOR_BYTES, PerfError } from '@arcbox/perf-core';
-import { lineEnd, scanCounters, skipBlanks, skipToken } from './parse-number.js';
+import { DISKSTATS_SECTOR_BYTES } from '@arcbox/perf-core';
+import { parseDeviceTable } from './parse-device-table.js';
+import { scanCounters, skipBlanks, skipToken } from './parse-number.js';
 
 /** One /proc/diskstats line, bytes already converted from 512-byte sectors. */
 export interface DiskStat {
@@ -32,29 +33,11 @@ export interface ParseDiskstatsOptions {
  */
 export function parseDiskstats(text: string, options: ParseDiskstatsOptions = {}): DiskStat[] {
   const file = options.file ?? 'proc/diskstats';
-  const disks: DiskStat[] = [];
-  const seen = new Set<string>();
   const values: number[] = [];
-  let firstOdd: number | null = null;
-  let lineNo = 0;
-  for (let i = 0; i < text.length; ) {
-    const end = lineEnd(text, i);
-    lineNo += 1;
-    const from = skipBlanks(text, i, end);
-    if (from < end) {
-      const disk = readLine(text, from, end, values);
-      if (!disk) firstOdd ??= lineNo;
-      else if (!seen.has(disk.name)) {
-        seen.add(disk.name);
-        disks.push(disk);
-      }
-    }
-    i = end + 1;
-  }
-  if (disks.length === 0 && firstOdd !== null) {
-    throw new PerfError('PARSE_ERROR', 'no readable diskstats line', { file, line: firstOdd });
-  }
-  return disks;
+  return parseDeviceTable(text, (t, from, end) => readLine(t, from, end, values), {
+    file,
+    what: 'diskstats',
+  });
 }
 
 /** More than this many fields after the name is not a diskstats line. */
@@ -74,32 +57,19 @@ function readLine(text: string, from: number, end: number, values: number[]): Di
   if (n < 0 || n > MAX_FIELDS || (n !== 4 && n < 11)) return null;
   const name = text.slice(nameStart, nameEnd);
   const at = (k: number) => values[k - 1] ?? 0;
-  if (n === 4) {
-    return {
-      major,
-      minor,
-      name,
-      readOps: at(1),
-      readBytes: at(2) * DISKSTATS_SECTOR_BYTES,
-      writeOps: at(3),
-      writeBytes: at(4) * DISKSTATS_SECTOR_BYTES,
-      readTimeMs: null,
-      writeTimeMs: null,
-      ioTimeMs: null,
-      fieldCount: n,
-    };
-  }
+  // Old kernels' 4-field partition lines: reads, sectors read, writes, sectors written.
+  const short = n === 4;
   return {
     major,
     minor,
     name,
     readOps: at(1),
-    readBytes: at(3) * DISKSTATS_SECTOR_BYTES,
-    readTimeMs: at(4),
-    writeOps: at(5),
-    writeBytes: at(7) * DISKSTATS_SECTOR_BYTES,
-    writeTimeMs: at(8),
-    ioTimeMs: at(10),
+    readBytes: at(short ? 2 : 3) * DISKSTATS_SECTOR_BYTES,
+    readTimeMs: short ? null : at(4),
+    writeOps: at(short ? 3 : 5),
+    writeBytes: at(short ? 4 : 7) * DISKSTATS_SECTOR_BYTES,
+    writeTimeMs: short ? null : at(8),
+    ioTimeMs: short ? null : at(10),
     fieldCount: n,
   };
 }

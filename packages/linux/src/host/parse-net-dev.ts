@@ -1,5 +1,5 @@
-import { PerfError } from '@arcbox/perf-core';
-import { lineEnd, scanCounters, skipBlanks } from './parse-number.js';
+import { parseDeviceTable } from './parse-device-table.js';
+import { scanCounters } from './parse-number.js';
 
 /** One interface's counters from /proc/net/dev, in the interface's own directions. */
 export interface NetDevStat {
@@ -27,30 +27,18 @@ export interface ParseNetDevOptions {
  */
 export function parseNetDev(text: string, options: ParseNetDevOptions = {}): NetDevStat[] {
   const file = options.file ?? 'proc/net/dev';
-  const out: NetDevStat[] = [];
-  const seen = new Set<string>();
   const values: number[] = [];
-  let firstOdd: number | null = null;
-  let lineNo = 0;
-  for (let i = 0; i < text.length; ) {
-    const end = lineEnd(text, i);
-    lineNo += 1;
-    const from = skipBlanks(text, i, end);
-    const header = text.indexOf('|', from);
-    if (from < end && (header < 0 || header >= end)) {
-      const stat = readLine(text, from, end, values);
-      if (!stat) firstOdd ??= lineNo;
-      else if (!seen.has(stat.name)) {
-        seen.add(stat.name);
-        out.push(stat);
-      }
-    }
-    i = end + 1;
-  }
-  if (out.length === 0 && firstOdd !== null) {
-    throw new PerfError('PARSE_ERROR', 'no readable interface line', { file, line: firstOdd });
-  }
-  return out;
+  return parseDeviceTable(text, (t, from, end) => readLine(t, from, end, values), {
+    file,
+    what: 'interface',
+    skip: isHeader,
+  });
+}
+
+/** The two header lines hold '|' between the column groups. */
+function isHeader(text: string, from: number, end: number): boolean {
+  const bar = text.indexOf('|', from);
+  return bar >= 0 && bar < end;
 }
 
 function readLine(text: string, from: number, end: number, v: number[]): NetDevStat | null {

@@ -19,8 +19,12 @@ export interface CliConfig {
   /** An alert rules file. */
   rules?: string;
   dockerSocket?: string;
-  /** QMP sockets of QEMU VMs to watch. */
+  /** QMP sockets of QEMU VMs to watch (besides those found in the VM directory). */
   qmpSockets?: string[];
+  /** A directory of `<vm-id>.qmp` sockets; perf-vmm's default when unset. */
+  vmDir?: string;
+  /** Extra cgroups (paths or globs) to show as containers. */
+  cgroupPaths?: string[];
   /** Collectors to leave off (names as in the collector registry). */
   disabled?: string[];
 }
@@ -94,6 +98,8 @@ export function parseCliConfig(text: string, path: string): CliConfig {
   assign('rules', str('rules'));
   assign('dockerSocket', str('dockerSocket'));
   assign('qmpSockets', strList('qmpSockets'));
+  assign('vmDir', str('vmDir'));
+  assign('cgroupPaths', strList('cgroupPaths'));
   assign('disabled', strList('disabled'));
   return config;
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { createColors } from 'picocolors';
 import { loadCliConfig } from './cli-config.js';
 import { type CliContext, type CliIo, wantsColor } from './cli-context.js';
+import { registerListCommands } from './commands/list-commands.js';
 import { registerRecordCommand } from './commands/record-command.js';
 import { registerReplayCommand } from './commands/replay-command.js';
 import { registerSnapshotCommand } from './commands/snapshot-command.js';
@@ -79,6 +80,7 @@ export async function runCli(
 
   registerSnapshotCommand(program, context);
   registerTopCommand(program, context);
+  registerListCommands(program, context);
   registerRecordCommand(program, context);
   registerReplayCommand(program, context);
   // Every subcommand exits through us, not process.exit, so the live view can restore the terminal.

@@ -6,12 +6,13 @@ import { intervalOption } from '../parse-options.js';
 import { formatContainerTable, formatVmTable } from '../render/container-table.js';
 import { formatSystemReport } from '../render/system-report.js';
 import { createSampler, type Sample } from '../sampling/create-sampler.js';
-import { openCollectors } from '../sampling/open-collectors.js';
+import { collectorOptionsFrom, openCollectors } from '../sampling/open-collectors.js';
 import { examples } from './examples.js';
 
 export interface SampleFlags {
   interval?: number;
   root?: string;
+  cgroup?: string[];
 }
 
 /** The `snapshot --json` document (schemas/snapshot.schema.json). */
@@ -32,13 +33,7 @@ export async function sampleTwice(
   flags: SampleFlags,
   kinds: { system?: boolean; containers?: boolean; vms?: boolean },
 ): Promise<Sample> {
-  const root = flags.root ?? ctx.config.root;
-  const collectors = await openCollectors({
-    ...(root === undefined ? {} : { root }),
-    ...kinds,
-    ...(ctx.config.qmpSockets ? { qmpSockets: ctx.config.qmpSockets } : {}),
-    ...(ctx.config.dockerSocket ? { dockerSocket: ctx.config.dockerSocket } : {}),
-  });
+  const collectors = await openCollectors({ ...collectorOptionsFrom(flags, ctx.config), ...kinds });
   const sampler = createSampler(collectors);
   try {
     await sampler.sample({ signal: ctx.signal });
@@ -69,6 +64,7 @@ export function registerSnapshotCommand(
       intervalOption,
     )
     .option('--root <dir>', 'proc/sys root to read (default /; /host in a container)')
+    .option('--cgroup <path...>', 'also show these cgroups (paths or globs) as containers')
     .option('--no-containers', 'leave containers out')
     .option('--no-vms', 'leave VMs out')
     .addHelpText(

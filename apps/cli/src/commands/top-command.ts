@@ -5,7 +5,7 @@ import { type CliContext, writeLine } from '../cli-context.js';
 import { choiceOption, integerOption, intervalOption } from '../parse-options.js';
 import { formatContainerTable, formatVmTable } from '../render/container-table.js';
 import { createSampler, type Sample, type Sampler } from '../sampling/create-sampler.js';
-import { openCollectors } from '../sampling/open-collectors.js';
+import { collectorOptionsFrom, openCollectors } from '../sampling/open-collectors.js';
 import { orderRows } from '../tui/order-rows.js';
 import { createSystemHistory, pushSystemHistory } from '../tui/system-history.js';
 import { createTerminalScreen } from '../tui/terminal-screen.js';
@@ -16,6 +16,7 @@ import { examples } from './examples.js';
 interface TopFlags {
   interval?: number;
   root?: string;
+  cgroup?: string[];
   sort: SortKey;
   filter?: string;
   count?: number;
@@ -37,6 +38,7 @@ export function registerTopCommand(
       intervalOption,
     )
     .option('--root <dir>', 'proc/sys root to read (default /)')
+    .option('--cgroup <path...>', 'also show these cgroups (paths or globs) as containers')
     .option(
       '-s, --sort <key>',
       'sort containers and VMs by cpu, memory, disk or net',
@@ -60,14 +62,11 @@ export function registerTopCommand(
     )
     .action(async (flags: TopFlags, cmd: Command) => {
       const ctx = await context(cmd);
-      const root = flags.root ?? ctx.config.root;
       const collectors = await openCollectors({
-        ...(root === undefined ? {} : { root }),
+        ...collectorOptionsFrom(flags, ctx.config),
         system: true,
         containers: true,
         vms: true,
-        ...(ctx.config.qmpSockets ? { qmpSockets: ctx.config.qmpSockets } : {}),
-        ...(ctx.config.dockerSocket ? { dockerSocket: ctx.config.dockerSocket } : {}),
       });
       const sampler = createSampler(collectors);
       const intervalMs = flags.interval ?? ctx.config.intervalMs ?? 1000;

@@ -1,4 +1,6 @@
+import { basename } from 'node:path';
 import { PerfError } from '@arcbox/perf-core';
+import type { CliConfig } from '../cli-config.js';
 import type { SamplerCollectors } from './create-sampler.js';
 
 export interface OpenCollectorsOptions {
@@ -10,8 +12,24 @@ export interface OpenCollectorsOptions {
   vms?: boolean;
   /** Extra cgroups to show as containers (paths or globs), besides the runtimes' own. */
   cgroupPaths?: string[];
+  /** QMP sockets of QEMU VMs, besides those in `vmDir`. */
   qmpSockets?: string[];
-  dockerSocket?: string;
+  vmDir?: string;
+}
+
+/** The collector options a command's flags and the config file give, flags first. */
+export function collectorOptionsFrom(
+  flags: { root?: string; cgroup?: string[] },
+  config: CliConfig,
+): Omit<OpenCollectorsOptions, 'system' | 'containers' | 'vms'> {
+  const root = flags.root ?? config.root;
+  const cgroupPaths = [...(config.cgroupPaths ?? []), ...(flags.cgroup ?? [])];
+  return {
+    ...(root === undefined ? {} : { root }),
+    ...(cgroupPaths.length > 0 ? { cgroupPaths } : {}),
+    ...(config.qmpSockets ? { qmpSockets: config.qmpSockets } : {}),
+    ...(config.vmDir ? { vmDir: config.vmDir } : {}),
+  };
 }
 
 /**
@@ -25,15 +43,30 @@ export async function openCollectors(options: OpenCollectorsOptions): Promise<Sa
       `no collectors for ${process.platform} in this build`,
     );
   }
-  const linux = await import('@arcbox/perf-linux');
-  const out: SamplerCollectors = {};
   const root = options.root ?? '/';
+  const [linux, vmm] = await Promise.all([
+    import('@arcbox/perf-linux'),
+    options.vms ? import('@arcbox/perf-vmm') : null,
+  ]);
+  const out: SamplerCollectors = {};
   if (options.system !== false) out.system = linux.createLinuxSystemCollector({ root });
   if (options.containers) {
     out.containers = [
       linux.createCgroupContainerCollector({
         root,
         ...(options.cgroupPaths?.length ? { cgroupPaths: options.cgroupPaths } : {}),
+      }),
+    ];
+  }
+  if (vmm) {
+    const vms = (options.qmpSockets ?? []).map((socket) => ({
+      id: basename(socket).replace(/\.qmp$/, ''),
+      qmpSocket: socket,
+    }));
+    out.vms = [
+      vmm.createQemuVmCollector({
+        ...(vms.length > 0 ? { vms } : {}),
+        ...(options.vmDir ? { vmDir: options.vmDir } : {}),
       }),
     ];
   }

@@ -4,7 +4,7 @@ import type { KeyPress } from './top-state.js';
 
 const ESC = '\x1b[';
 const enterScreen = '\x1b[?1049h\x1b[?25l\x1b[H\x1b[2J';
-const leaveScreen = '\x1b[?25h\x1b[?1049l';
+const leaveScreen = '\x1b[?1049l\x1b[?25h';
 
 export interface TerminalScreen {
   readonly width: number;

@@ -51,7 +51,18 @@ export function renderTopFrame(
   const lines: string[] = [];
   const put = (...segments: Segment[]) => lines.push(fitLine(segments, width, c));
   const m = view.sample?.system ?? null;
-  const spark = Math.max(0, Math.min(60, width - 72));
+  // Sparklines sit in one right-hand column, when the terminal is wide enough for them.
+  const spark = width >= 110 ? Math.min(60, width - 92) : 0;
+  const withSpark = (
+    values: (number | null)[],
+    max: number | undefined,
+    ...segments: Segment[]
+  ) => {
+    if (spark === 0) return put(...segments);
+    lines.push(
+      `${fitLine(segments, width - spark - 1, c)} ${c.cyan(sparkline(values, spark, max))}`,
+    );
+  };
   const time = m
     ? new Date(m.timestamp).toLocaleTimeString('en-GB', { hour12: false })
     : '--:--:--';
@@ -63,15 +74,16 @@ export function renderTopFrame(
     ['arcbox-perf top', 'bold'],
     `  ${time}  every ${(view.intervalMs / 1000).toFixed(1)} s  ${load}`,
   );
-  put(
+  withSpark(
+    view.history.cpu,
+    100,
     ['CPU ', 'bold'],
     pct(m?.cpuPercent ?? null).padStart(8),
     `  usr ${pct(m?.cpuUser ?? null)}  sys ${pct(m?.cpuSystem ?? null)}  `,
     [`iowait ${pct(m?.cpuIowait ?? null)}`, (m?.cpuIowait ?? 0) >= 20 ? 'yellow' : 'dim'],
     '  ',
     [`steal ${pct(m?.cpuSteal ?? null)}`, (m?.cpuSteal ?? 0) >= 10 ? 'yellow' : 'dim'],
-    `  irq ${pct(m?.cpuIrq ?? null)}  `,
-    [sparkline(view.history.cpu, spark, 100), 'cyan'],
+    `  irq ${pct(m?.cpuIrq ?? null)}`,
   );
   // Per-core bars, as many per line as fit.
   const cores = m?.cpuPerCore ?? [];
@@ -90,24 +102,27 @@ export function renderTopFrame(
     put(...segs);
   }
   const pressure = m?.memoryPressure === null || m === null ? '' : `  psi ${pct(m.memoryPressure)}`;
-  put(
+  withSpark(
+    view.history.memory,
+    100,
     ['MEM ', 'bold'],
-    `${formatBytes(m?.memoryUsed ?? null)} / ${formatBytes(m?.memoryTotal ?? null)} (${pct(m?.memoryPercent ?? null)})`,
-    `  avail ${formatBytes(m?.memoryAvailable ?? null)}  cached ${formatBytes(m?.memoryCached ?? null)}`,
-    `  swap ${formatBytes(m?.swapUsed ?? null)} / ${formatBytes(m?.swapTotal ?? null)}${pressure}  `,
-    [sparkline(view.history.memory, spark, 100), 'cyan'],
+    `${formatBytes(m?.memoryUsed ?? null).padStart(10)} / ${formatBytes(m?.memoryTotal ?? null)} ${pct(m?.memoryPercent ?? null)}`,
+    `  avail ${formatBytes(m?.memoryAvailable ?? null)}  cache ${formatBytes(m?.memoryCached ?? null)}`,
+    `  swap ${formatBytes(m?.swapUsed ?? null)}/${formatBytes(m?.swapTotal ?? null)}${pressure}`,
   );
-  put(
+  withSpark(
+    view.history.disk,
+    undefined,
     ['DISK', 'bold'],
-    ` read ${formatRate(m?.diskReadBps ?? null)}  write ${formatRate(m?.diskWriteBps ?? null)}`,
-    `  iops ${num(m?.diskReadIops ?? null)} / ${num(m?.diskWriteIops ?? null)}  `,
-    [sparkline(view.history.disk, spark), 'cyan'],
+    ` read ${formatRate(m?.diskReadBps ?? null).padStart(12)}  write ${formatRate(m?.diskWriteBps ?? null).padStart(12)}`,
+    `  iops ${num(m?.diskReadIops ?? null)} / ${num(m?.diskWriteIops ?? null)}`,
   );
-  put(
+  withSpark(
+    view.history.net,
+    undefined,
     ['NET ', 'bold'],
-    ` rx ${formatRate(m?.netRxBps ?? null)}  tx ${formatRate(m?.netTxBps ?? null)}`,
-    `  pkts ${num(m?.netRxPps ?? null)} / ${num(m?.netTxPps ?? null)}  `,
-    [sparkline(view.history.net, spark), 'cyan'],
+    ` rx   ${formatRate(m?.netRxBps ?? null).padStart(12)}  tx    ${formatRate(m?.netTxBps ?? null).padStart(12)}`,
+    `  pkts ${num(m?.netRxPps ?? null)} / ${num(m?.netTxPps ?? null)}`,
   );
   for (const alert of view.alerts.slice(0, 3)) {
     put(

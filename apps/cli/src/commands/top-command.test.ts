@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliPath, escapeCode, runBuiltCli } from '../test-support/run-built-cli.js';
+import {
+  canCreateCgroups,
+  createTestCgroup,
+  type TestCgroup,
+} from '../test-support/test-cgroups.js';
+import { hasTmux, startTmux } from '../test-support/tmux.js';
+
+const onLinux = process.platform === 'linux';
+
+describe.skipIf(!onLinux)('arcbox-perf top without a terminal (built binary)', () => {
+  it('prints a plain table per interval with no escape codes', async () => {
+    const run = await runBuiltCli(['top', '--count', '2', '--interval', '150']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.match(/^\S+Z {2}CPU \d+\.\d %/gm)).toHaveLength(2);
+    expect(run.stdout).not.toMatch(escapeCode);
+  });
+
+  it('the watch alias and --sort/--filter work the same way', async () => {
+    const run = await runBuiltCli([
+      'watch',
+      '--count',
+      '1',
+      '--interval',
+      '100',
+      '--sort',
+      'memory',
+      '--filter',
+      'zz-none',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/CPU /);
+    expect(run.stdout).not.toMatch(/^NAME/m);
+  });
+
+  it('a bad sort key is a usage error', async () => {
+    const run = await runBuiltCli(['top', '--sort', 'pids']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/expected one of cpu, memory, disk, net/);
+  });
+});
+
+/** Row order on the screen: the line index of each name's first appearance. */
+const rowOf = (screen: string, name: string) =>
+  screen.split('\n').findIndex((l) => l.includes(name));
+
+describe.skipIf(!(hasTmux && canCreateCgroups))(
+  'arcbox-perf top in a real terminal (tmux; needs tmux and root for cgroups)',
+  () => {
+    const tag = `arcbox-top-${process.pid}`;
+    let busy: TestCgroup;
+    let fat: TestCgroup;
+    beforeAll(() => {
+      busy = createTestCgroup(`${tag}-busy`);
+      fat = createTestCgroup(`${tag}-fat`);
+      // One cgroup spins a core; the other holds 128 MiB and idles: CPU order and memory order differ.
+      busy.run('for (;;) {}');
+      fat.run('globalThis.keep = Buffer.alloc(128 * 1024 * 1024, 1); setInterval(() => {}, 1000);');
+    });
+    afterAll(async () => {
+      await busy?.remove();
+      await fat?.remove();
+    });
+
+    it('shows the CPU line and the test containers, sorts on c/m, filters on /, quits cleanly on q', async () => {
+      const tmux = await startTmux(
+        [process.execPath, cliPath, 'top', '--interval', '500', '--cgroup', `/${tag}-*`],
+        { width: 160, height: 40 },
+      );
+      try {
+        const hasRates = (s: string) =>
+          new RegExp(`${tag}-busy +\\S+ +cgroup +\\d+\\.\\d %`).test(s);
+        let screen = await tmux.waitFor(
+          (s) => /^CPU +\d+\.\d %/m.test(s) && hasRates(s) && s.includes(`${tag}-fat`),
+          'the CPU line and both containers with rates',
+        );
+        expect(await tmux.format('#{alternate_on}')).toBe('1');
+        expect(screen).toMatch(/sorted by CPU/);
+        expect(screen).toMatch(/^MEM /m);
+        expect(rowOf(screen, `${tag}-busy`)).toBeLessThan(rowOf(screen, `${tag}-fat`));
+
+        await tmux.keys(['m']);
+        screen = await tmux.waitFor((s) => s.includes('sorted by memory'), 'the memory sort');
+        expect(rowOf(screen, `${tag}-fat`)).toBeLessThan(rowOf(screen, `${tag}-busy`));
+
+        await tmux.keys(['c']);
+        screen = await tmux.waitFor((s) => s.includes('sorted by CPU'), 'the CPU sort again');
+        expect(rowOf(screen, `${tag}-busy`)).toBeLessThan(rowOf(screen, `${tag}-fat`));
+
+        await tmux.keys(['/']);
+        await tmux.keys(['fat'], true);
+        await tmux.keys(['Enter']);
+        screen = await tmux.waitFor(
+          (s) => s.includes('filter: fat') && !s.includes(`${tag}-busy`),
+          'the filter',
+        );
+        expect(screen).toContain(`${tag}-fat`);
+
+        await tmux.resize(100, 30);
+        screen = await tmux.waitFor((s) => {
+          const lines = s.split('\n').filter((l) => l !== '');
+          return (
+            lines.at(-1)?.includes('q quit') === true && lines.every((l) => [...l].length <= 100)
+          );
+        }, 'a redraw at 100 x 30');
+
+        await tmux.keys(['q']);
+        screen = await tmux.waitFor((s) => /exited \d+/.test(s), 'the program to end');
+        expect(screen).toMatch(/exited 0/);
+        // Restored: back on the normal screen, cursor visible, no frame left behind.
+        expect(screen).not.toMatch(/sorted by/);
+        expect(await tmux.format('#{alternate_on}')).toBe('0');
+        expect(await tmux.format('#{cursor_flag}')).toBe('1');
+      } finally {
+        await tmux.kill();
+      }
+    });
+
+    it('Ctrl-C also quits and restores the terminal', async () => {
+      const tmux = await startTmux([process.execPath, cliPath, 'top', '--interval', '500'], {
+        width: 120,
+        height: 30,
+      });
+      try {
+        await tmux.waitFor((s) => /^CPU /m.test(s), 'the first frame');
+        await tmux.keys(['C-c']);
+        const screen = await tmux.waitFor((s) => /exited \d+/.test(s), 'the program to end');
+        expect(screen).toMatch(/exited 0/);
+        expect(screen).not.toMatch(/^CPU /m);
+        expect(await tmux.format('#{alternate_on}')).toBe('0');
+        expect(await tmux.format('#{cursor_flag}')).toBe('1');
+      } finally {
+        await tmux.kill();
+      }
+    });
+  },
+);

@@ -19,7 +19,7 @@ describe('parsePressure', () => {
     expect(p.some?.totalUs).toBe(1);
   });
 
-  it.skipIf(!existsPsi())('reads this machine’s /proc/pressure files', () => {
+  it.skipIf(!existsPsi())('reads this machine’s /proc/pressure files (needs a kernel with PSI enabled)', () => {
     for (const r of ['cpu', 'memory', 'io']) {
       const p = parsePressure(readFileSync(`/proc/pressure/${r}`, 'utf8'));
       expect(p.some).not.toBeNull();

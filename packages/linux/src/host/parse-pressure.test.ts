@@ -19,12 +19,15 @@ describe('parsePressure', () => {
     expect(p.some?.totalUs).toBe(1);
   });
 
-  it.skipIf(!existsPsi())('reads this machine’s /proc/pressure files (needs a kernel with PSI enabled)', () => {
-    for (const r of ['cpu', 'memory', 'io']) {
-      const p = parsePressure(readFileSync(`/proc/pressure/${r}`, 'utf8'));
-      expect(p.some).not.toBeNull();
-    }
-  });
+  it.skipIf(!existsPsi())(
+    'reads this machine’s /proc/pressure files (needs a kernel with PSI enabled)',
+    () => {
+      for (const r of ['cpu', 'memory', 'io']) {
+        const p = parsePressure(readFileSync(`/proc/pressure/${r}`, 'utf8'));
+        expect(p.some).not.toBeNull();
+      }
+    },
+  );
 
   it('unreadable input names file and line', () => {
     expect(thrown(() => parsePressure('some avg10=x\n', { file: 'p' }))).toMatchObject({

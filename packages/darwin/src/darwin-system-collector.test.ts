@@ -85,6 +85,29 @@ describe('createDarwinSystemCollector with real processes printing macOS outputs
     expect(bySource.vm_stat?.code).toBe('TIMEOUT');
   });
 
+  it('takes what sysctl printed when it exits 1 over an unknown name', async () => {
+    stubs.set(
+      'sysctl',
+      [
+        'echo "hw.memsize: 17179869184"',
+        'echo "hw.ncpu: 8"',
+        'echo "sysctl: unknown oid \'kern.memorystatus_vm_pressure_level\'" >&2',
+        'exit 1',
+      ].join('\n'),
+    );
+    const collector = createDarwinSystemCollector({ run, os: fixedOs, clock });
+    const r = await collector.collect({ signal: signal() });
+    // No hw.pagesize: the vm_stat header (16384) gives the page size.
+    expect(r.memory).toMatchObject({ total: 17179869184, wired: 165932 * 16384 });
+    expect(r.problems).toEqual([
+      {
+        source: 'sysctl',
+        message:
+          'not reported by this macOS: hw.pagesize, vm.swapusage, kern.memorystatus_vm_pressure_level',
+      },
+    ]);
+  });
+
   it('an unknown ioreg layout hands disks to iostat from the next reading, still 4 processes', async () => {
     stubs.set('ioreg', 'echo "something never seen"');
     const collector = createDarwinSystemCollector({ run, os: fixedOs, clock });

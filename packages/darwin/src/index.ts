@@ -38,4 +38,3 @@ export { recordDarwinReadings } from './record-darwin-readings.js';
 export type { RecordDarwinOptions } from './record-darwin-readings.js';
 export { replayDarwinReadings } from './replay-darwin-readings.js';
 export type { ReplayDarwinOptions } from './replay-darwin-readings.js';
-export { RECORDING_FILE, readingDir } from './recording-layout.js';

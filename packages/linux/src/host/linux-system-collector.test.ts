@@ -47,7 +47,7 @@ describe('createLinuxSystemCollector on this machine', () => {
       const again = await collector.collect({ signal });
       expect(again.monotonicMs).toBeGreaterThan(r.monotonicMs);
     } finally {
-      collector.close();
+      await collector[Symbol.asyncDispose]();
     }
   });
 });

@@ -25,7 +25,9 @@ export interface LinuxSystemCollectorOptions {
 }
 
 export interface LinuxSystemCollector extends Collector<SystemReading> {
+  /** Closes the kept descriptors of the reader it made (a reader passed in stays open). */
   close(): void;
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** The `system` collector of a Linux host: /proc/stat, meminfo, diskstats, net/dev, loadavg, PSI. */
@@ -35,6 +37,9 @@ export function createLinuxSystemCollector(
   const owned = options.reader === undefined;
   const reader = options.reader ?? createFileReader({ root: options.root ?? '/', keepOpen: true });
   const classifier = createDeviceClassifier({ cache: options.cacheSysfs ?? true });
+  const close = () => {
+    if (owned) reader.close();
+  };
   return {
     name: 'system',
     async collect({ signal }) {
@@ -45,8 +50,7 @@ export function createLinuxSystemCollector(
         ...(options.clockTicks === undefined ? {} : { clockTicks: options.clockTicks }),
       });
     },
-    close() {
-      if (owned) reader.close();
-    },
+    close,
+    [Symbol.asyncDispose]: async () => close(),
   };
 }

@@ -46,6 +46,10 @@ export function classifyDisk(
   const byName = kindByName(name);
   if (byName) return { kind: byName, countedInTotal: false, parent: null };
   const own = sysfsName(name);
+  if (hasSysBlock && own !== null && reader.exists(`sys/block/${own}`)) {
+    return { kind: 'disk', countedInTotal: true, parent: null };
+  }
+  // Longest first: nvme0n1p1 belongs to nvme0n1, not to a hypothetical nvme0.
   const parents = names
     .filter((p) => p !== name && name.startsWith(p))
     .sort((a, b) => b.length - a.length);
@@ -54,9 +58,6 @@ export function classifyDisk(
     return parent === null
       ? { kind: 'disk', countedInTotal: true, parent: null }
       : { kind: 'partition', countedInTotal: false, parent };
-  }
-  if (own !== null && reader.exists(`sys/block/${own}`)) {
-    return { kind: 'disk', countedInTotal: true, parent: null };
   }
   for (const parent of parents) {
     const p = sysfsName(parent);

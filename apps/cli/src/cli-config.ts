@@ -4,35 +4,39 @@ import { join } from 'node:path';
 import { PerfError } from '@arcbox/perf-core';
 
 /**
- * The start-up settings the CLI shares with the agent: the same file can configure both, and a
- * command-line flag always wins over it. Unknown keys are kept for the agent and ignored here.
+ * What the CLI takes from the agent's config file (apps/agent: YAML or JSON), so one file sets
+ * up both: the sampling interval and root, the extra cgroups and VM sockets to watch, where the
+ * agent listens (for `history`), its token, and its alert rules (for `alerts check`). Keys that
+ * only the agent uses are ignored here; the agent validates the whole file
+ * (`arcbox-perf-agent --check-config`). A command-line flag always wins over the file.
  */
 export interface CliConfig {
   /** Where the file came from; null when none was found. */
   path: string | null;
   intervalMs?: number;
   root?: string;
-  /** The agent's base URL, e.g. http://127.0.0.1:9464. */
+  /** `http://<listen>` of the agent. */
   agentUrl?: string;
-  /** A history database file the agent writes. */
-  historyDb?: string;
-  /** An alert rules file. */
-  rules?: string;
-  dockerSocket?: string;
-  /** QMP sockets of QEMU VMs to watch (besides those found in the VM directory). */
-  qmpSockets?: string[];
-  /** A directory of `<vm-id>.qmp` sockets; perf-vmm's default when unset. */
-  vmDir?: string;
-  /** Extra cgroups (paths or globs) to show as containers. */
+  authToken?: string;
+  /** sources.containers.paths: extra cgroups (paths or globs) shown as containers. */
   cgroupPaths?: string[];
-  /** Collectors to leave off (names as in the collector registry). */
-  disabled?: string[];
+  /** sources.vms.socketDir: a directory of `<vm-id>.qmp` sockets. */
+  vmDir?: string;
+  /** sources.vms.sockets: QMP sockets of QEMU VMs. */
+  qmpSockets?: string[];
+  dockerSocket?: string;
+  /** The `rules:` list as written, for perf-history's rule loader. */
+  rules?: unknown[];
 }
 
-/** Looked up in order when neither --config nor ARCBOX_PERF_CONFIG names a file. */
+/** The agent's own lookup order: $XDG_CONFIG_HOME/arcbox-perf/agent.{yaml,yml,json}, then /etc. */
 export function defaultConfigPaths(env: NodeJS.ProcessEnv): string[] {
   const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
-  return [join(base, 'arcbox-perf', 'config.json'), '/etc/arcbox-perf/config.json'];
+  const names = ['agent.yaml', 'agent.yml', 'agent.json'];
+  return [
+    ...names.map((n) => join(base, 'arcbox-perf', n)),
+    ...names.map((n) => join('/etc/arcbox-perf', n)),
+  ];
 }
 
 export async function loadCliConfig(
@@ -50,56 +54,107 @@ export async function loadCliConfig(
       if (!named && (cause as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw new PerfError('CONFIG_ERROR', `cannot read config file ${path}`, { file: path, cause });
     }
-    return parseCliConfig(text, path);
+    return parseCliConfig(await parseDocument(text, path), path);
   }
   return { path: null };
 }
 
-export function parseCliConfig(text: string, path: string): CliConfig {
-  let raw: unknown;
+/** JSON for .json files; YAML otherwise (loaded only then, to keep start-up short). */
+async function parseDocument(text: string, path: string): Promise<unknown> {
+  if (path.endsWith('.json')) {
+    try {
+      return JSON.parse(text);
+    } catch (cause) {
+      throw new PerfError('CONFIG_ERROR', 'config file is not valid JSON', { file: path, cause });
+    }
+  }
+  const { parse } = await import('yaml');
   try {
-    raw = JSON.parse(text);
+    return parse(text);
   } catch (cause) {
-    throw new PerfError('CONFIG_ERROR', 'config file is not valid JSON', { file: path, cause });
+    throw new PerfError(
+      'CONFIG_ERROR',
+      `config file is not valid YAML: ${(cause as Error).message}`,
+      { file: path, cause },
+    );
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new PerfError('CONFIG_ERROR', 'config file must hold a JSON object', { file: path });
-  }
-  const obj = raw as Record<string, unknown>;
-  const config: CliConfig = { path };
+}
+
+const durationUnits: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/** The agent's duration syntax: "500ms", "10s", "1h30m"; a unit is required. */
+export function parseDurationMs(text: string): number | null {
+  const parts = [...text.trim().matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text.trim()) return null;
+  return parts.reduce((sum, p) => sum + Number(p[1]) * (durationUnits[p[2]!] ?? 0), 0);
+}
+
+export function parseCliConfig(raw: unknown, path: string): CliConfig {
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (raw === null || raw === undefined) return { path };
+  if (!isObject(raw))
+    throw new PerfError('CONFIG_ERROR', 'config file must hold a mapping of settings', {
+      file: path,
+    });
   const bad = (field: string, want: string): never => {
-    throw new PerfError('CONFIG_ERROR', `"${field}" must be ${want}`, { file: path, field });
+    throw new PerfError('CONFIG_ERROR', `${field} must be ${want}`, { file: path, field });
   };
-  const str = (field: string): string | undefined => {
-    const v = obj[field];
-    if (v === undefined) return undefined;
-    return typeof v === 'string' && v !== '' ? v : bad(field, 'a non-empty string');
-  };
-  const strList = (field: string): string[] | undefined => {
-    const v = obj[field];
-    if (v === undefined) return undefined;
-    return Array.isArray(v) && v.every((s) => typeof s === 'string')
-      ? v
-      : bad(field, 'a list of strings');
-  };
-  if (obj.intervalMs !== undefined) {
-    const v = obj.intervalMs;
-    config.intervalMs =
-      typeof v === 'number' && Number.isInteger(v) && v >= 50
+  const str = (v: unknown, field: string): string | undefined =>
+    v === undefined || v === null
+      ? undefined
+      : typeof v === 'string' && v !== ''
         ? v
-        : bad('intervalMs', 'an integer >= 50');
-  }
-  const assign = <K extends keyof CliConfig>(key: K, value: CliConfig[K] | undefined) => {
+        : bad(field, 'a non-empty string');
+  const strList = (v: unknown, field: string): string[] | undefined =>
+    v === undefined || v === null
+      ? undefined
+      : Array.isArray(v) && v.every((s) => typeof s === 'string')
+        ? v
+        : bad(field, 'a list of strings');
+  const section = (v: unknown, field: string): Record<string, unknown> =>
+    v === undefined || v === null ? {} : isObject(v) ? v : bad(field, 'a mapping');
+
+  const config: CliConfig = { path };
+  const set = <K extends keyof CliConfig>(key: K, value: CliConfig[K] | undefined) => {
     if (value !== undefined) config[key] = value;
   };
-  assign('root', str('root'));
-  assign('agentUrl', str('agentUrl'));
-  assign('historyDb', str('historyDb'));
-  assign('rules', str('rules'));
-  assign('dockerSocket', str('dockerSocket'));
-  assign('qmpSockets', strList('qmpSockets'));
-  assign('vmDir', str('vmDir'));
-  assign('cgroupPaths', strList('cgroupPaths'));
-  assign('disabled', strList('disabled'));
+  if (raw.interval !== undefined) {
+    const ms = typeof raw.interval === 'string' ? parseDurationMs(raw.interval) : null;
+    if (ms === null || ms < 50)
+      bad('interval', 'a duration of at least 50ms, such as "1s" or "500ms"');
+    set('intervalMs', ms ?? undefined);
+  }
+  set('root', str(raw.root, 'root'));
+  const listen = str(raw.listen, 'listen');
+  if (listen !== undefined) {
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]*)):(\d{1,5})$/.exec(listen);
+    if (!m) bad('listen', 'HOST:PORT');
+    const host = m?.[1] ? `[${m[1]}]` : !m?.[2] || m[2] === '0.0.0.0' ? '127.0.0.1' : m[2];
+    set('agentUrl', `http://${host}:${m?.[3]}`);
+  }
+  set('authToken', str(raw.authToken, 'authToken'));
+  const sources = section(raw.sources, 'sources');
+  set(
+    'cgroupPaths',
+    strList(section(sources.containers, 'sources.containers').paths, 'sources.containers.paths'),
+  );
+  const vms = section(sources.vms, 'sources.vms');
+  set('vmDir', str(vms.socketDir, 'sources.vms.socketDir'));
+  set('qmpSockets', strList(vms.sockets, 'sources.vms.sockets'));
+  set(
+    'dockerSocket',
+    str(section(sources.docker, 'sources.docker').socket, 'sources.docker.socket'),
+  );
+  if (raw.rules !== undefined && raw.rules !== null) {
+    if (!Array.isArray(raw.rules)) bad('rules', 'a list of rules');
+    set('rules', raw.rules as unknown[]);
+  }
   return config;
 }

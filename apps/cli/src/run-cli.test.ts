@@ -19,11 +19,14 @@ describe('arcbox-perf (built binary): help, version, errors', () => {
     expect(run.stdout).toMatch(/Examples:\n {2}\$ arcbox-perf /);
   });
 
-  it.each(['snapshot', 'top', 'record', 'replay'])('%s --help has examples', async (cmd) => {
-    const run = await runBuiltCli([cmd, '--help']);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`Examples:\\n(.*\\n)*\\s+\\$ arcbox-perf ${cmd}`));
-  });
+  it.each(['snapshot', 'top', 'containers', 'vms', 'export', 'record', 'replay'])(
+    '%s --help has examples',
+    async (cmd) => {
+      const run = await runBuiltCli([cmd, '--help']);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`Examples:\\n(.*\\n)*\\s+\\$ arcbox-perf ${cmd}`));
+    },
+  );
 
   it('an unknown command is a usage error on stderr, exit 2', async () => {
     const run = await runBuiltCli(['frobnicate']);
@@ -36,11 +39,11 @@ describe('arcbox-perf (built binary): help, version, errors', () => {
     const dir = await mkdtemp(join(tmpdir(), 'arcbox-cli-cfg-'));
     try {
       const file = join(dir, 'config.json');
-      await writeFile(file, '{ "intervalMs": "fast" }');
+      await writeFile(file, '{ "interval": "fast" }');
       const run = await runBuiltCli(['snapshot', '--config', file]);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(file);
-      expect(run.stderr).toMatch(/intervalMs/);
+      expect(run.stderr).toMatch(/interval must be a duration/);
       expect(run.stderr).toMatch(/\[CONFIG_ERROR\]/);
       expect(run.stderr).not.toMatch(/\n\s+at /);
     } finally {

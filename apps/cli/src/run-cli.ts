@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { createColors } from 'picocolors';
 import { loadCliConfig } from './cli-config.js';
 import { type CliContext, type CliIo, wantsColor } from './cli-context.js';
+import { registerExportCommand } from './commands/export-command.js';
 import { registerListCommands } from './commands/list-commands.js';
 import { registerRecordCommand } from './commands/record-command.js';
 import { registerReplayCommand } from './commands/replay-command.js';
@@ -40,7 +41,7 @@ export async function runCli(
     .option('--no-color', 'never use color (also: NO_COLOR=1)')
     .option(
       '--config <file>',
-      'startup config shared with the agent (default ~/.config/arcbox-perf/config.json, /etc/arcbox-perf/config.json; env ARCBOX_PERF_CONFIG)',
+      "the agent's config file, YAML or JSON (default: $ARCBOX_PERF_CONFIG, ~/.config/arcbox-perf/agent.{yaml,yml,json}, /etc/arcbox-perf/agent.*)",
     )
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
@@ -82,6 +83,7 @@ export async function runCli(
   registerTopCommand(program, context);
   registerListCommands(program, context);
   registerRecordCommand(program, context);
+  registerExportCommand(program, context);
   registerReplayCommand(program, context);
   // Every subcommand exits through us, not process.exit, so the live view can restore the terminal.
   for (const cmd of program.commands) {

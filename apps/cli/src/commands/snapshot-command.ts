@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PerfError } from '@arcbox/perf-core';
+import { type CollectorStatus, PerfError } from '@arcbox/perf-core';
 import type { Command } from 'commander';
 import { type CliContext, writeLine } from '../cli-context.js';
 import { intervalOption } from '../parse-options.js';
@@ -32,7 +32,7 @@ export async function sampleTwice(
   ctx: CliContext,
   flags: SampleFlags,
   kinds: { system?: boolean; containers?: boolean; vms?: boolean },
-): Promise<Sample> {
+): Promise<Sample & { status: CollectorStatus[] }> {
   const collectors = await openCollectors({ ...collectorOptionsFrom(flags, ctx.config), ...kinds });
   const sampler = createSampler(collectors);
   try {
@@ -44,7 +44,7 @@ export async function sampleTwice(
     const failed = sample.collectors.find((r) => r.name === collectors.system?.name && !r.ok);
     if (kinds.system && failed)
       throw new PerfError('COLLECTOR_FAILED', failed.error ?? 'the system collector failed');
-    return sample;
+    return { ...sample, status: sampler.status() };
   } finally {
     await sampler.close();
   }

@@ -1,5 +1,6 @@
 import {
   type Collector,
+  type CollectorStatus,
   type ContainerMetrics,
   type ContainerReading,
   computeContainerMetrics,
@@ -39,6 +40,8 @@ export interface Sample {
 export interface Sampler {
   /** Reads every collector concurrently (each under its timeout) and computes metrics in core. */
   sample(options?: { signal?: AbortSignal }): Promise<Sample>;
+  /** Each collector's last outcome, as exporters publish it. */
+  status(): CollectorStatus[];
   close(): Promise<void>;
 }
 
@@ -117,6 +120,7 @@ export function createSampler(
       const vms = vmReadings ? vmSeries.update(vmReadings) : [];
       return { system, containers, vms, collectors: reports };
     },
+    status: () => registry.status(),
     close: () => registry.close(),
   };
 }

@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { runBuiltCli } from '../test-support/run-built-cli.js';
+
+const onLinux = process.platform === 'linux';
+const hasPromtool = (() => {
+  try {
+    execFileSync('promtool', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+function promtoolCheck(text: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      'promtool',
+      ['check', 'metrics'],
+      { timeout: 20_000 },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+          output: stdout + stderr,
+        }),
+    );
+    child.stdin?.end(text);
+  });
+}
+
+describe.skipIf(!onLinux)('arcbox-perf export (built binary)', () => {
+  it('prints the Prometheus text format with counters and the build info', async () => {
+    const run = await runBuiltCli(['export', '--interval', '100']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^# TYPE arcbox_perf_cpu_seconds_total counter$/m);
+    expect(run.stdout).toMatch(/^arcbox_perf_build_info\{version="\d+\.\d+\.\d+[^"]*"\} 1$/m);
+  });
+
+  it.skipIf(!hasPromtool)('passes promtool check metrics (needs Debian prometheus)', async () => {
+    const run = await runBuiltCli(['export', '--interval', '100']);
+    const check = await promtoolCheck(run.stdout);
+    expect(check.output).not.toMatch(/error/i);
+    expect(check.code).toBe(0);
+  });
+
+  it('--format json holds system metrics with rates over the interval', async () => {
+    const run = await runBuiltCli(['export', '--format', 'json', '--interval', '100']);
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expect(doc.system.intervalMs).toBeGreaterThan(50);
+    expect(Array.isArray(doc.containers)).toBe(true);
+    expect(doc.collectors.map((c: { name: string }) => c.name)).toContain('system');
+  });
+
+  it('--format csv prints a header and one row for the host', async () => {
+    const run = await runBuiltCli(['export', '--format', 'csv', '--interval', '100']);
+    expect(run.code).toBe(0);
+    const [header, row, ...rest] = run.stdout.trimEnd().split('\r\n');
+    expect(header?.split(',')).toEqual(
+      expect.arrayContaining(['time', 'cpuPercent', 'memoryUsed', 'netRxBps']),
+    );
+    expect(row?.split(',')).toHaveLength(header!.split(',').length);
+    expect(rest).toEqual([]);
+  });
+
+  it('an unknown format is a usage error', async () => {
+    const run = await runBuiltCli(['export', '--format', 'xml']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/prometheus, openmetrics, json, csv/);
+  });
+});

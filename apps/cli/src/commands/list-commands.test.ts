@@ -1,0 +1,94 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { escapeCode, runBuiltCli, schemaValidator } from '../test-support/run-built-cli.js';
+import {
+  canCreateCgroups,
+  createTestCgroup,
+  type TestCgroup,
+} from '../test-support/test-cgroups.js';
+
+describe.skipIf(!canCreateCgroups)(
+  'arcbox-perf containers on cgroups the test creates (needs root)',
+  () => {
+    const tag = `arcbox-list-${process.pid}`;
+    let group: TestCgroup;
+    beforeAll(() => {
+      group = createTestCgroup(`${tag}-busy`);
+      group.run('for (;;) {}');
+    });
+    afterAll(async () => {
+      await group?.remove();
+    });
+
+    it('--json validates against containers.schema.json and measures the busy cgroup', async () => {
+      const run = await runBuiltCli([
+        'containers',
+        '--json',
+        '--interval',
+        '500',
+        '--cgroup',
+        group.path,
+      ]);
+      expect(run.code).toBe(0);
+      const doc = JSON.parse(run.stdout);
+      const validate = schemaValidator('containers');
+      expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+      const row = doc.containers.find((c: { name: string }) => c.name === group.name);
+      expect(row).toBeDefined();
+      // A spinning process on a loaded 2-core machine still gets a good share of a core.
+      expect(row.cpuPercent).toBeGreaterThan(20);
+      expect(row.intervalMs).toBeGreaterThan(400);
+    });
+
+    it("takes the cgroups and the interval from the agent's YAML config file", async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'arcbox-cli-agentcfg-'));
+      try {
+        const file = join(dir, 'agent.yaml');
+        await writeFile(
+          file,
+          `# shared with arcbox-perf-agent\ninterval: 300ms\nsources:\n  containers:\n    paths: ["${group.path}"]\n`,
+        );
+        const run = await runBuiltCli(['containers', '--json', '--config', file]);
+        expect(run.stderr).toBe('');
+        const doc = JSON.parse(run.stdout);
+        expect(doc.containers.map((c: { name: string }) => c.name)).toContain(group.name);
+        expect(doc.intervalMs).toBeGreaterThanOrEqual(290);
+        // The same file through ARCBOX_PERF_CONFIG.
+        const viaEnv = await runBuiltCli(['containers', '--json'], {
+          env: { ARCBOX_PERF_CONFIG: file },
+        });
+        expect(JSON.parse(viaEnv.stdout).containers.map((c: { name: string }) => c.name)).toContain(
+          group.name,
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('prints a docker-stats-like table without escape codes', async () => {
+      const run = await runBuiltCli(['containers', '--interval', '200', '--cgroup', group.path]);
+      expect(run.code).toBe(0);
+      const [header, ...rows] = run.stdout.trimEnd().split('\n');
+      expect(header).toMatch(
+        /^NAME +ID +RUNTIME +CPU % +MEM USAGE \/ LIMIT +MEM % +NET RX \/ TX +BLOCK R \/ W +PIDS$/,
+      );
+      expect(rows.some((r) => r.startsWith(group.name))).toBe(true);
+      expect(run.stdout).not.toMatch(escapeCode);
+    });
+  },
+);
+
+describe.skipIf(process.platform !== 'linux')('arcbox-perf vms (built binary)', () => {
+  it('--json with no VMs is a valid, empty document', async () => {
+    const run = await runBuiltCli(['vms', '--json', '--interval', '50'], {
+      env: { XDG_RUNTIME_DIR: '/nonexistent-arcbox-runtime' },
+    });
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    const validate = schemaValidator('vms');
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.vms).toEqual([]);
+  });
+});

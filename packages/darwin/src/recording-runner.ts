@@ -24,15 +24,16 @@ export function createRecordingRunner(inner: CommandRunner, folder: () => string
 }
 
 /**
- * Answers each command with the stdout recorded in `folder()` (exit 0). A command with no
- * recorded file reads as not on PATH, the same as live.
+ * Answers each command with the stdout recorded in `folder()` (exit 0), read within the
+ * command's timeout. A command with no recorded file reads as not on PATH, the same as live.
  */
 export function createReplayRunner(folder: () => string): CommandRunner {
   return {
-    async run(command, _args, { signal }) {
+    async run(command, _args, { signal, timeoutMs }) {
       const file = commandFile(folder(), command);
       try {
-        const stdout = await readFile(file, { encoding: 'utf8', signal });
+        const bounded = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+        const stdout = await readFile(file, { encoding: 'utf8', signal: bounded });
         return { stdout, stderr: '', exitCode: 0 };
       } catch (error) {
         const code = (error as { code?: unknown }).code;

@@ -84,6 +84,13 @@ describe('replayDarwinReadings on a damaged recording', () => {
     expect(b!.memory?.total).toBe(34359738368);
   });
 
+  it('stops with ABORTED when the signal is aborted', async () => {
+    const error = await replayDarwinReadings(recording, { signal: AbortSignal.abort() }).catch(
+      (e: unknown) => e,
+    );
+    expect(PerfError.isInstance(error) && error.code).toBe('ABORTED');
+  });
+
   it('names the missing reading.json', async () => {
     const d = copy();
     rmSync(join(d, 'readings/0002/reading.json'));

@@ -14,6 +14,8 @@ import { createReplayRunner } from './recording-runner.js';
 
 export interface ReplayDarwinOptions {
   signal?: AbortSignal;
+  /** Per file read, in milliseconds (default 5000). */
+  timeoutMs?: number;
 }
 
 /**
@@ -26,7 +28,10 @@ export async function replayDarwinReadings(
   options: ReplayDarwinOptions = {},
 ): Promise<SystemReading[]> {
   const signal = options.signal ?? new AbortController().signal;
-  const manifest = await readJson(join(dir, RECORDING_FILE), signal);
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const readJson = (file: string) =>
+    readJsonFile(file, AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]));
+  const manifest = await readJson(join(dir, RECORDING_FILE));
   const count = (manifest as { readings?: unknown } | null)?.readings;
   if ((manifest as { platform?: unknown } | null)?.platform !== 'darwin') {
     throw new PerfError('PARSE_ERROR', 'not a darwin recording', {
@@ -49,31 +54,28 @@ export async function replayDarwinReadings(
     run: createReplayRunner(() => folder),
     os: { cpus: () => cpus, loadavg: () => loadavg },
     clock: () => stamp,
+    timeoutMs,
   });
 
   const readings: SystemReading[] = [];
   for (let i = 1; i <= count; i++) {
     folder = readingDir(dir, i);
-    stamp = readStamp(
-      await readJson(join(folder, READING_FILE), signal),
-      join(folder, READING_FILE),
-    );
-    cpus = readCpus(await readJson(join(folder, CPUS_FILE), signal), join(folder, CPUS_FILE));
-    loadavg = readNumbers(
-      await readJson(join(folder, LOADAVG_FILE), signal),
-      join(folder, LOADAVG_FILE),
-    );
+    stamp = readStamp(await readJson(join(folder, READING_FILE)), join(folder, READING_FILE));
+    cpus = readCpus(await readJson(join(folder, CPUS_FILE)), join(folder, CPUS_FILE));
+    loadavg = readNumbers(await readJson(join(folder, LOADAVG_FILE)), join(folder, LOADAVG_FILE));
     readings.push(await collector.collect({ signal }));
   }
   return readings;
 }
 
-async function readJson(file: string, signal: AbortSignal): Promise<unknown> {
+async function readJsonFile(file: string, signal: AbortSignal): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, { encoding: 'utf8', signal });
   } catch (error) {
-    const code = (error as { code?: unknown }).code === 'ENOENT' ? 'MISSING_FILE' : 'READ_ERROR';
+    const errno = (error as { code?: unknown }).code;
+    const code =
+      errno === 'ENOENT' ? 'MISSING_FILE' : errno === 'ABORT_ERR' ? 'ABORTED' : 'READ_ERROR';
     throw new PerfError(code, `cannot read ${file}`, { cause: error, file });
   }
   try {

@@ -1,0 +1,32 @@
+export { connectQmp, DEFAULT_QMP_TIMEOUT_MS } from './qmp-client.js';
+export type { QmpClient, QmpClientOptions, QmpEvent, QmpGreeting } from './qmp-client.js';
+export { QmpCommandError } from './qmp-command-error.js';
+export type { QmpCommandOptions, QmpConnector, QmpSession } from './qmp-session.js';
+export { createRecordingQmpSession } from './record-qmp-session.js';
+export { createReplayQmpSession } from './replay-qmp-session.js';
+export { qmpRecordName } from './qmp-record-name.js';
+export type {
+  HostInterfaceCounters,
+  HostInterfaceReader,
+  HostThreadReader,
+} from './host-readers.js';
+export { parseCpusFast } from './parse-cpus-fast.js';
+export type { QemuVcpu } from './parse-cpus-fast.js';
+export { parseBlockstats } from './parse-blockstats.js';
+export { parseGuestStats } from './parse-guest-stats.js';
+export type { BalloonGuestStats } from './parse-guest-stats.js';
+export { parseInfoNetwork } from './parse-info-network.js';
+export type { QemuNic } from './parse-info-network.js';
+export { parseMemorySizeSummary } from './parse-memory-size-summary.js';
+export {
+  createQemuVmSource,
+  defaultClock,
+  failedReading,
+  socketQmpConnector,
+} from './qemu-vm-source.js';
+export type { Clock, QemuVmSource, QemuVmSourceOptions, QemuVmTarget } from './qemu-vm-source.js';
+export { createQemuVmCollector } from './qemu-vm-collector.js';
+export type { QemuVmCollector, QemuVmCollectorOptions } from './qemu-vm-collector.js';
+export { createVmMetricsReader } from './vm-metrics-reader.js';
+export type { VmMetricsReader } from './vm-metrics-reader.js';
+export { defaultVmDir, discoverRecordedVms, discoverVms } from './vm-dir.js';

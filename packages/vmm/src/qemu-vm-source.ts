@@ -1,0 +1,392 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import {
+  PerfError,
+  type ReadingStamp,
+  type SourceProblem,
+  type VirtioBlkReading,
+  type VirtioNetReading,
+  type VmReading,
+  withTimeout,
+} from '@arcbox/perf-core';
+import type { HostInterfaceReader, HostThreadReader } from './host-readers.js';
+import { parseBlockstats } from './parse-blockstats.js';
+import { parseCpusFast, type QemuVcpu } from './parse-cpus-fast.js';
+import { type BalloonGuestStats, parseGuestStats } from './parse-guest-stats.js';
+import { parseInfoNetwork, type QemuNic } from './parse-info-network.js';
+import { parseMemorySizeSummary } from './parse-memory-size-summary.js';
+import { connectQmp, DEFAULT_QMP_TIMEOUT_MS } from './qmp-client.js';
+import { QmpCommandError } from './qmp-command-error.js';
+import type { QmpConnector, QmpSession } from './qmp-session.js';
+import { isObject } from './qmp-values.js';
+import { createRecordingQmpSession } from './record-qmp-session.js';
+
+/** A QEMU VM to watch. */
+export interface QemuVmTarget {
+  id: string;
+  /** Display name; QEMU's `-name guest=` (query-name) or the id otherwise. */
+  name?: string;
+  qmpSocket: string;
+  /** VMM pid when the caller knows it; otherwise found from a vCPU thread or the socket holder. */
+  pid?: number;
+}
+
+export type Clock = () => ReadingStamp;
+
+export interface QemuVmSourceOptions {
+  /** Opens QMP sessions; the unix-socket client by default. */
+  connect?: QmpConnector;
+  /** Host thread CPU (perf-linux `createProcThreadReader`); without it vCPU and process CPU are null. */
+  threads?: HostThreadReader | null;
+  /** Host interface counters for tap backends (perf-linux `createTapCounterReader`). */
+  interfaces?: HostInterfaceReader | null;
+  clock?: Clock;
+  /** Budget of one VM reading, connection included (each command gets the same bound). */
+  timeoutMs?: number;
+  /** Balloon stats polling interval set once per connection when the guest's is off, seconds. */
+  balloonPollSeconds?: number;
+  /** Writes every QMP reply under `<recordDir>/qmp/<vm-id>/` for replay. */
+  recordDir?: string;
+  hostCpuCount?: number;
+}
+
+export interface QemuVmSource {
+  readonly id: string;
+  /** One reading; a VM that cannot be read gives a reading with null fields and a problem, never a throw. */
+  read(options?: { signal?: AbortSignal }): Promise<VmReading>;
+  close(): void;
+}
+
+/** What a session learnt once at connection: it does not change while QEMU runs. */
+interface SessionInfo {
+  session: QmpSession;
+  name: string | null;
+  balloonPath: string | null;
+  configuredMemory: number | null;
+  nics: QemuNic[];
+  pid: number | null;
+  problems: SourceProblem[];
+}
+
+export const defaultClock: Clock = () => ({ monotonicMs: performance.now(), time: Date.now() });
+
+/** The unix-socket QMP connector. */
+export const socketQmpConnector: QmpConnector = (vm, options) =>
+  connectQmp(vm.qmpSocket, {
+    timeoutMs: options.timeoutMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+
+/**
+ * Reads one QEMU VM over QMP: per-vCPU host CPU (query-cpus-fast thread ids + the host thread
+ * reader), virtio-blk (query-blockstats), virtio-net (each NIC's tap backend counters turned to
+ * the guest's view; user-mode networking has none: null) and guest memory (balloon guest stats,
+ * else the configured size). The QMP socket stays open between readings and is reopened when
+ * QEMU restarts. QEMU serves one QMP client per socket at a time: while another client holds it,
+ * QEMU does not greet and the reading ends in a TIMEOUT problem rather than waiting.
+ */
+export function createQemuVmSource(
+  target: QemuVmTarget,
+  options: QemuVmSourceOptions = {},
+): QemuVmSource {
+  const connect = options.connect ?? socketQmpConnector;
+  const clock = options.clock ?? defaultClock;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_QMP_TIMEOUT_MS;
+  const pollSeconds = options.balloonPollSeconds ?? 2;
+  const hostCpuCount = options.hostCpuCount ?? availableParallelism();
+  const threads = options.threads ?? null;
+  const interfaces = options.interfaces ?? null;
+  let info: SessionInfo | null = null;
+  let opening: Promise<SessionInfo> | null = null;
+
+  const open = async (signal: AbortSignal): Promise<SessionInfo> => {
+    let session = await connect(
+      { id: target.id, qmpSocket: target.qmpSocket },
+      { signal, timeoutMs },
+    );
+    if (options.recordDir)
+      session = createRecordingQmpSession(session, join(options.recordDir, 'qmp', target.id));
+    try {
+      return await learn(session, signal);
+    } catch (error) {
+      session.close();
+      throw error;
+    }
+  };
+
+  const learn = async (session: QmpSession, signal: AbortSignal): Promise<SessionInfo> => {
+    const run = (command: string, args?: Record<string, unknown>) =>
+      session.execute(command, args, { signal, timeoutMs });
+    const problems: SourceProblem[] = [];
+    const optional = async <T>(what: string, task: () => Promise<T>): Promise<T | null> => {
+      try {
+        return await task();
+      } catch (error) {
+        if (!(error instanceof QmpCommandError) && !isParseError(error)) throw error;
+        problems.push(problem(what, error));
+        return null;
+      }
+    };
+    const [name, peripherals, anon, configuredMemory, network] = await Promise.all([
+      optional('qmp query-name', async () => {
+        const reply = await run('query-name');
+        return isObject(reply) && typeof reply.name === 'string' ? reply.name : null;
+      }),
+      optional('qmp qom-list /machine/peripheral', () =>
+        run('qom-list', { path: '/machine/peripheral' }),
+      ),
+      optional('qmp qom-list /machine/peripheral-anon', () =>
+        run('qom-list', { path: '/machine/peripheral-anon' }),
+      ),
+      optional('qmp query-memory-size-summary', async () =>
+        parseMemorySizeSummary(await run('query-memory-size-summary')),
+      ),
+      optional('qmp info network', async () => {
+        const text = await run('human-monitor-command', { 'command-line': 'info network' });
+        return parseInfoNetwork(typeof text === 'string' ? text : '');
+      }),
+    ]);
+    const balloonPath =
+      findChild(peripherals, '/machine/peripheral', /^child<virtio-balloon-/) ??
+      findChild(anon, '/machine/peripheral-anon', /^child<virtio-balloon-/);
+    if (balloonPath) {
+      // Stats stay empty until polling is on; leave an interval someone else set alone.
+      await optional('qmp balloon polling', async () => {
+        const current = await run('qom-get', {
+          path: balloonPath,
+          property: 'guest-stats-polling-interval',
+        });
+        if (current === 0) {
+          await run('qom-set', {
+            path: balloonPath,
+            property: 'guest-stats-polling-interval',
+            value: pollSeconds,
+          });
+        }
+      });
+    }
+    return {
+      session,
+      name,
+      balloonPath,
+      configuredMemory,
+      nics: (network ?? []).filter((n) => n.model === null || n.model.startsWith('virtio-net')),
+      pid: target.pid ?? null,
+      problems,
+    };
+  };
+
+  const ensureSession = async (signal: AbortSignal): Promise<SessionInfo> => {
+    if (info && !info.session.closed) return info;
+    info = null;
+    opening ??= open(signal).finally(() => {
+      opening = null;
+    });
+    info = await opening;
+    return info;
+  };
+
+  const readLive = async (signal: AbortSignal): Promise<VmReading> => {
+    const current = await ensureSession(signal);
+    const { session } = current;
+    const run = (command: string, args?: Record<string, unknown>) =>
+      session.execute(command, args, { signal, timeoutMs });
+    const problems: SourceProblem[] = [...current.problems];
+    const part = async <T>(what: string, task: () => Promise<T>): Promise<T | null> => {
+      try {
+        return await task();
+      } catch (error) {
+        // A command QEMU refused or a reply of the wrong shape spoils one part; anything else
+        // (timeout, closed socket) spoils the whole reading.
+        if (!(error instanceof QmpCommandError) && !isParseError(error)) throw error;
+        problems.push(problem(what, error));
+        return null;
+      }
+    };
+    // Sent together: QEMU answers in order, so one round trip's wait covers all three.
+    const [cpus, blocks, balloon] = await Promise.all([
+      part('qmp query-cpus-fast', async () => parseCpusFast(await run('query-cpus-fast'))),
+      part('qmp query-blockstats', async () => parseBlockstats(await run('query-blockstats'))),
+      current.balloonPath
+        ? part('qmp balloon guest-stats', async () =>
+            parseGuestStats(
+              await run('qom-get', { path: current.balloonPath, property: 'guest-stats' }),
+            ),
+          )
+        : Promise.resolve(null),
+    ]);
+    const stamp = clock();
+    const pid = resolvePid(current, cpus ?? [], problems);
+    const vcpus = (cpus ?? []).map((c) => ({
+      index: c.index,
+      threadId: c.threadId,
+      cpuSeconds:
+        pid !== null && c.threadId !== null && threads
+          ? threads.threadCpuSeconds(pid, c.threadId)
+          : null,
+    }));
+    const memory = guestMemory(balloon, current, problems);
+    return {
+      ...stamp,
+      id: target.id,
+      name: target.name ?? current.name ?? target.id,
+      vmm: 'qemu',
+      pid,
+      vcpus,
+      processCpuSeconds: pid !== null && threads ? threads.processCpuSeconds(pid) : null,
+      hostCpuCount,
+      ...memory,
+      blockDevices: blocks ?? [],
+      netDevices: current.nics.map((nic) => netReading(nic, pid, interfaces)),
+      problems,
+    };
+  };
+
+  const resolvePid = (
+    current: SessionInfo,
+    cpus: QemuVcpu[],
+    problems: SourceProblem[],
+  ): number | null => {
+    if (current.pid !== null || !threads) return current.pid;
+    const tid = cpus.find((c) => c.threadId !== null)?.threadId;
+    try {
+      current.pid =
+        (tid != null ? threads.processOfThread?.(tid) : null) ??
+        threads.socketHolder?.(target.qmpSocket) ??
+        null;
+    } catch (error) {
+      problems.push(problem('vmm pid', error));
+    }
+    if (current.pid === null)
+      problems.push({ source: 'vmm pid', message: 'VMM process not found on this host' });
+    return current.pid;
+  };
+
+  return {
+    id: target.id,
+    async read(readOptions = {}) {
+      try {
+        return await withTimeout(
+          (signal) => readLive(signal),
+          timeoutMs,
+          `VM ${target.id}`,
+          readOptions.signal,
+        );
+      } catch (error) {
+        // The session may be half-way through a reply or talking to a dead QEMU: start afresh next time.
+        info?.session.close();
+        info = null;
+        if (readOptions.signal?.aborted) throw PerfError.from(error, 'ABORTED', `VM ${target.id}`);
+        return failedReading(target, clock(), hostCpuCount, problem('qmp', error));
+      }
+    },
+    close() {
+      info?.session.close();
+      info = null;
+    },
+  };
+}
+
+function guestMemory(
+  balloon: BalloonGuestStats | null,
+  current: SessionInfo,
+  problems: SourceProblem[],
+): Pick<
+  VmReading,
+  'memoryTotal' | 'memoryAvailable' | 'memoryUsed' | 'memoryDiskCaches' | 'memorySource'
+> {
+  if (balloon && balloon.total !== null) {
+    const used = balloon.available === null ? null : Math.max(0, balloon.total - balloon.available);
+    return {
+      memoryTotal: balloon.total,
+      memoryAvailable: balloon.available,
+      memoryUsed: used,
+      memoryDiskCaches: balloon.diskCaches,
+      memorySource: 'balloon',
+    };
+  }
+  if (balloon)
+    problems.push({
+      source: 'qmp balloon guest-stats',
+      message: 'the guest has not reported memory stats (yet)',
+    });
+  return {
+    memoryTotal: current.configuredMemory,
+    memoryAvailable: null,
+    memoryUsed: null,
+    memoryDiskCaches: null,
+    memorySource: current.configuredMemory === null ? null : 'configured',
+  };
+}
+
+/** A NIC's counters in the guest's view: what the tap receives, the guest sent. */
+function netReading(
+  nic: QemuNic,
+  pid: number | null,
+  interfaces: HostInterfaceReader | null,
+): VirtioNetReading {
+  const hasHostSide =
+    (nic.backendType === 'tap' || nic.backendType === 'bridge') && nic.ifname !== null;
+  const tap =
+    hasHostSide && interfaces ? interfaces.interfaceCounters(nic.ifname as string, pid) : null;
+  return {
+    device: nic.device,
+    backend: hasHostSide ? nic.ifname : null,
+    rxBytes: tap ? tap.txBytes : null,
+    txBytes: tap ? tap.rxBytes : null,
+    rxPackets: tap ? tap.txPackets : null,
+    txPackets: tap ? tap.rxPackets : null,
+  };
+}
+
+function findChild(list: unknown, parent: string, type: RegExp): string | null {
+  if (!Array.isArray(list)) return null;
+  for (const entry of list) {
+    if (
+      isObject(entry) &&
+      typeof entry.type === 'string' &&
+      type.test(entry.type) &&
+      typeof entry.name === 'string'
+    ) {
+      return `${parent}/${entry.name}`;
+    }
+  }
+  return null;
+}
+
+function isParseError(error: unknown): boolean {
+  return PerfError.isInstance(error) && error.code === 'PARSE_ERROR';
+}
+
+function problem(source: string, error: unknown): SourceProblem {
+  const e = PerfError.from(error, 'COLLECTOR_FAILED', source);
+  return { source, message: e.message, code: e.code };
+}
+
+/** A reading of a VM that could not be read at all: every field null, the reason in `problems`. */
+export function failedReading(
+  target: { id: string; name?: string; pid?: number },
+  stamp: ReadingStamp,
+  hostCpuCount: number,
+  why: SourceProblem,
+  vmm: VmReading['vmm'] = 'qemu',
+): VmReading {
+  return {
+    ...stamp,
+    id: target.id,
+    name: target.name ?? target.id,
+    vmm,
+    pid: target.pid ?? null,
+    vcpus: [],
+    processCpuSeconds: null,
+    hostCpuCount,
+    memoryTotal: null,
+    memoryAvailable: null,
+    memoryUsed: null,
+    memoryDiskCaches: null,
+    memorySource: null,
+    blockDevices: [] as VirtioBlkReading[],
+    netDevices: [],
+    problems: [why],
+  };
+}

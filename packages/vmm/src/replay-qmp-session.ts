@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PerfError } from '@arcbox/perf-core';
+import { QmpCommandError } from './qmp-command-error.js';
+import { qmpRecordName } from './qmp-record-name.js';
+import type { QmpSession } from './qmp-session.js';
+
+/**
+ * Plays back replies written by `createRecordingQmpSession` (or real QMP lines copied by hand into
+ * the same names). A command that was never recorded fails as QEMU fails an unknown command.
+ */
+export function createReplayQmpSession(dir: string): QmpSession {
+  let closed = false;
+  return {
+    get closed() {
+      return closed;
+    },
+    async execute(command, args) {
+      if (closed) throw new PerfError('CONNECTION_ERROR', `QMP ${command}: replay session closed`);
+      const file = join(dir, qmpRecordName(command, args));
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (cause) {
+        if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
+          throw new QmpCommandError(command, 'CommandNotFound', `not in the recording ${dir}`);
+        }
+        throw new PerfError('READ_ERROR', `cannot read recorded QMP reply`, { file, cause });
+      }
+      let reply: { return?: unknown; error?: { class?: unknown; desc?: unknown } };
+      try {
+        reply = JSON.parse(text);
+      } catch (cause) {
+        throw new PerfError('PARSE_ERROR', 'recorded QMP reply is not JSON', {
+          file,
+          line: 1,
+          cause,
+        });
+      }
+      if (reply.error) {
+        throw new QmpCommandError(
+          command,
+          String(reply.error.class ?? 'Error'),
+          String(reply.error.desc ?? ''),
+        );
+      }
+      if (!('return' in reply))
+        throw new PerfError('PARSE_ERROR', 'recorded QMP reply has no return', { file, line: 1 });
+      return reply.return;
+    },
+    close() {
+      closed = true;
+    },
+  };
+}

@@ -31,7 +31,7 @@ describe('createDarwinSystemCollector with real processes printing macOS outputs
   afterEach(() => stubs.dispose());
 
   it('reads every source with 4 processes: vm_stat, sysctl by name, ioreg, netstat', async () => {
-    const collector = createDarwinSystemCollector({ run, os: fixedOs, clock });
+    const collector = createDarwinSystemCollector({ run, os: fixedOs, clock, timeoutMs: 20_000 });
     expect(collector.name).toBe('system');
     const r = await collector.collect({ signal: signal() });
     expect(stubs.calls().sort()).toEqual([
@@ -71,7 +71,12 @@ describe('createDarwinSystemCollector with real processes printing macOS outputs
   it('leaves a failing command’s part null with the reason; the others still report', async () => {
     stubs.set('netstat', 'echo "netstat: sysctl: Operation not permitted" >&2\nexit 2');
     stubs.set('vm_stat', `exec ${stubs.tools.sleep} 30`);
-    const collector = createDarwinSystemCollector({ run, os: fixedOs, clock, timeoutMs: 300 });
+    // Only vm_stat gets a short timeout, so a loaded machine cannot time out the others.
+    const perCommand: CommandRunner = {
+      run: (command, args, options) =>
+        run.run(command, args, { ...options, timeoutMs: command === 'vm_stat' ? 300 : 20_000 }),
+    };
+    const collector = createDarwinSystemCollector({ run: perCommand, os: fixedOs, clock });
     const r = await collector.collect({ signal: signal() });
     expect(r.interfaces).toBeNull();
     expect(r.memory).toBeNull();
@@ -95,7 +100,7 @@ describe('createDarwinSystemCollector with real processes printing macOS outputs
         'exit 1',
       ].join('\n'),
     );
-    const collector = createDarwinSystemCollector({ run, os: fixedOs, clock });
+    const collector = createDarwinSystemCollector({ run, os: fixedOs, clock, timeoutMs: 20_000 });
     const r = await collector.collect({ signal: signal() });
     // No hw.pagesize: the vm_stat header (16384) gives the page size.
     expect(r.memory).toMatchObject({ total: 17179869184, wired: 165932 * 16384 });
@@ -110,7 +115,7 @@ describe('createDarwinSystemCollector with real processes printing macOS outputs
 
   it('an unknown ioreg layout hands disks to iostat from the next reading, still 4 processes', async () => {
     stubs.set('ioreg', 'echo "something never seen"');
-    const collector = createDarwinSystemCollector({ run, os: fixedOs, clock });
+    const collector = createDarwinSystemCollector({ run, os: fixedOs, clock, timeoutMs: 20_000 });
     const first = await collector.collect({ signal: signal() });
     expect(first.disks).toBeNull();
     expect(first.problems.map((p) => p.source)).toContain('ioreg');
@@ -128,7 +133,7 @@ describe('createDarwinSystemCollector with real processes printing macOS outputs
 
   it('ioreg not on PATH: iostat answers in the same reading (a missing command starts no process)', async () => {
     stubs.remove('ioreg');
-    const collector = createDarwinSystemCollector({ run, os: fixedOs, clock });
+    const collector = createDarwinSystemCollector({ run, os: fixedOs, clock, timeoutMs: 20_000 });
     const r = await collector.collect({ signal: signal() });
     expect(r.disks?.map((d) => d.name)).toEqual(['disk0', 'disk4']);
     expect(r.problems.find((p) => p.source === 'ioreg')?.message).toBe('ioreg is not on PATH');
@@ -137,7 +142,7 @@ describe('createDarwinSystemCollector with real processes printing macOS outputs
 
   it('no macOS command at all (this Linux host): only CPU and load, every other part explained', async () => {
     const empty = createExecFileRunner({ env: { PATH: `${stubs.bin}/none` } });
-    const collector = createDarwinSystemCollector({ run: empty, clock });
+    const collector = createDarwinSystemCollector({ run: empty, clock, timeoutMs: 20_000 });
     const r = await collector.collect({ signal: signal() });
     // Real os.cpus() and os.loadavg() of this machine.
     expect(r.cpu?.cores.length).toBeGreaterThan(0);
@@ -155,7 +160,7 @@ describe('createDarwinSystemCollector with real processes printing macOS outputs
   });
 
   it('gives rates through core: two readings from the live runner', async () => {
-    const collector = createDarwinSystemCollector({ run, os: fixedOs, clock });
+    const collector = createDarwinSystemCollector({ run, os: fixedOs, clock, timeoutMs: 20_000 });
     const a = await collector.collect({ signal: signal() });
     const b = await collector.collect({ signal: signal() });
     const m = computeSystemMetrics(a, b);
@@ -164,7 +169,7 @@ describe('createDarwinSystemCollector with real processes printing macOS outputs
   });
 
   it('runs inside core’s registry and rejects when aborted', async () => {
-    const collector = createDarwinSystemCollector({ run, os: fixedOs, clock });
+    const collector = createDarwinSystemCollector({ run, os: fixedOs, clock, timeoutMs: 20_000 });
     const registry = createCollectorRegistry({ collectors: { system: collector } });
     const out = await registry.run();
     expect(out.system?.ok && out.system.value.memory?.total).toBe(34359738368);

@@ -35,6 +35,7 @@ describe('recordDarwinReadings', () => {
       intervalMs: 10,
       run: createExecFileRunner({ env: { PATH: stubs.bin } }),
       os,
+      timeoutMs: 20_000,
     });
     expect(JSON.parse(readFileSync(join(dir, 'recording.json'), 'utf8'))).toEqual({
       platform: 'darwin',
@@ -68,6 +69,7 @@ describe('recordDarwinReadings', () => {
       intervalMs: 60_000,
       signal: controller.signal,
       run: createExecFileRunner({ env: { PATH: stubs.bin } }),
+      timeoutMs: 20_000,
     });
     while (!existsSync(join(dir, 'recording.json'))) await new Promise((r) => setTimeout(r, 20));
     controller.abort();

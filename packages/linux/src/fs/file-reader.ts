@@ -90,11 +90,10 @@ export function createFileReader(options: FileReaderOptions = {}): FileReader {
   return {
     root,
     read(path) {
-      const full = join(root, path);
       let fd = fds.get(path);
       const kept = fd !== undefined;
       try {
-        if (fd === undefined) fd = openSync(full, 'r');
+        if (fd === undefined) fd = openSync(join(root, path), 'r');
         const text = readFd(fd);
         if (keepOpen && !kept) {
           if (fds.size >= maxOpen) closeFd(fds.keys().next().value as string);

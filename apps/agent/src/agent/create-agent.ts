@@ -1,6 +1,10 @@
 import type { AddressInfo } from 'node:net';
+import { createHistoryStore, type HistoryStore } from '@arcbox/perf-history';
+import { createAlertEngine } from '../alerts/create-alert-engine.js';
+import { defaultRules } from '../alerts/default-rules.js';
 import type { AgentConfig } from '../config/agent-config.js';
-import type { AgentState, AlertView, HistorySource } from '../http/agent-state.js';
+import { createNotifier } from '../notify/create-notifier.js';
+import type { AgentState, AlertView } from '../http/agent-state.js';
 import { type AgentServer, createAgentServer } from '../http/create-agent-server.js';
 import type { AgentSample } from '../sampler/agent-sample.js';
 import { type AgentCollectors, createSampler, type Sampler } from '../sampler/create-sampler.js';
@@ -26,11 +30,24 @@ export interface Agent {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+/** Raw samples for up to an hour, then 1-minute and 1-hour rollups up to the retention. */
+function historyConfig(config: AgentConfig) {
+  const retention = config.history.retentionMs;
+  return {
+    sampleIntervalMs: config.intervalMs,
+    maxAgeMs: Math.min(retention, 3_600_000),
+    tiers: [
+      { resolutionMs: 60_000, retentionMs: Math.min(retention, 86_400_000) },
+      { resolutionMs: 3_600_000, retentionMs: Math.max(retention, 3_600_000) },
+    ],
+  };
+}
+
 export function createAgent(options: AgentOptions): Agent {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let config = options.config;
   const listeners = new Set<(sample: AgentSample) => void>();
-  const history: HistorySource | null = null;
+  const history: HistoryStore = createHistoryStore(historyConfig(config));
   const makeCollectors = options.collectors ?? buildCollectors;
 
   const onSample = (sample: AgentSample) => {
@@ -51,9 +68,13 @@ export function createAgent(options: AgentOptions): Agent {
       onError: (error) => log(`sampling failed: ${(error as Error).message}`),
     });
   let sampler = makeSampler(config);
+  const alerts = createAlertEngine(config.rules ?? defaultRules);
+  const notifier = createNotifier(config.notifications, log, { version: options.version });
   let lastSample: AgentSample | null = null;
   listeners.add((s) => {
     lastSample = s;
+    history.appendSample(s);
+    notifier.handle(alerts.evaluate(s));
   });
 
   const state: AgentState = {
@@ -63,7 +84,7 @@ export function createAgent(options: AgentOptions): Agent {
       return () => listeners.delete(listener);
     },
     history,
-    alerts: (): AlertView[] => [],
+    alerts: (): AlertView[] => alerts.list(),
     notReadyReason() {
       const sample = lastSample;
       if (!sample) return 'no sample taken yet';
@@ -90,6 +111,7 @@ export function createAgent(options: AgentOptions): Agent {
 
   async function close() {
     await sampler.close();
+    await notifier.close();
     await server.close();
   }
 
@@ -108,6 +130,8 @@ export function createAgent(options: AgentOptions): Agent {
       }
       await sampler.close();
       config = next;
+      alerts.setRules(config.rules ?? defaultRules);
+      notifier.setConfig(config.notifications);
       sampler = makeSampler(config);
       sampler.start();
     },

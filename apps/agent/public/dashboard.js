@@ -1,0 +1,295 @@
+// The agent's dashboard: plain browser JavaScript, served by the agent with uPlot (no CDN).
+// History comes from /api/v1/history, live samples from the /api/v1/stream Server-Sent Events.
+/* global uPlot */
+(() => {
+  const params = new URLSearchParams(location.search);
+  const token = params.get('token');
+  const withToken = (path) =>
+    token ? `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : path;
+  const $ = (id) => document.getElementById(id);
+
+  const bytes = (v) => {
+    if (v === null || v === undefined || Number.isNaN(v)) return '–';
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let i = 0;
+    let n = Math.abs(v);
+    while (n >= 1024 && i < units.length - 1) {
+      n /= 1024;
+      i += 1;
+    }
+    return `${(Math.sign(v) * n).toFixed(n >= 100 || i === 0 ? 0 : 1)} ${units[i]}`;
+  };
+  const rate = (v) => (v === null || v === undefined ? '–' : `${bytes(v)}/s`);
+  const pct = (v) => (v === null || v === undefined ? '–' : `${v.toFixed(1)} %`);
+
+  const charts = {
+    cpu: {
+      series: [
+        ['cpuPercent', 'busy', '#2563eb'],
+        ['cpuUser', 'user', '#16a34a'],
+        ['cpuSystem', 'system', '#dc2626'],
+        ['cpuIowait', 'iowait', '#ca8a04'],
+      ],
+      fmt: pct,
+      range: [0, 100],
+    },
+    memory: {
+      series: [
+        ['memoryUsed', 'used', '#7c3aed'],
+        ['memoryCached', 'cached', '#0891b2'],
+        ['memoryTotal', 'total', '#6b7280'],
+      ],
+      fmt: bytes,
+    },
+    disk: {
+      series: [
+        ['diskReadBps', 'read', '#16a34a'],
+        ['diskWriteBps', 'write', '#dc2626'],
+      ],
+      fmt: rate,
+    },
+    net: {
+      series: [
+        ['netRxBps', 'rx', '#2563eb'],
+        ['netTxBps', 'tx', '#ea580c'],
+      ],
+      fmt: rate,
+    },
+  };
+  const state = {
+    rangeMs: Number($('range').value),
+    data: {},
+    plots: {},
+    sparks: new Map(),
+    samples: 0,
+  };
+
+  function makePlot(key) {
+    const spec = charts[key];
+    const el = $(`chart-${key}`);
+    const opts = {
+      width: Math.max(300, el.clientWidth),
+      height: 220,
+      scales: { x: { time: true }, y: spec.range ? { range: spec.range } : { auto: true } },
+      axes: [{}, { values: (_u, ticks) => ticks.map(spec.fmt), size: 80 }],
+      series: [
+        {},
+        ...spec.series.map(([, label, stroke]) => ({
+          label,
+          stroke,
+          width: 1.5,
+          value: (_u, v) => spec.fmt(v),
+          spanGaps: false,
+        })),
+      ],
+    };
+    state.data[key] = [[], ...spec.series.map(() => [])];
+    state.plots[key] = new uPlot(opts, state.data[key], el);
+  }
+
+  function redraw() {
+    for (const key of Object.keys(charts)) state.plots[key].setData(state.data[key]);
+  }
+
+  function trim() {
+    const from = Date.now() / 1000 - state.rangeMs / 1000;
+    for (const key of Object.keys(charts)) {
+      const d = state.data[key];
+      let drop = 0;
+      while (drop < d[0].length && d[0][drop] < from) drop += 1;
+      if (drop > 0) for (const col of d) col.splice(0, drop);
+    }
+  }
+
+  function appendSystem(system) {
+    if (!system) return;
+    const t = system.timestamp / 1000;
+    for (const [key, spec] of Object.entries(charts)) {
+      const d = state.data[key];
+      if (d[0].length > 0 && d[0][d[0].length - 1] >= t) continue;
+      d[0].push(t);
+      spec.series.forEach(([field], i) => {
+        d[i + 1].push(system[field] ?? null);
+      });
+    }
+  }
+
+  async function loadHistory() {
+    const fields = [...new Set(Object.values(charts).flatMap((c) => c.series.map(([f]) => f)))];
+    // About 600 points across the range whatever its length.
+    const step = Math.max(1000, Math.round(state.rangeMs / 600));
+    const url = `/api/v1/history?series=system&fields=${fields.join(',')}&from=${Date.now() - state.rangeMs}&step=${step}`;
+    const res = await fetch(withToken(url));
+    if (!res.ok) return;
+    const h = await res.json();
+    const times = h.timestamps.map((t) => t / 1000);
+    for (const [key, spec] of Object.entries(charts)) {
+      state.data[key] = [times.slice(), ...spec.series.map(([f]) => (h.values[f] ?? []).slice())];
+    }
+    redraw();
+  }
+
+  function spark(id, value) {
+    let s = state.sparks.get(id);
+    if (!s) {
+      s = [];
+      state.sparks.set(id, s);
+    }
+    s.push(value ?? Number.NaN);
+    if (s.length > 60) s.shift();
+    return s;
+  }
+
+  function drawSpark(canvas, points) {
+    const ctx = canvas.getContext('2d');
+    const w = canvas.width;
+    const h = canvas.height;
+    ctx.clearRect(0, 0, w, h);
+    const finite = points.filter((p) => Number.isFinite(p));
+    const max = Math.max(1, ...finite);
+    ctx.strokeStyle = '#2563eb';
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    let started = false;
+    points.forEach((p, i) => {
+      if (!Number.isFinite(p)) return;
+      const x = (i / 59) * (w - 2) + 1;
+      const y = h - 1 - (p / max) * (h - 2);
+      if (started) ctx.lineTo(x, y);
+      else ctx.moveTo(x, y);
+      started = true;
+    });
+    ctx.stroke();
+  }
+
+  function cell(text, num) {
+    const td = document.createElement('td');
+    td.textContent = text;
+    if (num) td.className = 'num';
+    return td;
+  }
+
+  function sparkCell(id, value) {
+    const td = document.createElement('td');
+    const canvas = document.createElement('canvas');
+    canvas.className = 'spark';
+    canvas.width = 120;
+    canvas.height = 24;
+    canvas.dataset.points = String(spark(id, value).length);
+    drawSpark(canvas, state.sparks.get(id));
+    td.append(canvas);
+    return td;
+  }
+
+  function fillTable(tableId, countId, rows, empty, columns) {
+    const body = $(tableId).tBodies[0];
+    body.replaceChildren();
+    $(countId).textContent = rows.length > 0 ? `(${rows.length})` : '';
+    if (rows.length === 0) {
+      const tr = document.createElement('tr');
+      tr.className = 'none';
+      const td = document.createElement('td');
+      td.colSpan = $(tableId).tHead.rows[0].cells.length;
+      td.textContent = empty;
+      tr.append(td);
+      body.append(tr);
+      return;
+    }
+    for (const row of rows) {
+      const tr = document.createElement('tr');
+      tr.dataset.id = row.id;
+      tr.append(...columns(row));
+      body.append(tr);
+    }
+  }
+
+  function renderTables(sample) {
+    const containers = [...sample.containers].sort(
+      (a, b) => (b.cpuPercent ?? -1) - (a.cpuPercent ?? -1),
+    );
+    fillTable('containers', 'container-count', containers, 'No containers', (c) => [
+      cell(c.name),
+      cell(c.id.length > 24 ? `${c.id.slice(0, 24)}…` : c.id),
+      cell(pct(c.cpuPercent), true),
+      sparkCell(`c:${c.id}`, c.cpuPercent),
+      cell(bytes(c.memoryUsed), true),
+      cell(c.memoryLimit === null ? 'none' : bytes(c.memoryLimit), true),
+      cell(`${rate(c.netRxBps)} / ${rate(c.netTxBps)}`, true),
+      cell(`${rate(c.blockReadBps)} / ${rate(c.blockWriteBps)}`, true),
+      cell(c.pids ?? '–', true),
+    ]);
+    fillTable('vms', 'vm-count', sample.vms, 'No VMs', (v) => [
+      cell(v.name),
+      cell(v.vmm),
+      cell(pct(v.cpuPercent), true),
+      sparkCell(`v:${v.id}`, v.cpuPercent),
+      cell(bytes(v.memoryUsed), true),
+      cell(`${rate(v.virtioBlkReadBps)} / ${rate(v.virtioBlkWriteBps)}`, true),
+      cell(`${rate(v.virtioNetRxBps)} / ${rate(v.virtioNetTxBps)}`, true),
+    ]);
+  }
+
+  async function loadAlerts() {
+    const res = await fetch(withToken('/api/v1/alerts')).catch(() => null);
+    if (!res?.ok) return;
+    const { alerts } = await res.json();
+    const list = $('alerts');
+    list.replaceChildren();
+    if (alerts.length === 0) {
+      const li = document.createElement('li');
+      li.className = 'none';
+      li.textContent = 'No alerts';
+      list.append(li);
+      return;
+    }
+    for (const a of alerts) {
+      const li = document.createElement('li');
+      li.className = `${a.severity} ${a.state}`;
+      li.dataset.rule = a.rule;
+      li.textContent = `${a.state.toUpperCase()} ${a.severity}: ${a.message} (since ${new Date(a.since).toLocaleTimeString()})`;
+      list.append(li);
+    }
+  }
+
+  function connect() {
+    const source = new EventSource(withToken('/api/v1/stream'));
+    source.addEventListener('open', () => {
+      $('status').textContent = 'live';
+      $('status').className = 'status live';
+    });
+    source.addEventListener('error', () => {
+      $('status').textContent = 'reconnecting…';
+      $('status').className = 'status';
+    });
+    source.addEventListener('sample', (event) => {
+      const sample = JSON.parse(event.data);
+      state.samples += 1;
+      appendSystem(sample.system);
+      trim();
+      redraw();
+      renderTables(sample);
+      if (sample.system)
+        $('status').textContent = `live · ${new Date(sample.time).toLocaleTimeString()}`;
+    });
+  }
+
+  for (const key of Object.keys(charts)) makePlot(key);
+  $('range').addEventListener('change', () => {
+    state.rangeMs = Number($('range').value);
+    loadHistory();
+  });
+  window.addEventListener('resize', () => {
+    for (const key of Object.keys(charts)) {
+      const el = $(`chart-${key}`);
+      state.plots[key].setSize({ width: Math.max(300, el.clientWidth), height: 220 });
+    }
+  });
+  // Read by the browser test: how many points each chart holds.
+  window.arcboxDashboard = {
+    points: () => Object.fromEntries(Object.keys(charts).map((k) => [k, state.data[k][0].length])),
+    samples: () => state.samples,
+  };
+  loadHistory().finally(connect);
+  loadAlerts();
+  setInterval(loadAlerts, 2000);
+})();

@@ -113,6 +113,19 @@ describe('createDarwinSystemCollector with real processes printing macOS outputs
     ]);
   });
 
+  it('memory is null, with the reason, when sysctl has no hw.memsize', async () => {
+    stubs.set('sysctl', 'echo "hw.ncpu: 8"');
+    const collector = createDarwinSystemCollector({ run, os: fixedOs, clock, timeoutMs: 20_000 });
+    const r = await collector.collect({ signal: signal() });
+    expect(r.memory).toBeNull();
+    expect(r.problems.find((p) => p.source === 'memory')).toEqual({
+      source: 'memory',
+      code: 'PARSE_ERROR',
+      message: 'hw.memsize is missing: no memory total (sysctl, field hw.memsize)',
+    });
+    expect(r.interfaces).toHaveLength(4);
+  });
+
   it('an unknown ioreg layout hands disks to iostat from the next reading, still 4 processes', async () => {
     stubs.set('ioreg', 'echo "something never seen"');
     const collector = createDarwinSystemCollector({ run, os: fixedOs, clock, timeoutMs: 20_000 });

@@ -134,11 +134,14 @@ export function createDarwinSystemCollector(
       else if (sysctl === null)
         problems.push({ source: 'memory', message: 'needs hw.memsize from sysctl' });
       else {
-        try {
-          memory = darwinMemory(parseVmStat(vmOut.stdout), sysctl);
-        } catch (error) {
-          note('vm_stat', error);
-        }
+        const vm = parseOr(vmOut, parseVmStat, (e) => note('vm_stat', e));
+        // Refusals here (no page size, no hw.memsize) name their file and field.
+        if (vm)
+          memory = guard(
+            () => darwinMemory(vm, sysctl),
+            null,
+            (e) => note('memory', e),
+          );
       }
 
       let disks: DiskReading[] | null = null;
@@ -224,7 +227,7 @@ function isTimeout(outcome: Outcome): boolean {
   return !outcome.ok && PerfError.isInstance(outcome.error) && outcome.error.code === 'TIMEOUT';
 }
 
-function guard<T>(read: () => T, fallback: T, fail: (error: unknown) => void): T {
+function guard<T, F>(read: () => T, fallback: F, fail: (error: unknown) => void): T | F {
   try {
     return read();
   } catch (error) {

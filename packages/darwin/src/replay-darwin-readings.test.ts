@@ -110,3 +110,36 @@ describe('replayDarwinReadings on a damaged recording', () => {
     expect(PerfError.isInstance(bad) && bad.field).toBe('time');
   });
 });
+
+describe('replayDarwinReadings without ioreg (assembled Intel recording)', () => {
+  it('falls back to iostat totals in the same reading: total bytes, no split; swap from sysctl', async () => {
+    const [r] = await replayDarwinReadings(join(fixturesDir, 'recordings', 'intel-iostat-1'));
+    const m = computeSystemMetrics(null, r!);
+    expect(m.memoryTotal).toBe(17179869184);
+    expect(m.memoryUsed).toBe((2996150 - 383371 + 446975 + 0) * 4096);
+    expect(m.memoryCached).toBe((677870 + 383371) * 4096);
+    expect([m.swapTotal, m.swapUsed, m.swapFree]).toEqual([
+      3072 * 1048576,
+      2513.5 * 1048576,
+      558.5 * 1048576,
+    ]);
+    expect(r!.disks?.map((d) => [d.name, d.totalBytes, d.readBytes, d.writeBytes])).toEqual([
+      ['disk0', Math.round(361470.25 * 1048576), null, null],
+      ['disk4', Math.round(21.13 * 1048576), null, null],
+    ]);
+    expect([m.diskReadBytes, m.diskWriteBytes]).toEqual([null, null]);
+    expect(m.netRxBytes).toBe(18096041919);
+    expect(m.netTxBytes).toBe(8602191509);
+    expect(m.interfaces.map((i) => [i.name, i.countedInTotal])).toEqual([
+      ['lo0', false],
+      ['gif0', false],
+      ['stf0', false],
+      ['en0', true],
+      ['en1', true],
+      ['en2', true],
+    ]);
+    expect(m.cpuCount).toBe(8);
+    expect(m.load1).toBe(2.57);
+    expect(r!.problems.map((p) => p.source)).toEqual(['sysctl', 'ioreg']);
+  });
+});

@@ -265,13 +265,22 @@ export function createQemuVmSource(
   return {
     id: target.id,
     async read(readOptions = {}) {
+      const attempt = async (signal: AbortSignal): Promise<VmReading> => {
+        const reused = info !== null && !info.session.closed;
+        try {
+          return await readLive(signal);
+        } catch (error) {
+          // A kept session may have died with a QEMU that restarted since the last reading, before
+          // its close was noticed: try once more on a fresh connection.
+          if (!reused || !PerfError.isInstance(error) || error.code !== 'CONNECTION_ERROR')
+            throw error;
+          info?.session.close();
+          info = null;
+          return readLive(signal);
+        }
+      };
       try {
-        return await withTimeout(
-          (signal) => readLive(signal),
-          timeoutMs,
-          `VM ${target.id}`,
-          readOptions.signal,
-        );
+        return await withTimeout(attempt, timeoutMs, `VM ${target.id}`, readOptions.signal);
       } catch (error) {
         // The session may be half-way through a reply or talking to a dead QEMU: start afresh next time.
         info?.session.close();

@@ -1,0 +1,359 @@
+// The collector against constructed QMP servers (test-support/fake-qmp-server.ts) that answer
+// with the real QEMU 7.2 replies of __fixtures__/qemu, and /proc task files assembled from the
+// same capture; plus servers that refuse, hang, close mid-reply or answer with error objects.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { computeVmMetrics } from '@arcbox/perf-core';
+import { createFileReader, createProcThreadReader } from '@arcbox/perf-linux';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import {
+  type FakeBehaviour,
+  type FakeQmpServer,
+  fixtureReturn,
+  startFakeQmpServer,
+} from '../test-support/fake-qmp-server.js';
+import { createQemuVmCollector } from './qemu-vm-collector.js';
+import { defaultVmDir } from './vm-dir.js';
+import { createVmMetricsReader } from './vm-metrics-reader.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'arcbox-vmc-'));
+let servers: FakeQmpServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const signal = () => new AbortController().signal;
+
+// Constructed in QEMU's format: the test VM's `qom-list /machine/peripheral` and a user netdev.
+const peripherals = [
+  { name: 'type', type: 'string' },
+  { name: 'balloon0', type: 'child<virtio-balloon-pci>' },
+  { name: 'vblk0', type: 'child<virtio-blk-pci>' },
+  { name: 'vnet0', type: 'child<virtio-net-pci>' },
+];
+const infoNetworkUser =
+  'vnet0: index=0,type=nic,model=virtio-net-pci,macaddr=52:54:00:12:34:56\r\n \\ net0: index=0,type=user,net=10.0.2.0,restrict=off\r\n';
+
+/** A QEMU answering with the capture's replies of sample `phase` (t0 or t1). */
+function capturedQemu(state: { phase: 't0' | 't1'; guestStats?: unknown; noBalloon?: boolean }) {
+  return (command: string, args: Record<string, unknown> | undefined): FakeBehaviour => {
+    const reply = (value: unknown): FakeBehaviour => ({ kind: 'reply', value });
+    switch (command) {
+      case 'query-name':
+        return reply({ name: 'vm1' });
+      case 'query-cpus-fast':
+        return reply(fixtureReturn('user-netdev/query-cpus-fast.json'));
+      case 'query-blockstats':
+        return reply(fixtureReturn(`user-netdev/query-blockstats-${state.phase}.json`));
+      case 'query-memory-size-summary':
+        return reply(fixtureReturn('user-netdev/query-memory-size-summary.json'));
+      case 'human-monitor-command':
+        return reply(infoNetworkUser);
+      case 'qom-list':
+        return reply(
+          args?.path === '/machine/peripheral'
+            ? peripherals.filter((p) => !(state.noBalloon && p.name === 'balloon0'))
+            : [],
+        );
+      case 'qom-set':
+        return reply(fixtureReturn('user-netdev/qom-set-guest-stats-polling-interval.json'));
+      case 'qom-get':
+        if (args?.property === 'guest-stats-polling-interval') return reply(0);
+        return reply(
+          state.guestStats ?? fixtureReturn(`user-netdev/balloon-guest-stats-${state.phase}.json`),
+        );
+      default:
+        return {
+          kind: 'error',
+          errorClass: 'CommandNotFound',
+          desc: `The command ${command} has not been found`,
+        };
+    }
+  };
+}
+
+let n = 0;
+const serve = async (
+  answer: Parameters<typeof startFakeQmpServer>[1],
+  options?: Parameters<typeof startFakeQmpServer>[2],
+  path = join(dir, `s${n++}.qmp`),
+) => {
+  const server = await startFakeQmpServer(path, answer, options);
+  servers.push(server);
+  return server;
+};
+
+/** A /proc tree holding the capture's QEMU process and vCPU task stat files of one sample. */
+function procTree(root: string, phase: 't0' | 't1') {
+  const fixture = (name: string) =>
+    readFileSync(new URL(`../../linux/__fixtures__/vm/qemu/${name}`, import.meta.url), 'utf8');
+  mkdirSync(join(root, 'proc/13864'), { recursive: true });
+  writeFileSync(join(root, 'proc/13864/stat'), fixture(`proc-qemu-stat-${phase}.txt`));
+  for (const line of fixture(`proc-vcpu-task-stat-${phase}.txt`).trim().split('\n')) {
+    const tid = line.slice(0, line.indexOf(' '));
+    mkdirSync(join(root, 'proc/13864/task', tid), { recursive: true });
+    writeFileSync(join(root, 'proc/13864/task', tid, 'stat'), `${line.slice(tid.length + 1)}\n`);
+  }
+}
+const sampleTime = (phase: string) =>
+  Number(
+    readFileSync(
+      new URL(`../../linux/__fixtures__/vm/qemu/sample-${phase}.time`, import.meta.url),
+      'utf8',
+    ),
+  ) * 1000;
+
+describe('createQemuVmCollector on captured QEMU replies', () => {
+  it('reads a VM: vCPU host CPU, virtio-blk, user-mode net as null, balloon memory; rates from two samples', async () => {
+    const state: { phase: 't0' | 't1' } = { phase: 't0' };
+    const server = await serve(capturedQemu(state));
+    const root = join(dir, 'proc-root');
+    procTree(root, 't0');
+    let now = sampleTime('t0');
+    const collector = createQemuVmCollector({
+      vms: [{ id: 'vm1', qmpSocket: server.path, pid: 13864 }],
+      threads: createProcThreadReader({ reader: createFileReader({ root, keepOpen: false }) }),
+      clock: () => ({ monotonicMs: now, time: now }),
+    });
+    try {
+      const [r0] = await collector.collect({ signal: signal() });
+      expect(r0!.problems).toEqual([]);
+      expect(r0).toMatchObject({
+        id: 'vm1',
+        name: 'vm1',
+        vmm: 'qemu',
+        pid: 13864,
+        processCpuSeconds: 25.18,
+        memoryTotal: 227696640,
+        memoryAvailable: 201383936,
+        memoryUsed: 227696640 - 201383936,
+        memoryDiskCaches: 2547712,
+        memorySource: 'balloon',
+      });
+      expect(r0!.vcpus).toEqual([
+        { index: 0, threadId: 13886, cpuSeconds: 5.27 },
+        { index: 1, threadId: 13887, cpuSeconds: 18.76 },
+      ]);
+      expect(r0!.blockDevices.map((d) => [d.device, d.readBytes])).toEqual([['vblk0', 25170432]]);
+      // -netdev user: no host interface, so no counters; null, not 0.
+      expect(r0!.netDevices).toEqual([
+        {
+          device: 'vnet0',
+          backend: null,
+          rxBytes: null,
+          txBytes: null,
+          rxPackets: null,
+          txPackets: null,
+        },
+      ]);
+
+      state.phase = 't1';
+      procTree(root, 't1');
+      now = sampleTime('t1');
+      const [r1] = await collector.collect({ signal: signal() });
+      const m = computeVmMetrics(r0, r1!);
+      const [cpu0, cpu1] = m.vcpuPercent as [number, number];
+      // The capture's guest keeps vCPU 1 about half busy.
+      expect(cpu1).toBeGreaterThan(30);
+      expect(cpu1).toBeGreaterThan(cpu0 * 2);
+      expect(m.virtioBlkReadBps!).toBeGreaterThan(0);
+      expect(m.virtioNetRxBps).toBeNull();
+      expect(server.commands.filter((c) => c === 'qom-set')).toEqual(['qom-set']); // polling set once
+      expect(server.connections).toBe(1); // the socket is kept open
+    } finally {
+      collector.close();
+    }
+  });
+
+  it('falls back to the configured size, used null, when the balloon has no stats or there is none', async () => {
+    const silent = await serve(
+      capturedQemu({
+        phase: 't0',
+        guestStats: {
+          stats: { 'stat-total-memory': -1, 'stat-available-memory': -1 },
+          'last-update': 0,
+        },
+      }),
+    );
+    const none = await serve(capturedQemu({ phase: 't0', noBalloon: true }));
+    const collector = createQemuVmCollector({
+      vms: [
+        { id: 'silent', qmpSocket: silent.path },
+        { id: 'none', qmpSocket: none.path },
+      ],
+    });
+    try {
+      const [a, b] = await collector.collect({ signal: signal() });
+      for (const r of [a!, b!]) {
+        expect(r).toMatchObject({
+          memoryTotal: 268435456,
+          memoryUsed: null,
+          memorySource: 'configured',
+        });
+        expect(r.vcpus.length).toBe(2);
+      }
+      expect(a!.problems.map((p) => p.source)).toEqual(['qmp balloon guest-stats']);
+      expect(b!.problems).toEqual([]);
+      expect(none.commands).not.toContain('qom-set');
+    } finally {
+      collector.close();
+    }
+  });
+
+  it('keeps each failure to its VM: refusing, hanging, closing mid-reply, error objects', async () => {
+    const good = await serve(capturedQemu({ phase: 't0' }));
+    const hanging = await serve(() => ({ kind: 'hang' }), { greeting: false });
+    const stuck = await serve((c) =>
+      c === 'query-cpus-fast' ? { kind: 'hang' } : capturedQemu({ phase: 't0' })(c, undefined),
+    );
+    const cut = await serve((c) =>
+      c === 'query-blockstats'
+        ? { kind: 'close-mid-reply' }
+        : capturedQemu({ phase: 't0' })(c, undefined),
+    );
+    const refusing = await serve(() => ({
+      kind: 'error',
+      errorClass: 'GenericError',
+      desc: 'everything fails',
+    }));
+    const collector = createQemuVmCollector({
+      vms: [
+        { id: 'good', qmpSocket: good.path },
+        { id: 'hanging', qmpSocket: hanging.path },
+        { id: 'stuck', qmpSocket: stuck.path },
+        { id: 'cut', qmpSocket: cut.path },
+        { id: 'errors', qmpSocket: refusing.path },
+        { id: 'missing', qmpSocket: join(dir, 'nobody.qmp') },
+      ],
+      timeoutMs: 400,
+    });
+    try {
+      const readings = await collector.collect({ signal: signal() });
+      const byId = new Map(readings.map((r) => [r.id, r]));
+      expect(byId.get('good')!.problems).toEqual([]);
+      expect(byId.get('good')!.vcpus.length).toBe(2);
+      const codes = (id: string) => byId.get(id)!.problems.map((p) => p.code);
+      expect(codes('hanging')).toEqual(['TIMEOUT']);
+      expect(codes('stuck')).toEqual(['TIMEOUT']);
+      expect(codes('cut')).toEqual(['CONNECTION_ERROR']);
+      expect(codes('missing')).toEqual(['CONNECTION_ERROR']);
+      // Every command refused: a reading of nulls with one problem per part, not a failure.
+      const errors = byId.get('errors')!;
+      expect(errors.vcpus).toEqual([]);
+      expect(errors.memoryTotal).toBeNull();
+      expect(errors.problems.every((p) => p.code === 'COMMAND_FAILED')).toBe(true);
+      expect(errors.problems.map((p) => p.source)).toContain('qmp query-blockstats');
+      for (const id of ['hanging', 'stuck', 'cut', 'missing']) {
+        expect(byId.get(id)).toMatchObject({
+          vcpus: [],
+          blockDevices: [],
+          netDevices: [],
+          memoryTotal: null,
+        });
+      }
+    } finally {
+      collector.close();
+    }
+  });
+
+  it('reconnects when QEMU restarts, without losing the reading', async () => {
+    const server = await serve(capturedQemu({ phase: 't0' }));
+    const collector = createQemuVmCollector({ vms: [{ id: 'vm1', qmpSocket: server.path }] });
+    try {
+      expect((await collector.collect({ signal: signal() }))[0]!.problems).toEqual([]);
+      server.dropConnections();
+      const [again] = await collector.collect({ signal: signal() });
+      expect(again!.problems).toEqual([]);
+      expect(again!.vcpus.length).toBe(2);
+      expect(server.connections).toBe(2);
+    } finally {
+      collector.close();
+    }
+  });
+
+  it('rejects when the caller aborts', async () => {
+    const hanging = await serve(() => ({ kind: 'hang' }), { greeting: false });
+    const collector = createQemuVmCollector({
+      vms: [{ id: 'h', qmpSocket: hanging.path }],
+      timeoutMs: 30_000,
+    });
+    const controller = new AbortController();
+    const pending = collector.collect({ signal: controller.signal });
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
+    collector.close();
+  });
+});
+
+describe('VM discovery', () => {
+  it('finds `<vm-id>.qmp` sockets in a directory and drops VMs whose socket went away', async () => {
+    const vmDir = join(dir, 'vms');
+    mkdirSync(vmDir, { recursive: true });
+    writeFileSync(join(vmDir, 'notes.txt'), 'not a VM');
+    await serve(capturedQemu({ phase: 't0' }), undefined, join(vmDir, 'alpha.qmp'));
+    const beta = await serve(capturedQemu({ phase: 't0' }), undefined, join(vmDir, 'beta.qmp'));
+    const collector = createQemuVmCollector({ vmDir });
+    try {
+      const first = await collector.collect({ signal: signal() });
+      expect(first.map((r) => [r.id, r.problems.length])).toEqual([
+        ['alpha', 0],
+        ['beta', 0],
+      ]);
+      expect((await collector.collectVm('beta')).id).toBe('beta');
+      await expect(collector.collectVm('gamma')).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+      });
+      await beta.close();
+      rmSync(join(vmDir, 'beta.qmp'), { force: true });
+      expect((await collector.collect({ signal: signal() })).map((r) => r.id)).toEqual(['alpha']);
+    } finally {
+      collector.close();
+    }
+  });
+
+  it('treats a missing directory as no VMs', async () => {
+    const collector = createQemuVmCollector({ vmDir: join(dir, 'no-such-dir') });
+    expect(await collector.collect({ signal: signal() })).toEqual([]);
+  });
+
+  it('defaults to $XDG_RUNTIME_DIR/arcbox/vms, else /run/arcbox/vms', () => {
+    expect(defaultVmDir({ XDG_RUNTIME_DIR: '/run/user/1000' })).toBe('/run/user/1000/arcbox/vms');
+    expect(defaultVmDir({})).toBe('/run/arcbox/vms');
+  });
+});
+
+describe('createVmMetricsReader', () => {
+  it('gives metrics with null rates first, then rates from the kept previous reading', async () => {
+    const state: { phase: 't0' | 't1' } = { phase: 't0' };
+    const server = await serve(capturedQemu(state));
+    let now = 1000;
+    const reader = createVmMetricsReader(
+      createQemuVmCollector({
+        vms: [{ id: 'vm1', qmpSocket: server.path }],
+        clock: () => ({ monotonicMs: now, time: now }),
+      }),
+    );
+    try {
+      const [first] = await reader.collectVms();
+      expect(first!.virtioBlkReadBps).toBeNull();
+      expect(first!.memoryPercent).toBeCloseTo((100 * (227696640 - 201383936)) / 227696640, 6);
+      state.phase = 't1';
+      now += 10_000;
+      const second: { virtioBlkReadBps: number | null } = await reader.collectVm('vm1');
+      const t0 = fixtureReturn('user-netdev/query-blockstats-t0.json') as Array<{
+        stats: { rd_bytes: number };
+      }>;
+      const t1 = fixtureReturn('user-netdev/query-blockstats-t1.json') as Array<{
+        stats: { rd_bytes: number };
+      }>;
+      expect(second.virtioBlkReadBps).toBeCloseTo(
+        (t1[0]!.stats.rd_bytes - t0[0]!.stats.rd_bytes) / 10,
+        6,
+      );
+    } finally {
+      reader.close();
+    }
+  });
+});

@@ -104,7 +104,7 @@ export function createAlertEngine(
           tracked.set(key, t);
         }
         t.window.push([now, raw]);
-        while (t.window.length > 1 && t.window[0]![0] < now - rule.windowMs) t.window.shift();
+        while (t.window.length > 1 && t.window[0]![0] <= now - rule.windowMs) t.window.shift();
         const value =
           rule.windowMs > 0 ? t.window.reduce((a, [, v]) => a + v, 0) / t.window.length : raw;
         const severity = past(value, rule.crit) ? 'crit' : past(value, rule.warn) ? 'warn' : null;

@@ -3,6 +3,7 @@ import { createColors } from 'picocolors';
 import { loadCliConfig } from './cli-config.js';
 import { type CliContext, type CliIo, wantsColor } from './cli-context.js';
 import { registerExportCommand } from './commands/export-command.js';
+import { registerHistoryCommand } from './commands/history-command.js';
 import { registerListCommands } from './commands/list-commands.js';
 import { registerRecordCommand } from './commands/record-command.js';
 import { registerReplayCommand } from './commands/replay-command.js';
@@ -84,6 +85,7 @@ export async function runCli(
   registerListCommands(program, context);
   registerRecordCommand(program, context);
   registerExportCommand(program, context);
+  registerHistoryCommand(program, context);
   registerReplayCommand(program, context);
   // Every subcommand exits through us, not process.exit, so the live view can restore the terminal.
   for (const cmd of program.commands) {

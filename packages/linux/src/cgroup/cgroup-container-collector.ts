@@ -15,7 +15,7 @@ import {
   expandConfiguredCgroups,
 } from './discover-cgroups.js';
 import { netNamespaceOf, readContainerNetwork } from './read-container-network.js';
-import { cgroupDirs, readCgroupStats } from './read-cgroup-stats.js';
+import { type CgroupLimits, cgroupDirs, readCgroupStats } from './read-cgroup-stats.js';
 import { type ContainerNameLookup, createRuntimeStateNames } from './runtime-state-names.js';
 
 /** Anything that lists containers with their names, such as a Docker Engine API client. */
@@ -42,6 +42,17 @@ export interface CgroupContainerCollectorOptions {
   names?: ContainerNameLookup | ContainerLister;
   hostCpuCount?: number;
   hostMemoryTotal?: number | null;
+  /**
+   * How long limits (memory, CPU quota, pids.max) and the process used for the network stay
+   * cached, ms; 10 s by default. They change only on `docker update`, and not re-reading them
+   * halves the files read per container. 0 reads them on every reading.
+   */
+  limitsRefreshMs?: number;
+  /**
+   * How often the cgroup tree is walked for new containers, ms; 2 s by default (a gone
+   * container is noticed on the next reading whatever this is). 0 walks on every reading.
+   */
+  discoverEveryMs?: number;
 }
 
 /** The container collector plus the seed's one-container helper. */
@@ -70,15 +81,24 @@ export function createCgroupContainerCollector(
   options: CgroupContainerCollectorOptions = {},
 ): CgroupContainerCollector {
   const ownReader = options.reader === undefined;
-  const reader = options.reader ?? createFileReader({ root: options.root ?? '/', keepOpen: true });
+  const root = options.root ?? '/';
+  // Counters are read on every reading: kept descriptors. Limits are read every few seconds: a
+  // second reader that does not keep them, so a large host stays within the descriptor budget.
+  // A given reader (a recording) serves both, so everything read is recorded.
+  const reader = options.reader ?? createFileReader({ root, keepOpen: true, maxOpen: 16_384 });
+  const coldReader = options.reader ?? createFileReader({ root, keepOpen: false });
   const clock = options.clock ?? defaultClock;
   const patterns = options.cgroupPaths ?? [];
   const discoverOn = options.discover ?? true;
+  const limitsRefreshMs = options.limitsRefreshMs ?? 10_000;
+  const discoverEveryMs = options.discoverEveryMs ?? 2000;
   const lookup = toLookup(options.names);
   const stateNames = createRuntimeStateNames({ root: reader.root });
   const names = new Map<string, string>();
   let layout: CgroupLayout | null = null;
-  let previous = new Map<string, { target: CgroupTarget; pid: number | null }>();
+  let targets: CgroupTarget[] | null = null;
+  let discoveredAt = Number.NEGATIVE_INFINITY;
+  const state = new Map<string, { pid: number | null; limits: CgroupLimits; readAt: number }>();
 
   const getLayout = () => {
     layout ??= detectCgroupLayout(reader);
@@ -90,18 +110,28 @@ export function createCgroupContainerCollector(
     if (l.version === 'none') return [];
     const byPath = new Map<string, CgroupTarget>();
     if (discoverOn) for (const t of discoverRuntimeCgroups(reader, l)) byPath.set(t.path, t);
-    if (patterns.length > 0)
-      for (const t of expandConfiguredCgroups(reader, l, patterns))
+    if (patterns.length > 0) {
+      for (const t of expandConfiguredCgroups(reader, l, patterns)) {
         if (!byPath.has(t.path)) byPath.set(t.path, t);
+      }
+    }
     return [...byPath.values()];
   };
 
+  const currentTargets = (now: number): CgroupTarget[] => {
+    if (!targets || now - discoveredAt >= discoverEveryMs) {
+      targets = discover();
+      discoveredAt = now;
+    }
+    return targets;
+  };
+
   const resolveNames = async (
-    targets: CgroupTarget[],
+    wanted: CgroupTarget[],
     signal: AbortSignal,
   ): Promise<SourceProblem[]> => {
     const problems: SourceProblem[] = [];
-    let unknown = targets.filter((t) => !t.configured && !names.has(t.id)).map((t) => t.id);
+    let unknown = wanted.filter((t) => !t.configured && !names.has(t.id)).map((t) => t.id);
     for (const [source, fn] of [
       ['names', lookup],
       ['runtime state', stateNames],
@@ -126,11 +156,15 @@ export function createCgroupContainerCollector(
     const memory =
       options.hostMemoryTotal !== undefined ? options.hostMemoryTotal : readMemTotal(reader);
     // The host's namespace is init's; where init's link is not ours to read (a sandbox), our own.
-    return {
-      cpus,
-      memory,
-      netns: netNamespaceOf(reader.root, 1) ?? netNamespaceOf(reader.root, 'self'),
-    };
+    const netns = netNamespaceOf(reader.root, 1) ?? netNamespaceOf(reader.root, 'self');
+    return { cpus, memory, netns };
+  };
+
+  const forgetTarget = (path: string) => {
+    const was = state.get(path);
+    state.delete(path);
+    if (layout) for (const dir of cgroupDirs(layout, path)) reader.forget(`${dir}/`);
+    if (was?.pid != null) reader.forget(`proc/${was.pid}/`);
   };
 
   const readOne = (
@@ -138,42 +172,58 @@ export function createCgroupContainerCollector(
     host: ReturnType<typeof hostFacts>,
     name: string | undefined,
     extra: SourceProblem[],
-  ): { reading: ContainerReading; pid: number | null } | null => {
+  ): ContainerReading | null => {
     const l = getLayout();
     const stamp = clock();
-    const stats = readCgroupStats(reader, l, target.path);
-    if (!stats.present) return null;
-    const before = previous.get(target.path);
+    const before = state.get(target.path);
+    const fresh = before && stamp.monotonicMs - before.readAt < limitsRefreshMs;
+    const read = (cached: CgroupLimits | null) =>
+      readCgroupStats(reader, l, target.path, { limits: cached, limitsReader: coldReader });
+    let stats = read(fresh ? before.limits : null);
+    if (!stats.present) {
+      forgetTarget(target.path);
+      return null;
+    }
+    let net = readContainerNetwork(reader, stats.pid, host.netns);
+    if (net.gone && fresh) {
+      // The cached process exited: find another one of the cgroup now rather than in 10 s.
+      stats = read(null);
+      net = readContainerNetwork(reader, stats.pid, host.netns);
+    }
+    const readAt = fresh && !net.gone ? before.readAt : stamp.monotonicMs;
     if (before?.pid != null && before.pid !== stats.pid) reader.forget(`proc/${before.pid}/`);
-    const net = readContainerNetwork(reader, stats.pid, host.netns);
+    state.set(target.path, { pid: stats.pid, limits: stats.limits, readAt });
     const problems = [...extra, ...stats.problems];
     if (net.problem) problems.push(net.problem);
-    const { present: _present, pid, problems: _p, ...figures } = stats;
     return {
-      pid,
-      reading: {
-        monotonicMs: stamp.monotonicMs,
-        time: stamp.time,
-        id: target.id,
-        name: name ?? names.get(target.id) ?? shortName(target),
-        runtime: target.runtime,
-        source: 'cgroup',
-        cgroupPath: target.path,
-        labels: {},
-        systemCpuSeconds: null,
-        hostCpuCount: host.cpus,
-        hostMemoryTotal: host.memory,
-        interfaces: net.interfaces,
-        ...figures,
-        problems,
-      },
+      monotonicMs: stamp.monotonicMs,
+      time: stamp.time,
+      id: target.id,
+      name: name ?? names.get(target.id) ?? shortName(target),
+      runtime: target.runtime,
+      source: 'cgroup',
+      cgroupPath: target.path,
+      labels: {},
+      cpuSeconds: stats.cpuSeconds,
+      systemCpuSeconds: null,
+      cpuPeriods: stats.cpuPeriods,
+      cpuThrottledPeriods: stats.cpuThrottledPeriods,
+      cpuThrottledSeconds: stats.cpuThrottledSeconds,
+      cpuLimitCores: stats.cpuLimitCores,
+      hostCpuCount: host.cpus,
+      hostMemoryTotal: host.memory,
+      memoryUsage: stats.memoryUsage,
+      memoryWorkingSet: stats.memoryWorkingSet,
+      memoryLimit: stats.memoryLimit,
+      blockReadBytes: stats.blockReadBytes,
+      blockWriteBytes: stats.blockWriteBytes,
+      blockReadOps: stats.blockReadOps,
+      blockWriteOps: stats.blockWriteOps,
+      interfaces: net.interfaces,
+      pids: stats.pids,
+      pidsLimit: stats.pidsLimit,
+      problems,
     };
-  };
-
-  const forgetTarget = (path: string, pid: number | null) => {
-    const l = layout;
-    if (l) for (const dir of cgroupDirs(l, path)) reader.forget(`${dir}/`);
-    if (pid !== null) reader.forget(`proc/${pid}/`);
   };
 
   return {
@@ -181,20 +231,21 @@ export function createCgroupContainerCollector(
     discover,
     async collect({ signal }) {
       throwIfAborted(signal, 'containers');
-      const targets = discover();
-      const nameProblems = await resolveNames(targets, signal);
+      const list = currentTargets(performance.now());
+      const nameProblems = await resolveNames(list, signal);
       const host = hostFacts();
-      const next = new Map<string, { target: CgroupTarget; pid: number | null }>();
       const readings: ContainerReading[] = [];
-      for (const target of targets) {
+      const seen = new Set<string>();
+      for (const target of list) {
         throwIfAborted(signal, 'containers');
-        const got = readOne(target, host, undefined, nameProblems);
-        if (!got) continue;
-        next.set(target.path, { target, pid: got.pid });
-        readings.push(got.reading);
+        const reading = readOne(target, host, undefined, nameProblems);
+        if (!reading) continue;
+        seen.add(target.path);
+        readings.push(reading);
       }
-      for (const [path, was] of previous) if (!next.has(path)) forgetTarget(path, was.pid);
-      previous = next;
+      // Gone since the last reading: its series ends; close its descriptors.
+      for (const path of [...state.keys()]) if (!seen.has(path)) forgetTarget(path);
+      if (targets && seen.size < targets.length) targets = targets.filter((t) => seen.has(t.path));
       return readings;
     },
     async collectContainer(id, { signal, name }) {
@@ -213,17 +264,15 @@ export function createCgroupContainerCollector(
       }
       if (!target) return null;
       const nameProblems = name === undefined ? await resolveNames([target], signal) : [];
-      const got = readOne(target, hostFacts(), name, nameProblems);
-      if (!got) {
-        forgetTarget(target.path, previous.get(target.path)?.pid ?? null);
-        return null;
-      }
-      return got.reading;
+      return readOne(target, hostFacts(), name, nameProblems);
     },
     close() {
-      if (ownReader) reader.close();
-      else for (const [path, was] of previous) forgetTarget(path, was.pid);
-      previous = new Map();
+      if (ownReader) {
+        reader.close();
+        coldReader.close();
+      } else for (const path of [...state.keys()]) forgetTarget(path);
+      state.clear();
+      targets = null;
     },
   };
 }

@@ -7,6 +7,8 @@ import { parseNetDev } from '../host/parse-net-dev.js';
 export interface ContainerNetwork {
   interfaces: NetInterfaceReading[] | null;
   problem: SourceProblem | null;
+  /** The process was gone: another one of the cgroup may still be read. */
+  gone: boolean;
 }
 
 /**
@@ -36,6 +38,7 @@ export function readContainerNetwork(
   if (pid === null) {
     return {
       interfaces: null,
+      gone: false,
       problem: { source: 'cgroup.procs', message: 'no process in the cgroup: network unknown' },
     };
   }
@@ -43,6 +46,7 @@ export function readContainerNetwork(
   if (netns !== null && hostNetns !== null && netns === hostNetns) {
     return {
       interfaces: null,
+      gone: false,
       problem: {
         source: `proc/${pid}/ns/net`,
         message:
@@ -57,12 +61,14 @@ export function readContainerNetwork(
   } catch (error) {
     return {
       interfaces: null,
+      gone: false,
       problem: { source: file, message: (error as Error).message, code: 'READ_ERROR' },
     };
   }
   if (text === null || text.trim() === '') {
     return {
       interfaces: null,
+      gone: true,
       problem: { source: file, message: 'process exited before its network could be read' },
     };
   }
@@ -79,10 +85,11 @@ export function readContainerNetwork(
         counterBits: 64,
       };
     });
-    return { interfaces, problem: null };
+    return { interfaces, problem: null, gone: false };
   } catch (error) {
     return {
       interfaces: null,
+      gone: false,
       problem: { source: file, message: (error as Error).message, code: 'PARSE_ERROR' },
     };
   }

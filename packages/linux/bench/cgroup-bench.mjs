@@ -83,7 +83,13 @@ try {
     // Which files one reading touches, from a counting reader around the real one.
     const inner = createFileReader({ keepOpen: true });
     const touched = new Set();
-    const counting = { ...inner, read: (p) => (touched.add(p), inner.read(p)) };
+    const counting = {
+      ...inner,
+      read: (p) => {
+        touched.add(p);
+        return inner.read(p);
+      },
+    };
     const probe = createCgroupContainerCollector({
       reader: counting,
       discover: false,

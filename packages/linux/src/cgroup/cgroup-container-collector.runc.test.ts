@@ -1,4 +1,15 @@
-import { existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  readlinkSync,
+  rmdirSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   computeContainerMetrics,
   type ContainerReading,
@@ -6,6 +17,7 @@ import {
 } from '@arcbox/perf-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileReader } from '../fs/file-reader.js';
+import { createRecordingReader } from '../fs/recording-reader.js';
 import { layoutFromMounts } from './cgroup-layout.js';
 import { createCgroupContainerCollector } from './cgroup-container-collector.js';
 import { readCgroupStats } from './read-cgroup-stats.js';
@@ -231,6 +243,34 @@ describe.skipIf(!ready)(`runc container under /docker/<id> (skipped: ${ready ? '
     expect(stats.problems.map((p) => p.source)).toEqual(
       expect.arrayContaining(['memory', 'io', 'pids']),
     );
+  });
+
+  it('a recording carries its cgroup files and /proc/<pid>/net/dev, and replays to the same reading', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arcbox-cgroup-rec-'));
+    try {
+      const clock = () => ({ monotonicMs: 5, time: 6 });
+      const live = createCgroupContainerCollector({
+        reader: createRecordingReader(createFileReader({ keepOpen: false }), dir),
+        clock,
+        hostCpuCount: 2,
+        hostMemoryTotal: null,
+      });
+      const recorded = (await live.collect({ signal })).find((r) => r.id === c.id);
+      const replayed = (
+        await createCgroupContainerCollector({
+          reader: createFileReader({ root: dir, keepOpen: false }),
+          clock,
+          hostCpuCount: 2,
+          hostMemoryTotal: null,
+        }).collect({ signal })
+      ).find((r) => r.id === c.id);
+      expect(existsSync(join(dir, `proc/${c.pid}/net/dev`))).toBe(true);
+      expect(recorded?.interfaces?.length).toBeGreaterThan(0);
+      // Names come from runc's state, which is not part of a cgroup recording.
+      expect({ ...replayed, name: '' }).toEqual({ ...recorded, name: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('after runc delete its series ends cleanly and its kept descriptors are closed', async () => {

@@ -1,4 +1,12 @@
-import { createCgroupContainerCollector, createLinuxSystemCollector } from '@arcbox/perf-linux';
+import { basename } from 'node:path';
+import {
+  createCgroupContainerCollector,
+  createFileReader,
+  createLinuxSystemCollector,
+  createProcThreadReader,
+  createTapCounterReader,
+} from '@arcbox/perf-linux';
+import { createQemuVmCollector, defaultVmDir } from '@arcbox/perf-vmm';
 import type { AgentConfig } from '../config/agent-config.js';
 import type { AgentCollectors } from '../sampler/create-sampler.js';
 
@@ -20,6 +28,22 @@ export function buildCollectors(
       root,
       discover: sources.containers.discover,
       cgroupPaths: sources.containers.paths,
+    });
+  }
+  if (sources.vms.enabled) {
+    // vCPU thread times and tap counters are host files: read them under the same root.
+    const reader = createFileReader({ root, keepOpen: false });
+    const vms = sources.vms;
+    collectors.vms = createQemuVmCollector({
+      vms: vms.sockets.map((socket) => ({
+        id: basename(socket).replace(/\.qmp$/, ''),
+        qmpSocket: socket,
+      })),
+      vmDir: vms.socketDir ?? (vms.sockets.length > 0 ? false : defaultVmDir()),
+      threads: createProcThreadReader({ reader }),
+      interfaces: createTapCounterReader({ reader }),
+      // Leave the registry's own timeout the last word: one VM's budget is a little under it.
+      timeoutMs: Math.max(100, vms.timeoutMs - 100),
     });
   }
   return collectors;

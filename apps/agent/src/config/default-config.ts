@@ -33,7 +33,7 @@ export function defaultConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig
       system: { enabled: true, timeoutMs: 2000 },
       containers: { enabled: true, timeoutMs: 2000, discover: true, paths: [] },
       docker: { enabled: false, timeoutMs: 2000, socket: null },
-      vms: { enabled: false, timeoutMs: 2000, socketDir: null, sockets: [] },
+      vms: { enabled: true, timeoutMs: 2000, socketDir: null, sockets: [] },
     },
     history: { retentionMs: 24 * 3_600_000, flushIntervalMs: 10_000, persist: true },
     rules: null,

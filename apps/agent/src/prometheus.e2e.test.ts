@@ -170,6 +170,7 @@ describe.skipIf(!ready)(
       expect(Object.fromEntries(ok.map((v) => [v.metric.collector, v.value[1]]))).toEqual({
         system: '1',
         containers: '1',
+        vms: '1',
       });
     });
   },

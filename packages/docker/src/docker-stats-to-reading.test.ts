@@ -38,7 +38,7 @@ describe('dockerStatsToReading on real Docker payloads', () => {
     ['docker/otel_dockerstatsreceiver/cgroups_v2_stats.json', 234647552, 268435456, 2],
     ['docker/moby_api_docs/containers_stats_v1.24_example.json', 6537216, 67108864, 4],
   ])(
-    '%s: CPU %% per Docker\u2019s formula and the working set',
+    '%s: documented CPU percent, working set %i, limit %s, %i CPUs',
     (file, workingSet, limit, cpus) => {
       const stats = load(file);
       const current = dockerStatsToReading(stats, ctx('docker'));

@@ -12,6 +12,8 @@ export interface HostThreadReader {
   processOfThread?(tid: number): number | null;
   /** The process holding a listening unix socket bound to this path. */
   socketHolder?(socketPath: string): number | null;
+  /** Threads of a process and their names (Cloud Hypervisor's `vcpu0`, Firecracker's `fc_vcpu 0`). */
+  listThreads?(pid: number): Array<{ tid: number; name: string }> | null;
 }
 
 /** Counters of a host network interface in the interface's own direction. */

@@ -30,3 +30,30 @@ export type { QemuVmCollector, QemuVmCollectorOptions } from './qemu-vm-collecto
 export { createVmMetricsReader } from './vm-metrics-reader.js';
 export type { VmMetricsReader } from './vm-metrics-reader.js';
 export { defaultVmDir, discoverRecordedVms, discoverVms } from './vm-dir.js';
+export type { VmSource } from './vm-source.js';
+export { createVmSourcesCollector } from './vm-sources-collector.js';
+export { httpGetJson, safeCounter } from './http-unix-json.js';
+export {
+  createCloudHypervisorVmSource,
+  parseCloudHypervisorCounters,
+  parseCloudHypervisorMemorySize,
+} from './cloud-hypervisor-source.js';
+export type {
+  CloudHypervisorSourceOptions,
+  CloudHypervisorTarget,
+} from './cloud-hypervisor-source.js';
+export {
+  addFirecrackerMetricLines,
+  createFirecrackerVmSource,
+  emptyFirecrackerTotals,
+  firecrackerDevices,
+  parseFirecrackerBalloonStats,
+} from './firecracker-source.js';
+export type {
+  FirecrackerSourceOptions,
+  FirecrackerTarget,
+  FirecrackerTotals,
+} from './firecracker-source.js';
+export { createLibvirtVmCollector, parseVirshDomstats } from './libvirt-domstats.js';
+export type { LibvirtCollectorOptions } from './libvirt-domstats.js';
+export { namedVcpus } from './named-vcpus.js';

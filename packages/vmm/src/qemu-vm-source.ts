@@ -18,6 +18,7 @@ import { parseMemorySizeSummary } from './parse-memory-size-summary.js';
 import { connectQmp, DEFAULT_QMP_TIMEOUT_MS } from './qmp-client.js';
 import { QmpCommandError } from './qmp-command-error.js';
 import type { QmpConnector, QmpSession } from './qmp-session.js';
+import type { VmSource } from './vm-source.js';
 import { isObject } from './qmp-values.js';
 import { createRecordingQmpSession } from './record-qmp-session.js';
 
@@ -50,12 +51,8 @@ export interface QemuVmSourceOptions {
   hostCpuCount?: number;
 }
 
-export interface QemuVmSource {
-  readonly id: string;
-  /** One reading; a VM that cannot be read gives a reading with null fields and a problem, never a throw. */
-  read(options?: { signal?: AbortSignal }): Promise<VmReading>;
-  close(): void;
-}
+/** One QEMU VM; `read` never throws but on abort: failures become problems of the reading. */
+export type QemuVmSource = VmSource;
 
 /** What a session learnt once at connection: it does not change while QEMU runs. */
 interface SessionInfo {

@@ -55,6 +55,15 @@ describe('createProcThreadReader on this process (real /proc)', () => {
     },
   );
 
+  it.skipIf(!isLinux)('lists the threads of this process with their comm names', () => {
+    const threads = createProcThreadReader({ reader });
+    const list = threads.listThreads(process.pid)!;
+    const comm = readFileSync(`/proc/${process.pid}/comm`, 'utf8').trim();
+    expect(list.find((t) => t.tid === process.pid)?.name).toBe(comm);
+    expect(list.length).toBe((reader.list(`proc/${process.pid}/task`) ?? []).length);
+    expect(threads.listThreads(2 ** 22 + 12345)).toBeNull();
+  });
+
   it.skipIf(!isLinux)('finds the process holding a listening unix socket', async () => {
     const path = join(tmp, 'holder.sock');
     const child = spawn(

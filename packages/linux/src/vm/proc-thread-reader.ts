@@ -20,6 +20,8 @@ export interface ProcThreadReader {
   processOfThread(tid: number): number | null;
   /** The process holding a listening unix socket at this path (see findSocketHolder). */
   socketHolder(socketPath: string): number | null;
+  /** Threads of a process with their `comm` names (`CPU 0/TCG`, `vcpu0`, `fc_vcpu 0`). */
+  listThreads(pid: number): Array<{ tid: number; name: string }> | null;
 }
 
 /**
@@ -45,5 +47,16 @@ export function createProcThreadReader(options: ProcThreadReaderOptions): ProcTh
       return tgid ? Number(tgid) : null;
     },
     socketHolder: (socketPath) => findSocketHolder(reader, socketPath),
+    listThreads(pid) {
+      const tasks = reader.list(`proc/${pid}/task`);
+      if (tasks === null) return null;
+      const threads: Array<{ tid: number; name: string }> = [];
+      for (const t of tasks) {
+        if (!/^\d+$/.test(t.name)) continue;
+        const comm = reader.read(`proc/${pid}/task/${t.name}/comm`);
+        if (comm !== null) threads.push({ tid: Number(t.name), name: comm.replace(/\n$/, '') });
+      }
+      return threads;
+    },
   };
 }

@@ -1,0 +1,25 @@
+import type { VcpuReading } from '@arcbox/perf-core';
+import type { HostThreadReader } from './host-readers.js';
+
+/**
+ * vCPUs of a VMM that names its vCPU threads (`vcpu0` in Cloud Hypervisor, `fc_vcpu 0` in
+ * Firecracker) rather than listing their ids: the thread names give index and thread id.
+ */
+export function namedVcpus(
+  threads: HostThreadReader | null,
+  pid: number | null,
+  pattern: RegExp,
+): VcpuReading[] {
+  if (!threads?.listThreads || pid === null) return [];
+  const vcpus: VcpuReading[] = [];
+  for (const t of threads.listThreads(pid) ?? []) {
+    const index = pattern.exec(t.name)?.[1];
+    if (index === undefined) continue;
+    vcpus.push({
+      index: Number(index),
+      threadId: t.tid,
+      cpuSeconds: threads.threadCpuSeconds(pid, t.tid),
+    });
+  }
+  return vcpus.sort((a, b) => a.index - b.index);
+}

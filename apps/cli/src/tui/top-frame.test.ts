@@ -1,0 +1,125 @@
+import { createColors } from 'picocolors';
+import { describe, expect, it } from 'vitest';
+import { constructedContainer, constructedSystem } from '../test-support/constructed-metrics.js';
+import { createSystemHistory, pushSystemHistory } from './system-history.js';
+import { renderTopFrame, type TopView } from './top-frame.js';
+import { initialTopState } from './top-state.js';
+
+const plain = createColors(false);
+const mib = 1024 * 1024;
+
+function view(overrides: Partial<TopView> = {}): TopView {
+  const system = constructedSystem();
+  const history = createSystemHistory();
+  for (let i = 0; i < 5; i += 1)
+    pushSystemHistory(history, constructedSystem({ cpuPercent: i * 20 }));
+  return {
+    sample: {
+      system,
+      containers: [
+        constructedContainer({
+          id: 'a'.repeat(64),
+          name: 'busy',
+          cpuPercent: 150,
+          memoryUsed: 10 * mib,
+        }),
+        constructedContainer({
+          id: 'b'.repeat(64),
+          name: 'fat',
+          cpuPercent: 1,
+          memoryUsed: 900 * mib,
+        }),
+        constructedContainer({
+          id: 'c'.repeat(64),
+          name: 'new',
+          cpuPercent: null,
+          memoryUsed: null,
+        }),
+      ],
+      vms: [],
+      collectors: [],
+    },
+    history,
+    alerts: [],
+    intervalMs: 1000,
+    state: initialTopState,
+    ...overrides,
+  };
+}
+const rowIndex = (lines: string[], name: string) =>
+  lines.findIndex((l) => l.startsWith(`${name} `));
+
+describe('renderTopFrame', () => {
+  it('fills exactly the terminal: height lines of width cells', () => {
+    for (const [width, height] of [
+      [160, 40],
+      [80, 24],
+      [40, 10],
+    ] as const) {
+      const lines = renderTopFrame(view(), { width, height }, plain);
+      expect(lines).toHaveLength(height);
+      for (const line of lines) expect([...line].length).toBe(width);
+    }
+  });
+
+  it('shows the CPU line with its breakdown, memory, disk and network', () => {
+    const lines = renderTopFrame(view(), { width: 160, height: 40 }, plain);
+    const text = lines.join('\n');
+    expect(text).toMatch(/^CPU +42\.5 % +usr 30\.0 % +sys 10\.0 % +iowait 2\.0 % +steal 0\.5 %/m);
+    expect(text).toMatch(/cpu0 +█{8}░{2} +80\.0 %/);
+    expect(text).toMatch(/^MEM +2\.0 GiB \/ 8\.0 GiB 25\.0 %/m);
+    expect(text).toMatch(/^DISK read +1\.0 KiB\/s +write +2\.0 KiB\/s/m);
+    expect(text).toMatch(/^NET +rx +100 B\/s +tx +200 B\/s/m);
+    expect(text).toMatch(/[▁▂▃▄▅▆▇█]{5}/); // the CPU sparkline of the five samples
+  });
+
+  it('sorts containers by the chosen key, unknown figures last', () => {
+    const byCpu = renderTopFrame(view(), { width: 160, height: 40 }, plain);
+    expect(rowIndex(byCpu, 'busy')).toBeLessThan(rowIndex(byCpu, 'fat'));
+    expect(rowIndex(byCpu, 'fat')).toBeLessThan(rowIndex(byCpu, 'new'));
+    const byMemory = renderTopFrame(
+      view({ state: { ...initialTopState, sort: 'memory' } }),
+      { width: 160, height: 40 },
+      plain,
+    );
+    expect(rowIndex(byMemory, 'fat')).toBeLessThan(rowIndex(byMemory, 'busy'));
+    expect(byMemory.join('\n')).toContain('sorted by memory');
+  });
+
+  it('filters by name or id and says how many are shown', () => {
+    const lines = renderTopFrame(
+      view({ state: { ...initialTopState, filter: 'FA' } }),
+      { width: 160, height: 40 },
+      plain,
+    );
+    expect(rowIndex(lines, 'fat')).toBeGreaterThan(0);
+    expect(rowIndex(lines, 'busy')).toBe(-1);
+    expect(lines.join('\n')).toMatch(/CONTAINERS \(1 of 3\)/);
+    expect(lines.at(-1)).toMatch(/^filter: FA/);
+  });
+
+  it('highlights a container with a firing alert and lists the alert', () => {
+    const colored = createColors(true);
+    const lines = renderTopFrame(
+      view({
+        alerts: [
+          {
+            name: 'container-cpu',
+            severity: 'crit',
+            subject: 'busy',
+            message: 'cpuPercent 150 > 90',
+          },
+        ],
+      }),
+      { width: 160, height: 40 },
+      colored,
+    );
+    expect(lines.find((l) => l.includes('busy') && !l.includes('CRIT'))).toContain('\x1b[31m');
+    expect(lines.some((l) => l.includes('CRIT') && l.includes('container-cpu'))).toBe(true);
+  });
+
+  it('renders before the first sample without numbers', () => {
+    const lines = renderTopFrame(view({ sample: null }), { width: 100, height: 20 }, plain);
+    expect(lines.join('\n')).toMatch(/^CPU +- +usr -/m);
+  });
+});

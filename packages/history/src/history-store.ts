@@ -187,18 +187,24 @@ export function createHistoryStore(config: HistoryConfig = {}): HistoryStore {
     append(s, m.timestamp, extractors.vm(m, scratch.vm));
   };
 
+  // Runs after every full sample: written with forEach over a function made once, so it
+  // allocates no iterator or closure per call.
+  let sweepNow = 0;
+  const sweepOne = (s: Series) => {
+    s.sweep(sweepNow, resolved.maxAgeMs);
+    if (s.isEmpty()) remove(s);
+  };
   function sweep(now = newest): void {
     if (Number.isNaN(now)) return;
-    for (const s of all.values()) {
-      s.sweep(now, resolved.maxAgeMs);
-      if (s.isEmpty()) remove(s);
-    }
+    sweepNow = now;
+    all.forEach(sweepOne);
   }
 
+  const markOne = (s: Series) => {
+    if (s.goneSince === null && s.seenRound !== round) s.goneSince = newest;
+  };
   function markGone(series: Map<string, Series>): void {
-    for (const s of series.values()) {
-      if (s.goneSince === null && s.seenRound !== round) s.goneSince = newest;
-    }
+    series.forEach(markOne);
   }
 
   const context = () => ({ newest, sampleIntervalMs: resolved.sampleIntervalMs });

@@ -206,9 +206,8 @@ function rawRows(series: Series, index: number[], from: number, to: number, befo
   const times = new Float64Array(m);
   for (let i = 0; i < m; i++) times[i] = ring.timeAt(start + i);
   const values = index.map((f) => {
-    const col = ring.columns[f]!;
     const v = new Float64Array(m);
-    for (let i = 0; i < m; i++) v[i] = col[ring.slot(start + i)]!;
+    for (let i = 0; i < m; i++) v[i] = ring.valueAt(f, start + i);
     return v;
   });
   const count = values.map((v) => v.map((x) => (Number.isNaN(x) ? 0 : 1)));
@@ -247,14 +246,13 @@ function tierRows(
     count: index.map(() => new Float64Array(m)),
   };
   for (let i = start; i < end; i++) {
-    const at = ring.slot(i);
     const r = i - start;
-    rows.times[r] = ring.times[at]!;
+    rows.times[r] = ring.timeAt(i);
     index.forEach((f, k) => {
-      rows.min[k]![r] = ring.columns[f]![at]!;
-      rows.max[k]![r] = ring.columns[n + f]![at]!;
-      rows.avg[k]![r] = ring.columns[2 * n + f]![at]!;
-      rows.count[k]![r] = ring.columns[3 * n + f]![at]!;
+      rows.min[k]![r] = ring.valueAt(f, i);
+      rows.max[k]![r] = ring.valueAt(n + f, i);
+      rows.avg[k]![r] = ring.valueAt(2 * n + f, i);
+      rows.count[k]![r] = ring.countAt(f, i);
     });
   }
   pending.forEach((p, j) => {

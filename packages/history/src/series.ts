@@ -1,4 +1,4 @@
-import { type Column, ColumnRing } from './column-ring.js';
+import { ColumnRing } from './column-ring.js';
 import type { ResolvedHistoryConfig } from './history-config.js';
 import type { SeriesKey, SeriesKind } from './series-key.js';
 
@@ -43,7 +43,7 @@ export interface Accumulator {
 export interface Tier {
   resolutionMs: number;
   retentionMs: number;
-  /** Columns: min x n, max x n, avg x n, count x n (Float32 values, smallest integer type for counts). */
+  /** Value columns: min x n, max x n, avg x n (Float32); count columns x n (smallest integer type). */
   ring: ColumnRing;
   countMax: number;
   acc: Accumulator;
@@ -89,7 +89,7 @@ export class Series implements SeriesMeta {
     this.fields = fields;
     const n = fields.length;
     this.n = n;
-    this.raw = new ColumnRing(config.maxSamples, (rows) => floats(n, rows));
+    this.raw = new ColumnRing(config.maxSamples, n);
     this.tiers = config.tiers.map((t) => {
       // Room for 4x the nominal samples per bucket (ad-hoc collections between ticks).
       const countMax = Math.ceil(t.resolutionMs / config.sampleIntervalMs) * 4;
@@ -97,10 +97,7 @@ export class Series implements SeriesMeta {
       return {
         resolutionMs: t.resolutionMs,
         retentionMs: t.retentionMs,
-        ring: new ColumnRing(Math.ceil(t.retentionMs / t.resolutionMs), (rows) => [
-          ...floats(3 * n, rows),
-          ...Array.from({ length: n }, () => new counts(rows)),
-        ]),
+        ring: new ColumnRing(Math.ceil(t.retentionMs / t.resolutionMs), 3 * n, n, counts),
         countMax: counts === Uint32Array ? 0xffffffff : counts === Uint16Array ? 0xffff : 0xff,
         acc: accumulator(n),
       };
@@ -116,8 +113,9 @@ export class Series implements SeriesMeta {
   /** Appends one raw sample; `values` holds one number (NaN = null) per field, in field order. */
   append(time: number, values: Float64Array): void {
     const at = this.raw.append(time);
-    const cols = this.raw.columns;
-    for (let f = 0; f < this.n; f++) cols[f]![at] = values[f]!;
+    const vals = this.raw.tail().values;
+    const rows = this.raw.rows;
+    for (let f = 0; f < this.n; f++) vals[f * rows + at] = values[f]!;
     if (Number.isNaN(this.firstTime)) this.firstTime = time;
     this.lastTime = time;
     this.emit?.({ type: 'raw', series: this, time, values });
@@ -131,19 +129,29 @@ export class Series implements SeriesMeta {
       if (tier.acc.inputs > 0 && tier.acc.start + tier.resolutionMs <= now) this.close(level);
     }
     this.raw.dropBefore(now - maxAgeMs);
-    for (const tier of this.tiers) tier.ring.dropBefore(now - tier.retentionMs);
+    for (let i = 0; i < this.tiers.length; i++) {
+      const tier = this.tiers[i]!;
+      tier.ring.dropBefore(now - tier.retentionMs);
+    }
   }
 
   /** True when nothing is left in any tier, open buckets included. */
   isEmpty(): boolean {
-    return this.raw.size === 0 && this.tiers.every((t) => t.ring.size === 0 && t.acc.inputs === 0);
+    if (this.raw.size > 0) return false;
+    for (let i = 0; i < this.tiers.length; i++) {
+      const t = this.tiers[i]!;
+      if (t.ring.size > 0 || t.acc.inputs > 0) return false;
+    }
+    return true;
   }
 
   /** Puts back a raw row read from storage: no rollup, no event (see `refeed`). */
   restoreRaw(time: number, values: ArrayLike<number>): void {
     if (this.raw.size > 0 && time < this.raw.newestTime()) return;
     const at = this.raw.append(time);
-    for (let f = 0; f < this.n; f++) this.raw.columns[f]![at] = values[f]!;
+    const vals = this.raw.tail().values;
+    const rows = this.raw.rows;
+    for (let f = 0; f < this.n; f++) vals[f * rows + at] = values[f]!;
     if (Number.isNaN(this.firstTime) || time < this.firstTime) this.firstTime = time;
     if (Number.isNaN(this.lastTime) || time > this.lastTime) this.lastTime = time;
   }
@@ -160,14 +168,7 @@ export class Series implements SeriesMeta {
     const tier = this.tiers[level];
     if (!tier || (tier.ring.size > 0 && start <= tier.ring.newestTime())) return;
     const at = tier.ring.append(start);
-    const c = tier.ring.columns;
-    const n = this.n;
-    for (let f = 0; f < n; f++) {
-      c[f]![at] = min[f]!;
-      c[n + f]![at] = max[f]!;
-      c[2 * n + f]![at] = avg[f]!;
-      c[3 * n + f]![at] = Math.min(count[f]!, tier.countMax);
-    }
+    writeBucket(tier, at, this.n, min, max, avg, count);
     if (Number.isNaN(this.firstTime) || start < this.firstTime) this.firstTime = start;
     const end = start + tier.resolutionMs - 1;
     if (Number.isNaN(this.lastTime)) this.lastTime = end;
@@ -192,12 +193,11 @@ export class Series implements SeriesMeta {
         Float64Array,
       ];
       for (let i = finer.lowerBound(next); i < finer.size; i++) {
-        const at = finer.slot(i);
         for (let f = 0; f < n; f++) {
-          const c = finer.columns[3 * n + f]![at]!;
-          min[f] = finer.columns[f]![at]!;
-          max[f] = finer.columns[n + f]![at]!;
-          sum[f] = c > 0 ? finer.columns[2 * n + f]![at]! * c : 0;
+          const c = finer.countAt(f, i);
+          min[f] = finer.valueAt(f, i);
+          max[f] = finer.valueAt(n + f, i);
+          sum[f] = c > 0 ? finer.valueAt(2 * n + f, i) * c : 0;
           count[f] = c;
         }
         this.feedBucket(level, finer.timeAt(i), min, max, sum, count, false);
@@ -209,8 +209,7 @@ export class Series implements SeriesMeta {
       first.ring.size > 0 ? first.ring.newestTime() + first.resolutionMs : Number.NEGATIVE_INFINITY;
     const row = new Float64Array(this.n);
     for (let i = this.raw.lowerBound(next); i < this.raw.size; i++) {
-      const at = this.raw.slot(i);
-      for (let f = 0; f < this.n; f++) row[f] = this.raw.columns[f]![at]!;
+      for (let f = 0; f < this.n; f++) row[f] = this.raw.valueAt(f, i);
       this.feedRaw(0, this.raw.timeAt(i), row);
     }
   }
@@ -277,7 +276,6 @@ export class Series implements SeriesMeta {
     const acc = tier.acc;
     const ring = tier.ring;
     const at = ring.append(acc.start);
-    const c = ring.columns;
     const n = this.n;
     const [min, max, avg, count] = this.scratch as [
       Float64Array,
@@ -291,12 +289,8 @@ export class Series implements SeriesMeta {
       max[f] = k > 0 ? acc.max[f]! : Number.NaN;
       avg[f] = k > 0 ? acc.sum[f]! / k : Number.NaN;
       count[f] = k;
-      c[f]![at] = min[f]!;
-      c[n + f]![at] = max[f]!;
-      c[2 * n + f]![at] = avg[f]!;
-      // Saturates rather than wraps when sampling ran far faster than configured.
-      c[3 * n + f]![at] = Math.min(k, tier.countMax);
     }
+    writeBucket(tier, at, n, min, max, avg, count);
     if (emit)
       this.emit?.({ type: 'bucket', series: this, level, start: acc.start, min, max, avg, count });
     acc.inputs = 0;
@@ -306,8 +300,26 @@ export class Series implements SeriesMeta {
   }
 }
 
-function floats(count: number, rows: number): Column[] {
-  return Array.from({ length: count }, () => new Float32Array(rows));
+function writeBucket(
+  tier: Tier,
+  at: number,
+  n: number,
+  min: ArrayLike<number>,
+  max: ArrayLike<number>,
+  avg: ArrayLike<number>,
+  count: ArrayLike<number>,
+): void {
+  const seg = tier.ring.tail();
+  const v = seg.values;
+  const c = seg.counts!;
+  const rows = tier.ring.rows;
+  for (let f = 0; f < n; f++) {
+    v[f * rows + at] = min[f]!;
+    v[(n + f) * rows + at] = max[f]!;
+    v[(2 * n + f) * rows + at] = avg[f]!;
+    // Saturates rather than wraps when sampling ran far faster than configured.
+    c[f * rows + at] = Math.min(count[f]!, tier.countMax);
+  }
 }
 
 function accumulator(n: number): Accumulator {

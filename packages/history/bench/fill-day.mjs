@@ -1,0 +1,66 @@
+// Fills a default store with 24 h at 1 Hz of system + N containers (the memory and query loads).
+import { containerNumericFields, systemNumericFields, vmNumericFields } from '@arcbox/perf-core';
+import { makeSample } from './constructed-load.mjs';
+
+export const T0 = Date.UTC(2026, 0, 1);
+export const DAY_SECONDS = 86_400;
+
+// Fields that hold still on a real host; every other number moves from one second to the next.
+const CONSTANT = new Set([
+  'memoryLimit',
+  'pidsLimit',
+  'memoryTotal',
+  'swapTotal',
+  'cpuCount',
+  'cpuLimitCores',
+]);
+
+/** Every non-constant, non-null numeric field of `m` set to its base value +-5 % (fresh bits each time). */
+function jitter(m, base, fields, random) {
+  for (const f of fields) {
+    const b = base[f];
+    if (typeof b === 'number' && !CONSTANT.has(f)) m[f] = b * (0.95 + 0.1 * random());
+  }
+}
+
+export function fillDay(store, { containers = 100, vms = 0, seconds = DAY_SECONDS } = {}) {
+  // Ten distinct samples reused with new times and values: building 8.6 M metrics objects
+  // would measure perf-core, not the store.
+  const samples = Array.from({ length: 10 }, (_, i) => makeSample(i + 1, T0, { containers, vms }));
+  for (const s of samples) {
+    // Linux with PSI: the pressure fields are measured too.
+    Object.assign(s.system, {
+      cpuPressure: 1,
+      memoryPressure: 0.5,
+      memoryPressureFull: 0.2,
+      ioPressure: 2,
+    });
+  }
+  const bases = samples.map((s) => ({
+    system: { ...s.system },
+    containers: s.containers.map((c) => ({ ...c })),
+    vms: s.vms.map((v) => ({ ...v })),
+  }));
+  let seed = 42;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  for (let k = 0; k < seconds; k++) {
+    const s = samples[k % samples.length];
+    const base = bases[k % samples.length];
+    const time = T0 + k * 1000;
+    jitter(s.system, base.system, systemNumericFields, random);
+    s.system.timestamp = time;
+    s.containers.forEach((c, i) => {
+      jitter(c, base.containers[i], containerNumericFields, random);
+      c.timestamp = time;
+    });
+    s.vms.forEach((v, i) => {
+      jitter(v, base.vms[i], vmNumericFields, random);
+      v.timestamp = time;
+    });
+    store.appendSample(s);
+  }
+  return samples;
+}

@@ -117,6 +117,29 @@ describe.skipIf(!(hasTmux && canCreateCgroups))(
       }
     });
 
+    it('colors the terminal, but not with NO_COLOR set', async () => {
+      for (const noColor of [false, true]) {
+        const argv = [process.execPath, cliPath, 'top', '--interval', '300'];
+        const tmux = await startTmux(
+          argv,
+          { width: 120, height: 30 },
+          noColor ? { NO_COLOR: '1' } : { NO_COLOR: '' },
+        );
+        try {
+          await tmux.waitFor((s) => /^MEM +\d/m.test(s), 'a frame with figures');
+          const styled = await tmux.styledScreen();
+          // SGR sequences: bold (1), inverse (7) or a foreground color (3x).
+          const sgr = /\x1b\[(?:\d+;)*(?:1|7|3\d)m/;
+          if (noColor) expect(styled).not.toMatch(sgr);
+          else expect(styled).toMatch(sgr);
+          await tmux.keys(['q']);
+          await tmux.waitFor((s) => /exited \d+/.test(s), 'the program to end');
+        } finally {
+          await tmux.kill();
+        }
+      }
+    });
+
     it('Ctrl-C also quits and restores the terminal', async () => {
       const tmux = await startTmux([process.execPath, cliPath, 'top', '--interval', '500'], {
         width: 120,

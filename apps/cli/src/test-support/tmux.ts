@@ -14,6 +14,8 @@ export const hasTmux = (() => {
 export interface TmuxSession {
   /** The visible screen, as a person sees it (no escape codes). */
   screen(): Promise<string>;
+  /** The visible screen with its colors and attributes as escape sequences (capture-pane -e). */
+  styledScreen(): Promise<string>;
   /** `send-keys`, each argument a tmux key name (`m`, `Enter`, `C-c`) or, with literal, text. */
   keys(keys: string[], literal?: boolean): Promise<void>;
   /** A `display-message` format such as `#{pane_dead}` or `#{alternate_on}`. */
@@ -66,6 +68,7 @@ export async function startTmux(
   ]);
   const session: TmuxSession = {
     screen: () => tmux(socket, ['capture-pane', '-p', '-t', 'cli']),
+    styledScreen: () => tmux(socket, ['capture-pane', '-p', '-e', '-t', 'cli']),
     keys: async (keys, literal = false) => {
       await tmux(socket, ['send-keys', '-t', 'cli', ...(literal ? ['-l'] : []), ...keys]);
     },

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { computeContainerMetrics } from '@arcbox/perf-core';
-import { createCgroupContainerCollector } from '@arcbox/perf-linux';
+import { createCgroupContainerCollector, createRuntimeStateNames } from '@arcbox/perf-linux';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerClient, type DockerClient } from './docker-client.js';
 import { createDockerContainerCollector } from './docker-container-collector.js';
@@ -210,6 +210,14 @@ describe.skipIf(!ready)(
         cpuLimitCores: 0.5,
       });
       expect(r?.cgroupPath).toBe(`/libpod_parent/libpod-${id}`);
+    });
+
+    it('names it from podman\u2019s own storage state without the API (runtime-state fallback)', async () => {
+      const root = join(dir, 'host-root');
+      mkdirSync(join(root, 'var/lib/containers'), { recursive: true });
+      symlinkSync(join(dir, 'storage'), join(root, 'var/lib/containers/storage'));
+      const lookup = createRuntimeStateNames({ root, runcRoots: [] });
+      expect((await lookup([id], { signal })).get(id)).toBe(name);
     });
 
     it('a removed container is no longer reported', async () => {

@@ -70,6 +70,8 @@ export interface CgroupContainerCollector extends Collector<ContainerReading[]> 
   close(): void;
 }
 
+const NAME_RETRY_MS = 30_000;
+
 const defaultClock = () => ({ monotonicMs: performance.now(), time: Date.now() });
 
 /**
@@ -95,6 +97,7 @@ export function createCgroupContainerCollector(
   const lookup = toLookup(options.names);
   const stateNames = createRuntimeStateNames({ root: reader.root });
   const names = new Map<string, string>();
+  const namesTriedAt = new Map<string, number>();
   let layout: CgroupLayout | null = null;
   let targets: CgroupTarget[] | null = null;
   let discoveredAt = Number.NEGATIVE_INFINITY;
@@ -131,7 +134,12 @@ export function createCgroupContainerCollector(
     signal: AbortSignal,
   ): Promise<SourceProblem[]> => {
     const problems: SourceProblem[] = [];
-    let unknown = wanted.filter((t) => !t.configured && !names.has(t.id)).map((t) => t.id);
+    const now = performance.now();
+    // An id no source could name is asked about again only after a while, not on every reading.
+    let unknown = wanted
+      .filter((t) => !t.configured && !names.has(t.id))
+      .filter((t) => now - (namesTriedAt.get(t.id) ?? Number.NEGATIVE_INFINITY) >= NAME_RETRY_MS)
+      .map((t) => t.id);
     for (const [source, fn] of [
       ['names', lookup],
       ['runtime state', stateNames],
@@ -148,6 +156,7 @@ export function createCgroupContainerCollector(
       }
       unknown = unknown.filter((id) => !names.has(id));
     }
+    for (const id of unknown) namesTriedAt.set(id, now);
     return problems;
   };
 
@@ -246,6 +255,12 @@ export function createCgroupContainerCollector(
       // Gone since the last reading: its series ends; close its descriptors.
       for (const path of [...state.keys()]) if (!seen.has(path)) forgetTarget(path);
       if (targets && seen.size < targets.length) targets = targets.filter((t) => seen.has(t.path));
+      // Names of containers long gone are dropped once they outnumber the live ones.
+      if (names.size + namesTriedAt.size > 2 * list.length + 100) {
+        const live = new Set(list.map((t) => t.id));
+        for (const map of [names, namesTriedAt])
+          for (const id of [...map.keys()]) if (!live.has(id)) map.delete(id);
+      }
       return readings;
     },
     async collectContainer(id, { signal, name }) {

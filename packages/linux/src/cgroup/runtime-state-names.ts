@@ -25,7 +25,8 @@ const defaultRuncRoots = [
 
 /**
  * Names from the runtimes' own state where it is readable, without an engine: Docker's
- * `/var/lib/docker/containers/<id>/config.v2.json` ("Name"), and runc's `state.json`, whose
+ * `/var/lib/docker/containers/<id>/config.v2.json` ("Name"), Podman's (root) storage
+ * `overlay-containers/containers.json` ("names"), and runc's `state.json`, whose
  * container id is the name it was started with while its `config.cgroups.path` holds the cgroup
  * the container is found by. Those are disk or tmpfs files, so they are read asynchronously.
  */
@@ -52,6 +53,26 @@ export function createRuntimeStateNames(
         if (typeof path !== 'string') continue;
         const id = classifyCgroupPath(path)?.id ?? path;
         if (wanted.has(id) && !names.has(id) && entry !== id) names.set(id, entry);
+      }
+    }
+    // Podman (root): containers.json of its storage lists every container with its names.
+    if ([...wanted].some((id) => !names.has(id))) {
+      const list = await readJson(
+        join(root, 'var/lib/containers/storage/overlay-containers/containers.json'),
+        signal,
+      );
+      if (Array.isArray(list)) {
+        for (const c of list as Array<{ id?: unknown; names?: unknown }>) {
+          const first = Array.isArray(c.names) ? c.names[0] : undefined;
+          if (
+            typeof c.id === 'string' &&
+            wanted.has(c.id) &&
+            !names.has(c.id) &&
+            typeof first === 'string'
+          ) {
+            names.set(c.id, first);
+          }
+        }
       }
     }
     for (const id of wanted) {

@@ -137,9 +137,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const agent = createAgent({ config, publicDir: join(here, 'public'), version: version() });
-  const address = await agent.start();
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  const agent = createAgent({ config, publicDir: join(here, 'public'), version: version(), log });
+  const address = await agent.start();
   log(
     `arcbox-perf-agent ${version()} listening on http://${address.address}:${address.port}/ (config: ${config.file ?? 'defaults'})`,
   );

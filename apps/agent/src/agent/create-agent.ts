@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { createHistoryStore, type HistoryStore } from '@arcbox/perf-history';
 import { createAlertEngine } from '../alerts/create-alert-engine.js';
 import { defaultRules } from '../alerts/default-rules.js';
 import type { AgentConfig } from '../config/agent-config.js';
+import { createHistoryJournal } from '../history/create-history-journal.js';
 import { createNotifier } from '../notify/create-notifier.js';
 import type { AgentState, AlertView } from '../http/agent-state.js';
 import { type AgentServer, createAgentServer } from '../http/create-agent-server.js';
@@ -48,6 +50,18 @@ export function createAgent(options: AgentOptions): Agent {
   let config = options.config;
   const listeners = new Set<(sample: AgentSample) => void>();
   const history: HistoryStore = createHistoryStore(historyConfig(config));
+  const journal = config.history.persist
+    ? createHistoryJournal({
+        dir: join(config.stateDir, 'history'),
+        store: history,
+        rawRetentionMs: Math.min(config.history.retentionMs, 3_600_000),
+        retentionMs: config.history.retentionMs,
+        log,
+      })
+    : null;
+  let flushTimer: NodeJS.Timeout | null = null;
+  const flush = () =>
+    journal?.flush().catch((error) => log(`history flush failed: ${(error as Error).message}`));
   const makeCollectors = options.collectors ?? buildCollectors;
 
   const onSample = (sample: AgentSample) => {
@@ -111,6 +125,8 @@ export function createAgent(options: AgentOptions): Agent {
 
   async function close() {
     await sampler.close();
+    if (flushTimer) clearInterval(flushTimer);
+    await journal?.close();
     await notifier.close();
     await server.close();
   }
@@ -120,6 +136,15 @@ export function createAgent(options: AgentOptions): Agent {
       return config;
     },
     async start() {
+      if (journal) {
+        const { rows, skipped } = await journal.load();
+        log(
+          `history: loaded ${rows} rows from ${join(config.stateDir, 'history')}${skipped > 0 ? ` (${skipped} unreadable skipped)` : ''}`,
+        );
+        journal.start();
+        flushTimer = setInterval(flush, config.history.flushIntervalMs);
+        flushTimer.unref();
+      }
       const address = await server.listen(config.listen.host, config.listen.port);
       sampler.start();
       return address;

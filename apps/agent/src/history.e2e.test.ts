@@ -1,0 +1,106 @@
+import { writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { removeDir, startAgent, tempDir } from './testing/spawn-agent.js';
+
+interface History {
+  timestamps: number[];
+  values: Record<string, Array<number | null>>;
+}
+
+const config = 'interval: 250ms\nhistory: { flushInterval: 1s }\n';
+
+async function systemHistory(agent: { get(path: string): Promise<Response> }): Promise<History> {
+  const res = await agent.get(
+    '/api/v1/history?series=system&fields=memoryUsed,cpuPercent&from=-10m',
+  );
+  expect(res.status).toBe(200);
+  return (await res.json()) as History;
+}
+
+describe('history across restarts (built agent, real /proc, state dir on disk)', () => {
+  it('keeps every sample across a SIGTERM restart', async () => {
+    const dir = await tempDir();
+    try {
+      const first = await startAgent(config, { dir });
+      await first.waitReady();
+      await new Promise((r) => setTimeout(r, 2000));
+      const before = await systemHistory(first);
+      expect(before.timestamps.length).toBeGreaterThan(3);
+      expect(await first.stop('SIGTERM')).toBe(0);
+
+      const second = await startAgent(config, { dir, port: first.port });
+      await second.waitReady();
+      const after = await systemHistory(second);
+      await second.stop();
+      // Every sample seen before the stop is still there, with the same values.
+      for (const [i, t] of before.timestamps.entries()) {
+        const j = after.timestamps.indexOf(t);
+        expect(j, `sample at ${t}`).toBeGreaterThanOrEqual(0);
+        expect(after.values.memoryUsed![j]).toBe(before.values.memoryUsed![i]);
+      }
+      expect(second.output()).toMatch(/history: loaded [1-9]\d* rows/);
+    } finally {
+      await removeDir(dir);
+    }
+  });
+
+  it('loses at most one flush interval on SIGKILL', async () => {
+    const dir = await tempDir();
+    try {
+      const first = await startAgent(config, { dir });
+      await first.waitReady();
+      await new Promise((r) => setTimeout(r, 3500));
+      const before = await systemHistory(first);
+      await first.stop('SIGKILL');
+      const newestBefore = before.timestamps.at(-1)!;
+
+      const second = await startAgent(config, { dir, port: first.port });
+      await second.waitReady();
+      const after = await systemHistory(second);
+      await second.stop();
+      const restored = after.timestamps.filter((t) => t <= newestBefore);
+      // Flushes every 1 s; allow the interval in flight plus one sample of slack.
+      expect(restored.at(-1)!).toBeGreaterThanOrEqual(newestBefore - 1000 - 250);
+      expect(restored.length).toBeGreaterThanOrEqual(before.timestamps.length - 5);
+      // And the samples that survived are the ones taken, not re-made.
+      expect(restored.every((t) => before.timestamps.includes(t))).toBe(true);
+    } finally {
+      await removeDir(dir);
+    }
+  });
+
+  it('reloads the config on SIGHUP, keeping history, and keeps running on a bad edit', async () => {
+    const agent = await startAgent(config);
+    try {
+      await agent.waitReady();
+      await new Promise((r) => setTimeout(r, 1500));
+      const before = await systemHistory(agent);
+      await writeFile(
+        agent.configFile,
+        `listen: 127.0.0.1:${agent.port}\ninterval: 1s\nhistory: { persist: false }\n`,
+      );
+      agent.child.kill('SIGHUP');
+      await agent.waitForOutput((t) => t.includes('reloaded'));
+      await new Promise((r) => setTimeout(r, 2500));
+      const after = await systemHistory(agent);
+      expect(after.timestamps.slice(0, before.timestamps.length)).toEqual(before.timestamps);
+      // The new interval is in force: the last samples are about a second apart.
+      const gaps = after.timestamps
+        .slice(-3)
+        .map((t, i, a) => (i === 0 ? 0 : t - a[i - 1]!))
+        .slice(1);
+      for (const gap of gaps) expect(gap).toBeGreaterThan(700);
+
+      await writeFile(agent.configFile, 'interval: soon\n');
+      agent.child.kill('SIGHUP');
+      await agent.waitForOutput((t) => t.includes('reload failed'));
+      expect(agent.output()).toMatch(
+        /reload failed, keeping the running config: .*agent\.yaml:1: interval: "soon" is not a duration/,
+      );
+      expect((await agent.get('/healthz')).status).toBe(200);
+    } finally {
+      await agent.stop();
+      await removeDir(agent.dir);
+    }
+  });
+});

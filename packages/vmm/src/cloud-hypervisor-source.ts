@@ -4,12 +4,12 @@ import {
   type SourceProblem,
   type VirtioBlkReading,
   type VirtioNetReading,
-  withTimeout,
 } from '@arcbox/perf-core';
 import type { HostThreadReader } from './host-readers.js';
 import { httpGetJson, safeCounter } from './http-unix-json.js';
 import { namedVcpus } from './named-vcpus.js';
-import { type Clock, defaultClock, failedReading } from './qemu-vm-source.js';
+import { guardedRead } from './guarded-read.js';
+import { type Clock, defaultClock } from './qemu-vm-source.js';
 import { isObject } from './qmp-values.js';
 import type { VmSource } from './vm-source.js';
 
@@ -143,21 +143,16 @@ export function createCloudHypervisorVmSource(
 
   return {
     id: target.id,
-    async read(readOptions = {}) {
-      try {
-        return await withTimeout(readLive, timeoutMs, `VM ${target.id}`, readOptions.signal);
-      } catch (error) {
-        if (readOptions.signal?.aborted) throw PerfError.from(error, 'ABORTED', `VM ${target.id}`);
-        const e = PerfError.from(error, 'COLLECTOR_FAILED', 'cloud-hypervisor API');
-        return failedReading(
-          target,
-          clock(),
-          hostCpuCount,
-          { source: 'cloud-hypervisor api', message: e.message, code: e.code },
-          'cloud-hypervisor',
-        );
-      }
-    },
+    read: (readOptions = {}) =>
+      guardedRead(readLive, {
+        target,
+        vmm: 'cloud-hypervisor',
+        source: 'cloud-hypervisor api',
+        timeoutMs,
+        clock,
+        hostCpuCount,
+        signal: readOptions.signal,
+      }),
     close() {},
   };
 }

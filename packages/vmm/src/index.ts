@@ -21,7 +21,6 @@ export { parseMemorySizeSummary } from './parse-memory-size-summary.js';
 export {
   createQemuVmSource,
   defaultClock,
-  failedReading,
   socketQmpConnector,
 } from './qemu-vm-source.js';
 export type { Clock, QemuVmSource, QemuVmSourceOptions, QemuVmTarget } from './qemu-vm-source.js';
@@ -57,3 +56,6 @@ export type {
 export { createLibvirtVmCollector, parseVirshDomstats } from './libvirt-domstats.js';
 export type { LibvirtCollectorOptions } from './libvirt-domstats.js';
 export { namedVcpus } from './named-vcpus.js';
+export { failedReading } from './failed-reading.js';
+export { guardedRead } from './guarded-read.js';
+export type { GuardedReadOptions } from './guarded-read.js';

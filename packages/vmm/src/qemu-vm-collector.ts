@@ -4,12 +4,12 @@ import { type CollectOptions, type Collector, PerfError, type VmReading } from '
 import {
   createQemuVmSource,
   defaultClock,
-  failedReading,
   type QemuVmSource,
   type QemuVmSourceOptions,
   type QemuVmTarget,
 } from './qemu-vm-source.js';
 import type { QmpConnector } from './qmp-session.js';
+import { failedReading } from './failed-reading.js';
 import { createReplayQmpSession } from './replay-qmp-session.js';
 import { defaultVmDir, discoverRecordedVms, discoverVms } from './vm-dir.js';
 

@@ -4,12 +4,11 @@ import {
   PerfError,
   type ReadingStamp,
   type SourceProblem,
-  type VirtioBlkReading,
   type VirtioNetReading,
   type VmReading,
-  withTimeout,
 } from '@arcbox/perf-core';
 import type { HostInterfaceReader, HostThreadReader } from './host-readers.js';
+import { guardedRead } from './guarded-read.js';
 import { parseBlockstats } from './parse-blockstats.js';
 import { parseCpusFast, type QemuVcpu } from './parse-cpus-fast.js';
 import { type BalloonGuestStats, parseGuestStats } from './parse-guest-stats.js';
@@ -115,15 +114,7 @@ export function createQemuVmSource(
     const run = (command: string, args?: Record<string, unknown>) =>
       session.execute(command, args, { signal, timeoutMs });
     const problems: SourceProblem[] = [];
-    const optional = async <T>(what: string, task: () => Promise<T>): Promise<T | null> => {
-      try {
-        return await task();
-      } catch (error) {
-        if (!(error instanceof QmpCommandError) && !isParseError(error)) throw error;
-        problems.push(problem(what, error));
-        return null;
-      }
-    };
+    const optional = partReader(problems);
     const [name, peripherals, anon, configuredMemory, network] = await Promise.all([
       optional('qmp query-name', async () => {
         const reply = await run('query-name');
@@ -189,17 +180,7 @@ export function createQemuVmSource(
     const run = (command: string, args?: Record<string, unknown>) =>
       session.execute(command, args, { signal, timeoutMs });
     const problems: SourceProblem[] = [...current.problems];
-    const part = async <T>(what: string, task: () => Promise<T>): Promise<T | null> => {
-      try {
-        return await task();
-      } catch (error) {
-        // A command QEMU refused or a reply of the wrong shape spoils one part; anything else
-        // (timeout, closed socket) spoils the whole reading.
-        if (!(error instanceof QmpCommandError) && !isParseError(error)) throw error;
-        problems.push(problem(what, error));
-        return null;
-      }
-    };
+    const part = partReader(problems);
     // Sent together: QEMU answers in order, so one round trip's wait covers all three.
     const [cpus, blocks, balloon] = await Promise.all([
       part('qmp query-cpus-fast', async () => parseCpusFast(await run('query-cpus-fast'))),
@@ -276,15 +257,20 @@ export function createQemuVmSource(
           return readLive(signal);
         }
       };
-      try {
-        return await withTimeout(attempt, timeoutMs, `VM ${target.id}`, readOptions.signal);
-      } catch (error) {
+      return guardedRead(attempt, {
+        target,
+        vmm: 'qemu',
+        source: 'qmp',
+        timeoutMs,
+        clock,
+        hostCpuCount,
+        signal: readOptions.signal,
         // The session may be half-way through a reply or talking to a dead QEMU: start afresh next time.
-        info?.session.close();
-        info = null;
-        if (readOptions.signal?.aborted) throw PerfError.from(error, 'ABORTED', `VM ${target.id}`);
-        return failedReading(target, clock(), hostCpuCount, problem('qmp', error));
-      }
+        onFailure: () => {
+          info?.session.close();
+          info = null;
+        },
+      });
     },
     close() {
       info?.session.close();
@@ -360,6 +346,22 @@ function findChild(list: unknown, parent: string, type: RegExp): string | null {
   return null;
 }
 
+/**
+ * Runs one part of a reading: a command QEMU refused or a reply of the wrong shape spoils that
+ * part (null, and a problem); anything else (timeout, closed socket) spoils the whole reading.
+ */
+function partReader(problems: SourceProblem[]) {
+  return async <T>(what: string, task: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await task();
+    } catch (error) {
+      if (!(error instanceof QmpCommandError) && !isParseError(error)) throw error;
+      problems.push(problem(what, error));
+      return null;
+    }
+  };
+}
+
 function isParseError(error: unknown): boolean {
   return PerfError.isInstance(error) && error.code === 'PARSE_ERROR';
 }
@@ -367,32 +369,4 @@ function isParseError(error: unknown): boolean {
 function problem(source: string, error: unknown): SourceProblem {
   const e = PerfError.from(error, 'COLLECTOR_FAILED', source);
   return { source, message: e.message, code: e.code };
-}
-
-/** A reading of a VM that could not be read at all: every field null, the reason in `problems`. */
-export function failedReading(
-  target: { id: string; name?: string; pid?: number },
-  stamp: ReadingStamp,
-  hostCpuCount: number,
-  why: SourceProblem,
-  vmm: VmReading['vmm'] = 'qemu',
-): VmReading {
-  return {
-    ...stamp,
-    id: target.id,
-    name: target.name ?? target.id,
-    vmm,
-    pid: target.pid ?? null,
-    vcpus: [],
-    processCpuSeconds: null,
-    hostCpuCount,
-    memoryTotal: null,
-    memoryAvailable: null,
-    memoryUsed: null,
-    memoryDiskCaches: null,
-    memorySource: null,
-    blockDevices: [] as VirtioBlkReading[],
-    netDevices: [],
-    problems: [why],
-  };
 }

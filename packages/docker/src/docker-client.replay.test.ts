@@ -71,6 +71,9 @@ function startReplay(dir: string, name: string, engine: 'docker' | 'podman'): Pr
       );
     }
     if (url === '/hang/stats') return; // never answers
+    if (engine === 'podman' && url.startsWith('/containers/fcd75d4e') && url.endsWith('/json')) {
+      return json(200, fixture('podman/podman_v1.41_container_inspect.json'));
+    }
     const m = /^\/containers\/([^/]+)\/stats\?stream=false&one-shot=true$/.exec(url);
     if (!m?.[1]) return json(404, '{"message":"page not found"}');
     const cid = m[1];
@@ -214,6 +217,8 @@ describe('Docker Engine API client against a replay of real payloads on a unix s
       pids: 4,
     });
     expect(r?.interfaces?.[0]).toMatchObject({ rxBytes: 3300, txBytes: 3598 });
+    // From inspect (HostConfig): the quota and the pids limit podman's stats leave out.
+    expect(r).toMatchObject({ cpuLimitCores: 0.5, pidsLimit: 64 });
     expect(await client.stats('created', { signal })).toBeNull();
     expect(await client.stats('0123456789ab', { signal })).toBeNull();
   });

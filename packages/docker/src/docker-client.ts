@@ -2,6 +2,8 @@ import { PerfError } from '@arcbox/perf-core';
 import { resolveDockerSocket } from './docker-socket.js';
 import type {
   DockerContainer,
+  DockerContainerInspect,
+  DockerContainerLimits,
   DockerContainerSummary,
   DockerEngineKind,
   DockerInfo,
@@ -39,6 +41,8 @@ export interface DockerClient {
    * container by that id: 404 (gone), or 200 with an empty body (created, not started).
    */
   stats(id: string, options?: RequestOptions): Promise<DockerStats | null>;
+  /** `/containers/{id}/json`; null when there is no such container. */
+  inspect(id: string, options?: RequestOptions): Promise<DockerContainerInspect | null>;
 }
 
 export function createDockerClient(options: DockerClientOptions = {}): DockerClient {
@@ -102,12 +106,13 @@ export function createDockerClient(options: DockerClientOptions = {}): DockerCli
         .filter((c): c is DockerContainerSummary => typeof c?.Id === 'string')
         .map(toContainer);
     },
+    async inspect(id, { signal } = {}) {
+      const path = `/containers/${checkId(id)}/json`;
+      const body = await getJson(path, signal, true);
+      return body === null ? null : object<DockerContainerInspect>(body, path);
+    },
     async stats(id, { signal } = {}) {
-      if (!/^[\w.-]+$/.test(id))
-        throw new PerfError('INVALID_ARGUMENT', `not a container id or name: ${id}`, {
-          field: 'id',
-        });
-      const path = `/containers/${encodeURIComponent(id)}/stats?stream=false&one-shot=true`;
+      const path = `/containers/${checkId(id)}/stats?stream=false&one-shot=true`;
       const body = await getJson(path, signal, true);
       return body === null ? null : object<DockerStats>(body, path);
     },
@@ -118,6 +123,27 @@ export function createDockerClient(options: DockerClientOptions = {}): DockerCli
 export function engineOf(version: DockerVersion): DockerEngineKind {
   const names = (version.Components ?? []).map((c) => c.Name ?? '');
   return names.some((n) => /podman/i.test(n)) ? 'podman' : 'docker';
+}
+
+function checkId(id: string): string {
+  if (!/^[\w.-]+$/.test(id)) {
+    throw new PerfError('INVALID_ARGUMENT', `not a container id or name: ${id}`, { field: 'id' });
+  }
+  return encodeURIComponent(id);
+}
+
+/** Limits as configured (HostConfig): 0 or a negative value means none. */
+export function limitsFromInspect(inspect: DockerContainerInspect): DockerContainerLimits {
+  const h = inspect.HostConfig ?? {};
+  const positive = (v: unknown) => (typeof v === 'number' && v > 0 ? v : null);
+  const nano = positive(h.NanoCpus);
+  const quota = positive(h.CpuQuota);
+  const period = positive(h.CpuPeriod) ?? 100_000;
+  return {
+    memoryLimit: positive(h.Memory),
+    cpuLimitCores: nano !== null ? nano / 1e9 : quota !== null ? quota / period : null,
+    pidsLimit: positive(h.PidsLimit),
+  };
 }
 
 function toContainer(c: DockerContainerSummary): DockerContainer {

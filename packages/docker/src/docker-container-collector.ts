@@ -4,8 +4,8 @@ import {
   PerfError,
   throwIfAborted,
 } from '@arcbox/perf-core';
-import type { DockerClient } from './docker-client.js';
-import type { DockerInfo } from './docker-types.js';
+import { type DockerClient, limitsFromInspect } from './docker-client.js';
+import type { DockerContainerLimits, DockerInfo } from './docker-types.js';
 import { dockerStatsToReading } from './docker-stats-to-reading.js';
 
 export interface DockerContainerCollectorOptions {
@@ -29,6 +29,26 @@ export function createDockerContainerCollector(
   const { client } = options;
   const clock = options.clock ?? defaultClock;
   let host: { memory: number | null; cpus: number | null } | null = null;
+  // Configured limits per container, from one inspect call when the container is first seen.
+  const limits = new Map<string, DockerContainerLimits>();
+  const limitsOf = async (
+    id: string,
+    signal: AbortSignal,
+  ): Promise<DockerContainerLimits | null> => {
+    const known = limits.get(id);
+    if (known) return known;
+    try {
+      const inspect = await client.inspect(id, { signal });
+      if (!inspect) return null;
+      const found = limitsFromInspect(inspect);
+      limits.set(id, found);
+      return found;
+    } catch {
+      throwIfAborted(signal, 'docker');
+      // Stats still stand without it: the limit then falls back to the host-memory rule.
+      return null;
+    }
+  };
 
   return {
     name: options.name ?? 'docker',
@@ -58,16 +78,21 @@ export function createDockerContainerCollector(
             hostCpuCount: facts.cpus,
           };
           try {
-            const stats = await client.stats(c.id, { signal });
+            const [stats, configured] = await Promise.all([
+              client.stats(c.id, { signal }),
+              limitsOf(c.id, signal),
+            ]);
             // Gone or not started between the list and its stats: its series ends, no error.
             if (stats === null) return null;
-            return dockerStatsToReading(stats, { ...context, stamp: clock() });
+            return dockerStatsToReading(stats, { ...context, limits: configured, stamp: clock() });
           } catch (error) {
             throwIfAborted(signal, 'docker');
             return failedReading(context, clock(), error);
           }
         }),
       );
+      const live = new Set(containers.map((c) => c.id));
+      for (const id of [...limits.keys()]) if (!live.has(id)) limits.delete(id);
       return readings.filter((r): r is ContainerReading => r !== null);
     },
   };

@@ -158,3 +158,31 @@ describe('dockerStatsToReading on malformed payloads', () => {
     expect(r.pids).toBeNull();
   });
 });
+
+describe('limits from inspect', () => {
+  it('HostConfig decides whether there is a limit at all', async () => {
+    const { limitsFromInspect } = await import('./docker-client.js');
+    const inspect = JSON.parse(
+      readFileSync(
+        new URL('../__fixtures__/podman/podman_v1.41_container_inspect.json', import.meta.url),
+        'utf8',
+      ),
+    );
+    expect(limitsFromInspect(inspect)).toEqual({
+      memoryLimit: 268435456,
+      cpuLimitCores: 0.5,
+      pidsLimit: 64,
+    });
+    expect(
+      limitsFromInspect({ HostConfig: { Memory: 0, NanoCpus: 0, CpuQuota: -1, PidsLimit: -1 } }),
+    ).toEqual({
+      memoryLimit: null,
+      cpuLimitCores: null,
+      pidsLimit: null,
+    });
+    // Docker's v2 payload reports a limit; inspect saying none wins over it.
+    const stats = load('docker/otel_dockerstatsreceiver/cgroups_v2_stats.json');
+    const none = { memoryLimit: null, cpuLimitCores: null, pidsLimit: null };
+    expect(dockerStatsToReading(stats, { ...ctx('docker'), limits: none }).memoryLimit).toBeNull();
+  });
+});

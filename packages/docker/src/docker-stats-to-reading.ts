@@ -1,5 +1,5 @@
 import type { ContainerReading, NetInterfaceReading, SourceProblem } from '@arcbox/perf-core';
-import type { DockerEngineKind, DockerStats } from './docker-types.js';
+import type { DockerContainerLimits, DockerEngineKind, DockerStats } from './docker-types.js';
 
 export interface DockerStatsContext {
   engine: DockerEngineKind;
@@ -10,6 +10,8 @@ export interface DockerStatsContext {
   /** Host facts from `/info`, when known: Docker reports host memory as the limit when there is none. */
   hostMemoryTotal?: number | null;
   hostCpuCount?: number | null;
+  /** Limits as configured (inspect): decide "no limit" exactly, and give the CPU quota. */
+  limits?: DockerContainerLimits | null;
 }
 
 const UNLIMITED = 2 ** 62;
@@ -51,7 +53,13 @@ export function dockerStatsToReading(
   const usage = num(memory?.usage);
   const { workingSet, problem: wsProblem } = workingSetOf(usage, memory?.stats, podman);
   if (wsProblem) problems.push(wsProblem);
-  const limit = limitOf(memory?.limit, memory?.stats, context.hostMemoryTotal ?? null);
+  const configured = context.limits ?? null;
+  // Inspect's HostConfig.Memory says whether there is a limit at all; stats carry its value.
+  const limit = configured
+    ? configured.memoryLimit === null
+      ? null
+      : (limitOf(memory?.limit, memory?.stats, null) ?? configured.memoryLimit)
+    : limitOf(memory?.limit, memory?.stats, context.hostMemoryTotal ?? null);
 
   const bytes = blkioSums(stats.blkio_stats?.io_service_bytes_recursive);
   const ops = blkioSums(stats.blkio_stats?.io_serviced_recursive);
@@ -84,7 +92,7 @@ export function dockerStatsToReading(
     cpuPeriods: podman ? null : num(throttling?.periods),
     cpuThrottledPeriods: podman ? null : num(throttling?.throttled_periods),
     cpuThrottledSeconds: podman ? null : nsToSeconds(num(throttling?.throttled_time)),
-    cpuLimitCores: null,
+    cpuLimitCores: configured?.cpuLimitCores ?? null,
     hostCpuCount: online ?? 1,
     hostMemoryTotal: context.hostMemoryTotal ?? null,
     memoryUsage: usage,
@@ -96,7 +104,7 @@ export function dockerStatsToReading(
     blockWriteOps: ops?.write ?? null,
     interfaces,
     pids: num(stats.pids_stats?.current),
-    pidsLimit: limitNumber(stats.pids_stats?.limit),
+    pidsLimit: limitNumber(stats.pids_stats?.limit) ?? configured?.pidsLimit ?? null,
     problems,
   };
 }

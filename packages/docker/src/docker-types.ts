@@ -76,3 +76,26 @@ export interface DockerContainer {
   state: string | null;
   labels: Record<string, string>;
 }
+
+/** `GET /containers/{id}/json`, the limits used. */
+export interface DockerContainerInspect {
+  Id?: string;
+  Name?: string;
+  HostConfig?: {
+    /** Memory limit in bytes; 0 = none. */
+    Memory?: number;
+    /** CPU limit in 1e-9 CPUs; 0 = none. */
+    NanoCpus?: number;
+    CpuQuota?: number;
+    CpuPeriod?: number;
+    /** 0 or -1 = none. */
+    PidsLimit?: number | null;
+  };
+}
+
+/** A container's configured limits, from inspect: what stats cannot tell apart from "none". */
+export interface DockerContainerLimits {
+  memoryLimit: number | null;
+  cpuLimitCores: number | null;
+  pidsLimit: number | null;
+}

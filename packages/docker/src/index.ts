@@ -1,4 +1,4 @@
-export { createDockerClient, engineOf } from './docker-client.js';
+export { createDockerClient, engineOf, limitsFromInspect } from './docker-client.js';
 export type { DockerClient, DockerClientOptions, RequestOptions } from './docker-client.js';
 export { createDockerContainerCollector } from './docker-container-collector.js';
 export type { DockerContainerCollectorOptions } from './docker-container-collector.js';
@@ -7,6 +7,8 @@ export { dockerPreviousReading, dockerStatsToReading } from './docker-stats-to-r
 export type { DockerStatsContext } from './docker-stats-to-reading.js';
 export type {
   DockerContainer,
+  DockerContainerInspect,
+  DockerContainerLimits,
   DockerContainerSummary,
   DockerEngineKind,
   DockerInfo,

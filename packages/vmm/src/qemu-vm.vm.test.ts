@@ -73,6 +73,8 @@ describe.skipIf(why !== null)(`a real QEMU VM${why ? ` (skipped: ${why})` : ''}`
     expect(second.problems).toEqual([]);
     expect(second.name).toBe('vm1');
     expect(second.pid).toBe(live.pid);
+    // The other way to the VMM pid: the process holding the QMP socket, found through /proc.
+    expect(threads.socketHolder(live.qmpSocket)).toBe(live.pid);
 
     // vCPUs: two host threads; the guest spins on vCPU 1 (taskset 2), vCPU 0 mostly idles.
     expect(second.vcpus.map((v) => v.index)).toEqual([0, 1]);

@@ -14,3 +14,17 @@ export type {
   SeriesInfo,
   SeriesRestorer,
 } from './history-store.js';
+export { defaultAlertRules, derivedAlertFields } from './alerts/alert-rule.js';
+export type {
+  AlertComparison,
+  AlertRule,
+  AlertSeverity,
+  AlertState,
+  AlertWindowAggregation,
+  SeriesMatcher,
+} from './alerts/alert-rule.js';
+export { parseDurationSeconds } from './alerts/duration.js';
+export { loadAlertRules, parseAlertRules } from './alerts/parse-alert-rules.js';
+export type { ParseAlertRulesOptions, ParsedAlertRules } from './alerts/parse-alert-rules.js';
+export { createAlertEngine } from './alerts/alert-engine.js';
+export type { AlertEngine, AlertEvent, AlertSample, AlertStatus } from './alerts/alert-engine.js';

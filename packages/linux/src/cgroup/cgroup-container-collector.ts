@@ -99,6 +99,8 @@ export function createCgroupContainerCollector(
   const names = new Map<string, string>();
   const namesTriedAt = new Map<string, number>();
   let layout: CgroupLayout | null = null;
+  // The host's network namespace does not change: looked up once ('' = not readable).
+  let hostNetns: string | null = null;
   let targets: CgroupTarget[] | null = null;
   let discoveredAt = Number.NEGATIVE_INFINITY;
   const state = new Map<string, { pid: number | null; limits: CgroupLimits; readAt: number }>();
@@ -165,8 +167,8 @@ export function createCgroupContainerCollector(
     const memory =
       options.hostMemoryTotal !== undefined ? options.hostMemoryTotal : readMemTotal(reader);
     // The host's namespace is init's; where init's link is not ours to read (a sandbox), our own.
-    const netns = netNamespaceOf(reader.root, 1) ?? netNamespaceOf(reader.root, 'self');
-    return { cpus, memory, netns };
+    hostNetns ??= netNamespaceOf(reader.root, 1) ?? netNamespaceOf(reader.root, 'self') ?? '';
+    return { cpus, memory, netns: hostNetns === '' ? null : hostNetns };
   };
 
   const forgetTarget = (path: string) => {

@@ -75,11 +75,17 @@ export function readCgroupStats(
 ): CgroupStats {
   const problems: SourceProblem[] = [];
   let present = false;
+  const dirs = new Map<CgroupMount, string>();
   const readWith =
     (from: FileReader, sink: SourceProblem[]) =>
     (mount: CgroupMount | null | undefined, name: string): Got => {
       if (!mount) return null;
-      const file = `${join(mount, path)}/${name}`;
+      let dir = dirs.get(mount);
+      if (dir === undefined) {
+        dir = join(mount, path);
+        dirs.set(mount, dir);
+      }
+      const file = `${dir}/${name}`;
       try {
         const text = from.read(file);
         if (text === null) return null;

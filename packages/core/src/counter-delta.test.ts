@@ -53,6 +53,7 @@ describe('counterRate', () => {
   );
 
   it('is never negative, NaN or infinite (property)', () => {
+    expect(counterRate(0, -(2 ** 32) + 1, 1, { bits: 32 })).toBeNull();
     fc.assert(
       fc.property(
         fc.option(anyNumber),

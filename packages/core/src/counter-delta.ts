@@ -25,7 +25,9 @@ export function counterDelta(
   if (previous === null || previous === undefined || !Number.isFinite(previous)) {
     return { kind: 'first', delta: null };
   }
-  if (!Number.isFinite(current)) return { kind: 'reset', delta: null };
+  // A counter is never negative: such a value is no baseline to count from.
+  if (!Number.isFinite(current) || current < 0 || previous < 0)
+    return { kind: 'reset', delta: null };
   if (current >= previous) return { kind: 'increase', delta: current - previous };
   if (options.bits === 32 && previous < TWO_32 && current < TWO_32) {
     const wrapped = TWO_32 - previous + current;
@@ -47,5 +49,8 @@ export function counterRate(
   if (current === null || current === undefined) return null;
   if (seconds === null || !(seconds > 0) || !Number.isFinite(seconds)) return null;
   const change = counterDelta(previous, current, options);
-  return change.delta === null ? null : change.delta / seconds;
+  if (change.delta === null) return null;
+  const rate = change.delta / seconds;
+  // A sub-nanosecond interval can overflow; such a rate means nothing.
+  return Number.isFinite(rate) ? rate : null;
 }

@@ -210,6 +210,36 @@ describe('bad input', () => {
   const k8sPath =
     'sys/fs/cgroup/memory/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod7a96c459_d529_44ae_9f99_90d3798d6426.slice/cri-containerd-1d3d308a7d48a27814a68bf33a44acf4441c9c02463ca0bc1cdfdc8c0b4a8496.scope';
 
+  it('a container appearing starts a series, one disappearing ends it (constructed copy of a real tree)', async () => {
+    const dir = copy('cgroupv1_docker');
+    const c = createCgroupContainerCollector({
+      reader: createFileReader({ root: dir, keepOpen: true }),
+      clock,
+      hostCpuCount: 2,
+      discoverEveryMs: 0,
+    });
+    expect((await c.collect({ signal })).map((r) => r.id).sort()).toEqual(
+      [scopeId, dockerId].sort(),
+    );
+    const newId = 'f'.repeat(64);
+    for (const ctrl of ['cpuacct', 'memory', 'blkio', 'cpu']) {
+      cpSync(
+        join(dir, 'sys/fs/cgroup', ctrl, 'docker', dockerId),
+        join(dir, 'sys/fs/cgroup', ctrl, 'docker', newId),
+        {
+          recursive: true,
+        },
+      );
+    }
+    expect((await c.collect({ signal })).map((r) => r.id).sort()).toEqual(
+      [scopeId, dockerId, newId].sort(),
+    );
+    for (const ctrl of ['cpuacct', 'memory', 'blkio', 'cpu'])
+      rmSync(join(dir, 'sys/fs/cgroup', ctrl, 'docker', dockerId), { recursive: true });
+    expect((await c.collect({ signal })).map((r) => r.id).sort()).toEqual([scopeId, newId].sort());
+    c.close();
+  });
+
   it('a malformed value names the file and keeps every other figure (constructed edit of a real tree)', async () => {
     const dir = copy('cgroupv1_k8s_containerd_amzn2');
     writeFileSync(join(dir, k8sPath, 'memory.usage_in_bytes'), 'not-a-number\n');

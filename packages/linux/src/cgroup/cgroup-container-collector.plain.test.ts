@@ -99,7 +99,7 @@ describe.skipIf(!ready)(
       expect(a.m.memoryPercentOfHost).toBe(false);
       expect(a.m.pids).toBe(1);
       const procPercent = ((t1 - t0) / 100 / ((a.m.intervalMs ?? 1) / 1000)) * 100;
-      expect(a.m.cpuPercent).toBeGreaterThan(15);
+      expect(a.m.cpuPercent).toBeGreaterThan(5);
       expect(Math.abs((a.m.cpuPercent ?? 0) - procPercent)).toBeLessThan(15);
 
       const b = pair(`/${v1Parent}/b`);

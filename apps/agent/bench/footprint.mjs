@@ -1,0 +1,72 @@
+// Agent footprint at 1 Hz with system + 100 containers (cgroups made here) + history + rules and no
+// scrapes, side by side with an idle Node timer and node_exporter scraped at 1 Hz, over the same
+// window. CPU is % of one core (utime + stime from /proc/<pid>/stat), RSS from /proc/<pid>/status.
+// Run: pnpm bench -- agent (as root; ARCBOX_BENCH_SECONDS=60 by default).
+import {
+  canMakeCgroups,
+  cpuSeconds,
+  makeCgroups,
+  median,
+  rssBytes,
+  startAgent,
+  startIdleNode,
+  startNodeExporter,
+  table,
+} from './support/bench-support.mjs';
+
+const seconds = Number(process.env.ARCBOX_BENCH_SECONDS ?? 60);
+const containers = 100;
+if (!canMakeCgroups) {
+  console.log('skipped: needs root and a cgroup tree to make 100 cgroups');
+  process.exit(0);
+}
+
+const prefix = `arcbox-bench-${process.pid}`;
+const cgroups = await makeCgroups(prefix, containers);
+const agent = await startAgent(
+  `interval: 1s\nsources:\n  containers: { discover: false, paths: ["/${prefix}-*"] }\nhistory: { flushInterval: 10s }\n`,
+);
+const idle = startIdleNode();
+const exporter = await startNodeExporter();
+try {
+  const snapshot = await (await fetch(`${agent.url}/api/v1/snapshot`)).json();
+  if (snapshot.containers.length < containers)
+    throw new Error(`agent sees ${snapshot.containers.length} containers`);
+  // Warm up: JIT, first history rows, caches.
+  await new Promise((r) => setTimeout(r, 5000));
+  const procs = [
+    ['arcbox-perf-agent (1 Hz, 100 containers, history, rules)', agent.child.pid],
+    ['idle Node timer', idle.pid],
+    ...(exporter ? [['node_exporter scraped at 1 Hz', exporter.child.pid]] : []),
+  ];
+  const start = procs.map(([, pid]) => cpuSeconds(pid));
+  const rss = procs.map(() => []);
+  const t0 = performance.now();
+  for (let s = 0; s < seconds; s += 1) {
+    const tick = performance.now();
+    if (exporter) await (await fetch(`${exporter.url}/metrics`)).text();
+    for (const [i, [, pid]] of procs.entries()) rss[i].push(rssBytes(pid));
+    await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (performance.now() - tick))));
+  }
+  const wall = (performance.now() - t0) / 1000;
+  const rows = [
+    ['process', 'CPU % of a core', 'RSS median (MB)', 'RSS max (MB)', 'CPU vs idle Node'],
+  ];
+  const cpu = procs.map(([, pid], i) => (100 * (cpuSeconds(pid) - start[i])) / wall);
+  procs.forEach(([name], i) => {
+    rows.push([
+      name,
+      cpu[i].toFixed(2),
+      (median(rss[i]) / 1e6).toFixed(1),
+      (Math.max(...rss[i]) / 1e6).toFixed(1),
+      cpu[1] > 0 ? `${(cpu[i] / cpu[1]).toFixed(1)}x` : 'n/a',
+    ]);
+  });
+  console.log(`${wall.toFixed(0)} s window, ${snapshot.containers.length} containers, 1 sample/s`);
+  table(rows);
+} finally {
+  await exporter?.stop();
+  idle.kill();
+  await agent.stop();
+  await cgroups.remove();
+}

@@ -1,0 +1,152 @@
+// Shared by the agent benchmarks: cgroups to watch, processes to measure, peers to compare with.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const agentMain = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+const base = '/sys/fs/cgroup';
+const v2 = existsSync(join(base, 'cgroup.controllers'));
+const controllers = ['cpu', 'cpuacct', 'memory', 'pids', 'blkio'].filter((c) =>
+  existsSync(join(base, c)),
+);
+
+export const canMakeCgroups = process.getuid?.() === 0 && (v2 || controllers.includes('cpuacct'));
+
+export async function freePort() {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  return port;
+}
+
+/** `count` cgroups named `<prefix>-<n>`, each holding one sleeping process, as containers would. */
+export async function makeCgroups(prefix, count) {
+  const made = [];
+  const sleepers = [];
+  for (let n = 0; n < count; n += 1) {
+    const name = `${prefix}-${n}`;
+    const dirs = v2 ? [join(base, name)] : controllers.map((c) => join(base, c, name));
+    for (const d of dirs) await mkdir(d, { recursive: true });
+    const child = spawn('sleep', ['3600'], { stdio: 'ignore' });
+    for (const d of dirs) await writeFile(join(d, 'cgroup.procs'), String(child.pid));
+    sleepers.push(child);
+    made.push(...dirs);
+  }
+  return {
+    async remove() {
+      for (const c of sleepers) c.kill('SIGKILL');
+      await Promise.all(
+        sleepers.map((c) =>
+          c.exitCode === null && c.signalCode === null ? once(c, 'exit') : null,
+        ),
+      );
+      for (const d of made) {
+        for (let i = 0; i < 50; i += 1) {
+          const procs = await readFile(join(d, 'cgroup.procs'), 'utf8').catch(() => '');
+          if (procs.trim() === '') break;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        await rmdir(d).catch(() => undefined);
+      }
+    },
+  };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+export function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+export function rssBytes(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024;
+}
+
+export async function startAgent(config) {
+  const dir = await mkdtemp(join(tmpdir(), 'arcbox-bench-'));
+  const port = await freePort();
+  const file = join(dir, 'agent.yaml');
+  await writeFile(
+    file,
+    `listen: 127.0.0.1:${port}\nstateDir: ${JSON.stringify(join(dir, 'state'))}\n${config}`,
+  );
+  const child = spawn(process.execPath, [agentMain, '--config', file], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr.on('data', (d) => (log += d));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i += 1) {
+    if (child.exitCode !== null) throw new Error(`agent exited: ${log}`);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (i > 200) throw new Error(`agent not ready: ${log}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    child,
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startNodeExporter() {
+  const bin = ['/usr/bin/prometheus-node-exporter', '/usr/bin/node_exporter'].find((b) =>
+    existsSync(b),
+  );
+  if (!bin) return null;
+  const port = await freePort();
+  const child = spawn(bin, [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i += 1) {
+    const ok = await fetch(`${url}/metrics`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (i > 100) throw new Error('node_exporter did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    child,
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}
+
+export function startIdleNode() {
+  return spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+}
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+export function table(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  for (const [n, r] of rows.entries()) {
+    console.log(`| ${r.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`);
+    if (n === 0) console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
+  }
+}

@@ -2,7 +2,11 @@ export { createDockerClient, engineOf, limitsFromInspect } from './docker-client
 export type { DockerClient, DockerClientOptions, RequestOptions } from './docker-client.js';
 export { createDockerContainerCollector } from './docker-container-collector.js';
 export type { DockerContainerCollectorOptions } from './docker-container-collector.js';
-export { DEFAULT_DOCKER_SOCKET, resolveDockerSocket } from './docker-socket.js';
+export {
+  DEFAULT_DOCKER_SOCKET,
+  dockerSocketCandidates,
+  resolveDockerSocket,
+} from './docker-socket.js';
 export { dockerPreviousReading, dockerStatsToReading } from './docker-stats-to-reading.js';
 export type { DockerStatsContext } from './docker-stats-to-reading.js';
 export type {

@@ -103,7 +103,7 @@ try {
       const t0 = performance.now();
       for (const tid of tids) threads.threadCpuSeconds(pid, tid);
       threads.processCpuSeconds(pid);
-      for (const n of first.netDevices) interfaces.interfaceCounters(n.backend, pid);
+      for (const n of first.netDevices) if (n.backend) interfaces.interfaceCounters(n.backend, pid);
       times.hostOnly.push(performance.now() - t0);
     }
 

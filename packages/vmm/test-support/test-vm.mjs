@@ -1,7 +1,7 @@
 // Boots a real QEMU VM for the ground-truth test and the benchmark: Debian's cloud kernel (fetched
 // with `apt-get download` + `dpkg -x`, never installed), a busybox initramfs, TCG (no KVM here),
 // virtio-blk, virtio-net on a tap inside a network namespace made for the run, virtio-balloon.
-// The guest loads the virtio modules, keeps vCPU 1 busy, and loops: O_DIRECT reads and writes of
+// A second virtio-net NIC uses `-netdev user`. The guest loads the virtio modules, keeps vCPU 1 busy, and loops: O_DIRECT reads and writes of
 // known sizes on /dev/vda, a ping to the host end of the tap, and pings to an address nobody answers
 // (a static ARP entry) so the guest sends clearly more than it receives.
 import { execFile, execFileSync, spawn } from 'node:child_process';
@@ -220,6 +220,11 @@ export async function startTestVm(options = {}) {
       `tap,id=net0,ifname=${tap},script=no,downscript=no`,
       '-device',
       'virtio-net-pci,netdev=net0,id=vnet0,mac=52:54:00:12:34:56',
+      // A second NIC on user-mode networking: no host interface, so no host-side counters.
+      '-netdev',
+      'user,id=net1',
+      '-device',
+      'virtio-net-pci,netdev=net1,id=vnet1,mac=52:54:00:12:34:57',
       '-device',
       'virtio-balloon-pci,id=balloon0',
       '-qmp',

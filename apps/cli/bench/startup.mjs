@@ -7,7 +7,14 @@
 //     live in tmux and plain on a pipe, next to procps `top -b -d 1` on the same machine.
 // Run: pnpm --filter arcbox-perf build && node apps/cli/bench/startup.mjs  (root for part 3)
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -172,9 +179,14 @@ if (!hasTmux) {
   const root = process.getuid?.() === 0;
   const base = '/sys/fs/cgroup';
   const v2 = existsSync(join(base, 'cgroup.controllers'));
+  // Every mounted hierarchy, as runc creates a container's cgroup in each (v1 and a hybrid's
+  // unified tree), so the collector finds every file it reads.
   const controllers = v2
     ? ['']
-    : ['cpuacct', 'memory', 'pids', 'blkio'].filter((c) => existsSync(join(base, c)));
+    : readdirSync(base).filter(
+        // cpuset needs its cpus and mems set before a process may join; the collector reads none of it.
+        (c) => existsSync(join(base, c, 'cgroup.procs')) && c !== 'systemd' && c !== 'cpuset',
+      );
   const names = Array.from(
     { length: 100 },
     (_, i) => `arcbox-bench-${process.pid}-${String(i).padStart(3, '0')}`,
@@ -210,14 +222,15 @@ if (!hasTmux) {
   if (!root) {
     console.log('\n(not root: the 100-container CPU rows need cgroups and are skipped)');
   } else {
+    const sleepers = [];
     try {
       for (const d of dirs) mkdirSync(d, { recursive: true });
       // A resident process in each cgroup, as a container has: one `sleep` per cgroup.
-      const sleepers = names.map((n) => {
+      for (const n of names) {
         const s = spawn('sleep', ['600'], { stdio: 'ignore' });
+        sleepers.push(s);
         for (const c of controllers) writeFileSync(join(base, c, n, 'cgroup.procs'), String(s.pid));
-        return s;
-      });
+      }
       const glob = `/arcbox-bench-${process.pid}-*`;
       const live = await cpuOf(
         [process.execPath, cli, 'top', '--interval', '1000', '--cgroup', glob],
@@ -228,8 +241,6 @@ if (!hasTmux) {
         { tty: false },
       );
       const procps = await cpuOf(['top', '-b', '-d', '1'], { tty: false });
-      for (const s of sleepers) s.kill('SIGKILL');
-      await sleep(300);
       table(
         `CPU over ${measureSeconds} s at 1 s refresh with 100 containers (goal: under 2 % of a core)`,
         ['what', '% of one core'],
@@ -240,6 +251,8 @@ if (!hasTmux) {
         ],
       );
     } finally {
+      for (const s of sleepers) s.kill('SIGKILL');
+      await sleep(300);
       for (const d of dirs) {
         for (let i = 0; i < 30; i += 1) {
           try {

@@ -1,0 +1,34 @@
+/** `PRAGMA application_id` of an arcbox-perf history database: "ARCB". */
+export const APPLICATION_ID = 0x41524342;
+
+/** `PRAGMA user_version`: bumped with every change of the tables below. */
+export const SCHEMA_VERSION = 1;
+
+/**
+ * One row per series (its field order, so data is read back by field name even after a
+ * release adds fields), and chunks: one per series, tier and flush, rows packed as blobs
+ * (times as Float64, values as Float32). A raw chunk is level -1; rollup tiers are 0, 1, ...
+ * with min, max, avg and count per field.
+ */
+export const SCHEMA_V1 = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE series (
+  key TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  labels TEXT NOT NULL,
+  fields TEXT NOT NULL
+);
+CREATE TABLE chunks (
+  series TEXT NOT NULL REFERENCES series(key),
+  level INTEGER NOT NULL,
+  first REAL NOT NULL,
+  last REAL NOT NULL,
+  rows INTEGER NOT NULL,
+  times BLOB NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX chunks_by_series ON chunks(series, level, first);
+CREATE INDEX chunks_by_age ON chunks(level, last);
+`;

@@ -1,0 +1,395 @@
+import { open } from 'node:fs/promises';
+import { PerfError, throwIfAborted, withTimeout } from '@arcbox/perf-core';
+import Database from 'better-sqlite3';
+import type { HistoryConfig } from '../history-config.js';
+import { createHistoryStore, type HistoryStore } from '../history-store.js';
+import type { SeriesKind } from '../series-key.js';
+import type { HistoryEvent, SeriesMeta } from '../series.js';
+import { APPLICATION_ID, SCHEMA_V1, SCHEMA_VERSION } from './schema.js';
+
+export interface SqliteHistoryOptions {
+  /** Database file; created when missing. */
+  path: string;
+  /** The store to persist; a new one from `config` when omitted. */
+  store?: HistoryStore;
+  config?: HistoryConfig;
+  /** Background flush period; 0 = only explicit `flush()`. Default 10 s. */
+  flushIntervalMs?: number;
+  /** Called with a background flush's error (the batch stays pending and is retried). */
+  onError?: (error: PerfError) => void;
+  signal?: AbortSignal;
+  /** Bound on opening and checking the file. Default 10 s. */
+  timeoutMs?: number;
+}
+
+export interface FlushResult {
+  chunks: number;
+  rows: number;
+  deletedChunks: number;
+  durationMs: number;
+}
+
+export interface SqliteHistory {
+  readonly store: HistoryStore;
+  readonly path: string;
+  /** Rows waiting for the next flush. */
+  pendingRows(): number;
+  /** Writes every pending row in one transaction (all or nothing) and drops what aged out. */
+  flush(options?: { signal?: AbortSignal }): Promise<FlushResult>;
+  /** Flushes, stops the timer and closes the database. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+interface Pending {
+  meta: SeriesMeta;
+  level: number;
+  times: number[];
+  /** Row-major values: n per raw row, 4n (min, max, avg, count) per bucket. */
+  values: number[];
+}
+
+const HEADER = 'SQLite format 3\u0000';
+
+/**
+ * Opens (or creates) a history database and loads what it kept into the store. A file that is
+ * not an arcbox-perf history database (not SQLite, another application's, corrupt, or from a
+ * newer schema) is refused with a STORE_ERROR and never written: it is checked read-only first.
+ *
+ * better-sqlite3 is synchronous; a flush is one transaction of a few ms (WAL, synchronous=NORMAL:
+ * a commit appends to the WAL without waiting for fsync), so it runs on the event loop.
+ */
+export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<SqliteHistory> {
+  const { path } = options;
+  await withTimeout(
+    (signal) => checkFile(path, signal),
+    options.timeoutMs ?? 10_000,
+    `checking ${path}`,
+    options.signal,
+  );
+  const db = openChecked(path);
+  const store = options.store ?? createHistoryStore(options.config);
+  const pending = new Map<string, Pending>();
+  let pendingRows = 0;
+
+  const unsubscribe = store.subscribe((event: HistoryEvent) => {
+    const level = event.type === 'raw' ? -1 : event.level;
+    const key = `${event.series.key}\u0000${level}`;
+    let p = pending.get(key);
+    if (!p) {
+      p = { meta: event.series, level, times: [], values: [] };
+      pending.set(key, p);
+    }
+    if (event.type === 'raw') {
+      p.times.push(event.time);
+      for (let i = 0; i < event.values.length; i++) p.values.push(event.values[i]!);
+    } else {
+      p.times.push(event.start);
+      for (const a of [event.min, event.max, event.avg, event.count])
+        for (let i = 0; i < a.length; i++) p.values.push(a[i]!);
+    }
+    pendingRows += 1;
+  });
+
+  try {
+    load(db, store);
+  } catch (cause) {
+    unsubscribe();
+    db.close();
+    throw PerfError.from(cause, 'STORE_ERROR', `cannot load history from ${path}`);
+  }
+
+  const upsertSeries = db.prepare(
+    'INSERT INTO series (key, kind, id, name, labels, fields) VALUES (?, ?, ?, ?, ?, ?) ' +
+      'ON CONFLICT(key) DO UPDATE SET name = excluded.name, labels = excluded.labels, fields = excluded.fields',
+  );
+  const insertChunk = db.prepare(
+    'INSERT INTO chunks (series, level, first, last, rows, times, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const deleteOld = db.prepare('DELETE FROM chunks WHERE level = ? AND last < ?');
+  const deleteSeries = db.prepare(
+    'DELETE FROM series WHERE key NOT IN (SELECT DISTINCT series FROM chunks)',
+  );
+
+  const write = db.transaction((batch: Pending[]) => {
+    const seen = new Set<string>();
+    let rows = 0;
+    for (const p of batch) {
+      if (!seen.has(p.meta.key)) {
+        seen.add(p.meta.key);
+        upsertSeries.run(
+          p.meta.key,
+          p.meta.kind,
+          p.meta.id,
+          p.meta.name,
+          JSON.stringify(p.meta.labels),
+          JSON.stringify(p.meta.fields),
+        );
+      }
+      insertChunk.run(
+        p.meta.key,
+        p.level,
+        p.times[0],
+        p.times[p.times.length - 1],
+        p.times.length,
+        Buffer.from(Float64Array.from(p.times).buffer),
+        Buffer.from(Float32Array.from(p.values).buffer),
+      );
+      rows += p.times.length;
+    }
+    let deleted = 0;
+    const newest = store.newest();
+    if (!Number.isNaN(newest)) {
+      deleted += deleteOld.run(-1, newest - store.config.maxAgeMs).changes;
+      store.config.tiers.forEach((t, level) => {
+        deleted += deleteOld.run(level, newest - t.retentionMs).changes;
+      });
+      if (deleted > 0) deleteSeries.run();
+    }
+    return { rows, deleted };
+  });
+
+  let closed = false;
+  let flushing: Promise<FlushResult> | null = null;
+
+  async function flush(flushOptions: { signal?: AbortSignal } = {}): Promise<FlushResult> {
+    throwIfAborted(flushOptions.signal, 'history flush');
+    if (closed) throw new PerfError('STORE_ERROR', `history database ${path} is closed`);
+    const started = performance.now();
+    const batch = [...pending.values()];
+    const rows = pendingRows;
+    pending.clear();
+    pendingRows = 0;
+    try {
+      const result = write(batch);
+      return {
+        chunks: batch.length,
+        rows: result.rows,
+        deletedChunks: result.deleted,
+        durationMs: performance.now() - started,
+      };
+    } catch (cause) {
+      // Put the batch back in front of what arrived since, for the next attempt.
+      for (const p of batch) {
+        const key = `${p.meta.key}\u0000${p.level}`;
+        const newer = pending.get(key);
+        if (newer) {
+          p.times.push(...newer.times);
+          p.values.push(...newer.values);
+        }
+        pending.set(key, p);
+      }
+      pendingRows += rows;
+      throw PerfError.from(cause, 'STORE_ERROR', `flushing history to ${path} failed`);
+    }
+  }
+
+  const interval = options.flushIntervalMs ?? 10_000;
+  const timer =
+    interval > 0
+      ? setInterval(() => {
+          if (flushing || pendingRows === 0) return;
+          flushing = flush().finally(() => {
+            flushing = null;
+          });
+          flushing.catch((e) => options.onError?.(e));
+        }, interval)
+      : null;
+  timer?.unref();
+
+  async function close(): Promise<void> {
+    if (closed) return;
+    if (timer) clearInterval(timer);
+    await flushing?.catch(() => undefined);
+    try {
+      if (pendingRows > 0) await flush();
+    } finally {
+      closed = true;
+      unsubscribe();
+      db.close();
+    }
+  }
+
+  return {
+    store,
+    path,
+    pendingRows: () => pendingRows,
+    flush,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** Refuses, without writing anything, a file that is not SQLite at all. */
+async function checkFile(path: string, signal: AbortSignal): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, 'r');
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new PerfError(
+      'STORE_ERROR',
+      `cannot read history database: ${(cause as Error).message}`,
+      { file: path, cause },
+    );
+  }
+  try {
+    throwIfAborted(signal, 'checking the history database');
+    const { size } = await handle.stat();
+    if (size === 0) return;
+    const header = Buffer.alloc(16);
+    await handle.read(header, 0, 16, 0);
+    if (header.toString('latin1') !== HEADER) {
+      throw new PerfError(
+        'STORE_ERROR',
+        'not a SQLite database (corrupt or another kind of file); left untouched',
+        {
+          file: path,
+        },
+      );
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Checks an existing database read-only (a read-write close would checkpoint into it), then opens it for writing. */
+function openChecked(path: string): Database.Database {
+  let probe: Database.Database | null = null;
+  try {
+    probe = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (cause) {
+    const code = (cause as { code?: string }).code;
+    if (code !== 'SQLITE_CANTOPEN') throw storeError(path, cause, 'cannot open');
+  }
+  if (probe) {
+    try {
+      const appId = probe.pragma('application_id', { simple: true }) as number;
+      const version = probe.pragma('user_version', { simple: true }) as number;
+      const tables = (
+        probe.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as {
+          n: number;
+        }
+      ).n;
+      if (appId !== APPLICATION_ID && (appId !== 0 || tables > 0)) {
+        throw new PerfError(
+          'STORE_ERROR',
+          `not an arcbox-perf history database (application_id ${appId}, ${tables} tables); left untouched`,
+          { file: path },
+        );
+      }
+      if (version > SCHEMA_VERSION) {
+        throw new PerfError(
+          'STORE_ERROR',
+          `history database schema ${version} is newer than this arcbox-perf reads (${SCHEMA_VERSION}); upgrade arcbox-perf or use another file`,
+          { file: path },
+        );
+      }
+      const check = probe.pragma('quick_check', { simple: true });
+      if (check !== 'ok')
+        throw new PerfError(
+          'STORE_ERROR',
+          `history database is corrupt: ${String(check)}; left untouched`,
+          { file: path },
+        );
+    } catch (cause) {
+      throw storeError(path, cause, 'cannot use');
+    } finally {
+      probe.close();
+    }
+  }
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    if ((db.pragma('user_version', { simple: true }) as number) === 0) {
+      db.transaction(() => {
+        db.exec(SCHEMA_V1);
+        db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(
+          'created',
+          new Date().toISOString(),
+        );
+        db.pragma(`application_id = ${APPLICATION_ID}`);
+        db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      })();
+    }
+    return db;
+  } catch (cause) {
+    db.close();
+    throw storeError(path, cause, 'cannot initialise');
+  }
+}
+
+function storeError(path: string, cause: unknown, what: string): PerfError {
+  if (PerfError.isInstance(cause)) return cause;
+  return new PerfError(
+    'STORE_ERROR',
+    `${what} history database: ${(cause as Error).message}; left untouched`,
+    {
+      file: path,
+      cause,
+    },
+  );
+}
+
+/** Puts what the database kept back into the store: tiers first, then raw rows, then open buckets. */
+function load(db: Database.Database, store: HistoryStore): void {
+  const series = db
+    .prepare('SELECT key, kind, id, name, labels, fields FROM series')
+    .all() as Array<{
+    key: string;
+    kind: SeriesKind;
+    id: string;
+    name: string;
+    labels: string;
+    fields: string;
+  }>;
+  const chunks = db.prepare(
+    'SELECT level, rows, times, data FROM chunks WHERE series = ? ORDER BY level DESC, first ASC',
+  );
+  for (const s of series) {
+    const restorer = store.restore({
+      kind: s.kind,
+      id: s.id,
+      name: s.name,
+      labels: JSON.parse(s.labels),
+    });
+    const stored: string[] = JSON.parse(s.fields);
+    const live = store.series().find((x) => x.key === s.key)!.fields;
+    // Stored field order to live order, by name: fields added later stay null, dropped ones are ignored.
+    const map = live.map((f) => stored.indexOf(f));
+    const n = stored.length;
+    const rows = chunks.iterate(s.key) as IterableIterator<{
+      level: number;
+      rows: number;
+      times: Buffer;
+      data: Buffer;
+    }>;
+    const pick = (from: Float32Array, base: number) =>
+      map.map((j) => (j < 0 ? Number.NaN : from[base + j]!));
+    for (const c of rows) {
+      const times = new Float64Array(
+        c.times.buffer.slice(c.times.byteOffset, c.times.byteOffset + c.times.byteLength),
+      );
+      const data = new Float32Array(
+        c.data.buffer.slice(c.data.byteOffset, c.data.byteOffset + c.data.byteLength),
+      );
+      for (let r = 0; r < c.rows; r++) {
+        if (c.level < 0) restorer.raw(times[r]!, pick(data, r * n));
+        else {
+          const b = r * 4 * n;
+          restorer.bucket(
+            c.level,
+            times[r]!,
+            pick(data, b),
+            pick(data, b + n),
+            pick(data, b + 2 * n),
+            pick(data, b + 3 * n).map((x) => (Number.isNaN(x) ? 0 : x)),
+          );
+        }
+      }
+    }
+    restorer.finish();
+  }
+}

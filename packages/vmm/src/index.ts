@@ -59,3 +59,5 @@ export { namedVcpus } from './named-vcpus.js';
 export { failedReading } from './failed-reading.js';
 export { guardedRead } from './guarded-read.js';
 export type { GuardedReadOptions } from './guarded-read.js';
+export { resolveDir } from './dir-option.js';
+export type { DirOption } from './dir-option.js';

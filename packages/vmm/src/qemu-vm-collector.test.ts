@@ -287,6 +287,39 @@ describe('createQemuVmCollector on captured QEMU replies', () => {
   });
 });
 
+describe('recording one folder per reading', () => {
+  it('makes every reading folder replay on its own, learnt replies included', async () => {
+    const state: { phase: 't0' | 't1' } = { phase: 't0' };
+    const server = await serve(capturedQemu(state));
+    const base = join(dir, 'recording');
+    let index = 1;
+    const folder = () => join(base, 'readings', String(index));
+    const stampClock = () => ({ monotonicMs: index, time: index });
+    const recorder = createQemuVmCollector({
+      vms: [{ id: 'vm1', qmpSocket: server.path }],
+      recordDir: folder,
+      clock: stampClock,
+    });
+    const recorded = [];
+    try {
+      recorded.push((await recorder.collect({ signal: signal() }))[0]!);
+      index = 2;
+      state.phase = 't1';
+      recorded.push((await recorder.collect({ signal: signal() }))[0]!);
+    } finally {
+      recorder.close();
+    }
+    expect(server.connections).toBe(1);
+    // Reading 2 alone, by a fresh replayer: it needs the learnt replies in its own folder.
+    const replayer = createQemuVmCollector({ replayDir: folder, clock: stampClock });
+    const [replayed] = await replayer.collect({ signal: signal() });
+    expect(replayed).toEqual(recorded[1]);
+    expect(replayed!.netDevices.map((d) => d.device)).toEqual(['vnet0']);
+    expect(replayed!.memorySource).toBe('balloon');
+    replayer.close();
+  });
+});
+
 describe('VM discovery', () => {
   it('finds `<vm-id>.qmp` sockets in a directory and drops VMs whose socket went away', async () => {
     const vmDir = join(dir, 'vms');

@@ -9,6 +9,7 @@ import {
   type QemuVmTarget,
 } from './qemu-vm-source.js';
 import type { QmpConnector } from './qmp-session.js';
+import { type DirOption, resolveDir } from './dir-option.js';
 import { failedReading } from './failed-reading.js';
 import { createReplayQmpSession } from './replay-qmp-session.js';
 import { defaultVmDir, discoverRecordedVms, discoverVms } from './vm-dir.js';
@@ -21,8 +22,11 @@ export interface QemuVmCollectorOptions extends QemuVmSourceOptions {
    * `defaultVmDir()` when no `vms` are given; set `false` to turn discovery off.
    */
   vmDir?: string | false;
-  /** Reads a recording made with `recordDir` instead of live sockets: VMs and replies come from it. */
-  replayDir?: string;
+  /**
+   * Reads a recording made with `recordDir` instead of live sockets: VMs and replies come from it.
+   * A function gives the folder of the reading being replayed.
+   */
+  replayDir?: DirOption;
 }
 
 export interface QemuVmCollector extends Collector<VmReading[]> {
@@ -41,7 +45,7 @@ export interface QemuVmCollector extends Collector<VmReading[]> {
 export function createQemuVmCollector(options: QemuVmCollectorOptions = {}): QemuVmCollector {
   const replayDir = options.replayDir;
   const connect: QmpConnector | undefined = replayDir
-    ? async (vm) => createReplayQmpSession(join(replayDir, 'qmp', vm.id))
+    ? async (vm) => createReplayQmpSession(() => join(resolveDir(replayDir), 'qmp', vm.id))
     : options.connect;
   const sourceOptions: QemuVmSourceOptions = { ...options, ...(connect ? { connect } : {}) };
   const vmDir =
@@ -52,7 +56,7 @@ export function createQemuVmCollector(options: QemuVmCollectorOptions = {}): Qem
   const refresh = async (): Promise<QemuVmTarget[]> => {
     const configured = options.vms ?? [];
     const found = replayDir
-      ? await discoverRecordedVms(replayDir)
+      ? await discoverRecordedVms(resolveDir(replayDir))
       : vmDir
         ? await discoverVms(vmDir)
         : [];

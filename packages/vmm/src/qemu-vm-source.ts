@@ -7,6 +7,7 @@ import {
   type VirtioNetReading,
   type VmReading,
 } from '@arcbox/perf-core';
+import { type DirOption, resolveDir } from './dir-option.js';
 import type { HostInterfaceReader, HostThreadReader } from './host-readers.js';
 import { guardedRead } from './guarded-read.js';
 import { parseBlockstats } from './parse-blockstats.js';
@@ -45,8 +46,12 @@ export interface QemuVmSourceOptions {
   timeoutMs?: number;
   /** Balloon stats polling interval set once per connection when the guest's is off, seconds. */
   balloonPollSeconds?: number;
-  /** Writes every QMP reply under `<recordDir>/qmp/<vm-id>/` for replay. */
-  recordDir?: string;
+  /**
+   * Writes every QMP reply under `<recordDir>/qmp/<vm-id>/` for replay. A function gives the
+   * folder of the current reading; each reading then re-asks what is otherwise learnt once per
+   * connection (NICs, balloon, memory size), so every folder replays on its own.
+   */
+  recordDir?: DirOption;
   hostCpuCount?: number;
 }
 
@@ -100,8 +105,12 @@ export function createQemuVmSource(
       { id: target.id, qmpSocket: target.qmpSocket },
       { signal, timeoutMs },
     );
-    if (options.recordDir)
-      session = createRecordingQmpSession(session, join(options.recordDir, 'qmp', target.id));
+    const recordDir = options.recordDir;
+    if (recordDir !== undefined) {
+      session = createRecordingQmpSession(session, () =>
+        join(resolveDir(recordDir), 'qmp', target.id),
+      );
+    }
     try {
       return await learn(session, signal);
     } catch (error) {
@@ -165,7 +174,11 @@ export function createQemuVmSource(
   };
 
   const ensureSession = async (signal: AbortSignal): Promise<SessionInfo> => {
-    if (info && !info.session.closed) return info;
+    if (info && !info.session.closed) {
+      // Recording into a folder per reading: write the once-learnt replies into this one too.
+      if (typeof options.recordDir === 'function') info = await learn(info.session, signal);
+      return info;
+    }
     info = null;
     opening ??= open(signal).finally(() => {
       opening = null;

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type DirOption, resolveDir } from './dir-option.js';
 import { QmpCommandError } from './qmp-command-error.js';
 import { qmpRecordName } from './qmp-record-name.js';
 import type { QmpSession } from './qmp-session.js';
@@ -9,11 +9,18 @@ import type { QmpSession } from './qmp-session.js';
  * Wraps a session and writes every reply, as the QMP line QEMU sent (`{"return": ...}` or
  * `{"error": ...}`), to `dir/<command>[--args].json`, so `createReplayQmpSession(dir)` plays it back.
  * Timeouts and connection failures are not written: a replay of them would be invented.
+ * `dir` may be a function: the folder is then asked for at every reply.
  */
-export function createRecordingQmpSession(inner: QmpSession, dir: string): QmpSession {
-  mkdirSync(dir, { recursive: true });
-  const write = (command: string, args: Record<string, unknown> | undefined, reply: unknown) =>
-    writeFile(join(dir, qmpRecordName(command, args)), `${JSON.stringify(reply)}\n`);
+export function createRecordingQmpSession(inner: QmpSession, dir: DirOption): QmpSession {
+  const write = async (
+    command: string,
+    args: Record<string, unknown> | undefined,
+    reply: unknown,
+  ) => {
+    const folder = resolveDir(dir);
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, qmpRecordName(command, args)), `${JSON.stringify(reply)}\n`);
+  };
   return {
     get closed() {
       return inner.closed;

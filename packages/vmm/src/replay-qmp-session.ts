@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PerfError } from '@arcbox/perf-core';
+import { type DirOption, resolveDir } from './dir-option.js';
 import { QmpCommandError } from './qmp-command-error.js';
 import { qmpRecordName } from './qmp-record-name.js';
 import type { QmpSession } from './qmp-session.js';
@@ -9,7 +10,7 @@ import type { QmpSession } from './qmp-session.js';
  * Plays back replies written by `createRecordingQmpSession` (or real QMP lines copied by hand into
  * the same names). A command that was never recorded fails as QEMU fails an unknown command.
  */
-export function createReplayQmpSession(dir: string): QmpSession {
+export function createReplayQmpSession(dir: DirOption): QmpSession {
   let closed = false;
   return {
     get closed() {
@@ -17,13 +18,14 @@ export function createReplayQmpSession(dir: string): QmpSession {
     },
     async execute(command, args) {
       if (closed) throw new PerfError('CONNECTION_ERROR', `QMP ${command}: replay session closed`);
-      const file = join(dir, qmpRecordName(command, args));
+      const folder = resolveDir(dir);
+      const file = join(folder, qmpRecordName(command, args));
       let text: string;
       try {
         text = await readFile(file, 'utf8');
       } catch (cause) {
         if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
-          throw new QmpCommandError(command, 'CommandNotFound', `not in the recording ${dir}`);
+          throw new QmpCommandError(command, 'CommandNotFound', `not in the recording ${folder}`);
         }
         throw new PerfError('READ_ERROR', `cannot read recorded QMP reply`, { file, cause });
       }

@@ -74,3 +74,14 @@ export type { SeriesTracker } from './series-tracker.js';
 export { throwIfAborted, withTimeout } from './with-timeout.js';
 export { createBroadcast } from './broadcast.js';
 export type { Broadcast, SubscribeOptions } from './broadcast.js';
+export {
+  formatRecordedStamp,
+  formatRecordingManifest,
+  parseRecordedStamp,
+  parseRecordingManifest,
+  RECORDED_READINGS_FOLDER,
+  RECORDED_STAMP_FILE,
+  RECORDING_MANIFEST_FILE,
+  readingFolderName,
+} from './recording-format.js';
+export type { RecordedStamp, RecordingManifest } from './recording-format.js';

@@ -7,20 +7,28 @@ export interface CgroupContainerMatch {
 }
 
 const hex64 = '[0-9a-f]{64}';
-const rules: Array<{ pattern: RegExp; runtime: ContainerRuntime | 'k8s-or-containerd' }> = [
+
+/**
+ * How a matched directory name maps to a runtime: a fixed runtime, or one that depends on where
+ * the directory sits (`bare`: a plain 64-hex name, Docker's cgroupfs driver under /docker or a
+ * Kubernetes pod child; `cri`: containerd, Kubernetes when under kubepods).
+ */
+type RuleKind = ContainerRuntime | 'bare' | 'cri';
+
+const rules: Array<{ pattern: RegExp; kind: RuleKind }> = [
   // Docker, cgroupfs driver: /docker/<id>; systemd driver: system.slice/docker-<id>.scope
-  { pattern: new RegExp(`^(${hex64})$`), runtime: 'docker' },
-  { pattern: new RegExp(`^docker-(${hex64})\\.scope$`), runtime: 'docker' },
+  { pattern: new RegExp(`^(${hex64})$`), kind: 'bare' },
+  { pattern: new RegExp(`^docker-(${hex64})\\.scope$`), kind: 'docker' },
   // containerd (CRI, systemd driver); Kubernetes when under kubepods
-  { pattern: new RegExp(`^cri-containerd-(${hex64})\\.scope$`), runtime: 'k8s-or-containerd' },
+  { pattern: new RegExp(`^cri-containerd-(${hex64})\\.scope$`), kind: 'cri' },
   // CRI-O under Kubernetes
-  { pattern: new RegExp(`^crio-(${hex64})\\.scope$`), runtime: 'kubernetes' },
+  { pattern: new RegExp(`^crio-(${hex64})\\.scope$`), kind: 'kubernetes' },
   // Podman: machine.slice/libpod-<id>.scope (systemd) or /libpod_parent/libpod-<id> (cgroupfs)
-  { pattern: new RegExp(`^libpod-(${hex64})(?:\\.scope)?$`), runtime: 'podman' },
+  { pattern: new RegExp(`^libpod-(${hex64})(?:\\.scope)?$`), kind: 'podman' },
   // systemd-nspawn: machine.slice/machine-<name>.scope (systemd escapes '-' as \x2d)
-  { pattern: /^machine-(.+)\.scope$/, runtime: 'nspawn' },
+  { pattern: /^machine-(.+)\.scope$/, kind: 'nspawn' },
   // LXC 4+: lxc.payload.<name>; older LXC: /lxc/<name>
-  { pattern: /^lxc\.payload\.(.+)$/, runtime: 'lxc' },
+  { pattern: /^lxc\.payload\.(.+)$/, kind: 'lxc' },
 ];
 
 /**
@@ -34,18 +42,20 @@ export function classifyCgroupPath(path: string): CgroupContainerMatch | null {
   const parent = segments.at(-2);
   const underKubepods = segments.some((s) => s.startsWith('kubepods'));
   if (parent === 'lxc' && segments.length === 2) return { id: last, runtime: 'lxc' };
-  for (const { pattern, runtime } of rules) {
-    const m = pattern.exec(last);
-    if (!m?.[1]) continue;
-    if (runtime === 'docker' && pattern.source.startsWith('^(')) {
-      // A bare 64-hex directory: Docker under /docker, or a Kubernetes cgroupfs-driver pod child.
-      if (underKubepods) return { id: m[1], runtime: 'kubernetes' };
-      if (parent !== 'docker') return null;
+  for (const { pattern, kind } of rules) {
+    const id = pattern.exec(last)?.[1];
+    if (!id) continue;
+    switch (kind) {
+      case 'bare':
+        if (underKubepods) return { id, runtime: 'kubernetes' };
+        return parent === 'docker' ? { id, runtime: 'docker' } : null;
+      case 'cri':
+        return { id, runtime: underKubepods ? 'kubernetes' : 'containerd' };
+      case 'nspawn':
+        return { id: id.replaceAll('\\x2d', '-'), runtime: 'nspawn' };
+      default:
+        return { id, runtime: kind };
     }
-    if (runtime === 'k8s-or-containerd')
-      return { id: m[1], runtime: underKubepods ? 'kubernetes' : 'containerd' };
-    if (runtime === 'nspawn') return { id: m[1].replaceAll('\\x2d', '-'), runtime };
-    return { id: m[1], runtime };
   }
   return null;
 }

@@ -32,7 +32,7 @@ describe.skipIf(!ready)('dashboard in headless Chromium (needs root and Debian c
         '    discover: false',
         `    paths: ["${cgroup.path}"]`,
         'rules:',
-        '  - { name: forced-memory, field: memoryTotal, warn: 1, clear: 0 }',
+        '  - { name: forced-memory, metric: system.memoryTotal, comparison: ">", warn: 1 }',
         '',
       ].join('\n'),
     );
@@ -100,7 +100,7 @@ describe.skipIf(!ready)('dashboard in headless Chromium (needs root and Debian c
 
     const alert = page.locator('#alerts li[data-rule="forced-memory"]');
     await alert.waitFor({ timeout: 20_000 });
-    expect(await alert.textContent()).toMatch(/^FIRING warn: host memoryTotal \d+ > 1/);
+    expect(await alert.textContent()).toMatch(/^FIRING warning: \S+ memoryTotal \d+ > 1/);
 
     await page.selectOption('#range', '3600000');
     await page.waitForTimeout(500);

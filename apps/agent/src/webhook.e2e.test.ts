@@ -51,7 +51,7 @@ describe.skipIf(!canMakeCgroups)(
           'sources:',
           '  containers: { discover: false, paths: ["' + cgroup.path + '"] }',
           'rules:',
-          `  - { name: busy-container, scope: container, field: cpuPercent, warn: 20, clear: 10, for: 1s, match: "*${name}" }`,
+          `  - { name: busy-container, metric: container.cpuPercent, comparison: ">", warn: 20, clear: 10, for: 1s, match: { id: "*${name}" } }`,
           'notifications:',
           '  webhooks:',
           `    - { url: "${hookUrl}", retries: 3, backoff: 100ms, timeout: 2s }`,
@@ -76,11 +76,11 @@ describe.skipIf(!canMakeCgroups)(
       expect(received[0]).toMatchObject({
         status: 'firing',
         repeat: false,
-        alert: { rule: 'busy-container', state: 'firing', severity: 'warn' },
+        alert: { rule: 'busy-container', state: 'firing', severity: 'warning' },
       });
       expect(received[0]!.alert.series).toMatch(new RegExp(`^container:.*${name}$`));
       expect(requests).toBe(2);
-      expect(agent.output()).toMatch(/alert firing: warn rule=busy-container/);
+      expect(agent.output()).toMatch(/alert firing: warning rule=busy-container/);
       const alerts = (await (await agent.get('/api/v1/alerts')).json()) as {
         alerts: Array<{ rule: string; state: string }>;
       };

@@ -1,8 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createHistoryStore, type HistoryStore } from '@arcbox/perf-history';
-import { createAlertEngine } from '../alerts/create-alert-engine.js';
-import { defaultRules } from '../alerts/default-rules.js';
+import { createAgentAlerts } from '../alerts/create-agent-alerts.js';
 import type { AgentConfig } from '../config/agent-config.js';
 import { createHistoryJournal } from '../history/create-history-journal.js';
 import { createNotifier } from '../notify/create-notifier.js';
@@ -82,7 +81,7 @@ export function createAgent(options: AgentOptions): Agent {
       onError: (error) => log(`sampling failed: ${(error as Error).message}`),
     });
   let sampler = makeSampler(config);
-  const alerts = createAlertEngine(config.rules ?? defaultRules);
+  const alerts = createAgentAlerts(config.rules);
   const notifier = createNotifier(config.notifications, log, { version: options.version });
   let lastSample: AgentSample | null = null;
   listeners.add((s) => {
@@ -128,6 +127,7 @@ export function createAgent(options: AgentOptions): Agent {
     if (flushTimer) clearInterval(flushTimer);
     await journal?.close();
     await notifier.close();
+    alerts.close();
     await server.close();
   }
 
@@ -155,7 +155,7 @@ export function createAgent(options: AgentOptions): Agent {
       }
       await sampler.close();
       config = next;
-      alerts.setRules(config.rules ?? defaultRules);
+      alerts.setRules(config.rules);
       notifier.setConfig(config.notifications);
       sampler = makeSampler(config);
       sampler.start();

@@ -1,3 +1,4 @@
+import type { AlertRule } from '@arcbox/perf-history';
 import type { ListenAddress } from './listen-address.js';
 
 export interface SourceTimeout {
@@ -23,26 +24,6 @@ export interface NotificationConfig {
   /** Notify again while an alert keeps firing, this often; 0 = never again. */
   repeatMs: number;
   webhooks: WebhookConfig[];
-}
-
-/** One threshold rule, as written in the config file. */
-export interface RuleConfig {
-  name: string;
-  /** `system`, `container` or `vm`. */
-  scope: 'system' | 'container' | 'vm';
-  /** A numeric field of SystemMetrics / ContainerMetrics / VmMetrics. */
-  field: string;
-  op: '>' | '<';
-  warn: number | null;
-  crit: number | null;
-  /** Hysteresis: a firing alert clears only past this value (default: the lowest threshold). */
-  clear: number | null;
-  /** How long the condition must hold before the alert fires. */
-  forMs: number;
-  /** Average over this window before comparing (0 = the latest value). */
-  windowMs: number;
-  /** Matches container / VM id or name (glob with `*`). */
-  match: string | null;
 }
 
 export interface AgentConfig {
@@ -73,7 +54,7 @@ export interface AgentConfig {
     flushIntervalMs: number;
     persist: boolean;
   };
-  /** Replaces the default rules when given. */
-  rules: RuleConfig[] | null;
+  /** Alert rules (perf-history's format); the default rules when the file has none. */
+  rules: AlertRule[] | null;
   notifications: NotificationConfig;
 }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { PerfError } from '@arcbox/perf-core';
+import { parseAlertRules } from '@arcbox/perf-history';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { AgentConfig } from './agent-config.js';
 import { defaultConfig } from './default-config.js';
@@ -53,6 +54,27 @@ export function parseConfig(
     return undefined;
   };
   const { config, issues } = validateConfig(value, defaultConfig(env));
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as { rules?: unknown }).rules)
+  ) {
+    // perf-history reads a map with a `rules` list and checks each rule on its own.
+    const parsed = parseAlertRules(text, { source: file });
+    for (const error of parsed.errors) {
+      const field = error.field ?? 'rules';
+      const path = field
+        .split(/[.[\]]/)
+        .filter((p) => p !== '')
+        .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+      issues.push({
+        path,
+        message: error.message.replace(/ \([^)]*\)$/, ''),
+        ...(error.line === undefined ? {} : { line: error.line }),
+      });
+    }
+    config.rules = parsed.rules;
+  }
   if (issues.length > 0) throw configError(file, issues, lineOf);
   return { ...config, file };
 }
@@ -89,11 +111,11 @@ function configError(
   lineOf: (path: ReadonlyArray<string | number>) => number | undefined,
 ): PerfError {
   const lines = issues.map((issue) => {
-    const line = lineOf(issue.path);
+    const line = issue.line ?? lineOf(issue.path);
     return `${file}${line === undefined ? '' : `:${line}`}: ${keyText(issue.path) || '(top level)'}: ${issue.message}`;
   });
   const first = issues[0]!;
-  const line = lineOf(first.path);
+  const line = first.line ?? lineOf(first.path);
   const error = new PerfError('CONFIG_ERROR', lines.join('\n'), {
     file,
     ...(line === undefined ? {} : { line }),

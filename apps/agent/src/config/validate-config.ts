@@ -1,10 +1,12 @@
-import type { AgentConfig, RuleConfig, WebhookConfig } from './agent-config.js';
+import type { AgentConfig, WebhookConfig } from './agent-config.js';
 import { parseDuration } from './duration.js';
 import { isLoopbackHost, parseListenAddress } from './listen-address.js';
 
 export interface ConfigIssue {
   path: Array<string | number>;
   message: string;
+  /** When the checker knows the line itself (rules checked by perf-history). */
+  line?: number;
 }
 
 type Path = Array<string | number>;
@@ -209,18 +211,9 @@ export function validateConfig(
     }
   }
 
-  if ('rules' in input) {
-    if (!Array.isArray(input.rules))
-      fail(['rules'], `must be a list of rules, found ${describe(input.rules)}`);
-    else
-      config.rules = input.rules.flatMap((r, i) =>
-        validateRule(r, ['rules', i], { fail, known, str, num, duration, section, count }),
-      );
-    const names = new Set<string>();
-    config.rules?.forEach((r, i) => {
-      if (names.has(r.name)) fail(['rules', i, 'name'], `rule name "${r.name}" is used twice`);
-      names.add(r.name);
-    });
+  // `rules` is checked rule by rule by perf-history's parser (see load-config.ts).
+  if ('rules' in input && !Array.isArray(input.rules)) {
+    fail(['rules'], `must be a list of rules, found ${describe(input.rules)}`);
   }
 
   if ('notifications' in input) {
@@ -282,84 +275,6 @@ interface Checkers {
   section: (v: unknown, path: Path) => Obj | undefined;
   /** Issues found so far, to tell whether one item added any. */
   count: () => number;
-}
-
-const scopes = ['system', 'container', 'vm'] as const;
-
-function validateRule(raw: unknown, path: Path, c: Checkers): RuleConfig[] {
-  const r = c.section(raw, path);
-  if (!r) return [];
-  c.known(r, path, [
-    'name',
-    'scope',
-    'field',
-    'op',
-    'warn',
-    'crit',
-    'clear',
-    'for',
-    'window',
-    'match',
-  ]);
-  const before = c.count();
-  const name =
-    'name' in r ? c.str(r.name, [...path, 'name']) : void c.fail([...path, 'name'], 'is required');
-  const scope = 'scope' in r ? r.scope : 'system';
-  if (!scopes.includes(scope as (typeof scopes)[number])) {
-    c.fail(
-      [...path, 'scope'],
-      `must be one of ${scopes.join(', ')}, found ${JSON.stringify(scope)}`,
-    );
-  }
-  const field =
-    'field' in r
-      ? c.str(r.field, [...path, 'field'])
-      : void c.fail([...path, 'field'], 'is required');
-  const op = 'op' in r ? r.op : '>';
-  if (op !== '>' && op !== '<')
-    c.fail([...path, 'op'], `must be ">" or "<", found ${JSON.stringify(op)}`);
-  const warn = 'warn' in r ? c.num(r.warn, [...path, 'warn']) : undefined;
-  const crit = 'crit' in r ? c.num(r.crit, [...path, 'crit']) : undefined;
-  const clear = 'clear' in r ? c.num(r.clear, [...path, 'clear']) : undefined;
-  if (!('warn' in r) && !('crit' in r)) c.fail(path, 'a rule needs warn or crit (or both)');
-  if (warn !== undefined && crit !== undefined && (op === '>' ? warn > crit : warn < crit)) {
-    c.fail(
-      [...path, 'warn'],
-      `warn (${warn}) must not be past crit (${crit}) for op "${String(op)}"`,
-    );
-  }
-  const lowest =
-    op === '>'
-      ? Math.min(warn ?? Infinity, crit ?? Infinity)
-      : Math.max(warn ?? -Infinity, crit ?? -Infinity);
-  if (
-    clear !== undefined &&
-    Number.isFinite(lowest) &&
-    (op === '>' ? clear > lowest : clear < lowest)
-  ) {
-    c.fail(
-      [...path, 'clear'],
-      `clear (${clear}) must be on the other side of the thresholds (${lowest}) for op "${String(op)}"`,
-    );
-  }
-  const forMs = 'for' in r ? c.duration(r.for, [...path, 'for'], 0) : 0;
-  const windowMs = 'window' in r ? c.duration(r.window, [...path, 'window'], 0) : 0;
-  const match = 'match' in r ? c.str(r.match, [...path, 'match']) : undefined;
-  if (c.count() !== before || name === undefined || field === undefined) return [];
-  return [
-    {
-      name,
-      scope: scope as RuleConfig['scope'],
-      field,
-      op: op as RuleConfig['op'],
-      warn: warn ?? null,
-      crit: crit ?? null,
-      clear: clear ?? null,
-      forMs: forMs ?? 0,
-      windowMs: windowMs ?? 0,
-      match: match ?? null,
-    },
-  ];
 }
 
 function validateWebhook(raw: unknown, path: Path, c: Checkers): WebhookConfig[] {

@@ -25,9 +25,9 @@ export interface AlertView {
   name: string;
   field: string;
   state: 'pending' | 'firing' | 'resolved';
-  severity: 'warn' | 'crit';
+  severity: 'warning' | 'critical';
   value: number | null;
-  threshold: number;
+  threshold: number | null;
   since: number;
   message: string;
 }

@@ -2,12 +2,12 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AlertEvent } from '../alerts/create-alert-engine.js';
+import type { AlertTransition } from '../alerts/create-agent-alerts.js';
 import type { NotificationConfig } from '../config/agent-config.js';
 import { createNotifier } from './create-notifier.js';
 import { deliverWebhook } from './deliver-webhook.js';
 
-const alert = (state: 'firing' | 'resolved'): AlertEvent => ({
+const alert = (state: 'firing' | 'resolved'): AlertTransition => ({
   kind: state,
   alert: {
     rule: 'r',
@@ -15,7 +15,7 @@ const alert = (state: 'firing' | 'resolved'): AlertEvent => ({
     name: 'host',
     field: 'cpuPercent',
     state,
-    severity: 'warn',
+    severity: 'warning',
     value: 91,
     threshold: 90,
     since: 0,
@@ -63,7 +63,7 @@ describe('notification policy (fake timers)', () => {
     expect(lines).toHaveLength(0);
     vi.advanceTimersByTime(1);
     expect(lines).toEqual([
-      expect.stringMatching(/^alert firing: warn rule=r series=system value=91/),
+      expect.stringMatching(/^alert firing: warning rule=r series=system value=91/),
     ]);
     vi.advanceTimersByTime(10_000);
     expect(lines.filter((l) => l.includes('(repeat)'))).toHaveLength(2);

@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
 import type { NotificationConfig } from '../config/agent-config.js';
-import type { AlertEvent } from '../alerts/create-alert-engine.js';
+import type { AlertTransition } from '../alerts/create-agent-alerts.js';
 import type { AlertView } from '../http/agent-state.js';
 import { deliverWebhook } from './deliver-webhook.js';
 
 export interface Notifier {
   /** Takes the engine's transitions; returns at once (delivery runs in the background). */
-  handle(events: readonly AlertEvent[]): void;
+  handle(events: readonly AlertTransition[]): void;
   setConfig(config: NotificationConfig): void;
   /** Waits for deliveries in flight, at most `timeoutMs`, then abandons them. */
   close(timeoutMs?: number): Promise<void>;

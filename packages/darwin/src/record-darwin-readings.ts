@@ -3,17 +3,19 @@ import * as nodeOs from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PerfError, type ReadingStamp, type SystemReading } from '@arcbox/perf-core';
+import {
+  formatRecordedStamp,
+  formatRecordingManifest,
+  PerfError,
+  RECORDED_STAMP_FILE,
+  RECORDING_MANIFEST_FILE,
+  type ReadingStamp,
+  type SystemReading,
+} from '@arcbox/perf-core';
 import { type CommandRunner, createExecFileRunner } from './command-runner.js';
 import type { DarwinOs } from './darwin-cpu.js';
 import { createDarwinSystemCollector } from './darwin-system-collector.js';
-import {
-  CPUS_FILE,
-  LOADAVG_FILE,
-  READING_FILE,
-  RECORDING_FILE,
-  readingDir,
-} from './recording-layout.js';
+import { CPUS_FILE, LOADAVG_FILE, readingDir } from './recording-layout.js';
 import { createRecordingRunner } from './recording-runner.js';
 
 export interface RecordDarwinOptions {
@@ -74,11 +76,10 @@ export async function recordDarwinReadings(options: RecordDarwinOptions): Promis
     const reading = await collector.collect({ signal: signal ?? new AbortController().signal });
     await writeFile(join(folder, CPUS_FILE), `${JSON.stringify(cpus, null, 2)}\n`);
     await writeFile(join(folder, LOADAVG_FILE), `${JSON.stringify(loadavg)}\n`);
-    const stamp = { monotonicMs: reading.monotonicMs, time: new Date(reading.time).toISOString() };
-    await writeFile(join(folder, READING_FILE), `${JSON.stringify(stamp)}\n`);
+    await writeFile(join(folder, RECORDED_STAMP_FILE), formatRecordedStamp(reading));
     await writeFile(
-      join(dir, RECORDING_FILE),
-      `${JSON.stringify({ platform: 'darwin', readings: i })}\n`,
+      join(dir, RECORDING_MANIFEST_FILE),
+      formatRecordingManifest({ platform: 'darwin', readings: i }),
     );
     readings.push(reading);
   }

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
+import { RECORDED_READINGS_FOLDER, readingFolderName } from '@arcbox/perf-core';
 
-/** `DIR/recording.json`: `{ "platform": "darwin", "readings": N }`. */
-export const RECORDING_FILE = 'recording.json';
+// recording.json and reading.json are the shared format of core's recording-format; only what
+// a darwin reading folder holds besides them is defined here.
 
 /** `DIR/readings/0001` for the first reading. */
 export function readingDir(dir: string, index: number): string {
-  return join(dir, 'readings', String(index).padStart(4, '0'));
+  return join(dir, RECORDED_READINGS_FOLDER, readingFolderName(index));
 }
 
 /** Where a command's raw stdout sits inside a reading folder: `commands/vm_stat.txt`. */
@@ -14,7 +15,7 @@ export function commandFile(readingFolder: string, command: string): string {
   return join(readingFolder, 'commands', `${base}.txt`);
 }
 
+/** What os.cpus() returned, as JSON. */
 export const CPUS_FILE = join('os', 'cpus.json');
+/** What os.loadavg() returned, as JSON. */
 export const LOADAVG_FILE = join('os', 'loadavg.json');
-/** `{ "monotonicMs": <number>, "time": "<ISO 8601>" }`. */
-export const READING_FILE = 'reading.json';

@@ -1,15 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PerfError, type SystemReading } from '@arcbox/perf-core';
+import {
+  PerfError,
+  parseRecordedStamp,
+  parseRecordingManifest,
+  RECORDED_STAMP_FILE,
+  RECORDING_MANIFEST_FILE,
+  type SystemReading,
+} from '@arcbox/perf-core';
 import type { OsCpuTimes } from './darwin-cpu.js';
 import { createDarwinSystemCollector } from './darwin-system-collector.js';
-import {
-  CPUS_FILE,
-  LOADAVG_FILE,
-  READING_FILE,
-  RECORDING_FILE,
-  readingDir,
-} from './recording-layout.js';
+import { CPUS_FILE, LOADAVG_FILE, readingDir } from './recording-layout.js';
 import { createReplayRunner } from './recording-runner.js';
 
 export interface ReplayDarwinOptions {
@@ -29,22 +30,15 @@ export async function replayDarwinReadings(
 ): Promise<SystemReading[]> {
   const signal = options.signal ?? new AbortController().signal;
   const timeoutMs = options.timeoutMs ?? 5000;
-  const readJson = (file: string) =>
-    readJsonFile(file, AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]));
-  const manifest = await readJson(join(dir, RECORDING_FILE));
-  const count = (manifest as { readings?: unknown } | null)?.readings;
-  if ((manifest as { platform?: unknown } | null)?.platform !== 'darwin') {
-    throw new PerfError('PARSE_ERROR', 'not a darwin recording', {
-      file: join(dir, RECORDING_FILE),
-      field: 'platform',
-    });
-  }
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) {
-    throw new PerfError('PARSE_ERROR', 'readings must be a positive integer', {
-      file: join(dir, RECORDING_FILE),
-      field: 'readings',
-    });
-  }
+  const readText = (file: string) =>
+    readTextFile(file, AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]));
+  const readJson = async (file: string) => parseJson(await readText(file), file);
+  const manifestFile = join(dir, RECORDING_MANIFEST_FILE);
+  const { readings: count } = parseRecordingManifest(
+    await readText(manifestFile),
+    'darwin',
+    manifestFile,
+  );
 
   let folder = readingDir(dir, 1);
   let cpus: OsCpuTimes[] = [];
@@ -60,7 +54,8 @@ export async function replayDarwinReadings(
   const readings: SystemReading[] = [];
   for (let i = 1; i <= count; i++) {
     folder = readingDir(dir, i);
-    stamp = readStamp(await readJson(join(folder, READING_FILE)), join(folder, READING_FILE));
+    const stampFile = join(folder, RECORDED_STAMP_FILE);
+    stamp = parseRecordedStamp(await readText(stampFile), stampFile);
     cpus = readCpus(await readJson(join(folder, CPUS_FILE)), join(folder, CPUS_FILE));
     loadavg = readNumbers(await readJson(join(folder, LOADAVG_FILE)), join(folder, LOADAVG_FILE));
     readings.push(await collector.collect({ signal }));
@@ -68,36 +63,23 @@ export async function replayDarwinReadings(
   return readings;
 }
 
-async function readJsonFile(file: string, signal: AbortSignal): Promise<unknown> {
-  let text: string;
+async function readTextFile(file: string, signal: AbortSignal): Promise<string> {
   try {
-    text = await readFile(file, { encoding: 'utf8', signal });
+    return await readFile(file, { encoding: 'utf8', signal });
   } catch (error) {
     const errno = (error as { code?: unknown }).code;
     const code =
       errno === 'ENOENT' ? 'MISSING_FILE' : errno === 'ABORT_ERR' ? 'ABORTED' : 'READ_ERROR';
     throw new PerfError(code, `cannot read ${file}`, { cause: error, file });
   }
+}
+
+function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
     throw new PerfError('PARSE_ERROR', 'invalid JSON', { cause: error, file });
   }
-}
-
-function readStamp(value: unknown, file: string): { monotonicMs: number; time: number } {
-  const v = value as { monotonicMs?: unknown; time?: unknown } | null;
-  const monotonicMs = v?.monotonicMs;
-  const time = typeof v?.time === 'string' ? Date.parse(v.time) : Number.NaN;
-  if (typeof monotonicMs !== 'number' || !Number.isFinite(monotonicMs)) {
-    throw new PerfError('PARSE_ERROR', 'monotonicMs must be a number', {
-      file,
-      field: 'monotonicMs',
-    });
-  }
-  if (!Number.isFinite(time))
-    throw new PerfError('PARSE_ERROR', 'time must be an ISO 8601 date', { file, field: 'time' });
-  return { monotonicMs, time };
 }
 
 function readCpus(value: unknown, file: string): OsCpuTimes[] {

@@ -2,7 +2,12 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  formatRecordedStamp,
+  formatRecordingManifest,
   PerfError,
+  RECORDED_READINGS_FOLDER,
+  RECORDED_STAMP_FILE,
+  RECORDING_MANIFEST_FILE,
   type ReadingStamp,
   type SystemReading,
   throwIfAborted,
@@ -11,7 +16,7 @@ import { createFileReader, type FileReader } from '../fs/file-reader.js';
 import { createRecordingReader } from '../fs/recording-reader.js';
 import { createDeviceClassifier } from './classify-devices.js';
 import { readLinuxSystem, systemClock } from './read-linux-system.js';
-import { type RecordedStamp, type RecordingManifest, readingDir } from './recording-layout.js';
+import { readingDir } from './recording-layout.js';
 
 export interface RecordLinuxReadingsOptions {
   /** Folder to write; its `readings/` is replaced. */
@@ -56,7 +61,7 @@ export async function recordLinuxReadings(
   const clock = options.clock ?? systemClock;
   const readings: SystemReading[] = [];
   try {
-    await rm(join(dir, 'readings'), { recursive: true, force: true });
+    await rm(join(dir, RECORDED_READINGS_FOLDER), { recursive: true, force: true });
     for (let index = 1; index <= count; index++) {
       throwIfAborted(signal, 'recording');
       if (index > 1 && intervalMs > 0) {
@@ -73,13 +78,11 @@ export async function recordLinuxReadings(
         ...(options.clockTicks === undefined ? {} : { clockTicks: options.clockTicks }),
       });
       if (options.extra) await options.extra(reader, { index, signal });
-      const stamp: RecordedStamp = {
-        monotonicMs: reading.monotonicMs,
-        time: new Date(reading.time).toISOString(),
-      };
-      await writeFile(join(folder, 'reading.json'), `${JSON.stringify(stamp)}\n`);
-      const manifest: RecordingManifest = { platform: 'linux', readings: index };
-      await writeFile(join(dir, 'recording.json'), `${JSON.stringify(manifest)}\n`);
+      await writeFile(join(folder, RECORDED_STAMP_FILE), formatRecordedStamp(reading));
+      await writeFile(
+        join(dir, RECORDING_MANIFEST_FILE),
+        formatRecordingManifest({ platform: 'linux', readings: index }),
+      );
       readings.push(reading);
     }
     return readings;

@@ -266,8 +266,10 @@ describe.skipIf(!ready)(`runc container under /docker/<id> (skipped: ${ready ? '
       ).find((r) => r.id === c.id);
       expect(existsSync(join(dir, `proc/${c.pid}/net/dev`))).toBe(true);
       expect(recorded?.interfaces?.length).toBeGreaterThan(0);
-      // Names come from runc's state, which is not part of a cgroup recording.
-      expect({ ...replayed, name: '' }).toEqual({ ...recorded, name: '' });
+      // runc's state (its name) is read through the reader too, so the name replays.
+      expect(existsSync(join(dir, `run/runc/${c.name}/state.json`))).toBe(true);
+      expect(replayed).toEqual(recorded);
+      expect(replayed?.name).toBe(c.name);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -95,7 +95,8 @@ export function createCgroupContainerCollector(
   const limitsRefreshMs = options.limitsRefreshMs ?? 10_000;
   const discoverEveryMs = options.discoverEveryMs ?? 2000;
   const lookup = toLookup(options.names);
-  const stateNames = createRuntimeStateNames({ root: reader.root });
+  // runc state through the reader that does not keep descriptors (or the given one, recorded).
+  const stateNames = createRuntimeStateNames({ reader: coldReader });
   const names = new Map<string, string>();
   const namesTriedAt = new Map<string, number>();
   let layout: CgroupLayout | null = null;

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { throwIfAborted } from '@arcbox/perf-core';
+import type { FileReader } from '../fs/file-reader.js';
 import { classifyCgroupPath } from './classify-cgroup-path.js';
 
 /** Resolves container ids to names; ids it does not know are left out of the map. */
@@ -10,8 +11,13 @@ export type ContainerNameLookup = (
 ) => Promise<Map<string, string>>;
 
 export interface RuntimeStateNamesOptions {
-  /** Root the state folders are under; `/` by default. */
+  /** Root the state folders are under; `/` by default (the reader's root when one is given). */
   root?: string;
+  /**
+   * Reads runc's state (tmpfs, like /proc) through this reader, so a recording carries the
+   * names too. Without it, runc state is read asynchronously under `root`.
+   */
+  reader?: FileReader;
   /** runc state folders (relative to root) holding `<name>/state.json`. */
   runcRoots?: string[];
 }
@@ -28,26 +34,34 @@ const defaultRuncRoots = [
  * `/var/lib/docker/containers/<id>/config.v2.json` ("Name"), Podman's (root) storage
  * `overlay-containers/containers.json` ("names"), and runc's `state.json`, whose
  * container id is the name it was started with while its `config.cgroups.path` holds the cgroup
- * the container is found by. Those are disk or tmpfs files, so they are read asynchronously.
+ * the container is found by. Docker's and Podman's files sit on disk, so they are read
+ * asynchronously; runc's state is on tmpfs and goes through the reader when one is given.
  */
 export function createRuntimeStateNames(
   options: RuntimeStateNamesOptions = {},
 ): ContainerNameLookup {
-  const root = options.root ?? '/';
+  const reader = options.reader;
+  const root = options.root ?? reader?.root ?? '/';
   const runcRoots = options.runcRoots ?? defaultRuncRoots;
   return async (ids, { signal }) => {
     const wanted = new Set(ids);
     const names = new Map<string, string>();
     for (const runcRoot of runcRoots) {
       throwIfAborted(signal, 'container names');
-      let entries: string[];
-      try {
-        entries = await readdir(join(root, runcRoot));
-      } catch {
-        continue;
-      }
-      for (const entry of entries) {
-        const state = await readJson(join(root, runcRoot, entry, 'state.json'), signal);
+      const entries = reader
+        ? safe(
+            () =>
+              reader
+                .list(runcRoot)
+                ?.filter((e) => e.isDirectory)
+                .map((e) => e.name) ?? null,
+          )
+        : await readdir(join(root, runcRoot)).catch(() => null);
+      for (const entry of entries ?? []) {
+        const file = `${runcRoot}/${entry}/state.json`;
+        const state = reader
+          ? parseJson(safe(() => reader.read(file)))
+          : await readJson(join(root, file), signal);
         const path = (state as { config?: { cgroups?: { path?: unknown } } } | null)?.config
           ?.cgroups?.path;
         if (typeof path !== 'string') continue;
@@ -86,6 +100,23 @@ export function createRuntimeStateNames(
     }
     return names;
   };
+}
+
+function safe<T>(fn: () => T): T | null {
+  try {
+    return fn();
+  } catch {
+    return null;
+  }
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 async function readJson(file: string, signal: AbortSignal): Promise<unknown> {

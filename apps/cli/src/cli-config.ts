@@ -6,7 +6,7 @@ import { PerfError } from '@arcbox/perf-core';
 /**
  * What the CLI takes from the agent's config file (apps/agent: YAML or JSON), so one file sets
  * up both: the sampling interval and root, the extra cgroups and VM sockets to watch, where the
- * agent listens (for `history`), its token, and its alert rules (for `alerts check`). Keys that
+ * agent listens (for `history`) and its token. Keys that
  * only the agent uses are ignored here; the agent validates the whole file
  * (`arcbox-perf-agent --check-config`). A command-line flag always wins over the file.
  */
@@ -25,8 +25,6 @@ export interface CliConfig {
   /** sources.vms.sockets: QMP sockets of QEMU VMs. */
   qmpSockets?: string[];
   dockerSocket?: string;
-  /** The `rules:` list as written, for perf-history's rule loader. */
-  rules?: unknown[];
 }
 
 /** The agent's own lookup order: $XDG_CONFIG_HOME/arcbox-perf/agent.{yaml,yml,json}, then /etc. */
@@ -152,9 +150,5 @@ export function parseCliConfig(raw: unknown, path: string): CliConfig {
     'dockerSocket',
     str(section(sources.docker, 'sources.docker').socket, 'sources.docker.socket'),
   );
-  if (raw.rules !== undefined && raw.rules !== null) {
-    if (!Array.isArray(raw.rules)) bad('rules', 'a list of rules');
-    set('rules', raw.rules as unknown[]);
-  }
   return config;
 }

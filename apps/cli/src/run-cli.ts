@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { createColors } from 'picocolors';
 import { loadCliConfig } from './cli-config.js';
 import { type CliContext, type CliIo, wantsColor } from './cli-context.js';
+import { registerAlertsCommand } from './commands/alerts-command.js';
 import { registerExportCommand } from './commands/export-command.js';
 import { registerHistoryCommand } from './commands/history-command.js';
 import { registerListCommands } from './commands/list-commands.js';
@@ -16,6 +17,8 @@ import { cliVersion } from './version.js';
 /** Exit codes: 0 ok; 1 a runtime error; 2 a usage error (bad flag or argument). */
 export const EXIT_ERROR = 1;
 export const EXIT_USAGE = 2;
+/** `alerts check` could not check (its 1 and 2 mean warn and crit). */
+export const EXIT_ALERTS_UNKNOWN = 3;
 
 interface GlobalFlags {
   debug?: boolean;
@@ -86,22 +89,29 @@ export async function runCli(
   registerRecordCommand(program, context);
   registerExportCommand(program, context);
   registerHistoryCommand(program, context);
+  registerAlertsCommand(program, context);
   registerReplayCommand(program, context);
   // Every subcommand exits through us, not process.exit, so the live view can restore the terminal.
-  for (const cmd of program.commands) {
-    cmd
-      .exitOverride()
-      .showHelpAfterError('(add --help for usage)')
-      .configureOutput(program.configureOutput());
-  }
+  const configure = (commands: readonly Command[]) => {
+    for (const cmd of commands) {
+      cmd
+        .exitOverride()
+        .showHelpAfterError('(add --help for usage)')
+        .configureOutput(program.configureOutput());
+      configure(cmd.commands);
+    }
+  };
+  configure(program.commands);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // --help and --version end this way too, with exit code 0.
-      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+      // --help and --version end this way too, with exit code 0. For `alerts`, whose 1 and 2
+      // mean warn and crit, a usage error is 3: the check could not be done.
+      if (error.exitCode === 0 || error.code === 'commander.help') return 0;
+      return argv[0] === 'alerts' ? EXIT_ALERTS_UNKNOWN : EXIT_USAGE;
     }
     io.stderr.write(formatError(error, { debug, color: stderrColor }));
     return exitCode !== 0 ? exitCode : EXIT_ERROR;

@@ -1,0 +1,144 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBuiltCli, schemaValidator } from '../test-support/run-built-cli.js';
+import {
+  canCreateCgroups,
+  createTestCgroup,
+  type TestCgroup,
+} from '../test-support/test-cgroups.js';
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'arcbox-cli-rules-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Writes a rules file (YAML, the format perf-history loads) and returns its path. */
+async function rules(name: string, yaml: string): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, yaml);
+  return file;
+}
+
+// Rules whose outcome does not depend on the machine's load: total memory is never below 1 byte.
+const alwaysWarn = `rules:\n  - name: memory-exists\n    metric: system.memoryTotal\n    comparison: ">"\n    warn: 1\n`;
+const alwaysCrit = `rules:\n  - name: memory-exists\n    metric: system.memoryTotal\n    comparison: ">"\n    warn: 1\n    crit: 2\n`;
+const neverFires = `rules:\n  - name: no-memory\n    metric: system.memoryTotal\n    comparison: "<"\n    warn: 1\n`;
+
+describe.skipIf(process.platform !== 'linux')('arcbox-perf alerts check (built binary)', () => {
+  it('exits 0 when no rule fires, 1 on a warning, 2 on a critical', async () => {
+    const args = ['alerts', 'check', '--window', '200', '--interval', '100', '--rules'];
+    const ok = await runBuiltCli([...args, await rules('ok.yaml', neverFires)]);
+    expect(ok.stdout).toMatch(/^OK: 0 of 1/m);
+    expect(ok.code).toBe(0);
+    const warn = await runBuiltCli([...args, await rules('warn.yaml', alwaysWarn)]);
+    expect(warn.stdout).toMatch(/^memory-exists +host +warning/m);
+    expect(warn.code).toBe(1);
+    const crit = await runBuiltCli([...args, await rules('crit.yaml', alwaysCrit)]);
+    expect(crit.stdout).toMatch(/^memory-exists +host +critical/m);
+    expect(crit.code).toBe(2);
+  });
+
+  it('--json validates against alerts.schema.json', async () => {
+    const file = await rules('json.yaml', alwaysCrit);
+    const run = await runBuiltCli([
+      'alerts',
+      'check',
+      '--rules',
+      file,
+      '--window',
+      '200',
+      '--interval',
+      '100',
+      '--json',
+    ]);
+    expect(run.code).toBe(2);
+    const doc = JSON.parse(run.stdout);
+    const validate = schemaValidator('alerts');
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc).toMatchObject({ status: 'critical', exitCode: 2, rules: ['memory-exists'] });
+    expect(doc.results[0]).toMatchObject({
+      rule: 'memory-exists',
+      state: 'firing',
+      severity: 'critical',
+    });
+  });
+
+  it('a bad rule is reported with its line and exits 3, while the good ones are still checked', async () => {
+    const file = await rules(
+      'mixed.yaml',
+      `${neverFires}  - name: typo\n    metric: system.cpuPercnt\n    warn: 1\n`,
+    );
+    const run = await runBuiltCli([
+      'alerts',
+      'check',
+      '--rules',
+      file,
+      '--window',
+      '200',
+      '--interval',
+      '100',
+    ]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(
+      /alert rule "typo": "metric" has no field "cpuPercnt".*mixed\.yaml:7/,
+    );
+    expect(run.stdout).toMatch(/^no-memory +host +ok/m);
+  });
+
+  it('a missing rules file and a bad flag are "could not check" (3), never a warning', async () => {
+    const missing = await runBuiltCli(['alerts', 'check', '--rules', join(dir, 'nope.yaml')]);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/nope\.yaml/);
+    const usage = await runBuiltCli(['alerts', 'check', '--window', 'long']);
+    expect(usage.code).toBe(3);
+  });
+});
+
+describe.skipIf(!canCreateCgroups)(
+  'arcbox-perf alerts check on a container the test creates (needs root)',
+  () => {
+    let busy: TestCgroup;
+    beforeAll(() => {
+      busy = createTestCgroup(`arcbox-alert-${process.pid}`);
+      busy.run('for (;;) {}');
+    });
+    afterAll(async () => {
+      await busy?.remove();
+    });
+
+    it('fires a container CPU rule for the busy cgroup only', async () => {
+      const file = await rules(
+        'container.yaml',
+        `rules:\n  - name: container-busy\n    metric: container.cpuPercent\n    match: { name: "arcbox-alert-*" }\n    comparison: ">"\n    warn: 10\n`,
+      );
+      const run = await runBuiltCli([
+        'alerts',
+        'check',
+        '--rules',
+        file,
+        '--cgroup',
+        busy.path,
+        '--window',
+        '1000',
+        '--interval',
+        '500',
+        '--json',
+      ]);
+      const doc = JSON.parse(run.stdout);
+      expect(doc.results).toHaveLength(1);
+      expect(doc.results[0]).toMatchObject({
+        rule: 'container-busy',
+        seriesName: busy.name,
+        state: 'firing',
+        severity: 'warning',
+      });
+      expect(doc.results[0].value).toBeGreaterThan(10);
+      expect(run.code).toBe(1);
+    });
+  },
+);

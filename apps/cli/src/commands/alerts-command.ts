@@ -1,0 +1,179 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PerfError } from '@arcbox/perf-core';
+import type { Command } from 'commander';
+import { type CliContext, writeLine } from '../cli-context.js';
+import { integerOption, intervalOption } from '../parse-options.js';
+import { formatTable } from '../render/format-table.js';
+import { createSampler } from '../sampling/create-sampler.js';
+import { collectorOptionsFrom, openCollectors } from '../sampling/open-collectors.js';
+import { examples } from './examples.js';
+
+/** Exit codes of `alerts check`, as monitoring plugins use them (Nagios, Icinga, cron mail). */
+export const ALERTS_OK = 0;
+export const ALERTS_WARN = 1;
+export const ALERTS_CRIT = 2;
+/** The check itself could not be done: unreadable or invalid rules, no host metrics. */
+export const ALERTS_UNKNOWN = 3;
+
+interface CheckFlags {
+  rules?: string;
+  window: number;
+  interval?: number;
+  root?: string;
+  cgroup?: string[];
+  json?: boolean;
+}
+
+export function registerAlertsCommand(
+  program: Command,
+  context: (cmd: Command) => Promise<CliContext>,
+) {
+  const alerts = program
+    .command('alerts')
+    .description('alert rules: check them once, for cron jobs and scripts');
+  alerts
+    .command('check')
+    .description(
+      'sample for a short window, evaluate the rules once; exit 0 ok, 1 warn, 2 crit, 3 could not check',
+    )
+    .option('-r, --rules <file>', 'YAML or JSON rules file (default: the built-in rules)')
+    .option(
+      '-w, --window <ms>',
+      'how long to sample before judging',
+      integerOption(100, 3_600_000),
+      3000,
+    )
+    .option(
+      '-i, --interval <ms>',
+      'milliseconds between samples in the window (default 1000)',
+      intervalOption,
+    )
+    .option('--root <dir>', 'proc/sys root to read (default /)')
+    .option('--cgroup <path...>', 'also watch these cgroups (paths or globs) as containers')
+    .option('--json', 'print one JSON document (schemas/alerts.schema.json)')
+    .addHelpText(
+      'after',
+      `\nA one-shot check cannot wait out a rule's "for": it reports whether each rule breaches now,\nwith the rule's window aggregation over the sampled window. The agent applies "for" as it runs.\n${examples(
+        [
+          ['arcbox-perf alerts check --rules rules.yaml', 'exit 0 ok, 1 warn, 2 crit'],
+          [
+            'arcbox-perf alerts check --rules rules.yaml --window 10000 --json',
+            'ten seconds, as JSON',
+          ],
+          [
+            '*/5 * * * * arcbox-perf alerts check -r /etc/arcbox-perf/rules.yaml || notify',
+            'from cron',
+          ],
+        ],
+      )}`,
+    )
+    .action(async (flags: CheckFlags, cmd: Command) => {
+      const ctx = await context(cmd);
+      // Any failure of the check itself is "unknown", never mistaken for a warning.
+      ctx.setExitCode(ALERTS_UNKNOWN);
+      const history = await import('@arcbox/perf-history');
+      const loaded = flags.rules
+        ? await history.loadAlertRules(flags.rules, { signal: ctx.signal })
+        : { rules: [...history.defaultAlertRules], errors: [] };
+      for (const error of loaded.errors)
+        ctx.io.stderr.write(`${ctx.color.red('rule error')}: ${error.message}\n`);
+      if (loaded.rules.length === 0) {
+        throw new PerfError(
+          'CONFIG_ERROR',
+          `no valid alert rule in ${flags.rules ?? 'the defaults'}`,
+        );
+      }
+      // Judge the state now: `for` is a duration of the running agent, not of a one-shot check.
+      const engine = history.createAlertEngine({
+        rules: loaded.rules.map((r) => ({ ...r, forSeconds: 0 })),
+      });
+      const targets = new Set(loaded.rules.map((r) => r.target));
+      const collectors = await openCollectors({
+        ...collectorOptionsFrom(flags, ctx.config),
+        system: true,
+        containers: targets.has('container'),
+        vms: targets.has('vm'),
+      });
+      const sampler = createSampler(collectors);
+      const intervalMs = Math.min(flags.interval ?? ctx.config.intervalMs ?? 1000, flags.window);
+      const samples = Math.max(1, Math.round(flags.window / intervalMs));
+      try {
+        await sampler.sample({ signal: ctx.signal });
+        for (let i = 0; i < samples; i += 1) {
+          await sleep(intervalMs, undefined, { signal: ctx.signal });
+          const sample = await sampler.sample({ signal: ctx.signal });
+          if (!sample.system) {
+            const failed = sample.collectors.find((r) => !r.ok);
+            throw new PerfError('COLLECTOR_FAILED', failed?.error ?? 'no host metrics');
+          }
+          engine.evaluate(sample);
+        }
+      } finally {
+        await sampler.close();
+      }
+      const results = engine.states();
+      const worst = results.reduce(
+        (code, s) =>
+          s.state !== 'firing'
+            ? code
+            : Math.max(code, s.severity === 'critical' ? ALERTS_CRIT : ALERTS_WARN),
+        ALERTS_OK,
+      );
+      const code = loaded.errors.length > 0 ? Math.max(worst, ALERTS_UNKNOWN) : worst;
+      const status = ['ok', 'warning', 'critical', 'unknown'][code] ?? 'unknown';
+      if (flags.json) {
+        const doc = {
+          kind: 'arcbox-perf.alerts',
+          version: 1,
+          status,
+          exitCode: code,
+          windowMs: samples * intervalMs,
+          rules: loaded.rules.map((r) => r.name),
+          results,
+          errors: loaded.errors.map((e) => ({
+            message: e.message,
+            code: e.code,
+            file: e.file ?? null,
+            line: e.line ?? null,
+            field: e.field ?? null,
+          })),
+        };
+        writeLine(ctx.io.stdout, JSON.stringify(doc));
+      } else {
+        const rows = formatTable(
+          [
+            { header: 'RULE', value: (s: (typeof results)[number]) => s.rule },
+            {
+              header: 'SERIES',
+              value: (s) => (s.series === 'system' ? 'host' : `${s.seriesName} (${s.series})`),
+              maxWidth: 48,
+            },
+            {
+              header: 'STATE',
+              value: (s) => (s.state === 'firing' ? (s.severity ?? 'firing') : s.state),
+            },
+            {
+              header: 'VALUE',
+              value: (s) => (s.value === null ? '-' : String(Math.round(s.value * 100) / 100)),
+              align: 'right',
+            },
+          ],
+          results,
+        );
+        const paint = (line: string) =>
+          /\bcritical\b/.test(line)
+            ? ctx.color.red(line)
+            : /\bwarning\b/.test(line)
+              ? ctx.color.yellow(line)
+              : line;
+        rows.forEach((line, i) => {
+          writeLine(ctx.io.stdout, i === 0 ? ctx.color.bold(line) : paint(line));
+        });
+        writeLine(
+          ctx.io.stdout,
+          `${status.toUpperCase()}: ${results.filter((s) => s.state === 'firing').length} of ${results.length} rule checks firing`,
+        );
+      }
+      ctx.setExitCode(code);
+    });
+}

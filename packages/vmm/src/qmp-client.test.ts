@@ -2,10 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerfError } from '@arcbox/perf-core';
+import { createServer } from 'node:net';
+import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   type FakeQmpServer,
   fixtureReturn,
+  greetingLine,
   startFakeQmpServer,
 } from '../test-support/fake-qmp-server.js';
 import { connectQmp } from './qmp-client.js';
@@ -164,5 +167,57 @@ describe('connectQmp against a constructed QMP server', () => {
     expect(error.code).toBe('CONNECTION_ERROR');
     expect(error.message).toContain('not JSON');
     expect(client.closed).toBe(true);
+  });
+
+  it('reassembles messages however the stream is cut (property, real reply text)', async () => {
+    const blockstats = fixtureReturn('user-netdev/query-blockstats-t0.json');
+    const greeting = `${greetingLine}\r\n`;
+    const piecesOf = (text: string, cuts: number[]) => {
+      const points = [0, ...cuts.filter((c) => c < text.length).sort((a, b) => a - b), text.length];
+      return points.slice(1).map((end, i) => text.slice(points[i], end));
+    };
+    const cutsArb = fc.uniqueArray(fc.integer({ min: 1, max: 3000 }), { maxLength: 10 });
+    await fc.assert(
+      fc.asyncProperty(cutsArb, cutsArb, async (greetingCuts, replyCuts) => {
+        const path = join(dir, `cut${n++}.qmp`);
+        // Constructed server: answers each request by id, writing the text in the generated
+        // pieces, one per event-loop turn, with an event before the big reply.
+        const server = createServer((socket) => {
+          socket.on('error', () => {});
+          const send = (pieces: string[]) => {
+            const next = () => {
+              const piece = pieces.shift();
+              if (piece === undefined) return;
+              socket.write(piece);
+              setImmediate(next);
+            };
+            next();
+          };
+          send(piecesOf(greeting, greetingCuts));
+          let buffer = '';
+          socket.setEncoding('utf8');
+          socket.on('data', (chunk: string) => {
+            buffer += chunk;
+            for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+              const request = JSON.parse(buffer.slice(0, nl)) as { execute: string; id: number };
+              buffer = buffer.slice(nl + 1);
+              const value = request.execute === 'qmp_capabilities' ? {} : blockstats;
+              const text = `{"event": "RESUME", "data": {}}\r\n${JSON.stringify({ return: value, id: request.id })}\r\n`;
+              send(piecesOf(text, replyCuts));
+            }
+          });
+        });
+        await new Promise<void>((resolve) => server.listen(path, () => resolve()));
+        try {
+          const client = await connectQmp(path, { timeoutMs: 5000 });
+          expect(await client.execute('query-blockstats')).toEqual(blockstats);
+          expect(client.events.map((e) => e.event)).toEqual(['RESUME', 'RESUME']);
+          client.close();
+        } finally {
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 });

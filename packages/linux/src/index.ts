@@ -70,6 +70,8 @@ export {
   parseCpuMax,
   parseFlatKeyed,
 } from './cgroup/parse-cgroup-values.js';
+export { collectContainer, collectContainers } from './cgroup/collect-containers.js';
+export type { CollectContainersOptions } from './cgroup/collect-containers.js';
 export { createRuntimeStateNames } from './cgroup/runtime-state-names.js';
 export type {
   ContainerNameLookup,

@@ -7,6 +7,7 @@ import { createFileReader } from '../fs/file-reader.js';
 import { createRecordingReader } from '../fs/recording-reader.js';
 import { detectCgroupLayout } from './cgroup-layout.js';
 import { createCgroupContainerCollector } from './cgroup-container-collector.js';
+import { collectContainer, collectContainers } from './collect-containers.js';
 
 const fixtures = new URL('../../__fixtures__/cgroup/', import.meta.url).pathname;
 const signal = new AbortController().signal;
@@ -197,6 +198,24 @@ describe('createCgroupContainerCollector on real cgroup captures', () => {
     }).collect({ signal });
     expect(replayed).toEqual(recorded);
     expect(recorded).toHaveLength(1);
+  });
+});
+
+describe('one-shot helpers', () => {
+  it('collectContainers and collectContainer read a tree once', async () => {
+    const reader = () =>
+      createFileReader({ root: join(fixtures, 'cgroupv1_docker'), keepOpen: false });
+    const all = await collectContainers({ reader: reader(), clock, hostCpuCount: 2 });
+    expect(all.map((r) => r.id).sort()).toEqual([scopeId, dockerId].sort());
+    const one = await collectContainer(dockerId.slice(0, 12), 'api', {
+      reader: reader(),
+      clock,
+      hostCpuCount: 2,
+    });
+    expect(one).toMatchObject({ id: dockerId, name: 'api', memoryUsage: 295997440 });
+    expect(
+      await collectContainer('0000000000000', undefined, { reader: reader(), clock }),
+    ).toBeNull();
   });
 });
 

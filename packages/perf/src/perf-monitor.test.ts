@@ -1,0 +1,293 @@
+import { readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Collector, ContainerReading, CpuTimes, SystemReading } from '@arcbox/perf-core';
+import { PerfError } from '@arcbox/perf-core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createMonitor, PerfMonitor } from './perf-monitor.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+
+const times = (busy: number, idle: number): CpuTimes => ({
+  user: busy,
+  nice: 0,
+  system: 0,
+  idle,
+  iowait: 0,
+  irq: 0,
+  softirq: 0,
+  steal: 0,
+  guest: 0,
+  guestNice: 0,
+});
+
+/** A constructed host reading: round k, `busy` share of the CPU time since round k-1. */
+function systemReading(k: number, busyShare = 0.25): SystemReading {
+  const busy = k * busyShare;
+  return {
+    platform: 'linux',
+    monotonicMs: k * 1000,
+    time: T0 + k * 1000,
+    cpuCount: 2,
+    cpu: { total: times(busy, k - busy), cores: [] },
+    memory: null,
+    disks: null,
+    interfaces: null,
+    load: { load1: 0.5, load5: 0.5, load15: 0.5 },
+    pressure: null,
+    problems: [],
+  };
+}
+
+/** A constructed collector of host readings, counting how many run at once. */
+function constructedSystem(options: { takesMs?: number; busyShare?: number } = {}) {
+  let k = 0;
+  const stats = { calls: 0, inFlight: 0, maxInFlight: 0, closed: false };
+  const collector: Collector<SystemReading> = {
+    name: 'system',
+    async collect() {
+      stats.calls += 1;
+      stats.inFlight += 1;
+      stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+      try {
+        if (options.takesMs) await new Promise((r) => setTimeout(r, options.takesMs));
+        k += 1;
+        return systemReading(k, options.busyShare);
+      } finally {
+        stats.inFlight -= 1;
+      }
+    },
+    close() {
+      stats.closed = true;
+    },
+  };
+  return { collector, stats };
+}
+
+function containerReading(id: string, k: number): ContainerReading {
+  return {
+    monotonicMs: k * 1000,
+    time: T0 + k * 1000,
+    id,
+    name: `n-${id}`,
+    runtime: 'docker',
+    source: 'cgroup',
+    cgroupPath: null,
+    labels: {},
+    cpuSeconds: k * 0.5,
+    systemCpuSeconds: null,
+    cpuPeriods: null,
+    cpuThrottledPeriods: null,
+    cpuThrottledSeconds: null,
+    cpuLimitCores: null,
+    hostCpuCount: 2,
+    hostMemoryTotal: 2 ** 34,
+    memoryUsage: 2 ** 20,
+    memoryWorkingSet: 2 ** 20,
+    memoryLimit: 2 ** 21,
+    blockReadBytes: null,
+    blockWriteBytes: null,
+    blockReadOps: null,
+    blockWriteOps: null,
+    interfaces: null,
+    pids: 3,
+    pidsLimit: null,
+    problems: [],
+  };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('PerfMonitor timing with a constructed SystemReading collector (fake timers)', () => {
+  it('never runs two rounds at once when a round takes longer than the interval', async () => {
+    vi.useFakeTimers();
+    const { collector, stats } = constructedSystem({ takesMs: 2500 });
+    const monitor = new PerfMonitor({
+      intervalMs: 1000,
+      collectors: { system: collector },
+      timeoutMs: 10_000,
+      alerts: false,
+      now: () => Date.now(),
+    });
+    monitor.start();
+    await vi.advanceTimersByTimeAsync(10_000);
+    await monitor.stop();
+    expect(stats.maxInFlight).toBe(1);
+    expect(stats.calls).toBeGreaterThanOrEqual(4);
+    expect(stats.calls).toBeLessThanOrEqual(5);
+    expect(monitor.overruns).toBeGreaterThanOrEqual(3);
+    await monitor.close();
+    expect(stats.closed).toBe(true);
+  });
+
+  it('samples once per interval when rounds are quick', async () => {
+    vi.useFakeTimers();
+    const { collector, stats } = constructedSystem({ takesMs: 100 });
+    const monitor = createMonitor({
+      intervalMs: 1000,
+      collectors: { system: collector },
+      alerts: false,
+      now: () => Date.now(),
+    });
+    monitor.start();
+    await vi.advanceTimersByTimeAsync(9_950);
+    await monitor.close();
+    expect(stats.calls).toBe(10);
+    expect(monitor.overruns).toBe(0);
+    expect(monitor.running).toBe(false);
+  });
+});
+
+describe('PerfMonitor with constructed readings', () => {
+  it('turns readings into metrics, stores each round and streams samples', async () => {
+    const { collector } = constructedSystem({ busyShare: 0.25 });
+    const monitor = createMonitor({ collectors: { system: collector }, alerts: false });
+    const controller = new AbortController();
+    const seen: Array<number | null> = [];
+    const reading = (async () => {
+      for await (const s of monitor.samples({ signal: controller.signal })) {
+        seen.push(s.system?.cpuPercent ?? null);
+        if (seen.length === 3) controller.abort();
+      }
+    })();
+    const first = await monitor.collect();
+    expect(first.system?.cpuPercent).toBeNull(); // no earlier reading: no rate, never a made-up 0
+    await monitor.collect();
+    expect((await monitor.collectSystem()).cpuPercent).toBeCloseTo(25, 6);
+    await monitor.collect();
+    await reading;
+    expect(seen).toEqual([null, 25, 25]);
+    const h = monitor.systemHistory({ fields: ['cpuPercent', 'load1'] });
+    expect(h.timestamps).toEqual([1, 2, 3, 4].map((k) => T0 + k * 1000));
+    expect(h.values.cpuPercent).toEqual([null, 25, 25, 25]);
+    expect(monitor.sampleIntervalMs).toBe(1000);
+    monitor.clearHistory();
+    expect(() => monitor.systemHistory()).toThrow(/no history/);
+    await monitor.close();
+  });
+
+  it('reports a failing collector in the sample and as a typed error from collectSystem', async () => {
+    const failing: Collector<SystemReading> = {
+      name: 'system',
+      async collect() {
+        throw new Error('proc is gone');
+      },
+    };
+    const monitor = createMonitor({ collectors: { system: failing }, alerts: false });
+    const sample = await monitor.collect();
+    expect(sample.system).toBeNull();
+    expect(sample.errors.system?.code).toBe('COLLECTOR_FAILED');
+    await expect(monitor.collectSystem()).rejects.toSatisfy((e) => PerfError.isInstance(e));
+    expect((await monitor.status())[0]).toMatchObject({
+      name: 'system',
+      lastOutcome: { ok: false },
+    });
+    await monitor.close();
+  });
+
+  it('collects one container or all, keeps their history, and raises alerts', async () => {
+    let k = 0;
+    let ids = ['a1', 'b2'];
+    const containers: Collector<ContainerReading[]> = {
+      name: 'containers',
+      async collect() {
+        k += 1;
+        return ids.map((id) => containerReading(id, k));
+      },
+    };
+    const { collector } = constructedSystem({ busyShare: 0.95 });
+    const monitor = createMonitor({
+      collectors: { system: collector, containers },
+      alerts: [
+        {
+          name: 'busy',
+          target: 'system',
+          field: 'cpuPercent',
+          comparison: '>',
+          warn: 90,
+          crit: null,
+          clear: 80,
+          windowSeconds: 0,
+          windowAggregation: 'avg',
+          forSeconds: 0,
+        },
+      ],
+    });
+    const events: string[] = [];
+    monitor.onAlert((e) => events.push(`${e.rule}:${e.state}`));
+    await monitor.collect();
+    const second = await monitor.collect();
+    expect(second.containers.map((c) => c.cpuPercent)).toEqual([50, 50]);
+    expect(second.alerts.map((e) => e.state)).toEqual(['firing']);
+    expect(monitor.alerts()).toMatchObject([
+      { rule: 'busy', state: 'firing', severity: 'warning' },
+    ]);
+    expect(events).toEqual(['busy:firing']);
+
+    const one = await monitor.collectContainer('b2', 'renamed');
+    expect(one).toMatchObject({ id: 'b2', name: 'renamed', cpuPercent: 50 });
+    expect(await monitor.collectContainer('zz')).toBeNull();
+    expect(monitor.containerHistory('b2', { fields: ['cpuPercent'] }).values.cpuPercent).toEqual([
+      null,
+      50,
+      50,
+    ]);
+
+    ids = ['a1'];
+    await monitor.collectContainers();
+    expect(
+      monitor.history.series().find((s) => s.key === 'container:b2')?.goneSince,
+    ).not.toBeNull();
+    await expect(monitor.collectVms()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await monitor.close();
+  });
+});
+
+const onLinux = process.platform === 'linux';
+
+describe('PerfMonitor with the platform collectors of this machine', () => {
+  it.skipIf(!onLinux)('loads the Linux collectors lazily and reads the real /proc', async () => {
+    const monitor = createMonitor({ platform: { vms: false } });
+    const first = await monitor.collectSystem();
+    await delay(300);
+    const second = await monitor.collectSystem();
+    const memTotalKb = Number(
+      /^MemTotal:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1],
+    );
+    expect(first.cpuPercent).toBeNull();
+    expect(second.cpuPercent).toBeGreaterThanOrEqual(0);
+    expect(second.cpuPercent).toBeLessThanOrEqual(100);
+    expect(second.memoryTotal).toBe(memTotalKb * 1024);
+    const names = (await monitor.status()).map((s) => s.name);
+    expect(names).toEqual(['system', 'containers']);
+    const containers = await monitor.collectContainers();
+    expect(Array.isArray(containers)).toBe(true);
+    // History keeps Float32 values: the byte count to 7 significant digits.
+    const stored = Math.fround(memTotalKb * 1024);
+    expect(monitor.systemHistory({ fields: ['memoryTotal'] }).values.memoryTotal).toEqual([
+      stored,
+      stored,
+    ]);
+    await monitor.close();
+  });
+
+  it('imports the platform packages only where used (dynamic imports in the build)', () => {
+    const built = readFileSync(new URL('../dist/index.js', import.meta.url), 'utf8');
+    for (const pkg of [
+      '@arcbox/perf-linux',
+      '@arcbox/perf-darwin',
+      '@arcbox/perf-vmm',
+      '@arcbox/perf-docker',
+    ]) {
+      expect(built).toContain(`import("${pkg}")`);
+      expect(built).not.toMatch(new RegExp(`from ["']${pkg}["']`));
+    }
+  });
+
+  it('refuses a platform it cannot read, with a typed error', async () => {
+    const monitor = createMonitor({ platform: { name: 'win32' } });
+    await expect(monitor.collect()).rejects.toMatchObject({ code: 'UNSUPPORTED_PLATFORM' });
+    await monitor.close();
+  });
+});

@@ -1,6 +1,6 @@
 import { PerfError } from '@arcbox/perf-core';
 import { describe, expect, it } from 'vitest';
-import { darwinMemory } from './darwin-memory.js';
+import { APP_FROM_ACTIVE, darwinMemory } from './darwin-memory.js';
 import { parseVmStat } from './parse-vm-stat.js';
 import { catchError, fixture } from './test-support.js';
 
@@ -61,14 +61,43 @@ describe('darwinMemory', () => {
     expect(m.cached).toBe((1300312 + 125376) * 16384);
   });
 
-  it('pre-10.9: the missing terms count 0 and are named', () => {
+  it('pre-10.9 (no anonymous line): app estimated from "Pages active", so used = active + wired', () => {
     const m = memory('macos/ohai/vm_stat_old_osx_object_cache.txt', 17179869184);
-    expect(m.missing).toEqual(['anonymous', 'purgeable', 'fileBacked', 'compressed']);
-    expect(m.app).toBe(0);
+    const page = 4096;
+    // Pages active 924164, Pages wired down 391749, Pages free 2155305 (ohai's capture).
+    expect(m.app).toBe(924164 * page);
+    expect(m.wired).toBe(391749 * page);
     expect(m.compressed).toBe(0);
-    expect(m.used).toBe(391749 * 4096);
+    expect(m.used).toBe((924164 + 391749) * page);
+    expect(m.used).toBe(5389979648);
+    // Counting the absent anonymous line as 0 left used = wired only (1604603904, under a
+    // third of this figure).
+    expect(m.used).toBeGreaterThan(3 * 391749 * page);
+    expect(m.available).toBe(17179869184 - 5389979648);
+    expect(m.availableEstimated).toBe(true);
+    expect(m.missing).toEqual([APP_FROM_ACTIVE, 'purgeable', 'fileBacked', 'compressed']);
+    expect(APP_FROM_ACTIVE).toBe('app(estimated from active)');
     expect(m.cached).toBe(0);
-    expect(m.free).toBe(2155305 * 4096);
+    expect(m.free).toBe(2155305 * page);
+  });
+
+  it('a vm_stat with the anonymous line keeps the modern formula even if active is larger', () => {
+    // This capture's "Pages active" (150001) exceeds its "Anonymous pages" (138689): not used.
+    const vm = parseVmStat(fixture('macos/ansible/vm_stat_darwin_intel.txt'));
+    expect(vm.active).not.toBeNull();
+    const m = darwinMemory(vm, { memsize: 2 * GIB, ...noSwap });
+    expect(m.app).toBe((138689 - 17512) * 4096);
+    expect(m.missing).toEqual([]);
+    expect(m.availableEstimated).toBe(false);
+  });
+
+  it('neither anonymous nor active: app counts 0 and anonymous is named', () => {
+    const vm = parseVmStat(
+      'Mach Virtual Memory Statistics: (page size of 4096 bytes)\nPages wired down: 20.\n',
+    );
+    const m = darwinMemory(vm, { memsize: GIB, ...noSwap });
+    expect([m.app, m.used, m.availableEstimated]).toEqual([0, 20 * 4096, false]);
+    expect(m.missing).toEqual(['anonymous', 'purgeable', 'fileBacked', 'compressed']);
   });
 
   it('takes swap from vm.swapusage', () => {

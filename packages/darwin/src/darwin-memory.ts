@@ -2,13 +2,18 @@ import { type MemoryReading, PerfError } from '@arcbox/perf-core';
 import type { DarwinSysctl } from './darwin-sysctl.js';
 import type { VmStat } from './parse-vm-stat.js';
 
+/** The `missing` entry of a reading whose app memory was estimated from "Pages active". */
+export const APP_FROM_ACTIVE = 'app(estimated from active)';
+
 /**
  * Memory per SEMANTICS.md from vm_stat pages and sysctl: total = hw.memsize;
  * app = anonymous - purgeable; used = app + wired + compressed (occupied by compressor);
  * cached = file-backed + purgeable; available = total - used. The page size comes from the
  * vm_stat header (16384 on Apple Silicon), else hw.pagesize; never assumed. A line the vm_stat
- * lacks (pre-10.9: no compressor, anonymous, file-backed or purgeable) counts 0 and is named in
- * `missing`.
+ * lacks (pre-10.9: no compressor, file-backed or purgeable) counts 0 and is named in `missing`,
+ * except "Anonymous pages": without it app is estimated from "Pages active" (as psutil does, so
+ * used = active + wired there), `missing` says `app(estimated from active)` and
+ * `availableEstimated` is true.
  */
 export function darwinMemory(
   vm: VmStat,
@@ -43,13 +48,22 @@ export function darwinMemory(
     if (value === null) missing.push(name);
     return value ?? 0;
   };
-  const anonymous = term(vm.anonymous, 'anonymous');
+  // Before 10.9 vm_stat has no "Anonymous pages" line. Counting app as 0 there would leave
+  // used = wired only, a fraction of the truth; psutil's macOS formula (used = active + wired)
+  // stands in instead: app is estimated from "Pages active". Active also holds active
+  // file-backed pages and lacks inactive anonymous ones, so it is an estimate (said in
+  // `missing`), but of the right size where 0 leaves out most of what applications hold.
+  const activePages = vm.anonymous === null ? vm.active : null;
+  const estimateApp = activePages !== null;
+  const anonymous = estimateApp ? null : term(vm.anonymous, 'anonymous');
+  if (estimateApp) missing.push(APP_FROM_ACTIVE);
   const purgeable = term(vm.purgeable, 'purgeable');
   const fileBacked = term(vm.fileBacked, 'fileBacked');
   const compressedPages = term(vm.occupiedByCompressor, 'compressed');
 
   // Purgeable pages are counted as anonymous too; the kernel may take them back at any time.
-  const app = Math.max(0, anonymous - purgeable) * pageSize;
+  const appPages = anonymous === null ? (activePages ?? 0) : Math.max(0, anonymous - purgeable);
+  const app = appPages * pageSize;
   const wired = vm.wired * pageSize;
   const compressed = compressedPages * pageSize;
   const used = app + wired + compressed;
@@ -68,7 +82,8 @@ export function darwinMemory(
     app,
     wired,
     compressed,
-    availableEstimated: false,
+    // available = total - used, and used holds the estimate.
+    availableEstimated: estimateApp,
     missing,
   };
 }

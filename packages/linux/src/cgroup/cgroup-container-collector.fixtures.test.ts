@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeContainerMetrics } from '@arcbox/perf-core';
@@ -279,6 +279,52 @@ describe('bad input', () => {
     expect(r?.cpuSeconds).toBe(124659.500367);
     const problem = r?.problems.find((p) => p.code === 'PARSE_ERROR');
     expect(problem?.source).toContain('memory.usage_in_bytes');
+  });
+
+  it('network from /proc/<pid>/net/dev; a cached process that exits is replaced by another of the cgroup (constructed placement of real net/dev captures)', async () => {
+    const dir = copy('cgroupv1_k8s_containerd_amzn2');
+    const netDev = (name: string) => readFileSync(join(fixtures, 'net_dev', name), 'utf8');
+    for (const [pid, name] of [
+      ['493187', 'jc_net_dev'],
+      ['493199', 'procfs_net_dev'],
+    ] as const) {
+      mkdirSync(join(dir, 'proc', pid, 'net'), { recursive: true });
+      writeFileSync(join(dir, 'proc', pid, 'net/dev'), netDev(name));
+    }
+    let now = 0;
+    const c = createCgroupContainerCollector({
+      reader: createFileReader({ root: dir, keepOpen: false }),
+      clock: () => ({ monotonicMs: (now += 1000), time: now }),
+      hostCpuCount: 2,
+    });
+    const [first] = await c.collect({ signal });
+    expect(first?.interfaces?.map((i) => [i.name, i.countedInTotal])).toEqual([
+      ['lo', false],
+      ['ens33', true],
+    ]);
+    // The first process exits (its /proc entry goes, cgroup.procs drops it) while limits are cached.
+    rmSync(join(dir, 'proc/493187'), { recursive: true });
+    for (const ctrl of ['memory', 'cpu,cpuacct', 'pids', 'blkio']) {
+      const procs = join(
+        dir,
+        'sys/fs/cgroup',
+        ctrl,
+        k8sPath.slice('sys/fs/cgroup/memory/'.length),
+        'cgroup.procs',
+      );
+      writeFileSync(procs, readFileSync(procs, 'utf8').replace('493187\n', ''));
+    }
+    const [second] = await c.collect({ signal });
+    expect(second?.interfaces?.map((i) => i.name)).toEqual([
+      'vethf345468',
+      'lo',
+      'docker0',
+      'eth0',
+    ]);
+    expect(second?.problems.some((p) => p.source.includes('net/dev'))).toBe(false);
+    const m = computeContainerMetrics(first ?? null, second as NonNullable<typeof second>);
+    // Different interfaces in the two readings: no rate is made up across them.
+    expect(m.netRxBps).toBeNull();
   });
 
   it('a missing controller is named, never filled with host numbers', async () => {

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { removeDir, startAgent, tempDir } from './testing/spawn-agent.js';
 
@@ -38,7 +39,7 @@ describe('history across restarts (built agent, real /proc, state dir on disk)',
         expect(j, `sample at ${t}`).toBeGreaterThanOrEqual(0);
         expect(after.values.memoryUsed![j]).toBe(before.values.memoryUsed![i]);
       }
-      expect(second.output()).toMatch(/history: loaded [1-9]\d* rows/);
+      expect(second.output()).toMatch(/history: [1-9]\d* series loaded from .*history\.sqlite/);
     } finally {
       await removeDir(dir);
     }
@@ -101,6 +102,22 @@ describe('history across restarts (built agent, real /proc, state dir on disk)',
     } finally {
       await agent.stop();
       await removeDir(agent.dir);
+    }
+  });
+
+  it('refuses a history file that is not its own and leaves it untouched', async () => {
+    const dir = await tempDir();
+    try {
+      await mkdir(join(dir, 'state'), { recursive: true });
+      const file = join(dir, 'state', 'history.sqlite');
+      await writeFile(file, 'not a database\n');
+      const agent = await startAgent(config, { dir });
+      const code = await new Promise((resolve) => agent.child.once('exit', resolve));
+      expect(code).toBe(2);
+      expect(agent.output()).toMatch(/history\.sqlite/);
+      expect(await readFile(file, 'utf8')).toBe('not a database\n');
+    } finally {
+      await removeDir(dir);
     }
   });
 });

@@ -1,9 +1,10 @@
 import type { AddressInfo } from 'node:net';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHistoryStore, type HistoryStore } from '@arcbox/perf-history';
+import type { SqliteHistory } from '@arcbox/perf-history/sqlite';
 import { createAgentAlerts } from '../alerts/create-agent-alerts.js';
 import type { AgentConfig } from '../config/agent-config.js';
-import { createHistoryJournal } from '../history/create-history-journal.js';
 import { createNotifier } from '../notify/create-notifier.js';
 import type { AgentState, AlertView } from '../http/agent-state.js';
 import { type AgentServer, createAgentServer } from '../http/create-agent-server.js';
@@ -49,18 +50,8 @@ export function createAgent(options: AgentOptions): Agent {
   let config = options.config;
   const listeners = new Set<(sample: AgentSample) => void>();
   const history: HistoryStore = createHistoryStore(historyConfig(config));
-  const journal = config.history.persist
-    ? createHistoryJournal({
-        dir: join(config.stateDir, 'history'),
-        store: history,
-        rawRetentionMs: Math.min(config.history.retentionMs, 3_600_000),
-        retentionMs: config.history.retentionMs,
-        log,
-      })
-    : null;
-  let flushTimer: NodeJS.Timeout | null = null;
-  const flush = () =>
-    journal?.flush().catch((error) => log(`history flush failed: ${(error as Error).message}`));
+  // The SQLite store is loaded only when history is kept on disk: no native module otherwise.
+  let persisted: SqliteHistory | null = null;
   const makeCollectors = options.collectors ?? buildCollectors;
 
   const onSample = (sample: AgentSample) => {
@@ -124,8 +115,10 @@ export function createAgent(options: AgentOptions): Agent {
 
   async function close() {
     await sampler.close();
-    if (flushTimer) clearInterval(flushTimer);
-    await journal?.close();
+    // Flushes what the last interval gathered, then closes the database.
+    await persisted
+      ?.close()
+      .catch((error) => log(`history: final flush failed: ${(error as Error).message}`));
     await notifier.close();
     alerts.close();
     await server.close();
@@ -136,14 +129,18 @@ export function createAgent(options: AgentOptions): Agent {
       return config;
     },
     async start() {
-      if (journal) {
-        const { rows, skipped } = await journal.load();
-        log(
-          `history: loaded ${rows} rows from ${join(config.stateDir, 'history')}${skipped > 0 ? ` (${skipped} unreadable skipped)` : ''}`,
-        );
-        journal.start();
-        flushTimer = setInterval(flush, config.history.flushIntervalMs);
-        flushTimer.unref();
+      if (config.history.persist) {
+        const { openSqliteHistory } = await import('@arcbox/perf-history/sqlite');
+        const path = join(config.stateDir, 'history.sqlite');
+        await mkdir(config.stateDir, { recursive: true });
+        persisted = await openSqliteHistory({
+          path,
+          store: history,
+          flushIntervalMs: config.history.flushIntervalMs,
+          onError: (error) =>
+            log(`history: flush failed (kept for the next one): ${error.message}`),
+        });
+        log(`history: ${history.series().length} series loaded from ${path}`);
       }
       const address = await server.listen(config.listen.host, config.listen.port);
       sampler.start();

@@ -31,7 +31,21 @@ export async function loadPlatformCollectors(
       collectors.containers = linux.createCgroupContainerCollector({ root });
     if (options.vms !== false) {
       const vmm = await import('@arcbox/perf-vmm');
-      collectors.vms = vmm.createQemuVmCollector();
+      // vCPU thread times and tap counters come from /proc and /sys of this host.
+      const reader = linux.createFileReader({ root, keepOpen: true });
+      const qemu = vmm.createQemuVmCollector({
+        threads: linux.createProcThreadReader({ reader }),
+        interfaces: linux.createTapCounterReader({ reader }),
+      });
+      collectors.vms = {
+        name: 'vms',
+        collect: (o) => qemu.collect(o),
+        collectVm: (id, o) => qemu.collectVm(id, o),
+        close() {
+          qemu.close();
+          reader.close();
+        },
+      };
     }
     return collectors;
   }

@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { computeVmMetrics } from '@arcbox/perf-core';
+import { computeVmMetrics, PerfError } from '@arcbox/perf-core';
 import { createFileReader, createProcThreadReader } from '@arcbox/perf-linux';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
@@ -253,6 +253,32 @@ describe('createQemuVmCollector on captured QEMU replies', () => {
           memoryTotal: null,
         });
       }
+    } finally {
+      collector.close();
+    }
+  });
+
+  it('keeps a failing host-side read to its own field', async () => {
+    const server = await serve(capturedQemu({ phase: 't0' }));
+    const collector = createQemuVmCollector({
+      vms: [{ id: 'vm1', qmpSocket: server.path, pid: 13864 }],
+      // Constructed host reader whose task stat reads fail as a corrupt /proc line would.
+      threads: {
+        threadCpuSeconds: () => {
+          throw new PerfError('PARSE_ERROR', 'bad utime in task stat', { field: 'utime' });
+        },
+        processCpuSeconds: () => 12.5,
+      },
+    });
+    try {
+      const [r] = await collector.collect({ signal: signal() });
+      expect(r!.vcpus.map((v) => v.cpuSeconds)).toEqual([null, null]);
+      expect(r!.processCpuSeconds).toBe(12.5);
+      expect(r!.blockDevices.length).toBe(1);
+      expect(r!.problems.map((p) => [p.source, p.code])).toEqual([
+        ['vcpu 0 thread', 'PARSE_ERROR'],
+        ['vcpu 1 thread', 'PARSE_ERROR'],
+      ]);
     } finally {
       collector.close();
     }

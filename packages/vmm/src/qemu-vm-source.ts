@@ -8,7 +8,11 @@ import {
   type VmReading,
 } from '@arcbox/perf-core';
 import { type DirOption, resolveDir } from './dir-option.js';
-import type { HostInterfaceReader, HostThreadReader } from './host-readers.js';
+import type {
+  HostInterfaceCounters,
+  HostInterfaceReader,
+  HostThreadReader,
+} from './host-readers.js';
 import { guardedRead } from './guarded-read.js';
 import { parseBlockstats } from './parse-blockstats.js';
 import { parseCpusFast, type QemuVcpu } from './parse-cpus-fast.js';
@@ -207,13 +211,24 @@ export function createQemuVmSource(
         : Promise.resolve(null),
     ]);
     const stamp = clock();
-    const pid = resolvePid(current, cpus ?? [], problems);
+    // Host-side reads spoil only their own field: a bad /proc line is a problem, not a lost VM.
+    const host = <T>(what: string, read: () => T | null): T | null => {
+      try {
+        return read();
+      } catch (error) {
+        problems.push(problem(what, error));
+        return null;
+      }
+    };
+    const pid = host('vmm pid', () => resolvePid(current, cpus ?? [], problems));
     const vcpus = (cpus ?? []).map((c) => ({
       index: c.index,
       threadId: c.threadId,
       cpuSeconds:
         pid !== null && c.threadId !== null && threads
-          ? threads.threadCpuSeconds(pid, c.threadId)
+          ? host(`vcpu ${c.index} thread`, () =>
+              threads.threadCpuSeconds(pid, c.threadId as number),
+            )
           : null,
     }));
     const memory = guestMemory(balloon, current, problems);
@@ -224,14 +239,23 @@ export function createQemuVmSource(
       vmm: 'qemu',
       pid,
       vcpus,
-      processCpuSeconds: pid !== null && threads ? threads.processCpuSeconds(pid) : null,
+      processCpuSeconds:
+        pid !== null && threads ? host('vmm process', () => threads.processCpuSeconds(pid)) : null,
       hostCpuCount,
       ...memory,
       blockDevices: blocks ?? [],
-      netDevices: current.nics.map((nic) => netReading(nic, pid, interfaces)),
+      netDevices: current.nics.map((nic) =>
+        netReading(
+          nic,
+          host(`net ${nic.device}`, () => tapCounters(nic, pid)),
+        ),
+      ),
       problems,
     };
   };
+
+  const tapCounters = (nic: QemuNic, pid: number | null) =>
+    hostSide(nic) && interfaces ? interfaces.interfaceCounters(nic.ifname as string, pid) : null;
 
   const resolvePid = (
     current: SessionInfo,
@@ -239,15 +263,13 @@ export function createQemuVmSource(
     problems: SourceProblem[],
   ): number | null => {
     if (current.pid !== null || !threads) return current.pid;
-    const tid = cpus.find((c) => c.threadId !== null)?.threadId;
-    try {
-      current.pid =
-        (tid != null ? threads.processOfThread?.(tid) : null) ??
-        threads.socketHolder?.(target.qmpSocket) ??
-        null;
-    } catch (error) {
-      problems.push(problem('vmm pid', error));
-    }
+    // The thread group of a vCPU thread: cheap and replayable. QMP's thread ids are in QEMU's pid
+    // namespace, so the candidate must own every vCPU thread; else the process holding the socket.
+    const tids = cpus.flatMap((c) => (c.threadId === null ? [] : [c.threadId]));
+    const candidate = tids[0] === undefined ? null : (threads.processOfThread?.(tids[0]) ?? null);
+    const ownsAll =
+      candidate !== null && tids.every((tid) => threads.threadCpuSeconds(candidate, tid) !== null);
+    current.pid = ownsAll ? candidate : (threads.socketHolder?.(target.qmpSocket) ?? null);
     if (current.pid === null)
       problems.push({ source: 'vmm pid', message: 'VMM process not found on this host' });
     return current.pid;
@@ -324,19 +346,16 @@ function guestMemory(
   };
 }
 
+/** Tap and bridge backends have a host interface; user-mode and others do not. */
+function hostSide(nic: QemuNic): boolean {
+  return (nic.backendType === 'tap' || nic.backendType === 'bridge') && nic.ifname !== null;
+}
+
 /** A NIC's counters in the guest's view: what the tap receives, the guest sent. */
-function netReading(
-  nic: QemuNic,
-  pid: number | null,
-  interfaces: HostInterfaceReader | null,
-): VirtioNetReading {
-  const hasHostSide =
-    (nic.backendType === 'tap' || nic.backendType === 'bridge') && nic.ifname !== null;
-  const tap =
-    hasHostSide && interfaces ? interfaces.interfaceCounters(nic.ifname as string, pid) : null;
+function netReading(nic: QemuNic, tap: HostInterfaceCounters | null): VirtioNetReading {
   return {
     device: nic.device,
-    backend: hasHostSide ? nic.ifname : null,
+    backend: hostSide(nic) ? nic.ifname : null,
     rxBytes: tap ? tap.txBytes : null,
     txBytes: tap ? tap.rxBytes : null,
     rxPackets: tap ? tap.txPackets : null,

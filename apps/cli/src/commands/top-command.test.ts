@@ -1,3 +1,6 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPath, escapeCode, runBuiltCli } from '../test-support/run-built-cli.js';
 import {
@@ -41,9 +44,9 @@ describe.skipIf(!onLinux)('arcbox-perf top without a terminal (built binary)', (
   });
 });
 
-/** Row order on the screen: the line index of each name's first appearance. */
+/** Row order on the screen: the index of the table row that starts with the name. */
 const rowOf = (screen: string, name: string) =>
-  screen.split('\n').findIndex((l) => l.includes(name));
+  screen.split('\n').findIndex((l) => l.startsWith(`${name} `));
 
 describe.skipIf(!(hasTmux && canCreateCgroups))(
   'arcbox-perf top in a real terminal (tmux; needs tmux and root for cgroups)',
@@ -64,8 +67,23 @@ describe.skipIf(!(hasTmux && canCreateCgroups))(
     });
 
     it('shows the CPU line and the test containers, sorts on c/m, filters on /, quits cleanly on q', async () => {
+      const rules = join(tmpdir(), `${tag}-rules.yaml`);
+      writeFileSync(
+        rules,
+        `rules:\n  - name: busy-container\n    metric: container.cpuPercent\n    match: { name: "${tag}-busy" }\n    comparison: ">"\n    warn: 10\n`,
+      );
       const tmux = await startTmux(
-        [process.execPath, cliPath, 'top', '--interval', '500', '--cgroup', `/${tag}-*`],
+        [
+          process.execPath,
+          cliPath,
+          'top',
+          '--interval',
+          '500',
+          '--cgroup',
+          `/${tag}-*`,
+          '--rules',
+          rules,
+        ],
         { width: 160, height: 40 },
       );
       try {
@@ -80,6 +98,13 @@ describe.skipIf(!(hasTmux && canCreateCgroups))(
         expect(screen).toMatch(/^MEM /m);
         expect(rowOf(screen, `${tag}-busy`)).toBeLessThan(rowOf(screen, `${tag}-fat`));
 
+        // The firing alert is listed, and the busy container's row is shown in red.
+        screen = await tmux.waitFor((s) => /^ WARN +busy-container: /m.test(s), 'the firing alert');
+        const busyRow = (await tmux.styledScreen())
+          .split('\n')
+          .find((l) => l.replace(/\x1b\[[\d;]*m/g, '').startsWith(`${tag}-busy `));
+        expect(busyRow).toMatch(/\x1b\[(?:\d+;)*31m/);
+
         await tmux.keys(['m']);
         screen = await tmux.waitFor((s) => s.includes('sorted by memory'), 'the memory sort');
         expect(rowOf(screen, `${tag}-fat`)).toBeLessThan(rowOf(screen, `${tag}-busy`));
@@ -92,7 +117,7 @@ describe.skipIf(!(hasTmux && canCreateCgroups))(
         await tmux.keys(['fat'], true);
         await tmux.keys(['Enter']);
         screen = await tmux.waitFor(
-          (s) => s.includes('filter: fat') && !s.includes(`${tag}-busy`),
+          (s) => s.includes('filter: fat') && rowOf(s, `${tag}-busy`) === -1,
           'the filter',
         );
         expect(screen).toContain(`${tag}-fat`);
@@ -114,6 +139,7 @@ describe.skipIf(!(hasTmux && canCreateCgroups))(
         expect(await tmux.format('#{cursor_flag}')).toBe('1');
       } finally {
         await tmux.kill();
+        rmSync(rules, { force: true });
       }
     });
 

@@ -9,7 +9,8 @@ import { collectorOptionsFrom, openCollectors } from '../sampling/open-collector
 import { orderRows } from '../tui/order-rows.js';
 import { createSystemHistory, pushSystemHistory } from '../tui/system-history.js';
 import { createTerminalScreen } from '../tui/terminal-screen.js';
-import { renderTopFrame, type TopView } from '../tui/top-frame.js';
+import { type AlertWatcher, openAlertWatcher } from '../tui/alert-watcher.js';
+import { type FiringAlert, renderTopFrame, type TopView } from '../tui/top-frame.js';
 import { applyKey, initialTopState, type SortKey, type TopState } from '../tui/top-state.js';
 import { examples } from './examples.js';
 
@@ -20,6 +21,7 @@ interface TopFlags {
   sort: SortKey;
   filter?: string;
   count?: number;
+  rules?: string;
 }
 
 export function registerTopCommand(
@@ -47,6 +49,10 @@ export function registerTopCommand(
     )
     .option('-f, --filter <text>', 'show only containers and VMs whose name or id contains this')
     .option('-n, --count <n>', 'stop after this many refreshes', integerOption(1))
+    .option(
+      '-r, --rules <file>',
+      "alert rules to highlight (YAML/JSON, perf-history's format; default: its default rules)",
+    )
     .addHelpText(
       'after',
       `\nKeys: c m d n sort by CPU, memory, disk, network; / filter (Enter keeps, Esc clears);\n      up/down/PgUp/PgDn scroll; q or Ctrl-C quits.\n${examples(
@@ -73,8 +79,11 @@ export function registerTopCommand(
       const state: TopState = { ...initialTopState, sort: flags.sort, filter: flags.filter ?? '' };
       try {
         const live = ctx.io.stdout.isTTY === true && ctx.io.stdin.isTTY === true;
-        if (live) await runLive(ctx, sampler, intervalMs, state, flags.count);
-        else await runPlain(ctx, sampler, intervalMs, state, flags.count);
+        // Rules load while the first frame is up: the view starts before perf-history is read.
+        const alerts = openAlertWatcher(flags.rules, ctx.signal);
+        alerts.catch(() => undefined);
+        if (live) await runLive(ctx, sampler, intervalMs, state, alerts, flags.count);
+        else await runPlain(ctx, sampler, intervalMs, state, alerts, flags.count);
       } finally {
         await sampler.close();
       }
@@ -87,6 +96,7 @@ async function runLive(
   sampler: Sampler,
   intervalMs: number,
   start: TopState,
+  alertWatcher: Promise<AlertWatcher>,
   count?: number,
 ) {
   const stop = new AbortController();
@@ -113,11 +123,13 @@ async function runLive(
     screen.draw(renderTopFrame(view, { width: screen.width, height: screen.height }, ctx.color));
   try {
     draw();
+    const watcher = await alertWatcher;
     for (let frame = 0; count === undefined || frame < count; frame += 1) {
       if (frame > 0) await sleep(intervalMs, undefined, { signal });
       const sample = await sampler.sample({ signal });
       if (signal.aborted) break;
       view.sample = sample;
+      view.alerts = watcher.update(sample);
       pushSystemHistory(view.history, sample.system);
       draw();
     }
@@ -134,14 +146,17 @@ async function runPlain(
   sampler: Sampler,
   intervalMs: number,
   state: TopState,
+  alertWatcher: Promise<AlertWatcher>,
   count?: number,
 ) {
   try {
     await sampler.sample({ signal: ctx.signal });
+    const watcher = await alertWatcher;
     for (let n = 0; count === undefined || n < count; n += 1) {
       await sleep(intervalMs, undefined, { signal: ctx.signal });
       const sample = await sampler.sample({ signal: ctx.signal });
-      for (const line of plainBlock(sample, state)) writeLine(ctx.io.stdout, line);
+      const alerts = watcher.update(sample);
+      for (const line of plainBlock(sample, state, alerts)) writeLine(ctx.io.stdout, line);
     }
   } catch (error) {
     // Ctrl-C on a pipe ends the stream of tables; that is how it is meant to stop.
@@ -149,8 +164,13 @@ async function runPlain(
   }
 }
 
-export function plainBlock(sample: Sample, state: TopState): string[] {
+export function plainBlock(
+  sample: Sample,
+  state: TopState,
+  alerts: readonly FiringAlert[] = [],
+): string[] {
   const lines = [summaryLine(sample.system)];
+  for (const a of alerts) lines.push(`ALERT ${a.severity.toUpperCase()} ${a.name}: ${a.message}`);
   const containers = orderRows(sample.containers, state.sort, state.filter);
   if (containers.length > 0) lines.push(...formatContainerTable(containers));
   const vms = orderRows(sample.vms, state.sort, state.filter);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { computeContainerMetrics, PerfError } from '@arcbox/perf-core';
+import { computeContainerMetrics, createCollectorRegistry, PerfError } from '@arcbox/perf-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerClient } from './docker-client.js';
 import { createDockerContainerCollector } from './docker-container-collector.js';
@@ -191,6 +191,31 @@ describe('Docker Engine API client against a replay of real payloads on a unix s
     controller.abort();
     await expect(pending).rejects.toSatisfy((e) => PerfError.isInstance(e) && e.code === 'ABORTED');
     expect(await client.engine({ signal })).toBe('docker');
+  });
+
+  it('honours DOCKER_HOST', async () => {
+    const client = createDockerClient({ env: { DOCKER_HOST: `unix://${docker.socket}` } });
+    expect(client.socketPath).toBe(docker.socket);
+    expect((await client.listContainers({ signal })).length).toBe(5);
+  });
+
+  it('in a registry, an engine that does not answer fails its own collector only', async () => {
+    const registry = createCollectorRegistry({
+      collectors: {
+        docker: createDockerContainerCollector({
+          client: createDockerClient({ socketPath: join(dir, 'nobody.sock') }),
+        }),
+        podman: createDockerContainerCollector({
+          client: createDockerClient({ socketPath: podman.socket }),
+        }),
+      },
+      timeoutMs: 5000,
+    });
+    const run = await registry.run({ signal });
+    expect(run.docker?.ok).toBe(false);
+    expect(run.docker?.ok === false && run.docker.error.code).toBe('CONNECTION_ERROR');
+    expect(run.podman?.ok && run.podman.value.map((r) => r.name)).toEqual(['ctlab-web']);
+    await registry.close();
   });
 
   it('an engine that does not answer fails that source only, with CONNECTION_ERROR', async () => {

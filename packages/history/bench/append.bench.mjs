@@ -1,7 +1,7 @@
 // Append one full sample (system + 100 containers + 2 VMs) into the default store. Goal: < 50 us.
 // Run: pnpm --filter @arcbox/perf-history bench (after pnpm build).
 import { createHistoryStore } from '../dist/index.js';
-import { makeSample, median, printTable } from './constructed-load.mjs';
+import { makeSample, median, printTable } from './constructed-load.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const rounds = 20_000;

@@ -1,6 +1,6 @@
 // Fills a default store with 24 h at 1 Hz of system + N containers (the memory and query loads).
 import { containerNumericFields, systemNumericFields, vmNumericFields } from '@arcbox/perf-core';
-import { makeSample } from './constructed-load.mjs';
+import { makeSample } from './constructed-load.js';
 
 export const T0 = Date.UTC(2026, 0, 1);
 export const DAY_SECONDS = 86_400;

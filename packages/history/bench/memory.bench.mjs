@@ -2,8 +2,8 @@
 // 1 h for 30 days). Goals: < 128 MB resident for the whole process, <= 8 bytes per stored value.
 // Run: node --expose-gc bench/memory.bench.mjs (pnpm bench passes the flag itself).
 import { createHistoryStore } from '../dist/index.js';
-import { fillDay } from './fill-day.mjs';
-import { printTable } from './constructed-load.mjs';
+import { fillDay } from './fill-day.js';
+import { printTable } from './constructed-load.js';
 
 if (typeof globalThis.gc !== 'function') {
   const { execFileSync } = await import('node:child_process');

@@ -1,8 +1,8 @@
 // Query 24 h of one field at 1-min step from a store holding 24 h of system + 100 containers.
 // Goal: < 5 ms.
 import { createHistoryStore } from '../dist/index.js';
-import { fillDay, T0 } from './fill-day.mjs';
-import { median, printTable } from './constructed-load.mjs';
+import { fillDay, T0 } from './fill-day.js';
+import { median, printTable } from './constructed-load.js';
 
 const store = createHistoryStore();
 fillDay(store);

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHistoryStore } from '../dist/index.js';
 import { openSqliteHistory } from '../dist/sqlite.js';
-import { fillDay } from './fill-day.mjs';
-import { median, printTable } from './constructed-load.mjs';
+import { fillDay } from './fill-day.js';
+import { median, printTable } from './constructed-load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'arcbox-flush-bench-'));
 try {

@@ -216,6 +216,7 @@ describe.skipIf(!ready)(`runc container under /docker/<id> (skipped: ${ready ? '
     expect(metrics.netRxPackets).toBeGreaterThanOrEqual(PINGS);
     const eth0 = reading.interfaces?.find((i) => i.name === 'eth0');
     expect(eth0?.countedInTotal).toBe(true);
+    expect(eth0?.virtual).toBe(true);
     expect(reading.interfaces?.find((i) => i.name === 'lo')?.countedInTotal).toBe(false);
     expect(reading.problems).toEqual([]);
   });

@@ -78,9 +78,9 @@ export function readContainerNetwork(
       return {
         ...s,
         loopback,
-        // Inside a container every interface is the container's own link (a veth end, macvlan):
-        // no physical/virtual split applies; everything but loopback is summed.
-        virtual: loopback,
+        // Inside a container every interface is a software link (a veth end, macvlan, ipvlan),
+        // and all but loopback are the container's traffic (SEMANTICS.md): summed.
+        virtual: true,
         countedInTotal: !loopback,
         counterBits: 64,
       };

@@ -48,6 +48,17 @@ export async function createTestCgroup(name: string): Promise<TestCgroup> {
           await new Promise((r) => child.once('exit', r));
         }
       }
+      // Whatever the children started (a shell's sleep) is in the cgroup too: kill by membership.
+      for (const dir of dirs) {
+        const procs = await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(() => '');
+        for (const pid of procs.split('\n').filter((p) => p.trim() !== '')) {
+          try {
+            process.kill(Number(pid), 'SIGKILL');
+          } catch {
+            // Already gone.
+          }
+        }
+      }
       for (const dir of dirs) {
         // A killed process leaves the cgroup a moment after its exit is reported.
         for (let i = 0; i < 50; i += 1) {

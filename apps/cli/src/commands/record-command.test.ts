@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeCode, runBuiltCli, schemaValidator } from '../test-support/run-built-cli.js';
 
@@ -60,5 +61,37 @@ describe.skipIf(!onLinux)('arcbox-perf record -> replay round trip (built binary
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/recording\.json/);
     expect(run.stdout).toBe('');
+  });
+});
+
+describe('arcbox-perf replay of a darwin recording, on any machine (built binary)', () => {
+  // perf-darwin's assembled Apple Silicon recording: reading 2 = reading 1 plus stated deltas
+  // over 2 s (see __fixtures__/darwin-apple-silicon-2/PROVENANCE.md).
+  const fixture = fileURLToPath(
+    new URL('../../__fixtures__/darwin-apple-silicon-2', import.meta.url),
+  );
+
+  it('computes the rates the recorded deltas give', async () => {
+    const run = await runBuiltCli(['replay', fixture, '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const docs = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(docs).toHaveLength(1);
+    const validate = schemaValidator('snapshot');
+    expect(validate(docs[0]), JSON.stringify(validate.errors)).toBe(true);
+    const m = docs[0].system;
+    expect(m).toMatchObject({ platform: 'darwin', intervalMs: 2000, cpuCount: 10 });
+    // en0: +2000000 bytes in, +500000 out; lo0 is left out of the total.
+    expect(m.netRxBps).toBe(1_000_000);
+    expect(m.netTxBps).toBe(250_000);
+    // disk0: +4 MiB read, +1 MiB written, +100 / +50 operations.
+    expect(m.diskReadBps).toBe(2_097_152);
+    expect(m.diskWriteBps).toBe(524_288);
+    expect(m.diskReadIops).toBe(50);
+    // core 0: 1500 ms busy of 2000 ms.
+    expect(m.cpuPerCore[0]).toEqual({ id: 0, percent: 75 });
   });
 });

@@ -34,21 +34,32 @@ export function registerRecordCommand(
     )
     .action(async (dir: string, flags: RecordFlags, cmd: Command) => {
       const ctx = await context(cmd);
-      if (process.platform !== 'linux') {
+      const intervalMs = flags.interval ?? ctx.config.intervalMs ?? 1000;
+      let readings: readonly unknown[];
+      if (process.platform === 'darwin') {
+        const { recordDarwinReadings } = await import('@arcbox/perf-darwin');
+        readings = await recordDarwinReadings({
+          dir: resolve(dir),
+          count: flags.count,
+          intervalMs,
+          signal: ctx.signal,
+        });
+      } else if (process.platform === 'linux') {
+        const { recordLinuxReadings } = await import('@arcbox/perf-linux');
+        const root = flags.root ?? ctx.config.root;
+        readings = await recordLinuxReadings({
+          dir: resolve(dir),
+          count: flags.count,
+          intervalMs,
+          signal: ctx.signal,
+          ...(root === undefined ? {} : { root }),
+        });
+      } else {
         throw new PerfError(
           'UNSUPPORTED_PLATFORM',
-          `record is not available on ${process.platform} yet`,
+          `record is not available on ${process.platform}`,
         );
       }
-      const { recordLinuxReadings } = await import('@arcbox/perf-linux');
-      const root = flags.root ?? ctx.config.root;
-      const readings = await recordLinuxReadings({
-        dir: resolve(dir),
-        count: flags.count,
-        intervalMs: flags.interval ?? ctx.config.intervalMs ?? 1000,
-        signal: ctx.signal,
-        ...(root === undefined ? {} : { root }),
-      });
       // Progress and results are for people: stderr, so stdout stays clean for scripts.
       writeLine(ctx.io.stderr, `recorded ${readings.length} readings in ${resolve(dir)}`);
     });

@@ -3,6 +3,7 @@ import { computeSystemMetrics, PerfError } from '@arcbox/perf-core';
 import type { Command } from 'commander';
 import { type CliContext, writeLine } from '../cli-context.js';
 import { formatSystemReport } from '../render/system-report.js';
+import { replayRecording } from '../sampling/replay-recording.js';
 import { examples } from './examples.js';
 import { snapshotDocument } from './snapshot-command.js';
 
@@ -24,8 +25,7 @@ export function registerReplayCommand(
     )
     .action(async (dir: string, flags: { json?: boolean }, cmd: Command) => {
       const ctx = await context(cmd);
-      const { replayLinuxReadings } = await import('@arcbox/perf-linux');
-      const readings = await replayLinuxReadings(resolve(dir), { signal: ctx.signal });
+      const readings = await replayRecording(resolve(dir), ctx.signal);
       if (readings.length < 2) {
         throw new PerfError(
           'INVALID_ARGUMENT',

@@ -37,11 +37,14 @@ export function collectorOptionsFrom(
  * only what it reads (start-up time is a goal of its own).
  */
 export async function openCollectors(options: OpenCollectorsOptions): Promise<SamplerCollectors> {
+  if (process.platform === 'darwin') {
+    // macOS: the host from perf-darwin (commands and node:os, no /proc); containers there are
+    // Docker Desktop's VM, and VMs have no public per-device statistics (SEMANTICS.md).
+    const { createDarwinSystemCollector } = await import('@arcbox/perf-darwin');
+    return options.system === false ? {} : { system: createDarwinSystemCollector({}) };
+  }
   if (process.platform !== 'linux') {
-    throw new PerfError(
-      'UNSUPPORTED_PLATFORM',
-      `no collectors for ${process.platform} in this build`,
-    );
+    throw new PerfError('UNSUPPORTED_PLATFORM', `no collectors for ${process.platform}`);
   }
   const root = options.root ?? '/';
   const [linux, vmm] = await Promise.all([

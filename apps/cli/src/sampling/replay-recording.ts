@@ -1,0 +1,27 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RECORDING_MANIFEST_FILE, type SystemReading } from '@arcbox/perf-core';
+
+/**
+ * Replays a recording with the collector of the platform it names (`recording.json`'s
+ * `platform`), on any machine: a darwin recording replays on Linux and the other way round.
+ * An unreadable or unknown manifest is left to the Linux replay, whose errors name the file.
+ */
+export async function replayRecording(dir: string, signal: AbortSignal): Promise<SystemReading[]> {
+  let platform: unknown = null;
+  try {
+    platform = (
+      JSON.parse(await readFile(join(dir, RECORDING_MANIFEST_FILE), 'utf8')) as {
+        platform?: unknown;
+      }
+    ).platform;
+  } catch {
+    // reported by the replay below, with the file and the reason
+  }
+  if (platform === 'darwin') {
+    const { replayDarwinReadings } = await import('@arcbox/perf-darwin');
+    return replayDarwinReadings(dir, { signal });
+  }
+  const { replayLinuxReadings } = await import('@arcbox/perf-linux');
+  return replayLinuxReadings(dir, { signal });
+}

@@ -18,8 +18,10 @@ export type { BlockStorageDriver, BlockStorageStatistics } from './parse-ioreg.j
 export { parseIostat } from './parse-iostat.js';
 export type { IostatDevice, IostatSample } from './parse-iostat.js';
 export { parseNetstatInterfaces } from './parse-netstat.js';
+export { parseTopHeader } from './parse-top-header.js';
+export type { TopHeader, TopPhysMem, TopProcessCounts } from './parse-top-header.js';
 export type { NetstatLink } from './parse-netstat.js';
-export { darwinMemory } from './darwin-memory.js';
+export { APP_FROM_ACTIVE, darwinMemory } from './darwin-memory.js';
 export { darwinCpu } from './darwin-cpu.js';
 export type { DarwinOs, OsCpuTimes } from './darwin-cpu.js';
 export { disksFromIoreg, disksFromIostat } from './darwin-disks.js';

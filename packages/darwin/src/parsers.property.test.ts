@@ -12,6 +12,7 @@ import { parseIoregBlockStorage } from './parse-ioreg.js';
 import { parseIostat } from './parse-iostat.js';
 import { parseNetstatInterfaces } from './parse-netstat.js';
 import { parseSwapUsage, parseSysctl } from './parse-sysctl.js';
+import { parseTopHeader } from './parse-top-header.js';
 import { parseVmStat } from './parse-vm-stat.js';
 import { fixturesDir } from './test-support.js';
 
@@ -59,10 +60,39 @@ const line = fc.oneof(
 );
 const text = fc.array(line, { maxLength: 40 }).map((lines) => lines.join('\n'));
 
+/**
+ * top header lines with each number drawn from odd values too: a real top line mutated at
+ * random is too rarely a header line to test the number reading.
+ */
+const topValue = fc.oneof(
+  fc.nat().map(String),
+  fc.double().map(String),
+  fc.constantFrom('-1', '-0.5', 'NaN', '1e309', '99999999999999999999999', '', '.', '1.', '0x10'),
+  fc.string({ maxLength: 4 }),
+);
+const topUnit = fc.constantFrom('B', 'K', 'M', 'G', 'T', 'P', 'X', '', ' ');
+const topLine = fc.oneof(
+  fc
+    .tuple(topValue, topValue, topValue, topValue)
+    .map(([a, b, c, d]) => `Processes: ${a} total, ${b} running, ${c} stuck, ${d} threads `),
+  fc.tuple(topValue, topValue, topValue).map(([a, b, c]) => `Load Avg: ${a}, ${b}, ${c} `),
+  fc
+    .tuple(topValue, topValue, topValue)
+    .map(([a, b, c]) => `CPU usage: ${a}% user, ${b}% sys, ${c}% idle `),
+  fc
+    .tuple(topValue, topUnit, topValue, topUnit, topValue, topUnit)
+    .map(
+      ([a, u, b, v, c, w]) =>
+        `PhysMem: ${a}${u} used (${b}${v} wired, ${c}${w} compressor), ${a}${w} unused.`,
+    ),
+  line,
+);
+const topText = fc.array(topLine, { maxLength: 30 }).map((lines) => lines.join('\n'));
+
 /** Runs `parse`; it may only throw a PerfError with a code, and may only return sane numbers. */
-function checkParser(parse: (input: string) => unknown): void {
+function checkParser(parse: (input: string) => unknown, inputs = text): void {
   fc.assert(
-    fc.property(text, (input) => {
+    fc.property(inputs, (input) => {
       let out: unknown;
       try {
         out = parse(input);
@@ -72,7 +102,7 @@ function checkParser(parse: (input: string) => unknown): void {
         return;
       }
       for (const n of numbersIn(out)) {
-        expect(Number.isNaN(n)).toBe(false);
+        expect(Number.isFinite(n), String(n)).toBe(true);
         expect(n).toBeGreaterThanOrEqual(0);
       }
     }),
@@ -110,6 +140,11 @@ describe('darwin parsers on arbitrary text (fast-check)', () => {
 
   it('netstat, and interfaces from it', () =>
     checkParser((t) => darwinInterfaces(parseNetstatInterfaces(t))));
+
+  it('top -l header (diagnostic)', () => {
+    checkParser((t) => parseTopHeader(t));
+    checkParser((t) => parseTopHeader(t), topText);
+  });
 
   it('os.cpus() with any numbers gives no NaN and no negative time', () => {
     const tick = fc.oneof(fc.double(), fc.nat(), fc.constant(Number.NaN), fc.constant(-1));

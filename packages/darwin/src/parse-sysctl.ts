@@ -1,3 +1,5 @@
+import { binarySizeBytes } from './binary-size.js';
+
 /**
  * Parses `sysctl name...` / `sysctl -a` output (`name: value` lines) into a map by name.
  * A line that does not start with a name is the continuation of a multi-line value (some
@@ -34,14 +36,6 @@ export interface SwapUsage {
   encrypted: boolean;
 }
 
-const unitBytes: Record<string, number> = {
-  B: 1,
-  K: 1024,
-  M: 1024 ** 2,
-  G: 1024 ** 3,
-  T: 1024 ** 4,
-};
-
 /**
  * `vm.swapusage: total = 2048.00M  used = 1017.50M  free = 1030.50M  (encrypted)`, in bytes.
  * sysctl prints two decimals of a unit, so the bytes are rounded to that precision.
@@ -50,9 +44,7 @@ export function parseSwapUsage(value: string | undefined): SwapUsage | null {
   if (value === undefined) return null;
   const part = (name: string): number | null => {
     const m = new RegExp(`${name}\\s*=\\s*(\\d+(?:\\.\\d+)?)([BKMGT]?)`).exec(value);
-    if (!m) return null;
-    const bytes = Math.round(Number(m[1]) * unitBytes[m[2] || 'B']!);
-    return Number.isSafeInteger(bytes) ? bytes : null;
+    return m ? binarySizeBytes(m[1]!, m[2]!) : null;
   };
   const total = part('total');
   const used = part('used');

@@ -1,4 +1,5 @@
 import { PerfError } from '@arcbox/perf-core';
+import { binarySizeBytes } from './binary-size.js';
 
 /** Process counts of top's `Processes:` line; a state top did not print is null. */
 export interface TopProcessCounts {
@@ -46,15 +47,6 @@ export interface TopHeader {
   cpuIsRate: boolean;
   physMem: TopPhysMem | null;
 }
-
-const unitBytes: Record<string, number> = {
-  B: 1,
-  K: 1024,
-  M: 1024 ** 2,
-  G: 1024 ** 3,
-  T: 1024 ** 4,
-  P: 1024 ** 5,
-};
 
 const processStates: Record<string, keyof TopProcessCounts> = {
   total: 'total',
@@ -188,9 +180,8 @@ function readPhysMem(rest: string): TopPhysMem | null {
   let known = 0;
   for (const match of rest.matchAll(/(\d+(?:\.\d+)?)([BKMGTP])\s+(\w+)/g)) {
     const field = physMemLabels[match[3]!];
-    const value = decimal(match[1]);
-    const bytes = value === null ? null : Math.round(value * unitBytes[match[2]!]!);
-    if (field === undefined || bytes === null || !Number.isSafeInteger(bytes)) continue;
+    const bytes = binarySizeBytes(match[1]!, match[2]!);
+    if (field === undefined || bytes === null) continue;
     if (mem[field] !== null) continue;
     mem[field] = bytes;
     known += 1;

@@ -1,17 +1,10 @@
 import { execFile } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { hasCommand } from '../test-support/has-command.js';
 import { runBuiltCli } from '../test-support/run-built-cli.js';
 
 const onLinux = process.platform === 'linux';
-const hasPromtool = (() => {
-  try {
-    execFileSync('promtool', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasPromtool = hasCommand('promtool', ['--version']);
 
 function promtoolCheck(text: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {

@@ -1,14 +1,8 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hasCommand } from './has-command.js';
 
-export const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+export const hasTmux = hasCommand('tmux', ['-V']);
 
 /** A tmux server of its own (-L) running one program in a pane of a known size. */
 export interface TmuxSession {

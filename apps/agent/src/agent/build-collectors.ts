@@ -1,4 +1,10 @@
 import { basename } from 'node:path';
+import { createDarwinSystemCollector } from '@arcbox/perf-darwin';
+import {
+  createDockerClient,
+  createDockerContainerCollector,
+  type DockerClient,
+} from '@arcbox/perf-docker';
 import {
   createCgroupContainerCollector,
   createFileReader,
@@ -10,24 +16,45 @@ import { createQemuVmCollector, defaultVmDir } from '@arcbox/perf-vmm';
 import type { AgentConfig } from '../config/agent-config.js';
 import type { AgentCollectors } from '../sampler/create-sampler.js';
 
+function dockerClient(config: AgentConfig): DockerClient | null {
+  const docker = config.sources.docker;
+  if (!docker.enabled) return null;
+  return createDockerClient({
+    ...(docker.socket ? { socketPath: docker.socket } : {}),
+    timeoutMs: docker.timeoutMs,
+  });
+}
+
 /**
- * The collectors the config asks for on this platform. Everything Linux reads goes through a
- * file reader under `root`, so the agent in a container reads the host's /proc, /sys and cgroup
- * tree mounted read-only under, say, /host.
+ * The collectors the config asks for on this platform.
+ *
+ * Linux: everything is read through file readers under `root`, so the agent in a container reads
+ * the host's /proc, /sys and cgroup tree mounted read-only under, say, /host. Containers come from
+ * cgroups; a Docker socket, when enabled, only names them (reading them twice would count them
+ * twice). macOS: the darwin host collector, and containers from the Docker Engine API.
  */
 export function buildCollectors(
   config: AgentConfig,
   platform: NodeJS.Platform = process.platform,
 ): AgentCollectors {
   const collectors: AgentCollectors = {};
-  if (platform !== 'linux') return collectors;
   const { sources, root } = config;
+  const docker = dockerClient(config);
+  if (platform === 'darwin') {
+    if (sources.system.enabled)
+      collectors.system = createDarwinSystemCollector({ timeoutMs: sources.system.timeoutMs });
+    if (sources.containers.enabled && docker)
+      collectors.containers = createDockerContainerCollector({ client: docker });
+    return collectors;
+  }
+  if (platform !== 'linux') return collectors;
   if (sources.system.enabled) collectors.system = createLinuxSystemCollector({ root });
   if (sources.containers.enabled) {
     collectors.containers = createCgroupContainerCollector({
       root,
       discover: sources.containers.discover,
       cgroupPaths: sources.containers.paths,
+      ...(docker ? { names: docker } : {}),
     });
   }
   if (sources.vms.enabled) {

@@ -69,7 +69,9 @@ describe.skipIf(why !== null)(`a real QEMU VM${why ? ` (skipped: ${why})` : ''}`
       first = await collect();
     }
     const roundsBefore = rounds(live);
-    await sleep(5000);
+    // At least two whole guest rounds between the readings, so every counter had to move.
+    await live.waitForConsole(new RegExp(`ARCBOX: round=${roundsBefore + 2} `), 90_000);
+    await sleep(1000);
     const tapBefore = await live.tapCounters();
     const second = await collect();
     const tapAfter = await live.tapCounters();

@@ -15,6 +15,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -53,8 +54,7 @@ export function testVmUnavailableReason() {
       return `${cmd} not installed (Debian qemu-system-x86, qemu-utils, busybox-static, iproute2)`;
   }
   if (!existsSync('/dev/net/tun')) return 'no /dev/net/tun';
-  if (!existsSync(join(CACHE_DIR, 'ready')) && !which('apt-get'))
-    return 'no guest kernel cached and no apt-get';
+  if (!which('apt-get') && !existsSync(CACHE_DIR)) return 'no guest kernel cached and no apt-get';
   return null;
 }
 
@@ -67,11 +67,13 @@ function run(cmd, args, options = {}) {
   });
 }
 
-/** Kernel and initramfs, built once and cached (re-runs take no download). */
+/** Kernel and initramfs, built once and cached by the guest script's hash (re-runs take no download). */
 export function prepareGuest() {
-  const kernel = join(CACHE_DIR, 'vmlinuz');
-  const initrd = join(CACHE_DIR, 'initrd.cpio');
-  if (existsSync(join(CACHE_DIR, 'ready'))) return { kernel, initrd };
+  const key = createHash('sha256').update(guestInit()).digest('hex').slice(0, 12);
+  const kernel = join(CACHE_DIR, `vmlinuz-${key}`);
+  const initrd = join(CACHE_DIR, `initrd-${key}.cpio`);
+  const ready = join(CACHE_DIR, `ready-${key}`);
+  if (existsSync(ready)) return { kernel, initrd };
   mkdirSync(CACHE_DIR, { recursive: true });
   const depends = run('apt-cache', ['depends', 'linux-image-cloud-amd64']);
   const version = /Depends: (linux-image-[0-9][^\s]*-cloud-amd64)/.exec(depends)?.[1];
@@ -104,7 +106,7 @@ export function prepareGuest() {
     });
     writeFileSync(initrd, cpio);
     copyFileSync(join(work, 'x', 'boot', `vmlinuz-${release}`), kernel);
-    writeFileSync(join(CACHE_DIR, 'ready'), `${version}\n`);
+    writeFileSync(ready, `${version}\n`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -125,14 +127,19 @@ ip addr add 10.77.0.2/24 dev eth0
 arp -s 10.77.0.99 02:00:00:00:00:99 || echo "ARCBOX: arp failed"
 echo "ARCBOX: up cpus=$(nproc)"
 taskset 2 sh -c 'while :; do :; done' &
+taskset -p 1 $$ >/dev/null || echo "ARCBOX: taskset -p failed"
 n=0
 while :; do
+  t0=$(cut -d' ' -f1 /proc/uptime)
   dd if=/dev/vda of=/dev/null bs=65536 count=64 iflag=direct 2>/dev/null || echo "ARCBOX: read failed"
+  t1=$(cut -d' ' -f1 /proc/uptime)
   dd if=/dev/zero of=/dev/vda bs=65536 count=32 oflag=direct 2>/dev/null || echo "ARCBOX: write failed"
+  t2=$(cut -d' ' -f1 /proc/uptime)
   ping -c 1 -W 2 10.77.0.1 >/dev/null && p=ok || p=fail
-  ping -c 3 -i 0.2 -w 1 -s 1200 10.77.0.99 >/dev/null 2>&1
+  t3=$(cut -d' ' -f1 /proc/uptime)
+  ping -c 3 -i 0.2 -W 1 -w 2 -s 1200 10.77.0.99 >/dev/null 2>&1
   n=$((n+1))
-  echo "ARCBOX: round=$n ping=$p"
+  echo "ARCBOX: round=$n ping=$p t=$t0,$t1,$t2,$t3,$(cut -d' ' -f1 /proc/uptime)"
   sleep 0.5
 done
 `;

@@ -14,6 +14,7 @@ import {
   discoverRuntimeCgroups,
   expandConfiguredCgroups,
 } from './discover-cgroups.js';
+import { openFileBudget } from './open-file-budget.js';
 import { netNamespaceOf, readContainerNetwork } from './read-container-network.js';
 import { type CgroupLimits, cgroupDirs, readCgroupStats } from './read-cgroup-stats.js';
 import { type ContainerNameLookup, createRuntimeStateNames } from './runtime-state-names.js';
@@ -87,7 +88,8 @@ export function createCgroupContainerCollector(
   // Counters are read on every reading: kept descriptors. Limits are read every few seconds: a
   // second reader that does not keep them, so a large host stays within the descriptor budget.
   // A given reader (a recording) serves both, so everything read is recorded.
-  const reader = options.reader ?? createFileReader({ root, keepOpen: true, maxOpen: 16_384 });
+  const reader =
+    options.reader ?? createFileReader({ root, keepOpen: true, maxOpen: openFileBudget() });
   const coldReader = options.reader ?? createFileReader({ root, keepOpen: false });
   const clock = options.clock ?? defaultClock;
   const patterns = options.cgroupPaths ?? [];

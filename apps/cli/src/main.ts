@@ -8,6 +8,13 @@ const onSignal = (name: NodeJS.Signals) => {
   controller.abort(new Error(`interrupted by ${name}`));
 };
 process.on('SIGINT', onSignal);
+// `arcbox-perf top | head`: the reader went away, which ends the output, not in a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
 process.on('SIGTERM', onSignal);
 
 const code = await runCli(

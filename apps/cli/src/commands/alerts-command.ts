@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PerfError } from '@arcbox/perf-core';
+import type { AlertStatus } from '@arcbox/perf-history';
 import type { Command } from 'commander';
 import { type CliContext, writeLine } from '../cli-context.js';
 import { integerOption, intervalOption } from '../parse-options.js';
 import { formatTable } from '../render/format-table.js';
 import { createSampler } from '../sampling/create-sampler.js';
+import { loadRules } from '../sampling/load-alert-rules.js';
 import { collectorOptionsFrom, openCollectors } from '../sampling/open-collectors.js';
 import { examples } from './examples.js';
 
@@ -71,10 +73,7 @@ export function registerAlertsCommand(
       const ctx = await context(cmd);
       // Any failure of the check itself is "unknown", never mistaken for a warning.
       ctx.setExitCode(ALERTS_UNKNOWN);
-      const history = await import('@arcbox/perf-history');
-      const loaded = flags.rules
-        ? await history.loadAlertRules(flags.rules, { signal: ctx.signal })
-        : { rules: [...history.defaultAlertRules], errors: [] };
+      const loaded = await loadRules(flags.rules, ctx.signal);
       for (const error of loaded.errors)
         ctx.io.stderr.write(`${ctx.color.red('rule error')}: ${error.message}\n`);
       if (loaded.rules.length === 0) {
@@ -83,35 +82,34 @@ export function registerAlertsCommand(
           `no valid alert rule in ${flags.rules ?? 'the defaults'}`,
         );
       }
-      // Judge the state now: `for` is a duration of the running agent, not of a one-shot check.
-      const engine = history.createAlertEngine({
-        rules: loaded.rules.map((r) => ({ ...r, forSeconds: 0 })),
-      });
       const targets = new Set(loaded.rules.map((r) => r.target));
+      const intervalMs = Math.min(flags.interval ?? ctx.config.intervalMs ?? 1000, flags.window);
       const collectors = await openCollectors({
         ...collectorOptionsFrom(flags, ctx.config),
-        system: true,
         containers: targets.has('container'),
         vms: targets.has('vm'),
       });
-      const sampler = createSampler(collectors);
-      const intervalMs = Math.min(flags.interval ?? ctx.config.intervalMs ?? 1000, flags.window);
+      // Judge the state now: `for` is a duration of the running agent, not of a one-shot check.
+      const sampler = await createSampler(collectors, {
+        intervalMs,
+        rules: loaded.rules.map((r) => ({ ...r, forSeconds: 0 })),
+      });
       const samples = Math.max(1, Math.round(flags.window / intervalMs));
+      let results: AlertStatus[];
       try {
         await sampler.sample({ signal: ctx.signal });
         for (let i = 0; i < samples; i += 1) {
           await sleep(intervalMs, undefined, { signal: ctx.signal });
           const sample = await sampler.sample({ signal: ctx.signal });
           if (!sample.system) {
-            const failed = sample.collectors.find((r) => !r.ok);
+            const failed = sample.collectors.find((r) => r.name === 'system');
             throw new PerfError('COLLECTOR_FAILED', failed?.error ?? 'no host metrics');
           }
-          engine.evaluate(sample);
         }
+        results = sampler.alertStates();
       } finally {
         await sampler.close();
       }
-      const results = engine.states();
       const worst = results.reduce(
         (code, s) =>
           s.state !== 'firing'

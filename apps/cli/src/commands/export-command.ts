@@ -58,7 +58,7 @@ export function registerExportCommand(
       const ctx = await context(cmd);
       const [exporter, sample] = await Promise.all([
         import('@arcbox/perf-export'),
-        sampleTwice(ctx, flags, { system: true, containers: true, vms: true }),
+        sampleTwice(ctx, flags, { containers: true, vms: true }),
       ]);
       const snapshot = {
         system: sample.system,

@@ -84,12 +84,12 @@ async function listAction<R extends ContainerMetrics | VmMetrics>(
   kind: ListKind<R>,
 ) {
   const sample = await sampleTwice(ctx, flags, {
-    system: false,
     containers: kind.name === 'containers',
     vms: kind.name === 'vms',
   });
   for (const r of sample.collectors) {
-    if (!r.ok) ctx.io.stderr.write(`${ctx.color.yellow('warning')}: ${r.name}: ${r.error}\n`);
+    if (!r.ok && r.name === kind.name)
+      ctx.io.stderr.write(`${ctx.color.yellow('warning')}: ${r.name}: ${r.error}\n`);
   }
   const rows = orderRows(kind.rows(sample), flags.sort, '');
   if (flags.json) {

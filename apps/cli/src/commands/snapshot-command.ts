@@ -31,20 +31,21 @@ export function snapshotDocument(sample: Sample) {
 export async function sampleTwice(
   ctx: CliContext,
   flags: SampleFlags,
-  kinds: { system?: boolean; containers?: boolean; vms?: boolean },
+  kinds: { containers?: boolean; vms?: boolean },
 ): Promise<Sample & { status: CollectorStatus[] }> {
+  const intervalMs = flags.interval ?? ctx.config.intervalMs ?? 1000;
   const collectors = await openCollectors({ ...collectorOptionsFrom(flags, ctx.config), ...kinds });
-  const sampler = createSampler(collectors);
+  const sampler = await createSampler(collectors, { intervalMs });
   try {
     await sampler.sample({ signal: ctx.signal });
-    await sleep(flags.interval ?? ctx.config.intervalMs ?? 1000, undefined, { signal: ctx.signal });
+    await sleep(intervalMs, undefined, { signal: ctx.signal });
     const sample = await sampler.sample({ signal: ctx.signal });
-    // The host is what these commands are for: without it, fail; a container source failing
-    // is only a warning (no docker here, no cgroup mount there).
-    const failed = sample.collectors.find((r) => r.name === collectors.system?.name && !r.ok);
-    if (kinds.system && failed)
+    // The host is what these commands stand on: without it, fail; a container or VM source
+    // failing is only a warning (no docker here, no cgroup mount there).
+    const failed = sample.collectors.find((r) => r.name === 'system' && !r.ok);
+    if (failed)
       throw new PerfError('COLLECTOR_FAILED', failed.error ?? 'the system collector failed');
-    return { ...sample, status: sampler.status() };
+    return { ...sample, status: await sampler.status() };
   } finally {
     await sampler.close();
   }
@@ -82,7 +83,6 @@ export function registerSnapshotCommand(
       ) => {
         const ctx = await context(cmd);
         const sample = await sampleTwice(ctx, flags, {
-          system: true,
           containers: flags.containers,
           vms: flags.vms,
         });

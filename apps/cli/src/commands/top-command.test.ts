@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +36,21 @@ describe.skipIf(!onLinux)('arcbox-perf top without a terminal (built binary)', (
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/CPU /);
     expect(run.stdout).not.toMatch(/^NAME/m);
+  });
+
+  it('ends quietly when the reader goes away (top | head -1)', async () => {
+    const child = spawn(process.execPath, [cliPath, 'top', '--interval', '100'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    child.stdout.destroy();
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('a bad sort key is a usage error', async () => {

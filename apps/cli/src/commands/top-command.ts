@@ -1,15 +1,22 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { formatBytes, formatPercent, formatRate, type SystemMetrics } from '@arcbox/perf-core';
+import {
+  formatBytes,
+  formatPercent,
+  formatRate,
+  PerfError,
+  type SystemMetrics,
+} from '@arcbox/perf-core';
+import type { AlertRule } from '@arcbox/perf-history';
 import type { Command } from 'commander';
 import { type CliContext, writeLine } from '../cli-context.js';
 import { choiceOption, integerOption, intervalOption } from '../parse-options.js';
 import { formatContainerTable, formatVmTable } from '../render/container-table.js';
 import { createSampler, type Sample, type Sampler } from '../sampling/create-sampler.js';
+import { firingAlerts, loadRules } from '../sampling/load-alert-rules.js';
 import { collectorOptionsFrom, openCollectors } from '../sampling/open-collectors.js';
 import { orderRows } from '../tui/order-rows.js';
 import { createSystemHistory, pushSystemHistory } from '../tui/system-history.js';
 import { createTerminalScreen } from '../tui/terminal-screen.js';
-import { type AlertWatcher, openAlertWatcher } from '../tui/alert-watcher.js';
 import { type FiringAlert, renderTopFrame, type TopView } from '../tui/top-frame.js';
 import { applyKey, initialTopState, type SortKey, type TopState } from '../tui/top-state.js';
 import { examples } from './examples.js';
@@ -68,35 +75,47 @@ export function registerTopCommand(
     )
     .action(async (flags: TopFlags, cmd: Command) => {
       const ctx = await context(cmd);
-      const collectors = await openCollectors({
-        ...collectorOptionsFrom(flags, ctx.config),
-        system: true,
-        containers: true,
-        vms: true,
-      });
-      const sampler = createSampler(collectors);
       const intervalMs = flags.interval ?? ctx.config.intervalMs ?? 1000;
       const state: TopState = { ...initialTopState, sort: flags.sort, filter: flags.filter ?? '' };
-      try {
-        const live = ctx.io.stdout.isTTY === true && ctx.io.stdin.isTTY === true;
-        // Rules load while the first frame is up: the view starts before perf-history is read.
-        const alerts = openAlertWatcher(flags.rules, ctx.signal);
-        alerts.catch(() => undefined);
-        if (live) await runLive(ctx, sampler, intervalMs, state, alerts, flags.count);
-        else await runPlain(ctx, sampler, intervalMs, state, alerts, flags.count);
-      } finally {
-        await sampler.close();
-      }
+      // Opened while the first frame is already up: the live view starts before the packages load.
+      const prepare = async (): Promise<Prepared> => {
+        const [parsed, collectors] = await Promise.all([
+          loadRules(flags.rules, ctx.signal),
+          openCollectors({
+            ...collectorOptionsFrom(flags, ctx.config),
+            containers: true,
+            vms: true,
+          }),
+        ]);
+        const [first] = parsed.errors;
+        if (first) {
+          // The live view has no good place to list rule errors: refuse the file at once.
+          await Promise.allSettled(
+            [collectors.system, collectors.containers, collectors.vms].map((c) => c?.close?.()),
+          );
+          const more = parsed.errors.length > 1 ? ` (and ${parsed.errors.length - 1} more)` : '';
+          throw new PerfError('CONFIG_ERROR', `${first.message}${more}`);
+        }
+        const sampler = await createSampler(collectors, { intervalMs, rules: parsed.rules });
+        return { sampler, rules: parsed.rules };
+      };
+      const live = ctx.io.stdout.isTTY === true && ctx.io.stdin.isTTY === true;
+      if (live) await runLive(ctx, prepare, intervalMs, state, flags.count);
+      else await runPlain(ctx, prepare, intervalMs, state, flags.count);
     });
+}
+
+interface Prepared {
+  sampler: Sampler;
+  rules: readonly AlertRule[];
 }
 
 /** Full-screen view: first frame at once (gauges, no rates yet), then one per interval. */
 async function runLive(
   ctx: CliContext,
-  sampler: Sampler,
+  prepare: () => Promise<Prepared>,
   intervalMs: number,
   start: TopState,
-  alertWatcher: Promise<AlertWatcher>,
   count?: number,
 ) {
   const stop = new AbortController();
@@ -108,6 +127,7 @@ async function runLive(
     intervalMs,
     state: start,
   };
+  let prepared: Prepared | undefined;
   const screen = createTerminalScreen(ctx.io, {
     onKey(key) {
       const next = applyKey(view.state, key, Math.max(1, screen.height - 12));
@@ -123,13 +143,14 @@ async function runLive(
     screen.draw(renderTopFrame(view, { width: screen.width, height: screen.height }, ctx.color));
   try {
     draw();
-    const watcher = await alertWatcher;
+    prepared = await prepare();
+    const { sampler, rules } = prepared;
     for (let frame = 0; count === undefined || frame < count; frame += 1) {
       if (frame > 0) await sleep(intervalMs, undefined, { signal });
       const sample = await sampler.sample({ signal });
       if (signal.aborted) break;
       view.sample = sample;
-      view.alerts = watcher.update(sample);
+      view.alerts = firingAlerts(sampler.alertStates(), rules);
       pushSystemHistory(view.history, sample.system);
       draw();
     }
@@ -137,30 +158,32 @@ async function runLive(
     if (!signal.aborted) throw error;
   } finally {
     screen.close();
+    await prepared?.sampler.close();
   }
 }
 
 /** Not a terminal: a plain block per interval (rates need two readings, so none at first). */
 async function runPlain(
   ctx: CliContext,
-  sampler: Sampler,
+  prepare: () => Promise<Prepared>,
   intervalMs: number,
   state: TopState,
-  alertWatcher: Promise<AlertWatcher>,
   count?: number,
 ) {
+  const { sampler, rules } = await prepare();
   try {
     await sampler.sample({ signal: ctx.signal });
-    const watcher = await alertWatcher;
     for (let n = 0; count === undefined || n < count; n += 1) {
       await sleep(intervalMs, undefined, { signal: ctx.signal });
       const sample = await sampler.sample({ signal: ctx.signal });
-      const alerts = watcher.update(sample);
+      const alerts = firingAlerts(sampler.alertStates(), rules);
       for (const line of plainBlock(sample, state, alerts)) writeLine(ctx.io.stdout, line);
     }
   } catch (error) {
     // Ctrl-C on a pipe ends the stream of tables; that is how it is meant to stop.
     if (!ctx.signal.aborted) throw error;
+  } finally {
+    await sampler.close();
   }
 }
 

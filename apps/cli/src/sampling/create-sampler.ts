@@ -1,25 +1,11 @@
-import {
-  type Collector,
-  type CollectorStatus,
-  type ContainerMetrics,
-  type ContainerReading,
-  computeContainerMetrics,
-  computeSystemMetrics,
-  computeVmMetrics,
-  createCollectorRegistry,
-  createSeriesTracker,
-  type SystemMetrics,
-  type SystemReading,
-  type VmMetrics,
-  type VmReading,
+import type { AlertRule, AlertStatus } from '@arcbox/perf-history';
+import type { MonitorCollectors } from '@arcbox/perf';
+import type {
+  CollectorStatus,
+  ContainerMetrics,
+  SystemMetrics,
+  VmMetrics,
 } from '@arcbox/perf-core';
-
-/** The collectors a CLI command samples; any of them may be absent on this host. */
-export interface SamplerCollectors {
-  system?: Collector<SystemReading>;
-  containers?: Collector<ContainerReading[]>[];
-  vms?: Collector<VmReading[]>[];
-}
 
 /** How one collector did in one sample, as the JSON documents report it. */
 export interface CollectorReport {
@@ -38,89 +24,69 @@ export interface Sample {
 }
 
 export interface Sampler {
-  /** Reads every collector concurrently (each under its timeout) and computes metrics in core. */
+  /** One collection round: every collector concurrently (each under its timeout), metrics by core. */
   sample(options?: { signal?: AbortSignal }): Promise<Sample>;
   /** Each collector's last outcome, as exporters publish it. */
-  status(): CollectorStatus[];
+  status(): Promise<CollectorStatus[]>;
+  /** Every rule x series the alert engine has seen, in any state (empty without rules). */
+  alertStates(): AlertStatus[];
   close(): Promise<void>;
 }
 
 export interface SamplerOptions {
-  timeoutMs?: number;
+  /** Sampling interval: sizes the monitor's in-memory history. */
+  intervalMs: number;
+  /** Alert rules to evaluate on every sample; none by default. */
+  rules?: readonly AlertRule[];
 }
 
 /**
- * Composes collectors with perf-core's registry and series trackers. No metric maths here:
- * every number comes from core's compute functions.
+ * The CLI's view of @arcbox/perf's PerfMonitor, the library's front door: it runs the collectors
+ * through core's registry and series trackers (all the metric maths is core's) and evaluates
+ * alert rules with perf-history's engine. The CLI keeps only ten minutes of history in memory.
  */
-export function createSampler(
-  collectors: SamplerCollectors,
-  options: SamplerOptions = {},
-): Sampler {
-  const set: Record<string, Collector<unknown>> = {};
-  if (collectors.system) set[collectors.system.name] = collectors.system;
-  const containerNames = (collectors.containers ?? []).map((c) => c.name);
-  const vmNames = (collectors.vms ?? []).map((c) => c.name);
-  for (const c of collectors.containers ?? []) set[c.name] = c;
-  for (const c of collectors.vms ?? []) set[c.name] = c;
-  const registry = createCollectorRegistry({
-    collectors: set,
-    timeoutMs: options.timeoutMs ?? 5_000,
+export async function createSampler(
+  collectors: MonitorCollectors,
+  options: SamplerOptions,
+): Promise<Sampler> {
+  const { createMonitor } = await import('@arcbox/perf');
+  const monitor = createMonitor({
+    collectors,
+    intervalMs: options.intervalMs,
+    alerts: options.rules ? [...options.rules] : false,
+    history: { sampleIntervalMs: options.intervalMs, maxAgeMs: 10 * 60_000, tiers: [] },
   });
-
-  let previousSystem: SystemReading | null = null;
-  const containerSeries = createSeriesTracker<ContainerReading, ContainerMetrics>(
-    (r) => `${r.source}:${r.id}`,
-    computeContainerMetrics,
-  );
-  const vmSeries = createSeriesTracker<VmReading, VmMetrics>(
-    (r) => `${r.vmm}:${r.id}`,
-    computeVmMetrics,
-  );
-
   return {
     async sample(sampleOptions = {}) {
-      const run = await registry.run(sampleOptions.signal ? { signal: sampleOptions.signal } : {});
-      const reports: CollectorReport[] = [];
-      for (const o of Object.values(run)) {
-        if (!o) continue;
-        reports.push(
-          o.ok
-            ? { name: o.name, ok: true, durationMs: o.durationMs }
-            : { name: o.name, ok: false, durationMs: o.durationMs, error: o.error.message },
-        );
-      }
-
-      let system: SystemMetrics | null = null;
-      const systemName = collectors.system?.name;
-      const systemOutcome = systemName ? run[systemName] : undefined;
-      if (systemOutcome?.ok) {
-        const reading = systemOutcome.value as SystemReading;
-        system = computeSystemMetrics(previousSystem, reading);
-        previousSystem = reading;
-      }
-
-      const gather = <R>(names: string[]): R[] | null => {
-        const found: R[] = [];
-        let any = false;
-        for (const name of names) {
-          const outcome = run[name];
-          if (outcome?.ok) {
-            any = true;
-            found.push(...(outcome.value as R[]));
-          }
-        }
-        return any || names.length === 0 ? found : null;
+      const round = await monitor.collect(
+        sampleOptions.signal ? { signal: sampleOptions.signal } : {},
+      );
+      const status = await monitor.status();
+      const collectorsReport: CollectorReport[] = status.flatMap((s) => {
+        if (!s.enabled || !s.lastOutcome) return [];
+        const error = round.errors[s.name as keyof typeof round.errors];
+        return [
+          {
+            name: s.name,
+            ok: s.lastOutcome.ok,
+            durationMs: s.lastOutcome.durationMs,
+            ...(error
+              ? { error: error.message }
+              : s.lastOutcome.error
+                ? { error: s.lastOutcome.error }
+                : {}),
+          },
+        ];
+      });
+      return {
+        system: round.system,
+        containers: round.containers,
+        vms: round.vms,
+        collectors: collectorsReport,
       };
-      // A failed collector keeps its series' baselines: forgetting them would null every rate
-      // on the next good sample.
-      const containerReadings = gather<ContainerReading>(containerNames);
-      const containers = containerReadings ? containerSeries.update(containerReadings) : [];
-      const vmReadings = gather<VmReading>(vmNames);
-      const vms = vmReadings ? vmSeries.update(vmReadings) : [];
-      return { system, containers, vms, collectors: reports };
     },
-    status: () => registry.status(),
-    close: () => registry.close(),
+    status: () => monitor.status(),
+    alertStates: () => monitor.alertEngine?.states() ?? [],
+    close: () => monitor.close(),
   };
 }

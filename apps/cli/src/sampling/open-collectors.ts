@@ -1,13 +1,10 @@
-import { basename } from 'node:path';
-import { PerfError } from '@arcbox/perf-core';
+import type { MonitorCollectors } from '@arcbox/perf';
 import type { CliConfig } from '../cli-config.js';
-import type { SamplerCollectors } from './create-sampler.js';
 
 export interface OpenCollectorsOptions {
   /** Proc/sys root (`/` by default; `/host` in a container with the host's /proc and /sys). */
   root?: string;
-  /** Which kinds to open: a `snapshot` of the host alone need not look for containers. */
-  system?: boolean;
+  /** Read containers and VMs too; the host is always read. */
   containers?: boolean;
   vms?: boolean;
   /** Extra cgroups to show as containers (paths or globs), besides the runtimes' own. */
@@ -15,13 +12,14 @@ export interface OpenCollectorsOptions {
   /** QMP sockets of QEMU VMs, besides those in `vmDir`. */
   qmpSockets?: string[];
   vmDir?: string;
+  dockerSocket?: string;
 }
 
 /** The collector options a command's flags and the config file give, flags first. */
 export function collectorOptionsFrom(
   flags: { root?: string; cgroup?: string[] },
   config: CliConfig,
-): Omit<OpenCollectorsOptions, 'system' | 'containers' | 'vms'> {
+): Omit<OpenCollectorsOptions, 'containers' | 'vms'> {
   const root = flags.root ?? config.root;
   const cgroupPaths = [...(config.cgroupPaths ?? []), ...(flags.cgroup ?? [])];
   return {
@@ -29,49 +27,61 @@ export function collectorOptionsFrom(
     ...(cgroupPaths.length > 0 ? { cgroupPaths } : {}),
     ...(config.qmpSockets ? { qmpSockets: config.qmpSockets } : {}),
     ...(config.vmDir ? { vmDir: config.vmDir } : {}),
+    ...(config.dockerSocket ? { dockerSocket: config.dockerSocket } : {}),
   };
 }
 
 /**
- * Opens this platform's collectors. The packages are imported on demand so a command loads
- * only what it reads (start-up time is a goal of its own).
+ * This platform's collectors, as @arcbox/perf loads them (imported on demand, so a command
+ * loads only what it reads). Where the CLI was told more than those defaults take (extra
+ * cgroups, VM sockets), the containers or VMs collector is made here with those inputs.
  */
-export async function openCollectors(options: OpenCollectorsOptions): Promise<SamplerCollectors> {
-  if (process.platform === 'darwin') {
-    // macOS: the host from perf-darwin (commands and node:os, no /proc); containers there are
-    // Docker Desktop's VM, and VMs have no public per-device statistics (SEMANTICS.md).
-    const { createDarwinSystemCollector } = await import('@arcbox/perf-darwin');
-    return options.system === false ? {} : { system: createDarwinSystemCollector({}) };
-  }
-  if (process.platform !== 'linux') {
-    throw new PerfError('UNSUPPORTED_PLATFORM', `no collectors for ${process.platform}`);
-  }
+export async function openCollectors(options: OpenCollectorsOptions): Promise<MonitorCollectors> {
+  const { loadPlatformCollectors } = await import('@arcbox/perf');
   const root = options.root ?? '/';
-  const [linux, vmm] = await Promise.all([
-    import('@arcbox/perf-linux'),
-    options.vms ? import('@arcbox/perf-vmm') : null,
-  ]);
-  const out: SamplerCollectors = {};
-  if (options.system !== false) out.system = linux.createLinuxSystemCollector({ root });
-  if (options.containers) {
-    out.containers = [
-      linux.createCgroupContainerCollector({
+  const customContainers =
+    process.platform === 'linux' && options.containers && options.cgroupPaths !== undefined;
+  const customVms =
+    process.platform === 'linux' &&
+    options.vms &&
+    (options.qmpSockets !== undefined || options.vmDir !== undefined);
+  const collectors = await loadPlatformCollectors(process.platform, {
+    root,
+    containers: options.containers === true && !customContainers,
+    vms: options.vms === true && !customVms,
+    ...(options.dockerSocket ? { dockerSocket: options.dockerSocket } : {}),
+  });
+  if (customContainers || customVms) {
+    const linux = await import('@arcbox/perf-linux');
+    if (customContainers) {
+      collectors.containers = linux.createCgroupContainerCollector({
         root,
-        ...(options.cgroupPaths?.length ? { cgroupPaths: options.cgroupPaths } : {}),
-      }),
-    ];
-  }
-  if (vmm) {
-    const vms = (options.qmpSockets ?? []).map((socket) => ({
-      id: basename(socket).replace(/\.qmp$/, ''),
-      qmpSocket: socket,
-    }));
-    out.vms = [
-      vmm.createQemuVmCollector({
+        cgroupPaths: options.cgroupPaths ?? [],
+      });
+    }
+    if (customVms) {
+      const vmm = await import('@arcbox/perf-vmm');
+      // vCPU thread times and tap counters come from /proc and /sys of this host, as perf wires them.
+      const reader = linux.createFileReader({ root, keepOpen: true });
+      const vms = (options.qmpSockets ?? []).map((socket) => ({
+        id: socket.replace(/^.*\//, '').replace(/\.qmp$/, ''),
+        qmpSocket: socket,
+      }));
+      const qemu = vmm.createQemuVmCollector({
+        threads: linux.createProcThreadReader({ reader }),
+        interfaces: linux.createTapCounterReader({ reader }),
         ...(vms.length > 0 ? { vms } : {}),
         ...(options.vmDir ? { vmDir: options.vmDir } : {}),
-      }),
-    ];
+      });
+      collectors.vms = {
+        name: 'vms',
+        collect: (o) => qemu.collect(o),
+        close() {
+          qemu.close();
+          reader.close();
+        },
+      };
+    }
   }
-  return out;
+  return collectors;
 }

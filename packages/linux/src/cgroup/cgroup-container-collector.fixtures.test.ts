@@ -294,7 +294,10 @@ describe('bad input', () => {
     let now = 0;
     const c = createCgroupContainerCollector({
       reader: createFileReader({ root: dir, keepOpen: false }),
-      clock: () => ({ monotonicMs: (now += 1000), time: now }),
+      clock: () => {
+        now += 1000;
+        return { monotonicMs: now, time: now };
+      },
       hostCpuCount: 2,
     });
     const [first] = await c.collect({ signal });

@@ -14,7 +14,8 @@ import {
 } from '@arcbox/perf-linux';
 import { createQemuVmCollector, defaultVmDir } from '@arcbox/perf-vmm';
 import type { AgentConfig } from '../config/agent-config.js';
-import type { AgentCollectors } from '../sampler/create-sampler.js';
+import { PerfError } from '@arcbox/perf-core';
+import type { MonitorCollectors } from '@arcbox/perf';
 
 function dockerClient(config: AgentConfig): DockerClient | null {
   const docker = config.sources.docker;
@@ -36,19 +37,25 @@ function dockerClient(config: AgentConfig): DockerClient | null {
 export function buildCollectors(
   config: AgentConfig,
   platform: NodeJS.Platform = process.platform,
-): AgentCollectors {
-  const collectors: AgentCollectors = {};
+): MonitorCollectors {
   const { sources, root } = config;
   const docker = dockerClient(config);
   if (platform === 'darwin') {
-    if (sources.system.enabled)
-      collectors.system = createDarwinSystemCollector({ timeoutMs: sources.system.timeoutMs });
+    const collectors: MonitorCollectors = {
+      system: createDarwinSystemCollector({ timeoutMs: sources.system.timeoutMs }),
+    };
     if (sources.containers.enabled && docker)
       collectors.containers = createDockerContainerCollector({ client: docker });
     return collectors;
   }
-  if (platform !== 'linux') return collectors;
-  if (sources.system.enabled) collectors.system = createLinuxSystemCollector({ root });
+  if (platform !== 'linux') {
+    throw new PerfError(
+      'UNSUPPORTED_PLATFORM',
+      `the agent runs on Linux and macOS, not ${platform}`,
+    );
+  }
+  // The host is always sampled: the monitor, the dashboard and the default rules are built on it.
+  const collectors: MonitorCollectors = { system: createLinuxSystemCollector({ root }) };
   if (sources.containers.enabled) {
     collectors.containers = createCgroupContainerCollector({
       root,
@@ -78,7 +85,7 @@ export function buildCollectors(
 
 export function collectorTimeouts(
   config: AgentConfig,
-): Partial<Record<keyof AgentCollectors, number>> {
+): Partial<Record<keyof MonitorCollectors, number>> {
   return {
     system: config.sources.system.timeoutMs,
     containers: config.sources.containers.timeoutMs,

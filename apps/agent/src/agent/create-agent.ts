@@ -1,15 +1,21 @@
-import type { AddressInfo } from 'node:net';
 import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createHistoryStore, type HistoryStore } from '@arcbox/perf-history';
+import { createMonitor, type MonitorCollectors, type PerfMonitor } from '@arcbox/perf';
+import {
+  type AlertRule,
+  createHistoryStore,
+  defaultAlertRules,
+  type HistoryStore,
+} from '@arcbox/perf-history';
 import type { SqliteHistory } from '@arcbox/perf-history/sqlite';
 import { createAgentAlerts } from '../alerts/create-agent-alerts.js';
 import type { AgentConfig } from '../config/agent-config.js';
-import { createNotifier } from '../notify/create-notifier.js';
-import type { AgentState, AlertView } from '../http/agent-state.js';
+import type { AgentState } from '../http/agent-state.js';
 import { type AgentServer, createAgentServer } from '../http/create-agent-server.js';
+import { createNotifier } from '../notify/create-notifier.js';
 import type { AgentSample } from '../sampler/agent-sample.js';
-import { type AgentCollectors, createSampler, type Sampler } from '../sampler/create-sampler.js';
+import { type MonitorSampler, startMonitorSampler } from '../sampler/monitor-sampler.js';
 import { buildCollectors, collectorTimeouts } from './build-collectors.js';
 
 export interface AgentOptions {
@@ -18,16 +24,16 @@ export interface AgentOptions {
   version: string;
   log?: (line: string) => void;
   /** Collectors to use instead of the platform's (tests, benchmarks). */
-  collectors?: (config: AgentConfig) => AgentCollectors;
+  collectors?: (config: AgentConfig) => MonitorCollectors;
 }
 
 export interface Agent {
   readonly config: AgentConfig;
   start(): Promise<AddressInfo>;
-  /** Applies a new config: new collectors and interval; history, alerts and the server stay. */
+  /** Applies a new config: new collectors, interval and rules; history and the server stay. */
   reload(config: AgentConfig): Promise<void>;
   latest(): AgentSample | null;
-  /** Stops sampling, flushes what must be kept and closes the server. */
+  /** Stops sampling, flushes history and closes the server. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -45,6 +51,13 @@ function historyConfig(config: AgentConfig) {
   };
 }
 
+const rulesOf = (config: AgentConfig): readonly AlertRule[] => config.rules ?? defaultAlertRules;
+
+/**
+ * The agent: a PerfMonitor (collection, history, alert rules) on its timer, the history kept in
+ * SQLite, notifications, and the HTTP server. A reload replaces the monitor (new collectors,
+ * interval and rules) around the same history store, so nothing sampled so far is lost.
+ */
 export function createAgent(options: AgentOptions): Agent {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let config = options.config;
@@ -52,9 +65,27 @@ export function createAgent(options: AgentOptions): Agent {
   const history: HistoryStore = createHistoryStore(historyConfig(config));
   // The SQLite store is loaded only when history is kept on disk: no native module otherwise.
   let persisted: SqliteHistory | null = null;
-  const makeCollectors = options.collectors ?? buildCollectors;
+  const makeCollectors =
+    options.collectors ?? ((c: AgentConfig) => buildCollectors(c) as MonitorCollectors);
+  const alerts = createAgentAlerts(rulesOf(config));
+  const notifier = createNotifier(config.notifications, log, { version: options.version });
+  let lastSample: AgentSample | null = null;
 
-  const onSample = (sample: AgentSample) => {
+  const makeMonitor = (c: AgentConfig): PerfMonitor =>
+    createMonitor({
+      intervalMs: c.intervalMs,
+      collectors: makeCollectors(c),
+      timeouts: collectorTimeouts(c),
+      history,
+      alerts: rulesOf(c),
+      onError: (error) => log(`sampling failed: ${error.message}`),
+    });
+  let monitor = makeMonitor(config);
+  let sampler: MonitorSampler | null = null;
+
+  const onSample: Parameters<typeof startMonitorSampler>[1] = (sample, events) => {
+    lastSample = sample;
+    notifier.handle(alerts.transitions(events, sample.time));
     for (const listener of listeners) {
       try {
         listener(sample);
@@ -63,23 +94,11 @@ export function createAgent(options: AgentOptions): Agent {
       }
     }
   };
-  const makeSampler = (c: AgentConfig): Sampler =>
-    createSampler({
-      collectors: makeCollectors(c),
-      intervalMs: c.intervalMs,
-      timeouts: collectorTimeouts(c),
-      onSample,
-      onError: (error) => log(`sampling failed: ${(error as Error).message}`),
-    });
-  let sampler = makeSampler(config);
-  const alerts = createAgentAlerts(config.rules);
-  const notifier = createNotifier(config.notifications, log, { version: options.version });
-  let lastSample: AgentSample | null = null;
-  listeners.add((s) => {
-    lastSample = s;
-    history.appendSample(s);
-    notifier.handle(alerts.evaluate(s));
-  });
+  const startSampling = () => {
+    sampler = startMonitorSampler(monitor, onSample, (error) =>
+      log(`sampling failed: ${(error as Error).message}`),
+    );
+  };
 
   const state: AgentState = {
     latest: () => lastSample,
@@ -88,17 +107,13 @@ export function createAgent(options: AgentOptions): Agent {
       return () => listeners.delete(listener);
     },
     history,
-    alerts: (): AlertView[] => alerts.list(),
+    alerts: () => alerts.list(monitor.alerts()),
     notReadyReason() {
       const sample = lastSample;
       if (!sample) return 'no sample taken yet';
-      const failed = sample.collectors.filter(
-        (c) => c.enabled && c.lastOutcome && !c.lastOutcome.ok,
-      );
-      if (
-        failed.length > 0 &&
-        failed.length === sample.collectors.filter((c) => c.enabled).length
-      ) {
+      const enabled = sample.collectors.filter((c) => c.enabled);
+      const failed = enabled.filter((c) => c.lastOutcome && !c.lastOutcome.ok);
+      if (failed.length > 0 && failed.length === enabled.length) {
         return `every collector failed: ${failed.map((c) => `${c.name}: ${c.lastOutcome?.error ?? 'failed'}`).join('; ')}`;
       }
       return null;
@@ -113,14 +128,19 @@ export function createAgent(options: AgentOptions): Agent {
     log,
   });
 
+  async function stopMonitor() {
+    await sampler?.stop();
+    sampler = null;
+    await monitor.close();
+  }
+
   async function close() {
-    await sampler.close();
+    await stopMonitor();
     // Flushes what the last interval gathered, then closes the database.
     await persisted
       ?.close()
       .catch((error) => log(`history: final flush failed: ${(error as Error).message}`));
     await notifier.close();
-    alerts.close();
     await server.close();
   }
 
@@ -143,19 +163,19 @@ export function createAgent(options: AgentOptions): Agent {
         log(`history: ${history.series().length} series loaded from ${path}`);
       }
       const address = await server.listen(config.listen.host, config.listen.port);
-      sampler.start();
+      startSampling();
       return address;
     },
     async reload(next) {
       if (next.listen.host !== config.listen.host || next.listen.port !== config.listen.port) {
         log('listen address changed: takes effect on restart');
       }
-      await sampler.close();
+      await stopMonitor();
       config = next;
-      alerts.setRules(config.rules);
+      alerts.setRules(rulesOf(config));
       notifier.setConfig(config.notifications);
-      sampler = makeSampler(config);
-      sampler.start();
+      monitor = makeMonitor(config);
+      startSampling();
     },
     latest: () => lastSample,
     close,

@@ -1,10 +1,4 @@
-import {
-  type AlertEvent as HistoryAlertEvent,
-  type AlertRule,
-  type AlertStatus,
-  createAlertEngine,
-  defaultAlertRules,
-} from '@arcbox/perf-history';
+import type { AlertEvent as HistoryAlertEvent, AlertRule, AlertStatus } from '@arcbox/perf-history';
 import type { AlertView } from '../http/agent-state.js';
 import type { AgentSample } from '../sampler/agent-sample.js';
 
@@ -15,11 +9,12 @@ export interface AlertTransition {
 }
 
 export interface AgentAlerts {
-  evaluate(sample: AgentSample): AlertTransition[];
+  /** The transitions worth notifying among one round's alert events (the monitor's engine). */
+  transitions(events: readonly HistoryAlertEvent[], time: number): AlertTransition[];
   /** Pending and firing alerts, then those resolved in the last `keepResolvedMs`, newest first. */
-  list(): AlertView[];
-  setRules(rules: readonly AlertRule[] | null): void;
-  close(): void;
+  list(active: readonly AlertStatus[]): AlertView[];
+  /** The rules in force, for thresholds and fields in messages. */
+  setRules(rules: readonly AlertRule[]): void;
 }
 
 const round = (v: number) => Math.round(v * 100) / 100;
@@ -53,24 +48,22 @@ function view(
 }
 
 /**
- * The agent's use of perf-history's alert engine: rules from the config (its defaults when
- * none), transitions to firing and resolved for the notifier, and a list for the API and the
- * dashboard that keeps recent resolutions in sight.
+ * The agent's view of the alerts PerfMonitor's engine (perf-history) evaluates: which events are
+ * worth a notification (starting to fire, and the resolution of a firing one), and a list for the
+ * API and the dashboard that keeps recent resolutions in sight.
  */
 export function createAgentAlerts(
-  rules: readonly AlertRule[] | null,
+  rules: readonly AlertRule[],
   options: { keepResolvedMs?: number } = {},
 ): AgentAlerts {
   const keepResolvedMs = options.keepResolvedMs ?? 10 * 60_000;
-  let engine = createAlertEngine({ rules: rules ?? defaultAlertRules });
-  let byName = new Map(engine.rules.map((r) => [r.name, r]));
+  let byName = new Map(rules.map((r) => [r.name, r]));
   const resolved: AlertView[] = [];
   const thresholdOf = (rule: AlertRule | undefined, severity: AlertStatus['severity']) =>
     rule ? (severity === 'critical' ? rule.crit : (rule.warn ?? rule.crit)) : null;
 
   return {
-    evaluate(sample) {
-      const events: HistoryAlertEvent[] = engine.evaluate(sample);
+    transitions(events, time) {
       const out: AlertTransition[] = [];
       for (const e of events) {
         const rule = byName.get(e.rule);
@@ -84,13 +77,12 @@ export function createAgentAlerts(
           out.push({ kind: 'resolved', alert: v });
         }
       }
-      while (resolved.length > 0 && resolved[0]!.since < sample.time - keepResolvedMs)
-        resolved.shift();
+      while (resolved.length > 0 && resolved[0]!.since < time - keepResolvedMs) resolved.shift();
       return out;
     },
-    list() {
+    list(active) {
       const now = Date.now();
-      const active = engine.active().map((s) => {
+      const current = active.map((s) => {
         const rule = byName.get(s.rule);
         return view(
           s,
@@ -100,13 +92,10 @@ export function createAgentAlerts(
           now,
         );
       });
-      return [...active, ...resolved.slice().reverse()];
+      return [...current, ...resolved.slice().reverse()];
     },
     setRules(next) {
-      engine.close();
-      engine = createAlertEngine({ rules: next ?? defaultAlertRules });
-      byName = new Map(engine.rules.map((r) => [r.name, r]));
+      byName = new Map(next.map((r) => [r.name, r]));
     },
-    close: () => engine.close(),
   };
 }

@@ -38,7 +38,8 @@ export interface AgentConfig {
   /** Where history is kept between restarts. */
   stateDir: string;
   sources: {
-    system: SourceTimeout;
+    /** The host is always sampled; only its timeout is configurable. */
+    system: { timeoutMs: number };
     containers: SourceTimeout & {
       /** Find containers from the runtimes' cgroup layouts (Docker, containerd, Podman...). */
       discover: boolean;

@@ -30,7 +30,7 @@ export function defaultConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig
     root: '/',
     stateDir: defaultStateDir(env),
     sources: {
-      system: { enabled: true, timeoutMs: 2000 },
+      system: { timeoutMs: 2000 },
       containers: { enabled: true, timeoutMs: 2000, discover: true, paths: [] },
       docker: { enabled: false, timeoutMs: 2000, socket: null },
       vms: { enabled: true, timeoutMs: 2000, socketDir: null, sockets: [] },

@@ -70,14 +70,14 @@ describe('parseConfig', () => {
   });
 
   it('names file, line, key and problem for a wrong type', () => {
-    const error = errorOf('interval: 1s\nsources:\n  system:\n    enabled: "yes"\n');
+    const error = errorOf('interval: 1s\nsources:\n  containers:\n    enabled: "yes"\n');
     expect(error.code).toBe('CONFIG_ERROR');
     expect(error.message).toBe(
-      'agent.yaml:4: sources.system.enabled: must be true or false, found the string "yes"',
+      'agent.yaml:4: sources.containers.enabled: must be true or false, found the string "yes"',
     );
     expect(error.file).toBe('agent.yaml');
     expect(error.line).toBe(4);
-    expect(error.field).toBe('sources.system.enabled');
+    expect(error.field).toBe('sources.containers.enabled');
   });
 
   it('refuses unknown keys, naming the known ones', () => {

@@ -144,11 +144,14 @@ export function validateConfig(
       const common = (
         s: Obj,
         path: Path,
-        target: { enabled: boolean; timeoutMs: number },
+        target: { enabled?: boolean; timeoutMs: number },
         extra: string[],
       ) => {
-        known(s, path, ['enabled', 'timeout', ...extra]);
-        if ('enabled' in s) set(bool(s.enabled, [...path, 'enabled']), (v) => (target.enabled = v));
+        // The host source has no `enabled`: the agent always samples it.
+        const switchable = 'enabled' in target;
+        known(s, path, [...(switchable ? ['enabled'] : []), 'timeout', ...extra]);
+        if ('enabled' in s && switchable)
+          set(bool(s.enabled, [...path, 'enabled']), (v) => (target.enabled = v));
         if ('timeout' in s)
           set(duration(s.timeout, [...path, 'timeout'], 10, 60_000), (v) => (target.timeoutMs = v));
       };

@@ -1,6 +1,5 @@
 import type { AlertEvent as HistoryAlertEvent, AlertRule, AlertStatus } from '@arcbox/perf-history';
 import type { AlertView } from '../http/agent-state.js';
-import type { AgentSample } from '../sampler/agent-sample.js';
 
 /** A transition worth notifying: an alert started firing, or a firing one resolved. */
 export interface AlertTransition {

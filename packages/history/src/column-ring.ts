@@ -56,8 +56,14 @@ export class ColumnRing {
   readonly valueColumns: number;
   readonly countColumns: number;
   private readonly countType: CountType | null;
-  /** Buffers of a sealed or freed segment, for the next open one. */
-  private spare: { values: Float32Array; counts: CountArray | null } | null = null;
+  /** The open-layout buffers of the last sealed segment, for the next open one. */
+  private spare: Segment | null = null;
+  /**
+   * Sealed segments freed at the old end, reused by the next seal with the same shape: a ring in
+   * its steady state then allocates nothing, so neither the allocator nor V8's young generation
+   * sees a stream of new buffers.
+   */
+  private pool: Segment[] = [];
 
   constructor(
     maxRows: number,
@@ -150,6 +156,7 @@ export class ColumnRing {
   reset(): void {
     this.segments = [];
     this.spare = null;
+    this.pool = [];
     this.head = 0;
     this.size = 0;
     this.dropped = false;
@@ -157,12 +164,10 @@ export class ColumnRing {
 
   byteLength(): number {
     let bytes = 0;
-    for (const s of this.segments) {
-      bytes += s.times.byteLength + s.values.byteLength + (s.counts?.byteLength ?? 0);
-      bytes += (s.valueSlot?.byteLength ?? 0) + (s.constValues?.byteLength ?? 0);
-      bytes += (s.countSlot?.byteLength ?? 0) + (s.constCounts?.byteLength ?? 0);
-    }
-    if (this.spare) bytes += this.spare.values.byteLength + (this.spare.counts?.byteLength ?? 0);
+    // Every array of a segment is a view of one buffer.
+    for (const s of this.segments) bytes += s.times.buffer.byteLength;
+    if (this.spare) bytes += this.spare.times.buffer.byteLength;
+    for (const s of this.pool) bytes += s.times.buffer.byteLength;
     return bytes;
   }
 
@@ -174,28 +179,36 @@ export class ColumnRing {
     while (this.head >= this.rows) {
       const freed = this.segments.shift()!;
       this.head -= this.rows;
-      if (freed.valueSlot === null && freed.countSlot === null && !this.spare) {
-        this.spare = { values: freed.values, counts: freed.counts };
-      }
+      if (freed.valueSlot === null) {
+        if (!this.spare) this.spare = freed;
+      } else if (this.pool.length < 2) this.pool.push(freed);
     }
     if (this.size === 0) {
       this.segments = [];
       this.head = 0;
       this.spare = null;
+      this.pool = [];
     }
   }
 
   private openSegment(): Segment {
     const spare = this.spare;
-    this.spare = null;
+    if (spare) {
+      this.spare = null;
+      return spare;
+    }
+    const rows = this.rows;
+    const valueBytes = rows * this.valueColumns * 4;
+    const countBytes = this.countType
+      ? rows * this.countColumns * this.countType.BYTES_PER_ELEMENT
+      : 0;
+    const buffer = new ArrayBuffer(rows * 8 + valueBytes + countBytes);
     return {
-      times: new Float64Array(this.rows),
-      values: spare?.values ?? new Float32Array(this.rows * this.valueColumns),
-      counts: spare
-        ? spare.counts
-        : this.countType
-          ? new this.countType(this.rows * this.countColumns)
-          : null,
+      times: new Float64Array(buffer, 0, rows),
+      values: new Float32Array(buffer, rows * 8, rows * this.valueColumns),
+      counts: this.countType
+        ? new this.countType(buffer, rows * 8 + valueBytes, rows * this.countColumns)
+        : null,
       valueSlot: null,
       constValues: null,
       countSlot: null,
@@ -203,69 +216,113 @@ export class ColumnRing {
     };
   }
 
-  /** Packs a full segment's constant columns away; its open-layout buffers become the spare. */
+  /**
+   * Copies a full segment into one buffer of its own, constant columns kept as one number each;
+   * the open-layout buffer becomes the spare for the next open segment.
+   */
   private seal(seg: Segment): Segment {
     const rows = this.rows;
     const bits = new Uint32Array(seg.values.buffer, seg.values.byteOffset, seg.values.length);
-    const values = pack(bits, this.valueColumns, rows);
-    const counts = seg.counts ? pack(seg.counts, this.countColumns, rows) : null;
-    if (!values && !counts) return seg;
-    this.spare = { values: seg.values, counts: seg.counts };
-    const sealed: Segment = { ...seg };
-    if (values) {
-      sealed.valueSlot = values.slot;
-      sealed.constValues = new Float32Array(values.constants.buffer);
-      sealed.values = new Float32Array(values.packed.buffer);
-    } else {
-      sealed.values = seg.values.slice();
+    const values = varying(bits, this.valueColumns, rows);
+    const counts = seg.counts ? varying(seg.counts, this.countColumns, rows) : null;
+    const countSize = seg.counts ? (seg.counts.constructor as CountType).BYTES_PER_ELEMENT : 0;
+    const reuse = this.pool.findIndex(
+      (p) =>
+        p.values.length === values.count * rows &&
+        (p.counts?.length ?? 0) === (counts?.count ?? 0) * rows,
+    );
+    if (reuse >= 0) {
+      const sealed = this.pool.splice(reuse, 1)[0]!;
+      sealed.times.set(seg.times);
+      fill(seg.values, values, rows, sealed.valueSlot!, sealed.constValues!, sealed.values);
+      if (seg.counts && counts)
+        fill(seg.counts, counts, rows, sealed.countSlot!, sealed.constCounts!, sealed.counts!);
+      this.spare = seg;
+      return sealed;
     }
-    if (counts) {
-      sealed.countSlot = counts.slot;
-      sealed.constCounts = counts.constants;
-      sealed.counts = counts.packed as CountArray;
-    } else if (seg.counts) {
-      sealed.counts = seg.counts.slice();
+    // Layout: times | value slots | constant values | values | count slots | constant counts | counts.
+    const vc = this.valueColumns;
+    const cc = this.countColumns;
+    let offset = rows * 8;
+    const at = (bytes: number, align: number) => {
+      offset = Math.ceil(offset / align) * align;
+      const start = offset;
+      offset += bytes;
+      return start;
+    };
+    const oValueSlot = at(vc * 2, 2);
+    const oConstValues = at(vc * 4, 4);
+    const oValues = at(values.count * rows * 4, 4);
+    const oCountSlot = at(seg.counts ? cc * 2 : 0, 2);
+    const oConstCounts = at(seg.counts ? cc * 4 : 0, 4);
+    const oCounts = at(counts ? counts.count * rows * countSize : 0, Math.max(1, countSize));
+    const buffer = new ArrayBuffer(Math.ceil(offset / 8) * 8);
+    const times = new Float64Array(buffer, 0, rows);
+    times.set(seg.times);
+    const sealed: Segment = {
+      times,
+      values: new Float32Array(buffer, oValues, values.count * rows),
+      counts: null,
+      valueSlot: new Int16Array(buffer, oValueSlot, vc),
+      constValues: new Float32Array(buffer, oConstValues, vc),
+      countSlot: null,
+      constCounts: null,
+    };
+    fill(seg.values, values, rows, sealed.valueSlot!, sealed.constValues!, sealed.values);
+    if (seg.counts && counts) {
+      const Type = seg.counts.constructor as CountType;
+      sealed.counts = new Type(buffer, oCounts, counts.count * rows);
+      sealed.countSlot = new Int16Array(buffer, oCountSlot, cc);
+      sealed.constCounts = new Uint32Array(buffer, oConstCounts, cc);
+      fill(seg.counts, counts, rows, sealed.countSlot, sealed.constCounts, sealed.counts);
     }
+    this.spare = seg;
     return sealed;
   }
 }
 
-/** Columns whose rows all hold the same bits become constants; null when none do. */
-function pack(
-  data: Uint32Array | Uint8Array | Uint16Array,
+/** Which columns vary (row to row, bit for bit); the others are constants. */
+function varying(
+  data: Uint32Array | CountArray,
   columns: number,
   rows: number,
-): {
-  slot: Int16Array;
-  constants: Uint32Array;
-  packed: Uint32Array | Uint8Array | Uint16Array;
-} | null {
-  const slot = new Int16Array(columns);
-  const constants = new Uint32Array(columns);
-  let varying = 0;
+): { constant: Uint8Array; count: number } {
+  const constant = new Uint8Array(columns);
+  let count = 0;
   for (let c = 0; c < columns; c++) {
     const base = c * rows;
     const first = data[base]!;
-    let same = true;
+    let same = 1;
     for (let r = 1; r < rows; r++) {
       if (data[base + r] !== first) {
-        same = false;
+        same = 0;
         break;
       }
     }
-    if (same) {
+    constant[c] = same;
+    if (!same) count += 1;
+  }
+  return { constant, count };
+}
+
+/** Writes slots, constants and the packed varying columns of a sealed segment. */
+function fill(
+  from: Float32Array | CountArray,
+  plan: { constant: Uint8Array },
+  rows: number,
+  slot: Int16Array,
+  constants: Float32Array | Uint32Array,
+  packed: Float32Array | CountArray,
+): void {
+  let next = 0;
+  for (let c = 0; c < slot.length; c++) {
+    if (plan.constant[c]) {
       slot[c] = -1;
-      constants[c] = first;
+      constants[c] = from[c * rows]!;
     } else {
-      slot[c] = varying++;
+      slot[c] = next;
+      packed.set(from.subarray(c * rows, (c + 1) * rows), next * rows);
+      next += 1;
     }
   }
-  if (varying === columns) return null;
-  const Type = data.constructor as Uint32ArrayConstructor;
-  const packed = new Type(varying * rows);
-  for (let c = 0; c < columns; c++) {
-    const s = slot[c]!;
-    if (s >= 0) packed.set(data.subarray(c * rows, (c + 1) * rows), s * rows);
-  }
-  return { slot, constants, packed };
 }

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { PerfError, withTimeout } from '@arcbox/perf-core';
-import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { Node } from 'yaml';
 import { fieldsOf, type SeriesKind } from '../series-key.js';
 import {
   type AlertComparison,
@@ -22,6 +24,15 @@ export interface ParseAlertRulesOptions {
   /** Shown in errors (the file path). */
   source?: string;
 }
+
+// The YAML parser is loaded on the first parse, not on import: it costs about 8 MB of memory,
+// which a process that keeps history but never reads a rules file should not pay.
+const requireYaml = createRequire(import.meta.url);
+let yamlModule: typeof Yaml | null = null;
+const yaml = (): typeof Yaml => {
+  yamlModule ??= requireYaml('yaml') as typeof Yaml;
+  return yamlModule;
+};
 
 const KEYS = new Set([
   'name',
@@ -48,6 +59,7 @@ export function parseAlertRules(
   options: ParseAlertRulesOptions = {},
 ): ParsedAlertRules {
   const file = options.source;
+  const { isMap, isSeq, LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineOf = (node: Node | null | undefined) =>

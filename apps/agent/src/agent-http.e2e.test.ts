@@ -80,6 +80,59 @@ describe('agent HTTP API (built agent, real /proc)', () => {
     expect(body.system.memoryTotal).toBe(Number(/MemTotal:\s+(\d+)/.exec(meminfo)![1]) * 1024);
   });
 
+  it('answers history queries and names the bad parameter in a 400', async () => {
+    const ok = await agent.get(
+      '/api/v1/history?series=system&fields=cpuPercent,memoryUsed&from=-5m',
+    );
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as { timestamps: number[]; values: Record<string, unknown[]> };
+    expect(body.timestamps.length).toBeGreaterThan(0);
+    expect(Object.keys(body.values)).toEqual(['cpuPercent', 'memoryUsed']);
+    const cases: Array<[string, string, RegExp]> = [
+      ['/api/v1/history', 'series', /is required/],
+      ['/api/v1/history?series=system&from=yesterday', 'from', /"yesterday" is not a time/],
+      ['/api/v1/history?series=system&from=2000&to=1000', 'from', /must not be after "to"/],
+      ['/api/v1/history?series=system&step=0', 'step', /not a positive duration/],
+      ['/api/v1/history?series=system&fields=cpuPrecent', 'fields', /cpuPrecent/],
+      ['/api/v1/history?series=container:none', 'series', /container:none/],
+      [
+        '/api/v1/history?series=system&aggregation=median',
+        'aggregation',
+        /must be one of avg, min, max, last/,
+      ],
+      ['/api/v1/history?series=system&colour=red', 'colour', /unknown parameter/],
+    ];
+    for (const [path, parameter, message] of cases) {
+      const res = await agent.get(path);
+      expect(res.status, path).toBe(400);
+      const { error } = (await res.json()) as { error: { parameter: string; message: string } };
+      expect(error.parameter, path).toBe(parameter);
+      expect(error.message, path).toMatch(message);
+    }
+  });
+
+  it('streams each sample as a Server-Sent Event', async () => {
+    const controller = new AbortController();
+    const res = await agent.get('/api/v1/stream', { signal: controller.signal });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = res.body!.getReader();
+    let text = '';
+    const decoder = new TextDecoder();
+    // The latest sample at once, then a new one per interval (500 ms here).
+    while ((text.match(/^event: sample$/gm) ?? []).length < 2) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value);
+    }
+    controller.abort();
+    const events = [...text.matchAll(/^data: (.*)$/gm)].map(
+      (m) => JSON.parse(m[1]!) as { time: number; system: { cpuCount: number } },
+    );
+    expect(events.length).toBeGreaterThanOrEqual(2);
+    expect(events[1]!.time).toBeGreaterThan(events[0]!.time);
+    expect(events[0]!.system.cpuCount).toBeGreaterThan(0);
+  });
+
   it('answers health probes and JSON errors', async () => {
     expect((await agent.get('/healthz')).status).toBe(200);
     expect(await (await agent.get('/readyz')).json()).toEqual({ status: 'ready' });

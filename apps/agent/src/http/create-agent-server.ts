@@ -210,16 +210,17 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
         res.setHeader('allow', 'GET, HEAD');
         throw new HttpError(405, `method ${req.method} not allowed`);
       }
+      const route = routes[url.pathname];
+      // The dashboard's own files are public code; every route with data needs the token.
+      if (!route && (await serveStatic(res, url.pathname))) return;
       if (!isAuthorized(req, url, options.token)) {
         res.setHeader('www-authenticate', 'Bearer realm="arcbox-perf-agent"');
         throw new HttpError(401, 'a bearer token is required (Authorization: Bearer <token>)');
       }
-      const route = routes[url.pathname];
       if (route) {
         await route(req, res, url);
         return;
       }
-      if (await serveStatic(res, url.pathname)) return;
       throw new HttpError(404, `no such path: ${url.pathname}`);
     } catch (error) {
       if (res.headersSent) {

@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -87,6 +88,60 @@ describe.skipIf(process.platform !== 'linux' || agentPath === null)(
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/the agent refused \(400\).*series/);
       expect(run.stdout).toBe('');
+    });
+  },
+);
+
+describe.skipIf(process.platform !== 'linux' || agentPath === null)(
+  "arcbox-perf history --db on the agent's database file (needs the built arcbox-perf-agent)",
+  () => {
+    let stateDir = '';
+    let db = '';
+    beforeAll(async () => {
+      stateDir = await mkdtemp(join(tmpdir(), 'arcbox-cli-agentdb-'));
+      const config = join(stateDir, 'agent.yaml');
+      await writeFile(config, 'interval: 100ms\nhistory:\n  flushInterval: 200ms\n');
+      const agent = await startAgent(['--config', config, '--state-dir', join(stateDir, 'state')]);
+      await sleep(1500);
+      await agent.stop(); // SIGTERM: the agent flushes what it holds
+      db = join(stateDir, 'state', 'history.sqlite');
+    });
+    afterAll(async () => {
+      await rm(stateDir, { recursive: true, force: true });
+    });
+
+    it('answers like the API (schema-valid JSON) and leaves the file as it was', async () => {
+      const before = createHash('sha256')
+        .update(await readFile(db))
+        .digest('hex');
+      const run = await runBuiltCli([
+        'history',
+        '--db',
+        db,
+        '--fields',
+        'cpuPercent,memoryUsed',
+        '--from',
+        '-1h',
+        '--json',
+      ]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const doc = JSON.parse(run.stdout);
+      const validate = schemaValidator('history');
+      expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+      expect(doc.timestamps.length).toBeGreaterThanOrEqual(3);
+      expect(doc.values.memoryUsed.some((v: number | null) => v !== null && v > 0)).toBe(true);
+      expect(
+        createHash('sha256')
+          .update(await readFile(db))
+          .digest('hex'),
+      ).toBe(before);
+    });
+
+    it('a missing database file is an error naming it, exit 1', async () => {
+      const run = await runBuiltCli(['history', '--db', join(stateDir, 'none.sqlite')]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/no history database at .*none\.sqlite/);
     });
   },
 );

@@ -1,9 +1,12 @@
+import { resolve } from 'node:path';
 import { PerfError } from '@arcbox/perf-core';
+import type { Aggregation } from '@arcbox/perf-history';
 import type { Command } from 'commander';
 import { type CliContext, writeLine } from '../cli-context.js';
 import { choiceOption, integerOption } from '../parse-options.js';
 import { brailleChart } from '../render/braille-chart.js';
 import { formatField } from '../render/format-field.js';
+import { queryHistoryFile } from '../sampling/read-history-file.js';
 import { examples } from './examples.js';
 
 /** The agent's `/api/v1/history` answer (perf-history's RangeResult); schemas/history.schema.json. */
@@ -22,6 +25,7 @@ export interface HistoryAnswer {
 
 interface HistoryFlags {
   agent?: string;
+  db?: string;
   token?: string;
   series: string;
   fields: string;
@@ -45,6 +49,10 @@ export function registerHistoryCommand(
     .option(
       '--agent <url>',
       "the agent's base URL (default: from the agent's config `listen`, else http://127.0.0.1:9464)",
+    )
+    .option(
+      '--db <file>',
+      "read a history database file instead (the agent's <stateDir>/history.sqlite)",
     )
     .option(
       '--token <token>',
@@ -79,6 +87,10 @@ export function registerHistoryCommand(
         ],
         ['arcbox-perf history --series container:web --json', 'a container, as JSON'],
         [
+          'arcbox-perf history --db /var/lib/arcbox-perf/history.sqlite --csv',
+          "the agent's database file",
+        ],
+        [
           'arcbox-perf history --agent http://10.0.0.5:9464 --token $TOKEN --csv > cpu.csv',
           'another host',
         ],
@@ -88,9 +100,33 @@ export function registerHistoryCommand(
       const ctx = await context(cmd);
       if (flags.json && flags.csv)
         throw new PerfError('INVALID_ARGUMENT', 'choose one of --json and --csv');
-      const base = flags.agent ?? ctx.config.agentUrl ?? 'http://127.0.0.1:9464';
-      const token = flags.token ?? ctx.io.env.ARCBOX_PERF_TOKEN ?? ctx.config.authToken;
-      const answer = await fetchHistory(base, flags, token, ctx.signal);
+      if (flags.db && flags.agent)
+        throw new PerfError('INVALID_ARGUMENT', 'choose one of --agent and --db');
+      let answer: HistoryAnswer;
+      if (flags.db) {
+        const fields = flags.fields
+          .split(',')
+          .map((f) => f.trim())
+          .filter((f) => f !== '');
+        answer = await queryHistoryFile(
+          resolve(flags.db),
+          {
+            series: flags.series,
+            fields,
+            from: flags.from,
+            ...(flags.to === undefined ? {} : { to: flags.to }),
+            ...(flags.step === undefined ? {} : { step: flags.step }),
+            ...(flags.aggregation === undefined
+              ? {}
+              : { aggregation: flags.aggregation as Aggregation }),
+          },
+          ctx.signal,
+        );
+      } else {
+        const base = flags.agent ?? ctx.config.agentUrl ?? 'http://127.0.0.1:9464';
+        const token = flags.token ?? ctx.io.env.ARCBOX_PERF_TOKEN ?? ctx.config.authToken;
+        answer = await fetchHistory(base, flags, token, ctx.signal);
+      }
       if (flags.json) writeLine(ctx.io.stdout, JSON.stringify(answer));
       else if (flags.csv) ctx.io.stdout.write(historyCsv(answer));
       else

@@ -1,139 +1,130 @@
 import type { ContainerMetrics } from '@arcbox/perf-core';
-import { createFamily, type MetricFamily } from './metric-family.js';
+import { type FamilySpec, familiesFrom, uniqueBy } from './family-table.js';
+import type { MetricFamily } from './metric-family.js';
 import { METRIC_PREFIX } from './system-families.js';
 
 const p = (name: string) => `${METRIC_PREFIX}_container_${name}`;
 
+/** cAdvisor's names for the same things are in apps/agent/README.md. */
+const containerSpecs: ReadonlyArray<FamilySpec<ContainerMetrics>> = [
+  {
+    name: `${METRIC_PREFIX}_container`,
+    type: 'info',
+    help: 'Container runtime, source and cgroup path.',
+    value: () => 1,
+    labels: (c) => ({ runtime: c.runtime, source: c.source, cgroup: c.cgroupPath ?? '' }),
+  },
+  {
+    name: p('cpu_seconds'),
+    type: 'counter',
+    unit: 'seconds',
+    help: 'CPU time used by the container.',
+    value: (c) => c.cpuSeconds,
+  },
+  {
+    name: p('cpu_throttled_periods'),
+    type: 'counter',
+    help: 'Enforcement periods in which the container was throttled.',
+    value: (c) => c.cpuThrottledPeriods,
+  },
+  {
+    name: p('cpu_throttled_seconds'),
+    type: 'counter',
+    unit: 'seconds',
+    help: 'Time the container was throttled by its CPU quota.',
+    value: (c) => c.cpuThrottledSeconds,
+  },
+  {
+    name: p('cpu_limit_cores'),
+    type: 'gauge',
+    help: 'CPU quota in cores (absent when unlimited).',
+    value: (c) => c.cpuLimitCores,
+  },
+  {
+    name: p('memory_working_set_bytes'),
+    type: 'gauge',
+    unit: 'bytes',
+    help: 'Memory in use without inactive file cache (what docker stats shows).',
+    value: (c) => c.memoryUsed,
+  },
+  {
+    name: p('memory_usage_bytes'),
+    type: 'gauge',
+    unit: 'bytes',
+    help: 'Memory usage with page cache.',
+    value: (c) => c.memoryUsage,
+  },
+  {
+    name: p('memory_limit_bytes'),
+    type: 'gauge',
+    unit: 'bytes',
+    help: 'Memory limit (absent when unlimited).',
+    value: (c) => c.memoryLimit,
+  },
+  {
+    name: p('block_read_bytes'),
+    type: 'counter',
+    unit: 'bytes',
+    help: 'Bytes the container read from block devices.',
+    value: (c) => c.blockReadBytes,
+  },
+  {
+    name: p('block_written_bytes'),
+    type: 'counter',
+    unit: 'bytes',
+    help: 'Bytes the container wrote to block devices.',
+    value: (c) => c.blockWriteBytes,
+  },
+  {
+    name: p('network_receive_bytes'),
+    type: 'counter',
+    unit: 'bytes',
+    help: "Bytes received on the container network namespace's non-loopback interfaces.",
+    value: (c) => c.netRxBytes,
+  },
+  {
+    name: p('network_transmit_bytes'),
+    type: 'counter',
+    unit: 'bytes',
+    help: "Bytes sent on the container network namespace's non-loopback interfaces.",
+    value: (c) => c.netTxBytes,
+  },
+  {
+    name: p('network_receive_packets'),
+    type: 'counter',
+    help: 'Packets received by the container.',
+    value: (c) => c.netRxPackets,
+  },
+  {
+    name: p('network_transmit_packets'),
+    type: 'counter',
+    help: 'Packets sent by the container.',
+    value: (c) => c.netTxPackets,
+  },
+  {
+    name: p('pids'),
+    type: 'gauge',
+    help: 'Processes and threads in the container.',
+    value: (c) => c.pids,
+  },
+  {
+    name: p('pids_limit'),
+    type: 'gauge',
+    help: 'PID limit (absent when unlimited).',
+    value: (c) => c.pidsLimit,
+  },
+];
+
 /**
  * Per-container families, labelled `{id, name}`; runtime, source and cgroup path go to
  * `arcbox_perf_container_info` so that series stay few (cAdvisor's habit of putting every label
- * on every series is what makes its scrapes large).
+ * on every series is what makes its scrapes large). Two sources (cgroups and the Docker API)
+ * reporting one container give one series.
  */
 export function containerFamilies(containers: ReadonlyArray<ContainerMetrics>): MetricFamily[] {
-  const info = createFamily(
-    `${METRIC_PREFIX}_container`,
-    'info',
-    'Container runtime, source and cgroup path.',
+  return familiesFrom(
+    containerSpecs,
+    uniqueBy(containers, (c) => c.id),
+    (c) => ({ id: c.id, name: c.name }),
   );
-  const cpu = createFamily(
-    p('cpu_seconds'),
-    'counter',
-    'CPU time used by the container.',
-    'seconds',
-  );
-  const throttledPeriods = createFamily(
-    p('cpu_throttled_periods'),
-    'counter',
-    'Enforcement periods in which the container was throttled.',
-  );
-  const throttled = createFamily(
-    p('cpu_throttled_seconds'),
-    'counter',
-    'Time the container was throttled by its CPU quota.',
-    'seconds',
-  );
-  const cpuLimit = createFamily(
-    p('cpu_limit_cores'),
-    'gauge',
-    'CPU quota in cores (absent when unlimited).',
-  );
-  const workingSet = createFamily(
-    p('memory_working_set_bytes'),
-    'gauge',
-    'Memory in use without inactive file cache (what docker stats shows).',
-    'bytes',
-  );
-  const usage = createFamily(
-    p('memory_usage_bytes'),
-    'gauge',
-    'Memory usage with page cache.',
-    'bytes',
-  );
-  const limit = createFamily(
-    p('memory_limit_bytes'),
-    'gauge',
-    'Memory limit (absent when unlimited).',
-    'bytes',
-  );
-  const blkRead = createFamily(
-    p('block_read_bytes'),
-    'counter',
-    'Bytes the container read from block devices.',
-    'bytes',
-  );
-  const blkWritten = createFamily(
-    p('block_written_bytes'),
-    'counter',
-    'Bytes the container wrote to block devices.',
-    'bytes',
-  );
-  const rxBytes = createFamily(
-    p('network_receive_bytes'),
-    'counter',
-    "Bytes received on the container network namespace's non-loopback interfaces.",
-    'bytes',
-  );
-  const txBytes = createFamily(
-    p('network_transmit_bytes'),
-    'counter',
-    "Bytes sent on the container network namespace's non-loopback interfaces.",
-    'bytes',
-  );
-  const rxPackets = createFamily(
-    p('network_receive_packets'),
-    'counter',
-    'Packets received by the container.',
-  );
-  const txPackets = createFamily(
-    p('network_transmit_packets'),
-    'counter',
-    'Packets sent by the container.',
-  );
-  const pids = createFamily(p('pids'), 'gauge', 'Processes and threads in the container.');
-  const pidsLimit = createFamily(p('pids_limit'), 'gauge', 'PID limit (absent when unlimited).');
-
-  const seen = new Set<string>();
-  for (const c of containers) {
-    // Two sources (cgroups and the Docker API) may report one container: one series each.
-    if (seen.has(c.id)) continue;
-    seen.add(c.id);
-    const labels = { id: c.id, name: c.name };
-    info.add(
-      { id: c.id, name: c.name, runtime: c.runtime, source: c.source, cgroup: c.cgroupPath ?? '' },
-      1,
-    );
-    cpu.add(labels, c.cpuSeconds);
-    throttledPeriods.add(labels, c.cpuThrottledPeriods);
-    throttled.add(labels, c.cpuThrottledSeconds);
-    cpuLimit.add(labels, c.cpuLimitCores);
-    workingSet.add(labels, c.memoryUsed);
-    usage.add(labels, c.memoryUsage);
-    limit.add(labels, c.memoryLimit);
-    blkRead.add(labels, c.blockReadBytes);
-    blkWritten.add(labels, c.blockWriteBytes);
-    rxBytes.add(labels, c.netRxBytes);
-    txBytes.add(labels, c.netTxBytes);
-    rxPackets.add(labels, c.netRxPackets);
-    txPackets.add(labels, c.netTxPackets);
-    pids.add(labels, c.pids);
-    pidsLimit.add(labels, c.pidsLimit);
-  }
-  return [
-    info.family,
-    cpu.family,
-    throttledPeriods.family,
-    throttled.family,
-    cpuLimit.family,
-    workingSet.family,
-    usage.family,
-    limit.family,
-    blkRead.family,
-    blkWritten.family,
-    rxBytes.family,
-    txBytes.family,
-    rxPackets.family,
-    txPackets.family,
-    pids.family,
-    pidsLimit.family,
-  ];
 }

@@ -1,4 +1,5 @@
-import type { CpuTimes, SystemMetrics } from '@arcbox/perf-core';
+import type { CpuTimes, DiskMetrics, NetInterfaceMetrics, SystemMetrics } from '@arcbox/perf-core';
+import { type FamilySpec, familiesFrom } from './family-table.js';
 import { createFamily, type MetricFamily } from './metric-family.js';
 
 /** Every exported metric starts with this. */
@@ -19,6 +20,106 @@ const cpuModes = [
 
 const p = (name: string) => `${METRIC_PREFIX}_${name}`;
 const ratio = (percent: number | null) => (percent === null ? null : percent / 100);
+
+const diskSpecs: ReadonlyArray<FamilySpec<DiskMetrics>> = [
+  {
+    name: p('disk_read_bytes'),
+    type: 'counter',
+    unit: 'bytes',
+    help: 'Bytes read from the block device.',
+    value: (d) => d.readBytes,
+  },
+  {
+    name: p('disk_written_bytes'),
+    type: 'counter',
+    unit: 'bytes',
+    help: 'Bytes written to the block device.',
+    value: (d) => d.writeBytes,
+  },
+  {
+    name: p('disk_reads_completed'),
+    type: 'counter',
+    help: 'Reads completed by the block device.',
+    value: (d) => d.readOps,
+  },
+  {
+    name: p('disk_writes_completed'),
+    type: 'counter',
+    help: 'Writes completed by the block device.',
+    value: (d) => d.writeOps,
+  },
+  {
+    name: p('disk'),
+    type: 'info',
+    help: 'Block device kind; counted_in_total="true" for whole disks that make up the host total.',
+    value: () => 1,
+    labels: (d) => ({ kind: d.kind, counted_in_total: String(d.countedInTotal) }),
+  },
+];
+
+const interfaceSpecs: ReadonlyArray<FamilySpec<NetInterfaceMetrics>> = [
+  {
+    name: p('network_receive_bytes'),
+    type: 'counter',
+    unit: 'bytes',
+    help: 'Bytes received by the interface.',
+    value: (i) => i.rxBytes,
+  },
+  {
+    name: p('network_transmit_bytes'),
+    type: 'counter',
+    unit: 'bytes',
+    help: 'Bytes sent by the interface.',
+    value: (i) => i.txBytes,
+  },
+  {
+    name: p('network_receive_packets'),
+    type: 'counter',
+    help: 'Packets received by the interface.',
+    value: (i) => i.rxPackets,
+  },
+  {
+    name: p('network_transmit_packets'),
+    type: 'counter',
+    help: 'Packets sent by the interface.',
+    value: (i) => i.txPackets,
+  },
+  {
+    name: p('network_receive_errs'),
+    type: 'counter',
+    help: 'Receive errors of the interface.',
+    value: (i) => i.rxErrors,
+  },
+  {
+    name: p('network_transmit_errs'),
+    type: 'counter',
+    help: 'Transmit errors of the interface.',
+    value: (i) => i.txErrors,
+  },
+  {
+    name: p('network_receive_drop'),
+    type: 'counter',
+    help: 'Received packets dropped by the interface.',
+    value: (i) => i.rxDropped,
+  },
+  {
+    name: p('network_transmit_drop'),
+    type: 'counter',
+    help: 'Packets to send dropped by the interface.',
+    value: (i) => i.txDropped,
+  },
+  {
+    name: p('network'),
+    type: 'info',
+    help: 'Interface kind; counted_in_total="true" for physical non-loopback interfaces that make up the host total.',
+    value: () => 1,
+    labels: (i) => ({
+      loopback: String(i.loopback),
+      virtual: String(i.virtual),
+      counted_in_total: String(i.countedInTotal),
+    }),
+  },
+];
 
 /** Host metric families: CPU, memory, swap, load, pressure, disks and network interfaces. */
 export function systemFamilies(m: SystemMetrics): MetricFamily[] {
@@ -73,110 +174,6 @@ export function systemFamilies(m: SystemMetrics): MetricFamily[] {
   pressure.add({ resource: 'memory', kind: 'full' }, ratio(m.memoryPressureFull));
   pressure.add({ resource: 'io', kind: 'some' }, ratio(m.ioPressure));
 
-  const diskRead = createFamily(
-    p('disk_read_bytes'),
-    'counter',
-    'Bytes read from the block device.',
-    'bytes',
-  );
-  const diskWritten = createFamily(
-    p('disk_written_bytes'),
-    'counter',
-    'Bytes written to the block device.',
-    'bytes',
-  );
-  const diskReads = createFamily(
-    p('disk_reads_completed'),
-    'counter',
-    'Reads completed by the block device.',
-  );
-  const diskWrites = createFamily(
-    p('disk_writes_completed'),
-    'counter',
-    'Writes completed by the block device.',
-  );
-  const diskInfo = createFamily(
-    p('disk'),
-    'info',
-    'Block device kind; counted_in_total="true" for whole disks that make up the host total.',
-  );
-  for (const d of m.disks) {
-    const labels = { device: d.name };
-    diskRead.add(labels, d.readBytes);
-    diskWritten.add(labels, d.writeBytes);
-    diskReads.add(labels, d.readOps);
-    diskWrites.add(labels, d.writeOps);
-    diskInfo.add({ device: d.name, kind: d.kind, counted_in_total: String(d.countedInTotal) }, 1);
-  }
-
-  const rxBytes = createFamily(
-    p('network_receive_bytes'),
-    'counter',
-    'Bytes received by the interface.',
-    'bytes',
-  );
-  const txBytes = createFamily(
-    p('network_transmit_bytes'),
-    'counter',
-    'Bytes sent by the interface.',
-    'bytes',
-  );
-  const rxPackets = createFamily(
-    p('network_receive_packets'),
-    'counter',
-    'Packets received by the interface.',
-  );
-  const txPackets = createFamily(
-    p('network_transmit_packets'),
-    'counter',
-    'Packets sent by the interface.',
-  );
-  const rxErrs = createFamily(
-    p('network_receive_errs'),
-    'counter',
-    'Receive errors of the interface.',
-  );
-  const txErrs = createFamily(
-    p('network_transmit_errs'),
-    'counter',
-    'Transmit errors of the interface.',
-  );
-  const rxDrop = createFamily(
-    p('network_receive_drop'),
-    'counter',
-    'Received packets dropped by the interface.',
-  );
-  const txDrop = createFamily(
-    p('network_transmit_drop'),
-    'counter',
-    'Packets to send dropped by the interface.',
-  );
-  const netInfo = createFamily(
-    p('network'),
-    'info',
-    'Interface kind; counted_in_total="true" for physical non-loopback interfaces that make up the host total.',
-  );
-  for (const i of m.interfaces) {
-    const labels = { interface: i.name };
-    rxBytes.add(labels, i.rxBytes);
-    txBytes.add(labels, i.txBytes);
-    rxPackets.add(labels, i.rxPackets);
-    txPackets.add(labels, i.txPackets);
-    rxErrs.add(labels, i.rxErrors);
-    txErrs.add(labels, i.txErrors);
-    rxDrop.add(labels, i.rxDropped);
-    txDrop.add(labels, i.txDropped);
-    netInfo.add(
-      {
-        interface: i.name,
-        loopback: String(i.loopback),
-        virtual: String(i.virtual),
-        counted_in_total: String(i.countedInTotal),
-      },
-      1,
-    );
-  }
-
   return [
     cpu.family,
     guest.family,
@@ -206,19 +203,7 @@ export function systemFamilies(m: SystemMetrics): MetricFamily[] {
     load(5, m.load5),
     load(15, m.load15),
     pressure.family,
-    diskRead.family,
-    diskWritten.family,
-    diskReads.family,
-    diskWrites.family,
-    diskInfo.family,
-    rxBytes.family,
-    txBytes.family,
-    rxPackets.family,
-    txPackets.family,
-    rxErrs.family,
-    txErrs.family,
-    rxDrop.family,
-    txDrop.family,
-    netInfo.family,
+    ...familiesFrom(diskSpecs, m.disks, (d) => ({ device: d.name })),
+    ...familiesFrom(interfaceSpecs, m.interfaces, (i) => ({ interface: i.name })),
   ];
 }

@@ -1,134 +1,139 @@
-import type { VmMetrics } from '@arcbox/perf-core';
-import { createFamily, type MetricFamily } from './metric-family.js';
+import type { VcpuMetrics, VirtioBlkMetrics, VirtioNetMetrics, VmMetrics } from '@arcbox/perf-core';
+import { type FamilySpec, familiesFrom, uniqueBy } from './family-table.js';
+import type { MetricFamily } from './metric-family.js';
 import { METRIC_PREFIX } from './system-families.js';
 
 const p = (name: string) => `${METRIC_PREFIX}_vm_${name}`;
 
+const vmSpecs: ReadonlyArray<FamilySpec<VmMetrics>> = [
+  {
+    name: `${METRIC_PREFIX}_vm`,
+    type: 'info',
+    help: 'VM name, monitor (VMM) and host process id.',
+    value: () => 1,
+    labels: (vm) => ({ name: vm.name, vmm: vm.vmm, pid: vm.pid === null ? '' : String(vm.pid) }),
+  },
+  {
+    name: p('process_cpu_seconds'),
+    type: 'counter',
+    unit: 'seconds',
+    help: 'Host CPU time of the whole VMM process (vCPUs, emulation and I/O threads).',
+    value: (vm) => vm.processCpuSeconds,
+  },
+  {
+    name: p('memory_total_bytes'),
+    type: 'gauge',
+    unit: 'bytes',
+    help: 'Guest memory (balloon total, else configured).',
+    value: (vm) => vm.memoryTotal,
+  },
+  {
+    name: p('memory_available_bytes'),
+    type: 'gauge',
+    unit: 'bytes',
+    help: 'Guest memory available (balloon stats).',
+    value: (vm) => vm.memoryAvailable,
+  },
+  {
+    name: p('memory_used_bytes'),
+    type: 'gauge',
+    unit: 'bytes',
+    help: 'Guest memory in use: total minus available.',
+    value: (vm) => vm.memoryUsed,
+  },
+];
+
+type Of<T> = { vm: string; item: T };
+
+const vcpuSpecs: ReadonlyArray<FamilySpec<Of<VcpuMetrics>>> = [
+  {
+    name: p('vcpu_seconds'),
+    type: 'counter',
+    unit: 'seconds',
+    help: 'Host CPU time of each vCPU thread.',
+    value: (v) => v.item.cpuSeconds,
+  },
+];
+
+const blockSpecs: ReadonlyArray<FamilySpec<Of<VirtioBlkMetrics>>> = [
+  {
+    name: p('block_read_bytes'),
+    type: 'counter',
+    unit: 'bytes',
+    help: 'Bytes read by the guest from the virtio-blk device.',
+    value: (d) => d.item.readBytes,
+  },
+  {
+    name: p('block_written_bytes'),
+    type: 'counter',
+    unit: 'bytes',
+    help: 'Bytes written by the guest to the virtio-blk device.',
+    value: (d) => d.item.writeBytes,
+  },
+  {
+    name: p('block_reads_completed'),
+    type: 'counter',
+    help: 'Read operations of the virtio-blk device.',
+    value: (d) => d.item.readOps,
+  },
+  {
+    name: p('block_writes_completed'),
+    type: 'counter',
+    help: 'Write operations of the virtio-blk device.',
+    value: (d) => d.item.writeOps,
+  },
+];
+
+const netSpecs: ReadonlyArray<FamilySpec<Of<VirtioNetMetrics>>> = [
+  {
+    name: p('network_receive_bytes'),
+    type: 'counter',
+    unit: 'bytes',
+    help: 'Bytes received by the guest on the virtio-net device.',
+    value: (n) => n.item.rxBytes,
+  },
+  {
+    name: p('network_transmit_bytes'),
+    type: 'counter',
+    unit: 'bytes',
+    help: 'Bytes sent by the guest on the virtio-net device.',
+    value: (n) => n.item.txBytes,
+  },
+  {
+    name: p('network_receive_packets'),
+    type: 'counter',
+    help: 'Packets received by the guest.',
+    value: (n) => n.item.rxPackets,
+  },
+  {
+    name: p('network_transmit_packets'),
+    type: 'counter',
+    help: 'Packets sent by the guest.',
+    value: (n) => n.item.txPackets,
+  },
+];
+
 /** Per-VM families labelled `{vm}` (the VM id); name, VMM and pid are on `arcbox_perf_vm_info`. */
 export function vmFamilies(vms: ReadonlyArray<VmMetrics>): MetricFamily[] {
-  const info = createFamily(
-    `${METRIC_PREFIX}_vm`,
-    'info',
-    'VM name, monitor (VMM) and host process id.',
-  );
-  const vcpu = createFamily(
-    p('vcpu_seconds'),
-    'counter',
-    'Host CPU time of each vCPU thread.',
-    'seconds',
-  );
-  const proc = createFamily(
-    p('process_cpu_seconds'),
-    'counter',
-    'Host CPU time of the whole VMM process (vCPUs, emulation and I/O threads).',
-    'seconds',
-  );
-  const memTotal = createFamily(
-    p('memory_total_bytes'),
-    'gauge',
-    'Guest memory (balloon total, else configured).',
-    'bytes',
-  );
-  const memAvail = createFamily(
-    p('memory_available_bytes'),
-    'gauge',
-    'Guest memory available (balloon stats).',
-    'bytes',
-  );
-  const memUsed = createFamily(
-    p('memory_used_bytes'),
-    'gauge',
-    'Guest memory in use: total minus available.',
-    'bytes',
-  );
-  const blkRead = createFamily(
-    p('block_read_bytes'),
-    'counter',
-    'Bytes read by the guest from the virtio-blk device.',
-    'bytes',
-  );
-  const blkWritten = createFamily(
-    p('block_written_bytes'),
-    'counter',
-    'Bytes written by the guest to the virtio-blk device.',
-    'bytes',
-  );
-  const blkReads = createFamily(
-    p('block_reads_completed'),
-    'counter',
-    'Read operations of the virtio-blk device.',
-  );
-  const blkWrites = createFamily(
-    p('block_writes_completed'),
-    'counter',
-    'Write operations of the virtio-blk device.',
-  );
-  const rxBytes = createFamily(
-    p('network_receive_bytes'),
-    'counter',
-    'Bytes received by the guest on the virtio-net device.',
-    'bytes',
-  );
-  const txBytes = createFamily(
-    p('network_transmit_bytes'),
-    'counter',
-    'Bytes sent by the guest on the virtio-net device.',
-    'bytes',
-  );
-  const rxPackets = createFamily(
-    p('network_receive_packets'),
-    'counter',
-    'Packets received by the guest.',
-  );
-  const txPackets = createFamily(
-    p('network_transmit_packets'),
-    'counter',
-    'Packets sent by the guest.',
-  );
-
-  const seen = new Set<string>();
-  for (const vm of vms) {
-    if (seen.has(vm.id)) continue;
-    seen.add(vm.id);
-    const l = { vm: vm.id };
-    info.add(
-      { vm: vm.id, name: vm.name, vmm: vm.vmm, pid: vm.pid === null ? '' : String(vm.pid) },
-      1,
-    );
-    for (const v of vm.vcpus) vcpu.add({ vm: vm.id, vcpu: String(v.index) }, v.cpuSeconds);
-    proc.add(l, vm.processCpuSeconds);
-    memTotal.add(l, vm.memoryTotal);
-    memAvail.add(l, vm.memoryAvailable);
-    memUsed.add(l, vm.memoryUsed);
-    for (const d of vm.blockDevices) {
-      const dl = { vm: vm.id, device: d.device };
-      blkRead.add(dl, d.readBytes);
-      blkWritten.add(dl, d.writeBytes);
-      blkReads.add(dl, d.readOps);
-      blkWrites.add(dl, d.writeOps);
-    }
-    for (const n of vm.netDevices) {
-      const nl = { vm: vm.id, device: n.device };
-      rxBytes.add(nl, n.rxBytes);
-      txBytes.add(nl, n.txBytes);
-      rxPackets.add(nl, n.rxPackets);
-      txPackets.add(nl, n.txPackets);
-    }
-  }
+  const unique = uniqueBy(vms, (vm) => vm.id);
+  const each = <T>(pick: (vm: VmMetrics) => readonly T[]) =>
+    unique.flatMap((vm) => pick(vm).map((item) => ({ vm: vm.id, item })));
   return [
-    info.family,
-    vcpu.family,
-    proc.family,
-    memTotal.family,
-    memAvail.family,
-    memUsed.family,
-    blkRead.family,
-    blkWritten.family,
-    blkReads.family,
-    blkWrites.family,
-    rxBytes.family,
-    txBytes.family,
-    rxPackets.family,
-    txPackets.family,
+    ...familiesFrom(vmSpecs, unique, (vm) => ({ vm: vm.id })),
+    ...familiesFrom(
+      vcpuSpecs,
+      each((vm) => vm.vcpus),
+      (v) => ({ vm: v.vm, vcpu: String(v.item.index) }),
+    ),
+    ...familiesFrom(
+      blockSpecs,
+      each((vm) => vm.blockDevices),
+      (d) => ({ vm: d.vm, device: d.item.device }),
+    ),
+    ...familiesFrom(
+      netSpecs,
+      each((vm) => vm.netDevices),
+      (n) => ({ vm: n.vm, device: n.item.device }),
+    ),
   ];
 }

@@ -14,19 +14,37 @@ describe('arcbox-perf (built binary): help, version, errors', () => {
   it('--help lists the commands and ends with examples', async () => {
     const run = await runBuiltCli(['--help']);
     expect(run.code).toBe(0);
-    for (const cmd of ['snapshot', 'top|watch', 'record', 'replay'])
+    for (const cmd of [
+      'snapshot',
+      'top|watch',
+      'containers',
+      'vms',
+      'history',
+      'alerts',
+      'export',
+      'record',
+      'replay',
+    ]) {
       expect(run.stdout).toContain(cmd);
+    }
     expect(run.stdout).toMatch(/Examples:\n {2}\$ arcbox-perf /);
   });
 
-  it.each(['snapshot', 'top', 'containers', 'vms', 'export', 'record', 'replay'])(
-    '%s --help has examples',
-    async (cmd) => {
-      const run = await runBuiltCli([cmd, '--help']);
-      expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(new RegExp(`Examples:\\n(.*\\n)*\\s+\\$ arcbox-perf ${cmd}`));
-    },
-  );
+  it.each([
+    'snapshot',
+    'top',
+    'containers',
+    'vms',
+    'export',
+    'history',
+    'alerts check',
+    'record',
+    'replay',
+  ])('%s --help has examples', async (cmd) => {
+    const run = await runBuiltCli([...cmd.split(' '), '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`Examples:\\n(.*\\n)*\\s+\\$ arcbox-perf ${cmd}`));
+  });
 
   it('an unknown command is a usage error on stderr, exit 2', async () => {
     const run = await runBuiltCli(['frobnicate']);

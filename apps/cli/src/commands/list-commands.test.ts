@@ -1,7 +1,11 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasCommand } from '../test-support/has-command.js';
 import { escapeCode, runBuiltCli, schemaValidator } from '../test-support/run-built-cli.js';
 import {
   canCreateCgroups,
@@ -92,3 +96,93 @@ describe.skipIf(process.platform !== 'linux')('arcbox-perf vms (built binary)', 
     expect(doc.vms).toEqual([]);
   });
 });
+
+const hasQemu = hasCommand('qemu-system-x86_64', ['--version']);
+
+describe.skipIf(!hasQemu)(
+  'arcbox-perf vms on a real QEMU (paused, 2 vCPUs; needs Debian qemu-system-x86)',
+  () => {
+    let dir = '';
+    let qemu: ChildProcess;
+    let config = '';
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'arcbox-cli-qemu-'));
+      const socket = join(dir, 'web-vm.qmp');
+      // No guest kernel needed: -S keeps the vCPUs stopped, and QMP answers for the VM all the same.
+      qemu = spawn(
+        'qemu-system-x86_64',
+        [
+          '-machine',
+          'q35,accel=tcg',
+          '-smp',
+          '2',
+          '-m',
+          '128',
+          '-S',
+          '-nodefaults',
+          '-display',
+          'none',
+          '-name',
+          'guest=arcbox-cli-vm',
+          '-qmp',
+          `unix:${socket},server=on,wait=off`,
+          '-drive',
+          'driver=null-co,if=none,id=d0',
+          '-device',
+          'virtio-blk-pci,drive=d0',
+        ],
+        { stdio: 'ignore' },
+      );
+      for (let i = 0; i < 100 && !existsSync(socket); i += 1) await sleep(50);
+      config = join(dir, 'agent.yaml');
+      await writeFile(config, `sources:\n  vms:\n    sockets: ["${socket}"]\n`);
+    });
+    afterAll(async () => {
+      if (qemu && qemu.exitCode === null) {
+        const gone = new Promise((resolve) => qemu.once('exit', resolve));
+        qemu.kill('SIGTERM');
+        await gone;
+      }
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('--json lists the VM with its vCPU threads and configured memory, schema-valid', async () => {
+      const run = await runBuiltCli(['vms', '--json', '--interval', '300', '--config', config]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const doc = JSON.parse(run.stdout);
+      const validate = schemaValidator('vms');
+      expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+      expect(doc.vms).toHaveLength(1);
+      const vm = doc.vms[0];
+      expect(vm).toMatchObject({
+        id: 'web-vm',
+        name: 'arcbox-cli-vm',
+        vmm: 'qemu',
+        pid: qemu.pid,
+        memoryTotal: 128 * 1024 * 1024,
+      });
+      expect(vm.vcpus).toHaveLength(2);
+      for (const v of vm.vcpus) expect(v.threadId).toBeGreaterThan(0);
+      expect(vm.vcpuPercent).toHaveLength(2);
+      expect(vm.blockDevices.length).toBeGreaterThanOrEqual(1);
+    });
+
+    it('shows in the VM table of `vms` and of snapshot', async () => {
+      const table = await runBuiltCli(['vms', '--interval', '200', '--config', config]);
+      expect(table.stdout).toMatch(/^NAME +VMM +PID +CPU % +VCPU %/);
+      expect(table.stdout).toMatch(new RegExp(`^arcbox-cli-vm +qemu +${qemu.pid} `, 'm'));
+      const snapshot = await runBuiltCli([
+        'snapshot',
+        '--json',
+        '--interval',
+        '200',
+        '--config',
+        config,
+      ]);
+      expect(JSON.parse(snapshot.stdout).vms.map((v: { name: string }) => v.name)).toEqual([
+        'arcbox-cli-vm',
+      ]);
+    });
+  },
+);

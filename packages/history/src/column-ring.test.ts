@@ -8,24 +8,33 @@ describe('ColumnRing', () => {
     expect(segmentRowsFor(720)).toBe(30);
   });
 
-  it('reads back every row after sealing packs constant, NaN and varying columns', () => {
-    const ring = new ColumnRing(1000, 3, 2, Uint8Array);
+  it('reads back every row, bit for bit, after sealing packs constant, NaN, narrow and full columns', () => {
+    const ring = new ColumnRing(1000, 5, 2, Uint8Array);
+    const narrowValue = (i: number) => 40 + (i % 50) * 0.37; // all in [32, 128): one top byte
+    const wideValue = (i: number) => (i % 2 === 0 ? -1 : 1) * (i + 0.5) * 1e6;
     const rows = ring.rows;
     for (let i = 0; i < 700; i++) {
       const at = ring.append(i * 1000);
       const seg = ring.tail();
       seg.values[0 * rows + at] = 42; // constant
       seg.values[1 * rows + at] = Number.NaN; // never measured
-      seg.values[2 * rows + at] = i % 97; // varying
+      seg.values[2 * rows + at] = i % 97; // varying, across top bytes
+      seg.values[3 * rows + at] = narrowValue(i);
+      seg.values[4 * rows + at] = wideValue(i);
       seg.counts![0 * rows + at] = 60;
       seg.counts![1 * rows + at] = i % 3;
     }
-    expect(ring.segments.filter((s) => s.valueSlot !== null).length).toBeGreaterThan(1);
+    const sealed = ring.segments.filter((s) => s.valueSlot !== null);
+    expect(sealed.length).toBeGreaterThan(1);
+    // Constant and NaN columns as constants, the narrow one in 3 bytes a row, two Float32 ones.
+    expect(Array.from(sealed[0]!.valueSlot!)).toEqual([-1, -1, 0, -2, 1]);
     for (let i = 0; i < 700; i++) {
       expect(ring.timeAt(i)).toBe(i * 1000);
       expect(ring.valueAt(0, i)).toBe(42);
       expect(ring.valueAt(1, i)).toBeNaN();
       expect(ring.valueAt(2, i)).toBe(i % 97);
+      expect(ring.valueAt(3, i)).toBe(Math.fround(narrowValue(i)));
+      expect(ring.valueAt(4, i)).toBe(Math.fround(wideValue(i)));
       expect(ring.countAt(0, i)).toBe(60);
       expect(ring.countAt(1, i)).toBe(i % 3);
     }

@@ -4,11 +4,14 @@ export type CountType = Uint8ArrayConstructor | Uint16ArrayConstructor | Uint32A
 
 /**
  * A block of rows in column layout. While it is the ring's open (newest) segment, column c lives
- * at `values[c * rows + r]`. Once full it is sealed: a column whose every row holds the same
- * bits (a memory limit, a core count, a field the platform never fills, a bucket count) is kept
- * as one number in `constValues`, and the other columns are packed, `valueSlot[c]` saying where
- * (-1 = constant). Real hosts have many such columns; sealing costs one pass per `rows` samples.
- * One typed array per kind of data (not one per column) keeps the JS objects per segment few.
+ * at `values[c * rows + r]`. Once full it is sealed, losslessly: a column whose every row holds
+ * the same bits (a memory limit, a core count, a field the platform never fills, a bucket
+ * count) is kept as one number in `constValues`; a column whose values all share their top
+ * byte (sign and high exponent bits: values within the same factor-of-4 band, as most gauges
+ * over two minutes are) keeps that byte once and 3 bytes per row in `narrow`; the rest stay
+ * Float32 in `values`. `valueSlot[c]` says where: >= 0 a Float32 slot, -1 constant, <= -2 the
+ * narrow slot -2 - slot. Sealing costs one pass per `rows` samples. One buffer per segment
+ * (every array a view of it) keeps allocations and JS objects few.
  */
 export interface Segment {
   times: Float64Array;
@@ -16,9 +19,17 @@ export interface Segment {
   counts: CountArray | null;
   valueSlot: Int16Array | null;
   constValues: Float32Array | null;
+  /** Top byte of each narrow column. */
+  topBytes: Uint8Array | null;
+  /** Low 3 bytes of each row of the narrow columns. */
+  narrow: Uint8Array | null;
   countSlot: Int16Array | null;
   constCounts: Uint32Array | null;
 }
+
+// Turns the 32 bits of a narrow value back into its Float32.
+const BITS = new Uint32Array(1);
+const FLOAT = new Float32Array(BITS.buffer);
 
 /**
  * Rows per segment for a ring of `maxRows`: a divisor of it (3600 raw rows, 1440 minutes, 720
@@ -91,7 +102,12 @@ export class ColumnRing {
     const slots = seg.valueSlot;
     if (slots === null) return seg.values[c * this.rows + r]!;
     const s = slots[c]!;
-    return s < 0 ? seg.constValues![c]! : seg.values[s * this.rows + r]!;
+    if (s >= 0) return seg.values[s * this.rows + r]!;
+    if (s === -1) return seg.constValues![c]!;
+    const n = seg.narrow!;
+    const o = ((-2 - s) * this.rows + r) * 3;
+    BITS[0] = ((seg.topBytes![c]! << 24) | (n[o]! << 16) | (n[o + 1]! << 8) | n[o + 2]!) >>> 0;
+    return FLOAT[0]!;
   }
 
   countAt(c: number, i: number): number {
@@ -211,84 +227,155 @@ export class ColumnRing {
         : null,
       valueSlot: null,
       constValues: null,
+      topBytes: null,
+      narrow: null,
       countSlot: null,
       constCounts: null,
     };
   }
 
   /**
-   * Copies a full segment into one buffer of its own, constant columns kept as one number each;
-   * the open-layout buffer becomes the spare for the next open segment.
+   * Copies a full segment into one buffer of its own (or a freed one of the same shape), packed
+   * as `Segment` describes; the open-layout buffer becomes the spare for the next open segment.
    */
   private seal(seg: Segment): Segment {
     const rows = this.rows;
     const bits = new Uint32Array(seg.values.buffer, seg.values.byteOffset, seg.values.length);
-    const values = varying(bits, this.valueColumns, rows);
-    const counts = seg.counts ? varying(seg.counts, this.countColumns, rows) : null;
-    const countSize = seg.counts ? (seg.counts.constructor as CountType).BYTES_PER_ELEMENT : 0;
+    const plan = planValues(bits, this.valueColumns, rows);
+    const counts = seg.counts ? planCounts(seg.counts, this.countColumns, rows) : null;
+    const countVarying = counts?.varying ?? 0;
     const reuse = this.pool.findIndex(
       (p) =>
-        p.values.length === values.count * rows &&
-        (p.counts?.length ?? 0) === (counts?.count ?? 0) * rows,
+        p.values.length === plan.full * rows &&
+        (p.narrow?.length ?? 0) === plan.narrow * rows * 3 &&
+        (p.counts?.length ?? 0) === countVarying * rows,
     );
-    if (reuse >= 0) {
-      const sealed = this.pool.splice(reuse, 1)[0]!;
-      sealed.times.set(seg.times);
-      fill(seg.values, values, rows, sealed.valueSlot!, sealed.constValues!, sealed.values);
-      if (seg.counts && counts)
-        fill(seg.counts, counts, rows, sealed.countSlot!, sealed.constCounts!, sealed.counts!);
-      this.spare = seg;
-      return sealed;
-    }
-    // Layout: times | value slots | constant values | values | count slots | constant counts | counts.
+    const sealed =
+      reuse >= 0 ? this.pool.splice(reuse, 1)[0]! : this.allocateSealed(plan, countVarying, seg);
+    sealed.times.set(seg.times);
+    writeValues(bits, plan, rows, sealed);
+    if (seg.counts && counts) writeCounts(seg.counts, counts.constant, rows, sealed);
+    this.spare = seg;
+    return sealed;
+  }
+
+  private allocateSealed(plan: ValuePlan, countVarying: number, seg: Segment): Segment {
+    const rows = this.rows;
     const vc = this.valueColumns;
-    const cc = this.countColumns;
+    const cc = seg.counts ? this.countColumns : 0;
+    const CountCtor = seg.counts ? (seg.counts.constructor as CountType) : null;
+    const countSize = CountCtor?.BYTES_PER_ELEMENT ?? 1;
+    // Layout: times | const values | Float32 values | const counts | counts | slots | top bytes | narrow.
     let offset = rows * 8;
-    const at = (bytes: number, align: number) => {
+    const take = (bytes: number, align: number) => {
       offset = Math.ceil(offset / align) * align;
       const start = offset;
       offset += bytes;
       return start;
     };
-    const oValueSlot = at(vc * 2, 2);
-    const oConstValues = at(vc * 4, 4);
-    const oValues = at(values.count * rows * 4, 4);
-    const oCountSlot = at(seg.counts ? cc * 2 : 0, 2);
-    const oConstCounts = at(seg.counts ? cc * 4 : 0, 4);
-    const oCounts = at(counts ? counts.count * rows * countSize : 0, Math.max(1, countSize));
+    const oConst = take(vc * 4, 4);
+    const oValues = take(plan.full * rows * 4, 4);
+    const oConstCounts = take(cc * 4, 4);
+    const oCounts = take(countVarying * rows * countSize, countSize);
+    const oValueSlot = take(vc * 2, 2);
+    const oCountSlot = take(cc * 2, 2);
+    const oTop = take(vc, 1);
+    const oNarrow = take(plan.narrow * rows * 3, 1);
     const buffer = new ArrayBuffer(Math.ceil(offset / 8) * 8);
-    const times = new Float64Array(buffer, 0, rows);
-    times.set(seg.times);
-    const sealed: Segment = {
-      times,
-      values: new Float32Array(buffer, oValues, values.count * rows),
-      counts: null,
+    return {
+      times: new Float64Array(buffer, 0, rows),
+      values: new Float32Array(buffer, oValues, plan.full * rows),
+      counts: CountCtor ? new CountCtor(buffer, oCounts, countVarying * rows) : null,
       valueSlot: new Int16Array(buffer, oValueSlot, vc),
-      constValues: new Float32Array(buffer, oConstValues, vc),
-      countSlot: null,
-      constCounts: null,
+      constValues: new Float32Array(buffer, oConst, vc),
+      topBytes: new Uint8Array(buffer, oTop, vc),
+      narrow: new Uint8Array(buffer, oNarrow, plan.narrow * rows * 3),
+      countSlot: CountCtor ? new Int16Array(buffer, oCountSlot, cc) : null,
+      constCounts: CountCtor ? new Uint32Array(buffer, oConstCounts, cc) : null,
     };
-    fill(seg.values, values, rows, sealed.valueSlot!, sealed.constValues!, sealed.values);
-    if (seg.counts && counts) {
-      const Type = seg.counts.constructor as CountType;
-      sealed.counts = new Type(buffer, oCounts, counts.count * rows);
-      sealed.countSlot = new Int16Array(buffer, oCountSlot, cc);
-      sealed.constCounts = new Uint32Array(buffer, oConstCounts, cc);
-      fill(seg.counts, counts, rows, sealed.countSlot, sealed.constCounts, sealed.counts);
-    }
-    this.spare = seg;
-    return sealed;
   }
 }
 
-/** Which columns vary (row to row, bit for bit); the others are constants. */
-function varying(
-  data: Uint32Array | CountArray,
+/** Per value column: 0 Float32, 1 constant, 2 narrow (shared top byte); and how many of each. */
+interface ValuePlan {
+  kind: Uint8Array;
+  full: number;
+  narrow: number;
+}
+
+function planValues(bits: Uint32Array, columns: number, rows: number): ValuePlan {
+  const kind = new Uint8Array(columns);
+  let full = 0;
+  let narrow = 0;
+  for (let c = 0; c < columns; c++) {
+    const base = c * rows;
+    const first = bits[base]!;
+    const top = first >>> 24;
+    let same = true;
+    let sameTop = true;
+    for (let r = 1; r < rows && sameTop; r++) {
+      const b = bits[base + r]!;
+      if (b !== first) same = false;
+      if (b >>> 24 !== top) sameTop = false;
+    }
+    if (same) kind[c] = 1;
+    else if (sameTop) {
+      kind[c] = 2;
+      narrow += 1;
+    } else full += 1;
+  }
+  return { kind, full, narrow };
+}
+
+function writeValues(bits: Uint32Array, plan: ValuePlan, rows: number, sealed: Segment): void {
+  const slot = sealed.valueSlot!;
+  const constants = new Uint32Array(
+    sealed.constValues!.buffer,
+    sealed.constValues!.byteOffset,
+    slot.length,
+  );
+  const full = new Uint32Array(
+    sealed.values.buffer,
+    sealed.values.byteOffset,
+    sealed.values.length,
+  );
+  const narrow = sealed.narrow!;
+  const top = sealed.topBytes!;
+  let nextFull = 0;
+  let nextNarrow = 0;
+  for (let c = 0; c < slot.length; c++) {
+    const base = c * rows;
+    const k = plan.kind[c];
+    if (k === 1) {
+      slot[c] = -1;
+      constants[c] = bits[base]!;
+    } else if (k === 2) {
+      slot[c] = -2 - nextNarrow;
+      top[c] = bits[base]! >>> 24;
+      let o = nextNarrow * rows * 3;
+      for (let r = 0; r < rows; r++) {
+        const b = bits[base + r]!;
+        narrow[o++] = (b >>> 16) & 0xff;
+        narrow[o++] = (b >>> 8) & 0xff;
+        narrow[o++] = b & 0xff;
+      }
+      nextNarrow += 1;
+    } else {
+      slot[c] = nextFull;
+      full.set(bits.subarray(base, base + rows), nextFull * rows);
+      nextFull += 1;
+    }
+  }
+}
+
+/** Which count columns are constant, and how many vary. */
+function planCounts(
+  data: CountArray,
   columns: number,
   rows: number,
-): { constant: Uint8Array; count: number } {
+): { constant: Uint8Array; varying: number } {
   const constant = new Uint8Array(columns);
-  let count = 0;
+  let varying = 0;
   for (let c = 0; c < columns; c++) {
     const base = c * rows;
     const first = data[base]!;
@@ -300,28 +387,21 @@ function varying(
       }
     }
     constant[c] = same;
-    if (!same) count += 1;
+    if (!same) varying += 1;
   }
-  return { constant, count };
+  return { constant, varying };
 }
 
-/** Writes slots, constants and the packed varying columns of a sealed segment. */
-function fill(
-  from: Float32Array | CountArray,
-  plan: { constant: Uint8Array },
-  rows: number,
-  slot: Int16Array,
-  constants: Float32Array | Uint32Array,
-  packed: Float32Array | CountArray,
-): void {
+function writeCounts(from: CountArray, constant: Uint8Array, rows: number, sealed: Segment): void {
+  const slot = sealed.countSlot!;
   let next = 0;
   for (let c = 0; c < slot.length; c++) {
-    if (plan.constant[c]) {
+    if (constant[c]) {
       slot[c] = -1;
-      constants[c] = from[c * rows]!;
+      sealed.constCounts![c] = from[c * rows]!;
     } else {
       slot[c] = next;
-      packed.set(from.subarray(c * rows, (c + 1) * rows), next * rows);
+      sealed.counts!.set(from.subarray(c * rows, (c + 1) * rows), next * rows);
       next += 1;
     }
   }

@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeCode, runBuiltCli, schemaValidator } from '../test-support/run-built-cli.js';
+import {
+  canCreateCgroups,
+  createTestCgroup,
+  type TestCgroup,
+} from '../test-support/test-cgroups.js';
 
 const onLinux = process.platform === 'linux';
 
@@ -95,3 +100,48 @@ describe('arcbox-perf replay of a darwin recording, on any machine (built binary
     expect(m.cpuPerCore[0]).toEqual({ id: 0, percent: 75 });
   });
 });
+
+describe.skipIf(!canCreateCgroups)(
+  'arcbox-perf record -> replay with a container the test creates (needs root)',
+  () => {
+    let dir = '';
+    let busy: TestCgroup;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'arcbox-cli-rec-ct-'));
+      busy = createTestCgroup(`arcbox-rec-${process.pid}`);
+      busy.run('for (;;) {}');
+    });
+    afterAll(async () => {
+      await busy?.remove();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it("records the cgroup's files beside the host's and replays its CPU", async () => {
+      const rec = await runBuiltCli([
+        'record',
+        dir,
+        '--count',
+        '3',
+        '--interval',
+        '300',
+        '--cgroup',
+        busy.path,
+      ]);
+      expect(rec.code).toBe(0);
+      const run = await runBuiltCli(['replay', dir, '--json']);
+      expect(run.stderr).toBe('');
+      const docs = run.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(docs).toHaveLength(2);
+      const validate = schemaValidator('snapshot');
+      for (const doc of docs) expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+      const last = docs[1].containers.find((c: { name: string }) => c.name === busy.name);
+      expect(last).toBeDefined();
+      // The spinning process had a good share of a core over the recorded interval.
+      expect(last.cpuPercent).toBeGreaterThan(20);
+      expect(last.intervalMs).toBeGreaterThanOrEqual(290);
+    });
+  },
+);

@@ -3,12 +3,15 @@ import { PerfError } from '@arcbox/perf-core';
 import type { Command } from 'commander';
 import { type CliContext, writeLine } from '../cli-context.js';
 import { integerOption, intervalOption } from '../parse-options.js';
+import { recordContainers, writeContainersManifest } from '../sampling/recorded-containers.js';
 import { examples } from './examples.js';
 
 interface RecordFlags {
   count: number;
   interval?: number;
   root?: string;
+  cgroup?: string[];
+  containers: boolean;
 }
 
 export function registerRecordCommand(
@@ -24,6 +27,8 @@ export function registerRecordCommand(
     .option('-n, --count <n>', 'how many readings', integerOption(1, 100_000), 2)
     .option('-i, --interval <ms>', 'milliseconds between readings (default 1000)', intervalOption)
     .option('--root <dir>', 'proc/sys root to read (default /)')
+    .option('--cgroup <path...>', 'also record these cgroups (paths or globs) as containers')
+    .option('--no-containers', 'record the host only (Linux)')
     .addHelpText(
       'after',
       examples([
@@ -47,13 +52,26 @@ export function registerRecordCommand(
       } else if (process.platform === 'linux') {
         const { recordLinuxReadings } = await import('@arcbox/perf-linux');
         const root = flags.root ?? ctx.config.root;
+        const cgroupPaths = [...(ctx.config.cgroupPaths ?? []), ...(flags.cgroup ?? [])];
+        let containerProblem: string | null = null;
         readings = await recordLinuxReadings({
           dir: resolve(dir),
           count: flags.count,
           intervalMs,
           signal: ctx.signal,
           ...(root === undefined ? {} : { root }),
+          // Containers are read through the same recording reader, into the same folders.
+          ...(flags.containers
+            ? {
+                extra: async (reader) => {
+                  containerProblem ??= await recordContainers(reader, cgroupPaths, ctx.signal);
+                },
+              }
+            : {}),
         });
+        if (flags.containers) await writeContainersManifest(resolve(dir), cgroupPaths);
+        if (containerProblem)
+          writeLine(ctx.io.stderr, `warning: no containers recorded: ${containerProblem}`);
       } else {
         throw new PerfError(
           'UNSUPPORTED_PLATFORM',

@@ -1,13 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RECORDING_MANIFEST_FILE, type SystemReading } from '@arcbox/perf-core';
+import {
+  type ContainerReading,
+  RECORDING_MANIFEST_FILE,
+  type SystemReading,
+} from '@arcbox/perf-core';
+import { replayContainers } from './recorded-containers.js';
 
 /**
  * Replays a recording with the collector of the platform it names (`recording.json`'s
  * `platform`), on any machine: a darwin recording replays on Linux and the other way round.
  * An unreadable or unknown manifest is left to the Linux replay, whose errors name the file.
  */
-export async function replayRecording(dir: string, signal: AbortSignal): Promise<SystemReading[]> {
+export async function replayRecording(
+  dir: string,
+  signal: AbortSignal,
+): Promise<{ system: SystemReading[]; containers: ContainerReading[][] }> {
   let platform: unknown = null;
   try {
     platform = (
@@ -20,8 +28,10 @@ export async function replayRecording(dir: string, signal: AbortSignal): Promise
   }
   if (platform === 'darwin') {
     const { replayDarwinReadings } = await import('@arcbox/perf-darwin');
-    return replayDarwinReadings(dir, { signal });
+    const system = await replayDarwinReadings(dir, { signal });
+    return { system, containers: system.map(() => []) };
   }
   const { replayLinuxReadings } = await import('@arcbox/perf-linux');
-  return replayLinuxReadings(dir, { signal });
+  const system = await replayLinuxReadings(dir, { signal });
+  return { system, containers: await replayContainers(dir, system.length, signal) };
 }

@@ -223,7 +223,7 @@
       cell(v.vmm),
       cell(pct(v.cpuPercent), true),
       sparkCell(`v:${v.id}`, v.cpuPercent),
-      cell(bytes(v.memoryUsed), true),
+      cell(`${bytes(v.memoryUsed)} / ${bytes(v.memoryTotal)}`, true),
       cell(`${rate(v.virtioBlkReadBps)} / ${rate(v.virtioBlkWriteBps)}`, true),
       cell(`${rate(v.virtioNetRxBps)} / ${rate(v.virtioNetTxBps)}`, true),
     ]);

@@ -3,11 +3,12 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningAgent, removeDir, startAgent } from './testing/spawn-agent.js';
+import { type RunningAgent, removeDir, startAgent, tempDir } from './testing/spawn-agent.js';
 import { canMakeCgroups, createTestCgroup, type TestCgroup } from './testing/test-cgroup.js';
+import { hasQemu, startTestVm, type TestVm } from './testing/test-qemu.js';
 
 const chromiumPath = '/usr/bin/chromium';
-const ready = existsSync(chromiumPath) && canMakeCgroups;
+const ready = existsSync(chromiumPath) && canMakeCgroups && hasQemu;
 const artifacts = fileURLToPath(new URL('../.artifacts/', import.meta.url));
 
 /**
@@ -15,97 +16,117 @@ const artifacts = fileURLToPath(new URL('../.artifacts/', import.meta.url));
  * data, the container table lists a cgroup this test made, an alert forced by a low threshold
  * shows up, and a screenshot is kept in apps/agent/.artifacts/.
  */
-describe.skipIf(!ready)('dashboard in headless Chromium (needs root and Debian chromium)', () => {
-  let agent: RunningAgent;
-  let cgroup: TestCgroup;
-  let browser: Browser;
-  const name = `arcbox-dash-${process.pid}`;
+describe.skipIf(!ready)(
+  'dashboard in headless Chromium (needs root, Debian chromium and qemu-system-x86)',
+  () => {
+    let agent: RunningAgent;
+    let cgroup: TestCgroup;
+    let vm: TestVm;
+    let vmDir: string;
+    let browser: Browser;
+    const name = `arcbox-dash-${process.pid}`;
 
-  beforeAll(async () => {
-    cgroup = await createTestCgroup(name);
-    await cgroup.run();
-    agent = await startAgent(
-      [
-        'interval: 500ms',
-        'sources:',
-        '  containers:',
-        '    discover: false',
-        `    paths: ["${cgroup.path}"]`,
-        'rules:',
-        '  - { name: forced-memory, metric: system.memoryTotal, comparison: ">", warn: 1 }',
-        '',
-      ].join('\n'),
-    );
-    await agent.waitReady();
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
+    beforeAll(async () => {
+      cgroup = await createTestCgroup(name);
+      await cgroup.run();
+      vmDir = await tempDir('arcbox-vm-');
+      vm = await startTestVm(vmDir, `arcbox-dash-vm-${process.pid}`);
+      agent = await startAgent(
+        [
+          'interval: 500ms',
+          'sources:',
+          '  containers:',
+          '    discover: false',
+          `    paths: ["${cgroup.path}"]`,
+          '  vms:',
+          `    sockets: ["${vm.socket}"]`,
+          'rules:',
+          '  - { name: forced-memory, metric: system.memoryTotal, comparison: ">", warn: 1 }',
+          '',
+        ].join('\n'),
+      );
+      await agent.waitReady();
+      browser = await chromium.launch({
+        executablePath: chromiumPath,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--no-first-run',
+        ],
+      });
     });
-  });
 
-  afterAll(async () => {
-    await browser?.close();
-    await agent?.stop();
-    await cgroup?.remove();
-    if (agent) await removeDir(agent.dir);
-  });
-
-  it('draws charts with data, lists the test cgroup and shows the forced alert', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${agent.url}/`);
-    // uPlot draws into a canvas per chart; wait for several live points on every chart.
-    await page.waitForFunction(
-      () => {
-        const d = (window as unknown as { arcboxDashboard?: { points(): Record<string, number> } })
-          .arcboxDashboard;
-        return d !== undefined && Object.values(d.points()).every((n) => n >= 4);
-      },
-      undefined,
-      { timeout: 30_000 },
-    );
-    expect(await page.locator('.uplot canvas').count()).toBe(4);
-    // The CPU line is drawn: the plot's canvas is not blank where the series runs.
-    const inked = await page.evaluate(() => {
-      const canvas = document.querySelector('#chart-cpu canvas') as HTMLCanvasElement;
-      const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      let n = 0;
-      for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) n += 1;
-      return n;
+    afterAll(async () => {
+      await browser?.close();
+      await agent?.stop();
+      await cgroup?.remove();
+      await vm?.stop();
+      if (agent) await removeDir(agent.dir);
+      if (vmDir) await removeDir(vmDir);
     });
-    expect(inked).toBeGreaterThan(500);
 
-    const row = page.locator(`#containers tbody tr[data-id$="${name}"]`);
-    await row.waitFor({ timeout: 20_000 });
-    const cpuText = await row.locator('td').nth(2).textContent();
-    // The busy loop inside the cgroup shows as CPU use.
-    await expect
-      .poll(async () => Number.parseFloat((await row.locator('td').nth(2).textContent()) ?? ''), {
-        timeout: 15_000,
-      })
-      .toBeGreaterThan(10);
-    expect(cpuText).toMatch(/%|–/);
-    await expect
-      .poll(async () => Number(await row.locator('canvas.spark').getAttribute('data-points')), {
-        timeout: 15_000,
-      })
-      .toBeGreaterThan(2);
+    it('draws charts with data, lists the test cgroup and shows the forced alert', async () => {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${agent.url}/`);
+      // uPlot draws into a canvas per chart; wait for several live points on every chart.
+      await page.waitForFunction(
+        () => {
+          const d = (
+            window as unknown as { arcboxDashboard?: { points(): Record<string, number> } }
+          ).arcboxDashboard;
+          return d !== undefined && Object.values(d.points()).every((n) => n >= 4);
+        },
+        undefined,
+        { timeout: 30_000 },
+      );
+      expect(await page.locator('.uplot canvas').count()).toBe(4);
+      // The CPU line is drawn: the plot's canvas is not blank where the series runs.
+      const inked = await page.evaluate(() => {
+        const canvas = document.querySelector('#chart-cpu canvas') as HTMLCanvasElement;
+        const pixels = canvas
+          .getContext('2d')!
+          .getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) n += 1;
+        return n;
+      });
+      expect(inked).toBeGreaterThan(500);
 
-    const alert = page.locator('#alerts li[data-rule="forced-memory"]');
-    await alert.waitFor({ timeout: 20_000 });
-    expect(await alert.textContent()).toMatch(/^FIRING warning: \S+ memoryTotal \d+ > 1/);
+      const row = page.locator(`#containers tbody tr[data-id$="${name}"]`);
+      await row.waitFor({ timeout: 20_000 });
+      const cpuText = await row.locator('td').nth(2).textContent();
+      // The busy loop inside the cgroup shows as CPU use.
+      await expect
+        .poll(async () => Number.parseFloat((await row.locator('td').nth(2).textContent()) ?? ''), {
+          timeout: 15_000,
+        })
+        .toBeGreaterThan(10);
+      expect(cpuText).toMatch(/%|–/);
+      await expect
+        .poll(async () => Number(await row.locator('canvas.spark').getAttribute('data-points')), {
+          timeout: 15_000,
+        })
+        .toBeGreaterThan(2);
 
-    await page.selectOption('#range', '3600000');
-    await page.waitForTimeout(500);
-    await mkdir(artifacts, { recursive: true });
-    await page.screenshot({ path: `${artifacts}dashboard.png`, fullPage: true });
-    expect(errors).toEqual([]);
-  });
-});
+      const vmRow = page.locator(`#vms tbody tr[data-id="${vm.id}"]`);
+      await vmRow.waitFor({ timeout: 20_000 });
+      expect(await vmRow.locator('td').nth(1).textContent()).toBe('qemu');
+      // Named after QEMU's -name guest=, which the collector asks over QMP.
+      expect(await vmRow.locator('td').nth(0).textContent()).toBe(vm.id);
+
+      const alert = page.locator('#alerts li[data-rule="forced-memory"]');
+      await alert.waitFor({ timeout: 20_000 });
+      expect(await alert.textContent()).toMatch(/^FIRING warning: \S+ memoryTotal \d+ > 1/);
+
+      await page.selectOption('#range', '3600000');
+      await page.waitForTimeout(500);
+      await mkdir(artifacts, { recursive: true });
+      await page.screenshot({ path: `${artifacts}dashboard.png`, fullPage: true });
+      expect(errors).toEqual([]);
+    });
+  },
+);

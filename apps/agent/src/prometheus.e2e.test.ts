@@ -11,9 +11,10 @@ import {
   tempDir,
 } from './testing/spawn-agent.js';
 import { canMakeCgroups, createTestCgroup, type TestCgroup } from './testing/test-cgroup.js';
+import { hasQemu, startTestVm, type TestVm } from './testing/test-qemu.js';
 
 const hasPrometheus = existsSync('/usr/bin/prometheus');
-const ready = hasPrometheus && canMakeCgroups;
+const ready = hasPrometheus && canMakeCgroups && hasQemu;
 
 interface PromVector {
   metric: Record<string, string>;
@@ -26,13 +27,14 @@ interface PromVector {
  * against the agent's own snapshot.
  */
 describe.skipIf(!ready)(
-  'a real Prometheus scraping the agent (needs root and Debian prometheus)',
+  'a real Prometheus scraping the agent (needs root, Debian prometheus and qemu-system-x86)',
   () => {
     let dir: string;
     let agent: RunningAgent;
     let prometheus: ChildProcess;
     let promUrl: string;
     let cgroup: TestCgroup;
+    let vm: TestVm;
     let promLog = '';
     const name = `arcbox-prom-${process.pid}`;
 
@@ -66,8 +68,9 @@ describe.skipIf(!ready)(
       dir = await tempDir('arcbox-prom-');
       cgroup = await createTestCgroup(name);
       await cgroup.run();
+      vm = await startTestVm(dir, `arcbox-prom-vm-${process.pid}`);
       agent = await startAgent(
-        `interval: 1s\nsources:\n  containers:\n    discover: false\n    paths: ["${cgroup.path}"]\n`,
+        `interval: 1s\nsources:\n  containers:\n    discover: false\n    paths: ["${cgroup.path}"]\n  vms:\n    sockets: ["${vm.socket}"]\n`,
       );
       await agent.waitReady();
       const promPort = await freePort();
@@ -110,6 +113,7 @@ describe.skipIf(!ready)(
         await new Promise((r) => prometheus.once('exit', r));
       await agent?.stop();
       await cgroup?.remove();
+      await vm?.stop();
       if (agent) await removeDir(agent.dir);
       if (dir) await removeDir(dir);
     });
@@ -163,6 +167,26 @@ describe.skipIf(!ready)(
       expect(Number(rate[0]!.value[1])).toBeLessThan(1.1);
       const info = await query(`arcbox_perf_container_info{id="${mine!.id}"}`);
       expect(info[0]?.metric.runtime).toBe('cgroup');
+    });
+
+    it('has the test VM with one vCPU series per vCPU of the snapshot', async () => {
+      const snapshot = (await (await agent.get('/api/v1/snapshot')).json()) as {
+        vms: Array<{
+          id: string;
+          vcpus: Array<{ index: number; cpuSeconds: number | null }>;
+          memoryTotal: number | null;
+        }>;
+      };
+      const mine = snapshot.vms.find((v) => v.id === vm.id);
+      expect(mine, JSON.stringify(snapshot.vms.map((v) => v.id))).toBeDefined();
+      const vcpus = await query(`arcbox_perf_vm_vcpu_seconds_total{vm="${vm.id}"}`);
+      expect(vcpus.map((v) => v.metric.vcpu).sort()).toEqual(
+        mine!.vcpus.map((c) => String(c.index)).sort(),
+      );
+      expect(vcpus).toHaveLength(2);
+      const memory = await query(`arcbox_perf_vm_memory_total_bytes{vm="${vm.id}"}`);
+      expect(Number(memory[0]!.value[1])).toBe(mine!.memoryTotal);
+      expect(mine!.memoryTotal).toBe(64 * 1024 * 1024);
     });
 
     it('has per-collector health series', async () => {

@@ -1,4 +1,4 @@
-import type { ContainerMetrics, SystemMetrics } from '@arcbox/perf-core';
+import type { ContainerMetrics, SystemMetrics, VmMetrics } from '@arcbox/perf-core';
 
 // Constructed inputs for the pure rendering tests (not recorded from a machine): every field a
 // renderer may read, with the values a test cares about overridden.
@@ -107,6 +107,49 @@ export function constructedSystem(overrides: Partial<SystemMetrics> = {}): Syste
     load1: 0.5,
     load5: 0.4,
     load15: 0.3,
+    problems: [],
+    ...overrides,
+  };
+}
+
+export function constructedVm(
+  overrides: Partial<VmMetrics> & { id: string; name: string },
+): VmMetrics {
+  return {
+    vmm: 'qemu',
+    pid: 4242,
+    timestamp: Date.UTC(2026, 0, 1),
+    monotonicMs: 1000,
+    intervalMs: 1000,
+    vcpuPercent: [],
+    vcpus: [],
+    cpuPercent: null,
+    processCpuPercent: null,
+    processCpuSeconds: null,
+    memoryTotal: null,
+    memoryUsed: null,
+    memoryAvailable: null,
+    memoryDiskCaches: null,
+    memoryPercent: null,
+    memorySource: null,
+    virtioBlkReadBytes: null,
+    virtioBlkWriteBytes: null,
+    virtioBlkReadOps: null,
+    virtioBlkWriteOps: null,
+    virtioBlkReadBps: null,
+    virtioBlkWriteBps: null,
+    virtioBlkReadIops: null,
+    virtioBlkWriteIops: null,
+    blockDevices: [],
+    virtioNetRxBytes: null,
+    virtioNetTxBytes: null,
+    virtioNetRxPackets: null,
+    virtioNetTxPackets: null,
+    virtioNetRxBps: null,
+    virtioNetTxBps: null,
+    virtioNetRxPps: null,
+    virtioNetTxPps: null,
+    netDevices: [],
     problems: [],
     ...overrides,
   };

@@ -1,6 +1,10 @@
 import { createColors } from 'picocolors';
 import { describe, expect, it } from 'vitest';
-import { constructedContainer, constructedSystem } from '../test-support/constructed-metrics.js';
+import {
+  constructedContainer,
+  constructedSystem,
+  constructedVm,
+} from '../test-support/constructed-metrics.js';
 import { createSystemHistory, pushSystemHistory } from './system-history.js';
 import { renderTopFrame, type TopView } from './top-frame.js';
 import { initialTopState } from './top-state.js';
@@ -116,6 +120,25 @@ describe('renderTopFrame', () => {
     );
     expect(lines.find((l) => l.includes('busy') && !l.includes('CRIT'))).toContain('\x1b[31m');
     expect(lines.some((l) => l.includes('CRIT') && l.includes('container-cpu'))).toBe(true);
+  });
+
+  it('lists VMs below the containers with per-vCPU figures', () => {
+    const base = view();
+    const vm = constructedVm({
+      id: 'web-vm',
+      name: 'web-vm',
+      cpuPercent: 75,
+      vcpuPercent: [50, 25],
+      memoryTotal: 1024 * mib,
+    });
+    const lines = renderTopFrame(
+      { ...base, sample: { ...base.sample!, vms: [vm] } },
+      { width: 160, height: 40 },
+      plain,
+    );
+    const header = lines.findIndex((l) => l.startsWith('VMS (1)'));
+    expect(header).toBeGreaterThan(rowIndex(lines, 'new'));
+    expect(lines[header + 2]).toMatch(/^web-vm +qemu +4242 +75\.0 % +50 25 /);
   });
 
   it('renders before the first sample without numbers', () => {

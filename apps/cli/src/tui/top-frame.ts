@@ -137,7 +137,7 @@ export function renderTopFrame(
   const containers = orderRows(view.sample?.containers ?? [], view.state.sort, view.state.filter);
   const vms = orderRows(view.sample?.vms ?? [], view.state.sort, view.state.filter);
   const footer = 2;
-  const vmRows = vms.length === 0 ? 0 : Math.min(vms.length, 5) + 2;
+  const vmRows = vms.length === 0 ? 0 : Math.min(vms.length, 5) + 3;
   const room = Math.max(1, height - lines.length - footer - vmRows - 2);
   const scroll = Math.min(view.state.scroll, Math.max(0, containers.length - room));
 
@@ -154,6 +154,7 @@ export function renderTopFrame(
   );
   tableLines(containerColumns, containers, scroll, room, alerted, put);
   if (vms.length > 0) {
+    put('');
     put(['VMS', 'bold'], ` (${vms.length})`);
     tableLines(vmColumns, vms, 0, 5, alerted, put);
   }

@@ -60,8 +60,9 @@ describe('history across restarts (built agent, real /proc, state dir on disk)',
       const after = await systemHistory(second);
       await second.stop();
       const restored = after.timestamps.filter((t) => t <= newestBefore);
-      // Flushes every 1 s; allow the interval in flight plus one sample of slack.
-      expect(restored.at(-1)!).toBeGreaterThanOrEqual(newestBefore - 1000 - 250);
+      // Flushes every 1 s: what is lost is at most that interval, plus the sample in flight and
+      // the lateness of a timer on a loaded machine (without periodic flushes nothing survives).
+      expect(restored.at(-1)!).toBeGreaterThanOrEqual(newestBefore - 1000 - 250 - 500);
       expect(restored.length).toBeGreaterThanOrEqual(before.timestamps.length - 5);
       // And the samples that survived are the ones taken, not re-made.
       expect(restored.every((t) => before.timestamps.includes(t))).toBe(true);

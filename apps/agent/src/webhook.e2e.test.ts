@@ -51,7 +51,7 @@ describe.skipIf(!canMakeCgroups)(
           'sources:',
           '  containers: { discover: false, paths: ["' + cgroup.path + '"] }',
           'rules:',
-          `  - { name: busy-container, metric: container.cpuPercent, comparison: ">", warn: 20, clear: 10, for: 1s, match: { id: "*${name}" } }`,
+          `  - { name: busy-container, metric: container.cpuPercent, comparison: ">", warn: 10, clear: 3, for: 1s, match: { id: "*${name}" } }`,
           'notifications:',
           '  webhooks:',
           `    - { url: "${hookUrl}", retries: 3, backoff: 100ms, timeout: 2s }`,

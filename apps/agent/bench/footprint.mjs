@@ -2,6 +2,8 @@
 // scrapes, side by side with an idle Node timer and node_exporter scraped at 1 Hz, over the same
 // window. CPU is % of one core (utime + stime from /proc/<pid>/stat), RSS from /proc/<pid>/status.
 // Run: pnpm bench -- agent (as root; ARCBOX_BENCH_SECONDS=60 by default).
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import {
   canMakeCgroups,
   cpuSeconds,
@@ -27,6 +29,15 @@ const agent = await startAgent(
   `interval: 1s\nsources:\n  containers: { discover: false, paths: ["/${prefix}-*"] }\nhistory: { flushInterval: 10s }\n`,
 );
 const idle = startIdleNode();
+// Resolved from the agent's own dependencies, so the bare collectors are the ones the agent runs.
+const collectorsOnly = spawn(
+  process.execPath,
+  [
+    fileURLToPath(new URL('./support/collectors-only.mjs', import.meta.url)),
+    JSON.stringify([`/${prefix}-*`]),
+  ],
+  { stdio: 'ignore' },
+);
 const exporter = await startNodeExporter();
 try {
   const snapshot = await (await fetch(`${agent.url}/api/v1/snapshot`)).json();
@@ -37,6 +48,7 @@ try {
   const procs = [
     ['arcbox-perf-agent (1 Hz, 100 containers, history, rules)', agent.child.pid],
     ['idle Node timer', idle.pid],
+    ['same Linux collectors alone at 1 Hz (bare Node)', collectorsOnly.pid],
     ...(exporter ? [['node_exporter scraped at 1 Hz', exporter.child.pid]] : []),
   ];
   const start = procs.map(([, pid]) => cpuSeconds(pid));
@@ -67,6 +79,7 @@ try {
 } finally {
   await exporter?.stop();
   idle.kill();
+  collectorsOnly.kill();
   await agent.stop();
   await cgroups.remove();
 }

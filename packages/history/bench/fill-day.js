@@ -24,10 +24,12 @@ function jitter(m, base, fields, random) {
 }
 
 export function fillDay(store, { containers = 100, vms = 0, seconds = DAY_SECONDS } = {}) {
-  // Ten distinct samples reused with new times and values: building 8.6 M metrics objects
-  // would measure perf-core, not the store.
-  const samples = Array.from({ length: 10 }, (_, i) => makeSample(i + 1, T0, { containers, vms }));
-  for (const s of samples) {
+  // Ten distinct samples as templates; each second gets fresh metrics objects copied from one
+  // and jittered, as a monitor computes new metrics every round (and the store keeps none).
+  const templates = Array.from({ length: 10 }, (_, i) =>
+    makeSample(i + 1, T0, { containers, vms }),
+  );
+  for (const s of templates) {
     // Linux with PSI: the pressure fields are measured too.
     Object.assign(s.system, {
       cpuPressure: 1,
@@ -36,31 +38,25 @@ export function fillDay(store, { containers = 100, vms = 0, seconds = DAY_SECOND
       ioPressure: 2,
     });
   }
-  const bases = samples.map((s) => ({
-    system: { ...s.system },
-    containers: s.containers.map((c) => ({ ...c })),
-    vms: s.vms.map((v) => ({ ...v })),
-  }));
   let seed = 42;
   const random = () => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
     return seed / 2147483648;
   };
   for (let k = 0; k < seconds; k++) {
-    const s = samples[k % samples.length];
-    const base = bases[k % samples.length];
+    const base = templates[k % templates.length];
     const time = T0 + k * 1000;
-    jitter(s.system, base.system, systemNumericFields, random);
-    s.system.timestamp = time;
-    s.containers.forEach((c, i) => {
-      jitter(c, base.containers[i], containerNumericFields, random);
-      c.timestamp = time;
-    });
-    s.vms.forEach((v, i) => {
-      jitter(v, base.vms[i], vmNumericFields, random);
-      v.timestamp = time;
-    });
-    store.appendSample(s);
+    const sample = {
+      system: { ...base.system, timestamp: time },
+      containers: base.containers.map((c) => ({ ...c, timestamp: time })),
+      vms: base.vms.map((v) => ({ ...v, timestamp: time })),
+    };
+    jitter(sample.system, base.system, systemNumericFields, random);
+    sample.containers.forEach((c, i) =>
+      jitter(c, base.containers[i], containerNumericFields, random),
+    );
+    sample.vms.forEach((v, i) => jitter(v, base.vms[i], vmNumericFields, random));
+    store.appendSample(sample);
   }
-  return samples;
+  return templates;
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ColumnRing, segmentRowsFor } from './column-ring.js';
 
+const T0 = Date.UTC(2026, 0, 1);
+
 describe('ColumnRing', () => {
   it('picks segment sizes that divide the default ring sizes', () => {
     expect(segmentRowsFor(3600)).toBe(120);
@@ -14,7 +16,8 @@ describe('ColumnRing', () => {
     const wideValue = (i: number) => (i % 2 === 0 ? -1 : 1) * (i + 0.5) * 1e6;
     const rows = ring.rows;
     for (let i = 0; i < 700; i++) {
-      const at = ring.append(i * 1000);
+      // Whole milliseconds (kept as 4-byte offsets once sealed), except one segment's worth.
+      const at = ring.append(T0 + i * 1000 + (i % 3) * 0.25 * Number(i >= 360 && i < 480));
       const seg = ring.tail();
       seg.values[0 * rows + at] = 42; // constant
       seg.values[1 * rows + at] = Number.NaN; // never measured
@@ -28,8 +31,10 @@ describe('ColumnRing', () => {
     expect(sealed.length).toBeGreaterThan(1);
     // Constant and NaN columns as constants, the narrow one in 3 bytes a row, two Float32 ones.
     expect(Array.from(sealed[0]!.valueSlot!)).toEqual([-1, -1, 0, -2, 1]);
+    expect(sealed[0]!.timeOffsets).not.toBeNull();
+    expect(sealed.some((s) => s.timeOffsets === null)).toBe(true);
     for (let i = 0; i < 700; i++) {
-      expect(ring.timeAt(i)).toBe(i * 1000);
+      expect(ring.timeAt(i)).toBe(T0 + i * 1000 + (i % 3) * 0.25 * Number(i >= 360 && i < 480));
       expect(ring.valueAt(0, i)).toBe(42);
       expect(ring.valueAt(1, i)).toBeNaN();
       expect(ring.valueAt(2, i)).toBe(i % 97);

@@ -52,10 +52,12 @@ export function fillDay(store, { containers = 100, vms = 0, seconds = DAY_SECOND
       vms: base.vms.map((v) => ({ ...v, timestamp: time })),
     };
     jitter(sample.system, base.system, systemNumericFields, random);
-    sample.containers.forEach((c, i) =>
-      jitter(c, base.containers[i], containerNumericFields, random),
-    );
-    sample.vms.forEach((v, i) => jitter(v, base.vms[i], vmNumericFields, random));
+    sample.containers.forEach((c, i) => {
+      jitter(c, base.containers[i], containerNumericFields, random);
+    });
+    sample.vms.forEach((v, i) => {
+      jitter(v, base.vms[i], vmNumericFields, random);
+    });
     store.appendSample(sample);
   }
   return templates;

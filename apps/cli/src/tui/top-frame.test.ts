@@ -141,6 +141,25 @@ describe('renderTopFrame', () => {
     expect(lines[header + 2]).toMatch(/^web-vm +qemu +4242 +75\.0 % +50 25 /);
   });
 
+  it('says which source failed this round', () => {
+    const base = view();
+    const sample = {
+      ...base.sample!,
+      collectors: [
+        { name: 'system', ok: true, durationMs: 1 },
+        {
+          name: 'vms',
+          ok: false,
+          durationMs: 5000,
+          error: 'collector vms timed out after 5000 ms',
+        },
+      ],
+    };
+    const lines = renderTopFrame({ ...base, sample }, { width: 120, height: 30 }, plain);
+    expect(lines.filter((l) => l.startsWith('vms: collector vms timed out'))).toHaveLength(1);
+    expect(lines.some((l) => l.startsWith('system:'))).toBe(false);
+  });
+
   it('renders before the first sample without numbers', () => {
     const lines = renderTopFrame(view({ sample: null }), { width: 100, height: 20 }, plain);
     expect(lines.join('\n')).toMatch(/^CPU +- +usr -/m);

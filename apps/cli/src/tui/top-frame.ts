@@ -130,6 +130,10 @@ export function renderTopFrame(
       ` ${alert.name}: ${alert.message}`,
     );
   }
+  // A source that failed this round (no cgroup mount, a VM socket refusing) says so, once a line.
+  for (const failed of (view.sample?.collectors ?? []).filter((r) => !r.ok)) {
+    put([`${failed.name}: ${failed.error ?? 'failed'}`, 'yellow']);
+  }
 
   const alerted = new Set(
     view.alerts.map((a) => a.subject).filter((s): s is string => s !== undefined),

@@ -284,6 +284,42 @@ describe('createQemuVmCollector on captured QEMU replies', () => {
     }
   });
 
+  it('reads the host side while QEMU answers, and again when QEMU lists other vCPU threads', async () => {
+    let cpus: unknown = fixtureReturn('user-netdev/query-cpus-fast.json');
+    const base = capturedQemu({ phase: 't0' });
+    const server = await serve((command, args) =>
+      command === 'query-cpus-fast' ? { kind: 'reply', value: cpus } : base(command, args),
+    );
+    const asked: number[] = [];
+    const collector = createQemuVmCollector({
+      vms: [{ id: 'vm1', qmpSocket: server.path, pid: 13864 }],
+      // Constructed host reader: a thread's CPU seconds are its id, so the test sees which were read.
+      threads: {
+        threadCpuSeconds: (_pid, tid) => {
+          asked.push(tid);
+          return tid;
+        },
+        processCpuSeconds: () => 1,
+      },
+    });
+    try {
+      await collector.collect({ signal: signal() });
+      await collector.collect({ signal: signal() });
+      expect(asked).toEqual([13886, 13887, 13886, 13887]); // the early read was used as is
+      // vCPU 1 hot-unplugged and a new one plugged with another thread between readings.
+      cpus = [
+        { 'cpu-index': 0, 'thread-id': 13886 },
+        { 'cpu-index': 1, 'thread-id': 20000 },
+      ];
+      asked.length = 0;
+      const [r] = await collector.collect({ signal: signal() });
+      expect(asked).toEqual([13886, 13887, 13886, 20000]); // early read discarded, read again
+      expect(r!.vcpus.map((v) => v.cpuSeconds)).toEqual([13886, 20000]);
+    } finally {
+      collector.close();
+    }
+  });
+
   it('reconnects when QEMU restarts, without losing the reading', async () => {
     const server = await serve(capturedQemu({ phase: 't0' }));
     const collector = createQemuVmCollector({ vms: [{ id: 'vm1', qmpSocket: server.path }] });

@@ -71,6 +71,8 @@ interface SessionInfo {
   nics: QemuNic[];
   pid: number | null;
   problems: SourceProblem[];
+  /** vCPUs of the previous reading on this session, for reading the host side early. */
+  lastCpus: QemuVcpu[] | null;
 }
 
 export const defaultClock: Clock = () => ({ monotonicMs: performance.now(), time: Date.now() });
@@ -174,6 +176,7 @@ export function createQemuVmSource(
       nics: (network ?? []).filter((n) => n.model === null || n.model.startsWith('virtio-net')),
       pid: target.pid ?? null,
       problems,
+      lastCpus: null,
     };
   };
 
@@ -199,7 +202,7 @@ export function createQemuVmSource(
     const problems: SourceProblem[] = [...current.problems];
     const part = partReader(problems);
     // Sent together: QEMU answers in order, so one round trip's wait covers all three.
-    const [cpus, blocks, balloon] = await Promise.all([
+    const replies = Promise.all([
       part('qmp query-cpus-fast', async () => parseCpusFast(await run('query-cpus-fast'))),
       part('qmp query-blockstats', async () => parseBlockstats(await run('query-blockstats'))),
       current.balloonPath
@@ -210,7 +213,35 @@ export function createQemuVmSource(
           )
         : Promise.resolve(null),
     ]);
-    const stamp = clock();
+    // While QEMU answers, read the host side for the vCPU threads of the last reading (they only
+    // change when QEMU restarts or hot-plugs); read again below if QEMU now lists others.
+    const early =
+      current.lastCpus && current.pid !== null ? readHost(current, current.lastCpus) : null;
+    const [cpus, blocks, balloon] = await replies;
+    const side =
+      early && sameThreads(early.cpus, cpus ?? []) ? early : readHost(current, cpus ?? []);
+    current.lastCpus = cpus;
+    problems.push(...side.problems);
+    const memory = guestMemory(balloon, current, problems);
+    return {
+      ...side.stamp,
+      id: target.id,
+      name: target.name ?? current.name ?? target.id,
+      vmm: 'qemu',
+      pid: side.pid,
+      vcpus: side.vcpus,
+      processCpuSeconds: side.processCpuSeconds,
+      hostCpuCount,
+      ...memory,
+      blockDevices: blocks ?? [],
+      netDevices: side.netDevices,
+      problems,
+    };
+  };
+
+  /** The host side of a reading, stamped when it is read: vCPU threads, the VMM process, taps. */
+  const readHost = (current: SessionInfo, cpus: QemuVcpu[]) => {
+    const problems: SourceProblem[] = [];
     // Host-side reads spoil only their own field: a bad /proc line is a problem, not a lost VM.
     const host = <T>(what: string, read: () => T | null): T | null => {
       try {
@@ -220,8 +251,9 @@ export function createQemuVmSource(
         return null;
       }
     };
-    const pid = host('vmm pid', () => resolvePid(current, cpus ?? [], problems));
-    const vcpus = (cpus ?? []).map((c) => ({
+    const stamp = clock();
+    const pid = host('vmm pid', () => resolvePid(current, cpus, problems));
+    const vcpus = cpus.map((c) => ({
       index: c.index,
       threadId: c.threadId,
       cpuSeconds:
@@ -231,19 +263,13 @@ export function createQemuVmSource(
             )
           : null,
     }));
-    const memory = guestMemory(balloon, current, problems);
     return {
-      ...stamp,
-      id: target.id,
-      name: target.name ?? current.name ?? target.id,
-      vmm: 'qemu',
+      cpus,
+      stamp,
       pid,
       vcpus,
       processCpuSeconds:
         pid !== null && threads ? host('vmm process', () => threads.processCpuSeconds(pid)) : null,
-      hostCpuCount,
-      ...memory,
-      blockDevices: blocks ?? [],
       netDevices: current.nics.map((nic) =>
         netReading(
           nic,
@@ -344,6 +370,13 @@ function guestMemory(
     memoryDiskCaches: null,
     memorySource: current.configuredMemory === null ? null : 'configured',
   };
+}
+
+function sameThreads(a: readonly QemuVcpu[], b: readonly QemuVcpu[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((c, i) => c.index === b[i]?.index && c.threadId === b[i]?.threadId)
+  );
 }
 
 /** Tap and bridge backends have a host interface; user-mode and others do not. */

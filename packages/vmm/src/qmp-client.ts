@@ -58,6 +58,7 @@ export async function connectQmp(
   const pending = new Map<number, Pending>();
   const events: QmpEvent[] = [];
   let nextId = 1;
+  let corked = false;
   let closed = false;
   let closeReason: PerfError | null = null;
   let buffered = '';
@@ -218,6 +219,16 @@ export async function connectQmp(
       signal?.addEventListener('abort', onAbort, { once: true });
       const request =
         args === undefined ? { execute: command, id } : { execute: command, arguments: args, id };
+      // Commands issued in the same tick (a reading's Promise.all) leave in one write, so QEMU
+      // reads them together instead of waking once per command.
+      if (!corked) {
+        corked = true;
+        socket.cork();
+        process.nextTick(() => {
+          corked = false;
+          socket.uncork();
+        });
+      }
       socket.write(`${JSON.stringify(request)}\n`);
     });
   };

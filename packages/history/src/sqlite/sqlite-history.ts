@@ -392,4 +392,6 @@ function load(db: Database.Database, store: HistoryStore): void {
     }
     restorer.finish();
   }
+  // Rows past their tier's retention (counted back from the newest row) go now, not at the first append.
+  store.sweep();
 }

@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Collector, ContainerReading, CpuTimes, SystemReading } from '@arcbox/perf-core';
 import { PerfError } from '@arcbox/perf-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadPlatformCollectors } from './load-platform-collectors.js';
 import { createMonitor, PerfMonitor } from './perf-monitor.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -284,6 +285,13 @@ describe('PerfMonitor with the platform collectors of this machine', () => {
       expect(built).toContain(`import("${pkg}")`);
       expect(built).not.toMatch(new RegExp(`from ["']${pkg}["']`));
     }
+  });
+
+  it('builds the macOS collectors from @arcbox/perf-darwin (created here, not run)', async () => {
+    const collectors = await loadPlatformCollectors('darwin', { containers: false });
+    expect(collectors.system.name).toBe('system');
+    expect(collectors.containers).toBeUndefined();
+    await collectors.system.close?.();
   });
 
   it('refuses a platform it cannot read, with a typed error', async () => {

@@ -79,7 +79,7 @@ const reader = createFileReader({ root: '/' });
 try {
   await vm.waitForConsole(/ARCBOX: round=1 /, 240_000);
   const signal = new AbortController().signal;
-  const times = { reading: [], rawPipelined: [], rawSequential: [], hostOnly: [] };
+  const times = { reading: [], rawPipelined: [], rawNoIds: [], rawSequential: [], hostOnly: [] };
   const threads = createProcThreadReader({ reader });
   const interfaces = createTapCounterReader({ reader });
 
@@ -114,8 +114,11 @@ try {
     for (let i = 0; i < 10; i++) await raw.send(commands);
     for (let i = 0; i < ROUNDS / BLOCKS; i++) {
       let t0 = performance.now();
-      await raw.send(commands);
+      await raw.send(commands.map((c, id) => ({ ...c, id })));
       times.rawPipelined.push(performance.now() - t0);
+      t0 = performance.now();
+      await raw.send(commands);
+      times.rawNoIds.push(performance.now() - t0);
       t0 = performance.now();
       for (const c of commands) await raw.send([c]);
       times.rawSequential.push(performance.now() - t0);
@@ -127,7 +130,8 @@ try {
   const base = median(times.rawPipelined);
   const rows = [
     ['one VM reading (collector: 3 QMP commands + /proc + tap)', times.reading],
-    ['raw: same 3 QMP commands pipelined, same socket', times.rawPipelined],
+    ['raw: same 3 QMP commands (with ids) pipelined, same socket', times.rawPipelined],
+    ['raw: the 3 commands without ids, pipelined', times.rawNoIds],
     ['raw: same 3 QMP commands one after another', times.rawSequential],
     ['host side only (/proc task stats + tap counters)', times.hostOnly],
   ];

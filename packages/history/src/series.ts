@@ -170,8 +170,9 @@ export class Series implements SeriesMeta {
     const at = tier.ring.append(start);
     writeBucket(tier, at, this.n, min, max, avg, count);
     if (Number.isNaN(this.firstTime) || start < this.firstTime) this.firstTime = start;
-    const end = start + tier.resolutionMs - 1;
-    if (Number.isNaN(this.lastTime)) this.lastTime = end;
+    // The bucket's start, not its end: a later live sample inside the same hour must not look
+    // like a clock step back.
+    if (Number.isNaN(this.lastTime) || start > this.lastTime) this.lastTime = start;
   }
 
   /**

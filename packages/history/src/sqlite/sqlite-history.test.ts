@@ -73,6 +73,9 @@ describe('SQLite history (real better-sqlite3 files)', () => {
       lastMs: undefined,
     });
     expect(minutes.values.pids).toHaveLength(600);
+    // Live samples carry on where the kept ones stopped: no clock step is seen.
+    again.store.appendValues('system', T0 + 600_000, systemRow(1));
+    expect(again.store.stats().clockOffsetMs).toBe(0);
     await again.close();
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');

@@ -163,9 +163,20 @@ export async function startTestVm(options = {}) {
   let child = null;
   let stopped = false;
 
+  // If the test process exits without stop() (a crash, process.exit), still leave nothing behind.
+  const onExit = () => {
+    child?.kill('SIGKILL');
+    try {
+      run('ip', ['netns', 'del', netns]);
+    } catch {}
+    if (!options.dir) rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
+
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    process.removeListener('exit', onExit);
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

@@ -10,12 +10,15 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   rmdirSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -121,10 +124,12 @@ const hasTmux = (() => {
     return false;
   }
 })();
-const socket = `arcbox-bench-${process.pid}`;
+// A tmux server of its own, on a socket in a folder removed at the end.
+const socketDir = mkdtempSync(join(tmpdir(), 'arcbox-bench-tmux-'));
+const socket = join(socketDir, 'tmux.sock');
 const tmux = (args) =>
   new Promise((resolve, reject) =>
-    execFile('tmux', ['-L', socket, '-f', '/dev/null', ...args], (e, out) =>
+    execFile('tmux', ['-S', socket, '-f', '/dev/null', ...args], (e, out) =>
       e ? reject(e) : resolve(out),
     ),
   );
@@ -268,3 +273,4 @@ if (!hasTmux) {
   }
   await tmux(['kill-server']).catch(() => undefined);
 }
+rmSync(socketDir, { recursive: true, force: true });

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hasCommand } from './has-command.js';
 
@@ -24,7 +27,7 @@ function tmux(socket: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       'tmux',
-      ['-L', socket, '-f', '/dev/null', ...args],
+      ['-S', socket, '-f', '/dev/null', ...args],
       { timeout: 10_000 },
       (error, stdout) => (error ? reject(error) : resolve(stdout)),
     );
@@ -41,7 +44,9 @@ export async function startTmux(
   size: { width: number; height: number },
   env: Record<string, string> = {},
 ): Promise<TmuxSession> {
-  const socket = `arcbox-cli-test-${process.pid}-${Date.now()}`;
+  // A server of its own, on a socket in a folder of its own that kill() removes.
+  const dir = mkdtempSync(join(tmpdir(), 'arcbox-cli-tmux-'));
+  const socket = join(dir, 'tmux.sock');
   const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
   await tmux(socket, [
     'new-session',
@@ -83,6 +88,7 @@ export async function startTmux(
     },
     kill: async () => {
       await tmux(socket, ['kill-server']).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
     },
   };
   return session;

@@ -7,7 +7,7 @@ import {
 } from '@arcbox/perf-core';
 import type { HostThreadReader } from './host-readers.js';
 import { httpGetJson, safeCounter } from './http-unix-json.js';
-import { namedVcpus } from './named-vcpus.js';
+import { namedVmmHostSide } from './named-vcpus.js';
 import { guardedRead } from './guarded-read.js';
 import { type Clock, defaultClock } from './qemu-vm-source.js';
 import { isObject } from './qmp-values.js';
@@ -127,9 +127,7 @@ export function createCloudHypervisorVmSource(
       id: target.id,
       name: target.name ?? target.id,
       vmm: 'cloud-hypervisor' as const,
-      pid,
-      vcpus: namedVcpus(threads, pid, /^vcpu(\d+)$/),
-      processCpuSeconds: pid !== null && threads ? threads.processCpuSeconds(pid) : null,
+      ...namedVmmHostSide(threads, pid, /^vcpu(\d+)$/),
       hostCpuCount,
       memoryTotal: memorySize,
       memoryAvailable: null,

@@ -8,7 +8,7 @@ import {
 } from '@arcbox/perf-core';
 import type { HostThreadReader } from './host-readers.js';
 import { httpGetJson, safeCounter } from './http-unix-json.js';
-import { namedVcpus } from './named-vcpus.js';
+import { namedVmmHostSide } from './named-vcpus.js';
 import { guardedRead } from './guarded-read.js';
 import { type Clock, defaultClock } from './qemu-vm-source.js';
 import { isObject } from './qmp-values.js';
@@ -220,9 +220,7 @@ export function createFirecrackerVmSource(
       id: target.id,
       name: target.name ?? target.id,
       vmm: 'firecracker' as const,
-      pid,
-      vcpus: namedVcpus(threads, pid, /^fc_vcpu (\d+)$/),
-      processCpuSeconds: pid !== null && threads ? threads.processCpuSeconds(pid) : null,
+      ...namedVmmHostSide(threads, pid, /^fc_vcpu (\d+)$/),
       hostCpuCount,
       memoryTotal: memory.total,
       memoryAvailable: memory.available,

@@ -55,7 +55,7 @@ export type {
 } from './firecracker-source.js';
 export { createLibvirtVmCollector, parseVirshDomstats } from './libvirt-domstats.js';
 export type { LibvirtCollectorOptions } from './libvirt-domstats.js';
-export { namedVcpus } from './named-vcpus.js';
+export { namedVcpus, namedVmmHostSide } from './named-vcpus.js';
 export { failedReading } from './failed-reading.js';
 export { guardedRead } from './guarded-read.js';
 export type { GuardedReadOptions } from './guarded-read.js';

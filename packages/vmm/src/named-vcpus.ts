@@ -23,3 +23,16 @@ export function namedVcpus(
   }
   return vcpus.sort((a, b) => a.index - b.index);
 }
+
+/** The host side of a VMM that names its vCPU threads: vCPUs and the whole process's CPU. */
+export function namedVmmHostSide(
+  threads: HostThreadReader | null,
+  pid: number | null,
+  pattern: RegExp,
+): { pid: number | null; vcpus: VcpuReading[]; processCpuSeconds: number | null } {
+  return {
+    pid,
+    vcpus: namedVcpus(threads, pid, pattern),
+    processCpuSeconds: pid !== null && threads ? threads.processCpuSeconds(pid) : null,
+  };
+}

@@ -9,6 +9,7 @@ import {
   createBroadcast,
   createCollectorRegistry,
   createSeriesTracker,
+  DEFAULT_COLLECTOR_TIMEOUT_MS,
   PerfError,
   type SubscribeOptions,
   type SystemMetrics,
@@ -58,7 +59,10 @@ export interface PerfMonitorOptions {
   collectors?: MonitorCollectors;
   /** Options of the platform collectors (ignored when `collectors` is given). */
   platform?: PlatformCollectorOptions & { name?: NodeJS.Platform };
-  /** Per-collector timeout, ms. Default: the interval, at least 1 s. */
+  /**
+   * Per-collector timeout, ms; core's default (5 s) unless given. A Docker engine's stats call can
+   * take over a second: a round that runs past the interval delays the next one, never overlaps it.
+   */
   timeoutMs?: number;
   timeouts?: Partial<Record<'system' | 'containers' | 'vms', number>>;
   /** A store to keep samples in, or the config of a new in-memory one. */
@@ -420,7 +424,7 @@ export class PerfMonitor implements AsyncDisposable {
         };
         return createCollectorRegistry({
           collectors: set,
-          timeoutMs: this.options.timeoutMs ?? Math.max(1000, this.sampleIntervalMs),
+          timeoutMs: this.options.timeoutMs ?? DEFAULT_COLLECTOR_TIMEOUT_MS,
           ...(this.options.timeouts ? { timeouts: this.options.timeouts } : {}),
         }) as Registry;
       })();

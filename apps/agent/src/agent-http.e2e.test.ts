@@ -229,14 +229,13 @@ describe('agent start-up checks', () => {
     }
   });
 
-  it('exits cleanly and quickly on SIGTERM', async () => {
+  it('exits cleanly on SIGTERM, within its own shutdown deadline', async () => {
     const agent = await startAgent('interval: 1s\n');
     await agent.waitReady();
-    const started = Date.now();
+    // Exit code 0 means it finished before its own 5 s shutdown deadline (which exits with 1).
     expect(await agent.stop('SIGTERM')).toBe(0);
     expect(agent.output()).toContain('SIGTERM: flushing and exiting');
-    // Generous bound for a loaded machine; the agent's own deadline is 5 s.
-    expect(Date.now() - started).toBeLessThan(6000);
+    expect(agent.output()).not.toContain('shutdown took too long');
     await removeDir(agent.dir);
   });
 });

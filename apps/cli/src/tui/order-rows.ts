@@ -1,10 +1,10 @@
-import type { ContainerMetrics, VmMetrics } from '@arcbox/perf-core';
+import { type ContainerMetrics, sumOrNull, type VmMetrics } from '@arcbox/perf-core';
 import type { SortKey } from './top-state.js';
 
 type Row = ContainerMetrics | VmMetrics;
 
-const add = (a: number | null, b: number | null) =>
-  a === null && b === null ? null : (a ?? 0) + (b ?? 0);
+// Both directions together; unknown when either is (core's rule for totals).
+const add = (a: number | null, b: number | null) => sumOrNull([a, b], (v) => v);
 
 /** The figure a row is sorted by; null (not known yet) sorts last. */
 export function sortValue(row: Row, key: SortKey): number | null {

@@ -1,4 +1,4 @@
-import type { SystemMetrics } from '@arcbox/perf-core';
+import { type SystemMetrics, sumOrNull } from '@arcbox/perf-core';
 
 /** The recent values behind the live view's sparklines. */
 export interface SystemHistory {
@@ -12,9 +12,6 @@ export function createSystemHistory(): SystemHistory {
   return { cpu: [], memory: [], disk: [], net: [] };
 }
 
-const add = (a: number | null, b: number | null) =>
-  a === null && b === null ? null : (a ?? 0) + (b ?? 0);
-
 /** Appends one sample's figures, keeping the last `keep` (ten minutes at 1 s by default). */
 export function pushSystemHistory(
   history: SystemHistory,
@@ -27,6 +24,6 @@ export function pushSystemHistory(
   };
   push(history.cpu, m?.cpuPercent ?? null);
   push(history.memory, m?.memoryPercent ?? null);
-  push(history.disk, m ? add(m.diskReadBps, m.diskWriteBps) : null);
-  push(history.net, m ? add(m.netRxBps, m.netTxBps) : null);
+  push(history.disk, m?.diskTotalBps ?? null);
+  push(history.net, m ? sumOrNull([m.netRxBps, m.netTxBps], (v) => v) : null);
 }

@@ -47,6 +47,16 @@ describe('agent HTTP API (built agent, real /proc)', () => {
     expect(text).toMatch(
       /^arcbox_perf_scrape_collector_duration_seconds\{collector="system"\} [\d.e-]+$/m,
     );
+    // The agent's own footprint under the standard process_* names, as /proc sees it.
+    const rss = Number(/^process_resident_memory_bytes (\d+)$/m.exec(text)?.[1]);
+    const status = (await import('node:fs')).readFileSync(
+      `/proc/${agent.child.pid}/status`,
+      'utf8',
+    );
+    const procRss = Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+    expect(rss).toBeGreaterThan(procRss / 2);
+    expect(rss).toBeLessThan(procRss * 2);
+    expect(text).toMatch(/^process_cpu_seconds_total [\d.e-]+$/m);
   });
 
   it.skipIf(!hasPromtool)(

@@ -4,12 +4,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { PerfError } from '@arcbox/perf-core';
-import { contentTypeOf, formatJson, formatMetrics, negotiateExposition } from '@arcbox/perf-export';
+import {
+  contentTypeOf,
+  formatExposition,
+  formatJson,
+  negotiateExposition,
+  snapshotFamilies,
+} from '@arcbox/perf-export';
 import type { AgentSample } from '../sampler/agent-sample.js';
 import type { AgentState } from './agent-state.js';
 import { isAuthorized } from './check-auth.js';
 import { badParameter, HttpError } from './http-error.js';
 import { parseStepParam, parseTimeParam } from './parse-query.js';
+import { processFamilies } from './process-families.js';
 
 export interface AgentServerOptions {
   state: AgentState;
@@ -71,13 +78,11 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
   > = {
     '/metrics': (req, res) => {
       const format = negotiateExposition(req.headers.accept);
-      const body = formatMetrics(
-        {
-          ...snapshotOf(state.latest()),
-          ...(options.buildInfo ? { buildInfo: options.buildInfo } : {}),
-        },
-        format,
-      );
+      const families = snapshotFamilies({
+        ...snapshotOf(state.latest()),
+        ...(options.buildInfo ? { buildInfo: options.buildInfo } : {}),
+      });
+      const body = formatExposition([...families, ...processFamilies()], format);
       res.writeHead(200, { 'content-type': contentTypeOf(format), 'cache-control': 'no-store' });
       res.end(req.method === 'HEAD' ? undefined : body);
     },

@@ -101,7 +101,10 @@ export class PerfMonitor implements AsyncDisposable {
   private readonly options: PerfMonitorOptions;
   private registryPromise: Promise<Registry> | null = null;
   private collectors: MonitorCollectors | null = null;
-  private previousSystem: SystemReading | null = null;
+  private readonly systemTracker = createSeriesTracker<SystemReading, SystemMetrics>(
+    () => 'system',
+    computeSystemMetrics,
+  );
   private readonly containerTracker = createSeriesTracker<ContainerReading, ContainerMetrics>(
     (r) => r.id,
     computeContainerMetrics,
@@ -385,9 +388,7 @@ export class PerfMonitor implements AsyncDisposable {
   }
 
   private systemMetrics(reading: SystemReading): SystemMetrics {
-    const metrics = computeSystemMetrics(this.previousSystem, reading);
-    this.previousSystem = reading;
-    return metrics;
+    return this.systemTracker.updateOne(reading);
   }
 
   private async runOne(

@@ -33,12 +33,15 @@ describe.skipIf(process.platform !== 'linux')('arcbox-perf alerts check (built b
   it('exits 0 when no rule fires, 1 on a warning, 2 on a critical', async () => {
     const args = ['alerts', 'check', '--window', '200', '--interval', '100', '--rules'];
     const ok = await runBuiltCli([...args, await rules('ok.yaml', neverFires)]);
+    expect(ok.stderr).toBe('');
     expect(ok.stdout).toMatch(/^OK: 0 of 1/m);
     expect(ok.code).toBe(0);
     const warn = await runBuiltCli([...args, await rules('warn.yaml', alwaysWarn)]);
+    expect(warn.stderr).toBe('');
     expect(warn.stdout).toMatch(/^memory-exists +host +warning/m);
     expect(warn.code).toBe(1);
     const crit = await runBuiltCli([...args, await rules('crit.yaml', alwaysCrit)]);
+    expect(crit.stderr).toBe('');
     expect(crit.stdout).toMatch(/^memory-exists +host +critical/m);
     expect(crit.code).toBe(2);
   });

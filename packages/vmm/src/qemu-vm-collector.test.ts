@@ -320,6 +320,27 @@ describe('createQemuVmCollector on captured QEMU replies', () => {
     }
   });
 
+  it('reads many VMs on one signal without a listener-leak warning', async () => {
+    const targets = [];
+    for (let i = 0; i < 12; i++) {
+      const server = await serve(capturedQemu({ phase: 't0' }));
+      targets.push({ id: `vm${i}`, qmpSocket: server.path });
+    }
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    const collector = createQemuVmCollector({ vms: targets });
+    try {
+      const readings = await collector.collect({ signal: signal() });
+      expect(readings.map((r) => r.problems.length)).toEqual(targets.map(() => 0));
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+      collector.close();
+    }
+  });
+
   it('reconnects when QEMU restarts, without losing the reading', async () => {
     const server = await serve(capturedQemu({ phase: 't0' }));
     const collector = createQemuVmCollector({ vms: [{ id: 'vm1', qmpSocket: server.path }] });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { type CollectOptions, type Collector, PerfError, type VmReading } from '@arcbox/perf-core';
@@ -97,6 +98,8 @@ export function createQemuVmCollector(options: QemuVmCollectorOptions = {}): Qem
         list = options.vms ?? [];
         if (list.length === 0) throw error;
       }
+      // Every VM read listens on the caller's signal at once: lift the listener warning past 10 VMs.
+      setMaxListeners(Math.max(10, list.length + 10), signal);
       return Promise.all(
         list.map((t) =>
           readOne(t, signal).catch((error) => {

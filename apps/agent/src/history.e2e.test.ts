@@ -10,9 +10,13 @@ interface History {
 
 const config = 'interval: 250ms\nhistory: { flushInterval: 1s }\n';
 
-async function systemHistory(agent: { get(path: string): Promise<Response> }): Promise<History> {
+async function systemHistory(
+  agent: { get(path: string, init?: RequestInit): Promise<Response> },
+  init?: RequestInit,
+): Promise<History> {
   const res = await agent.get(
     '/api/v1/history?series=system&fields=memoryUsed,cpuPercent&from=-10m',
+    init,
   );
   expect(res.status).toBe(200);
   return (await res.json()) as History;
@@ -71,7 +75,7 @@ describe('history across restarts (built agent, real /proc, state dir on disk)',
     }
   });
 
-  it('reloads the config on SIGHUP, keeping history, and keeps running on a bad edit', async () => {
+  it('reloads the config on SIGHUP (interval, token), keeping history, and keeps running on a bad edit', async () => {
     const agent = await startAgent(config);
     try {
       await agent.waitReady();
@@ -79,12 +83,17 @@ describe('history across restarts (built agent, real /proc, state dir on disk)',
       const before = await systemHistory(agent);
       await writeFile(
         agent.configFile,
-        `listen: 127.0.0.1:${agent.port}\ninterval: 1s\nhistory: { persist: false }\n`,
+        `listen: 127.0.0.1:${agent.port}\ninterval: 1s\nhistory: { persist: false }\nauthToken: rotated\n`,
       );
       agent.child.kill('SIGHUP');
       await agent.waitForOutput((t) => t.includes('reloaded'));
+      // The file no longer names the state dir, and history settings changed: both wait for a restart.
+      expect(agent.output()).toContain('changed stateDir, history: takes effect on restart');
+      // The token takes effect at once.
+      expect((await agent.get('/api/v1/snapshot')).status).toBe(401);
+      const auth = { headers: { authorization: 'Bearer rotated' } };
       await new Promise((r) => setTimeout(r, 2500));
-      const after = await systemHistory(agent);
+      const after = await systemHistory(agent, auth);
       expect(after.timestamps.slice(0, before.timestamps.length)).toEqual(before.timestamps);
       // The new interval is in force: the last samples are about a second apart.
       const gaps = after.timestamps
@@ -99,7 +108,7 @@ describe('history across restarts (built agent, real /proc, state dir on disk)',
       expect(agent.output()).toMatch(
         /reload failed, keeping the running config: .*agent\.yaml:1: interval: "soon" is not a duration/,
       );
-      expect((await agent.get('/healthz')).status).toBe(200);
+      expect((await agent.get('/healthz', auth)).status).toBe(200);
     } finally {
       await agent.stop();
       await removeDir(agent.dir);

@@ -122,7 +122,7 @@ export function createAgent(options: AgentOptions): Agent {
 
   const server: AgentServer = createAgentServer({
     state,
-    token: config.authToken,
+    token: () => config.authToken,
     publicDir: options.publicDir,
     buildInfo: { version: options.version },
     log,
@@ -167,9 +167,12 @@ export function createAgent(options: AgentOptions): Agent {
       return address;
     },
     async reload(next) {
-      if (next.listen.host !== config.listen.host || next.listen.port !== config.listen.port) {
-        log('listen address changed: takes effect on restart');
-      }
+      const later: string[] = [];
+      if (next.listen.host !== config.listen.host || next.listen.port !== config.listen.port)
+        later.push('listen');
+      if (next.stateDir !== config.stateDir) later.push('stateDir');
+      if (JSON.stringify(next.history) !== JSON.stringify(config.history)) later.push('history');
+      if (later.length > 0) log(`changed ${later.join(', ')}: takes effect on restart`);
       await stopMonitor();
       config = next;
       alerts.setRules(rulesOf(config));

@@ -20,8 +20,11 @@ import { processFamilies } from './process-families.js';
 
 export interface AgentServerOptions {
   state: AgentState;
-  /** Bearer token; null serves without one (only allowed on loopback, checked by the caller). */
-  token: string | null;
+  /**
+   * The bearer token in force, read on every request so a reload can rotate it; null serves
+   * without one (only allowed on loopback, checked by the caller).
+   */
+  token: () => string | null;
   /** Dashboard files (index.html, dashboard.js, uPlot); no dashboard when null. */
   publicDir: string | null;
   buildInfo?: Record<string, string>;
@@ -218,7 +221,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       const route = routes[url.pathname];
       // The dashboard's own files are public code; every route with data needs the token.
       if (!route && (await serveStatic(res, url.pathname))) return;
-      if (!isAuthorized(req, url, options.token)) {
+      if (!isAuthorized(req, url, options.token())) {
         res.setHeader('www-authenticate', 'Bearer realm="arcbox-perf-agent"');
         throw new HttpError(401, 'a bearer token is required (Authorization: Bearer <token>)');
       }

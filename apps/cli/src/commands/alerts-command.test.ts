@@ -29,78 +29,81 @@ const alwaysWarn = `rules:\n  - name: memory-exists\n    metric: system.memoryTo
 const alwaysCrit = `rules:\n  - name: memory-exists\n    metric: system.memoryTotal\n    comparison: ">"\n    warn: 1\n    crit: 2\n`;
 const neverFires = `rules:\n  - name: no-memory\n    metric: system.memoryTotal\n    comparison: "<"\n    warn: 1\n`;
 
-describe.skipIf(process.platform !== 'linux')('arcbox-perf alerts check (built binary)', () => {
-  it('exits 0 when no rule fires, 1 on a warning, 2 on a critical', async () => {
-    const args = ['alerts', 'check', '--window', '200', '--interval', '100', '--rules'];
-    const ok = await runBuiltCli([...args, await rules('ok.yaml', neverFires)]);
-    expect(ok.stderr).toBe('');
-    expect(ok.stdout).toMatch(/^OK: 0 of 1/m);
-    expect(ok.code).toBe(0);
-    const warn = await runBuiltCli([...args, await rules('warn.yaml', alwaysWarn)]);
-    expect(warn.stderr).toBe('');
-    expect(warn.stdout).toMatch(/^memory-exists +host +warning/m);
-    expect(warn.code).toBe(1);
-    const crit = await runBuiltCli([...args, await rules('crit.yaml', alwaysCrit)]);
-    expect(crit.stderr).toBe('');
-    expect(crit.stdout).toMatch(/^memory-exists +host +critical/m);
-    expect(crit.code).toBe(2);
-  });
-
-  it('--json validates against alerts.schema.json', async () => {
-    const file = await rules('json.yaml', alwaysCrit);
-    const run = await runBuiltCli([
-      'alerts',
-      'check',
-      '--rules',
-      file,
-      '--window',
-      '200',
-      '--interval',
-      '100',
-      '--json',
-    ]);
-    expect(run.code).toBe(2);
-    const doc = JSON.parse(run.stdout);
-    const validate = schemaValidator('alerts');
-    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
-    expect(doc).toMatchObject({ status: 'critical', exitCode: 2, rules: ['memory-exists'] });
-    expect(doc.results[0]).toMatchObject({
-      rule: 'memory-exists',
-      state: 'firing',
-      severity: 'critical',
+describe.skipIf(process.platform !== 'linux')(
+  'arcbox-perf alerts check (built binary; samples a Linux host)',
+  () => {
+    it('exits 0 when no rule fires, 1 on a warning, 2 on a critical', async () => {
+      const args = ['alerts', 'check', '--window', '200', '--interval', '100', '--rules'];
+      const ok = await runBuiltCli([...args, await rules('ok.yaml', neverFires)]);
+      expect(ok.stderr).toBe('');
+      expect(ok.stdout).toMatch(/^OK: 0 of 1/m);
+      expect(ok.code).toBe(0);
+      const warn = await runBuiltCli([...args, await rules('warn.yaml', alwaysWarn)]);
+      expect(warn.stderr).toBe('');
+      expect(warn.stdout).toMatch(/^memory-exists +host +warning/m);
+      expect(warn.code).toBe(1);
+      const crit = await runBuiltCli([...args, await rules('crit.yaml', alwaysCrit)]);
+      expect(crit.stderr).toBe('');
+      expect(crit.stdout).toMatch(/^memory-exists +host +critical/m);
+      expect(crit.code).toBe(2);
     });
-  });
 
-  it('a bad rule is reported with its line and exits 3, while the good ones are still checked', async () => {
-    const file = await rules(
-      'mixed.yaml',
-      `${neverFires}  - name: typo\n    metric: system.cpuPercnt\n    warn: 1\n`,
-    );
-    const run = await runBuiltCli([
-      'alerts',
-      'check',
-      '--rules',
-      file,
-      '--window',
-      '200',
-      '--interval',
-      '100',
-    ]);
-    expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(
-      /alert rule "typo": "metric" has no field "cpuPercnt".*mixed\.yaml:7/,
-    );
-    expect(run.stdout).toMatch(/^no-memory +host +ok/m);
-  });
+    it('--json validates against alerts.schema.json', async () => {
+      const file = await rules('json.yaml', alwaysCrit);
+      const run = await runBuiltCli([
+        'alerts',
+        'check',
+        '--rules',
+        file,
+        '--window',
+        '200',
+        '--interval',
+        '100',
+        '--json',
+      ]);
+      expect(run.code).toBe(2);
+      const doc = JSON.parse(run.stdout);
+      const validate = schemaValidator('alerts');
+      expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+      expect(doc).toMatchObject({ status: 'critical', exitCode: 2, rules: ['memory-exists'] });
+      expect(doc.results[0]).toMatchObject({
+        rule: 'memory-exists',
+        state: 'firing',
+        severity: 'critical',
+      });
+    });
 
-  it('a missing rules file and a bad flag are "could not check" (3), never a warning', async () => {
-    const missing = await runBuiltCli(['alerts', 'check', '--rules', join(dir, 'nope.yaml')]);
-    expect(missing.code).toBe(3);
-    expect(missing.stderr).toMatch(/nope\.yaml/);
-    const usage = await runBuiltCli(['alerts', 'check', '--window', 'long']);
-    expect(usage.code).toBe(3);
-  });
-});
+    it('a bad rule is reported with its line and exits 3, while the good ones are still checked', async () => {
+      const file = await rules(
+        'mixed.yaml',
+        `${neverFires}  - name: typo\n    metric: system.cpuPercnt\n    warn: 1\n`,
+      );
+      const run = await runBuiltCli([
+        'alerts',
+        'check',
+        '--rules',
+        file,
+        '--window',
+        '200',
+        '--interval',
+        '100',
+      ]);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(
+        /alert rule "typo": "metric" has no field "cpuPercnt".*mixed\.yaml:7/,
+      );
+      expect(run.stdout).toMatch(/^no-memory +host +ok/m);
+    });
+
+    it('a missing rules file and a bad flag are "could not check" (3), never a warning', async () => {
+      const missing = await runBuiltCli(['alerts', 'check', '--rules', join(dir, 'nope.yaml')]);
+      expect(missing.code).toBe(3);
+      expect(missing.stderr).toMatch(/nope\.yaml/);
+      const usage = await runBuiltCli(['alerts', 'check', '--window', 'long']);
+      expect(usage.code).toBe(3);
+    });
+  },
+);
 
 describe.skipIf(!canCreateCgroups)(
   'arcbox-perf alerts check on a container the test creates (needs root)',

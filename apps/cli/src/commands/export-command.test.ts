@@ -22,7 +22,7 @@ function promtoolCheck(text: string): Promise<{ code: number; output: string }> 
   });
 }
 
-describe.skipIf(!onLinux)('arcbox-perf export (built binary)', () => {
+describe.skipIf(!onLinux)('arcbox-perf export (built binary; samples a Linux host)', () => {
   it('prints the Prometheus text format with counters and the build info', async () => {
     const run = await runBuiltCli(['export', '--interval', '100']);
     expect(run.code).toBe(0);

@@ -8,7 +8,7 @@ import { escapeCode, runBuiltCli, schemaValidator } from '../test-support/run-bu
 import { agentPath, type RunningAgent, startAgent } from '../test-support/start-agent.js';
 
 describe.skipIf(process.platform !== 'linux' || agentPath === null)(
-  'arcbox-perf history against the real agent (needs the built arcbox-perf-agent)',
+  'arcbox-perf history against the real agent (needs Linux and the built arcbox-perf-agent)',
   () => {
     let agent: RunningAgent;
     let stateDir = '';
@@ -93,7 +93,7 @@ describe.skipIf(process.platform !== 'linux' || agentPath === null)(
 );
 
 describe.skipIf(process.platform !== 'linux' || agentPath === null)(
-  "arcbox-perf history --db on the agent's database file (needs the built arcbox-perf-agent)",
+  "arcbox-perf history --db on the agent's database file (needs Linux and the built arcbox-perf-agent)",
   () => {
     let stateDir = '';
     let db = '';

@@ -84,7 +84,7 @@ describe.skipIf(!canCreateCgroups)(
   },
 );
 
-describe.skipIf(process.platform !== 'linux')('arcbox-perf vms (built binary)', () => {
+describe.skipIf(process.platform !== 'linux')('arcbox-perf vms (built binary; Linux)', () => {
   it('--json with no VMs is a valid, empty document', async () => {
     const run = await runBuiltCli(['vms', '--json', '--interval', '50'], {
       env: { XDG_RUNTIME_DIR: '/nonexistent-arcbox-runtime' },

@@ -4,7 +4,7 @@ import { escapeCode, runBuiltCli, schemaValidator } from '../test-support/run-bu
 
 const onLinux = process.platform === 'linux';
 
-describe('arcbox-perf snapshot (built binary)', () => {
+describe('arcbox-perf snapshot (built binary; the live readings need Linux)', () => {
   it.skipIf(!onLinux)(
     '--json prints one document that validates against snapshot.schema.json',
     async () => {

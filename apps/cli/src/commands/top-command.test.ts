@@ -13,52 +13,55 @@ import { hasTmux, startTmux } from '../test-support/tmux.js';
 
 const onLinux = process.platform === 'linux';
 
-describe.skipIf(!onLinux)('arcbox-perf top without a terminal (built binary)', () => {
-  it('prints a plain table per interval with no escape codes', async () => {
-    const run = await runBuiltCli(['top', '--count', '2', '--interval', '150']);
-    expect(run.code).toBe(0);
-    expect(run.stdout.match(/^\S+Z {2}CPU \d+\.\d %/gm)).toHaveLength(2);
-    expect(run.stdout).not.toMatch(escapeCode);
-  });
-
-  it('the watch alias and --sort/--filter work the same way', async () => {
-    const run = await runBuiltCli([
-      'watch',
-      '--count',
-      '1',
-      '--interval',
-      '100',
-      '--sort',
-      'memory',
-      '--filter',
-      'zz-none',
-    ]);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/CPU /);
-    expect(run.stdout).not.toMatch(/^NAME/m);
-  });
-
-  it('ends quietly when the reader goes away (top | head -1)', async () => {
-    const child = spawn(process.execPath, [cliPath, 'top', '--interval', '100'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+describe.skipIf(!onLinux)(
+  'arcbox-perf top without a terminal (built binary; samples a Linux host)',
+  () => {
+    it('prints a plain table per interval with no escape codes', async () => {
+      const run = await runBuiltCli(['top', '--count', '2', '--interval', '150']);
+      expect(run.code).toBe(0);
+      expect(run.stdout.match(/^\S+Z {2}CPU \d+\.\d %/gm)).toHaveLength(2);
+      expect(run.stdout).not.toMatch(escapeCode);
     });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    await new Promise((resolve) => child.stdout.once('data', resolve));
-    child.stdout.destroy();
-    const code = await new Promise((resolve) => child.once('exit', resolve));
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-  });
 
-  it('a bad sort key is a usage error', async () => {
-    const run = await runBuiltCli(['top', '--sort', 'pids']);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/expected one of cpu, memory, disk, net/);
-  });
-});
+    it('the watch alias and --sort/--filter work the same way', async () => {
+      const run = await runBuiltCli([
+        'watch',
+        '--count',
+        '1',
+        '--interval',
+        '100',
+        '--sort',
+        'memory',
+        '--filter',
+        'zz-none',
+      ]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/CPU /);
+      expect(run.stdout).not.toMatch(/^NAME/m);
+    });
+
+    it('ends quietly when the reader goes away (top | head -1)', async () => {
+      const child = spawn(process.execPath, [cliPath, 'top', '--interval', '100'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
+      await new Promise((resolve) => child.stdout.once('data', resolve));
+      child.stdout.destroy();
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+    });
+
+    it('a bad sort key is a usage error', async () => {
+      const run = await runBuiltCli(['top', '--sort', 'pids']);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/expected one of cpu, memory, disk, net/);
+    });
+  },
+);
 
 /** Row order on the screen: the index of the table row that starts with the name. */
 const rowOf = (screen: string, name: string) =>

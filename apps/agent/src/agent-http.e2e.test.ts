@@ -146,6 +146,8 @@ describe('agent HTTP API (built agent, real /proc)', () => {
   it('answers health probes and JSON errors', async () => {
     expect((await agent.get('/healthz')).status).toBe(200);
     expect(await (await agent.get('/readyz')).json()).toEqual({ status: 'ready' });
+    expect((await agent.get('/constructor')).status).toBe(404);
+    expect((await agent.get('/__proto__')).status).toBe(404);
     const missing = await agent.get('/nope');
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({

@@ -218,7 +218,8 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
         res.setHeader('allow', 'GET, HEAD');
         throw new HttpError(405, `method ${req.method} not allowed`);
       }
-      const route = routes[url.pathname];
+      // Own keys only: "/constructor" must not find Object.prototype.constructor.
+      const route = Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : undefined;
       // The dashboard's own files are public code; every route with data needs the token.
       if (!route && (await serveStatic(res, url.pathname))) return;
       if (!isAuthorized(req, url, options.token())) {

@@ -87,8 +87,10 @@ describe.skipIf(why !== null)(`a real QEMU VM${why ? ` (skipped: ${why})` : ''}`
     expect(second.vcpus.map((v) => v.index)).toEqual([0, 1]);
     expect(second.vcpus.every((v) => v.threadId !== null && v.cpuSeconds !== null)).toBe(true);
     const [idle, busy] = m.vcpuPercent as [number, number];
-    expect(busy).toBeGreaterThan(20);
-    expect(busy).toBeGreaterThan(idle * 1.5);
+    // Relative, not absolute: on a loaded 2-core host the busy vCPU thread may get little CPU,
+    // but it still gets far more than the one that only runs the guest's I/O loop.
+    expect(busy).toBeGreaterThan(idle * 2);
+    expect(busy - idle).toBeGreaterThan(5);
     // The whole QEMU process costs at least its vCPU threads.
     const vcpuSeconds = second.vcpus.reduce((s, v) => s + (v.cpuSeconds ?? 0), 0);
     expect(second.processCpuSeconds!).toBeGreaterThanOrEqual(vcpuSeconds - 0.02);

@@ -64,7 +64,7 @@ describe.skipIf(why !== null)(`a real QEMU VM${why ? ` (skipped: ${why})` : ''}`
       expect(first.memoryTotal).toBe(GUEST_MEMORY_BYTES);
       expect(first.memoryUsed).toBeNull();
     }
-    for (let i = 0; i < 20 && first.memorySource !== 'balloon'; i++) {
+    for (let i = 0; i < 60 && first.memorySource !== 'balloon'; i++) {
       await sleep(1000);
       first = await collect();
     }
@@ -140,7 +140,7 @@ describe.skipIf(why !== null)(`a real QEMU VM${why ? ` (skipped: ${why})` : ''}`
     expect(m.memoryPercent!).toBeGreaterThan(0);
     // QEMU's QMP socket serves one client at a time: let the next tests connect.
     collector.close();
-  }, 120_000);
+  }, 240_000);
 
   it('records QMP replies and /proc files, and the replay gives the same reading', async () => {
     const live = vm!;

@@ -133,7 +133,9 @@ async function runLive(
       const next = applyKey(view.state, key, Math.max(1, screen.height - 12));
       if (next === 'quit') stop.abort();
       else if (next !== view.state) {
-        view.state = next;
+        // Scrolling stops at the last container, so the way back up is as long as the way down.
+        const last = Math.max(0, (view.sample?.containers.length ?? 0) - 1);
+        view.state = { ...next, scroll: Math.min(next.scroll, last) };
         draw();
       }
     },

@@ -141,6 +141,32 @@ describe('renderTopFrame', () => {
     expect(lines[header + 2]).toMatch(/^web-vm +qemu +4242 +75\.0 % +50 25 /);
   });
 
+  it('scrolls the container table, never past its last row', () => {
+    const base = view();
+    const containers = Array.from({ length: 40 }, (_, i) =>
+      constructedContainer({
+        id: `id-${i}`,
+        name: `c${String(i).padStart(2, '0')}`,
+        cpuPercent: 100 - i,
+      }),
+    );
+    const sample = { ...base.sample!, containers };
+    const at = (scroll: number) =>
+      renderTopFrame(
+        { ...base, sample, state: { ...initialTopState, scroll } },
+        { width: 120, height: 30 },
+        plain,
+      );
+    const firstRow = (lines: string[]) => lines.find((l) => /^c\d\d /.test(l))?.slice(0, 3);
+    expect(firstRow(at(0))).toBe('c00');
+    expect(firstRow(at(5))).toBe('c05');
+    expect(at(5).join('\n')).toMatch(/rows 6-/);
+    // Far past the end: the last page stays on screen.
+    const end = at(1000);
+    expect(end.some((l) => l.startsWith('c39 '))).toBe(true);
+    expect(firstRow(end)).not.toBe('c00');
+  });
+
   it('says which source failed this round', () => {
     const base = view();
     const sample = {

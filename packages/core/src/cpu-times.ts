@@ -45,7 +45,8 @@ export interface CpuUsage {
   busySeconds: number;
 }
 
-const modes = [
+/** The columns of a /proc/stat cpu line, in their order. */
+export const cpuTimeModes = [
   'user',
   'nice',
   'system',
@@ -84,8 +85,8 @@ export function emptyCpuTimes(): CpuTimes {
  */
 export function cpuUsage(previous: CpuTimes, current: CpuTimes): CpuUsage | null {
   if (previous.idle - current.idle >= HOTPLUG_IDLE_DROP_SECONDS) return null;
-  const d = {} as Record<(typeof modes)[number], number>;
-  for (const mode of modes) {
+  const d = {} as Record<(typeof cpuTimeModes)[number], number>;
+  for (const mode of cpuTimeModes) {
     const delta = current[mode] - previous[mode];
     d[mode] = Number.isFinite(delta) && delta > 0 ? delta : 0;
   }

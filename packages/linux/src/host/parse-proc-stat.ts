@@ -1,4 +1,4 @@
-import { type CoreTimes, type CpuTimes, PerfError } from '@arcbox/perf-core';
+import { type CoreTimes, type CpuTimes, cpuTimeModes, PerfError } from '@arcbox/perf-core';
 import { lineEnd, scanCounters, skipToken } from './parse-number.js';
 
 /** Linux's USER_HZ: /proc/stat counts in 1/100 s on every architecture userspace sees. */
@@ -18,18 +18,6 @@ export interface ParseProcStatOptions {
   file?: string;
 }
 
-const columns = [
-  'user',
-  'nice',
-  'system',
-  'idle',
-  'iowait',
-  'irq',
-  'softirq',
-  'steal',
-  'guest',
-  'guestNice',
-] as const;
 
 /**
  * Parses the `cpu` and `cpuN` lines of /proc/stat into seconds. Kernels before 2.6.11 have 7
@@ -54,7 +42,7 @@ export function parseProcStat(text: string, options: ParseProcStatOptions = {}):
     lineNo += 1;
     if (text.startsWith('cpu', i)) {
       const keyEnd = skipToken(text, i, end);
-      const n = scanCounters(text, keyEnd, end, values, columns.length);
+      const n = scanCounters(text, keyEnd, end, values, cpuTimeModes.length);
       const times = n >= 4 ? toTimes(values, n, ticks) : null;
       if (keyEnd === i + 3) {
         if (totalLine === null) {

@@ -18,7 +18,6 @@ export interface ParseProcStatOptions {
   file?: string;
 }
 
-
 /**
  * Parses the `cpu` and `cpuN` lines of /proc/stat into seconds. Kernels before 2.6.11 have 7
  * columns (no steal), before 2.6.24 8 (no guest), before 2.6.33 9 (no guest_nice): absent

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { PerfError } from '@arcbox/perf-core';
+import { findNamingDockerSocket } from './find-naming-docker-socket.js';
 import type { MonitorCollectors } from './monitor-collectors.js';
 
 export interface PlatformCollectorOptions {
@@ -9,7 +10,10 @@ export interface PlatformCollectorOptions {
   containers?: boolean;
   /** Read QEMU VMs (Linux). Default true. */
   vms?: boolean;
-  /** Docker socket on macOS; found from DOCKER_HOST and the usual places otherwise. */
+  /**
+   * Docker-compatible engine socket: where macOS reads containers from, and where Linux names
+   * its cgroup containers from. Found from DOCKER_HOST and the usual places otherwise.
+   */
   dockerSocket?: string;
 }
 
@@ -27,8 +31,20 @@ export async function loadPlatformCollectors(
     const linux = await import('@arcbox/perf-linux');
     const root = options.root ?? '/';
     const collectors: MonitorCollectors = { system: linux.createLinuxSystemCollector({ root }) };
-    if (options.containers !== false)
-      collectors.containers = linux.createCgroupContainerCollector({ root });
+    if (options.containers !== false) {
+      // Names come from the Docker Engine API when a socket is there (SEMANTICS, issue 3), else
+      // from the runtimes' state files, else the short id: no socket is no client, not an error.
+      const docker = await import('@arcbox/perf-docker');
+      const socket = findNamingDockerSocket(docker, {
+        ...(options.dockerSocket ? { socketPath: options.dockerSocket } : {}),
+      });
+      collectors.containers = linux.createCgroupContainerCollector({
+        root,
+        ...(socket === undefined
+          ? {}
+          : { names: docker.createDockerClient({ socketPath: socket }) }),
+      });
+    }
     if (options.vms !== false) {
       const vmm = await import('@arcbox/perf-vmm');
       // vCPU thread times and tap counters come from /proc and /sys of this host.

@@ -1,11 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasCommand } from '../test-support/has-command.js';
+import { hasQemu, type PausedQemu, startPausedQemu } from '../test-support/paused-qemu.js';
 import { escapeCode, runBuiltCli, schemaValidator } from '../test-support/run-built-cli.js';
 import {
   canCreateCgroups,
@@ -97,52 +94,21 @@ describe.skipIf(process.platform !== 'linux')('arcbox-perf vms (built binary; Li
   });
 });
 
-const hasQemu = hasCommand('qemu-system-x86_64', ['--version']);
-
 describe.skipIf(!hasQemu)(
   'arcbox-perf vms on a real QEMU (paused, 2 vCPUs; needs Debian qemu-system-x86)',
   () => {
     let dir = '';
-    let qemu: ChildProcess;
+    let qemu: PausedQemu | undefined;
     let config = '';
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'arcbox-cli-qemu-'));
       const socket = join(dir, 'web-vm.qmp');
-      // No guest kernel needed: -S keeps the vCPUs stopped, and QMP answers for the VM all the same.
-      qemu = spawn(
-        'qemu-system-x86_64',
-        [
-          '-machine',
-          'q35,accel=tcg',
-          '-smp',
-          '2',
-          '-m',
-          '128',
-          '-S',
-          '-nodefaults',
-          '-display',
-          'none',
-          '-name',
-          'guest=arcbox-cli-vm',
-          '-qmp',
-          `unix:${socket},server=on,wait=off`,
-          '-drive',
-          'driver=null-co,if=none,id=d0',
-          '-device',
-          'virtio-blk-pci,drive=d0',
-        ],
-        { stdio: 'ignore' },
-      );
-      for (let i = 0; i < 100 && !existsSync(socket); i += 1) await sleep(50);
+      qemu = await startPausedQemu(socket, 'arcbox-cli-vm');
       config = join(dir, 'agent.yaml');
       await writeFile(config, `sources:\n  vms:\n    sockets: ["${socket}"]\n`);
     });
     afterAll(async () => {
-      if (qemu && qemu.exitCode === null) {
-        const gone = new Promise((resolve) => qemu.once('exit', resolve));
-        qemu.kill('SIGTERM');
-        await gone;
-      }
+      await qemu?.stop();
       await rm(dir, { recursive: true, force: true });
     });
 
@@ -159,7 +125,7 @@ describe.skipIf(!hasQemu)(
         id: 'web-vm',
         name: 'arcbox-cli-vm',
         vmm: 'qemu',
-        pid: qemu.pid,
+        pid: qemu?.pid,
         memoryTotal: 128 * 1024 * 1024,
       });
       expect(vm.vcpus).toHaveLength(2);
@@ -171,7 +137,7 @@ describe.skipIf(!hasQemu)(
     it('shows in the VM table of `vms` and of snapshot', async () => {
       const table = await runBuiltCli(['vms', '--interval', '200', '--config', config]);
       expect(table.stdout).toMatch(/^NAME +VMM +PID +CPU % +VCPU %/);
-      expect(table.stdout).toMatch(new RegExp(`^arcbox-cli-vm +qemu +${qemu.pid} `, 'm'));
+      expect(table.stdout).toMatch(new RegExp(`^arcbox-cli-vm +qemu +${qemu?.pid} `, 'm'));
       const snapshot = await runBuiltCli([
         'snapshot',
         '--json',

@@ -5,11 +5,14 @@ import {
   computeContainerMetrics,
   computeSystemMetrics,
   createSeriesTracker,
+  computeVmMetrics,
   PerfError,
+  type VmMetrics,
+  type VmReading,
 } from '@arcbox/perf-core';
 import type { Command } from 'commander';
 import { type CliContext, writeLine } from '../cli-context.js';
-import { formatContainerTable } from '../render/container-table.js';
+import { formatContainerTable, formatVmTable } from '../render/container-table.js';
 import { formatSystemReport } from '../render/system-report.js';
 import { replayRecording } from '../sampling/replay-recording.js';
 import { examples } from './examples.js';
@@ -47,13 +50,16 @@ export function registerReplayCommand(
         computeContainerMetrics,
       );
       containerSeries.update(recording.containers[0] ?? []);
+      const vmSeries = createSeriesTracker<VmReading, VmMetrics>((r) => r.id, computeVmMetrics);
+      vmSeries.update(recording.vms[0] ?? []);
       for (let i = 1; i < readings.length; i += 1) {
         const system = computeSystemMetrics(readings[i - 1], readings[i]!);
         const containers = containerSeries.update(recording.containers[i] ?? []);
+        const vms = vmSeries.update(recording.vms[i] ?? []);
         if (flags.json) {
           writeLine(
             ctx.io.stdout,
-            JSON.stringify(snapshotDocument({ system, containers, vms: [], collectors: [] })),
+            JSON.stringify(snapshotDocument({ system, containers, vms, collectors: [] })),
           );
         } else {
           if (i > 1) writeLine(ctx.io.stdout);
@@ -63,6 +69,11 @@ export function registerReplayCommand(
             writeLine(ctx.io.stdout, ctx.color.bold(`Containers (${containers.length})`));
             for (const line of formatContainerTable(containers))
               writeLine(ctx.io.stdout, `  ${line}`);
+          }
+          if (vms.length > 0) {
+            writeLine(ctx.io.stdout);
+            writeLine(ctx.io.stdout, ctx.color.bold(`VMs (${vms.length})`));
+            for (const line of formatVmTable(vms)) writeLine(ctx.io.stdout, `  ${line}`);
           }
         }
       }

@@ -63,10 +63,7 @@ export async function openCollectors(options: OpenCollectorsOptions): Promise<Mo
       const vmm = await import('@arcbox/perf-vmm');
       // vCPU thread times and tap counters come from /proc and /sys of this host, as perf wires them.
       const reader = linux.createFileReader({ root, keepOpen: true });
-      const vms = (options.qmpSockets ?? []).map((socket) => ({
-        id: socket.replace(/^.*\//, '').replace(/\.qmp$/, ''),
-        qmpSocket: socket,
-      }));
+      const vms = qmpSocketTargets(options.qmpSockets ?? []);
       const qemu = vmm.createQemuVmCollector({
         threads: linux.createProcThreadReader({ reader }),
         interfaces: linux.createTapCounterReader({ reader }),
@@ -84,4 +81,12 @@ export async function openCollectors(options: OpenCollectorsOptions): Promise<Mo
     }
   }
   return collectors;
+}
+
+/** Configured QMP sockets as VM targets, the id being the file name without `.qmp`. */
+export function qmpSocketTargets(sockets: readonly string[]): { id: string; qmpSocket: string }[] {
+  return sockets.map((socket) => ({
+    id: socket.replace(/^.*\//, '').replace(/\.qmp$/, ''),
+    qmpSocket: socket,
+  }));
 }

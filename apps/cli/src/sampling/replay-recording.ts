@@ -4,8 +4,10 @@ import {
   type ContainerReading,
   RECORDING_MANIFEST_FILE,
   type SystemReading,
+  type VmReading,
 } from '@arcbox/perf-core';
 import { replayContainers } from './recorded-containers.js';
+import { replayVms } from './recorded-vms.js';
 
 /**
  * Replays a recording with the collector of the platform it names (`recording.json`'s
@@ -15,7 +17,7 @@ import { replayContainers } from './recorded-containers.js';
 export async function replayRecording(
   dir: string,
   signal: AbortSignal,
-): Promise<{ system: SystemReading[]; containers: ContainerReading[][] }> {
+): Promise<{ system: SystemReading[]; containers: ContainerReading[][]; vms: VmReading[][] }> {
   let platform: unknown = null;
   try {
     platform = (
@@ -29,9 +31,13 @@ export async function replayRecording(
   if (platform === 'darwin') {
     const { replayDarwinReadings } = await import('@arcbox/perf-darwin');
     const system = await replayDarwinReadings(dir, { signal });
-    return { system, containers: system.map(() => []) };
+    return { system, containers: system.map(() => []), vms: system.map(() => []) };
   }
   const { replayLinuxReadings } = await import('@arcbox/perf-linux');
   const system = await replayLinuxReadings(dir, { signal });
-  return { system, containers: await replayContainers(dir, system.length, signal) };
+  return {
+    system,
+    containers: await replayContainers(dir, system.length, signal),
+    vms: await replayVms(dir, system, signal),
+  };
 }

@@ -15,8 +15,19 @@ import {
   expandConfiguredCgroups,
 } from './discover-cgroups.js';
 import { openFileBudget } from './open-file-budget.js';
-import { netNamespaceOf, readContainerNetwork } from './read-container-network.js';
-import { type CgroupLimits, cgroupDirs, readCgroupStats } from './read-cgroup-stats.js';
+import {
+  type KnownProcess,
+  knowProcess,
+  netNamespaceOf,
+  readContainerNetwork,
+} from './read-container-network.js';
+import {
+  type CgroupFiles,
+  type CgroupLimits,
+  cgroupDirs,
+  cgroupFiles,
+  readCgroupStats,
+} from './read-cgroup-stats.js';
 import { type ContainerNameLookup, createRuntimeStateNames } from './runtime-state-names.js';
 
 /** Anything that lists containers with their names, such as a Docker Engine API client. */
@@ -75,6 +86,21 @@ const NAME_RETRY_MS = 30_000;
 
 const defaultClock = () => ({ monotonicMs: performance.now(), time: Date.now() });
 
+/** What is kept per cgroup between readings. */
+interface TargetState {
+  /** Its file paths, built once (see CgroupFiles). */
+  files: CgroupFiles;
+  /** The target `short` was made for: a rediscovered path gets a new target object. */
+  shortOf: CgroupTarget | null;
+  short: string;
+  /** null until a reading has found the cgroup. */
+  limits: CgroupLimits | null;
+  pid: number | null;
+  readAt: number;
+  /** The process the network is read through, renewed whenever cgroup.procs is read. */
+  known: KnownProcess | undefined;
+}
+
 /**
  * Per-container readings from cgroups (v1, v2, or v1 with a cgroup2 mount), everything read
  * through the FileReader so a recording replays. A cgroup gone between two readings is left out
@@ -106,7 +132,7 @@ export function createCgroupContainerCollector(
   let hostNetns: string | null = null;
   let targets: CgroupTarget[] | null = null;
   let discoveredAt = Number.NEGATIVE_INFINITY;
-  const state = new Map<string, { pid: number | null; limits: CgroupLimits; readAt: number }>();
+  const state = new Map<string, TargetState>();
 
   const getLayout = () => {
     layout ??= detectCgroupLayout(reader);
@@ -189,31 +215,66 @@ export function createCgroupContainerCollector(
   ): ContainerReading | null => {
     const l = getLayout();
     const stamp = clock();
-    const before = state.get(target.path);
-    const fresh = before && stamp.monotonicMs - before.readAt < limitsRefreshMs;
+    let st = state.get(target.path);
+    if (!st) {
+      st = {
+        files: cgroupFiles(l, target.path),
+        shortOf: null,
+        short: '',
+        limits: null,
+        pid: null,
+        readAt: Number.NEGATIVE_INFINITY,
+        known: undefined,
+      };
+      state.set(target.path, st);
+    }
+    const before = st.limits;
+    const beforePid = st.pid;
+    const fresh = before !== null && stamp.monotonicMs - st.readAt < limitsRefreshMs;
+    const files = st.files;
     const read = (cached: CgroupLimits | null) =>
-      readCgroupStats(reader, l, target.path, { limits: cached, limitsReader: coldReader });
-    let stats = read(fresh ? before.limits : null);
+      readCgroupStats(reader, l, target.path, {
+        limits: cached,
+        limitsReader: coldReader,
+        files,
+      });
+    let stats = read(fresh ? before : null);
     if (!stats.present) {
       forgetTarget(target.path);
       return null;
     }
-    let net = readContainerNetwork(reader, stats.pid, host.netns);
+    // The process is looked up again whenever cgroup.procs was (limits not cached).
+    const known = (fromCache: boolean) =>
+      stats.pid === null
+        ? undefined
+        : fromCache && st.known !== undefined && st.known.pid === stats.pid
+          ? st.known
+          : knowProcess(reader.root, stats.pid);
+    let proc = known(fresh);
+    let net = readContainerNetwork(reader, stats.pid, host.netns, proc);
     if (net.gone && fresh) {
       // The cached process exited: find another one of the cgroup now rather than in 10 s.
       stats = read(null);
-      net = readContainerNetwork(reader, stats.pid, host.netns);
+      proc = known(false);
+      net = readContainerNetwork(reader, stats.pid, host.netns, proc);
     }
-    const readAt = fresh && !net.gone ? before.readAt : stamp.monotonicMs;
-    if (before?.pid != null && before.pid !== stats.pid) reader.forget(`proc/${before.pid}/`);
-    state.set(target.path, { pid: stats.pid, limits: stats.limits, readAt });
-    const problems = [...extra, ...stats.problems];
+    const readAt = fresh && !net.gone ? st.readAt : stamp.monotonicMs;
+    if (beforePid != null && beforePid !== stats.pid) reader.forget(`proc/${beforePid}/`);
+    st.pid = stats.pid;
+    st.limits = stats.limits;
+    st.readAt = readAt;
+    st.known = proc;
+    const problems = extra.length === 0 ? stats.problems : [...extra, ...stats.problems];
     if (net.problem) problems.push(net.problem);
+    if (name === undefined && st.shortOf !== target) {
+      st.shortOf = target;
+      st.short = shortName(target);
+    }
     return {
       monotonicMs: stamp.monotonicMs,
       time: stamp.time,
       id: target.id,
-      name: name ?? names.get(target.id) ?? shortName(target),
+      name: name ?? names.get(target.id) ?? st.short,
       runtime: target.runtime,
       source: 'cgroup',
       cgroupPath: target.path,

@@ -1,4 +1,5 @@
 import { PerfError } from '@arcbox/perf-core';
+import { scanTrimmedInteger } from './scan-cgroup-text.js';
 
 /**
  * Limits at or above 2^62 mean "no limit" on cgroup v1 (the kernel prints PAGE_COUNTER_MAX
@@ -13,6 +14,9 @@ const integer = /^-?\d+$/;
  * content is a PARSE_ERROR naming the file: a wrong number must never pass as a reading.
  */
 export function parseCgroupNumber(text: string, file: string): number {
+  // Read on every reading of every container: scanned without the trimmed copy and regex.
+  const fast = scanTrimmedInteger(text);
+  if (fast !== null) return fast;
   const value = text.trim();
   if (!integer.test(value)) {
     throw new PerfError(

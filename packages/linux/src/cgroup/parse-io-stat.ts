@@ -1,3 +1,5 @@
+import { scanBlkio } from './scan-cgroup-text.js';
+
 /** Block I/O totals of a cgroup, summed over its devices. */
 export interface BlockIoTotals {
   readBytes: number;
@@ -66,6 +68,11 @@ export interface BlkioTotals {
  * Sync/Async (runc README), so it is not used. Rows of another shape are skipped.
  */
 export function parseBlkio(text: string): BlkioTotals {
+  // Two of these tables are read per container per reading: scanned, split only for odd text.
+  return scanBlkio(text) ?? splitBlkio(text);
+}
+
+function splitBlkio(text: string): BlkioTotals {
   const totals: BlkioTotals = { read: 0, write: 0, devices: 0 };
   const seen = new Set<string>();
   for (const line of text.split('\n')) {

@@ -10,6 +10,7 @@ import {
   parseFlatKeyed,
 } from './parse-cgroup-values.js';
 import { parseBlkio, parseIoStat } from './parse-io-stat.js';
+import { scanFlatKeyed, scanKeyValue } from './scan-cgroup-text.js';
 
 /** Limits of a cgroup and one of its processes: they change rarely, so they may be cached. */
 export interface CgroupLimits {
@@ -45,6 +46,8 @@ export interface ReadCgroupStatsOptions {
   limits?: CgroupLimits | null;
   /** Reader for the limit files when they are read; the main reader by default. */
   limitsReader?: FileReader;
+  /** The cgroup's file paths from `cgroupFiles` (same layout and path), kept between readings. */
+  files?: CgroupFiles;
 }
 
 /** Every directory (relative to the reader root) a reading of `path` may touch, one per mount. */
@@ -58,7 +61,137 @@ function join(mount: CgroupMount, path: string): string {
     : `${mount.mountPoint}/${path.replace(/^\/+/, '')}`;
 }
 
-type Got = { text: string; file: string } | null;
+/**
+ * The path of every file a reading of one cgroup may read, null where the layout has no mount
+ * for it. Built once per cgroup and kept: a path string that is reused has its hash computed
+ * once, where a path joined on every reading is a new string to flatten and hash at each
+ * descriptor lookup.
+ */
+export interface CgroupFiles {
+  cpuacctUsage: string | null;
+  cpuStat1: string | null;
+  cpuStat2: string | null;
+  memoryUsage1: string | null;
+  memoryStat1: string | null;
+  memoryCurrent2: string | null;
+  memoryStat2: string | null;
+  blkioBytesRecursive: string | null;
+  blkioBytes: string | null;
+  blkioOpsRecursive: string | null;
+  blkioOps: string | null;
+  ioStat2: string | null;
+  pidsCurrent1: string | null;
+  pidsCurrent2: string | null;
+  cfsQuota1: string | null;
+  cfsPeriod1: string | null;
+  cpuMax2: string | null;
+  memoryLimit1: string | null;
+  memoryMax2: string | null;
+  pidsMax1: string | null;
+  pidsMax2: string | null;
+  /** cgroup.procs of the first of memory, cpuacct, pids (v1) or the cgroup2 mount. */
+  procs: string | null;
+  /** cgroup.procs on the cgroup2 mount when `procs` is a v1 one. */
+  procsUnified: string | null;
+}
+
+export function cgroupFiles(layout: CgroupLayout, path: string): CgroupFiles {
+  const dirs = new Map<CgroupMount, string>();
+  const at = (mount: CgroupMount | null | undefined, name: string): string | null => {
+    if (!mount) return null;
+    let dir = dirs.get(mount);
+    if (dir === undefined) {
+      dir = join(mount, path);
+      dirs.set(mount, dir);
+    }
+    return `${dir}/${name}`;
+  };
+  const v1 = layout.version === 1 ? layout.v1 : new Map<string, CgroupMount>();
+  const v2 = layout.unified;
+  const cpu = v1.get('cpu');
+  const memory = v1.get('memory');
+  const blkio = v1.get('blkio');
+  const pids = v1.get('pids');
+  const procsMount = memory ?? v1.get('cpuacct') ?? pids ?? v2;
+  return {
+    cpuacctUsage: at(v1.get('cpuacct'), 'cpuacct.usage'),
+    cpuStat1: at(cpu, 'cpu.stat'),
+    cpuStat2: at(v2, 'cpu.stat'),
+    memoryUsage1: at(memory, 'memory.usage_in_bytes'),
+    memoryStat1: at(memory, 'memory.stat'),
+    memoryCurrent2: at(v2, 'memory.current'),
+    memoryStat2: at(v2, 'memory.stat'),
+    blkioBytesRecursive: at(blkio, 'blkio.throttle.io_service_bytes_recursive'),
+    blkioBytes: at(blkio, 'blkio.throttle.io_service_bytes'),
+    blkioOpsRecursive: at(blkio, 'blkio.throttle.io_serviced_recursive'),
+    blkioOps: at(blkio, 'blkio.throttle.io_serviced'),
+    ioStat2: at(v2, 'io.stat'),
+    pidsCurrent1: at(pids, 'pids.current'),
+    pidsCurrent2: at(v2, 'pids.current'),
+    cfsQuota1: at(cpu, 'cpu.cfs_quota_us'),
+    cfsPeriod1: at(cpu, 'cpu.cfs_period_us'),
+    cpuMax2: at(v2, 'cpu.max'),
+    memoryLimit1: at(memory, 'memory.limit_in_bytes'),
+    memoryMax2: at(v2, 'memory.max'),
+    pidsMax1: at(pids, 'pids.max'),
+    pidsMax2: at(v2, 'pids.max'),
+    procs: at(procsMount, 'cgroup.procs'),
+    procsUnified: procsMount !== v2 ? at(v2, 'cgroup.procs') : null,
+  };
+}
+
+/** Whether any file of the cgroup was found, shared by the reads of one reading. */
+interface Seen {
+  present: boolean;
+}
+
+/**
+ * One file's text; null when there is no such mount or file. An unreadable file is a problem
+ * in `sink` and null; any answer but "no such file" means the cgroup is there.
+ */
+function readFile(
+  from: FileReader,
+  file: string | null,
+  seen: Seen,
+  sink: SourceProblem[],
+): string | null {
+  if (file === null) return null;
+  try {
+    const text = from.read(file);
+    if (text !== null) seen.present = true;
+    return text;
+  } catch (error) {
+    seen.present = true;
+    sink.push({ source: file, message: (error as Error).message, code: codeOf(error) });
+    return null;
+  }
+}
+
+function parseWith<T>(
+  text: string | null,
+  file: string | null,
+  fn: (text: string, file: string) => T,
+  sink: SourceProblem[],
+): T | null {
+  if (text === null || file === null) return null;
+  try {
+    return fn(text, file);
+  } catch (error) {
+    sink.push({ source: file, message: (error as Error).message, code: codeOf(error) });
+    return null;
+  }
+}
+
+const V1_CPU_KEYS = ['nr_periods', 'nr_throttled', 'throttled_time'] as const;
+const V2_CPU_KEYS = ['usage_usec', 'nr_periods', 'nr_throttled', 'throttled_usec'] as const;
+
+/** `parseFlatKeyed(text).get(key)` for each key, scanned when the text allows. */
+function flatKeys(text: string, keys: readonly string[]): Array<number | undefined> {
+  const fast = scanFlatKeyed(text, keys);
+  if (fast) return fast;
+  const m = parseFlatKeyed(text);
+  return keys.map((k) => m.get(k));
+}
 
 /**
  * Reads one cgroup under either layout (SEMANTICS.md, Containers). On v1 each figure comes from
@@ -73,40 +206,9 @@ export function readCgroupStats(
   path: string,
   options: ReadCgroupStatsOptions = {},
 ): CgroupStats {
+  const f = options.files ?? cgroupFiles(layout, path);
   const problems: SourceProblem[] = [];
-  let present = false;
-  const dirs = new Map<CgroupMount, string>();
-  const readWith =
-    (from: FileReader, sink: SourceProblem[]) =>
-    (mount: CgroupMount | null | undefined, name: string): Got => {
-      if (!mount) return null;
-      let dir = dirs.get(mount);
-      if (dir === undefined) {
-        dir = join(mount, path);
-        dirs.set(mount, dir);
-      }
-      const file = `${dir}/${name}`;
-      try {
-        const text = from.read(file);
-        if (text === null) return null;
-        present = true;
-        return { text, file };
-      } catch (error) {
-        present = true;
-        sink.push({ source: file, message: (error as Error).message, code: codeOf(error) });
-        return null;
-      }
-    };
-  const read = readWith(reader, problems);
-  const parse = <T>(got: Got, fn: (text: string, file: string) => T, sink = problems): T | null => {
-    if (!got) return null;
-    try {
-      return fn(got.text, got.file);
-    } catch (error) {
-      sink.push({ source: got.file, message: (error as Error).message, code: codeOf(error) });
-      return null;
-    }
-  };
+  const seen: Seen = { present: false };
   const missing = (what: string, files: string) =>
     problems.push({
       source: what,
@@ -114,8 +216,6 @@ export function readCgroupStats(
       code: 'MISSING_FILE',
     });
 
-  const v1 = layout.version === 1 ? layout.v1 : new Map<string, CgroupMount>();
-  const v2 = layout.unified;
   let cpuSeconds: number | null = null;
   let cpuPeriods: number | null = null;
   let cpuThrottledPeriods: number | null = null;
@@ -130,119 +230,120 @@ export function readCgroupStats(
   // Where each limit lives, decided by which counter files were found.
   let cpuLimitFrom: 'v1' | 'v2' | null = null;
   let memoryLimitFrom: 'v1' | 'v2' | null = null;
-  let pidsFrom: CgroupMount | null = null;
+  let pidsFrom: 'v1' | 'v2' | null = null;
 
   // CPU time: v1 cpuacct.usage (ns), else cgroup2 cpu.stat usage_usec.
-  const usage = read(v1.get('cpuacct'), 'cpuacct.usage');
-  const cpuStat1 = read(v1.get('cpu'), 'cpu.stat');
-  if (usage) {
-    const ns = parse(usage, parseCgroupNumber);
+  const usage = readFile(reader, f.cpuacctUsage, seen, problems);
+  const cpuStat1 = readFile(reader, f.cpuStat1, seen, problems);
+  if (usage !== null) {
+    const ns = parseWith(usage, f.cpuacctUsage, parseCgroupNumber, problems);
     cpuSeconds = ns === null ? null : ns / 1e9;
   }
-  const cpuStat2 = usage === null || cpuStat1 === null ? read(v2, 'cpu.stat') : null;
-  if (cpuStat1) {
-    const s = parseFlatKeyed(cpuStat1.text);
-    cpuPeriods = s.get('nr_periods') ?? null;
-    cpuThrottledPeriods = s.get('nr_throttled') ?? null;
-    const ns = s.get('throttled_time');
+  const cpuStat2 =
+    usage === null || cpuStat1 === null ? readFile(reader, f.cpuStat2, seen, problems) : null;
+  if (cpuStat1 !== null) {
+    const [periods, throttled, ns] = flatKeys(cpuStat1, V1_CPU_KEYS);
+    cpuPeriods = periods ?? null;
+    cpuThrottledPeriods = throttled ?? null;
     cpuThrottledSeconds = ns === undefined ? null : ns / 1e9;
     cpuLimitFrom = 'v1';
   }
-  if (cpuStat2) {
-    const s = parseFlatKeyed(cpuStat2.text);
-    const usec = s.get('usage_usec');
+  if (cpuStat2 !== null) {
+    const [usec, periods, throttled, throttledUsec] = flatKeys(cpuStat2, V2_CPU_KEYS);
     if (cpuSeconds === null && usec !== undefined) cpuSeconds = usec / 1e6;
-    if (!cpuStat1) {
-      cpuPeriods = s.get('nr_periods') ?? null;
-      cpuThrottledPeriods = s.get('nr_throttled') ?? null;
-      const throttled = s.get('throttled_usec');
-      cpuThrottledSeconds = throttled === undefined ? null : throttled / 1e6;
+    if (cpuStat1 === null) {
+      cpuPeriods = periods ?? null;
+      cpuThrottledPeriods = throttled ?? null;
+      cpuThrottledSeconds = throttledUsec === undefined ? null : throttledUsec / 1e6;
       cpuLimitFrom = 'v2';
     }
   }
   if (cpuSeconds === null && usage === null) missing('cpu', 'cpuacct.usage, cpu.stat usage_usec');
 
   // Memory: v1 usage_in_bytes / total_inactive_file, else v2 memory.current / inactive_file.
-  const mem1 = read(v1.get('memory'), 'memory.usage_in_bytes');
-  const mem2 = mem1 ? null : read(v2, 'memory.current');
-  const memory = mem1 ?? mem2;
-  if (memory) {
-    memoryUsage = parse(memory, parseCgroupNumber);
-    memoryLimitFrom = mem1 ? 'v1' : 'v2';
-    const stat = read(mem1 ? v1.get('memory') : v2, 'memory.stat');
+  const mem1 = readFile(reader, f.memoryUsage1, seen, problems);
+  const mem2 = mem1 !== null ? null : readFile(reader, f.memoryCurrent2, seen, problems);
+  if (mem1 !== null || mem2 !== null) {
+    memoryUsage =
+      mem1 !== null
+        ? parseWith(mem1, f.memoryUsage1, parseCgroupNumber, problems)
+        : parseWith(mem2, f.memoryCurrent2, parseCgroupNumber, problems);
+    memoryLimitFrom = mem1 !== null ? 'v1' : 'v2';
+    const stat = readFile(reader, mem1 !== null ? f.memoryStat1 : f.memoryStat2, seen, problems);
     // Only one key is needed from this long file: find it rather than parse every line.
-    const inactive = stat
-      ? (keyValue(stat.text, mem1 ? 'total_inactive_file' : 'inactive_file') ??
-        keyValue(stat.text, 'inactive_file'))
-      : null;
+    const inactive =
+      stat === null
+        ? null
+        : ((mem1 !== null
+            ? keyValue(stat, 'total_inactive_file', '\ntotal_inactive_file ')
+            : keyValue(stat, 'inactive_file', '\ninactive_file ')) ??
+          keyValue(stat, 'inactive_file', '\ninactive_file '));
     memoryWorkingSet = workingSet(memoryUsage, inactive, problems);
-  } else if (present) missing('memory', 'memory.usage_in_bytes, memory.current');
+  } else if (seen.present) missing('memory', 'memory.usage_in_bytes, memory.current');
 
   // Block I/O: v1 blkio throttle tables (recursive where the kernel has it), else v2 io.stat.
-  const blkio = v1.get('blkio');
   const bytes1 =
-    read(blkio, 'blkio.throttle.io_service_bytes_recursive') ??
-    read(blkio, 'blkio.throttle.io_service_bytes');
-  if (bytes1) {
-    const b = parseBlkio(bytes1.text);
+    readFile(reader, f.blkioBytesRecursive, seen, problems) ??
+    readFile(reader, f.blkioBytes, seen, problems);
+  if (bytes1 !== null) {
+    const b = parseBlkio(bytes1);
     blockReadBytes = b.read;
     blockWriteBytes = b.write;
     const ops =
-      read(blkio, 'blkio.throttle.io_serviced_recursive') ??
-      read(blkio, 'blkio.throttle.io_serviced');
-    if (ops) {
-      const o = parseBlkio(ops.text);
+      readFile(reader, f.blkioOpsRecursive, seen, problems) ??
+      readFile(reader, f.blkioOps, seen, problems);
+    if (ops !== null) {
+      const o = parseBlkio(ops);
       blockReadOps = o.read;
       blockWriteOps = o.write;
     }
   } else {
-    const io = read(v2, 'io.stat');
-    if (io) {
-      const t = parseIoStat(io.text);
+    const io = readFile(reader, f.ioStat2, seen, problems);
+    if (io !== null) {
+      const t = parseIoStat(io);
       blockReadBytes = t.readBytes;
       blockWriteBytes = t.writeBytes;
       blockReadOps = t.readOps;
       blockWriteOps = t.writeOps;
-    } else if (present) missing('io', 'blkio.throttle.io_service_bytes, io.stat');
+    } else if (seen.present) missing('io', 'blkio.throttle.io_service_bytes, io.stat');
   }
 
   // PIDs: same files on both layouts.
-  const pidsMount = v1.get('pids');
-  let current = read(pidsMount, 'pids.current');
-  if (current) pidsFrom = pidsMount ?? null;
+  let current = readFile(reader, f.pidsCurrent1, seen, problems);
+  let currentFile = f.pidsCurrent1;
+  if (current !== null) pidsFrom = 'v1';
   else {
-    current = read(v2, 'pids.current');
-    if (current) pidsFrom = v2;
+    current = readFile(reader, f.pidsCurrent2, seen, problems);
+    currentFile = f.pidsCurrent2;
+    if (current !== null) pidsFrom = 'v2';
   }
-  if (current) pids = parse(current, parseCgroupNumber);
-  else if (present) missing('pids', 'pids.current');
+  if (current !== null) pids = parseWith(current, currentFile, parseCgroupNumber, problems);
+  else if (seen.present) missing('pids', 'pids.current');
 
+  const present = seen.present;
   let limits = options.limits ?? null;
   if (!limits && present) {
     const sink: SourceProblem[] = [];
-    const readLimit = readWith(options.limitsReader ?? reader, sink);
+    const from = options.limitsReader ?? reader;
+    const readLimit = (file: string | null) => readFile(from, file, seen, sink);
     let cpuLimitCores: number | null = null;
     if (cpuLimitFrom === 'v1') {
-      const quota = parse(readLimit(v1.get('cpu'), 'cpu.cfs_quota_us'), parseCgroupNumber, sink);
-      const period = parse(readLimit(v1.get('cpu'), 'cpu.cfs_period_us'), parseCgroupNumber, sink);
+      const quota = parseWith(readLimit(f.cfsQuota1), f.cfsQuota1, parseCgroupNumber, sink);
+      const period = parseWith(readLimit(f.cfsPeriod1), f.cfsPeriod1, parseCgroupNumber, sink);
       cpuLimitCores = cpuLimitFromCfs(quota, period);
     } else if (cpuLimitFrom === 'v2')
-      cpuLimitCores = parse(readLimit(v2, 'cpu.max'), parseCpuMax, sink);
+      cpuLimitCores = parseWith(readLimit(f.cpuMax2), f.cpuMax2, parseCpuMax, sink);
+    const memoryLimitFile =
+      memoryLimitFrom === 'v1' ? f.memoryLimit1 : memoryLimitFrom === 'v2' ? f.memoryMax2 : null;
     const memoryLimit =
       memoryLimitFrom === null
         ? null
-        : parse(
-            readLimit(
-              memoryLimitFrom === 'v1' ? v1.get('memory') : v2,
-              memoryLimitFrom === 'v1' ? 'memory.limit_in_bytes' : 'memory.max',
-            ),
-            parseCgroupLimit,
-            sink,
-          );
+        : parseWith(readLimit(memoryLimitFile), memoryLimitFile, parseCgroupLimit, sink);
     let pidsLimit: number | null = null;
     if (pidsFrom) {
-      const max = readLimit(pidsFrom, 'pids.max');
-      if (max) pidsLimit = parse(max, parseCgroupLimit, sink);
+      const maxFile = pidsFrom === 'v1' ? f.pidsMax1 : f.pidsMax2;
+      const max = readLimit(maxFile);
+      if (max !== null) pidsLimit = parseWith(max, maxFile, parseCgroupLimit, sink);
       else
         sink.push({
           source: 'pids.max',
@@ -250,15 +351,12 @@ export function readCgroupStats(
           code: 'MISSING_FILE',
         });
     }
-    const procsMount = v1.get('memory') ?? v1.get('cpuacct') ?? v1.get('pids') ?? v2;
-    const procs =
-      readLimit(procsMount, 'cgroup.procs') ??
-      (procsMount !== v2 ? readLimit(v2, 'cgroup.procs') : null);
+    const procs = readLimit(f.procs) ?? readLimit(f.procsUnified);
     limits = {
       cpuLimitCores,
       memoryLimit,
       pidsLimit,
-      pid: procs ? firstPid(procs.text) : null,
+      pid: procs !== null ? firstPid(procs) : null,
       problems: sink,
     };
   }
@@ -281,13 +379,15 @@ export function readCgroupStats(
     pidsLimit: limits.pidsLimit,
     pid: limits.pid,
     present,
-    problems: [...problems, ...limits.problems],
+    problems: limits.problems.length === 0 ? problems : [...problems, ...limits.problems],
     limits,
   };
 }
 
 /** The integer value of `key` in a `key value` file, found without splitting every line. */
-function keyValue(text: string, key: string): number | null {
+function keyValue(text: string, key: string, lineKey: string): number | null {
+  const fast = scanKeyValue(text, key, lineKey);
+  if (fast !== undefined) return fast;
   let at = text.startsWith(`${key} `) ? 0 : text.indexOf(`\n${key} `);
   if (at < 0) return null;
   if (at > 0) at += 1;

@@ -12,6 +12,37 @@ export interface ContainerNetwork {
 }
 
 /**
+ * What a collector keeps of the process it reads the network through, from one lookup of its
+ * pid in cgroup.procs to the next: the paths, built once, and its namespace once it is known to
+ * be the container's own. The host's namespace (or an unreadable link) is looked up on every
+ * reading as before, since a process that exited shows there; an own namespace is not re-checked,
+ * because the kept net/dev descriptor reads the namespace it was opened in anyway.
+ */
+export interface KnownProcess {
+  pid: number;
+  nsLink: string;
+  netDev: string;
+  netns: string | undefined;
+}
+
+export function knowProcess(root: string, pid: number): KnownProcess {
+  return {
+    pid,
+    nsLink: join(root, 'proc', String(pid), 'ns/net'),
+    netDev: `proc/${pid}/net/dev`,
+    netns: undefined,
+  };
+}
+
+function readNetns(link: string): string | null {
+  try {
+    return readlinkSync(link);
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The network namespace inode of a process (`net:[4026531840]`), or null when it cannot be
  * read (process gone, or a recording, which has no namespace links).
  */
@@ -34,6 +65,8 @@ export function readContainerNetwork(
   reader: FileReader,
   pid: number | null,
   hostNetns: string | null,
+  /** The process `pid` as kept by the caller (same pid). */
+  known?: KnownProcess,
 ): ContainerNetwork {
   if (pid === null) {
     return {
@@ -42,7 +75,12 @@ export function readContainerNetwork(
       problem: { source: 'cgroup.procs', message: 'no process in the cgroup: network unknown' },
     };
   }
-  const netns = netNamespaceOf(reader.root, pid);
+  let netns: string | null;
+  if (known === undefined) netns = netNamespaceOf(reader.root, pid);
+  else {
+    netns = known.netns ?? readNetns(known.nsLink);
+    if (netns !== null && netns !== hostNetns) known.netns = netns;
+  }
   if (netns !== null && hostNetns !== null && netns === hostNetns) {
     return {
       interfaces: null,
@@ -54,7 +92,7 @@ export function readContainerNetwork(
       },
     };
   }
-  const file = `proc/${pid}/net/dev`;
+  const file = known ? known.netDev : `proc/${pid}/net/dev`;
   let text: string | null;
   try {
     text = reader.read(file);

@@ -46,6 +46,12 @@ export interface ReadCgroupStatsOptions {
   limits?: CgroupLimits | null;
   /** Reader for the limit files when they are read; the main reader by default. */
   limitsReader?: FileReader;
+  /**
+   * Reader for cgroup.procs; `limitsReader` by default. On v1 a kept cgroup.procs descriptor
+   * re-reads the pid list the kernel cached at its first read while it is re-read within a
+   * second, so this one should not keep descriptors.
+   */
+  procsReader?: FileReader;
   /** The cgroup's file paths from `cgroupFiles` (same layout and path), kept between readings. */
   files?: CgroupFiles;
 }
@@ -351,7 +357,9 @@ export function readCgroupStats(
           code: 'MISSING_FILE',
         });
     }
-    const procs = readLimit(f.procs) ?? readLimit(f.procsUnified);
+    const procsFrom = options.procsReader ?? from;
+    const procs =
+      readFile(procsFrom, f.procs, seen, sink) ?? readFile(procsFrom, f.procsUnified, seen, sink);
     limits = {
       cpuLimitCores,
       memoryLimit,

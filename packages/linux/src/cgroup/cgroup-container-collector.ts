@@ -114,8 +114,8 @@ export function createCgroupContainerCollector(
   // Counters are read on every reading: kept descriptors. Limits are read every few seconds: kept
   // too (an open costs more than the read; 4 of them per container every 10 s were a tenth of
   // the collector's time at 100 containers), by a reader of their own with an eighth of the
-  // budget, so the counters keep theirs on a large host and the limits past that share cost
-  // what they did before (open, read, close). cgroup.procs and runtime state files go through
+  // budget, so the counters keep theirs on a large host; limits past that share are opened,
+  // read and closed as before (not rotated through the kept ones, see evictOldest). cgroup.procs and runtime state files go through
   // a reader that keeps nothing (see ReadCgroupStatsOptions.procsReader). A given reader
   // (a recording) serves all three, so everything read is recorded.
   const budget = openFileBudget();
@@ -123,7 +123,8 @@ export function createCgroupContainerCollector(
   const reader =
     options.reader ?? createFileReader({ root, keepOpen: true, maxOpen: budget - limitsShare });
   const limitsReader =
-    options.reader ?? createFileReader({ root, keepOpen: true, maxOpen: limitsShare });
+    options.reader ??
+    createFileReader({ root, keepOpen: true, maxOpen: limitsShare, evictOldest: false });
   const coldReader = options.reader ?? createFileReader({ root, keepOpen: false });
   const clock = options.clock ?? defaultClock;
   const patterns = options.cgroupPaths ?? [];

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -60,6 +60,53 @@ describe('createFileReader', () => {
     expect(() => reader.read('adir')).toThrow(
       expect.objectContaining({ code: 'READ_ERROR', file: join(root, 'adir') }),
     );
+  });
+});
+
+describe('createFileReader descriptor budget', () => {
+  const openFds = () => readdirSync('/proc/self/fd').length;
+  const files = (n: number) => {
+    const root = tempDir();
+    for (let i = 0; i < n; i++) writeFileSync(join(root, `f${i}`), String(i));
+    return root;
+  };
+
+  it('closes a descriptor whose read failed instead of leaking it', () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'adir'));
+    const reader = createFileReader({ root });
+    const before = openFds();
+    for (let i = 0; i < 5; i++) expect(() => reader.read('adir')).toThrow();
+    expect(openFds()).toBe(before);
+    reader.close();
+  });
+
+  it('evictOldest: false keeps the first maxOpen files and closes later ones after reading', () => {
+    const root = files(6);
+    const before = openFds();
+    const reader = createFileReader({ root, maxOpen: 3, evictOldest: false });
+    for (let pass = 0; pass < 3; pass++)
+      for (let i = 0; i < 6; i++) expect(reader.read(`f${i}`)).toBe(String(i));
+    expect(openFds()).toBe(before + 3);
+    // The kept ones are the first three: forgetting them closes every kept descriptor.
+    reader.forget('f0');
+    reader.forget('f1');
+    reader.forget('f2');
+    expect(openFds()).toBe(before);
+    reader.close();
+  });
+
+  it('by default the oldest kept descriptor is closed for a new file, never more than maxOpen', () => {
+    const root = files(6);
+    const before = openFds();
+    const reader = createFileReader({ root, maxOpen: 3 });
+    for (let i = 0; i < 6; i++) expect(reader.read(`f${i}`)).toBe(String(i));
+    expect(openFds()).toBe(before + 3);
+    reader.forget('f3');
+    reader.forget('f4');
+    reader.forget('f5');
+    expect(openFds()).toBe(before);
+    reader.close();
   });
 });
 

@@ -34,6 +34,13 @@ export interface FileReaderOptions {
   keepOpen?: boolean;
   /** Most descriptors kept at once; the oldest are closed past it. */
   maxOpen?: number;
+  /**
+   * What happens to a new file once maxOpen are kept: true (default) closes the oldest kept one
+   * and keeps the new one; false keeps the ones already kept and closes the new one after its
+   * read. For files read in rotation (limits of many cgroups), closing the oldest would reopen
+   * every file on every pass; keeping the first ones saves their opens at least.
+   */
+  evictOldest?: boolean;
 }
 
 function isDirectoryAt(full: string): boolean {
@@ -54,6 +61,7 @@ export function createFileReader(options: FileReaderOptions = {}): FileReader {
   const root = options.root ?? '/';
   const keepOpen = options.keepOpen ?? true;
   const maxOpen = options.maxOpen ?? 8192;
+  const evictOldest = options.evictOldest ?? true;
   const fds = new Map<string, number>();
   let buffer = Buffer.allocUnsafe(64 * 1024);
 
@@ -96,13 +104,23 @@ export function createFileReader(options: FileReaderOptions = {}): FileReader {
         if (fd === undefined) fd = openSync(join(root, path), 'r');
         const text = readFd(fd);
         if (keepOpen && !kept) {
-          if (fds.size >= maxOpen) closeFd(fds.keys().next().value as string);
-          fds.set(path, fd);
+          if (fds.size < maxOpen) fds.set(path, fd);
+          else if (evictOldest) {
+            closeFd(fds.keys().next().value as string);
+            fds.set(path, fd);
+          } else closeSync(fd);
         } else if (!keepOpen) closeSync(fd);
         return text;
       } catch (error) {
         if (kept) closeFd(path);
-        else if (fd !== undefined && !keepOpen) closeSync(fd);
+        else if (fd !== undefined) {
+          // Opened for this read and not kept yet (in either mode): close it, or it leaks.
+          try {
+            closeSync(fd);
+          } catch {
+            // already gone with its cgroup or process
+          }
+        }
         const code = (error as NodeJS.ErrnoException).code;
         if (code && gone.has(code)) return null;
         return fail(path, error);

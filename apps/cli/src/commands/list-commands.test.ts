@@ -134,6 +134,15 @@ describe.skipIf(!hasQemu)(
       expect(vm.blockDevices.length).toBeGreaterThanOrEqual(1);
     });
 
+    it('--vm-dir finds the VM from its <vm-id>.qmp socket in that folder', async () => {
+      const run = await runBuiltCli(['vms', '--json', '--interval', '200', '--vm-dir', dir]);
+      expect(run.code).toBe(0);
+      const doc = JSON.parse(run.stdout);
+      expect(doc.vms.map((v: { id: string; pid: number }) => [v.id, v.pid])).toEqual([
+        ['web-vm', qemu?.pid],
+      ]);
+    });
+
     it('shows in the VM table of `vms` and of snapshot', async () => {
       const table = await runBuiltCli(['vms', '--interval', '200', '--config', config]);
       expect(table.stdout).toMatch(/^NAME +VMM +PID +CPU % +VCPU %/);

@@ -66,10 +66,15 @@ export function registerListCommands(
 
   common(program.command('vms'), 'vms')
     .description('one table of VMs (QEMU over QMP) over one interval, with per-vCPU figures')
+    .option(
+      '--vm-dir <dir>',
+      'folder of <vm-id>.qmp sockets (default $XDG_RUNTIME_DIR/arcbox/vms, else /run/arcbox/vms)',
+    )
     .addHelpText(
       'after',
       examples([
         ['arcbox-perf vms', 'VMs whose QMP sockets are in the VM directory'],
+        ['arcbox-perf vms --vm-dir /run/arcbox/vms', 'the VMs of another socket folder'],
         ['arcbox-perf vms --json | jq ".vms[].vcpuPercent"', 'per-vCPU busy percent'],
       ]),
     )

@@ -13,6 +13,7 @@ export interface SampleFlags {
   interval?: number;
   root?: string;
   cgroup?: string[];
+  vmDir?: string;
 }
 
 /** The `snapshot --json` document (schemas/snapshot.schema.json). */

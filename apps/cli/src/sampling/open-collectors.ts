@@ -17,16 +17,17 @@ export interface OpenCollectorsOptions {
 
 /** The collector options a command's flags and the config file give, flags first. */
 export function collectorOptionsFrom(
-  flags: { root?: string; cgroup?: string[] },
+  flags: { root?: string; cgroup?: string[]; vmDir?: string },
   config: CliConfig,
 ): Omit<OpenCollectorsOptions, 'containers' | 'vms'> {
   const root = flags.root ?? config.root;
+  const vmDir = flags.vmDir ?? config.vmDir;
   const cgroupPaths = [...(config.cgroupPaths ?? []), ...(flags.cgroup ?? [])];
   return {
     ...(root === undefined ? {} : { root }),
     ...(cgroupPaths.length > 0 ? { cgroupPaths } : {}),
     ...(config.qmpSockets ? { qmpSockets: config.qmpSockets } : {}),
-    ...(config.vmDir ? { vmDir: config.vmDir } : {}),
+    ...(vmDir ? { vmDir } : {}),
     ...(config.dockerSocket ? { dockerSocket: config.dockerSocket } : {}),
   };
 }

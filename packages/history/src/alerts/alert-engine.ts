@@ -135,23 +135,6 @@ export function createAlertEngine(options: { rules: readonly AlertRule[] }): Ale
     const v = windowValue(t.values, rule.windowAggregation);
     t.value = v;
     const level = severityOf(rule, v);
-    const emit = (state: AlertState, threshold: number | null, extra: Partial<AlertEvent> = {}) => {
-      const previous = t.state;
-      t.state = state;
-      out.push({
-        rule: rule.name,
-        series: t.series,
-        seriesName: t.seriesName,
-        state,
-        previous,
-        severity: t.severity,
-        value: v,
-        threshold,
-        at,
-        since: t.since,
-        ...extra,
-      });
-    };
     switch (t.state) {
       case 'ok':
       case 'resolved': {
@@ -162,24 +145,25 @@ export function createAlertEngine(options: { rules: readonly AlertRule[] }): Ale
         t.severity = level;
         t.since = at;
         t.sinceMono = mono;
-        if (rule.forSeconds <= 0) emit('firing', thresholdOf(rule, level));
-        else emit('pending', thresholdOf(rule, level));
+        if (rule.forSeconds <= 0) emitEvent(t, 'firing', thresholdOf(rule, level), v, at, out);
+        else emitEvent(t, 'pending', thresholdOf(rule, level), v, at, out);
         return;
       }
       case 'pending': {
         if (level === null) {
           t.severity = null;
-          emit('ok', raiseThreshold(rule));
+          emitEvent(t, 'ok', raiseThreshold(rule), v, at, out);
           t.since = null;
           return;
         }
         t.severity = level;
-        if (mono - t.sinceMono >= rule.forSeconds * 1000) emit('firing', thresholdOf(rule, level));
+        if (mono - t.sinceMono >= rule.forSeconds * 1000)
+          emitEvent(t, 'firing', thresholdOf(rule, level), v, at, out);
         return;
       }
       case 'firing': {
         if (cleared(rule, v, level)) {
-          emit('resolved', rule.clear ?? raiseThreshold(rule));
+          emitEvent(t, 'resolved', rule.clear ?? raiseThreshold(rule), v, at, out);
           t.severity = null;
           t.since = null;
           return;
@@ -188,7 +172,7 @@ export function createAlertEngine(options: { rules: readonly AlertRule[] }): Ale
         const now = level ?? 'warning';
         if (now !== t.severity) {
           t.severity = now;
-          emit('firing', thresholdOf(rule, now));
+          emitEvent(t, 'firing', thresholdOf(rule, now), v, at, out);
         }
         return;
       }
@@ -208,6 +192,11 @@ export function createAlertEngine(options: { rules: readonly AlertRule[] }): Ale
     if (m.labels) for (const [k, v] of Object.entries(m.labels)) if (labels[k] !== v) return false;
     if (m.memoryLimited !== undefined && m.memoryLimited !== limited) return false;
     return true;
+  }
+
+  function hasTracks(kind: 'container' | 'vm'): boolean {
+    for (const t of tracks.values()) if (t.rule.target === kind) return true;
+    return false;
   }
 
   function endGone(kind: 'container' | 'vm', present: Set<string>, at: number, out: AlertEvent[]) {
@@ -275,14 +264,17 @@ export function createAlertEngine(options: { rules: readonly AlertRule[] }): Ale
           }
         }
       }
-      if (sample.containers)
+      // The set of present series (a key string per container) is built only when some series
+      // of that kind is tracked: with no matching rule it would be made and dropped every round.
+      if (sample.containers && hasTracks('container'))
         endGone(
           'container',
           new Set(sample.containers.map((c) => seriesKey('container', c.id))),
           at,
           out,
         );
-      if (sample.vms) endGone('vm', new Set(sample.vms.map((v) => seriesKey('vm', v.id))), at, out);
+      if (sample.vms && hasTracks('vm'))
+        endGone('vm', new Set(sample.vms.map((v) => seriesKey('vm', v.id))), at, out);
       for (const e of out) {
         for (const l of listeners) l(e);
         broadcast.publish(e);
@@ -301,6 +293,31 @@ export function createAlertEngine(options: { rules: readonly AlertRule[] }): Ale
     events: (subscribe) => broadcast.subscribe(subscribe),
     close: () => broadcast.close(),
   };
+}
+
+/** Moves a track to `state` and records the change. */
+function emitEvent(
+  t: Track,
+  state: AlertState,
+  threshold: number | null,
+  value: number,
+  at: number,
+  out: AlertEvent[],
+): void {
+  const previous = t.state;
+  t.state = state;
+  out.push({
+    rule: t.rule.name,
+    series: t.series,
+    seriesName: t.seriesName,
+    state,
+    previous,
+    severity: t.severity,
+    value,
+    threshold,
+    at,
+    since: t.since,
+  });
 }
 
 function status(t: Track): AlertStatus {

@@ -37,6 +37,36 @@ async function storeError(promise: Promise<unknown>): Promise<PerfError> {
 }
 
 describe('SQLite history (real better-sqlite3 files)', () => {
+  it('keeps a series row written once across flushes, and a renamed or relabelled series as it is now', async () => {
+    const path = join(dir, 'h.db');
+    const first = await openSqliteHistory({ path, flushIntervalMs: 0 });
+    const row = fieldsOf('container').map(() => 1);
+    first.store.appendValues('container:abc', T0, row, { name: 'web', labels: { app: 'web' } });
+    await first.flush();
+    first.store.appendValues('container:abc', T0 + 1000, row, {
+      name: 'web',
+      labels: { app: 'web' },
+    });
+    await first.flush();
+    first.store.appendValues('container:abc', T0 + 2000, row, {
+      name: 'api',
+      labels: { app: 'api' },
+    });
+    await first.flush();
+    first.store.appendValues('container:abc', T0 + 3000, row, {
+      name: 'api',
+      labels: { app: 'api' },
+    });
+    await first.close();
+
+    const again = await openSqliteHistory({ path, flushIntervalMs: 0 });
+    const info = again.store.series().find((s) => s.key === 'container:abc');
+    expect(info?.name).toBe('api');
+    expect(info?.labels).toEqual({ app: 'api' });
+    expect(info?.rawRows).toBe(4);
+    await again.close();
+  });
+
   it('loads on restart what it kept: raw rows, rollups and series names', async () => {
     const path = join(dir, 'h.db');
     const first = await openSqliteHistory({ path, flushIntervalMs: 0 });

@@ -111,20 +111,36 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     'DELETE FROM series WHERE key NOT IN (SELECT DISTINCT series FROM chunks)',
   );
 
+  // Each series row as this process last committed it: an unchanged row is not upserted (and its
+  // field list not serialized) again at every flush. Filled only after a commit, emptied whenever
+  // series rows are deleted, so a series is never left without its row.
+  const committed = new Map<string, { name: string; labels: string; fields: readonly string[] }>();
+
   const write = db.transaction((batch: Pending[]) => {
     const seen = new Set<string>();
+    const upserted: [string, { name: string; labels: string; fields: readonly string[] }][] = [];
     let rows = 0;
     for (const p of batch) {
       if (!seen.has(p.meta.key)) {
         seen.add(p.meta.key);
-        upsertSeries.run(
-          p.meta.key,
-          p.meta.kind,
-          p.meta.id,
-          p.meta.name,
-          JSON.stringify(p.meta.labels),
-          JSON.stringify(p.meta.fields),
-        );
+        const labels = JSON.stringify(p.meta.labels);
+        const row = committed.get(p.meta.key);
+        if (
+          row === undefined ||
+          row.name !== p.meta.name ||
+          row.labels !== labels ||
+          row.fields !== p.meta.fields
+        ) {
+          upsertSeries.run(
+            p.meta.key,
+            p.meta.kind,
+            p.meta.id,
+            p.meta.name,
+            labels,
+            JSON.stringify(p.meta.fields),
+          );
+          upserted.push([p.meta.key, { name: p.meta.name, labels, fields: p.meta.fields }]);
+        }
       }
       insertChunk.run(
         p.meta.key,
@@ -144,9 +160,12 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
       store.config.tiers.forEach((t, level) => {
         deleted += deleteOld.run(level, newest - t.retentionMs).changes;
       });
-      if (deleted > 0) deleteSeries.run();
+      if (deleted > 0 && deleteSeries.run().changes > 0) {
+        committed.clear();
+        upserted.length = 0;
+      }
     }
-    return { rows, deleted };
+    return { rows, deleted, upserted };
   });
 
   let closed = false;
@@ -162,6 +181,7 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     pendingRows = 0;
     try {
       const result = write(batch);
+      for (const [key, row] of result.upserted) committed.set(key, row);
       return {
         chunks: batch.length,
         rows: result.rows,

@@ -143,6 +143,32 @@ describe('agent HTTP API (built agent, real /proc)', () => {
     expect(events[0]!.system.cpuCount).toBeGreaterThan(0);
   });
 
+  it('sends two stream clients the same sample events', async () => {
+    const read = async (signal: AbortSignal) => {
+      const res = await agent.get('/api/v1/stream', { signal });
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      while ((text.match(/^event: sample$/gm) ?? []).length < 3) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value);
+      }
+      return new Map(
+        [...text.matchAll(/^data: (.*)$/gm)].map((m) => [
+          (JSON.parse(m[1]!) as { time: number }).time,
+          m[1],
+        ]),
+      );
+    };
+    const controller = new AbortController();
+    const [a, b] = await Promise.all([read(controller.signal), read(controller.signal)]);
+    controller.abort();
+    const common = [...a.keys()].filter((t) => b.has(t));
+    expect(common.length).toBeGreaterThanOrEqual(1);
+    for (const t of common) expect(b.get(t)).toBe(a.get(t));
+  });
+
   it('answers health probes and JSON errors', async () => {
     expect((await agent.get('/healthz')).status).toBe(200);
     expect(await (await agent.get('/readyz')).json()).toEqual({ status: 'ready' });

@@ -73,6 +73,14 @@ function snapshotOf(sample: AgentSample | null) {
 export function createAgentServer(options: AgentServerOptions): AgentServer {
   const { state } = options;
   const streams = new Set<ServerResponse>();
+  // The stream event of the newest sample, serialized once and written to every client: each
+  // listener used to stringify the same sample (about 1.5 KB per container) for itself.
+  let streamed: { sample: AgentSample; event: string } | null = null;
+  const streamEvent = (sample: AgentSample): string => {
+    if (streamed?.sample !== sample)
+      streamed = { sample, event: `event: sample\ndata: ${JSON.stringify(sample)}\n\n` };
+    return streamed.event;
+  };
   const log = options.log ?? (() => undefined);
 
   const routes: Record<
@@ -167,7 +175,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       });
       res.write(': arcbox-perf agent stream\nretry: 2000\n\n');
       const first = state.latest();
-      if (first) res.write(`event: sample\ndata: ${JSON.stringify(first)}\n\n`);
+      if (first) res.write(streamEvent(first));
       streams.add(res);
       const unsubscribe = state.subscribe((sample) => {
         // A slow client that cannot take the data is dropped rather than buffered without bound.
@@ -175,11 +183,12 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
           res.destroy();
           return;
         }
-        res.write(`event: sample\ndata: ${JSON.stringify(sample)}\n\n`);
+        res.write(streamEvent(sample));
       });
       const end = () => {
         unsubscribe();
         streams.delete(res);
+        if (streams.size === 0) streamed = null;
       };
       req.on('close', end);
       res.on('close', end);

@@ -1,117 +1,42 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmdirSync,
-  rmSync,
-  symlinkSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { computeContainerMetrics } from '@arcbox/perf-core';
 import { createCgroupContainerCollector, createRuntimeStateNames } from '@arcbox/perf-linux';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerClient, type DockerClient } from './docker-client.js';
 import { createDockerContainerCollector } from './docker-container-collector.js';
+import { type PodmanLab, podmanLabMissing, startPodmanLab } from '../test-support/podman-lab.mjs';
 
-const run = promisify(execFile);
-const isRoot = process.getuid?.() === 0;
-const hasPodman = existsSync('/usr/bin/podman');
-const hasBusybox = existsSync('/bin/busybox');
 const hasV1 = existsSync('/sys/fs/cgroup/cpuacct/cpuacct.usage');
-const ready = isRoot && hasPodman && hasBusybox && hasV1;
-const why = !isRoot
-  ? 'needs root'
-  : !hasPodman
-    ? 'needs Debian podman'
-    : !hasBusybox
-      ? 'needs busybox-static'
-      : 'needs cgroup v1 cpuacct';
+const why = podmanLabMissing() ?? (hasV1 ? null : 'needs cgroup v1 cpuacct');
+const ready = why === null;
 
 const signal = new AbortController().signal;
 const MIB = 2 ** 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-// Left behind by podman even with --root/--runroot (shared/fixtures/podman/README.md).
-const podmanLeftovers = [
-  '/var/lib/containers',
-  '/run/libpod',
-  '/run/containers',
-  '/etc/containers/networks',
-];
-const cgroupHierarchies = [
-  'cpu',
-  'cpuacct',
-  'memory',
-  'blkio',
-  'pids',
-  'cpuset',
-  'devices',
-  'freezer',
-  'systemd',
-  'unified',
-  'net_cls',
-  'perf_event',
-  'hugetlb',
-];
 
 describe.skipIf(!ready)(
   `podman 4.3.1 Docker-compatible service on a unix socket (skipped: ${ready ? '' : why})`,
   () => {
     const suffix = `${process.pid}-${Date.now() % 100000}`;
     const name = `arcbox-pod-${suffix}`;
-    const existedBefore = new Set<string>();
-    let dir: string;
-    let env: NodeJS.ProcessEnv;
-    let service: ChildProcess | null = null;
+    let lab: PodmanLab | undefined;
+    let dir = '';
     let client: DockerClient;
     let id = '';
-    const podman = (args: string[], timeout = 60_000) =>
-      run('podman', ['--root', join(dir, 'storage'), '--runroot', join(dir, 'runroot'), ...args], {
-        env,
-        timeout,
-      });
+    const podman = (args: string[], timeout?: number) => {
+      if (!lab) throw new Error('podman lab not started');
+      return lab.podman(args, timeout);
+    };
 
     beforeAll(async () => {
-      for (const p of [
-        ...podmanLeftovers,
-        ...cgroupHierarchies.map((h) => `/sys/fs/cgroup/${h}/libpod_parent`),
-      ]) {
-        if (existsSync(p)) existedBefore.add(p);
-      }
-      dir = mkdtempSync(join(tmpdir(), 'arcbox-podman-'));
-      // The ulimits podman needs to run as root here (fixtures/podman/podman_containers.conf).
-      copyFileSync(
-        new URL('../__fixtures__/podman/podman_containers.conf', import.meta.url),
-        join(dir, 'containers.conf'),
-      );
-      env = { ...process.env, CONTAINERS_CONF: join(dir, 'containers.conf') };
-      const rootfs = join(dir, 'rootfs');
-      mkdirSync(join(rootfs, 'bin'), { recursive: true });
-      copyFileSync('/bin/busybox', join(rootfs, 'bin/busybox'));
-      for (const applet of ['sh', 'sleep']) symlinkSync('busybox', join(rootfs, 'bin', applet));
-      await run('tar', ['-C', rootfs, '-cf', join(dir, 'rootfs.tar'), '.'], { timeout: 30_000 });
-      await podman(['import', join(dir, 'rootfs.tar'), 'localhost/arcbox-busybox:test']);
-
-      const socket = join(dir, 'podman.sock');
-      service = spawn(
-        'podman',
-        [
-          '--root',
-          join(dir, 'storage'),
-          '--runroot',
-          join(dir, 'runroot'),
-          'system',
-          'service',
-          '--time=0',
-          `unix://${socket}`,
-        ],
-        { env, stdio: 'ignore' },
-      );
+      lab = await startPodmanLab({
+        prefix: 'arcbox-podman-',
+        image: 'localhost/arcbox-busybox:test',
+        applets: ['sh', 'sleep'],
+      });
+      dir = lab.dir;
+      const socket = lab.socket;
       client = createDockerClient({ socketPath: socket, timeoutMs: 10_000 });
       for (let i = 0; i < 100; i++) {
         if (
@@ -146,26 +71,9 @@ describe.skipIf(!ready)(
     }, 120_000);
 
     afterAll(async () => {
-      if (dir) {
-        await podman(['rm', '-f', '-t', '0', name]).catch(() => undefined);
-        if (service) {
-          const exited = new Promise((r) => service?.once('exit', r));
-          service.kill('SIGTERM');
-          await Promise.race([exited, sleep(5000)]);
-          if (service.exitCode === null) service.kill('SIGKILL');
-        }
-        await podman(['system', 'reset', '-f']).catch(() => undefined);
-        rmSync(dir, { recursive: true, force: true });
-      }
-      for (const p of podmanLeftovers)
-        if (!existedBefore.has(p)) rmSync(p, { recursive: true, force: true });
-      for (const h of cgroupHierarchies) {
-        const parent = `/sys/fs/cgroup/${h}/libpod_parent`;
-        if (existedBefore.has(parent) || !existsSync(parent)) continue;
-        for (const e of readdirSync(parent, { withFileTypes: true }))
-          if (e.isDirectory()) rmdirSync(join(parent, e.name));
-        rmdirSync(parent);
-      }
+      if (!lab) return;
+      await podman(['rm', '-f', '-t', '0', name]).catch(() => undefined);
+      await lab.stop();
     }, 60_000);
 
     it('detects podman, lists the container by name, and reports its limit, load and processes correctly', async () => {

@@ -429,9 +429,20 @@ describe('VM discovery', () => {
     }
   });
 
-  it('treats a missing directory as no VMs', async () => {
-    const collector = createQemuVmCollector({ vmDir: join(dir, 'no-such-dir') });
-    expect(await collector.collect({ signal: signal() })).toEqual([]);
+  it('treats a missing directory as no VMs, and looks for it again after vmDirRecheckMs', async () => {
+    const vmDir = join(dir, 'late-vms');
+    const collector = createQemuVmCollector({ vmDir, vmDirRecheckMs: 300 });
+    try {
+      expect(await collector.collect({ signal: signal() })).toEqual([]);
+      mkdirSync(vmDir, { recursive: true });
+      await serve(capturedQemu({ phase: 't0' }), undefined, join(vmDir, 'late.qmp'));
+      // Still taken as missing right after the failed listing.
+      expect(await collector.collect({ signal: signal() })).toEqual([]);
+      await new Promise((r) => setTimeout(r, 350));
+      expect((await collector.collect({ signal: signal() })).map((r) => r.id)).toEqual(['late']);
+    } finally {
+      collector.close();
+    }
   });
 
   it('defaults to $XDG_RUNTIME_DIR/arcbox/vms, else /run/arcbox/vms', () => {

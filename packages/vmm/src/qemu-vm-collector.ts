@@ -13,7 +13,7 @@ import type { QmpConnector } from './qmp-session.js';
 import { type DirOption, resolveDir } from './dir-option.js';
 import { failedReading } from './failed-reading.js';
 import { createReplayQmpSession } from './replay-qmp-session.js';
-import { defaultVmDir, discoverRecordedVms, discoverVms } from './vm-dir.js';
+import { defaultVmDir, discoverRecordedVms, listVmDir } from './vm-dir.js';
 
 export interface QemuVmCollectorOptions extends QemuVmSourceOptions {
   /** VMs given by configuration. */
@@ -23,6 +23,11 @@ export interface QemuVmCollectorOptions extends QemuVmSourceOptions {
    * `defaultVmDir()` when no `vms` are given; set `false` to turn discovery off.
    */
   vmDir?: string | false;
+  /**
+   * How long a missing `vmDir` is taken as still missing before it is listed again, ms; 5 s by
+   * default. A host without VMs then does not pay a failed listing on every collection.
+   */
+  vmDirRecheckMs?: number;
   /**
    * Reads a recording made with `recordDir` instead of live sockets: VMs and replies come from it.
    * A function gives the folder of the reading being replayed.
@@ -53,13 +58,25 @@ export function createQemuVmCollector(options: QemuVmCollectorOptions = {}): Qem
     options.vmDir === undefined ? (options.vms ? false : defaultVmDir()) : options.vmDir;
   const sources = new Map<string, { target: QemuVmTarget; source: QemuVmSource }>();
   let targets: QemuVmTarget[] = [];
+  // On a host without VMs the directory is missing, and a failed readdir costs an Error with its
+  // stack on every reading: it is looked for again only every few seconds.
+  let dirMissingAt = Number.NEGATIVE_INFINITY;
+  const recheckMs = options.vmDirRecheckMs ?? 5000;
+
+  const listDir = async (dir: string): Promise<QemuVmTarget[]> => {
+    const now = performance.now();
+    if (now - dirMissingAt < recheckMs) return [];
+    const found = await listVmDir(dir);
+    if (found === null) dirMissingAt = now;
+    return found ?? [];
+  };
 
   const refresh = async (): Promise<QemuVmTarget[]> => {
     const configured = options.vms ?? [];
     const found = replayDir
       ? await discoverRecordedVms(resolveDir(replayDir))
       : vmDir
-        ? await discoverVms(vmDir)
+        ? await listDir(vmDir)
         : [];
     const byId = new Map<string, QemuVmTarget>();
     for (const t of [...found, ...configured]) byId.set(t.id, t); // configuration wins over discovery

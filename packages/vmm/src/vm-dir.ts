@@ -14,12 +14,17 @@ export function defaultVmDir(env: Record<string, string | undefined> = process.e
  * (nothing runs), not an error; an unreadable one is.
  */
 export async function discoverVms(dir: string): Promise<QemuVmTarget[]> {
+  return (await listVmDir(dir)) ?? [];
+}
+
+/** discoverVms, telling a missing directory (null) from an empty one. */
+export async function listVmDir(dir: string): Promise<QemuVmTarget[] | null> {
   let names: string[];
   try {
     names = await readdir(dir);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
     throw new PerfError('READ_ERROR', 'cannot list the VM directory', { file: dir, cause });
   }
   return names

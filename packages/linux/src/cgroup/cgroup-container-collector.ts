@@ -24,6 +24,7 @@ import {
 import {
   type CgroupFiles,
   type CgroupLimits,
+  type CgroupStats,
   cgroupDirs,
   cgroupFiles,
   readCgroupStats,
@@ -57,7 +58,9 @@ export interface CgroupContainerCollectorOptions {
   /**
    * How long limits (memory, CPU quota, pids.max) and the process used for the network stay
    * cached, ms; 10 s by default. They change only on `docker update`, and not re-reading them
-   * halves the files read per container. 0 reads them on every reading.
+   * halves the files read per container. In between, files whose figures have not moved are
+   * carried over too (ReadCgroupStatsOptions.previous); at each refresh every file is read.
+   * 0 reads everything on every reading.
    */
   limitsRefreshMs?: number;
   /**
@@ -99,6 +102,8 @@ interface TargetState {
   readAt: number;
   /** The process the network is read through, renewed whenever cgroup.procs is read. */
   known: KnownProcess | undefined;
+  /** The last reading, whose unmoved figures the next one may carry (see `previous`). */
+  last: CgroupStats | null;
 }
 
 /**
@@ -239,6 +244,7 @@ export function createCgroupContainerCollector(
         pid: null,
         readAt: Number.NEGATIVE_INFINITY,
         known: undefined,
+        last: null,
       };
       state.set(target.path, st);
     }
@@ -246,12 +252,14 @@ export function createCgroupContainerCollector(
     const beforePid = st.pid;
     const fresh = before !== null && stamp.monotonicMs - st.readAt < limitsRefreshMs;
     const files = st.files;
+    const last = st.last;
     const read = (cached: CgroupLimits | null) =>
       readCgroupStats(reader, l, target.path, {
         limits: cached,
         limitsReader,
         procsReader: coldReader,
         files,
+        previous: cached === null ? null : last,
       });
     let stats = read(fresh ? before : null);
     if (!stats.present) {
@@ -279,6 +287,7 @@ export function createCgroupContainerCollector(
     st.limits = stats.limits;
     st.readAt = readAt;
     st.known = proc;
+    st.last = stats;
     const problems = extra.length === 0 ? stats.problems : [...extra, ...stats.problems];
     if (net.problem) problems.push(net.problem);
     if (name === undefined && st.shortOf !== target) {

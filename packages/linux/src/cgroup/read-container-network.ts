@@ -13,10 +13,11 @@ export interface ContainerNetwork {
 
 /**
  * What a collector keeps of the process it reads the network through, from one lookup of its
- * pid in cgroup.procs to the next: the paths, built once, and its namespace once it is known to
- * be the container's own. The host's namespace (or an unreadable link) is looked up on every
- * reading as before, since a process that exited shows there; an own namespace is not re-checked,
- * because the kept net/dev descriptor reads the namespace it was opened in anyway.
+ * pid in cgroup.procs to the next: the paths, built once, and its namespace once read. A process
+ * does not change namespace once it is in a container's cgroup, so the link is not re-read until
+ * cgroup.procs is (every limits refresh): an own namespace is read through the kept net/dev
+ * descriptor, which reads the namespace it was opened in anyway, and a process found in the
+ * host's namespace stays reported so until then. An unreadable link is tried again each time.
  */
 export interface KnownProcess {
   pid: number;
@@ -79,7 +80,7 @@ export function readContainerNetwork(
   if (known === undefined) netns = netNamespaceOf(reader.root, pid);
   else {
     netns = known.netns ?? readNetns(known.nsLink);
-    if (netns !== null && netns !== hostNetns) known.netns = netns;
+    if (netns !== null) known.netns = netns;
   }
   if (netns !== null && hostNetns !== null && netns === hostNetns) {
     return {

@@ -10,6 +10,7 @@ import { defaultConfig, defaultConfigPaths } from './config/default-config.js';
 import { parseDuration } from './config/duration.js';
 import { isLoopbackHost, parseListenAddress } from './config/listen-address.js';
 import { loadConfigFile } from './config/load-config.js';
+import { holdYoungGeneration } from './runtime/young-generation.js';
 
 const usage = `Usage: arcbox-perf-agent [options]
 
@@ -107,6 +108,7 @@ async function loadAll(flags: Flags): Promise<AgentConfig> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  holdYoungGeneration();
   const { values } = parseArgs({
     args: argv,
     options: {

@@ -1,4 +1,4 @@
-import { counterDelta, counterRate } from './counter-delta.js';
+import { counterDeltaValue, counterRate } from './counter-delta.js';
 import { intervalSeconds } from './compute-system-metrics.js';
 import type { ContainerMetrics } from './container-metrics.js';
 import type { ContainerReading } from './container-reading.js';
@@ -19,11 +19,11 @@ export function computeContainerMetrics(
       ? Math.min(current.cpuLimitCores, current.hostCpuCount)
       : current.hostCpuCount;
   const interfaces = computeInterfaceMetrics(prev?.interfaces, current.interfaces ?? [], seconds);
-  const periods = counterDelta(prev?.cpuPeriods, current.cpuPeriods ?? Number.NaN).delta;
-  const throttled = counterDelta(
+  const periods = counterDeltaValue(prev?.cpuPeriods, current.cpuPeriods ?? Number.NaN);
+  const throttled = counterDeltaValue(
     prev?.cpuThrottledPeriods,
     current.cpuThrottledPeriods ?? Number.NaN,
-  ).delta;
+  );
   const limit = current.memoryLimit;
   const memoryBase = limit ?? current.hostMemoryTotal;
   const used = current.memoryWorkingSet;
@@ -89,11 +89,11 @@ function containerCpuPercent(
   seconds: number | null,
 ): number | null {
   if (!prev || now.cpuSeconds === null) return null;
-  const used = counterDelta(prev.cpuSeconds, now.cpuSeconds).delta;
+  const used = counterDeltaValue(prev.cpuSeconds, now.cpuSeconds);
   if (used === null) return null;
   const cap = 100 * Math.max(1, now.hostCpuCount);
   if (now.systemCpuSeconds !== null && prev.systemCpuSeconds !== null) {
-    const system = counterDelta(prev.systemCpuSeconds, now.systemCpuSeconds).delta;
+    const system = counterDeltaValue(prev.systemCpuSeconds, now.systemCpuSeconds);
     if (system === null || system <= 0) return null;
     return clamp((used / system) * now.hostCpuCount * 100, 0, cap);
   }

@@ -1,4 +1,4 @@
-import { counterDelta, counterRate } from './counter-delta.js';
+import { counterDeltaValue, counterRate } from './counter-delta.js';
 import { intervalSeconds } from './compute-system-metrics.js';
 import { sumOrNull } from './net-metrics.js';
 import { clamp } from './units.js';
@@ -83,8 +83,8 @@ function blkMetrics(
     ops1?: number | null,
   ) => {
     if (seconds === null || ns1 == null || ops1 == null) return null;
-    const ns = counterDelta(ns0, ns1).delta;
-    const ops = counterDelta(ops0, ops1).delta;
+    const ns = counterDeltaValue(ns0, ns1);
+    const ops = counterDeltaValue(ops0, ops1);
     return ns === null || ops === null || ops === 0 ? null : ns / ops / 1e6;
   };
   return {

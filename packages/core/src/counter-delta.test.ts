@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { counterDelta, counterRate } from './counter-delta.js';
+import { counterDelta, counterDeltaValue, counterRate } from './counter-delta.js';
 
 describe('counterDelta', () => {
   it('has no delta on the first reading', () => {
@@ -88,5 +88,26 @@ describe('counterRate', () => {
         },
       ),
     );
+  });
+});
+
+describe('counterDeltaValue', () => {
+  it('is counterDelta(...).delta for any pair, 32- or 64-bit', () => {
+    const value = fc.oneof(
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.constant(Number.NaN),
+      fc.integer({ min: -5, max: 2 ** 32 + 5 }),
+      fc.double({ min: 0, max: 2 ** 53, noNaN: true }),
+    );
+    fc.assert(
+      fc.property(value, value, fc.constantFrom(32 as const, 64 as const), (a, b, bits) => {
+        const current = b ?? Number.NaN;
+        expect(counterDeltaValue(a, current, { bits })).toBe(
+          counterDelta(a, current, { bits }).delta,
+        );
+      }),
+    );
+    expect(counterDeltaValue(2 ** 32 - 10, 5, { bits: 32 })).toBe(15);
   });
 });

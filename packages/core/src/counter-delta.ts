@@ -22,18 +22,39 @@ export function counterDelta(
   current: number,
   options: CounterDeltaOptions = {},
 ): CounterChange {
-  if (previous === null || previous === undefined || !Number.isFinite(previous)) {
-    return { kind: 'first', delta: null };
-  }
+  const delta = deltaOf(previous, current, options.bits);
+  if (delta !== null) return { kind: current >= previous! ? 'increase' : 'wrap', delta };
+  return previous === null || previous === undefined || !Number.isFinite(previous)
+    ? { kind: 'first', delta: null }
+    : { kind: 'reset', delta: null };
+}
+
+/**
+ * counterDelta's `delta` alone (null for a first reading or a reset), without a result object:
+ * rates are computed for every counter of every series each round.
+ */
+export function counterDeltaValue(
+  previous: number | null | undefined,
+  current: number,
+  options: CounterDeltaOptions = {},
+): number | null {
+  return deltaOf(previous, current, options.bits);
+}
+
+function deltaOf(
+  previous: number | null | undefined,
+  current: number,
+  bits: 32 | 64 | undefined,
+): number | null {
+  if (previous === null || previous === undefined || !Number.isFinite(previous)) return null;
   // A counter is never negative: such a value is no baseline to count from.
-  if (!Number.isFinite(current) || current < 0 || previous < 0)
-    return { kind: 'reset', delta: null };
-  if (current >= previous) return { kind: 'increase', delta: current - previous };
-  if (options.bits === 32 && previous < TWO_32 && current < TWO_32) {
+  if (!Number.isFinite(current) || current < 0 || previous < 0) return null;
+  if (current >= previous) return current - previous;
+  if (bits === 32 && previous < TWO_32 && current < TWO_32) {
     const wrapped = TWO_32 - previous + current;
-    if (wrapped < WRAP_WINDOW) return { kind: 'wrap', delta: wrapped };
+    if (wrapped < WRAP_WINDOW) return wrapped;
   }
-  return { kind: 'reset', delta: null };
+  return null;
 }
 
 /**
@@ -48,9 +69,9 @@ export function counterRate(
 ): number | null {
   if (current === null || current === undefined) return null;
   if (seconds === null || !(seconds > 0) || !Number.isFinite(seconds)) return null;
-  const change = counterDelta(previous, current, options);
-  if (change.delta === null) return null;
-  const rate = change.delta / seconds;
+  const delta = deltaOf(previous, current, options.bits);
+  if (delta === null) return null;
+  const rate = delta / seconds;
   // A sub-nanosecond interval can overflow; such a rate means nothing.
   return Number.isFinite(rate) ? rate : null;
 }

@@ -1,6 +1,6 @@
 export { PerfError } from './perf-error.js';
 export type { PerfErrorCode, PerfErrorLocation, PerfErrorOptions } from './perf-error.js';
-export { counterDelta, counterRate } from './counter-delta.js';
+export { counterDelta, counterDeltaValue, counterRate } from './counter-delta.js';
 export type { CounterChange, CounterDeltaOptions } from './counter-delta.js';
 export { cpuTimeModes, cpuUsage, emptyCpuTimes, HOTPLUG_IDLE_DROP_SECONDS } from './cpu-times.js';
 export type { CoreTimes, CpuBreakdown, CpuTimes, CpuUsage } from './cpu-times.js';

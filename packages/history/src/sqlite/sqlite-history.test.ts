@@ -67,6 +67,29 @@ describe('SQLite history (real better-sqlite3 files)', () => {
     await again.close();
   });
 
+  it('keeps a batch whose flush failed and writes it, with what came since, at the next flush', async () => {
+    const path = join(dir, 'h.db');
+    const h = await openSqliteHistory({ path, flushIntervalMs: 0 });
+    const row = (i: number) => fieldsOf('container').map(() => i);
+    for (let i = 0; i < 5; i++) h.store.appendValues('container:abc', T0 + i * 1000, row(i));
+    const other = new Database(path);
+    other.exec(
+      "CREATE TRIGGER refuse BEFORE INSERT ON chunks BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    );
+    expect((await storeError(h.flush())).code).toBe('STORE_ERROR');
+    expect(h.pendingRows()).toBe(5);
+    other.exec('DROP TRIGGER refuse');
+    other.close();
+    for (let i = 5; i < 8; i++) h.store.appendValues('container:abc', T0 + i * 1000, row(i));
+    expect((await h.flush()).rows).toBe(8);
+    await h.close();
+
+    const again = await openSqliteHistory({ path, flushIntervalMs: 0 });
+    const pids = again.store.query({ series: 'container:abc', fields: ['pids'], from: T0 });
+    expect(pids.values.pids).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    await again.close();
+  });
+
   it('loads on restart what it kept: raw rows, rollups and series names', async () => {
     const path = join(dir, 'h.db');
     const first = await openSqliteHistory({ path, flushIntervalMs: 0 });

@@ -41,12 +41,61 @@ export interface SqliteHistory {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-interface Pending {
-  meta: SeriesMeta;
-  level: number;
-  times: number[];
+/**
+ * Rows of one series and level waiting for a flush, kept in the types they are written in
+ * (Float64 times, Float32 values) and sized for a flush interval's rows, so a round adds numbers
+ * to arrays already there instead of growing JS arrays of every series.
+ */
+class Pending {
+  readonly meta: SeriesMeta;
+  readonly level: number;
+  rows = 0;
+  times: Float64Array;
   /** Row-major values: n per raw row, 4n (min, max, avg, count) per bucket. */
-  values: number[];
+  values: Float32Array;
+  private width = 0;
+
+  constructor(meta: SeriesMeta, level: number, rowsHint: number) {
+    this.meta = meta;
+    this.level = level;
+    this.times = new Float64Array(rowsHint);
+    this.values = new Float32Array(0);
+  }
+
+  /** Room for one more row of `width` values; returns the offset to write them at. */
+  addRow(time: number, width: number): number {
+    if (this.rows === this.times.length) {
+      const times = new Float64Array(Math.max(4, this.rows * 2));
+      times.set(this.times);
+      this.times = times;
+    }
+    if (this.width === 0) this.width = width;
+    const need = this.times.length * width;
+    if (this.values.length < need) {
+      const values = new Float32Array(need);
+      values.set(this.values);
+      this.values = values;
+    }
+    this.times[this.rows] = time;
+    this.rows += 1;
+    return (this.rows - 1) * width;
+  }
+
+  /** Appends the rows of `newer` (same series and level) after these. */
+  addAll(newer: Pending): void {
+    for (let r = 0; r < newer.rows; r++) {
+      const at = this.addRow(newer.times[r]!, newer.width);
+      this.values.set(newer.values.subarray(r * newer.width, (r + 1) * newer.width), at);
+    }
+  }
+
+  timesBlob(): Buffer {
+    return Buffer.from(this.times.buffer, 0, this.rows * 8);
+  }
+
+  valuesBlob(): Buffer {
+    return Buffer.from(this.values.buffer, 0, this.rows * this.width * 4);
+  }
 }
 
 const HEADER = 'SQLite format 3\u0000';
@@ -69,24 +118,36 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
   );
   const db = openChecked(path);
   const store = options.store ?? createHistoryStore(options.config);
+  // Raw rows come for every series every interval: their batch is found by the series object, not
+  // by a key string built per row. Buckets (a minute apart at the finest) by key and level.
+  const pendingRaw = new Map<SeriesMeta, Pending>();
   const pending = new Map<string, Pending>();
   let pendingRows = 0;
+  const rawRowsHint =
+    Math.ceil((options.flushIntervalMs ?? 10_000) / store.config.sampleIntervalMs) + 2;
+  const pendingFor = (meta: SeriesMeta, level: number): Pending => {
+    const key = level < 0 ? null : `${meta.key}\u0000${level}`;
+    let p = key === null ? pendingRaw.get(meta) : pending.get(key);
+    if (!p) {
+      p = new Pending(meta, level, key === null ? Math.min(rawRowsHint, 4096) : 4);
+      if (key === null) pendingRaw.set(meta, p);
+      else pending.set(key, p);
+    }
+    return p;
+  };
 
   const unsubscribe = store.subscribe((event: HistoryEvent) => {
-    const level = event.type === 'raw' ? -1 : event.level;
-    const key = `${event.series.key}\u0000${level}`;
-    let p = pending.get(key);
-    if (!p) {
-      p = { meta: event.series, level, times: [], values: [] };
-      pending.set(key, p);
-    }
+    const p = pendingFor(event.series, event.type === 'raw' ? -1 : event.level);
     if (event.type === 'raw') {
-      p.times.push(event.time);
-      for (let i = 0; i < event.values.length; i++) p.values.push(event.values[i]!);
+      const at = p.addRow(event.time, event.values.length);
+      p.values.set(event.values, at);
     } else {
-      p.times.push(event.start);
-      for (const a of [event.min, event.max, event.avg, event.count])
-        for (let i = 0; i < a.length; i++) p.values.push(a[i]!);
+      const n = event.min.length;
+      const at = p.addRow(event.start, 4 * n);
+      p.values.set(event.min, at);
+      p.values.set(event.max, at + n);
+      p.values.set(event.avg, at + 2 * n);
+      p.values.set(event.count, at + 3 * n);
     }
     pendingRows += 1;
   });
@@ -146,12 +207,12 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
         p.meta.key,
         p.level,
         p.times[0],
-        p.times[p.times.length - 1],
-        p.times.length,
-        Buffer.from(Float64Array.from(p.times).buffer),
-        Buffer.from(Float32Array.from(p.values).buffer),
+        p.times[p.rows - 1],
+        p.rows,
+        p.timesBlob(),
+        p.valuesBlob(),
       );
-      rows += p.times.length;
+      rows += p.rows;
     }
     let deleted = 0;
     const newest = store.newest();
@@ -175,8 +236,9 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     throwIfAborted(flushOptions.signal, 'history flush');
     if (closed) throw new PerfError('STORE_ERROR', `history database ${path} is closed`);
     const started = performance.now();
-    const batch = [...pending.values()];
+    const batch = [...pendingRaw.values(), ...pending.values()];
     const rows = pendingRows;
+    pendingRaw.clear();
     pending.clear();
     pendingRows = 0;
     try {
@@ -191,13 +253,11 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     } catch (cause) {
       // Put the batch back in front of what arrived since, for the next attempt.
       for (const p of batch) {
-        const key = `${p.meta.key}\u0000${p.level}`;
-        const newer = pending.get(key);
-        if (newer) {
-          p.times.push(...newer.times);
-          p.values.push(...newer.values);
-        }
-        pending.set(key, p);
+        const key = p.level < 0 ? null : `${p.meta.key}\u0000${p.level}`;
+        const newer = key === null ? pendingRaw.get(p.meta) : pending.get(key);
+        if (newer) p.addAll(newer);
+        if (key === null) pendingRaw.set(p.meta, p);
+        else pending.set(key, p);
       }
       pendingRows += rows;
       throw PerfError.from(cause, 'STORE_ERROR', `flushing history to ${path} failed`);

@@ -10,7 +10,7 @@ import { defaultConfig, defaultConfigPaths } from './config/default-config.js';
 import { parseDuration } from './config/duration.js';
 import { isLoopbackHost, parseListenAddress } from './config/listen-address.js';
 import { loadConfigFile } from './config/load-config.js';
-import { holdYoungGeneration } from './runtime/young-generation.js';
+import { capYoungGeneration } from './runtime/young-generation.js';
 
 const usage = `Usage: arcbox-perf-agent [options]
 
@@ -108,7 +108,7 @@ async function loadAll(flags: Flags): Promise<AgentConfig> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  holdYoungGeneration();
+  capYoungGeneration();
   const { values } = parseArgs({
     args: argv,
     options: {

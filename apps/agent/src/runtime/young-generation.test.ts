@@ -1,40 +1,71 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { HOLD_YOUNG_GENERATION_FLAG, holdYoungGeneration } from './young-generation.js';
+import { capYoungGeneration, STOP_YOUNG_GENERATION_GROWTH } from './young-generation.js';
 
-// A child process sets the flag at run time, as the agent does, keeps a rolling set of live
-// objects (they survive scavenges, as a sampler's previous readings do) and reports the young
-// generation's size at the end.
+// A child process keeps a rolling set of live objects (they survive scavenges, as a sampler's
+// previous readings do) and reports the young generation's size at the end. With `stop` it sets
+// the flag, at run time as the agent does, once the young generation reached 4 MiB.
 const probe = `
   const { getHeapSpaceStatistics, setFlagsFromString } = require('node:v8');
-  if (process.argv[1]) setFlagsFromString(process.argv[1]);
+  const stop = process.argv[1];
+  const size = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
   const keep = new Array(20000);
-  for (let i = 0; i < 3000000; i++) keep[i % keep.length] = { i, s: 'x' + i, a: [i, i] };
-  const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
-  process.stdout.write(String(space.space_size));
+  for (let i = 0; i < 3000000; i++) {
+    keep[i % keep.length] = { i, s: 'x' + i, a: [i, i] };
+    if (stop && i % 1000 === 0 && size() >= 4 * 2 ** 20) setFlagsFromString(stop);
+  }
+  process.stdout.write(String(size()));
 `;
 
-const newSpaceBytes = (flag: string) =>
+const newSpaceBytes = (stop: string) =>
   Number(
-    execFileSync(process.execPath, ['-e', probe, '--', flag], {
+    execFileSync(process.execPath, ['-e', probe, '--', stop], {
       encoding: 'utf8',
       env: { ...process.env, NODE_OPTIONS: '' },
     }),
   );
 
-describe('holdYoungGeneration', () => {
-  it('keeps the young generation at its starting size where V8 would grow it', () => {
-    const grown = newSpaceBytes('');
-    const held = newSpaceBytes(HOLD_YOUNG_GENERATION_FLAG);
-    expect(grown).toBeGreaterThan(4 * 2 ** 20);
-    expect(held).toBeLessThanOrEqual(2 * 2 ** 20);
+describe('capYoungGeneration', () => {
+  it('the flag it sets at run time stops the young generation where V8 would grow it on', () => {
+    expect(newSpaceBytes('')).toBeGreaterThanOrEqual(16 * 2 ** 20);
+    expect(newSpaceBytes(STOP_YOUNG_GENERATION_GROWTH)).toBe(4 * 2 ** 20);
   });
 
-  it('sets the flag unless Node flags already tune the young generation', () => {
+  it('sets the flag once the young generation reaches the cap, and only then', () => {
+    let bytes = 2 * 2 ** 20;
     const set: string[] = [];
-    expect(holdYoungGeneration([], '', (f) => set.push(f))).toBe(true);
-    expect(holdYoungGeneration(['--max-semi-space-size=8'], '', (f) => set.push(f))).toBe(false);
-    expect(holdYoungGeneration([], '--semi-space-growth-factor=2', (f) => set.push(f))).toBe(false);
-    expect(set).toEqual([HOLD_YOUNG_GENERATION_FLAG]);
+    const cap = capYoungGeneration({
+      semiSpaceBytes: 4 * 2 ** 20,
+      checkEveryMs: 0,
+      execArgv: [],
+      nodeOptions: '',
+      setFlags: (f) => set.push(f),
+      newSpaceBytes: () => bytes,
+    });
+    expect(cap.check()).toBe(false);
+    bytes = 8 * 2 ** 20;
+    expect(cap.check()).toBe(true);
+    expect(cap.check()).toBe(true);
+    expect(set).toEqual([STOP_YOUNG_GENERATION_GROWTH]);
+  });
+
+  it('leaves a young generation tuned by Node flags alone', () => {
+    const set: string[] = [];
+    const options = {
+      checkEveryMs: 0,
+      setFlags: (f: string) => set.push(f),
+      newSpaceBytes: () => 2 ** 30,
+    };
+    capYoungGeneration({
+      ...options,
+      execArgv: ['--max-semi-space-size=8'],
+      nodeOptions: '',
+    }).check();
+    capYoungGeneration({
+      ...options,
+      execArgv: [],
+      nodeOptions: '--semi-space-growth-factor=2',
+    }).check();
+    expect(set).toEqual([]);
   });
 });

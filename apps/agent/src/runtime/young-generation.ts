@@ -1,25 +1,70 @@
-import { setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
-/** The V8 flag that holds the young generation at its starting size. */
-export const HOLD_YOUNG_GENERATION_FLAG = '--semi-space-growth-factor=1';
+/** The V8 flag that stops the young generation from growing any further. */
+export const STOP_YOUNG_GENERATION_GROWTH = '--semi-space-growth-factor=1';
 
 const TUNED = /--(max-semi-space-size|min-semi-space-size|semi-space-growth-factor)\b/;
 
+export interface YoungGenerationCap {
+  /** Checks the young generation now; true once its growth is stopped. */
+  check(): boolean;
+  stop(): void;
+}
+
+export interface YoungGenerationCapOptions {
+  /** Largest semi-space, bytes; 4 MiB by default (8 MiB of young generation). */
+  semiSpaceBytes?: number;
+  /** How often the size is looked at, ms; 10 s by default (0: only by `check`). */
+  checkEveryMs?: number;
+  execArgv?: readonly string[];
+  nodeOptions?: string;
+  setFlags?: (flags: string) => void;
+  newSpaceBytes?: () => number;
+}
+
+const newSpace = () =>
+  getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+
 /**
- * Holds V8's young generation at its starting size (1 MB semi-spaces) for the agent's life. V8
- * grows it towards 16 MB semi-spaces (32 MB resident) as objects keep surviving scavenges, which
- * a process sampling every second does all day; for a daemon allocating a few hundred KB a round
- * that buys nothing and costs a quarter of the RSS of a day of history (issue 6's benchmark:
- * 146 MB with the growth, 113 MB without). V8 reads the growth factor each time it would grow the
- * space, so setting it at start-up takes effect. Whoever tunes the young generation with Node
- * flags (execArgv or NODE_OPTIONS) keeps their own setting. Returns whether it was applied.
+ * Caps V8's young generation for the agent's life. V8 doubles it (1 MiB semi-spaces up to 16)
+ * as objects keep surviving scavenges, which a process sampling every second does all day, and
+ * keeps it: 32 MiB resident that a daemon allocating under a MiB a round has no use for (a
+ * quarter of the RSS of a day of history for 100 containers). It is let grow to `semiSpaceBytes`
+ * and then stopped there, since V8 reads the growth factor each time it would grow the space;
+ * below a few MiB, a scavenge would come every round and copy the round's live readings each
+ * time. Whoever tunes the young generation with Node flags (execArgv or NODE_OPTIONS) keeps
+ * their own setting: then nothing is done.
  */
-export function holdYoungGeneration(
-  execArgv: readonly string[] = process.execArgv,
-  nodeOptions: string = process.env.NODE_OPTIONS ?? '',
-  setFlags: (flags: string) => void = setFlagsFromString,
-): boolean {
-  if (execArgv.some((a) => TUNED.test(a)) || TUNED.test(nodeOptions)) return false;
-  setFlags(HOLD_YOUNG_GENERATION_FLAG);
-  return true;
+export function capYoungGeneration(options: YoungGenerationCapOptions = {}): YoungGenerationCap {
+  const execArgv = options.execArgv ?? process.execArgv;
+  const nodeOptions = options.nodeOptions ?? process.env.NODE_OPTIONS ?? '';
+  const setFlags = options.setFlags ?? setFlagsFromString;
+  const size = options.newSpaceBytes ?? newSpace;
+  // The young generation is two semi-spaces.
+  const cap = 2 * (options.semiSpaceBytes ?? 4 * 2 ** 20);
+  let stopped = execArgv.some((a) => TUNED.test(a)) || TUNED.test(nodeOptions);
+  let timer: NodeJS.Timeout | null = null;
+  const check = () => {
+    if (!stopped && size() >= cap) {
+      setFlags(STOP_YOUNG_GENERATION_GROWTH);
+      stopped = true;
+    }
+    if (stopped && timer) {
+      clearInterval(timer);
+      timer = null;
+    }
+    return stopped;
+  };
+  const every = options.checkEveryMs ?? 10_000;
+  if (!check() && every > 0) {
+    timer = setInterval(check, every);
+    timer.unref();
+  }
+  return {
+    check,
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+  };
 }

@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The Node flags `pnpm start`, the systemd unit and the launchd plist start the agent with. */
+export const AGENT_NODE_FLAGS = ['--min-semi-space-size=4', '--max-semi-space-size=4'];
+
 export const agentMain = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const base = '/sys/fs/cgroup';
 const v2 = existsSync(join(base, 'cgroup.controllers'));
@@ -71,15 +74,17 @@ export function rssBytes(pid) {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024;
 }
 
-export async function startAgent(config) {
+/** Starts the built agent with `config` (YAML) on a free port; `stateDir` defaults to a fresh one. */
+export async function startAgent(config, { stateDir } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'arcbox-bench-'));
   const port = await freePort();
   const file = join(dir, 'agent.yaml');
   await writeFile(
     file,
-    `listen: 127.0.0.1:${port}\nstateDir: ${JSON.stringify(join(dir, 'state'))}\n${config}`,
+    `listen: 127.0.0.1:${port}\nstateDir: ${JSON.stringify(stateDir ?? join(dir, 'state'))}\n${config}`,
   );
-  const child = spawn(process.execPath, [agentMain, '--config', file], {
+  // As `pnpm start` and the service files run it.
+  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, agentMain, '--config', file], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';

@@ -33,7 +33,10 @@ const newSpace = () =>
  * and then stopped there, since V8 reads the growth factor each time it would grow the space;
  * below a few MiB, a scavenge would come every round and copy the round's live readings each
  * time. Whoever tunes the young generation with Node flags (execArgv or NODE_OPTIONS) keeps
- * their own setting: then nothing is done.
+ * their own setting: then nothing is done. `pnpm start` and the service files start the agent
+ * with `--min-semi-space-size=4 --max-semi-space-size=4` (only a flag can set the starting size,
+ * which spares the scavenges of the first MiBs); this cap covers every other launch (the npm bin,
+ * `node dist/main.js`).
  */
 export function capYoungGeneration(options: YoungGenerationCapOptions = {}): YoungGenerationCap {
   const execArgv = options.execArgv ?? process.execArgv;

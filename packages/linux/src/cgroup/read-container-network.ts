@@ -24,6 +24,8 @@ export interface KnownProcess {
   nsLink: string;
   netDev: string;
   netns: string | undefined;
+  /** The answer for a process in the host's namespace, made once (it holds until renewed). */
+  inHost?: ContainerNetwork;
 }
 
 export function knowProcess(root: string, pid: number): KnownProcess {
@@ -83,15 +85,9 @@ export function readContainerNetwork(
     if (netns !== null) known.netns = netns;
   }
   if (netns !== null && hostNetns !== null && netns === hostNetns) {
-    return {
-      interfaces: null,
-      gone: false,
-      problem: {
-        source: `proc/${pid}/ns/net`,
-        message:
-          'shares the host network namespace: its traffic is not counted as the container\u2019s',
-      },
-    };
+    if (known === undefined) return sharesHostNetwork(pid);
+    known.inHost ??= sharesHostNetwork(pid);
+    return known.inHost;
   }
   const file = known ? known.netDev : `proc/${pid}/net/dev`;
   let text: string | null;
@@ -132,4 +128,16 @@ export function readContainerNetwork(
       problem: { source: file, message: (error as Error).message, code: 'PARSE_ERROR' },
     };
   }
+}
+
+function sharesHostNetwork(pid: number): ContainerNetwork {
+  return {
+    interfaces: null,
+    gone: false,
+    problem: {
+      source: `proc/${pid}/ns/net`,
+      message:
+        'shares the host network namespace: its traffic is not counted as the container\u2019s',
+    },
+  };
 }

@@ -48,8 +48,9 @@ try {
         c.timestamp += shift;
       }
       history.store.appendSample(sample);
-      // flush() writes synchronously before its first await: the batch stays small.
-      if (++k % 600 === 0) void history.flush();
+      // Chunks as the agent writes them (a flush every 10 s); flush() writes synchronously
+      // before its first await.
+      if (++k % 10 === 0) void history.flush();
     },
   });
   await history.close();

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // Two entries so importing the in-memory store never loads better-sqlite3's native module.
+  // Two entries so importing the in-memory store never loads a SQLite driver.
   entry: { index: 'src/index.ts', sqlite: 'src/sqlite/index.ts' },
   format: ['esm'],
   dts: true,

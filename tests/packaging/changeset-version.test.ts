@@ -27,7 +27,7 @@ describe('changeset version on a throwaway copy', () => {
       env: { ...process.env, CI: 'true' },
     });
 
-    const libraries = packages.filter((p) => !p.private);
+    const libraries = packages.filter((p) => p.group === 'packages' && !p.private);
     const versions = new Set<string>();
     for (const lib of libraries) {
       const dir = join(copy, relative(repoRoot, lib.dir));
@@ -37,6 +37,17 @@ describe('changeset version on a throwaway copy', () => {
       expect(existsSync(join(dir, 'CHANGELOG.md')), `${lib.name} changelog`).toBe(true);
     }
     expect([...versions]).toHaveLength(1);
-    expect([...versions][0]).toBe('0.1.0');
+    expect([...versions][0]).toBe('1.0.0');
+
+    // The apps are published too, each with a version of its own (outside the fixed group).
+    const apps = packages.filter((p) => p.group === 'apps');
+    expect(apps.map((a) => a.name).sort()).toEqual(['arcbox-perf', 'arcbox-perf-agent']);
+    for (const app of apps) {
+      const dir = join(copy, relative(repoRoot, app.dir));
+      const bumped = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      expect(app.private, `${app.name} is published`).toBe(false);
+      expect(bumped.version, app.name).not.toBe(app.version);
+      expect(existsSync(join(dir, 'CHANGELOG.md')), `${app.name} changelog`).toBe(true);
+    }
   });
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, workspacePackages } from './workspace-packages.js';
 
 const run = promisify(execFile);
-const libraries = workspacePackages().filter((p) => !p.private);
+const libraries = workspacePackages().filter((p) => !p.private && p.group === 'packages');
 const work = mkdtempSync(join(tmpdir(), 'arcbox-packed-'));
 const project = join(work, 'consumer');
 

@@ -8,12 +8,14 @@ export interface WorkspacePackage {
   name: string;
   version: string;
   private: boolean;
+  /** `packages` for libraries, `apps` for the CLI and the agent. */
+  group: 'packages' | 'apps';
 }
 
 /** Every package.json under packages/ and apps/. */
 export function workspacePackages(): WorkspacePackage[] {
   const found: WorkspacePackage[] = [];
-  for (const group of ['packages', 'apps']) {
+  for (const group of ['packages', 'apps'] as const) {
     for (const entry of readdirSync(join(repoRoot, group))) {
       const file = join(repoRoot, group, entry, 'package.json');
       if (!existsSync(file)) continue;
@@ -23,6 +25,7 @@ export function workspacePackages(): WorkspacePackage[] {
         name: json.name,
         version: json.version,
         private: json.private === true,
+        group,
       });
     }
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PerfError } from '@arcbox/perf-core';
@@ -107,6 +107,11 @@ async function loadAll(flags: Flags): Promise<AgentConfig> {
   return applyFlags(base, flags);
 }
 
+/** An IPv6 address goes in brackets in a URL. */
+function hostForUrl(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}
+
 async function main(argv: string[]): Promise<number> {
   capYoungGeneration();
   const { values } = parseArgs({
@@ -142,8 +147,12 @@ async function main(argv: string[]): Promise<number> {
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   const agent = createAgent({ config, publicDir: join(here, 'public'), version: version(), log });
   const address = await agent.start();
+  const file = agent.historyFile();
+  const state = file
+    ? `state in ${config.stateDir} (history: ${file.series} series loaded from ${basename(file.path)})`
+    : 'history in memory only';
   log(
-    `arcbox-perf-agent ${version()} listening on http://${address.address}:${address.port}/ (config: ${config.file ?? 'defaults'})`,
+    `arcbox-perf-agent ${version()} listening on http://${hostForUrl(address.address)}:${address.port}/ (dashboard, /metrics, /api/v1); ${state}; config: ${config.file ?? 'embedded defaults'}; Ctrl-C or SIGTERM stops it`,
   );
 
   let reloading = Promise.resolve();

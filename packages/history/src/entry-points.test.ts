@@ -6,26 +6,41 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 
-/** Loads an entry of the built package in a fresh process and says whether better-sqlite3 got loaded. */
-async function loadsSqlite(entry: string): Promise<boolean> {
-  const script = `
-    await import(${JSON.stringify(dist + entry)});
-    const { createRequire } = await import('node:module');
-    const cache = createRequire(import.meta.url).cache;
-    console.log(Object.keys(cache).some((k) => k.includes('better-sqlite3')));
+/**
+ * Runs `script` after importing an entry of the built package in a fresh process, then says
+ * whether a SQLite engine got loaded: the addon's shared object, or Node's own sqlite module.
+ */
+async function loadsSqlite(entry: string, script = ''): Promise<boolean> {
+  const source = `
+    const entry = await import(${JSON.stringify(dist + entry)});
+    ${script}
+    const objects = process.report.getReport().sharedObjects;
+    const addon = objects.some((o) => /sqlite/i.test(o));
+    const builtin = process.moduleLoadList.some((m) => /\\bsqlite\\b/.test(m));
+    console.log(addon || builtin);
   `;
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', source], {
     timeout: 30_000,
   });
   return stdout.trim() === 'true';
 }
 
 describe('entry points (built package)', () => {
-  it('importing the in-memory store never loads the native SQLite module', async () => {
+  it('importing the in-memory store never loads SQLite', async () => {
     expect(await loadsSqlite('index.js')).toBe(false);
   });
 
-  it('the ./sqlite entry does load it (the check above can see it)', async () => {
-    expect(await loadsSqlite('sqlite.js')).toBe(true);
+  it('importing ./sqlite does not load it either: the driver is loaded when a history is opened', async () => {
+    expect(await loadsSqlite('sqlite.js')).toBe(false);
+  });
+
+  it('opening a history does load it (the checks above can see it)', async () => {
+    const open = `
+      const { mkdtempSync } = await import('node:fs');
+      const dir = mkdtempSync('/tmp/arcbox-entry-');
+      const h = await entry.openSqliteHistory({ path: dir + '/h.sqlite', flushIntervalMs: 0 });
+      await h.close();
+    `;
+    expect(await loadsSqlite('sqlite.js', open)).toBe(true);
   });
 });

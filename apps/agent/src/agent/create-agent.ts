@@ -33,6 +33,8 @@ export interface Agent {
   /** Applies a new config: new collectors, interval and rules; history and the server stay. */
   reload(config: AgentConfig): Promise<void>;
   latest(): AgentSample | null;
+  /** The history file `start()` opened and how many series it held; null without one. */
+  historyFile(): { path: string; series: number } | null;
   /** Stops sampling, flushes history and closes the server. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -134,6 +136,8 @@ export function createAgent(options: AgentOptions): Agent {
     await monitor.close();
   }
 
+  let loaded: { path: string; series: number } | null = null;
+
   async function close() {
     await stopMonitor();
     // Flushes what the last interval gathered, then closes the database.
@@ -160,7 +164,7 @@ export function createAgent(options: AgentOptions): Agent {
           onError: (error) =>
             log(`history: flush failed (kept for the next one): ${error.message}`),
         });
-        log(`history: ${history.series().length} series loaded from ${path}`);
+        loaded = { path, series: history.series().length };
       }
       const address = await server.listen(config.listen.host, config.listen.port);
       startSampling();
@@ -181,6 +185,7 @@ export function createAgent(options: AgentOptions): Agent {
       startSampling();
     },
     latest: () => lastSample,
+    historyFile: () => loaded,
     close,
     [Symbol.asyncDispose]: close,
   };

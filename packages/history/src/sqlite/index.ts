@@ -1,3 +1,12 @@
 export { openSqliteHistory } from './sqlite-history.js';
 export type { FlushResult, SqliteHistory, SqliteHistoryOptions } from './sqlite-history.js';
 export { APPLICATION_ID, SCHEMA_VERSION } from './schema.js';
+export { loadSqliteDriver } from './sqlite-driver.js';
+export type {
+  SqliteDatabase,
+  SqliteDriver,
+  SqliteDriverName,
+  SqliteRow,
+  SqliteStatement,
+  SqliteValue,
+} from './sqlite-driver.js';

@@ -6,10 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PerfError } from '@arcbox/perf-core';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fieldsOf } from '../series-key.js';
 import { openSqliteHistory } from './sqlite-history.js';
+import { loadSqliteDriver, type SqliteDatabase } from './sqlite-driver.js';
+
+const driver = await loadSqliteDriver();
+const openDb = (path: string, readOnly = false): SqliteDatabase => driver.open(path, { readOnly });
+const pragma = (db: SqliteDatabase, name: string) =>
+  Object.values(db.prepare(`PRAGMA ${name}`).get()!)[0];
 
 const T0 = Date.UTC(2026, 0, 1);
 let dir = '';
@@ -36,7 +41,7 @@ async function storeError(promise: Promise<unknown>): Promise<PerfError> {
   throw new Error('did not fail');
 }
 
-describe('SQLite history (real better-sqlite3 files)', () => {
+describe(`SQLite history (real files through ${driver.name})`, () => {
   it('keeps a series row written once across flushes, and a renamed or relabelled series as it is now', async () => {
     const path = join(dir, 'h.db');
     const first = await openSqliteHistory({ path, flushIntervalMs: 0 });
@@ -72,7 +77,7 @@ describe('SQLite history (real better-sqlite3 files)', () => {
     const h = await openSqliteHistory({ path, flushIntervalMs: 0 });
     const row = (i: number) => fieldsOf('container').map(() => i);
     for (let i = 0; i < 5; i++) h.store.appendValues('container:abc', T0 + i * 1000, row(i));
-    const other = new Database(path);
+    const other = openDb(path);
     other.exec(
       "CREATE TRIGGER refuse BEFORE INSERT ON chunks BEGIN SELECT RAISE(ABORT, 'refused'); END",
     );
@@ -130,8 +135,8 @@ describe('SQLite history (real better-sqlite3 files)', () => {
     again.store.appendValues('system', T0 + 600_000, systemRow(1));
     expect(again.store.stats().clockOffsetMs).toBe(0);
     await again.close();
-    const db = new Database(path, { readonly: true });
-    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    const db = openDb(path, true);
+    expect(pragma(db, 'journal_mode')).toBe('wal');
     db.close();
   });
 
@@ -163,7 +168,7 @@ describe('SQLite history (real better-sqlite3 files)', () => {
 
   it("refuses another application's database and leaves it untouched", async () => {
     const path = join(dir, 'other.db');
-    const other = new Database(path);
+    const other = openDb(path);
     other.exec(
       'CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5);',
     );
@@ -177,8 +182,8 @@ describe('SQLite history (real better-sqlite3 files)', () => {
   it('refuses a database written by a newer schema with a clear error', async () => {
     const path = join(dir, 'newer.db');
     (await openSqliteHistory({ path, flushIntervalMs: 0 })).close();
-    const db = new Database(path);
-    db.pragma('user_version = 7');
+    const db = openDb(path);
+    db.exec('PRAGMA user_version = 7');
     db.close();
     const e = await storeError(openSqliteHistory({ path }));
     expect(e.message).toMatch(/schema 7 is newer than this arcbox-perf reads \(1\)/);
@@ -197,12 +202,12 @@ describe('SQLite history (real better-sqlite3 files)', () => {
       await h.flush();
     }
     await h.close();
-    const db = new Database(path, { readonly: true });
+    const db = openDb(path, true);
     const levels = db
       .prepare(
         'SELECT level, min(first) AS oldest, count(*) AS n FROM chunks GROUP BY level ORDER BY level',
       )
-      .all() as Array<{ level: number; oldest: number }>;
+      .all() as unknown as Array<{ level: number; oldest: number }>;
     db.close();
     const newest = T0 + (20 * 60 - 1) * 1000;
     expect(levels[0]).toMatchObject({ level: -1 });
@@ -248,13 +253,13 @@ describe('SQLite history (real better-sqlite3 files)', () => {
       // A restarted writer continues from what was kept, so the start is the committed end.
       if (round > 0) expect(start).toBe(committed);
 
-      const db = new Database(path, { readonly: true });
-      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const db = openDb(path, true);
+      expect(pragma(db, 'integrity_check')).toBe('ok');
       const perSeries = db
         .prepare(
           'SELECT series, sum(rows) AS rows, max(last) AS last FROM chunks WHERE level = -1 GROUP BY series',
         )
-        .all() as Array<{ series: string; rows: number; last: number }>;
+        .all() as unknown as Array<{ series: string; rows: number; last: number }>;
       db.close();
       expect(perSeries).toHaveLength(containers + 1);
       const last = perSeries[0]!.last;

@@ -1,11 +1,16 @@
 import { open } from 'node:fs/promises';
 import { PerfError, throwIfAborted, withTimeout } from '@arcbox/perf-core';
-import Database from 'better-sqlite3';
 import type { HistoryConfig } from '../history-config.js';
 import { createHistoryStore, type HistoryStore } from '../history-store.js';
 import type { SeriesKind } from '../series-key.js';
 import type { HistoryEvent, SeriesMeta } from '../series.js';
 import { APPLICATION_ID, SCHEMA_V1, SCHEMA_VERSION } from './schema.js';
+import {
+  loadSqliteDriver,
+  type SqliteDatabase,
+  type SqliteDriver,
+  type SqliteRow,
+} from './sqlite-driver.js';
 
 export interface SqliteHistoryOptions {
   /** Database file; created when missing. */
@@ -20,6 +25,8 @@ export interface SqliteHistoryOptions {
   signal?: AbortSignal;
   /** Bound on opening and checking the file. Default 10 s. */
   timeoutMs?: number;
+  /** The SQLite driver; `loadSqliteDriver()`'s choice for this Node.js when omitted. */
+  driver?: SqliteDriver;
 }
 
 export interface FlushResult {
@@ -32,6 +39,8 @@ export interface FlushResult {
 export interface SqliteHistory {
   readonly store: HistoryStore;
   readonly path: string;
+  /** The SQLite driver in use (`node:sqlite` or `@photostructure/sqlite`). */
+  readonly driver: string;
   /** Rows waiting for the next flush. */
   pendingRows(): number;
   /** Writes every pending row in one transaction (all or nothing) and drops what aged out. */
@@ -89,12 +98,12 @@ class Pending {
     }
   }
 
-  timesBlob(): Buffer {
-    return Buffer.from(this.times.buffer, 0, this.rows * 8);
+  timesBlob(): Uint8Array {
+    return new Uint8Array(this.times.buffer, 0, this.rows * 8);
   }
 
-  valuesBlob(): Buffer {
-    return Buffer.from(this.values.buffer, 0, this.rows * this.width * 4);
+  valuesBlob(): Uint8Array {
+    return new Uint8Array(this.values.buffer, 0, this.rows * this.width * 4);
   }
 }
 
@@ -105,18 +114,19 @@ const HEADER = 'SQLite format 3\u0000';
  * not an arcbox-perf history database (not SQLite, another application's, corrupt, or from a
  * newer schema) is refused with a STORE_ERROR and never written: it is checked read-only first.
  *
- * better-sqlite3 is synchronous; a flush is one transaction of a few ms (WAL, synchronous=NORMAL:
+ * The driver is synchronous; a flush is one transaction of a few ms (WAL, synchronous=NORMAL:
  * a commit appends to the WAL without waiting for fsync), so it runs on the event loop.
  */
 export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<SqliteHistory> {
   const { path } = options;
-  await withTimeout(
+  const driver = options.driver ?? (await loadSqliteDriver());
+  const found = await withTimeout(
     (signal) => checkFile(path, signal),
     options.timeoutMs ?? 10_000,
     `checking ${path}`,
     options.signal,
   );
-  const db = openChecked(path);
+  const db = openChecked(driver, path, found === 'sqlite');
   const store = options.store ?? createHistoryStore(options.config);
   // Raw rows come for every series every interval: their batch is found by the series object, not
   // by a key string built per row. Buckets (a minute apart at the finest) by key and level.
@@ -177,7 +187,7 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
   // series rows are deleted, so a series is never left without its row.
   const committed = new Map<string, { name: string; labels: string; fields: readonly string[] }>();
 
-  const write = db.transaction((batch: Pending[]) => {
+  const write = (batch: Pending[]) => {
     const seen = new Set<string>();
     const upserted: [string, { name: string; labels: string; fields: readonly string[] }][] = [];
     let rows = 0;
@@ -206,8 +216,8 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
       insertChunk.run(
         p.meta.key,
         p.level,
-        p.times[0],
-        p.times[p.rows - 1],
+        p.times[0]!,
+        p.times[p.rows - 1]!,
         p.rows,
         p.timesBlob(),
         p.valuesBlob(),
@@ -217,17 +227,17 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     let deleted = 0;
     const newest = store.newest();
     if (!Number.isNaN(newest)) {
-      deleted += deleteOld.run(-1, newest - store.config.maxAgeMs).changes;
+      deleted += Number(deleteOld.run(-1, newest - store.config.maxAgeMs).changes);
       store.config.tiers.forEach((t, level) => {
-        deleted += deleteOld.run(level, newest - t.retentionMs).changes;
+        deleted += Number(deleteOld.run(level, newest - t.retentionMs).changes);
       });
-      if (deleted > 0 && deleteSeries.run().changes > 0) {
+      if (deleted > 0 && Number(deleteSeries.run().changes) > 0) {
         committed.clear();
         upserted.length = 0;
       }
     }
     return { rows, deleted, upserted };
-  });
+  };
 
   let closed = false;
   let flushing: Promise<FlushResult> | null = null;
@@ -242,7 +252,7 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     pending.clear();
     pendingRows = 0;
     try {
-      const result = write(batch);
+      const result = inTransaction(db, () => write(batch));
       for (const [key, row] of result.upserted) committed.set(key, row);
       return {
         chunks: batch.length,
@@ -286,13 +296,14 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     } finally {
       closed = true;
       unsubscribe();
-      db.close();
+      checkpointAndClose(db);
     }
   }
 
   return {
     store,
     path,
+    driver: driver.name,
     pendingRows: () => pendingRows,
     flush,
     close,
@@ -300,13 +311,19 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
   };
 }
 
-/** Refuses, without writing anything, a file that is not SQLite at all. */
-async function checkFile(path: string, signal: AbortSignal): Promise<void> {
+/**
+ * What is at `path`: nothing yet, an empty file, or a file with SQLite's header. Anything else is
+ * refused without writing: only a regular file is opened (a FIFO would block the open forever).
+ */
+async function checkFile(
+  path: string,
+  signal: AbortSignal,
+): Promise<'missing' | 'empty' | 'sqlite'> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, 'r');
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
     throw new PerfError(
       'STORE_ERROR',
       `cannot read history database: ${(cause as Error).message}`,
@@ -316,7 +333,7 @@ async function checkFile(path: string, signal: AbortSignal): Promise<void> {
   try {
     throwIfAborted(signal, 'checking the history database');
     const { size } = await handle.stat();
-    if (size === 0) return;
+    if (size === 0) return 'empty';
     const header = Buffer.alloc(16);
     await handle.read(header, 0, 16, 0);
     if (header.toString('latin1') !== HEADER) {
@@ -328,29 +345,48 @@ async function checkFile(path: string, signal: AbortSignal): Promise<void> {
         },
       );
     }
+    return 'sqlite';
   } finally {
     await handle.close();
   }
 }
 
-/** Checks an existing database read-only (a read-write close would checkpoint into it), then opens it for writing. */
-function openChecked(path: string): Database.Database {
-  let probe: Database.Database | null = null;
+function pragma(db: SqliteDatabase, name: string): SqliteRow[keyof SqliteRow] | undefined {
+  const row = db.prepare(`PRAGMA ${name}`).get();
+  return row === undefined ? undefined : Object.values(row)[0];
+}
+
+/** Runs `work` in one transaction: all of it is committed, or none. */
+function inTransaction<T>(db: SqliteDatabase, work: () => T): T {
+  db.exec('BEGIN');
   try {
-    probe = new Database(path, { readonly: true, fileMustExist: true });
-  } catch (cause) {
-    const code = (cause as { code?: string }).code;
-    if (code !== 'SQLITE_CANTOPEN') throw storeError(path, cause, 'cannot open');
-  }
-  if (probe) {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    // SQLite may have rolled back already (a failed COMMIT under I/O errors): the first error is the one to report.
     try {
-      const appId = probe.pragma('application_id', { simple: true }) as number;
-      const version = probe.pragma('user_version', { simple: true }) as number;
-      const tables = (
-        probe.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as {
-          n: number;
-        }
-      ).n;
+      db.exec('ROLLBACK');
+    } catch {}
+    throw error;
+  }
+}
+
+/** Checks an existing database read-only (a read-write close would checkpoint into it), then opens it for writing. */
+function openChecked(driver: SqliteDriver, path: string, exists: boolean): SqliteDatabase {
+  if (exists) {
+    let probe: SqliteDatabase;
+    try {
+      probe = driver.open(path, { readOnly: true });
+    } catch (cause) {
+      throw storeError(path, cause, 'cannot open');
+    }
+    try {
+      const appId = Number(pragma(probe, 'application_id'));
+      const version = Number(pragma(probe, 'user_version'));
+      const tables = Number(
+        probe.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get()?.n,
+      );
       if (appId !== APPLICATION_ID && (appId !== 0 || tables > 0)) {
         throw new PerfError(
           'STORE_ERROR',
@@ -365,7 +401,7 @@ function openChecked(path: string): Database.Database {
           { file: path },
         );
       }
-      const check = probe.pragma('quick_check', { simple: true });
+      const check = pragma(probe, 'quick_check');
       if (check !== 'ok')
         throw new PerfError(
           'STORE_ERROR',
@@ -378,26 +414,44 @@ function openChecked(path: string): Database.Database {
       probe.close();
     }
   }
-  const db = new Database(path);
+  let db: SqliteDatabase;
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    if ((db.pragma('user_version', { simple: true }) as number) === 0) {
-      db.transaction(() => {
+    db = driver.open(path, { readOnly: false });
+  } catch (cause) {
+    throw storeError(path, cause, 'cannot open');
+  }
+  try {
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = NORMAL');
+    db.exec('PRAGMA foreign_keys = ON');
+    if (Number(pragma(db, 'user_version')) === 0) {
+      inTransaction(db, () => {
         db.exec(SCHEMA_V1);
         db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(
           'created',
           new Date().toISOString(),
         );
-        db.pragma(`application_id = ${APPLICATION_ID}`);
-        db.pragma(`user_version = ${SCHEMA_VERSION}`);
-      })();
+        db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+        db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+      });
     }
     return db;
   } catch (cause) {
     db.close();
     throw storeError(path, cause, 'cannot initialise');
+  }
+}
+
+/**
+ * Moves the WAL into the database file before closing, so the file stands alone (a copy, a
+ * backup, a read-only reader). Not every driver checkpoints on close: one that leaves a
+ * statement unfinalized defers the real close to garbage collection.
+ */
+function checkpointAndClose(db: SqliteDatabase): void {
+  try {
+    db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
   }
 }
 
@@ -413,18 +467,37 @@ function storeError(path: string, cause: unknown, what: string): PerfError {
   );
 }
 
+interface SeriesRow {
+  key: string;
+  kind: SeriesKind;
+  id: string;
+  name: string;
+  labels: string;
+  fields: string;
+}
+
+interface ChunkRow {
+  level: number;
+  rows: number;
+  times: Uint8Array;
+  data: Uint8Array;
+}
+
+/** A blob's bytes as a typed array of `T`, copied so the result is aligned whatever the driver returns. */
+function floats<T extends Float32Array | Float64Array>(
+  blob: Uint8Array,
+  Type: { new (buffer: ArrayBuffer): T },
+): T {
+  return new Type(
+    blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength) as ArrayBuffer,
+  );
+}
+
 /** Puts what the database kept back into the store: tiers first, then raw rows, then open buckets. */
-function load(db: Database.Database, store: HistoryStore): void {
+function load(db: SqliteDatabase, store: HistoryStore): void {
   const series = db
     .prepare('SELECT key, kind, id, name, labels, fields FROM series')
-    .all() as Array<{
-    key: string;
-    kind: SeriesKind;
-    id: string;
-    name: string;
-    labels: string;
-    fields: string;
-  }>;
+    .all() as unknown as SeriesRow[];
   const chunks = db.prepare(
     'SELECT level, rows, times, data FROM chunks WHERE series = ? ORDER BY level DESC, first ASC',
   );
@@ -440,21 +513,13 @@ function load(db: Database.Database, store: HistoryStore): void {
     // Stored field order to live order, by name: fields added later stay null, dropped ones are ignored.
     const map = live.map((f) => stored.indexOf(f));
     const n = stored.length;
-    const rows = chunks.iterate(s.key) as IterableIterator<{
-      level: number;
-      rows: number;
-      times: Buffer;
-      data: Buffer;
-    }>;
     const pick = (from: Float32Array, base: number) =>
       map.map((j) => (j < 0 ? Number.NaN : from[base + j]!));
-    for (const c of rows) {
-      const times = new Float64Array(
-        c.times.buffer.slice(c.times.byteOffset, c.times.byteOffset + c.times.byteLength),
-      );
-      const data = new Float32Array(
-        c.data.buffer.slice(c.data.byteOffset, c.data.byteOffset + c.data.byteLength),
-      );
+    for (const c of chunks.iterate(
+      s.key,
+    ) as IterableIterator<unknown> as IterableIterator<ChunkRow>) {
+      const times = floats(c.times, Float64Array);
+      const data = floats(c.data, Float32Array);
       for (let r = 0; r < c.rows; r++) {
         if (c.level < 0) restorer.raw(times[r]!, pick(data, r * n));
         else {

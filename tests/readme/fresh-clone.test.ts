@@ -18,22 +18,17 @@ function firstReadmeCommand(readme: string): string {
 }
 
 /**
- * A user's machine as the README meets it: Node.js and npm on PATH, a home of its own (so no
- * npm or pnpm config, cache or store of ours), no CI variables. The global prefix for
- * `npm install -g` is inside it too, so the machine's own pnpm is never used.
+ * A user's machine as the README meets it: Node.js and npm on PATH and the machine's own trust
+ * settings (CA bundle, proxy), but a home of its own, so no npm or pnpm config, cache or store
+ * of ours (no `nodedir` in ~/.npmrc), and no CI variables. `npm install -g` goes to the
+ * machine's global prefix, as it would for the user.
  */
 function cleanEnvironment(home: string): NodeJS.ProcessEnv {
-  const prefix = join(home, 'npm-global');
+  const machine = Object.entries(process.env).filter(([k]) => /CERT|CA_|SSL|PROXY/i.test(k));
   return {
+    ...Object.fromEntries(machine),
     HOME: home,
-    PATH: [
-      join(prefix, 'bin'),
-      dirname(process.execPath),
-      '/usr/local/bin',
-      '/usr/bin',
-      '/bin',
-    ].join(':'),
-    npm_config_prefix: prefix,
+    PATH: [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
     XDG_STATE_HOME: join(home, 'state'),
     LANG: 'C.UTF-8',
   };
@@ -99,8 +94,10 @@ describe("the README's first command, exactly as written, in a fresh clone", () 
         .split(/\n/)
         .filter((l) => /tsup|turbo|Build success|DTS/.test(l));
       expect(afterInstall).toEqual([]);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- stdout\n${out}\n--- stderr\n${err}`);
     } finally {
-      process.kill(-child.pid!, 'SIGTERM');
+      if (child.exitCode === null) process.kill(-child.pid!, 'SIGTERM');
       // 'close': the agent (in a group of its own) holds the pipes until it has flushed and exited.
       await new Promise((resolve) => child.once('close', resolve));
     }

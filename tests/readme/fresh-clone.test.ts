@@ -100,7 +100,9 @@ describe("the README's first command, exactly as written, in a fresh clone", () 
         .filter((l) => l.trim() !== '');
       expect(afterStart).toEqual([agentLines[0]]);
       expect(
-        out.split('\n').filter((l) => /tsup|Build success|DTS|Tasks:|cache miss/.test(l)),
+        out
+          .split('\n')
+          .filter((l) => /^(?!\+ ).*(tsup|Build success|DTS|Tasks:|cache miss)/.test(l)),
       ).toEqual([]);
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- stdout\n${out}\n--- stderr\n${err}`);

@@ -30,7 +30,9 @@ describe('service files', () => {
   it('the unit runs the agent as its own user with reload and a stop timeout', async () => {
     const unit = await readFile(join(packaging, 'arcbox-perf-agent.service'), 'utf8');
     expect(unit).toMatch(/^DynamicUser=yes$/m);
-    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/env arcbox-perf-agent --config \/etc\/arcbox-perf\/agent\.yaml/m);
+    expect(unit).toMatch(
+      /^ExecStart=\/usr\/bin\/env arcbox-perf-agent --config \/etc\/arcbox-perf\/agent\.yaml/m,
+    );
     expect(unit).toMatch(/^ExecReload=\/bin\/kill -HUP \$MAINPID$/m);
     expect(unit).toMatch(/^StateDirectory=arcbox-perf$/m);
   });

@@ -28,7 +28,10 @@ const newSpaceBytes = (stop: string) =>
 describe('capYoungGeneration', () => {
   it('the flag it sets at run time stops the young generation where V8 would grow it on', () => {
     expect(newSpaceBytes('')).toBeGreaterThanOrEqual(16 * 2 ** 20);
-    expect(newSpaceBytes(STOP_YOUNG_GENERATION_GROWTH)).toBe(4 * 2 ** 20);
+    // Node 20's V8 holds it at the 4 MiB it had reached; Node 24's may shrink it further.
+    const capped = newSpaceBytes(STOP_YOUNG_GENERATION_GROWTH);
+    expect(capped).toBeLessThanOrEqual(4 * 2 ** 20);
+    expect(capped).toBeGreaterThan(0);
   });
 
   it('sets the flag once the young generation reaches the cap, and only then', () => {

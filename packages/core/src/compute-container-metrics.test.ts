@@ -50,13 +50,17 @@ describe('computeContainerMetrics', () => {
     expect(m.blockWriteBps).toBeCloseTo(1e6);
   });
 
-  it('divides by the quota for cpuPercentOfHost where one is set', () => {
+  it('divides cpuPercentOfHost by the host CPUs always, and gives the share of a quota apart', () => {
+    // Half a core busy under a half-core quota on a 4-CPU host (SEMANTICS, changed 2026-12-05).
     const m = computeContainerMetrics(
       reading(0, 10, { cpuLimitCores: 0.5 }),
-      reading(1_000, 10.25, { cpuLimitCores: 0.5 }),
+      reading(1_000, 10.5, { cpuLimitCores: 0.5 }),
     );
-    expect(m.cpuPercent).toBeCloseTo(25);
-    expect(m.cpuPercentOfHost).toBeCloseTo(50);
+    expect(m.cpuPercent).toBeCloseTo(50);
+    expect(m.cpuPercentOfHost).toBeCloseTo(12.5);
+    expect(m.cpuPercentOfLimit).toBeCloseTo(100);
+    const free = computeContainerMetrics(reading(0, 10), reading(1_000, 10.5));
+    expect(free.cpuPercentOfLimit).toBeNull();
   });
 
   it('uses the working set, not the page cache, against the limit', () => {

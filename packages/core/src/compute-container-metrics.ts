@@ -14,10 +14,8 @@ export function computeContainerMetrics(
   const seconds = intervalSeconds(previous, current);
   const prev = seconds === null ? null : (previous ?? null);
   const cpuPercent = containerCpuPercent(prev, current, seconds);
-  const divisor =
-    current.cpuLimitCores !== null && current.cpuLimitCores > 0
-      ? Math.min(current.cpuLimitCores, current.hostCpuCount)
-      : current.hostCpuCount;
+  const quota =
+    current.cpuLimitCores !== null && current.cpuLimitCores > 0 ? current.cpuLimitCores : null;
   const interfaces = computeInterfaceMetrics(prev?.interfaces, current.interfaces ?? [], seconds);
   const periods = counterDeltaValue(prev?.cpuPeriods, current.cpuPeriods ?? Number.NaN);
   const throttled = counterDeltaValue(
@@ -41,7 +39,12 @@ export function computeContainerMetrics(
     intervalMs: seconds === null ? null : seconds * 1000,
     cpuPercent,
     cpuPercentOfHost:
-      cpuPercent === null || divisor <= 0 ? null : clamp(cpuPercent / divisor, 0, 100),
+      cpuPercent === null || current.hostCpuCount <= 0
+        ? null
+        : clamp(cpuPercent / current.hostCpuCount, 0, 100),
+    // A quota's periods can let a burst run past it within an interval: not clamped at 100.
+    cpuPercentOfLimit:
+      cpuPercent === null || quota === null ? null : Math.max(0, cpuPercent / quota),
     cpuSeconds: current.cpuSeconds,
     cpuThrottledPeriods: current.cpuThrottledPeriods,
     cpuThrottledSeconds: current.cpuThrottledSeconds,

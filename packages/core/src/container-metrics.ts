@@ -16,8 +16,10 @@ export interface ContainerMetrics {
 
   /** 200 = two busy cores, as in `docker stats`. */
   cpuPercent: number | null;
-  /** cpuPercent divided by the online CPUs, or by the cgroup's quota where set. */
+  /** cpuPercent divided by the host's online CPUs, always (0.5 core busy on 2 CPUs = 25). */
   cpuPercentOfHost: number | null;
+  /** Share of the cgroup's CPU quota (cpu.max / cfs_quota) in use; null without a quota. */
+  cpuPercentOfLimit: number | null;
   cpuSeconds: number | null;
   cpuThrottledPeriods: number | null;
   cpuThrottledSeconds: number | null;
@@ -83,4 +85,5 @@ export const containerNumericFields = [
   'netTxPps',
   'pids',
   'pidsLimit',
+  'cpuPercentOfLimit',
 ] as const satisfies ReadonlyArray<ContainerNumericField>;

@@ -13,6 +13,7 @@ export {
   GIB,
   KIB,
   MIB,
+  formatValue,
 } from './units.js';
 export type { NetInterfaceReading, Platform, ReadingStamp, SourceProblem } from './reading.js';
 export type {
@@ -77,6 +78,7 @@ export type { Broadcast, SubscribeOptions } from './broadcast.js';
 export {
   formatRecordedStamp,
   formatRecordingManifest,
+  MAX_RECORDED_READINGS,
   parseRecordedStamp,
   parseRecordingManifest,
   RECORDED_READINGS_FOLDER,
@@ -85,3 +87,34 @@ export {
   readingFolderName,
 } from './recording-format.js';
 export type { RecordedStamp, RecordingManifest } from './recording-format.js';
+export type {
+  AlertComparison,
+  AlertRule,
+  AlertSeverity,
+  AlertState,
+  AlertWindowAggregation,
+  SeriesMatcher,
+} from './alert-rule.js';
+export type { FilesystemReading } from './filesystem-reading.js';
+export type { FilesystemMetrics } from './filesystem-metrics.js';
+export { computeFilesystemMetrics } from './compute-filesystem-metrics.js';
+export { field, metricsOf, storedFieldNames } from './kinds/kind-descriptor.js';
+export type {
+  AnyKind,
+  FieldUnit,
+  KindDescriptor,
+  KindField,
+  KindValues,
+  MetricsOf,
+  ReadingOf,
+  SeriesIdentity,
+} from './kinds/kind-descriptor.js';
+export { createKindRegistry } from './kinds/kind-registry.js';
+export type { KindRegistry } from './kinds/kind-registry.js';
+export { systemKind } from './kinds/system-kind.js';
+export { containerKind } from './kinds/container-kind.js';
+export { vmKind } from './kinds/vm-kind.js';
+export { filesystemKind } from './kinds/filesystem-kind.js';
+export { defaultKinds } from './kinds/default-kinds.js';
+export { formatDuration, MAX_TIMER_MS, parseDuration } from './parse-duration.js';
+export { parseTime } from './parse-time.js';

@@ -4,6 +4,7 @@ import { PerfError } from './perf-error.js';
 import {
   formatRecordedStamp,
   formatRecordingManifest,
+  MAX_RECORDED_READINGS,
   parseRecordedStamp,
   parseRecordingManifest,
   readingFolderName,
@@ -99,6 +100,28 @@ describe('recording.json', () => {
         readings,
       ).toEqual(['PARSE_ERROR', manifestFile, 'readings']);
     }
+  });
+
+  it('a count past MAX_RECORDED_READINGS is refused, so a hostile manifest cannot loop a replay', () => {
+    expect(
+      parseRecordingManifest(`{"platform":"linux","readings":${MAX_RECORDED_READINGS}}`, 'linux'),
+    ).toEqual({ platform: 'linux', readings: MAX_RECORDED_READINGS });
+    for (const readings of [MAX_RECORDED_READINGS + 1, 1e12]) {
+      expect(
+        failure(() =>
+          parseRecordingManifest(
+            `{"platform":"linux","readings":${readings}}`,
+            'linux',
+            manifestFile,
+          ),
+        ),
+      ).toEqual(['PARSE_ERROR', manifestFile, 'readings']);
+    }
+    expect(
+      failure(() =>
+        formatRecordingManifest({ platform: 'linux', readings: MAX_RECORDED_READINGS + 1 }),
+      ),
+    ).toEqual(['INVALID_ARGUMENT', undefined, 'readings']);
   });
 
   it('text that is not a JSON object names the file', () => {

@@ -22,6 +22,12 @@ export const RECORDED_STAMP_FILE = 'reading.json';
 /** Folder under the recording that holds the reading folders. */
 export const RECORDED_READINGS_FOLDER = 'readings';
 
+/**
+ * Most readings a recording may hold: a day at 1 s. A recording is untrusted input (a bug
+ * report), and a manifest claiming 10^12 readings must not make a replay loop for ever.
+ */
+export const MAX_RECORDED_READINGS = 100_000;
+
 /** `recording.json`: which collector can replay the recording, and how many readings it has. */
 export interface RecordingManifest<P extends Platform = Platform> {
   platform: P;
@@ -54,7 +60,11 @@ export function readingFolderName(index: number): string {
 
 /** Text of `recording.json` (one line of JSON and a newline). */
 export function formatRecordingManifest(manifest: RecordingManifest): string {
-  if (!Number.isSafeInteger(manifest.readings) || manifest.readings < 0) {
+  if (
+    !Number.isSafeInteger(manifest.readings) ||
+    manifest.readings < 0 ||
+    manifest.readings > MAX_RECORDED_READINGS
+  ) {
     throw new PerfError(
       'INVALID_ARGUMENT',
       `readings must be a whole number, got ${manifest.readings}`,
@@ -66,8 +76,9 @@ export function formatRecordingManifest(manifest: RecordingManifest): string {
 
 /**
  * Parses and checks the text of `recording.json` for a replay on `platform`. A recording of
- * another platform, a count that is not a whole number, or text that is not a JSON object is
- * a `PARSE_ERROR` naming `file` and the field. Zero readings is a valid (empty) recording.
+ * another platform, a count that is not a whole number (or above `MAX_RECORDED_READINGS`), or
+ * text that is not a JSON object is a `PARSE_ERROR` naming `file` and the field. Zero readings
+ * is a valid (empty) recording.
  */
 export function parseRecordingManifest<P extends Platform>(
   text: string,
@@ -88,6 +99,13 @@ export function parseRecordingManifest<P extends Platform>(
       file,
       field: 'readings',
     });
+  }
+  if (readings > MAX_RECORDED_READINGS) {
+    throw new PerfError(
+      'PARSE_ERROR',
+      `readings must be at most ${MAX_RECORDED_READINGS}, not ${readings}`,
+      { file, field: 'readings' },
+    );
   }
   return { platform, readings };
 }

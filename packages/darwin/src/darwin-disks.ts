@@ -25,13 +25,25 @@ export function disksFromIoreg(drivers: readonly BlockStorageDriver[]): DiskRead
       writeOps: s.operationsWritten,
       readBytes: s.bytesRead,
       writeBytes: s.bytesWritten,
-      totalBytes:
-        s.bytesRead === null || s.bytesWritten === null ? null : s.bytesRead + s.bytesWritten,
+      totalBytes: safeSum(s.bytesRead, s.bytesWritten),
       readTimeMs: s.totalTimeReadNs === null ? null : s.totalTimeReadNs / NS_PER_MS,
       writeTimeMs: s.totalTimeWriteNs === null ? null : s.totalTimeWriteNs / NS_PER_MS,
       ioTimeMs: null,
     };
   });
+}
+
+/** a + b, null when either is unknown or the sum passes 2^53 (no byte count of a disk does). */
+function safeSum(a: number | null, b: number | null): number | null {
+  if (a === null || b === null) return null;
+  const sum = a + b;
+  return Number.isSafeInteger(sum) ? sum : null;
+}
+
+/** Bytes of `iostat -I` megabytes (two decimals), null past 2^53. */
+function megabytesToBytes(megabytes: number): number | null {
+  const bytes = Math.round(megabytes * MIB);
+  return Number.isSafeInteger(bytes) ? bytes : null;
 }
 
 /**
@@ -58,7 +70,7 @@ export function disksFromIostat(samples: readonly IostatSample[]): DiskReading[]
       writeOps: null,
       readBytes: null,
       writeBytes: null,
-      totalBytes: Math.round(d.megabytes * MIB),
+      totalBytes: megabytesToBytes(d.megabytes),
       readTimeMs: null,
       writeTimeMs: null,
       ioTimeMs: null,

@@ -129,4 +129,19 @@ describe('darwinMemory', () => {
       'hw.memsize',
     ]);
   });
+
+  it('a page count whose bytes pass 2^53 is taken as absent, never as 8 PiB of memory (constructed edit of a real capture)', () => {
+    const text = fixture('macos/ansible/vm_stat_darwin_silicon_m1pro.txt');
+    const huge = (label: string) =>
+      text.replace(new RegExp(`^(${label}:\\s+)\\d+\\.`, 'm'), '$1562949953421312.');
+    const m = darwinMemory(parseVmStat(huge('Pages purgeable')), { memsize: 32 * GIB, ...noSwap });
+    expect(m.missing).toEqual(['purgeable']);
+    expect(Number.isSafeInteger(m.used) && Number.isSafeInteger(m.cached ?? 0)).toBe(true);
+    const free = darwinMemory(parseVmStat(huge('Pages free')), { memsize: 32 * GIB, ...noSwap });
+    expect(free.free).toBeNull();
+    const error = catchError(() =>
+      darwinMemory(parseVmStat(huge('Pages wired down')), { memsize: 32 * GIB, ...noSwap }),
+    );
+    expect(PerfError.isInstance(error) && error.field).toBe('Pages wired down');
+  });
 });

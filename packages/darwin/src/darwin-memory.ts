@@ -16,10 +16,10 @@ export const APP_FROM_ACTIVE = 'app(estimated from active)';
  * `availableEstimated` is true.
  */
 export function darwinMemory(
-  vm: VmStat,
+  stat: VmStat,
   sysctl: Pick<DarwinSysctl, 'memsize' | 'pagesize' | 'swap'>,
 ): MemoryReading {
-  const pageSize = vm.pageSize ?? sysctl.pagesize;
+  const pageSize = stat.pageSize ?? sysctl.pagesize;
   if (pageSize === null) {
     throw new PerfError(
       'PARSE_ERROR',
@@ -37,6 +37,7 @@ export function darwinMemory(
       field: 'hw.memsize',
     });
   }
+  const vm = withinBytes(stat, pageSize);
   if (vm.wired === null) {
     throw new PerfError('PARSE_ERROR', 'vm_stat has no "Pages wired down" line', {
       file: 'vm_stat',
@@ -67,13 +68,17 @@ export function darwinMemory(
   const wired = vm.wired * pageSize;
   const compressed = compressedPages * pageSize;
   const used = app + wired + compressed;
+  const cached = (fileBacked + purgeable) * pageSize;
+  if (!Number.isSafeInteger(used) || !Number.isSafeInteger(cached)) {
+    throw new PerfError('PARSE_ERROR', 'vm_stat pages add up past 2^53 bytes', { file: 'vm_stat' });
+  }
   const swap = sysctl.swap;
   return {
     total,
     used,
     available: Math.max(0, total - used),
     free: vm.free === null ? null : vm.free * pageSize,
-    cached: (fileBacked + purgeable) * pageSize,
+    cached,
     buffers: null,
     shared: null,
     swapTotal: swap?.total ?? null,
@@ -86,4 +91,29 @@ export function darwinMemory(
     availableEstimated: estimateApp,
     missing,
   };
+}
+
+/** The gauges darwinMemory reads, multiplied out by the page size. */
+const GAUGES = [
+  'free',
+  'active',
+  'wired',
+  'anonymous',
+  'purgeable',
+  'fileBacked',
+  'occupiedByCompressor',
+] as const;
+
+/**
+ * `stat` with each gauge whose bytes would pass 2^53 taken as absent: 8 PiB is no Mac's memory,
+ * so such a count is corruption, and an absent line is already handled (named in `missing`,
+ * estimated, or refused for wired).
+ */
+function withinBytes(stat: VmStat, pageSize: number): VmStat {
+  const out = { ...stat };
+  for (const key of GAUGES) {
+    const pages = out[key];
+    if (pages !== null && pages * pageSize > Number.MAX_SAFE_INTEGER) out[key] = null;
+  }
+  return out;
 }

@@ -35,7 +35,7 @@ export function readDarwinSysctl(values: ReadonlyMap<string, string>): DarwinSys
   const level = sysctlInteger(values, 'kern.memorystatus_vm_pressure_level');
   return {
     memsize: positive(sysctlInteger(values, 'hw.memsize')),
-    pagesize: positive(sysctlInteger(values, 'hw.pagesize')),
+    pagesize: pageSize(sysctlInteger(values, 'hw.pagesize')),
     ncpu: positive(sysctlInteger(values, 'hw.ncpu')),
     swap: parseSwapUsage(values.get('vm.swapusage')),
     pressureLevel: level === null ? null : (pressureLevels[level] ?? null),
@@ -45,4 +45,9 @@ export function readDarwinSysctl(values: ReadonlyMap<string, string>): DarwinSys
 
 function positive(n: number | null): number | null {
   return n !== null && n > 0 ? n : null;
+}
+
+/** As parseVmStat reads the header: a power of two from 512 bytes to 1 MiB, as on every Mac. */
+function pageSize(n: number | null): number | null {
+  return n !== null && n >= 512 && n <= 1 << 20 && (n & (n - 1)) === 0 ? n : null;
 }

@@ -40,3 +40,26 @@ export { recordDarwinReadings } from './record-darwin-readings.js';
 export type { RecordDarwinOptions } from './record-darwin-readings.js';
 export { replayDarwinReadings } from './replay-darwin-readings.js';
 export type { ReplayDarwinOptions } from './replay-darwin-readings.js';
+export {
+  createDarwinFilesystemCollector,
+  DEFAULT_DARWIN_STATFS_TIMEOUT_MS,
+  darwinMountCommand,
+} from './filesystems/darwin-filesystem-collector.js';
+export type { DarwinFilesystemCollectorOptions } from './filesystems/darwin-filesystem-collector.js';
+export {
+  MAX_MOUNT_LINE_CHARS,
+  MAX_MOUNT_LIST_CHARS,
+  MAX_MOUNTS,
+  parseMountLine,
+  parseMountList,
+} from './filesystems/parse-mount-list.js';
+export type { DarwinMount } from './filesystems/parse-mount-list.js';
+export { DARWIN_PSEUDO_FS_TYPES, selectDarwinMounts } from './filesystems/select-darwin-mounts.js';
+export { apfsContainerOf } from './filesystems/apfs-container.js';
+export { createBoundedStatfs } from './filesystems/bounded-statfs.js';
+export type {
+  BoundedStatfs,
+  StatfsFunction,
+  StatfsOutcome,
+  StatfsResult,
+} from './filesystems/bounded-statfs.js';

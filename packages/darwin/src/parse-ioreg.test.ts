@@ -86,3 +86,20 @@ describe('parseIoregBlockStorage (CONSTRUCTED input)', () => {
     expect(PerfError.isInstance(error) && error.code).toBe('PARSE_ERROR');
   });
 });
+
+describe('disksFromIoreg on counters near 2^53', () => {
+  it('a read + write total past 2^53 is null, not a rounded sum (constructed)', () => {
+    const max = Number.MAX_SAFE_INTEGER;
+    const text = fixture('constructed/ioreg_block_storage.txt')
+      .replace('"Bytes (Read)"=215731134464', `"Bytes (Read)"=${max}`)
+      .replace('"Bytes (Write)"=143358681088', `"Bytes (Write)"=${max}`);
+    const [disk0] = disksFromIoreg(parseIoregBlockStorage(text));
+    expect(disk0).toMatchObject({ readBytes: max, writeBytes: max, totalBytes: null });
+    // A value past 2^53 is no counter at all.
+    const past = fixture('constructed/ioreg_block_storage.txt').replace(
+      '"Bytes (Read)"=215731134464',
+      '"Bytes (Read)"=9007199254740993',
+    );
+    expect(parseIoregBlockStorage(past)[0]!.statistics.bytesRead).toBeNull();
+  });
+});

@@ -106,3 +106,25 @@ describe('disksFromIostat', () => {
     expect(PerfError.isInstance(error) && error.code).toBe('PARSE_ERROR');
   });
 });
+
+describe('parseIostat on numbers that are not counts', () => {
+  const [groups, columns, row] = fixture('constructed/iostat_I_d.txt').split('\n');
+  it('a value past 2^53 (or Infinity) skips its row; a fractional xfrs is null (constructed edit of a constructed capture)', () => {
+    const infinite = parseIostat(
+      [groups, columns, row!.replace('361470.25', '9'.repeat(400))].join('\n'),
+    );
+    expect(infinite).toEqual([]);
+    const [sample] = parseIostat(
+      [groups, columns, row!.replace('17248565', '17248565.5')].join('\n'),
+    );
+    expect(sample!.devices[0]).toMatchObject({ transfers: null, megabytes: 361470.25 });
+  });
+
+  it('megabytes whose bytes pass 2^53 give no total (constructed edit of a constructed capture)', () => {
+    const text = [groups, columns, row!.replace('361470.25', '99999999999.5')].join('\n');
+    expect(disksFromIostat(parseIostat(text))[0]).toMatchObject({
+      name: 'disk0',
+      totalBytes: null,
+    });
+  });
+});

@@ -35,7 +35,8 @@ type Group =
 /**
  * Parses macOS `iostat` output (`-d`, `-I`, `-n0`, with or without cpu and load columns):
  * a line of group names (disks, `cpu`, `load average`), a line of column names, then rows.
- * A repeated header block starts over; a row whose field count does not match is skipped.
+ * A repeated header block starts over; a row whose field count does not match, or with a value
+ * that is not a non-negative decimal up to 2^53, is skipped; a fractional `xfrs` is null.
  * Text without a header is an unknown layout (`PARSE_ERROR`).
  */
 export function parseIostat(text: string, file = 'iostat'): IostatSample[] {
@@ -65,8 +66,9 @@ export function parseIostat(text: string, file = 'iostat'): IostatSample[] {
   return samples;
 }
 
+/** A non-negative decimal up to 2^53: past it (or past 308 digits, Infinity) no figure is real. */
 function isNumber(token: string): boolean {
-  return /^\d+(?:\.\d+)?$/.test(token);
+  return /^\d+(?:\.\d+)?$/.test(token) && Number(token) <= Number.MAX_SAFE_INTEGER;
 }
 
 function isColumnLine(columns: readonly string[]): boolean {
@@ -115,7 +117,7 @@ function readRow(groups: readonly Group[], values: readonly number[]): IostatSam
       };
       for (const [column, value] of own) {
         const field = deviceColumns[column];
-        if (field) device[field] = value;
+        if (field) device[field] = field === 'transfers' && !Number.isInteger(value) ? null : value;
       }
       sample.devices.push(device);
     } else if (group.kind === 'cpu') {

@@ -216,3 +216,17 @@ describe('darwinInterfaces', () => {
     expect(PerfError.isInstance(error) && error.code).toBe('PARSE_ERROR');
   });
 });
+
+describe('parseNetstatInterfaces on numbers that are not counts', () => {
+  it('an MTU past 2^53 is null; a link index past 2^53 names nothing, so its row is skipped (constructed edit of a real capture)', () => {
+    const [header, lo0] = fixture('macos/gopsutil/netstat_ib_not_truncated.txt').split('\n');
+    const text = [
+      header,
+      lo0!.replace('16384', '99999999999999999999'),
+      lo0!.replace('lo0  ', 'lo1  ').replace('<Link#1>', '<Link#99999999999999999999>'),
+      lo0!.replace('lo0  ', 'lo2  ').replace('<Link#1>', '<Link#2>').replace('27190978', '-5'),
+    ].join('\n');
+    const links = parseNetstatInterfaces(text);
+    expect(links.map((l) => [l.name, l.index, l.mtu])).toEqual([['lo0', 1, null]]);
+  });
+});

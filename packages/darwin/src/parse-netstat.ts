@@ -37,7 +37,8 @@ const linkPattern = /^<Link#(\d+)>$/;
  * Parses `netstat -i` / `-ib` / `-ibn` / `-ibdnW`. Every address row repeats its interface's
  * counters, so only the `<Link#N>` row of each interface is kept. The counter columns are found
  * from the header (with or without `Ibytes`/`Obytes`, `Drop`); a link row may lack the Address
- * and trailing columns (old releases print no Drop value there), which read as null.
+ * and trailing columns (old releases print no Drop value there), which read as null. A row
+ * whose counter is not a whole number below 2^53 is skipped.
  * Text without a `Name ... Ipkts` header is an unknown layout (`PARSE_ERROR`).
  */
 export function parseNetstatInterfaces(text: string, file = 'netstat'): NetstatLink[] {
@@ -63,9 +64,13 @@ export function parseNetstatInterfaces(text: string, file = 'netstat'): NetstatL
   for (let i = headerAt + 1; i < lines.length; i++) {
     const tokens = lines[i]!.trim().split(/\s+/);
     const link = linkPattern.exec(tokens[2] ?? '');
-    if (!link) continue;
+    const index = link ? Number(link[1]) : Number.NaN;
+    // The index names the series when names are truncated: one past 2^53 names nothing.
+    if (!Number.isSafeInteger(index)) continue;
     const rest = tokens.slice(3);
-    const address = rest.length > 0 && !/^\d+$/.test(rest[0]!) ? rest.shift()! : null;
+    // A signed or fractional number is a bad counter, not an address: taking it as one would
+    // shift every column after it.
+    const address = rest.length > 0 && !/^-?[\d.]+$/.test(rest[0]!) ? rest.shift()! : null;
     if (rest.length > counters.length) continue;
     const values: Partial<Record<Counter, number | null>> = {};
     let bad = false;
@@ -84,12 +89,12 @@ export function parseNetstatInterfaces(text: string, file = 'netstat'): NetstatL
     const opkts = values.opkts ?? null;
     if (bad || ipkts === null || opkts === null) continue;
     const rawName = tokens[0]!;
-    const mtu = /^\d+$/.test(tokens[1] ?? '') ? Number(tokens[1]) : null;
+    const mtu = /^\d+$/.test(tokens[1] ?? '') ? Number(tokens[1]) : Number.NaN;
     links.push({
       name: rawName.replace(/\*$/, ''),
       up: !rawName.endsWith('*'),
-      index: Number(link[1]),
-      mtu,
+      index,
+      mtu: Number.isSafeInteger(mtu) ? mtu : null,
       address,
       ipkts,
       ierrs: values.ierrs ?? null,

@@ -122,3 +122,18 @@ describe('sysctl values', () => {
     expect(sysctlInteger(values, 'hw.ncpu')).toBe(4);
   });
 });
+
+describe('sysctl values that are not counts', () => {
+  it('a load average past 2^53 (or Infinity) is no load; an implausible hw.pagesize is null (constructed)', () => {
+    expect(parseSysctlLoadavg(`{ ${'9'.repeat(400)} 1.00 1.00 }`)).toBeNull();
+    expect(parseSysctlLoadavg('{ 99999999999999999999.5 1.00 1.00 }')).toBeNull();
+    expect(parseSysctlLoadavg('{ 1.28 1.18 1.13 }')).toEqual({
+      load1: 1.28,
+      load5: 1.18,
+      load15: 1.13,
+    });
+    for (const size of ['3', '0', '-4096', '4097', '2097152'])
+      expect(readDarwinSysctl(parseSysctl(`hw.pagesize: ${size}\n`)).pagesize).toBeNull();
+    expect(readDarwinSysctl(parseSysctl('hw.pagesize: 16384\n')).pagesize).toBe(16384);
+  });
+});

@@ -53,7 +53,7 @@ export function parseSwapUsage(value: string | undefined): SwapUsage | null {
   return { total, used, free, encrypted: /\(encrypted\)/.test(value) };
 }
 
-/** `vm.loadavg: { 1.28 1.18 1.13 }`. */
+/** `vm.loadavg: { 1.28 1.18 1.13 }`; null when it is not three non-negative decimals up to 2^53. */
 export function parseSysctlLoadavg(
   value: string | undefined,
 ): { load1: number; load5: number; load15: number } | null {
@@ -61,5 +61,8 @@ export function parseSysctlLoadavg(
     ? /^\{\s*(\d+(?:\.\d+)?)\s+(\d+(?:\.\d+)?)\s+(\d+(?:\.\d+)?)\s*\}/.exec(value)
     : null;
   if (!m) return null;
-  return { load1: Number(m[1]), load5: Number(m[2]), load15: Number(m[3]) };
+  const [load1, load5, load15] = [m[1], m[2], m[3]].map(Number) as [number, number, number];
+  // Past 2^53 (or 308 digits, Infinity) no load average is real.
+  if (Math.max(load1, load5, load15) > Number.MAX_SAFE_INTEGER) return null;
+  return { load1, load5, load15 };
 }

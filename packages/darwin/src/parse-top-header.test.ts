@@ -106,6 +106,14 @@ describe('parseTopHeader on constructed input', () => {
     expect([odd.load, odd.cpu]).toEqual([null, null]);
   });
 
+  it('a value past 2^53 (or Infinity) is skipped too (constructed)', () => {
+    const odd = parseTopHeader(
+      `Processes: 9007199254740993 total, 2 running\nLoad Avg: 99999999999999999999, 1.0, 1.0\nCPU usage: ${'9'.repeat(400)}% user, 1% sys, 99% idle\n`,
+    );
+    expect(odd.processes).toMatchObject({ total: null, running: 2 });
+    expect([odd.load, odd.cpu]).toEqual([null, null]);
+  });
+
   it('text with no top header line is an unknown layout', () => {
     const error = catchError(() => parseTopHeader('PID COMMAND %CPU\n1 launchd 0.0\n', 'top.txt'));
     expect(PerfError.isInstance(error) && [error.code, error.file]).toEqual([

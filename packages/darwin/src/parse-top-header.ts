@@ -128,11 +128,14 @@ export function parseTopHeader(text: string, file = 'top'): TopHeader {
   return { sample: drafts.length, samples: drafts.length, cpuIsRate: drafts.length > 1, ...last };
 }
 
-/** A non-negative decimal as top prints it, or null (a count or percent that is not one). */
+/**
+ * A non-negative decimal as top prints it, up to 2^53, or null (a count or percent that is not
+ * one).
+ */
 function decimal(text: string | undefined): number | null {
   if (text === undefined || !/^\d+(?:\.\d+)?$/.test(text)) return null;
   const value = Number(text);
-  return Number.isFinite(value) ? value : null;
+  return value <= Number.MAX_SAFE_INTEGER ? value : null;
 }
 
 /** `263 total, 2 running, 5 stuck, 256 sleeping, 1421 threads` */

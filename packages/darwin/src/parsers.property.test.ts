@@ -25,6 +25,13 @@ const realLines = ['macos', 'constructed'].flatMap((top) =>
 
 const oddToken = fc.constantFrom(
   '-1',
+  '-5',
+  '-0',
+  '1.5',
+  '9007199254740993',
+  '99999999999999999999',
+  '9'.repeat(400),
+  '562949953421312',
   '-',
   'NaN',
   '1e309',
@@ -60,6 +67,26 @@ const line = fc.oneof(
 );
 const text = fc.array(line, { maxLength: 40 }).map((lines) => lines.join('\n'));
 
+/** vm_stat output from its real lines, each count drawn anew: odd ones and huge safe ones too. */
+const vmStatLines = realLines.filter((l) => /^"?[A-Za-z][^:]*"?:\s+\d+\.?\s*$/.test(l));
+const vmStatText = fc
+  .tuple(
+    fc.constantFrom(4096, 16384),
+    fc.array(
+      fc.tuple(
+        fc.constantFrom(...vmStatLines),
+        fc.oneof(fc.nat().map(String), oddToken, fc.constantFrom('562949953421312')),
+      ),
+      { maxLength: 25 },
+    ),
+  )
+  .map(([size, lines]) =>
+    [
+      `Mach Virtual Memory Statistics: (page size of ${size} bytes)`,
+      ...lines.map(([l, v]) => l.replace(/\d+\.?\s*$/, `${v}.`)),
+    ].join('\n'),
+  );
+
 /**
  * top header lines with each number drawn from odd values too: a real top line mutated at
  * random is too rarely a header line to test the number reading.
@@ -89,8 +116,15 @@ const topLine = fc.oneof(
 );
 const topText = fc.array(topLine, { maxLength: 30 }).map((lines) => lines.join('\n'));
 
-/** Runs `parse`; it may only throw a PerfError with a code, and may only return sane numbers. */
-function checkParser(parse: (input: string) => unknown, inputs = text): void {
+/**
+ * Runs `parse`; it may only throw a PerfError with a code, and may only return finite
+ * non-negative numbers, integers up to 2^53 under the keys `counted` accepts.
+ */
+function checkParser(
+  parse: (input: string) => unknown,
+  inputs = text,
+  counted: (key: string) => boolean = () => false,
+): void {
   fc.assert(
     fc.property(inputs, (input) => {
       let out: unknown;
@@ -101,49 +135,76 @@ function checkParser(parse: (input: string) => unknown, inputs = text): void {
         expect((error as PerfError).code).toMatch(/^[A-Z_]+$/);
         return;
       }
-      for (const n of numbersIn(out)) {
-        expect(Number.isFinite(n), String(n)).toBe(true);
+      for (const [key, n] of numbersIn(out)) {
+        expect(Number.isFinite(n), `${key} = ${n}`).toBe(true);
         expect(n).toBeGreaterThanOrEqual(0);
+        if (counted(key)) expect(Number.isSafeInteger(n), `${key} = ${n}`).toBe(true);
       }
     }),
     { numRuns: 400 },
   );
 }
 
-function numbersIn(value: unknown): number[] {
-  if (typeof value === 'number') return [value];
+/** Every number in a parsed value, with the key it was found under. */
+function numbersIn(value: unknown, key = ''): Array<[string, number]> {
+  if (typeof value === 'number') return [[key, value]];
   if (value === null || typeof value !== 'object') return [];
-  const items = value instanceof Map ? [...value.values()] : Object.values(value);
-  return items.flatMap(numbersIn);
+  const items = value instanceof Map ? [...value.entries()] : Object.entries(value);
+  return items.flatMap(([k, v]) => numbersIn(v, Array.isArray(value) ? key : String(k)));
 }
+
+/** Keys whose figures are decimals by nature (times in ms, rates, percentages, loads). */
+const decimals = new Set([
+  'readTimeMs',
+  'writeTimeMs',
+  'kbPerTransfer',
+  'transfersPerSecond',
+  'mbPerSecond',
+  'megabytes',
+  'user',
+  'system',
+  'idle',
+  'load1',
+  'load5',
+  'load15',
+]);
+const counted = (key: string) => !decimals.has(key);
 
 describe('darwin parsers on arbitrary text (fast-check)', () => {
   it('vm_stat, and memory from it', () => {
-    checkParser((t) => {
-      const vm = parseVmStat(t);
-      return [vm, darwinMemory(vm, { memsize: 17179869184, pagesize: 4096, swap: null })];
-    });
+    checkParser(
+      (t) => {
+        const vm = parseVmStat(t);
+        return [vm, darwinMemory(vm, { memsize: 17179869184, pagesize: 4096, swap: null })];
+      },
+      fc.oneof(text, vmStatText),
+      counted,
+    );
   });
 
   it('sysctl', () => {
-    checkParser((t) => {
-      const values = parseSysctl(t);
-      return [readDarwinSysctl(values), parseSwapUsage(t)];
-    });
+    checkParser(
+      (t) => {
+        const values = parseSysctl(t);
+        return [readDarwinSysctl(values), parseSwapUsage(t)];
+      },
+      text,
+      counted,
+    );
   });
 
   it('ioreg, and disks from it', () =>
-    checkParser((t) => disksFromIoreg(parseIoregBlockStorage(t))));
+    checkParser((t) => disksFromIoreg(parseIoregBlockStorage(t)), text, counted));
 
   it('iostat, and disks from it', () =>
-    checkParser((t) => [parseIostat(t), disksFromIostat(parseIostat(t))]));
+    checkParser((t) => [parseIostat(t), disksFromIostat(parseIostat(t))], text, counted));
 
   it('netstat, and interfaces from it', () =>
-    checkParser((t) => darwinInterfaces(parseNetstatInterfaces(t))));
+    checkParser((t) => darwinInterfaces(parseNetstatInterfaces(t)), text, counted));
 
   it('top -l header (diagnostic)', () => {
-    checkParser((t) => parseTopHeader(t));
-    checkParser((t) => parseTopHeader(t), topText);
+    checkParser((t) => parseTopHeader(t), text, counted);
+    checkParser((t) => parseTopHeader(t), topText, counted);
   });
 
   it('os.cpus() with any numbers gives no NaN and no negative time', () => {
@@ -153,7 +214,7 @@ describe('darwin parsers on arbitrary text (fast-check)', () => {
       .map((times) => ({ times }));
     fc.assert(
       fc.property(fc.array(cpu, { maxLength: 16 }), (cpus) => {
-        for (const n of numbersIn(darwinCpu(cpus))) {
+        for (const [, n] of numbersIn(darwinCpu(cpus))) {
           expect(Number.isNaN(n)).toBe(false);
           expect(n).toBeGreaterThanOrEqual(0);
         }

@@ -132,17 +132,42 @@ function checkId(id: string): string {
   return encodeURIComponent(id);
 }
 
-/** Limits as configured (HostConfig): 0 or a negative value means none. */
+/**
+ * Limits as configured (HostConfig): absent, 0 or a negative value means none. A value that is
+ * not a whole number below 2^53 (Docker sends int64s) says neither "none" nor a limit: that is
+ * a PARSE_ERROR naming the field, so the caller goes on as if it had no inspect at all.
+ */
 export function limitsFromInspect(inspect: DockerContainerInspect): DockerContainerLimits {
   const h = inspect.HostConfig ?? {};
-  const positive = (v: unknown) => (typeof v === 'number' && v > 0 ? v : null);
-  const nano = positive(h.NanoCpus);
-  const quota = positive(h.CpuQuota);
-  const period = positive(h.CpuPeriod) ?? 100_000;
+  const positive = (v: unknown, field: string): number | null => {
+    if (typeof v !== 'number' || v <= 0) return null;
+    if (Number.isSafeInteger(v)) return v;
+    throw new PerfError('PARSE_ERROR', `HostConfig.${field}: not a whole number below 2^53: ${v}`, {
+      field: `HostConfig.${field}`,
+    });
+  };
+  const nano = positive(h.NanoCpus, 'NanoCpus');
+  const quota = positive(h.CpuQuota, 'CpuQuota');
+  const period = positive(h.CpuPeriod, 'CpuPeriod') ?? 100_000;
   return {
-    memoryLimit: positive(h.Memory),
+    memoryLimit: positive(h.Memory, 'Memory'),
     cpuLimitCores: nano !== null ? nano / 1e9 : quota !== null ? quota / period : null,
-    pidsLimit: positive(h.PidsLimit),
+    pidsLimit: positive(h.PidsLimit, 'PidsLimit'),
+  };
+}
+
+/**
+ * Host facts from `/info`: memory in bytes and online CPUs, each null unless a whole number
+ * below 2^53 (CPUs: at least 1). They only refine a reading (limit rule, CPU count fallback),
+ * so an odd one is left out rather than failing anything.
+ */
+export function hostFromInfo(info: DockerInfo): { memory: number | null; cpus: number | null } {
+  const whole = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? v : null);
+  const memory = whole(info.MemTotal);
+  const cpus = whole(info.NCPU);
+  return {
+    memory: memory !== null && memory > 0 ? memory : null,
+    cpus: cpus !== null && cpus > 0 ? cpus : null,
   };
 }
 

@@ -4,7 +4,7 @@ import {
   PerfError,
   throwIfAborted,
 } from '@arcbox/perf-core';
-import { type DockerClient, limitsFromInspect } from './docker-client.js';
+import { type DockerClient, hostFromInfo, limitsFromInspect } from './docker-client.js';
 import type { DockerContainerLimits, DockerInfo } from './docker-types.js';
 import { dockerStatsToReading } from './docker-stats-to-reading.js';
 
@@ -60,10 +60,7 @@ export function createDockerContainerCollector(
           throwIfAborted(signal, 'docker');
           return {};
         });
-        host = {
-          memory: typeof info.MemTotal === 'number' ? info.MemTotal : null,
-          cpus: typeof info.NCPU === 'number' ? info.NCPU : null,
-        };
+        host = hostFromInfo(info);
       }
       const facts = host;
       const containers = await client.listContainers({ signal });

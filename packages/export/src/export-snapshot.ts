@@ -1,18 +1,32 @@
-import type {
-  CollectorStatus,
-  ContainerMetrics,
-  SystemMetrics,
-  VmMetrics,
+import {
+  type CollectorStatus,
+  type ContainerMetrics,
+  createKindRegistry,
+  defaultKinds,
+  type KindRegistry,
+  type KindValues,
+  type SystemMetrics,
+  type VmMetrics,
 } from '@arcbox/perf-core';
 import { collectorFamilies } from './collector-families.js';
-import { containerFamilies } from './container-families.js';
 import { type ExpositionFormat, formatExposition } from './format-exposition.js';
+import { type KindExporter, kindFamilies } from './kind-exporter.js';
 import { createFamily, type MetricFamily } from './metric-family.js';
-import { METRIC_PREFIX, systemFamilies } from './system-families.js';
-import { vmFamilies } from './vm-families.js';
+import { METRIC_PREFIX } from './system-families.js';
 
-/** Everything one export covers: the latest metrics of each kind and the collectors' status. */
-export interface ExportSnapshot {
+/** Which kinds an export covers and how each becomes families. */
+export interface ExportOptions {
+  /** The kinds of series; the ones arcbox-perf ships when omitted. */
+  kinds?: KindRegistry;
+  /** Exporters by kind; arcbox-perf's own when omitted. */
+  exporters?: readonly KindExporter[];
+}
+
+/**
+ * Everything one export covers: the latest metrics of each kind under its sample key
+ * (`system`, `containers`, `vms`, `filesystems`, ...) and the collectors' status.
+ */
+export interface ExportSnapshot extends KindValues {
   system?: SystemMetrics | null;
   containers?: ReadonlyArray<ContainerMetrics>;
   vms?: ReadonlyArray<VmMetrics>;
@@ -21,8 +35,11 @@ export interface ExportSnapshot {
   buildInfo?: Readonly<Record<string, string>>;
 }
 
-/** The metric families of a snapshot, in a stable order: build info, system, containers, VMs, collectors. */
-export function snapshotFamilies(snapshot: ExportSnapshot): MetricFamily[] {
+/** The metric families of a snapshot, in a stable order: build info, each kind in registration order, collectors. */
+export function snapshotFamilies(
+  snapshot: ExportSnapshot,
+  options: ExportOptions = {},
+): MetricFamily[] {
   const families: MetricFamily[] = [];
   if (snapshot.buildInfo) {
     const info = createFamily(
@@ -33,9 +50,8 @@ export function snapshotFamilies(snapshot: ExportSnapshot): MetricFamily[] {
     info.add(snapshot.buildInfo, 1);
     families.push(info.family);
   }
-  if (snapshot.system) families.push(...systemFamilies(snapshot.system));
-  if (snapshot.containers) families.push(...containerFamilies(snapshot.containers));
-  if (snapshot.vms) families.push(...vmFamilies(snapshot.vms));
+  const kinds = options.kinds ?? createKindRegistry(defaultKinds());
+  families.push(...kindFamilies(kinds, snapshot, options.exporters));
   if (snapshot.collectors) families.push(...collectorFamilies(snapshot.collectors));
   return families;
 }
@@ -44,6 +60,7 @@ export function snapshotFamilies(snapshot: ExportSnapshot): MetricFamily[] {
 export function formatMetrics(
   snapshot: ExportSnapshot,
   format: ExpositionFormat = 'prometheus',
+  options: ExportOptions = {},
 ): string {
-  return formatExposition(snapshotFamilies(snapshot), format);
+  return formatExposition(snapshotFamilies(snapshot, options), format);
 }

@@ -1,4 +1,5 @@
 import {
+  type AnyKind,
   type ContainerMetrics,
   containerNumericFields,
   type SystemMetrics,
@@ -52,3 +53,19 @@ export const vmCsvColumns: ReadonlyArray<CsvColumn<VmMetrics>> = [
   { header: 'vmm', value: (r) => r.vmm },
   ...vmNumericFields.map((f) => ({ header: f, value: (r: VmMetrics) => r[f] })),
 ];
+
+/** Columns of any kind from its descriptor: time, id and name (not for a singleton), every stored field. */
+export function kindCsvColumns(kind: AnyKind): CsvColumn<unknown>[] {
+  return [
+    { header: 'time', value: (r) => new Date(kind.identity(r).timestamp).toISOString() },
+    ...(kind.singleton
+      ? []
+      : [
+          { header: 'id', value: (r: unknown) => kind.identity(r).id },
+          { header: 'name', value: (r: unknown) => kind.identity(r).name },
+        ]),
+    ...kind.fields
+      .filter((f) => f.stored)
+      .map((f) => ({ header: f.name, value: (r: unknown) => f.value(r) })),
+  ];
+}

@@ -28,12 +28,16 @@ export { containerFamilies } from './container-families.js';
 export { vmFamilies } from './vm-families.js';
 export { collectorFamilies } from './collector-families.js';
 export { formatMetrics, snapshotFamilies } from './export-snapshot.js';
-export type { ExportSnapshot } from './export-snapshot.js';
+export type { ExportOptions, ExportSnapshot } from './export-snapshot.js';
+export { defaultExporters, fieldFamilies, kindFamilies } from './kind-exporter.js';
+export type { KindExporter } from './kind-exporter.js';
+export { filesystemFamilies } from './filesystem-families.js';
 export { formatJson } from './format-json.js';
 export {
   containerCsvColumns,
   csvField,
   formatCsv,
+  kindCsvColumns,
   systemCsvColumns,
   vmCsvColumns,
 } from './format-csv.js';

@@ -1,5 +1,14 @@
-import type { ContainerMetrics, SystemMetrics, VmMetrics } from '@arcbox/perf-core';
-import { PerfError } from '@arcbox/perf-core';
+import {
+  type AnyKind,
+  type ContainerMetrics,
+  type KindRegistry,
+  type KindValues,
+  metricsOf,
+  PerfError,
+  storedFieldNames,
+  type SystemMetrics,
+  type VmMetrics,
+} from '@arcbox/perf-core';
 import {
   type HistoryConfig,
   type ResolvedHistoryConfig,
@@ -8,7 +17,7 @@ import {
 import { type RangeQuery, type RangeResult, runQuery } from './range-query.js';
 import { createFieldExtractor } from './field-extractor.js';
 import {
-  fieldsOf,
+  defaultKindRegistry,
   parseSeriesKey,
   type SeriesKey,
   type SeriesKind,
@@ -16,11 +25,20 @@ import {
 } from './series-key.js';
 import { type HistoryEvent, Series, type SeriesMeta } from './series.js';
 
-/** One collection round. Containers and VMs missing from a round's lists are marked gone. */
-export interface HistorySample {
+/**
+ * One collection round: each kind's metrics under its sample key (`system`, `containers`, `vms`,
+ * `filesystems`, ...). A kind given as a list ends the series missing from it (marked gone); a
+ * kind not given at all (not collected this round) ends nothing.
+ */
+export interface HistorySample extends KindValues {
   system?: SystemMetrics | null;
   containers?: readonly ContainerMetrics[];
   vms?: readonly VmMetrics[];
+}
+
+export interface HistoryStoreOptions extends HistoryConfig {
+  /** The kinds of series stored; the ones arcbox-perf ships when omitted. */
+  kinds?: KindRegistry;
 }
 
 export interface SeriesInfo extends SeriesMeta {
@@ -71,11 +89,14 @@ export interface QueryIterableOptions {
  */
 export interface HistoryStore {
   readonly config: ResolvedHistoryConfig;
+  readonly kinds: KindRegistry;
   /** Appends one round: system, every container and VM; sweeps old rows and gone series. */
   appendSample(sample: HistorySample): void;
   appendSystem(metrics: SystemMetrics): void;
   appendContainer(metrics: ContainerMetrics): void;
   appendVm(metrics: VmMetrics): void;
+  /** Appends one series' metrics of `kind` (a kind of this store's registry). */
+  appendMetrics(kind: string, metrics: unknown): void;
   /** Appends raw values (null or NaN = not measured) in the field order of `fieldsOf(kind)`. */
   appendValues(
     series: SeriesKey,
@@ -84,6 +105,11 @@ export interface HistoryStore {
     meta?: { name?: string; labels?: Record<string, string> },
   ): void;
   query(query: RangeQuery): RangeResult;
+  /**
+   * As `query`, but a series of a known kind that holds nothing yet (or any more) answers with
+   * no rows instead of UNKNOWN_SERIES. Unknown kinds and fields are still errors.
+   */
+  queryOrEmpty(query: RangeQuery): RangeResult;
   /** The same answer in chunks, yielding to the event loop between them. */
   queryIterable(query: RangeQuery, options?: QueryIterableOptions): AsyncIterable<RangeResult>;
   has(series: string): boolean;
@@ -104,27 +130,39 @@ export interface HistoryStore {
   }): SeriesRestorer;
 }
 
-export function createHistoryStore(config: HistoryConfig = {}): HistoryStore {
+/** What the store keeps per kind: its series by id, and how a metrics object becomes a row. */
+interface KindSlot {
+  kind: AnyKind;
+  fields: readonly string[];
+  series: Map<string, Series>;
+  extract: (metrics: object, into: Float64Array) => Float64Array;
+  scratch: Float64Array;
+}
+
+export function createHistoryStore(options: HistoryStoreOptions = {}): HistoryStore {
+  const { kinds = defaultKindRegistry(), ...config } = options;
   const resolved = resolveHistoryConfig(config);
   const all = new Map<string, Series>();
-  // Containers and VMs by id, so the hot path never builds a `container:<id>` string.
-  const byKind = {
-    system: new Map<string, Series>(),
-    container: new Map<string, Series>(),
-    vm: new Map<string, Series>(),
-  };
-  const extractors = {
-    system: createFieldExtractor(fieldsOf('system')),
-    container: createFieldExtractor(fieldsOf('container')),
-    vm: createFieldExtractor(fieldsOf('vm')),
+  // Series by kind and id, so the hot path never builds a `container:<id>` string.
+  const slots = new Map<string, KindSlot>();
+  for (const kind of kinds.kinds) {
+    const fields = Object.freeze(storedFieldNames(kind));
+    slots.set(kind.name, {
+      kind,
+      fields,
+      series: new Map(),
+      extract: createFieldExtractor(fields),
+      scratch: new Float64Array(fields.length),
+    });
+  }
+  const slotOf = (kind: SeriesKind): KindSlot => {
+    const slot = slots.get(kind);
+    if (slot) return slot;
+    kinds.require(kind, 'series');
+    throw new PerfError('UNKNOWN_SERIES', `no history kind "${kind}"`, { field: 'series' });
   };
   let round = 0;
   const listeners = new Set<(event: HistoryEvent) => void>();
-  const scratch = {
-    system: new Float64Array(fieldsOf('system').length),
-    container: new Float64Array(fieldsOf('container').length),
-    vm: new Float64Array(fieldsOf('vm').length),
-  };
   let offset = 0;
   let newest = Number.NaN;
 
@@ -133,20 +171,21 @@ export function createHistoryStore(config: HistoryConfig = {}): HistoryStore {
   };
 
   function get(kind: SeriesKind, id: string): Series {
-    let s = byKind[kind].get(id);
+    const slot = slotOf(kind);
+    let s = slot.series.get(id);
     if (!s) {
-      const key = seriesKey(kind, id);
-      s = new Series(key, kind, id, fieldsOf(kind), resolved);
+      const key = seriesKey(kind, id, kinds);
+      s = new Series(key, kind, id, slot.fields, resolved);
       s.emit = listeners.size > 0 ? dispatch : null;
       all.set(key, s);
-      byKind[kind].set(id, s);
+      slot.series.set(id, s);
     }
     return s;
   }
 
   function remove(s: Series): void {
     all.delete(s.key);
-    byKind[s.kind].delete(s.id);
+    slots.get(s.kind)?.series.delete(s.id);
   }
 
   function append(s: Series, wallTime: number, values: Float64Array): void {
@@ -172,20 +211,18 @@ export function createHistoryStore(config: HistoryConfig = {}): HistoryStore {
     return s;
   }
 
-  const appendSystem = (m: SystemMetrics) => {
-    const s = get('system', 'system');
-    append(s, m.timestamp, extractors.system(m, scratch.system));
-  };
-  const appendContainer = (m: ContainerMetrics) => {
-    const s = withMeta(get('container', m.id), m.name, m.labels);
+  function appendTo(slot: KindSlot, m: object): void {
+    const who = slot.kind.identity(m);
+    const s = slot.kind.singleton
+      ? get(slot.kind.name, slot.kind.name)
+      : withMeta(get(slot.kind.name, who.id), who.name, who.labels as Record<string, string>);
     s.seenRound = round;
-    append(s, m.timestamp, extractors.container(m, scratch.container));
-  };
-  const appendVm = (m: VmMetrics) => {
-    const s = withMeta(get('vm', m.id), m.name, {});
-    s.seenRound = round;
-    append(s, m.timestamp, extractors.vm(m, scratch.vm));
-  };
+    append(s, who.timestamp, slot.extract(m, slot.scratch));
+  }
+  const appendMetrics = (kind: string, m: unknown) => appendTo(slotOf(kind), m as object);
+  const appendSystem = (m: SystemMetrics) => appendMetrics('system', m);
+  const appendContainer = (m: ContainerMetrics) => appendMetrics('container', m);
+  const appendVm = (m: VmMetrics) => appendMetrics('vm', m);
 
   // Runs after every full sample: written with forEach over a function made once, so it
   // allocates no iterator or closure per call.
@@ -212,30 +249,29 @@ export function createHistoryStore(config: HistoryConfig = {}): HistoryStore {
   function find(key: string): Series {
     const s = all.get(key);
     if (s) return s;
-    parseSeriesKey(key);
+    parseSeriesKey(key, kinds);
     throw new PerfError('UNKNOWN_SERIES', `no history for series "${key}"`, { field: 'series' });
   }
 
   return {
     config: resolved,
+    kinds,
     appendSample(sample) {
       round += 1;
-      if (sample.system) appendSystem(sample.system);
-      if (sample.containers) {
-        for (const m of sample.containers) appendContainer(m);
-        markGone(byKind.container);
-      }
-      if (sample.vms) {
-        for (const m of sample.vms) appendVm(m);
-        markGone(byKind.vm);
+      for (const slot of slots.values()) {
+        const list = metricsOf(slot.kind, sample);
+        if (list === undefined) continue;
+        for (let i = 0; i < list.length; i++) appendTo(slot, list[i] as object);
+        if (!slot.kind.singleton) markGone(slot.series);
       }
       sweep();
     },
     appendSystem,
     appendContainer,
     appendVm,
+    appendMetrics,
     appendValues(key, time, values, meta) {
-      const { kind, id } = parseSeriesKey(key);
+      const { kind, id } = parseSeriesKey(key, kinds);
       const s = get(kind, id);
       if (meta?.name !== undefined) s.name = meta.name;
       if (meta?.labels !== undefined) s.labels = meta.labels;
@@ -254,6 +290,28 @@ export function createHistoryStore(config: HistoryConfig = {}): HistoryStore {
     },
     query(query) {
       return runQuery(find(query.series), query, context());
+    },
+    queryOrEmpty(query) {
+      if (all.has(query.series)) return runQuery(all.get(query.series)!, query, context());
+      const { kind } = parseSeriesKey(query.series, kinds);
+      const known = slotOf(kind).fields;
+      const fields = [...(query.fields ?? known)];
+      for (const f of fields) {
+        if (!known.includes(f))
+          throw new PerfError('UNKNOWN_FIELD', `${kind} series have no field "${f}"`, { field: f });
+      }
+      return {
+        series: query.series,
+        fields,
+        from: query.from ?? Number.NaN,
+        to: query.to ?? Number.NaN,
+        step: query.step ?? null,
+        resolutionMs: resolved.sampleIntervalMs,
+        tier: 'raw',
+        aggregation: query.aggregation ?? 'avg',
+        timestamps: [],
+        values: Object.fromEntries(fields.map((f) => [f, []])),
+      };
     },
     queryIterable(query, options = {}) {
       const chunkPoints = Math.max(1, options.chunkPoints ?? 1000);
@@ -301,7 +359,7 @@ export function createHistoryStore(config: HistoryConfig = {}): HistoryStore {
     sweep,
     clear() {
       all.clear();
-      for (const m of Object.values(byKind)) m.clear();
+      for (const slot of slots.values()) slot.series.clear();
       newest = Number.NaN;
       offset = 0;
     },

@@ -1,41 +1,51 @@
 import {
-  containerNumericFields,
+  createKindRegistry,
+  defaultKinds,
+  type KindRegistry,
   PerfError,
-  systemNumericFields,
-  vmNumericFields,
+  storedFieldNames,
 } from '@arcbox/perf-core';
 
-export type SeriesKind = 'system' | 'container' | 'vm';
+/** A kind's name: `system`, `container`, `vm`, `filesystem`, or any registered kind. */
+export type SeriesKind = string;
 
-/** `system`, `container:<id>` or `vm:<id>`. */
-export type SeriesKey = 'system' | `container:${string}` | `vm:${string}`;
+/** `system` for a singleton kind, `<kind>:<id>` for the others (`container:3f2a`). */
+export type SeriesKey = string;
 
-export function seriesKey(kind: SeriesKind, id?: string): SeriesKey {
-  if (kind === 'system') return 'system';
+/** The registry of the kinds arcbox-perf ships: the default of a store that is given none. */
+export function defaultKindRegistry(): KindRegistry {
+  return createKindRegistry(defaultKinds());
+}
+
+export function seriesKey(kind: SeriesKind, id?: string, kinds?: KindRegistry): SeriesKey {
+  if (kinds?.get(kind)?.singleton || (kinds === undefined && kind === 'system')) return kind;
   if (id === undefined || id === '') {
     throw new PerfError('INVALID_ARGUMENT', `a ${kind} series needs an id`, { field: 'id' });
   }
   return `${kind}:${id}`;
 }
 
-export function parseSeriesKey(key: string): { kind: SeriesKind; id: string } {
-  if (key === 'system') return { kind: 'system', id: 'system' };
+/** The kind and id of a series key; UNKNOWN_SERIES (listing the kinds) when it names none. */
+export function parseSeriesKey(
+  key: string,
+  kinds: KindRegistry = defaultKindRegistry(),
+): { kind: SeriesKind; id: string } {
+  const single = kinds.get(key);
+  if (single?.singleton) return { kind: key, id: key };
   const colon = key.indexOf(':');
-  const kind = key.slice(0, colon);
+  const kind = kinds.get(key.slice(0, colon));
   const id = key.slice(colon + 1);
-  if (colon > 0 && id !== '' && (kind === 'container' || kind === 'vm')) return { kind, id };
-  throw new PerfError(
-    'UNKNOWN_SERIES',
-    `"${key}" is not a series key (system, container:<id>, vm:<id>)`,
-    {
-      field: 'series',
-    },
-  );
+  if (colon > 0 && id !== '' && kind && !kind.singleton) return { kind: kind.name, id };
+  const forms = kinds.kinds.map((k) => (k.singleton ? k.name : `${k.name}:<id>`));
+  throw new PerfError('UNKNOWN_SERIES', `"${key}" is not a series key (${forms.join(', ')})`, {
+    field: 'series',
+  });
 }
 
-/** The numeric fields history stores for each kind of series, in column order. */
-export function fieldsOf(kind: SeriesKind): readonly string[] {
-  if (kind === 'system') return systemNumericFields;
-  if (kind === 'container') return containerNumericFields;
-  return vmNumericFields;
+/** The numeric fields history stores for a kind, in column order. */
+export function fieldsOf(
+  kind: SeriesKind,
+  kinds: KindRegistry = defaultKindRegistry(),
+): readonly string[] {
+  return storedFieldNames(kinds.require(kind));
 }

@@ -77,3 +77,23 @@ export type {
   ContainerNameLookup,
   RuntimeStateNamesOptions,
 } from './cgroup/runtime-state-names.js';
+export { createLinuxFilesystemCollector } from './filesystems/linux-filesystem-collector.js';
+export type {
+  LinuxFilesystemCollector,
+  LinuxFilesystemCollectorOptions,
+} from './filesystems/linux-filesystem-collector.js';
+export {
+  MOUNTINFO_MAX_LENGTH,
+  MOUNTINFO_MAX_MOUNTS,
+  parseMountinfo,
+  unescapeMountinfo,
+} from './filesystems/parse-mountinfo.js';
+export type { MountinfoEntry, ParseMountinfoOptions } from './filesystems/parse-mountinfo.js';
+export {
+  isReadOnlyMount,
+  PSEUDO_FS_TYPES,
+  RUNTIME_MOUNT_TREES,
+  selectMounts,
+} from './filesystems/select-mounts.js';
+export { statfsFigures } from './filesystems/statfs-figures.js';
+export type { Statfs, StatfsFigures, StatfsResult } from './filesystems/statfs-figures.js';

@@ -14,14 +14,18 @@ export interface ContainerCollector extends Collector<ContainerReading[]> {
   ): Promise<ContainerReading | null>;
 }
 
-/** The VMs collector, with the one-VM helper the QEMU collector has. */
+/** The VMs collector, with a one-VM helper: null when no source has that VM. */
 export interface VmCollector extends Collector<VmReading[]> {
-  collectVm?(id: string, options?: Partial<CollectOptions>): Promise<VmReading>;
+  collectVm?(id: string, options?: Partial<CollectOptions>): Promise<VmReading | null>;
 }
 
-/** What a monitor reads from: a host, and optionally its containers and VMs. */
+/**
+ * What a monitor reads from, by each kind's sample key: the host, and optionally its
+ * containers, VMs, filesystems and any other registered kind.
+ */
 export interface MonitorCollectors {
   system: Collector<SystemReading>;
   containers?: ContainerCollector;
   vms?: VmCollector;
+  [sampleKey: string]: Collector<unknown> | undefined;
 }

@@ -1,9 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Collector, ContainerReading, CpuTimes, SystemReading } from '@arcbox/perf-core';
+import type {
+  Collector,
+  ContainerReading,
+  CpuTimes,
+  FilesystemMetrics,
+  FilesystemReading,
+  SystemReading,
+} from '@arcbox/perf-core';
+import { filesystemKind } from '@arcbox/perf-core';
+import { defaultAlertRules } from '@arcbox/perf-history';
 import { PerfError } from '@arcbox/perf-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadPlatformCollectors } from './load-platform-collectors.js';
+import type { ContainerCollector, VmCollector } from './monitor-collectors.js';
 import { createMonitor, PerfMonitor } from './perf-monitor.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -164,7 +174,103 @@ describe('PerfMonitor with constructed readings', () => {
     expect(h.values.cpuPercent).toEqual([null, 25, 25, 25]);
     expect(monitor.sampleIntervalMs).toBe(1000);
     monitor.clearHistory();
-    expect(() => monitor.systemHistory()).toThrow(/no history/);
+    // A series that holds nothing (yet, or any more) is an empty answer, not an error.
+    expect(monitor.systemHistory().timestamps).toEqual([]);
+    expect(createMonitor({ alerts: false }).systemHistory({ fields: ['load1'] }).values).toEqual({
+      load1: [],
+    });
+    expect(() => monitor.seriesHistory('gpu', '0')).toThrow(/not a kind of series/);
+    await monitor.close();
+  });
+
+  it('samples any registered kind from its collector: filesystems into the sample, history and alerts', async () => {
+    let k = 0;
+    const filesystems: Collector<FilesystemReading[]> = {
+      name: 'filesystems',
+      async collect() {
+        k += 1;
+        const disk = (mountPoint: string, usedShare: number, readOnly: boolean) => ({
+          monotonicMs: k * 1000,
+          time: T0 + k * 1000,
+          mountPoint,
+          device: '/dev/vda1',
+          fsType: 'ext4',
+          readOnly,
+          sizeBytes: 1000 * 4096,
+          freeBytes: (1 - usedShare) * 1000 * 4096,
+          availableBytes: (1 - usedShare) * 1000 * 4096,
+          inodesTotal: 100,
+          inodesFree: 90,
+          sharedSpace: null,
+          problems: [],
+        });
+        // /data fills up; /ro is just as full but read-only (the default rule leaves it out).
+        return k <= 2 ? [disk('/data', 0.95, false), disk('/ro', 0.95, true)] : [];
+      },
+    };
+    const { collector } = constructedSystem();
+    const monitor = createMonitor({
+      collectors: { system: collector, filesystems },
+      alerts: defaultAlertRules
+        .filter((r) => r.target === 'filesystem')
+        .map((r) => ({ ...r, forSeconds: 0 })),
+    });
+    const first = await monitor.collect();
+    const fs = first.filesystems as FilesystemMetrics[];
+    expect(fs.map((f) => [f.mountPoint, f.usedPercent])).toEqual([
+      ['/data', 95],
+      ['/ro', 95],
+    ]);
+    expect(first.alerts.map((a) => [a.series, a.state, a.severity, a.unit])).toEqual([
+      ['filesystem:/data', 'firing', 'critical', 'percent'],
+    ]);
+    expect(monitor.history.has('filesystem:/data')).toBe(true);
+    await monitor.collect();
+    // The mounts went away: their alerts end, their series are marked gone.
+    const third = await monitor.collect();
+    expect(third.alerts).toMatchObject([{ series: 'filesystem:/data', reason: 'series-gone' }]);
+    expect(
+      monitor.seriesHistory('filesystem', '/data', { fields: ['usedPercent'] }).values.usedPercent,
+    ).toEqual([95, 95]);
+    await monitor.close();
+  });
+
+  it('collectVm says null for a VM no source has, and a single collect evaluates alerts too', async () => {
+    const vms: VmCollector = {
+      name: 'vms',
+      collect: async () => [],
+      collectVm: async () => null,
+    };
+    let k = 0;
+    const containers: ContainerCollector = {
+      name: 'containers',
+      collect: async () => [],
+      collectContainer: async (id) => (id === 'a1' ? containerReading('a1', ++k) : null),
+    };
+    const monitor = createMonitor({
+      collectors: { system: constructedSystem().collector, vms, containers },
+      alerts: [
+        {
+          name: 'ctr-cpu',
+          target: 'container',
+          field: 'cpuPercent',
+          comparison: '>',
+          warn: 10,
+          crit: null,
+          clear: null,
+          windowSeconds: 0,
+          windowAggregation: 'last',
+          forSeconds: 0,
+        },
+      ],
+    });
+    expect(await monitor.collectVm('nope')).toBeNull();
+    expect(await monitor.collectContainer('zz')).toBeNull();
+    await monitor.collectContainer('a1');
+    await monitor.collectContainer('a1');
+    expect(monitor.alerts()).toMatchObject([
+      { rule: 'ctr-cpu', series: 'container:a1', state: 'firing', kind: 'container', warn: 10 },
+    ]);
     await monitor.close();
   });
 
@@ -261,10 +367,13 @@ describe('PerfMonitor with the platform collectors of this machine', () => {
     expect(second.cpuPercent).toBeLessThanOrEqual(100);
     expect(second.memoryTotal).toBe(memTotalKb * 1024);
     const names = (await monitor.status()).map((s) => s.name);
-    expect(names).toEqual(['system', 'containers', 'vms']);
+    expect(names).toEqual(['system', 'containers', 'vms', 'filesystems']);
     // Whatever runs here: lists, possibly empty, never an error.
     expect(Array.isArray(await monitor.collectContainers())).toBe(true);
     expect(Array.isArray(await monitor.collectVms())).toBe(true);
+    // The root filesystem is mounted on any Linux machine.
+    const mounts = (await monitor.collectKind(filesystemKind)).map((f) => f.mountPoint);
+    expect(mounts).toContain('/');
     // History keeps Float32 values: the byte count to 7 significant digits.
     const stored = Math.fround(memTotalKb * 1024);
     expect(monitor.systemHistory({ fields: ['memoryTotal'] }).values.memoryTotal).toEqual([
@@ -288,14 +397,16 @@ describe('PerfMonitor with the platform collectors of this machine', () => {
   });
 
   it('builds the macOS collectors from @arcbox/perf-darwin (created here, not run)', async () => {
-    const collectors = await loadPlatformCollectors('darwin', { containers: false });
+    const collectors = await loadPlatformCollectors('darwin', { containers: false, vms: false });
     expect(collectors.system.name).toBe('system');
     expect(collectors.containers).toBeUndefined();
+    expect(collectors.filesystems?.name).toBe('filesystems');
     await collectors.system.close?.();
+    await collectors.filesystems?.close?.();
   });
 
   it('refuses a platform it cannot read, with a typed error', async () => {
-    const monitor = createMonitor({ platform: { name: 'win32' } });
+    const monitor = createMonitor({ platform: 'win32' });
     await expect(monitor.collect()).rejects.toMatchObject({ code: 'UNSUPPORTED_PLATFORM' });
     await monitor.close();
   });

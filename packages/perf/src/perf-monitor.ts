@@ -1,19 +1,24 @@
 import {
+  type AnyKind,
   type CollectorRegistry,
+  type CollectorSet,
   type CollectorStatus,
   type ContainerMetrics,
   type ContainerReading,
-  computeContainerMetrics,
-  computeSystemMetrics,
-  computeVmMetrics,
   createBroadcast,
   createCollectorRegistry,
+  createKindRegistry,
   createSeriesTracker,
   DEFAULT_COLLECTOR_TIMEOUT_MS,
+  defaultKinds,
+  MAX_TIMER_MS,
+  type KindDescriptor,
+  type KindRegistry,
+  type KindValues,
   PerfError,
+  type SeriesTracker,
   type SubscribeOptions,
   type SystemMetrics,
-  type SystemReading,
   type VmMetrics,
   type VmReading,
 } from '@arcbox/perf-core';
@@ -24,27 +29,28 @@ import {
   type AlertStatus,
   createAlertEngine,
   createHistoryStore,
-  defaultAlertRules,
+  defaultRulesOf,
   type HistoryConfig,
   type HistoryStore,
   type RangeQuery,
   type RangeResult,
 } from '@arcbox/perf-history';
-import {
-  loadPlatformCollectors,
-  type PlatformCollectorOptions,
-} from './load-platform-collectors.js';
+import { defaultSourcesConfig, type SourcesConfig } from './config/sources-config.js';
 import type { MonitorCollectors } from './monitor-collectors.js';
+import { createPlatformSources } from './sources/create-platform-sources.js';
 
-/** One collection round: what every collector gave, as metrics, and what failed. */
-export interface PerfSample {
+/**
+ * One collection round: every kind's metrics under its sample key (`system`, `containers`,
+ * `vms`, `filesystems`, ...), what failed, and the alert changes it caused.
+ */
+export interface PerfSample extends KindValues {
   /** Wall-clock time the round started, ms. */
   timestamp: number;
   system: SystemMetrics | null;
   containers: ContainerMetrics[];
   vms: VmMetrics[];
-  /** Collectors that failed or timed out this round, by name. */
-  errors: Partial<Record<'system' | 'containers' | 'vms', PerfError>>;
+  /** Collectors that failed or timed out this round, by sample key. */
+  errors: Partial<Record<string, PerfError>>;
   /** Alert state changes this round caused. */
   alerts: AlertEvent[];
 }
@@ -52,22 +58,27 @@ export interface PerfSample {
 export interface PerfMonitorOptions {
   /** Sampling period of `start()`, and the history's sample interval. Default 1000 ms. */
   intervalMs?: number;
+  /** The kinds of series; the ones arcbox-perf ships when omitted. */
+  kinds?: KindRegistry;
   /**
-   * Collectors to read from. When omitted, the platform's own are loaded (only on their
-   * platform) the first time something is collected.
+   * Collectors to read from, by their kind's sample key. When omitted, the platform's sources
+   * are built from `sources` (see `createPlatformSources`) the first time something is collected.
    */
   collectors?: MonitorCollectors;
-  /** Options of the platform collectors (ignored when `collectors` is given). */
-  platform?: PlatformCollectorOptions & { name?: NodeJS.Platform };
+  /** The platform's sources, validated (`resolveSources`); the defaults when omitted. */
+  sources?: SourcesConfig;
+  /** The platform to build sources for; this process's by default. */
+  platform?: NodeJS.Platform;
   /**
    * Per-collector timeout, ms; core's default (5 s) unless given. A Docker engine's stats call can
    * take over a second: a round that runs past the interval delays the next one, never overlaps it.
    */
   timeoutMs?: number;
-  timeouts?: Partial<Record<'system' | 'containers' | 'vms', number>>;
+  /** Timeouts by sample key. */
+  timeouts?: Partial<Record<string, number>>;
   /** A store to keep samples in, or the config of a new in-memory one. */
   history?: HistoryStore | HistoryConfig;
-  /** Alert rules: the defaults unless given; `false` for none. */
+  /** Alert rules: every kind's defaults unless given; `false` for none. */
   alerts?: readonly AlertRule[] | false;
   /** Called with a failed round of `start()` (collector failures are in the sample instead). */
   onError?: (error: PerfError) => void;
@@ -78,15 +89,12 @@ export interface PerfMonitorOptions {
 /** Range of a history query: a series' fields over [from, to] (or the last `lastMs`), by `step`. */
 export type HistoryRange = Omit<RangeQuery, 'series'>;
 
-type Registry = CollectorRegistry<{
-  system: MonitorCollectors['system'];
-  containers?: NonNullable<MonitorCollectors['containers']>;
-  vms?: NonNullable<MonitorCollectors['vms']>;
-}>;
+type Registry = CollectorRegistry<CollectorSet>;
 
 /**
- * The front door of arcbox-perf: reads the host, its containers and VMs, keeps their history,
- * evaluates alert rules, and samples on a timer that never overlaps itself.
+ * The front door of arcbox-perf: reads the host, its containers, VMs and filesystems (every
+ * registered kind with a collector), keeps their history, evaluates alert rules, and samples on
+ * a timer that never overlaps itself.
  *
  * ```ts
  * await using monitor = createMonitor({ intervalMs: 1000 });
@@ -95,24 +103,16 @@ type Registry = CollectorRegistry<{
  * ```
  */
 export class PerfMonitor implements AsyncDisposable {
-  readonly sampleIntervalMs: number;
+  /** Sampling period of `start()`, ms. */
+  sampleIntervalMs: number;
+  readonly kinds: KindRegistry;
   readonly history: HistoryStore;
   readonly alertEngine: AlertEngine | null;
   private readonly options: PerfMonitorOptions;
+  private notes: string[] = [];
   private registryPromise: Promise<Registry> | null = null;
   private collectors: MonitorCollectors | null = null;
-  private readonly systemTracker = createSeriesTracker<SystemReading, SystemMetrics>(
-    () => 'system',
-    computeSystemMetrics,
-  );
-  private readonly containerTracker = createSeriesTracker<ContainerReading, ContainerMetrics>(
-    (r) => r.id,
-    computeContainerMetrics,
-  );
-  private readonly vmTracker = createSeriesTracker<VmReading, VmMetrics>(
-    (r) => r.id,
-    computeVmMetrics,
-  );
+  private readonly trackers = new Map<AnyKind, SeriesTracker<unknown, unknown>>();
   private readonly broadcast = createBroadcast<PerfSample>();
   /** Collections run one after another: trackers and history see readings in order. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -121,27 +121,24 @@ export class PerfMonitor implements AsyncDisposable {
   private overrunCount = 0;
 
   constructor(options: PerfMonitorOptions = {}) {
-    const intervalMs = options.intervalMs ?? 1000;
-    if (!(intervalMs > 0 && Number.isFinite(intervalMs))) {
-      throw new PerfError(
-        'INVALID_ARGUMENT',
-        `intervalMs must be a positive number, got ${intervalMs}`,
-        {
-          field: 'intervalMs',
-        },
-      );
-    }
-    this.options = options;
+    const intervalMs = checkInterval(options.intervalMs ?? 1000);
+    this.options = { ...options };
     this.sampleIntervalMs = intervalMs;
+    this.kinds = options.kinds ?? createKindRegistry(defaultKinds());
     const h = options.history;
     this.history =
       h !== undefined && 'appendSample' in h
         ? h
-        : createHistoryStore({ sampleIntervalMs: intervalMs, ...h });
+        : createHistoryStore({ sampleIntervalMs: intervalMs, ...h, kinds: this.kinds });
     this.alertEngine =
       options.alerts === false
         ? null
-        : createAlertEngine({ rules: options.alerts ?? defaultAlertRules });
+        : createAlertEngine({
+            rules: options.alerts ?? defaultRulesOf(this.kinds),
+            kinds: this.kinds,
+          });
+    for (const kind of this.kinds.kinds)
+      this.trackers.set(kind, createSeriesTracker(kind.keyOf, kind.compute));
   }
 
   /** Rounds of `start()` that took longer than the interval (the next began at once, never alongside). */
@@ -149,7 +146,7 @@ export class PerfMonitor implements AsyncDisposable {
     return this.overrunCount;
   }
 
-  /** Collects the host, containers and VMs concurrently (each under its timeout) and stores them. */
+  /** Collects every kind concurrently (each collector under its timeout) and stores them. */
   collect(options: { signal?: AbortSignal } = {}): Promise<PerfSample> {
     return this.serial(async () => {
       const registry = await this.registry();
@@ -163,52 +160,61 @@ export class PerfMonitor implements AsyncDisposable {
         errors: {},
         alerts: [],
       };
-      const sys = run.system;
-      if (sys?.ok) sample.system = this.systemMetrics(sys.value);
-      else if (sys) sample.errors.system = sys.error;
-      const containers = run.containers;
-      if (containers?.ok) sample.containers = this.containerTracker.update(containers.value);
-      else if (containers) sample.errors.containers = containers.error;
-      const vms = run.vms;
-      if (vms?.ok) sample.vms = this.vmTracker.update(vms.value);
-      else if (vms) sample.errors.vms = vms.error;
-      // A failed collector's series are not marked gone: only lists that were read are passed.
-      this.history.appendSample({
-        system: sample.system,
-        ...(containers?.ok ? { containers: sample.containers } : {}),
-        ...(vms?.ok ? { vms: sample.vms } : {}),
-      });
-      sample.alerts =
-        this.alertEngine?.evaluate({
-          system: sample.system,
-          ...(containers?.ok ? { containers: sample.containers } : {}),
-          ...(vms?.ok ? { vms: sample.vms } : {}),
-        }) ?? [];
+      const fill = sample as unknown as Record<string, unknown>;
+      // Only kinds whose collector answered go to history and alerts: a failed collector's series
+      // are not ended.
+      const read: Record<string, unknown> = {};
+      for (const kind of this.kinds.kinds) {
+        const outcome = run[kind.sampleKey];
+        if (!outcome) {
+          if (!kind.singleton && !(kind.sampleKey in fill)) fill[kind.sampleKey] = [];
+          continue;
+        }
+        if (outcome.ok) {
+          const metrics = this.compute(kind, outcome.value);
+          fill[kind.sampleKey] = metrics;
+          read[kind.sampleKey] = metrics;
+        } else {
+          sample.errors[kind.sampleKey] = outcome.error;
+          if (!kind.singleton) fill[kind.sampleKey] = [];
+        }
+      }
+      this.history.appendSample(read);
+      sample.alerts = this.alertEngine?.evaluate(read) ?? [];
       this.broadcast.publish(sample);
       return sample;
     });
   }
 
-  /** The host's metrics; rates are null on the first call (no earlier reading). */
-  collectSystem(options: { signal?: AbortSignal } = {}): Promise<SystemMetrics> {
+  /** Every series of one kind (by descriptor or name); series missing from the reading end. */
+  collectKind<R, M>(kind: KindDescriptor<R, M>, options?: { signal?: AbortSignal }): Promise<M[]>;
+  collectKind(kind: string, options?: { signal?: AbortSignal }): Promise<unknown[]>;
+  collectKind(which: AnyKind | string, options: { signal?: AbortSignal } = {}): Promise<unknown[]> {
     return this.serial(async () => {
-      const value = await this.runOne('system', options.signal);
-      const metrics = this.systemMetrics(value as SystemReading);
-      this.history.appendSystem(metrics);
-      this.alertEngine?.evaluate({ system: metrics });
-      return metrics;
+      const kind = this.kinds.require(typeof which === 'string' ? which : which.name);
+      const value = await this.runOne(kind.sampleKey, options.signal);
+      const metrics = this.compute(kind, value);
+      const values = { [kind.sampleKey]: metrics };
+      this.history.appendSample(values);
+      this.alertEngine?.evaluate(values);
+      return kind.singleton ? [metrics] : (metrics as unknown[]);
     });
   }
 
+  /** The host's metrics; rates are null on the first call (no earlier reading). */
+  async collectSystem(options: { signal?: AbortSignal } = {}): Promise<SystemMetrics> {
+    const [metrics] = await this.collectKind('system', options);
+    return metrics as SystemMetrics;
+  }
+
   /** Every container; containers missing from this reading end their series. */
-  collectContainers(options: { signal?: AbortSignal } = {}): Promise<ContainerMetrics[]> {
-    return this.serial(async () => {
-      const readings = (await this.runOne('containers', options.signal)) as ContainerReading[];
-      const metrics = this.containerTracker.update(readings);
-      this.history.appendSample({ containers: metrics });
-      this.alertEngine?.evaluate({ containers: metrics });
-      return metrics;
-    });
+  async collectContainers(options: { signal?: AbortSignal } = {}): Promise<ContainerMetrics[]> {
+    return (await this.collectKind('container', options)) as ContainerMetrics[];
+  }
+
+  /** Every VM; VMs missing from this reading end their series. */
+  async collectVms(options: { signal?: AbortSignal } = {}): Promise<VmMetrics[]> {
+    return (await this.collectKind('vm', options)) as VmMetrics[];
   }
 
   /** One container by id (or id prefix, where the collector allows); null when there is none. */
@@ -233,58 +239,47 @@ export class PerfMonitor implements AsyncDisposable {
         if (reading && name !== undefined) reading = { ...reading, name };
       }
       if (!reading) return null;
-      const metrics = this.containerTracker.updateOne(reading);
-      this.history.appendContainer(metrics);
-      return metrics;
+      return this.storeOne(this.kinds.require('container'), reading) as ContainerMetrics;
     });
   }
 
-  /** Every VM; VMs missing from this reading end their series. */
-  collectVms(options: { signal?: AbortSignal } = {}): Promise<VmMetrics[]> {
-    return this.serial(async () => {
-      const readings = (await this.runOne('vms', options.signal)) as VmReading[];
-      const metrics = this.vmTracker.update(readings);
-      this.history.appendSample({ vms: metrics });
-      this.alertEngine?.evaluate({ vms: metrics });
-      return metrics;
-    });
-  }
-
-  /** One VM by id; null when there is none. */
+  /** One VM by id; null when no source has it. */
   collectVm(id: string, options: { signal?: AbortSignal } = {}): Promise<VmMetrics | null> {
     return this.serial(async () => {
       const collector = (await this.resolved()).vms;
       if (!collector) throw noCollector('vms');
       let reading: VmReading | null;
       if (collector.collectVm) {
-        try {
-          reading = await collector.collectVm(id, options.signal ? { signal: options.signal } : {});
-        } catch (e) {
-          // The QEMU collector says INVALID_ARGUMENT for an unknown VM: no such VM is no data.
-          if (PerfError.isInstance(e) && e.code === 'INVALID_ARGUMENT') return null;
-          throw e;
-        }
+        reading = await collector.collectVm(id, options.signal ? { signal: options.signal } : {});
       } else {
         const all = (await this.runOne('vms', options.signal)) as VmReading[];
         reading = all.find((r) => r.id === id) ?? null;
       }
       if (!reading) return null;
-      const metrics = this.vmTracker.updateOne(reading);
-      this.history.appendVm(metrics);
-      return metrics;
+      return this.storeOne(this.kinds.require('vm'), reading) as VmMetrics;
     });
   }
 
+  /**
+   * History of one series: `(kind)` for a singleton kind, `(kind, id)` for the others. A series
+   * that holds nothing yet answers with no rows.
+   */
+  seriesHistory(kind: string, id: string | null, range: HistoryRange = {}): RangeResult {
+    const k = this.kinds.require(kind);
+    const series = k.singleton ? k.name : `${k.name}:${id ?? ''}`;
+    return this.history.queryOrEmpty({ ...range, series });
+  }
+
   systemHistory(range: HistoryRange = {}): RangeResult {
-    return this.history.query({ ...range, series: 'system' });
+    return this.seriesHistory('system', null, range);
   }
 
   containerHistory(id: string, range: HistoryRange = {}): RangeResult {
-    return this.history.query({ ...range, series: `container:${id}` });
+    return this.seriesHistory('container', id, range);
   }
 
   vmHistory(id: string, range: HistoryRange = {}): RangeResult {
-    return this.history.query({ ...range, series: `vm:${id}` });
+    return this.seriesHistory('vm', id, range);
   }
 
   clearHistory(): void {
@@ -325,6 +320,47 @@ export class PerfMonitor implements AsyncDisposable {
   /** Alerts currently pending or firing. */
   alerts(): AlertStatus[] {
     return this.alertEngine?.active() ?? [];
+  }
+
+  /**
+   * Replaces the alert rules. Alerts of rules kept unchanged keep their state: a reload does
+   * not re-fire what was firing.
+   */
+  setRules(rules: readonly AlertRule[]): void {
+    this.alertEngine?.setRules(rules);
+  }
+
+  /**
+   * New sources (a reloaded config): the sampling loop pauses, the old collectors close, the new
+   * ones are built on the next round. Series, their previous readings (so the next rates follow
+   * on, with no gap) and history stay.
+   */
+  async reconfigure(change: {
+    sources?: SourcesConfig;
+    collectors?: MonitorCollectors;
+    timeouts?: Partial<Record<string, number>>;
+    intervalMs?: number;
+  }): Promise<void> {
+    const running = this.loop !== null;
+    await this.stop();
+    await this.serial(async () => {
+      const old = this.registryPromise;
+      this.registryPromise = null;
+      this.collectors = null;
+      // The registry closes its collectors.
+      if (old) await (await old.catch(() => null))?.close();
+      if (change.sources) this.options.sources = change.sources;
+      if (change.collectors) this.options.collectors = change.collectors;
+      if (change.timeouts) this.options.timeouts = change.timeouts;
+      if (change.intervalMs !== undefined) this.sampleIntervalMs = checkInterval(change.intervalMs);
+    });
+    if (running) this.start();
+  }
+
+  /** What building the sources noticed (a VM directory that is not there, no engine socket). */
+  async sourceNotes(): Promise<string[]> {
+    await this.registry();
+    return this.notes;
   }
 
   /** Alert state changes as they happen. */
@@ -387,14 +423,24 @@ export class PerfMonitor implements AsyncDisposable {
     return result;
   }
 
-  private systemMetrics(reading: SystemReading): SystemMetrics {
-    return this.systemTracker.updateOne(reading);
+  /** A collector's value (one reading, or a list) to the kind's metrics. */
+  private compute(kind: AnyKind, value: unknown): unknown {
+    const tracker = this.trackers.get(kind)!;
+    return kind.singleton ? tracker.updateOne(value) : tracker.update(value as unknown[]);
   }
 
-  private async runOne(
-    name: 'system' | 'containers' | 'vms',
-    signal?: AbortSignal,
-  ): Promise<unknown> {
+  /** One series collected alone: stored, and its alerts evaluated without ending the others'. */
+  private storeOne(kind: AnyKind, reading: unknown): unknown {
+    const metrics = this.trackers.get(kind)!.updateOne(reading);
+    this.history.appendMetrics(kind.name, metrics);
+    this.alertEngine?.evaluate(
+      { [kind.sampleKey]: kind.singleton ? metrics : [metrics] },
+      { partial: true },
+    );
+    return metrics;
+  }
+
+  private async runOne(name: string, signal?: AbortSignal): Promise<unknown> {
     const registry = await this.registry();
     if (!registry.names.includes(name)) throw noCollector(name);
     const run = await registry.run({ only: [name], ...(signal ? { signal } : {}) });
@@ -413,21 +459,28 @@ export class PerfMonitor implements AsyncDisposable {
   private registry(): Promise<Registry> {
     if (!this.registryPromise) {
       this.registryPromise = (async () => {
-        const { name, ...platformOptions } = this.options.platform ?? {};
-        const collectors =
-          this.options.collectors ??
-          (await loadPlatformCollectors(name ?? process.platform, platformOptions));
+        let collectors = this.options.collectors;
+        let timeouts: Partial<Record<string, number>> = {};
+        if (!collectors) {
+          const built = await createPlatformSources(
+            this.options.sources ?? defaultSourcesConfig(),
+            this.options.platform ? { platform: this.options.platform } : {},
+          );
+          this.notes = built.notes;
+          collectors = built.collectors;
+          timeouts = built.timeouts;
+        }
         this.collectors = collectors;
-        const set = {
-          system: collectors.system,
-          ...(collectors.containers ? { containers: collectors.containers } : {}),
-          ...(collectors.vms ? { vms: collectors.vms } : {}),
-        };
+        const set: CollectorSet = {};
+        for (const kind of this.kinds.kinds) {
+          const c = collectors[kind.sampleKey];
+          if (c) set[kind.sampleKey] = c;
+        }
         return createCollectorRegistry({
           collectors: set,
           timeoutMs: this.options.timeoutMs ?? DEFAULT_COLLECTOR_TIMEOUT_MS,
-          ...(this.options.timeouts ? { timeouts: this.options.timeouts } : {}),
-        }) as Registry;
+          timeouts: { ...timeouts, ...this.options.timeouts },
+        });
       })();
       // A failed platform load is retried on the next call.
       this.registryPromise.catch(() => {
@@ -441,6 +494,17 @@ export class PerfMonitor implements AsyncDisposable {
 /** Same as `new PerfMonitor(options)`. */
 export function createMonitor(options: PerfMonitorOptions = {}): PerfMonitor {
   return new PerfMonitor(options);
+}
+
+function checkInterval(intervalMs: number): number {
+  if (!(intervalMs > 0 && intervalMs <= MAX_TIMER_MS)) {
+    throw new PerfError(
+      'INVALID_ARGUMENT',
+      `intervalMs must be a positive number of at most ${MAX_TIMER_MS}, got ${intervalMs}`,
+      { field: 'intervalMs' },
+    );
+  }
+  return intervalMs;
 }
 
 function noCollector(name: string): PerfError {

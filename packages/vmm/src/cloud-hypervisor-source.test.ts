@@ -6,10 +6,14 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileReader, createProcThreadReader } from '@arcbox/perf-linux';
+import type { SourceProblem } from '@arcbox/perf-core';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { badCountValue } from '../test-support/bad-counts.js';
 import {
   createCloudHypervisorVmSource,
   parseCloudHypervisorCounters,
+  parseCloudHypervisorMemorySize,
 } from './cloud-hypervisor-source.js';
 import { createVmSourcesCollector } from './vm-sources-collector.js';
 
@@ -62,6 +66,47 @@ describe('Cloud Hypervisor source (constructed payloads, not yet proven against 
       ],
     });
     expect(() => parseCloudHypervisorCounters([])).toThrow(/vm.counters/);
+  });
+
+  it('makes a counter that is not a non-negative integer null and a problem, never a number', () => {
+    const good = parseCloudHypervisorCounters(JSON.parse(countersText));
+    const fields = {
+      '_disk0 read_bytes': ['blockDevices', 'readBytes'],
+      '_disk0 write_bytes': ['blockDevices', 'writeBytes'],
+      '_disk0 read_ops': ['blockDevices', 'readOps'],
+      '_disk0 write_ops': ['blockDevices', 'writeOps'],
+      '_net1 rx_bytes': ['netDevices', 'rxBytes'],
+      '_net1 tx_bytes': ['netDevices', 'txBytes'],
+      '_net1 rx_frames': ['netDevices', 'rxPackets'],
+      '_net1 tx_frames': ['netDevices', 'txPackets'],
+    } as const;
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(fields)), badCountValue, (name, bad) => {
+        const [device, key] = name.split(' ') as [string, string];
+        const reply = JSON.parse(countersText);
+        reply[device][key] = bad;
+        const problems: SourceProblem[] = [];
+        const parsed = parseCloudHypervisorCounters(reply, problems);
+        const [list, field] = fields[name as keyof typeof fields];
+        expect(parsed[list][0]).toEqual({ ...good[list][0], [field]: null });
+        expect(problems).toEqual([
+          expect.objectContaining({
+            source: 'cloud-hypervisor vm.counters',
+            code: 'PARSE_ERROR',
+            message: expect.stringContaining(`${name} is`),
+          }),
+        ]);
+      }),
+    );
+    fc.assert(
+      fc.property(badCountValue, (bad) => {
+        const problems: SourceProblem[] = [];
+        expect(
+          parseCloudHypervisorMemorySize({ config: { memory: { size: bad } } }, problems),
+        ).toBeNull();
+        expect(problems).toHaveLength(1);
+      }),
+    );
   });
 
   it('reads a VM over the API socket, vCPUs from threads named vcpuN', async () => {

@@ -6,7 +6,8 @@ import {
   type VirtioNetReading,
 } from '@arcbox/perf-core';
 import type { HostThreadReader } from './host-readers.js';
-import { httpGetJson, safeCounter } from './http-unix-json.js';
+import { countField } from './count-field.js';
+import { httpGetJson } from './http-unix-json.js';
 import { namedVmmHostSide } from './named-vcpus.js';
 import { guardedRead } from './guarded-read.js';
 import { type Clock, defaultClock } from './qemu-vm-source.js';
@@ -34,9 +35,13 @@ export interface CloudHypervisorSourceOptions {
  * `GET /api/v1/vm.counters`: `{ "<device id>": { "<counter>": n } }`. Disks have read_bytes,
  * write_bytes, read_ops, write_ops; NICs rx_bytes, rx_frames, tx_bytes, tx_frames, already in the
  * guest's direction. Latency counters start at u64::MAX (no I/O yet), beyond a double's exact
- * range, so anything above 2^53 reads as null. Other devices (rng, console...) are skipped.
+ * range; they are not read. A counter that is read and is not a non-negative integer a double
+ * holds exactly is null and a problem. Other devices (rng, console...) are skipped.
  */
-export function parseCloudHypervisorCounters(value: unknown): {
+export function parseCloudHypervisorCounters(
+  value: unknown,
+  problems?: SourceProblem[],
+): {
   blockDevices: VirtioBlkReading[];
   netDevices: VirtioNetReading[];
 } {
@@ -50,13 +55,19 @@ export function parseCloudHypervisorCounters(value: unknown): {
   for (const device of Object.keys(value).sort()) {
     const c = value[device];
     if (!isObject(c)) continue;
+    const count = (key: string) =>
+      countField(
+        c[key],
+        { source: 'cloud-hypervisor vm.counters', field: `${device} ${key}` },
+        problems,
+      );
     if ('read_bytes' in c || 'write_bytes' in c) {
       blockDevices.push({
         device,
-        readBytes: safeCounter(c.read_bytes),
-        writeBytes: safeCounter(c.write_bytes),
-        readOps: safeCounter(c.read_ops),
-        writeOps: safeCounter(c.write_ops),
+        readBytes: count('read_bytes'),
+        writeBytes: count('write_bytes'),
+        readOps: count('read_ops'),
+        writeOps: count('write_ops'),
         flushOps: null,
         readTimeNs: null,
         writeTimeNs: null,
@@ -66,10 +77,10 @@ export function parseCloudHypervisorCounters(value: unknown): {
       netDevices.push({
         device,
         backend: null,
-        rxBytes: safeCounter(c.rx_bytes),
-        txBytes: safeCounter(c.tx_bytes),
-        rxPackets: safeCounter(c.rx_frames),
-        txPackets: safeCounter(c.tx_frames),
+        rxBytes: count('rx_bytes'),
+        txBytes: count('tx_bytes'),
+        rxPackets: count('rx_frames'),
+        txPackets: count('tx_frames'),
       });
     }
   }
@@ -77,9 +88,16 @@ export function parseCloudHypervisorCounters(value: unknown): {
 }
 
 /** `GET /api/v1/vm.info` -> the configured memory size, bytes (`config.memory.size`). */
-export function parseCloudHypervisorMemorySize(value: unknown): number | null {
+export function parseCloudHypervisorMemorySize(
+  value: unknown,
+  problems?: SourceProblem[],
+): number | null {
   if (!isObject(value) || !isObject(value.config) || !isObject(value.config.memory)) return null;
-  return safeCounter(value.config.memory.size);
+  return countField(
+    value.config.memory.size,
+    { source: 'cloud-hypervisor vm.info', field: 'config.memory.size' },
+    problems,
+  );
 }
 
 /**
@@ -107,11 +125,13 @@ export function createCloudHypervisorVmSource(
     const problems: SourceProblem[] = [];
     const counters = parseCloudHypervisorCounters(
       await get('/api/v1/vm.counters', { signal, timeoutMs }),
+      problems,
     );
     if (memorySize === null) {
       try {
         memorySize = parseCloudHypervisorMemorySize(
           await get('/api/v1/vm.info', { signal, timeoutMs }),
+          problems,
         );
       } catch (error) {
         problems.push({

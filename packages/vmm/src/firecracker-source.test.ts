@@ -4,7 +4,10 @@
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SourceProblem } from '@arcbox/perf-core';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { badCountValue, badJsonCountValue } from '../test-support/bad-counts.js';
 import {
   addFirecrackerMetricLines,
   createFirecrackerVmSource,
@@ -56,6 +59,73 @@ describe('Firecracker source (constructed lines, not yet proven against a live V
       ],
     });
     expect(totals.skippedLines).toBe(1);
+  });
+
+  it('makes a field whose delta was bad null in that reading, with a problem, then counts on', () => {
+    const fields = {
+      read_bytes: 'readBytes',
+      write_bytes: 'writeBytes',
+      read_count: 'readOps',
+      write_count: 'writeOps',
+      flush_count: 'flushOps',
+    } as const;
+    const [good] = firecrackerDevices(
+      addFirecrackerMetricLines(emptyFirecrackerTotals(), flush(1) + flush(2)),
+    ).blockDevices;
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(fields)), badJsonCountValue, (key, bad) => {
+        const line = JSON.parse(flush(2));
+        line.block_rootfs[key] = bad;
+        const totals = addFirecrackerMetricLines(
+          emptyFirecrackerTotals(),
+          `${flush(1)}${JSON.stringify(line)}\n`,
+        );
+        const problems: SourceProblem[] = [];
+        const [rootfs] = firecrackerDevices(totals, problems).blockDevices;
+        const field = fields[key as keyof typeof fields];
+        expect(rootfs).toEqual({ ...good, [field]: null });
+        expect(problems).toEqual([
+          expect.objectContaining({
+            source: 'firecracker metrics',
+            code: 'PARSE_ERROR',
+            message: expect.stringContaining(`block_rootfs ${key} is`),
+          }),
+        ]);
+      }),
+    );
+    fc.assert(
+      fc.property(badCountValue, (bad) => {
+        const problems: SourceProblem[] = [];
+        const stats = parseFirecrackerBalloonStats(
+          { total_memory: 1000, available_memory: bad },
+          problems,
+        );
+        expect(stats).toEqual({ total: 1000, available: null, diskCaches: null });
+        expect(problems).toHaveLength(1);
+      }),
+    );
+  });
+
+  it('reads a bad delta as a null field for one reading, then goes on from the good deltas', async () => {
+    const metricsPath = join(dir, 'bad-delta.ndjson');
+    const bad = JSON.parse(flush(2));
+    bad.block_rootfs.read_bytes = -4096;
+    writeFileSync(metricsPath, flush(1) + `${JSON.stringify(bad)}\n`);
+    const source = createFirecrackerVmSource({ id: 'fc-bad', metricsPath });
+    try {
+      const r1 = await source.read();
+      expect(r1.blockDevices[0]!.readBytes).toBeNull();
+      expect(r1.blockDevices[0]!.readOps).toBe(3);
+      expect(r1.problems.map((p) => p.message)).toEqual([
+        'block_rootfs read_bytes is -4096, not a non-negative integer',
+      ]);
+      appendFileSync(metricsPath, flush(3));
+      const r2 = await source.read();
+      expect(r2.blockDevices[0]!.readBytes).toBe(4096 * 4);
+      expect(r2.problems).toEqual([]);
+    } finally {
+      source.close();
+    }
   });
 
   it('reads the metrics file incrementally, a half-written line waits, truncation keeps the totals', async () => {

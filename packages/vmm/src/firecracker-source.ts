@@ -7,7 +7,8 @@ import {
   type VirtioNetReading,
 } from '@arcbox/perf-core';
 import type { HostThreadReader } from './host-readers.js';
-import { httpGetJson, safeCounter } from './http-unix-json.js';
+import { countField } from './count-field.js';
+import { httpGetJson } from './http-unix-json.js';
 import { namedVmmHostSide } from './named-vcpus.js';
 import { guardedRead } from './guarded-read.js';
 import { type Clock, defaultClock } from './qemu-vm-source.js';
@@ -34,10 +35,23 @@ export interface FirecrackerTotals {
   net: Map<string, Record<keyof typeof NET_FIELDS, number>>;
   /** Lines that were not JSON objects (skipped). */
   skippedLines: number;
+  /**
+   * Deltas that were not non-negative integers since the totals were last read: their field is
+   * null in that reading (its total missed a delta) and counts on from there. The source clears it.
+   */
+  invalid: SourceProblem[];
+  /** `<group> <device> <field>` keys of `invalid`, for nulling those fields. */
+  invalidFields: Set<string>;
 }
 
 export function emptyFirecrackerTotals(): FirecrackerTotals {
-  return { block: new Map(), net: new Map(), skippedLines: 0 };
+  return {
+    block: new Map(),
+    net: new Map(),
+    skippedLines: 0,
+    invalid: [],
+    invalidFields: new Set(),
+  };
 }
 
 /**
@@ -65,14 +79,18 @@ export function addFirecrackerMetricLines(
     }
     for (const [key, group] of Object.entries(flush)) {
       if (!isObject(group)) continue;
-      if (key.startsWith('block_')) add(totals.block, key.slice(6), group, BLOCK_FIELDS);
-      else if (key.startsWith('net_')) add(totals.net, key.slice(4), group, NET_FIELDS);
+      if (key.startsWith('block_'))
+        add(totals, 'block', totals.block, key.slice(6), group, BLOCK_FIELDS);
+      else if (key.startsWith('net_'))
+        add(totals, 'net', totals.net, key.slice(4), group, NET_FIELDS);
     }
   }
   return totals;
 }
 
 function add<K extends string>(
+  totals: FirecrackerTotals,
+  kind: 'block' | 'net',
   into: Map<string, Record<K, number>>,
   device: string,
   group: Record<string, unknown>,
@@ -81,38 +99,85 @@ function add<K extends string>(
   const sums =
     into.get(device) ??
     (Object.fromEntries(Object.keys(fields).map((k) => [k, 0])) as Record<K, number>);
-  for (const [k, source] of Object.entries(fields) as Array<[K, string]>)
-    sums[k] += safeCounter(group[source]) ?? 0;
+  for (const [k, source] of Object.entries(fields) as Array<[K, string]>) {
+    const delta = countField(
+      group[source],
+      { source: 'firecracker metrics', field: `${kind}_${device} ${source}` },
+      totals.invalid,
+    );
+    if (delta === null) {
+      if (group[source] !== undefined && group[source] !== null)
+        totals.invalidFields.add(`${kind} ${device} ${k}`);
+      continue;
+    }
+    const sum = sums[k] + delta;
+    if (Number.isSafeInteger(sum)) sums[k] = sum;
+    else {
+      totals.invalid.push({
+        source: 'firecracker metrics',
+        code: 'PARSE_ERROR',
+        message: `${kind}_${device} ${source} total passed 2^53`,
+      });
+      totals.invalidFields.add(`${kind} ${device} ${k}`);
+    }
+  }
   into.set(device, sums);
 }
 
-export function firecrackerDevices(totals: FirecrackerTotals): {
+/**
+ * The devices' totals. A field whose deltas since the last reading held a bad value is null, and
+ * the reasons go to `problems`.
+ */
+export function firecrackerDevices(
+  totals: FirecrackerTotals,
+  problems?: SourceProblem[],
+): {
   blockDevices: VirtioBlkReading[];
   netDevices: VirtioNetReading[];
 } {
+  const valid = <T extends Record<string, number>>(kind: string, device: string, t: T) =>
+    Object.fromEntries(
+      Object.entries(t).map(([k, v]) => [
+        k,
+        totals.invalidFields.has(`${kind} ${device} ${k}`) ? null : v,
+      ]),
+    ) as { [K in keyof T]: number | null };
+  problems?.push(...totals.invalid);
   return {
     blockDevices: [...totals.block].map(([device, t]) => ({
       device,
-      ...t,
+      ...valid('block', device, t),
       readTimeNs: null,
       writeTimeNs: null,
       flushTimeNs: null,
     })),
-    netDevices: [...totals.net].map(([device, t]) => ({ device, backend: null, ...t })),
+    netDevices: [...totals.net].map(([device, t]) => ({
+      device,
+      backend: null,
+      ...valid('net', device, t),
+    })),
   };
 }
 
-/** `GET /balloon/statistics` -> guest memory, bytes; null fields when absent. */
-export function parseFirecrackerBalloonStats(value: unknown): {
+/**
+ * `GET /balloon/statistics` -> guest memory, bytes; null fields when absent, null and a problem
+ * when not a non-negative integer.
+ */
+export function parseFirecrackerBalloonStats(
+  value: unknown,
+  problems?: SourceProblem[],
+): {
   total: number | null;
   available: number | null;
   diskCaches: number | null;
 } {
   if (!isObject(value)) return { total: null, available: null, diskCaches: null };
+  const count = (key: string) =>
+    countField(value[key], { source: 'firecracker balloon statistics', field: key }, problems);
   return {
-    total: safeCounter(value.total_memory),
-    available: safeCounter(value.available_memory),
-    diskCaches: safeCounter(value.disk_caches),
+    total: count('total_memory'),
+    available: count('available_memory'),
+    diskCaches: count('disk_caches'),
   };
 }
 
@@ -200,6 +265,7 @@ export function createFirecrackerVmSource(
       try {
         memory = parseFirecrackerBalloonStats(
           await get('/balloon/statistics', { signal, timeoutMs }),
+          problems,
         );
       } catch (error) {
         problems.push({
@@ -213,6 +279,9 @@ export function createFirecrackerVmSource(
         source: 'metrics file',
         message: `${totals.skippedLines} lines were not JSON`,
       });
+    const devices = firecrackerDevices(totals, problems);
+    totals.invalid = [];
+    totals.invalidFields.clear();
     const stamp = clock();
     if (pid === null && apiSocket) pid = threads?.socketHolder?.(apiSocket) ?? null;
     return {
@@ -230,7 +299,7 @@ export function createFirecrackerVmSource(
           : null,
       memoryDiskCaches: memory.diskCaches,
       memorySource: memory.total === null ? null : ('balloon' as const),
-      ...firecrackerDevices(totals),
+      ...devices,
       problems,
     };
   };

@@ -1,6 +1,8 @@
-// libvirt is not installed here: the input is CONSTRUCTED in the documented `virsh domstats --raw`
-// format (virsh(1), "domstats"): values raw, vcpu/cpu times in ns, balloon in KiB.
+// The input is CONSTRUCTED in the documented `virsh domstats --raw` format (virsh(1), "domstats"):
+// values raw, vcpu/cpu times in ns, balloon in KiB. libvirt-vm.vm.test.ts reads a live libvirt 9.0.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { badCountText } from '../test-support/bad-counts.js';
 import { createLibvirtVmCollector, parseVirshDomstats } from './libvirt-domstats.js';
 
 const text = `Domain: 'web1'
@@ -80,6 +82,59 @@ describe('parseVirshDomstats (constructed input in the documented format)', () =
       memoryUsed: null,
       memorySource: 'configured',
     });
+  });
+
+  it('makes a value that is not a non-negative integer null and a problem of its domain', () => {
+    const [good] = parseVirshDomstats(text, stamp, 4);
+    const where: Record<string, (r: NonNullable<typeof good>) => unknown> = {
+      'cpu.time': (r) => r.processCpuSeconds,
+      'vcpu.1.time': (r) => r.vcpus[1]!.cpuSeconds,
+      'block.0.rd.bytes': (r) => r.blockDevices[0]!.readBytes,
+      'block.0.wr.reqs': (r) => r.blockDevices[0]!.writeOps,
+      'block.0.fl.times': (r) => r.blockDevices[0]!.flushTimeNs,
+      'net.0.rx.bytes': (r) => r.netDevices[0]!.rxBytes,
+      'net.0.tx.pkts': (r) => r.netDevices[0]!.txPackets,
+      'balloon.disk_caches': (r) => r.memoryDiskCaches,
+      'balloon.usable': (r) => r.memoryAvailable,
+    };
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(where)), badCountText, (key, bad) => {
+        const line = new RegExp(`^(  ${key.replace(/\./g, '\\.')})=.*$`, 'm');
+        const spoiled = text.replace(line, (_, name: string) => `${name}=${bad}`);
+        const [web, idle] = parseVirshDomstats(spoiled, stamp, 4);
+        expect(where[key]!(web!)).toBeNull();
+        expect(web!.problems).toEqual([
+          expect.objectContaining({
+            source: 'virsh domstats',
+            code: 'PARSE_ERROR',
+            message: expect.stringContaining(`${key} is`),
+          }),
+        ]);
+        // Only that field: the rest of the domain, and the other domain, as before.
+        expect(Object.keys(where).filter((k) => where[k]!(web!) === null)).toEqual([key]);
+        expect(idle!.problems).toEqual([]);
+        if (key === 'balloon.usable') expect(web!.memoryUsed).toBeNull();
+        else expect(web!.memoryUsed).toBe(good!.memoryUsed);
+      }),
+    );
+  });
+
+  it('does not believe a count larger than the domain’s output (no long loop on a bad reply)', () => {
+    const started = performance.now();
+    const [web] = parseVirshDomstats(
+      text
+        .replace('vcpu.current=2', 'vcpu.current=4000000000')
+        .replace('block.count=1', 'block.count=-1'),
+      stamp,
+      4,
+    );
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(web!.vcpus).toEqual([]);
+    expect(web!.blockDevices).toEqual([]);
+    expect(web!.problems.map((p) => p.message)).toEqual([
+      expect.stringContaining('vcpu.current is 4000000000, more than'),
+      'block.count is "-1", not a non-negative integer',
+    ]);
   });
 
   it('gives nothing for empty output', () => {

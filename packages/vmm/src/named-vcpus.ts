@@ -18,10 +18,22 @@ export function namedVcpus(
     vcpus.push({
       index: Number(index),
       threadId: t.tid,
-      cpuSeconds: threads.threadCpuSeconds(pid, t.tid),
+      cpuSeconds: vcpuSeconds(threads, pid, t.tid),
     });
   }
   return vcpus.sort((a, b) => a.index - b.index);
+}
+
+/**
+ * One vCPU's CPU seconds; null when its stat cannot be read as counters (a negative utime is a
+ * PARSE_ERROR): that vCPU has no figure, the VM's other vCPUs and devices still do.
+ */
+function vcpuSeconds(threads: HostThreadReader, pid: number, tid: number): number | null {
+  try {
+    return threads.threadCpuSeconds(pid, tid);
+  } catch {
+    return null;
+  }
 }
 
 /** The host side of a VMM that names its vCPU threads: vCPUs and the whole process's CPU. */

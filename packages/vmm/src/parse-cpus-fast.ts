@@ -1,4 +1,6 @@
-import { expectArray, isObject, numberOrNull } from './qmp-values.js';
+import type { SourceProblem } from '@arcbox/perf-core';
+import { countField } from './count-field.js';
+import { expectArray, isObject } from './qmp-values.js';
 
 export interface QemuVcpu {
   index: number;
@@ -6,14 +8,27 @@ export interface QemuVcpu {
   threadId: number | null;
 }
 
-/** `query-cpus-fast` -> vCPU index and host thread id; entries without a `cpu-index` are skipped. */
-export function parseCpusFast(value: unknown): QemuVcpu[] {
+const SOURCE = 'qmp query-cpus-fast';
+
+/**
+ * `query-cpus-fast` -> vCPU index and host thread id; entries without a `cpu-index` are skipped.
+ * A `cpu-index` or `thread-id` that is not a non-negative integer is a problem: the entry is
+ * skipped, or its thread id is null.
+ */
+export function parseCpusFast(value: unknown, problems?: SourceProblem[]): QemuVcpu[] {
   const cpus: QemuVcpu[] = [];
   for (const entry of expectArray(value, 'query-cpus-fast')) {
     if (!isObject(entry)) continue;
-    const index = numberOrNull(entry['cpu-index']);
+    const index = countField(entry['cpu-index'], { source: SOURCE, field: 'cpu-index' }, problems);
     if (index === null) continue;
-    cpus.push({ index, threadId: numberOrNull(entry['thread-id']) });
+    cpus.push({
+      index,
+      threadId: countField(
+        entry['thread-id'],
+        { source: SOURCE, field: `cpu ${index} thread-id` },
+        problems,
+      ),
+    });
   }
   return cpus.sort((a, b) => a.index - b.index);
 }

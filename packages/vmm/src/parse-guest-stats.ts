@@ -1,3 +1,5 @@
+import type { SourceProblem } from '@arcbox/perf-core';
+import { countField } from './count-field.js';
 import { expectObject, isObject, numberOrNull } from './qmp-values.js';
 
 /** Guest memory as the virtio-balloon driver reports it, bytes; null = the guest does not report it. */
@@ -10,21 +12,23 @@ export interface BalloonGuestStats {
   lastUpdate: number;
 }
 
-// QEMU reports a stat the guest did not send as -1 (docs/interop/virtio-balloon-stats.rst).
-const reported = (value: unknown): number | null => {
-  const n = numberOrNull(value);
-  return n === null || n < 0 ? null : n;
-};
-
-/** `qom-get <balloon> guest-stats` -> the memory stats. */
-export function parseGuestStats(value: unknown): BalloonGuestStats {
+/**
+ * `qom-get <balloon> guest-stats` -> the memory stats. QEMU reports a stat the guest did not send
+ * as -1 (docs/interop/virtio-balloon-stats.rst): null, no problem. Any other value that is not a
+ * non-negative integer is null and a problem.
+ */
+export function parseGuestStats(value: unknown, problems?: SourceProblem[]): BalloonGuestStats {
   const reply = expectObject(value, 'qom-get guest-stats');
   const stats = isObject(reply.stats) ? reply.stats : {};
+  const reported = (key: string): number | null =>
+    stats[key] === -1
+      ? null
+      : countField(stats[key], { source: 'qmp balloon guest-stats', field: key }, problems);
   return {
-    total: reported(stats['stat-total-memory']),
-    available: reported(stats['stat-available-memory']),
-    free: reported(stats['stat-free-memory']),
-    diskCaches: reported(stats['stat-disk-caches']),
+    total: reported('stat-total-memory'),
+    available: reported('stat-available-memory'),
+    free: reported('stat-free-memory'),
+    diskCaches: reported('stat-disk-caches'),
     lastUpdate: numberOrNull(reply['last-update']) ?? 0,
   };
 }

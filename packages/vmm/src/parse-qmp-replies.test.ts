@@ -1,5 +1,7 @@
-import { PerfError } from '@arcbox/perf-core';
+import { PerfError, type SourceProblem } from '@arcbox/perf-core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { badCountValue } from '../test-support/bad-counts.js';
 import { fixtureReturn } from '../test-support/fake-qmp-server.js';
 import { parseBlockstats } from './parse-blockstats.js';
 import { parseCpusFast } from './parse-cpus-fast.js';
@@ -108,6 +110,109 @@ describe('QMP reply parsers on real QEMU 7.2 replies', () => {
         flushTimeNs: null,
       },
     ]);
+  });
+});
+
+describe('QMP reply parsers on bad numbers (a real reply with one value spoiled)', () => {
+  const clone = <T>(v: T): T => structuredClone(v);
+  const blockFields = {
+    rd_bytes: 'readBytes',
+    wr_bytes: 'writeBytes',
+    rd_operations: 'readOps',
+    wr_operations: 'writeOps',
+    flush_operations: 'flushOps',
+    rd_total_time_ns: 'readTimeNs',
+    wr_total_time_ns: 'writeTimeNs',
+    flush_total_time_ns: 'flushTimeNs',
+  } as const;
+
+  it('query-blockstats: that counter is null and a problem, the others as QEMU sent them', () => {
+    const reply = fixtureReturn('user-netdev/query-blockstats-t0.json') as Array<{
+      qdev?: string;
+      stats: Record<string, unknown>;
+    }>;
+    const good = parseBlockstats(reply)[0]!;
+    const at = reply.findIndex((e) => e.qdev?.endsWith('/virtio-backend'));
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(blockFields)), badCountValue, (key, bad) => {
+        const spoiled = clone(reply);
+        spoiled[at]!.stats[key] = bad;
+        const problems: SourceProblem[] = [];
+        const [device] = parseBlockstats(spoiled, problems);
+        const field = blockFields[key as keyof typeof blockFields];
+        expect(device).toEqual({ ...good, [field]: null });
+        expect(problems).toEqual([
+          expect.objectContaining({
+            source: 'qmp query-blockstats',
+            code: 'PARSE_ERROR',
+            message: expect.stringContaining(`vblk0 ${key} is`),
+          }),
+        ]);
+      }),
+    );
+  });
+
+  it('query-cpus-fast: a bad thread-id is null, a bad cpu-index drops the entry, each a problem', () => {
+    const reply = fixtureReturn('user-netdev/query-cpus-fast.json') as Array<
+      Record<string, unknown>
+    >;
+    fc.assert(
+      fc.property(badCountValue, fc.constantFrom('thread-id', 'cpu-index'), (bad, key) => {
+        const spoiled = clone(reply);
+        spoiled[1]![key] = bad;
+        const problems: SourceProblem[] = [];
+        const cpus = parseCpusFast(spoiled, problems);
+        expect(cpus).toEqual(
+          key === 'thread-id'
+            ? [
+                { index: 0, threadId: 13886 },
+                { index: 1, threadId: null },
+              ]
+            : [{ index: 0, threadId: 13886 }],
+        );
+        expect(problems).toHaveLength(1);
+        expect(problems[0]!.message).toContain(key);
+      }),
+    );
+  });
+
+  it('balloon guest-stats: -1 is "not reported" (no problem), any other bad value a problem', () => {
+    const reply = fixtureReturn('user-netdev/balloon-guest-stats-t0.json') as {
+      stats: Record<string, unknown>;
+    };
+    fc.assert(
+      fc.property(
+        badCountValue.filter((v) => v !== -1),
+        (bad) => {
+          const spoiled = clone(reply);
+          spoiled.stats['stat-available-memory'] = bad;
+          const problems: SourceProblem[] = [];
+          const stats = parseGuestStats(spoiled, problems);
+          expect(stats.available).toBeNull();
+          expect(stats.total).toBe(227696640);
+          expect(problems).toEqual([
+            expect.objectContaining({ source: 'qmp balloon guest-stats', code: 'PARSE_ERROR' }),
+          ]);
+        },
+      ),
+    );
+    const problems: SourceProblem[] = [];
+    const unreported = clone(reply);
+    unreported.stats['stat-available-memory'] = -1;
+    expect(parseGuestStats(unreported, problems).available).toBeNull();
+    expect(problems).toEqual([]);
+  });
+
+  it('query-memory-size-summary: a bad size makes the total unknown, with a problem', () => {
+    fc.assert(
+      fc.property(badCountValue, fc.constantFrom('base-memory', 'plugged-memory'), (bad, key) => {
+        const problems: SourceProblem[] = [];
+        const reply = { 'base-memory': 1024, 'plugged-memory': 512, [key]: bad };
+        expect(parseMemorySizeSummary(reply, problems)).toBeNull();
+        expect(problems).toHaveLength(1);
+        expect(problems[0]!.message).toContain(key);
+      }),
+    );
   });
 });
 

@@ -12,6 +12,7 @@ import {
 import type { QmpConnector } from './qmp-session.js';
 import { type DirOption, resolveDir } from './dir-option.js';
 import { failedReading } from './failed-reading.js';
+import { recheckMissingDir } from './recheck-missing-dir.js';
 import { createReplayQmpSession } from './replay-qmp-session.js';
 import { defaultVmDir, discoverRecordedVms, listVmDir } from './vm-dir.js';
 
@@ -36,8 +37,8 @@ export interface QemuVmCollectorOptions extends QemuVmSourceOptions {
 }
 
 export interface QemuVmCollector extends Collector<VmReading[]> {
-  /** One VM by id (configured or discovered); INVALID_ARGUMENT when there is no such VM. */
-  collectVm(id: string, options?: Partial<CollectOptions>): Promise<VmReading>;
+  /** One VM by id; null when there is no such VM (no data is not an error). */
+  collectVm(id: string, options?: Partial<CollectOptions>): Promise<VmReading | null>;
   /** The VMs the last collection found. */
   readonly targets: readonly QemuVmTarget[];
   close(): void;
@@ -58,26 +59,13 @@ export function createQemuVmCollector(options: QemuVmCollectorOptions = {}): Qem
     options.vmDir === undefined ? (options.vms ? false : defaultVmDir()) : options.vmDir;
   const sources = new Map<string, { target: QemuVmTarget; source: QemuVmSource }>();
   let targets: QemuVmTarget[] = [];
-  // On a host without VMs the directory is missing, and a failed readdir costs an Error with its
-  // stack on every reading: it is looked for again only every few seconds.
-  let dirMissingAt = Number.NEGATIVE_INFINITY;
-  const recheckMs = options.vmDirRecheckMs ?? 5000;
-
-  const listDir = async (dir: string): Promise<QemuVmTarget[]> => {
-    const now = performance.now();
-    if (now - dirMissingAt < recheckMs) return [];
-    const found = await listVmDir(dir);
-    if (found === null) dirMissingAt = now;
-    return found ?? [];
-  };
+  const listDir = vmDir
+    ? recheckMissingDir(() => listVmDir(vmDir), options.vmDirRecheckMs ?? 5000)
+    : async () => [];
 
   const refresh = async (): Promise<QemuVmTarget[]> => {
     const configured = options.vms ?? [];
-    const found = replayDir
-      ? await discoverRecordedVms(resolveDir(replayDir))
-      : vmDir
-        ? await listDir(vmDir)
-        : [];
+    const found = replayDir ? await discoverRecordedVms(resolveDir(replayDir)) : await listDir();
     const byId = new Map<string, QemuVmTarget>();
     for (const t of [...found, ...configured]) byId.set(t.id, t); // configuration wins over discovery
     for (const [id, entry] of sources) {
@@ -136,8 +124,7 @@ export function createQemuVmCollector(options: QemuVmCollectorOptions = {}): Qem
     },
     async collectVm(id, collectOptions = {}) {
       const target = (await refresh()).find((t) => t.id === id);
-      if (!target) throw new PerfError('INVALID_ARGUMENT', `no VM with id ${id}`, { field: 'id' });
-      return readOne(target, collectOptions.signal);
+      return target ? readOne(target, collectOptions.signal) : null;
     },
     close() {
       for (const entry of sources.values()) entry.source.close();

@@ -142,7 +142,7 @@ export function createQemuVmSource(
         run('qom-list', { path: '/machine/peripheral-anon' }),
       ),
       optional('qmp query-memory-size-summary', async () =>
-        parseMemorySizeSummary(await run('query-memory-size-summary')),
+        parseMemorySizeSummary(await run('query-memory-size-summary'), problems),
       ),
       optional('qmp info network', async () => {
         const text = await run('human-monitor-command', { 'command-line': 'info network' });
@@ -203,12 +203,17 @@ export function createQemuVmSource(
     const part = partReader(problems);
     // Sent together: QEMU answers in order, so one round trip's wait covers all three.
     const replies = Promise.all([
-      part('qmp query-cpus-fast', async () => parseCpusFast(await run('query-cpus-fast'))),
-      part('qmp query-blockstats', async () => parseBlockstats(await run('query-blockstats'))),
+      part('qmp query-cpus-fast', async () =>
+        parseCpusFast(await run('query-cpus-fast'), problems),
+      ),
+      part('qmp query-blockstats', async () =>
+        parseBlockstats(await run('query-blockstats'), problems),
+      ),
       current.balloonPath
         ? part('qmp balloon guest-stats', async () =>
             parseGuestStats(
               await run('qom-get', { path: current.balloonPath, property: 'guest-stats' }),
+              problems,
             ),
           )
         : Promise.resolve(null),

@@ -9,7 +9,8 @@ import type { QemuVmCollector } from './qemu-vm-collector.js';
 export interface VmMetricsReader {
   /** Metrics of every VM; rates are null on a VM's first reading. */
   collectVms(options?: Partial<CollectOptions>): Promise<VmMetrics[]>;
-  collectVm(id: string, options?: Partial<CollectOptions>): Promise<VmMetrics>;
+  /** One VM's metrics; null when there is no such VM. */
+  collectVm(id: string, options?: Partial<CollectOptions>): Promise<VmMetrics | null>;
   close(): void;
 }
 
@@ -31,7 +32,8 @@ export function createVmMetricsReader(collector: QemuVmCollector): VmMetricsRead
       return readings.map(metrics);
     },
     async collectVm(id, options = {}) {
-      return metrics(await collector.collectVm(id, options));
+      const reading = await collector.collectVm(id, options);
+      return reading === null ? null : metrics(reading);
     },
     close: () => collector.close(),
   };

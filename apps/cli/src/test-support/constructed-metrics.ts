@@ -16,6 +16,7 @@ export function constructedContainer(
     intervalMs: 1000,
     cpuPercent: null,
     cpuPercentOfHost: null,
+    cpuPercentOfLimit: null,
     cpuSeconds: null,
     cpuThrottledPeriods: null,
     cpuThrottledSeconds: null,

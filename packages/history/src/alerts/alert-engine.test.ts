@@ -1,7 +1,7 @@
-import type { ContainerMetrics, SystemMetrics } from '@arcbox/perf-core';
+import type { AlertRule, ContainerMetrics, SystemMetrics } from '@arcbox/perf-core';
 import { describe, expect, it } from 'vitest';
 import { createAlertEngine } from './alert-engine.js';
-import { type AlertRule, defaultAlertRules } from './alert-rule.js';
+import { defaultAlertRules } from './default-rules.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -107,7 +107,7 @@ describe('alert engine (constructed metrics)', () => {
           field: 'memoryPercent',
           warn: 90,
           clear: null,
-          match: { name: 'web-*', labels: { tier: 'front' }, memoryLimited: true },
+          match: { name: 'web-*', labels: { tier: 'front' }, facts: { memoryLimited: true } },
         }),
       ],
     });

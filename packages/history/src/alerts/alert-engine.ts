@@ -1,17 +1,39 @@
-import type {
-  ContainerMetrics,
-  SubscribeOptions,
-  SystemMetrics,
-  VmMetrics,
+import {
+  type AlertRule,
+  type AlertSeverity,
+  type AlertState,
+  type AnyKind,
+  createBroadcast,
+  type FieldUnit,
+  type KindField,
+  type KindRegistry,
+  type KindValues,
+  metricsOf,
+  PerfError,
+  type SeriesMatcher,
+  type SubscribeOptions,
 } from '@arcbox/perf-core';
-import { createBroadcast, PerfError } from '@arcbox/perf-core';
-import { seriesKey } from '../series-key.js';
-import type { AlertRule, AlertSeverity, AlertState, SeriesMatcher } from './alert-rule.js';
+import type { ContainerMetrics, SystemMetrics, VmMetrics } from '@arcbox/perf-core';
+import { defaultKindRegistry, seriesKey } from '../series-key.js';
+import { globMatches } from './glob-match.js';
+
+/** What a rule watches and how it judges it: enough to render an alert without the rule. */
+export interface AlertRuleSummary {
+  rule: string;
+  description: string | null;
+  /** The kind of series (`system`, `container`, `filesystem`, ...). */
+  kind: string;
+  field: string;
+  unit: FieldUnit;
+  comparison: AlertRule['comparison'];
+  warn: number | null;
+  crit: number | null;
+  clear: number | null;
+}
 
 /** A change of state of one rule on one series. */
-export interface AlertEvent {
-  rule: string;
-  /** `system`, `container:<id>` or `vm:<id>`. */
+export interface AlertEvent extends AlertRuleSummary {
+  /** `system`, `container:<id>`, `vm:<id>`, ... */
   series: string;
   seriesName: string;
   state: AlertState;
@@ -29,8 +51,8 @@ export interface AlertEvent {
   reason?: 'series-gone';
 }
 
-export interface AlertStatus {
-  rule: string;
+/** One rule on one series, now. */
+export interface AlertStatus extends AlertRuleSummary {
   series: string;
   seriesName: string;
   state: AlertState;
@@ -39,17 +61,32 @@ export interface AlertStatus {
   since: number | null;
 }
 
-export interface AlertSample {
+/** One round's metrics under each kind's sample key; a kind given as a list ends absent series' alerts. */
+export interface AlertSample extends KindValues {
   system?: SystemMetrics | null;
-  /** When given, containers absent from the list have their alerts ended. */
   containers?: readonly ContainerMetrics[];
   vms?: readonly VmMetrics[];
 }
 
+export interface AlertEngineOptions {
+  rules: readonly AlertRule[];
+  /** The kinds rules may target; the ones arcbox-perf ships when omitted. */
+  kinds?: KindRegistry;
+}
+
 export interface AlertEngine {
   readonly rules: readonly AlertRule[];
-  /** Evaluates every rule on one sample; returns (and publishes) the state changes. */
-  evaluate(sample: AlertSample): AlertEvent[];
+  /**
+   * Evaluates every rule on one sample; returns (and publishes) the state changes. With
+   * `partial`, the lists hold only some series (one container collected alone): absent series'
+   * alerts are not ended.
+   */
+  evaluate(sample: AlertSample, options?: { partial?: boolean }): AlertEvent[];
+  /**
+   * Replaces the rules. A rule kept under the same name with the same definition keeps its
+   * state (a firing alert stays firing, without a new event); others start over.
+   */
+  setRules(rules: readonly AlertRule[]): void;
   /** Every rule x series seen, in any state. */
   states(): AlertStatus[];
   /** Pending and firing alerts only. */
@@ -61,8 +98,16 @@ export interface AlertEngine {
   close(): void;
 }
 
-interface Track {
+/** A rule bound to its kind and field. */
+interface Bound {
   rule: AlertRule;
+  kind: AnyKind;
+  value: KindField<unknown>['value'];
+  summary: AlertRuleSummary;
+}
+
+interface Track {
+  bound: Bound;
   series: string;
   seriesName: string;
   state: AlertState;
@@ -76,27 +121,71 @@ interface Track {
   values: number[];
 }
 
-/** Evaluates alert rules sample by sample, keeping state per rule and per matched series. */
-export function createAlertEngine(options: { rules: readonly AlertRule[] }): AlertEngine {
-  const rules = [...options.rules];
+/** Checks rules against the kinds: unknown kinds, fields, facts and duplicate names are CONFIG_ERRORs. */
+function bindRules(rules: readonly AlertRule[], kinds: KindRegistry): Bound[] {
   const names = new Set<string>();
-  for (const r of rules) {
-    if (names.has(r.name))
-      throw new PerfError('CONFIG_ERROR', `two alert rules are named "${r.name}"`, {
+  return rules.map((rule) => {
+    if (names.has(rule.name))
+      throw new PerfError('CONFIG_ERROR', `two alert rules are named "${rule.name}"`, {
         field: 'name',
       });
-    names.add(r.name);
-  }
+    names.add(rule.name);
+    const kind = kinds.get(rule.target);
+    if (!kind)
+      throw new PerfError(
+        'CONFIG_ERROR',
+        `rule "${rule.name}": "${rule.target}" is not a kind of series (${kinds.names().join(', ')})`,
+        { field: 'target' },
+      );
+    const field = kind.fields.find((f) => f.name === rule.field);
+    if (!field)
+      throw new PerfError(
+        'CONFIG_ERROR',
+        `rule "${rule.name}": ${rule.target} has no field "${rule.field}"`,
+        { field: 'field' },
+      );
+    for (const fact of Object.keys(rule.match?.facts ?? {})) {
+      if (!(fact in kind.facts))
+        throw new PerfError(
+          'CONFIG_ERROR',
+          `rule "${rule.name}": ${rule.target} has no fact "${fact}" to match (${Object.keys(kind.facts).join(', ') || 'none'})`,
+          { field: 'match' },
+        );
+    }
+    return {
+      rule,
+      kind,
+      value: field.value,
+      summary: {
+        rule: rule.name,
+        description: rule.description ?? null,
+        kind: kind.name,
+        field: rule.field,
+        unit: field.unit,
+        comparison: rule.comparison,
+        warn: rule.warn,
+        crit: rule.crit,
+        clear: rule.clear,
+      },
+    };
+  });
+}
+
+/** Evaluates alert rules sample by sample, keeping state per rule and per matched series. */
+export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
+  const kinds = options.kinds ?? defaultKindRegistry();
+  let bound = bindRules(options.rules, kinds);
+  let rules: readonly AlertRule[] = bound.map((b) => b.rule);
   const tracks = new Map<string, Track>();
   const listeners = new Set<(event: AlertEvent) => void>();
   const broadcast = createBroadcast<AlertEvent>();
 
-  function track(rule: AlertRule, series: string, seriesName: string): Track {
-    const key = `${rule.name}\u0000${series}`;
+  function track(b: Bound, series: string, seriesName: string): Track {
+    const key = `${b.rule.name}\u0000${series}`;
     let t = tracks.get(key);
     if (!t) {
       t = {
-        rule,
+        bound: b,
         series,
         seriesName,
         state: 'ok',
@@ -120,7 +209,7 @@ export function createAlertEngine(options: { rules: readonly AlertRule[] }): Ale
     at: number,
     out: AlertEvent[],
   ): void {
-    const rule = t.rule;
+    const rule = t.bound.rule;
     if (value !== null && Number.isFinite(value)) {
       t.times.push(mono);
       t.values.push(value);
@@ -180,31 +269,39 @@ export function createAlertEngine(options: { rules: readonly AlertRule[] }): Ale
   }
 
   function matches(
-    m: SeriesMatcher | undefined,
+    b: Bound,
+    m: unknown,
     id: string,
     name: string,
-    labels: Record<string, string>,
-    limited: boolean,
+    labels: Readonly<Record<string, string>>,
   ) {
-    if (!m) return true;
-    if (m.id !== undefined && !glob(m.id, id)) return false;
-    if (m.name !== undefined && !glob(m.name, name)) return false;
-    if (m.labels) for (const [k, v] of Object.entries(m.labels)) if (labels[k] !== v) return false;
-    if (m.memoryLimited !== undefined && m.memoryLimited !== limited) return false;
+    const match: SeriesMatcher | undefined = b.rule.match;
+    if (!match) return true;
+    if (match.id !== undefined && !globMatches(match.id, id)) return false;
+    if (match.name !== undefined && !globMatches(match.name, name)) return false;
+    if (match.labels)
+      for (const [k, v] of Object.entries(match.labels)) if (labels[k] !== v) return false;
+    if (match.facts)
+      for (const [fact, want] of Object.entries(match.facts))
+        if (b.kind.facts[fact]?.(m) !== want) return false;
     return true;
   }
 
-  function hasTracks(kind: 'container' | 'vm'): boolean {
-    for (const t of tracks.values()) if (t.rule.target === kind) return true;
+  function hasTracks(kind: string): boolean {
+    for (const t of tracks.values()) if (t.bound.kind.name === kind) return true;
     return false;
   }
 
-  function endGone(kind: 'container' | 'vm', present: Set<string>, at: number, out: AlertEvent[]) {
+  function endGone(kind: AnyKind, list: readonly unknown[], at: number, out: AlertEvent[]) {
+    // The set of present series is built only when some series of that kind is tracked: with
+    // no matching rule it would be made and dropped every round.
+    if (!hasTracks(kind.name)) return;
+    const present = new Set(list.map((m) => seriesKey(kind.name, kind.identity(m).id, kinds)));
     for (const [key, t] of tracks) {
-      if (t.rule.target !== kind || present.has(t.series)) continue;
+      if (t.bound.kind !== kind || present.has(t.series)) continue;
       if (t.state === 'firing' || t.state === 'pending') {
         out.push({
-          rule: t.rule.name,
+          ...t.bound.summary,
           series: t.series,
           seriesName: t.seriesName,
           state: t.state === 'firing' ? 'resolved' : 'ok',
@@ -222,64 +319,58 @@ export function createAlertEngine(options: { rules: readonly AlertRule[] }): Ale
   }
 
   return {
-    rules,
-    evaluate(sample) {
+    get rules() {
+      return rules;
+    },
+    evaluate(sample, evaluateOptions = {}) {
       const out: AlertEvent[] = [];
-      const sys = sample.system;
-      const at =
-        sys?.timestamp ??
-        sample.containers?.[0]?.timestamp ??
-        sample.vms?.[0]?.timestamp ??
-        Date.now();
-      for (const rule of rules) {
-        if (rule.target === 'system' && sys) {
+      let at = Number.NaN;
+      const lists = new Map<AnyKind, readonly unknown[]>();
+      for (const kind of kinds.kinds) {
+        const list = metricsOf(kind, sample);
+        if (list === undefined) continue;
+        lists.set(kind, list);
+        if (Number.isNaN(at) && list.length > 0) at = kind.identity(list[0]).timestamp;
+      }
+      if (Number.isNaN(at)) at = Date.now();
+      for (const b of bound) {
+        const list = lists.get(b.kind);
+        if (!list) continue;
+        for (let i = 0; i < list.length; i++) {
+          const m = list[i];
+          const who = b.kind.identity(m);
+          if (!matches(b, m, who.id, who.name, who.labels)) continue;
           observe(
-            track(rule, 'system', 'system'),
-            systemValue(sys, rule.field),
-            sys.monotonicMs,
-            sys.timestamp,
+            track(b, seriesKey(b.kind.name, who.id, kinds), who.name),
+            b.value(m),
+            who.monotonicMs,
+            who.timestamp,
             out,
           );
-        } else if (rule.target === 'container') {
-          for (const c of sample.containers ?? []) {
-            if (!matches(rule.match, c.id, c.name, c.labels, c.memoryLimit !== null)) continue;
-            observe(
-              track(rule, seriesKey('container', c.id), c.name),
-              numberOf(c, rule.field),
-              c.monotonicMs,
-              c.timestamp,
-              out,
-            );
-          }
-        } else if (rule.target === 'vm') {
-          for (const v of sample.vms ?? []) {
-            if (!matches(rule.match, v.id, v.name, {}, false)) continue;
-            observe(
-              track(rule, seriesKey('vm', v.id), v.name),
-              numberOf(v, rule.field),
-              v.monotonicMs,
-              v.timestamp,
-              out,
-            );
-          }
         }
       }
-      // The set of present series (a key string per container) is built only when some series
-      // of that kind is tracked: with no matching rule it would be made and dropped every round.
-      if (sample.containers && hasTracks('container'))
-        endGone(
-          'container',
-          new Set(sample.containers.map((c) => seriesKey('container', c.id))),
-          at,
-          out,
-        );
-      if (sample.vms && hasTracks('vm'))
-        endGone('vm', new Set(sample.vms.map((v) => seriesKey('vm', v.id))), at, out);
+      if (!evaluateOptions.partial)
+        for (const [kind, list] of lists) if (!kind.singleton) endGone(kind, list, at, out);
       for (const e of out) {
         for (const l of listeners) l(e);
         broadcast.publish(e);
       }
       return out;
+    },
+    setRules(next) {
+      const nextBound = bindRules(next, kinds);
+      const same = new Map<string, Bound>();
+      for (const b of nextBound) {
+        const old = bound.find((o) => o.rule.name === b.rule.name);
+        if (old && sameRule(old.rule, b.rule)) same.set(b.rule.name, b);
+      }
+      for (const [key, t] of tracks) {
+        const keep = same.get(t.bound.rule.name);
+        if (keep) t.bound = keep;
+        else tracks.delete(key);
+      }
+      bound = nextBound;
+      rules = bound.map((b) => b.rule);
     },
     states: () => [...tracks.values()].map(status),
     active: () =>
@@ -295,6 +386,10 @@ export function createAlertEngine(options: { rules: readonly AlertRule[] }): Ale
   };
 }
 
+function sameRule(a: AlertRule, b: AlertRule): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 /** Moves a track to `state` and records the change. */
 function emitEvent(
   t: Track,
@@ -307,7 +402,7 @@ function emitEvent(
   const previous = t.state;
   t.state = state;
   out.push({
-    rule: t.rule.name,
+    ...t.bound.summary,
     series: t.series,
     seriesName: t.seriesName,
     state,
@@ -322,7 +417,7 @@ function emitEvent(
 
 function status(t: Track): AlertStatus {
   return {
-    rule: t.rule.name,
+    ...t.bound.summary,
     series: t.series,
     seriesName: t.seriesName,
     state: t.state,
@@ -371,30 +466,4 @@ function cleared(rule: AlertRule, value: number, level: AlertSeverity | null): b
   if (rule.clear === null) return level === null;
   const above = rule.comparison === '>' || rule.comparison === '>=';
   return above ? value < rule.clear : value > rule.clear;
-}
-
-function systemValue(m: SystemMetrics, field: string): number | null {
-  const perCore = /^load(1|5|15)PerCore$/.exec(field);
-  if (perCore) {
-    const load = m[`load${perCore[1]}` as 'load1' | 'load5' | 'load15'];
-    return load === null || m.cpuCount <= 0 ? null : load / m.cpuCount;
-  }
-  return numberOf(m, field);
-}
-
-function numberOf(m: object, field: string): number | null {
-  const v = (m as Record<string, unknown>)[field];
-  return typeof v === 'number' ? v : null;
-}
-
-/** `*` matches any run of characters; everything else is literal. */
-function glob(pattern: string, value: string): boolean {
-  if (!pattern.includes('*')) return pattern === value;
-  const re = new RegExp(
-    `^${pattern
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
-  return re.test(value);
 }

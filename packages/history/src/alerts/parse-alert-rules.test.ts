@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerfError } from '@arcbox/perf-core';
 import { describe, expect, it } from 'vitest';
-import { defaultAlertRules } from './alert-rule.js';
+import { defaultAlertRules } from './default-rules.js';
 import { loadAlertRules, parseAlertRules } from './parse-alert-rules.js';
 
 const yaml = `# constructed rules file
@@ -97,7 +97,8 @@ describe('parseAlertRules', () => {
         [
           `  - name: ${r.name}`,
           `    metric: ${r.target}.${r.field}`,
-          ...(r.match ? [`    match: ${JSON.stringify(r.match)}`] : []),
+          ...(r.match ? [`    match: ${JSON.stringify({ ...r.match.facts })}`] : []),
+          `    comparison: "${r.comparison}"`,
           `    warn: ${r.warn}`,
           `    crit: ${r.crit}`,
           `    clear: ${r.clear}`,

@@ -1,16 +1,18 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { PerfError, withTimeout } from '@arcbox/perf-core';
-import type * as Yaml from 'yaml';
-import type { Node } from 'yaml';
-import { fieldsOf, type SeriesKind } from '../series-key.js';
 import {
   type AlertComparison,
   type AlertRule,
   type AlertWindowAggregation,
-  derivedAlertFields,
+  type AnyKind,
+  type KindRegistry,
+  PerfError,
   type SeriesMatcher,
-} from './alert-rule.js';
+  withTimeout,
+} from '@arcbox/perf-core';
+import type * as Yaml from 'yaml';
+import type { Node } from 'yaml';
+import { defaultKindRegistry } from '../series-key.js';
 import { parseDurationSeconds } from './duration.js';
 
 export interface ParsedAlertRules {
@@ -23,7 +25,16 @@ export interface ParsedAlertRules {
 export interface ParseAlertRulesOptions {
   /** Shown in errors (the file path). */
   source?: string;
+  /** The kinds rules may name; the ones arcbox-perf ships when omitted. */
+  kinds?: KindRegistry;
 }
+
+/** A rules file larger than this is refused before it is read. */
+export const MAX_RULES_FILE_BYTES = 1024 * 1024;
+/** A window holds every value of its span per series: an hour at 1 Hz is 3,600 numbers. */
+export const MAX_WINDOW_SECONDS = 3600;
+/** Longer than any alert people wait for; also keeps every duration far below Node's timer limit. */
+export const MAX_FOR_SECONDS = 7 * 86_400;
 
 // The YAML parser is loaded on the first parse, not on import: it costs about 8 MB of memory,
 // which a process that keeps history but never reads a rules file should not pay.
@@ -59,6 +70,7 @@ export function parseAlertRules(
   options: ParseAlertRulesOptions = {},
 ): ParsedAlertRules {
   const file = options.source;
+  const kinds = options.kinds ?? defaultKindRegistry();
   const { isMap, isSeq, LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -105,7 +117,7 @@ export function parseAlertRules(
         ? (lineOf(item.get(key, true) as Node) ?? lineOf(item as Node))
         : lineOf(item as Node);
     const problems: Array<{ key: string; message: string }> = [];
-    const rule = checkRule(raw, (key, message) => problems.push({ key, message }));
+    const rule = checkRule(raw, kinds, (key, message) => problems.push({ key, message }));
     const label =
       typeof (raw as { name?: unknown })?.name === 'string'
         ? `"${(raw as { name: string }).name}"`
@@ -132,12 +144,12 @@ export function parseAlertRules(
 /** Reads a rules file (`.yaml`, `.yml` or `.json`); the file must be readable, the rules are checked one by one. */
 export async function loadAlertRules(
   path: string,
-  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+  options: { signal?: AbortSignal; timeoutMs?: number; kinds?: KindRegistry } = {},
 ): Promise<ParsedAlertRules> {
   let text: string;
   try {
     text = await withTimeout(
-      (signal) => readFile(path, { encoding: 'utf8', signal }),
+      (signal) => readBounded(path, MAX_RULES_FILE_BYTES, signal),
       options.timeoutMs ?? 5000,
       `reading ${path}`,
       options.signal,
@@ -150,12 +162,39 @@ export async function loadAlertRules(
           cause,
         });
   }
-  return parseAlertRules(text, { source: path });
+  return parseAlertRules(text, {
+    source: path,
+    ...(options.kinds ? { kinds: options.kinds } : {}),
+  });
+}
+
+/**
+ * A regular file's text, refused when it is larger than `maxBytes`. Opened non-blocking, so a
+ * FIFO in its place never blocks the open; anything but a regular file is refused.
+ */
+async function readBounded(path: string, maxBytes: number, signal: AbortSignal): Promise<string> {
+  const { constants } = await import('node:fs');
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile())
+      throw new PerfError('READ_ERROR', 'alert rules must be a regular file', { file: path });
+    if (stat.size > maxBytes)
+      throw new PerfError(
+        'CONFIG_ERROR',
+        `alert rules file is ${stat.size} bytes; at most ${maxBytes} are read`,
+        { file: path },
+      );
+    return await handle.readFile({ encoding: 'utf8', signal });
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Checks one rule, reporting each problem; returns the rule when it is usable. */
 function checkRule(
   raw: unknown,
+  kinds: KindRegistry,
   problem: (key: string, message: string) => void,
 ): AlertRule | null {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -174,25 +213,30 @@ function checkRule(
   const name = r.name;
   if (typeof name !== 'string' || name.trim() === '') report('name', 'must be a non-empty string');
 
-  let target: SeriesKind = 'system';
+  let kind: AnyKind | undefined;
   let field = '';
-  if (typeof r.metric !== 'string' || !/^(system|container|vm)\.\w+$/.test(r.metric)) {
-    report(
-      'metric',
-      `must be "system.<field>", "container.<field>" or "vm.<field>", got ${show(r.metric)}`,
-    );
+  const forms = kinds.names().map((k) => `"${k}.<field>"`);
+  const metric = typeof r.metric === 'string' ? /^(\w+)\.(\w+)$/.exec(r.metric) : null;
+  if (!metric) {
+    report('metric', `must be ${forms.join(', ')}, got ${show(r.metric)}`);
   } else {
-    const [kind, f] = r.metric.split('.') as [SeriesKind, string];
-    target = kind;
-    field = f;
-    const known = [...fieldsOf(kind), ...derivedAlertFields[kind]];
-    if (!known.includes(f))
-      report('metric', `has no field "${f}" for ${kind} (known: ${known.join(', ')})`);
+    kind = kinds.get(metric[1]!);
+    field = metric[2]!;
+    if (!kind)
+      report(
+        'metric',
+        `"${metric[1]}" is not a kind of series (known: ${kinds.names().join(', ')})`,
+      );
+    else {
+      const known = kind.fields.map((f) => f.name);
+      if (!known.includes(field))
+        report('metric', `has no field "${field}" for ${kind.name} (known: ${known.join(', ')})`);
+    }
   }
 
   let match: SeriesMatcher | undefined;
-  if (r.match !== undefined) {
-    match = checkMatch(r.match, target, report) ?? undefined;
+  if (r.match !== undefined && kind) {
+    match = checkMatch(r.match, kind, report) ?? undefined;
   }
 
   const comparison = (r.comparison ?? '>') as AlertComparison;
@@ -242,6 +286,11 @@ function checkRule(
         'window',
         `needs a duration like "60s" or "5m", got ${show(spec.duration ?? spec.seconds)}`,
       );
+    else if (seconds > MAX_WINDOW_SECONDS)
+      report(
+        'window',
+        `is at most ${MAX_WINDOW_SECONDS / 60} minutes, got ${show(spec.duration ?? spec.seconds)}`,
+      );
     else windowSeconds = seconds;
     if (spec.aggregation !== undefined) {
       if (!AGGREGATIONS.includes(spec.aggregation as AlertWindowAggregation)) {
@@ -257,6 +306,8 @@ function checkRule(
     const seconds = parseDurationSeconds(r.for);
     if (seconds === null)
       report('for', `must be a duration like "15m" or a number of seconds, got ${show(r.for)}`);
+    else if (seconds > MAX_FOR_SECONDS)
+      report('for', `is at most ${MAX_FOR_SECONDS / 86_400} days, got ${show(r.for)}`);
     else forSeconds = seconds;
   }
   if (r.description !== undefined && typeof r.description !== 'string')
@@ -265,7 +316,7 @@ function checkRule(
   return {
     name: (name as string).trim(),
     ...(typeof r.description === 'string' ? { description: r.description } : {}),
-    target,
+    target: kind!.name,
     field,
     ...(match ? { match } : {}),
     comparison,
@@ -280,23 +331,30 @@ function checkRule(
 
 function checkMatch(
   raw: unknown,
-  target: SeriesKind,
+  kind: AnyKind,
   report: (key: string, message: string) => void,
 ): SeriesMatcher | null {
-  if (target === 'system') {
-    report('match', 'only applies to container and vm metrics');
+  const facts = Object.keys(kind.facts);
+  const keys = [
+    'id: string',
+    'name: string',
+    'labels: map of strings',
+    ...facts.map((f) => `${f}: boolean`),
+  ];
+  if (kind.singleton) {
+    report('match', `does not apply to ${kind.name} metrics: there is one ${kind.name} series`);
     return null;
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    report('match', 'must be a map (id, name, labels, memoryLimited)');
+    report('match', `must be a map (${keys.join(', ')})`);
     return null;
   }
-  const m = raw as Record<string, unknown>;
   const out: SeriesMatcher = {};
-  for (const [key, value] of Object.entries(m)) {
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     if ((key === 'id' || key === 'name') && typeof value === 'string') out[key] = value;
-    else if (key === 'memoryLimited' && typeof value === 'boolean') out.memoryLimited = value;
-    else if (
+    else if (facts.includes(key) && typeof value === 'boolean') {
+      out.facts = { ...out.facts, [key]: value };
+    } else if (
       key === 'labels' &&
       typeof value === 'object' &&
       value !== null &&
@@ -304,10 +362,7 @@ function checkMatch(
     ) {
       out.labels = value as Record<string, string>;
     } else {
-      report(
-        'match',
-        `key "${key}" is not valid here (id: string, name: string, labels: map of strings, memoryLimited: boolean)`,
-      );
+      report('match', `key "${key}" is not valid here (${keys.join(', ')})`);
       return null;
     }
   }

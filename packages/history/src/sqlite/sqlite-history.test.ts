@@ -179,6 +179,23 @@ describe(`SQLite history (real files through ${driver.name})`, () => {
     expect(await sha(path)).toBe(hash);
   });
 
+  it('refuses a crafted chunk whose header claims more rows than its blobs hold, at once and untouched', async () => {
+    const path = join(dir, 'crafted.db');
+    const h = await openSqliteHistory({ path, flushIntervalMs: 0 });
+    for (let i = 0; i < 5; i++) h.store.appendValues('system', T0 + i * 1000, systemRow(i));
+    await h.close();
+    const db = openDb(path);
+    db.exec('UPDATE chunks SET rows = 1000000000');
+    db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    db.close();
+    const hash = await sha(path);
+    const e = await storeError(openSqliteHistory({ path }));
+    expect(e.code).toBe('STORE_ERROR');
+    expect(e.file).toBe(path);
+    expect(e.message).toMatch(/says 1000000000 rows but holds 40 bytes of times/);
+    expect(await sha(path)).toBe(hash);
+  });
+
   it('refuses a database written by a newer schema with a clear error', async () => {
     const path = join(dir, 'newer.db');
     (await openSqliteHistory({ path, flushIntervalMs: 0 })).close();

@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import { PerfError, throwIfAborted, withTimeout } from '@arcbox/perf-core';
 import type { HistoryConfig } from '../history-config.js';
 import { createHistoryStore, type HistoryStore } from '../history-store.js';
-import type { SeriesKind } from '../series-key.js';
+import { fieldsOf, type SeriesKind } from '../series-key.js';
 import type { HistoryEvent, SeriesMeta } from '../series.js';
 import { APPLICATION_ID, SCHEMA_V1, SCHEMA_VERSION } from './schema.js';
 import {
@@ -167,7 +167,11 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
   } catch (cause) {
     unsubscribe();
     db.close();
-    throw PerfError.from(cause, 'STORE_ERROR', `cannot load history from ${path}`);
+    throw new PerfError(
+      'STORE_ERROR',
+      `cannot load history: ${(cause as Error).message}; left untouched`,
+      { file: path, cause },
+    );
   }
 
   const upsertSeries = db.prepare(
@@ -493,6 +497,28 @@ function floats<T extends Float32Array | Float64Array>(
   );
 }
 
+/**
+ * A chunk's header against its blobs: the file is untrusted, and a `rows` larger than its blobs
+ * hold would make the loader loop over rows that are not there (1e9 of them hung a start).
+ */
+function checkChunk(c: ChunkRow, fields: number, series: string): void {
+  const perRow = c.level < 0 ? fields : 4 * fields;
+  const ok =
+    Number.isSafeInteger(c.rows) &&
+    c.rows >= 0 &&
+    c.times instanceof Uint8Array &&
+    c.data instanceof Uint8Array &&
+    c.times.byteLength === c.rows * 8 &&
+    c.data.byteLength === c.rows * perRow * 4;
+  if (!ok) {
+    throw new PerfError(
+      'STORE_ERROR',
+      `history chunk of ${series} (level ${c.level}) says ${c.rows} rows but holds ${c.times?.byteLength ?? 0} bytes of times and ${c.data?.byteLength ?? 0} of values: the file is damaged`,
+      { field: 'chunks.rows' },
+    );
+  }
+}
+
 /** Puts what the database kept back into the store: tiers first, then raw rows, then open buckets. */
 function load(db: SqliteDatabase, store: HistoryStore): void {
   const series = db
@@ -502,14 +528,21 @@ function load(db: SqliteDatabase, store: HistoryStore): void {
     'SELECT level, rows, times, data FROM chunks WHERE series = ? ORDER BY level DESC, first ASC',
   );
   for (const s of series) {
+    // A kind this process does not know (kept by a newer release, or one not registered here)
+    // stays in the file untouched and is left out of the store.
+    if (!store.kinds.get(s.kind)) continue;
     const restorer = store.restore({
       kind: s.kind,
       id: s.id,
       name: s.name,
       labels: JSON.parse(s.labels),
     });
-    const stored: string[] = JSON.parse(s.fields);
-    const live = store.series().find((x) => x.key === s.key)!.fields;
+    const stored: unknown = JSON.parse(s.fields);
+    if (!Array.isArray(stored) || !stored.every((f) => typeof f === 'string'))
+      throw new PerfError('STORE_ERROR', `history series ${s.key} has no readable field list`, {
+        field: 'series.fields',
+      });
+    const live = fieldsOf(s.kind, store.kinds);
     // Stored field order to live order, by name: fields added later stay null, dropped ones are ignored.
     const map = live.map((f) => stored.indexOf(f));
     const n = stored.length;
@@ -518,6 +551,7 @@ function load(db: SqliteDatabase, store: HistoryStore): void {
     for (const c of chunks.iterate(
       s.key,
     ) as IterableIterator<unknown> as IterableIterator<ChunkRow>) {
+      checkChunk(c, n, s.key);
       const times = floats(c.times, Float64Array);
       const data = floats(c.data, Float32Array);
       for (let r = 0; r < c.rows; r++) {

@@ -1,5 +1,5 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeContainerMetrics } from '@arcbox/perf-core';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -279,6 +279,94 @@ describe('bad input', () => {
     expect(r?.cpuSeconds).toBe(124659.500367);
     const problem = r?.problems.find((p) => p.code === 'PARSE_ERROR');
     expect(problem?.source).toContain('memory.usage_in_bytes');
+  });
+
+  it('a negative usage, pid count or cpu.stat value is null with a problem naming file and field, never a figure (constructed edit of a real tree)', async () => {
+    const dir = copy('cgroupv1_k8s_containerd_amzn2');
+    const at = (controller: string) => k8sPath.replace('/memory/', `/${controller}/`);
+    writeFileSync(join(dir, k8sPath, 'memory.usage_in_bytes'), '-123456789\n');
+    writeFileSync(join(dir, at('pids'), 'pids.current'), '-5\n');
+    writeFileSync(
+      join(dir, at('cpu,cpuacct'), 'cpu.stat'),
+      'nr_periods -3\nnr_throttled 2\nthrottled_time 99999999999999999999\n',
+    );
+    const [r] = await createCgroupContainerCollector({
+      reader: createFileReader({ root: dir, keepOpen: false }),
+      clock,
+      hostCpuCount: 2,
+    }).collect({ signal });
+    expect(r).toMatchObject({
+      memoryUsage: null,
+      memoryWorkingSet: null,
+      pids: null,
+      cpuPeriods: null,
+      cpuThrottledPeriods: 2,
+      cpuThrottledSeconds: null,
+      cpuSeconds: 124659.500367,
+      memoryLimit: 2147483648,
+    });
+    const said = (file: string) =>
+      r?.problems.filter((p) => p.source.endsWith(`/${file}`)).map((p) => p.message) ?? [];
+    expect(said('memory.usage_in_bytes').join()).toContain('-123456789');
+    expect(said('pids.current').join()).toContain('"-5"');
+    expect(said('cpu.stat').join('\n')).toMatch(/nr_periods.*-3[\s\S]*throttled_time/);
+  });
+
+  it('cgroup v2: a negative cpu.max quota, usage_usec or io.stat value is null with a problem, never a figure (constructed edit of a real tree)', async () => {
+    const dir = copy('cgroupv2_docker2');
+    const scope = join(dir, 'sys/fs/cgroup/user.slice/user-1000.slice/session-520.scope');
+    writeFileSync(join(scope, 'cpu.max'), '-50000 100000\n');
+    writeFileSync(join(scope, 'cpu.stat'), 'usage_usec -5\nnr_periods 10\nnr_throttled 1\n');
+    writeFileSync(
+      join(scope, 'io.stat'),
+      '8:0 rbytes=4096 wbytes=-123456789 rios=1 wios=2.5 dbytes=0 dios=0\n',
+    );
+    writeFileSync(join(scope, 'memory.stat'), 'anon 1\ninactive_file -1\n');
+    const [r] = await createCgroupContainerCollector({
+      reader: createFileReader({ root: dir, keepOpen: false }),
+      clock,
+      hostCpuCount: 2,
+      cgroupPaths: ['/user.slice/user-1000.slice/session-*.scope'],
+    }).collect({ signal });
+    expect(r).toMatchObject({
+      cpuSeconds: null,
+      cpuLimitCores: null,
+      cpuPeriods: 10,
+      blockReadBytes: 4096,
+      blockWriteBytes: null,
+      blockReadOps: 1,
+      blockWriteOps: null,
+      memoryUsage: 10498404352,
+      memoryWorkingSet: null,
+    });
+    const messages = (r?.problems ?? []).map((p) => `${p.source}: ${p.message}`).join('\n');
+    expect(messages).toMatch(/cpu\.stat: usage_usec.*-5/);
+    expect(messages).toMatch(/cpu\.max: .*quota/);
+    expect(messages).toMatch(/io\.stat: wbytes/);
+    expect(messages).toMatch(/io\.stat: wios/);
+    expect(messages).toMatch(/memory\.stat.*inactive_file/);
+  });
+
+  it('host CPUs and memory read from the tree only when they are counts (constructed files beside a real tree)', async () => {
+    const dir = copy('cgroupv1_k8s_containerd_amzn2');
+    mkdirSync(join(dir, 'sys/devices/system/cpu'), { recursive: true });
+    mkdirSync(join(dir, 'proc'), { recursive: true });
+    const read = async (online: string, meminfo: string) => {
+      writeFileSync(join(dir, 'sys/devices/system/cpu/online'), online);
+      writeFileSync(join(dir, 'proc/meminfo'), meminfo);
+      const [r] = await createCgroupContainerCollector({
+        reader: createFileReader({ root: dir, keepOpen: false }),
+        clock,
+      }).collect({ signal });
+      return [r?.hostCpuCount, r?.hostMemoryTotal];
+    };
+    expect(await read('0-3,6\n', 'MemTotal: 1000 kB\n')).toEqual([5, 1024000]);
+    // A fractional or reversed range is no CPU list: the machine's own count stands in.
+    expect(await read('0-1.5\n', 'MemTotal: 99999999999999999999 kB\n')).toEqual([
+      availableParallelism(),
+      null,
+    ]);
+    expect((await read('3-1\n', 'MemTotal: 1 kB\n'))[0]).toBe(availableParallelism());
   });
 
   it('network from /proc/<pid>/net/dev; a cached process that exits is replaced by another of the cgroup (constructed placement of real net/dev captures)', async () => {

@@ -8,6 +8,7 @@ import {
   throwIfAborted,
 } from '@arcbox/perf-core';
 import { createFileReader, type FileReader } from '../fs/file-reader.js';
+import { MAX_COUNTER, parseCounter } from '../host/parse-number.js';
 import { type CgroupLayout, detectCgroupLayout } from './cgroup-layout.js';
 import {
   type CgroupTarget,
@@ -414,9 +415,13 @@ function readOnlineCpus(reader: FileReader): number | null {
   if (!text) return null;
   let n = 0;
   for (const part of text.trim().split(',')) {
-    const [a, b] = part.split('-').map(Number);
-    if (a === undefined || Number.isNaN(a)) return null;
-    n += b === undefined ? 1 : b - a + 1;
+    // A range written otherwise (`1.5`, `3-1`, `-2`) is no CPU list: the caller falls back.
+    const range = /^(\d{1,6})(?:-(\d{1,6}))?$/.exec(part);
+    if (!range) return null;
+    const a = Number(range[1]);
+    const b = range[2] === undefined ? a : Number(range[2]);
+    if (b < a) return null;
+    n += b - a + 1;
   }
   return n > 0 ? n : null;
 }
@@ -429,5 +434,6 @@ function readMemTotal(reader: FileReader): number | null {
     return null;
   }
   const m = text ? /^MemTotal:\s+(\d+)\s*kB/m.exec(text) : null;
-  return m?.[1] ? Number(m[1]) * 1024 : null;
+  const kib = parseCounter(m?.[1]);
+  return kib !== null && kib <= MAX_COUNTER / 1024 ? kib * 1024 : null;
 }

@@ -49,6 +49,30 @@ describe('parseIoStat (cgroup v2 io.stat, real captures)', () => {
     expect(parseIoStat('').devices).toBe(0);
     expect(parseIoStat('garbage line\nrbytes=5\n').readBytes).toBe(0);
   });
+  it('a value that is not a count makes its sum null, never an undercount or a negative (constructed)', () => {
+    const text = [
+      '8:0 rbytes=4096 wbytes=-123456789 rios=1.5 wios=3 dbytes=-1 dios=0',
+      '8:16 rbytes=4096 wbytes=100 rios=2 wios= cost.vrate=-100.00',
+    ].join('\n');
+    expect(parseIoStat(text)).toEqual({
+      readBytes: 8192,
+      writeBytes: null,
+      readOps: null,
+      writeOps: null,
+      devices: 2,
+    });
+    // Past 2^53, alone or summed over devices.
+    expect(parseIoStat('8:0 rbytes=99999999999999999999\n').readBytes).toBeNull();
+    expect(
+      parseIoStat('8:0 rbytes=9007199254740000\n8:16 rbytes=9007199254740000\n').readBytes,
+    ).toBeNull();
+    expect(parseIoStat('8:0 rbytes=NaN wbytes=Infinity rios=0x10 wios=1e3\n')).toMatchObject({
+      readBytes: null,
+      writeBytes: null,
+      readOps: null,
+      writeOps: null,
+    });
+  });
 });
 
 describe('parseBlkio (cgroup v1 blkio tables)', () => {

@@ -1,23 +1,38 @@
+import { CGROUP_COUNT_LIMIT } from './parse-cgroup-values.js';
 import { scanBlkio } from './scan-cgroup-text.js';
 
 /** Block I/O totals of a cgroup, summed over its devices. */
 export interface BlockIoTotals {
-  readBytes: number;
-  writeBytes: number;
-  readOps: number;
-  writeOps: number;
+  /**
+   * Each sum is null when one device's value for it is not a count (negative, fractional, past
+   * 2^53), or the sum passes 2^53.
+   */
+  readBytes: number | null;
+  writeBytes: number | null;
+  readOps: number | null;
+  writeOps: number | null;
   /** Devices that reported at least one counter. */
   devices: number;
 }
 
 const deviceToken = /\d+:\d+$/;
 
+type IoField = 'readBytes' | 'writeBytes' | 'readOps' | 'writeOps';
+const KEYS = new Map<string, IoField>([
+  ['rbytes', 'readBytes'],
+  ['wbytes', 'writeBytes'],
+  ['rios', 'readOps'],
+  ['wios', 'writeOps'],
+]);
+
 /**
  * cgroup v2 `io.stat`: `MAJ:MIN rbytes=.. wbytes=.. rios=.. wios=.. dbytes=.. dios=..` per device.
  * Some kernels print devices without stats run together with no separator
  * (`7:1 7:07:7 ... 7:0251:0 rbytes=...`, elastic-agent-system-metrics' ubuntu2 capture), so the
  * text is read as tokens: a `MAJ:MIN`-ending token starts a device, `key=value` tokens add to it.
- * Unknown keys (iocost's `cost.vrate=100.00`) are ignored. Sums match SEMANTICS.md.
+ * Unknown keys (iocost's `cost.vrate=100.00`) are ignored. Sums match SEMANTICS.md. A value of
+ * the four summed keys that is not a count below 2^53 makes that sum null (unknown, never an
+ * undercount), as does a sum past 2^53; the caller names the key in a problem.
  */
 export function parseIoStat(text: string): BlockIoTotals {
   const totals: BlockIoTotals = {
@@ -38,16 +53,13 @@ export function parseIoStat(text: string): BlockIoTotals {
       continue;
     }
     if (!inDevice) continue;
-    const value = Number(token.slice(eq + 1));
-    if (!Number.isFinite(value) || value < 0) continue;
-    const key = token.slice(0, eq);
-    let known = true;
-    if (key === 'rbytes') totals.readBytes += value;
-    else if (key === 'wbytes') totals.writeBytes += value;
-    else if (key === 'rios') totals.readOps += value;
-    else if (key === 'wios') totals.writeOps += value;
-    else known = false;
-    if (known && !counted) {
+    const field = KEYS.get(token.slice(0, eq));
+    if (field === undefined) continue;
+    const raw = token.slice(eq + 1);
+    const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+    const sum = (totals[field] ?? Number.NaN) + value;
+    totals[field] = sum < CGROUP_COUNT_LIMIT ? sum : null;
+    if (!counted) {
       totals.devices += 1;
       counted = true;
     }

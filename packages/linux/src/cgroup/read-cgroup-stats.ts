@@ -2,10 +2,15 @@ import { PerfError, type SourceProblem } from '@arcbox/perf-core';
 import type { FileReader } from '../fs/file-reader.js';
 import type { CgroupLayout, CgroupMount } from './cgroup-layout.js';
 import {
+  CGROUP_COUNT_LIMIT,
+  CGROUP_NANOSECONDS_LIMIT,
   cpuLimitFromCfs,
   firstPid,
+  isCgroupCount,
+  limitName,
+  parseCgroupCount,
   parseCgroupLimit,
-  parseCgroupNumber,
+  parseCgroupNanoseconds,
   parseCpuMax,
   parseFlatKeyed,
 } from './parse-cgroup-values.js';
@@ -214,6 +219,28 @@ function flatKeys(text: string, keys: readonly string[]): Array<number | undefin
 }
 
 /**
+ * A keyed value taken as a figure: an absent key is null (kernels differ in their keys); a
+ * value that is not a count below `limit` (negative, past 2^53) is null and a problem naming
+ * the file and the key, so it never passes as a reading.
+ */
+function count(
+  value: number | null | undefined,
+  file: string | null,
+  key: string,
+  problems: SourceProblem[],
+  limit = CGROUP_COUNT_LIMIT,
+): number | null {
+  if (value === undefined || value === null) return null;
+  if (isCgroupCount(value, limit)) return value;
+  problems.push({
+    source: file ?? key,
+    message: `${key}: expected a non-negative integer below ${limitName(limit)}, got ${value}`,
+    code: 'PARSE_ERROR',
+  });
+  return null;
+}
+
+/**
  * Reads one cgroup under either layout (SEMANTICS.md, Containers). On v1 each figure comes from
  * its controller's hierarchy; a figure the v1 hierarchies lack is taken from the cgroup2 mount
  * when that has it (this machine's /sys/fs/cgroup/unified has only cpu.stat). A file that is
@@ -260,7 +287,7 @@ export function readCgroupStats(
     usage !== null && prev !== null && prev.cpuLimitCores === null && prev.cpuPeriods !== null;
   const cpuStat1 = carryThrottling ? null : readFile(reader, f.cpuStat1, seen, problems);
   if (usage !== null) {
-    const ns = parseWith(usage, f.cpuacctUsage, parseCgroupNumber, problems);
+    const ns = parseWith(usage, f.cpuacctUsage, parseCgroupNanoseconds, problems);
     cpuSeconds = ns === null ? null : ns / 1e9;
   }
   if (carryThrottling) {
@@ -274,18 +301,25 @@ export function readCgroupStats(
       : null;
   if (cpuStat1 !== null) {
     const [periods, throttled, ns] = flatKeys(cpuStat1, V1_CPU_KEYS);
-    cpuPeriods = periods ?? null;
-    cpuThrottledPeriods = throttled ?? null;
-    cpuThrottledSeconds = ns === undefined ? null : ns / 1e9;
+    const file = f.cpuStat1;
+    cpuPeriods = count(periods, file, 'nr_periods', problems);
+    cpuThrottledPeriods = count(throttled, file, 'nr_throttled', problems);
+    const throttledNs = count(ns, file, 'throttled_time', problems, CGROUP_NANOSECONDS_LIMIT);
+    cpuThrottledSeconds = throttledNs === null ? null : throttledNs / 1e9;
     cpuLimitFrom = 'v1';
   }
   if (cpuStat2 !== null) {
     const [usec, periods, throttled, throttledUsec] = flatKeys(cpuStat2, V2_CPU_KEYS);
-    if (cpuSeconds === null && usec !== undefined) cpuSeconds = usec / 1e6;
+    const file = f.cpuStat2;
+    if (cpuSeconds === null) {
+      const usage = count(usec, file, 'usage_usec', problems);
+      if (usage !== null) cpuSeconds = usage / 1e6;
+    }
     if (cpuStat1 === null) {
-      cpuPeriods = periods ?? null;
-      cpuThrottledPeriods = throttled ?? null;
-      cpuThrottledSeconds = throttledUsec === undefined ? null : throttledUsec / 1e6;
+      cpuPeriods = count(periods, file, 'nr_periods', problems);
+      cpuThrottledPeriods = count(throttled, file, 'nr_throttled', problems);
+      const us = count(throttledUsec, file, 'throttled_usec', problems);
+      cpuThrottledSeconds = us === null ? null : us / 1e6;
       cpuLimitFrom = 'v2';
     }
   }
@@ -297,21 +331,23 @@ export function readCgroupStats(
   if (mem1 !== null || mem2 !== null) {
     memoryUsage =
       mem1 !== null
-        ? parseWith(mem1, f.memoryUsage1, parseCgroupNumber, problems)
-        : parseWith(mem2, f.memoryCurrent2, parseCgroupNumber, problems);
+        ? parseWith(mem1, f.memoryUsage1, parseCgroupCount, problems)
+        : parseWith(mem2, f.memoryCurrent2, parseCgroupCount, problems);
     memoryLimitFrom = mem1 !== null ? 'v1' : 'v2';
     if (prev !== null && prev.memoryInactiveFile !== null && prev.memoryUsage === memoryUsage) {
       memoryInactiveFile = prev.memoryInactiveFile;
     } else {
-      const stat = readFile(reader, mem1 !== null ? f.memoryStat1 : f.memoryStat2, seen, problems);
+      const statFile = mem1 !== null ? f.memoryStat1 : f.memoryStat2;
+      const stat = readFile(reader, statFile, seen, problems);
       // Only one key is needed from this long file: find it rather than parse every line.
-      memoryInactiveFile =
+      const inactive =
         stat === null
           ? null
           : ((mem1 !== null
               ? keyValue(stat, 'total_inactive_file', '\ntotal_inactive_file ')
               : keyValue(stat, 'inactive_file', '\ninactive_file ')) ??
             keyValue(stat, 'inactive_file', '\ninactive_file '));
+      memoryInactiveFile = count(inactive, statFile, 'inactive_file', problems);
     }
     memoryWorkingSet = workingSet(memoryUsage, memoryInactiveFile, problems);
   } else if (seen.present) missing('memory', 'memory.usage_in_bytes, memory.current');
@@ -322,8 +358,10 @@ export function readCgroupStats(
     readFile(reader, f.blkioBytes, seen, problems);
   if (bytes1 !== null) {
     const b = parseBlkio(bytes1);
-    blockReadBytes = b.read;
-    blockWriteBytes = b.write;
+    // Rows that are not counts are skipped by parseBlkio; a sum past 2^53 is still no reading.
+    const bytesFile = f.blkioBytesRecursive ?? f.blkioBytes;
+    blockReadBytes = count(b.read, bytesFile, 'Read', problems);
+    blockWriteBytes = count(b.write, bytesFile, 'Write', problems);
     const carryOps =
       prev !== null &&
       prev.blockReadOps !== null &&
@@ -339,17 +377,27 @@ export function readCgroupStats(
         readFile(reader, f.blkioOps, seen, problems));
     if (ops !== null) {
       const o = parseBlkio(ops);
-      blockReadOps = o.read;
-      blockWriteOps = o.write;
+      const opsFile = f.blkioOpsRecursive ?? f.blkioOps;
+      blockReadOps = count(o.read, opsFile, 'Read', problems);
+      blockWriteOps = count(o.write, opsFile, 'Write', problems);
     }
   } else {
     const io = readFile(reader, f.ioStat2, seen, problems);
     if (io !== null) {
       const t = parseIoStat(io);
-      blockReadBytes = t.readBytes;
-      blockWriteBytes = t.writeBytes;
-      blockReadOps = t.readOps;
-      blockWriteOps = t.writeOps;
+      const unreadable = (value: number | null, key: string) => {
+        if (value === null)
+          problems.push({
+            source: f.ioStat2 ?? 'io.stat',
+            message: `${key}: a device's value is not a non-negative integer below 2^53, or their sum is past it`,
+            code: 'PARSE_ERROR',
+          });
+        return value;
+      };
+      blockReadBytes = unreadable(t.readBytes, 'rbytes');
+      blockWriteBytes = unreadable(t.writeBytes, 'wbytes');
+      blockReadOps = unreadable(t.readOps, 'rios');
+      blockWriteOps = unreadable(t.writeOps, 'wios');
     } else if (seen.present) missing('io', 'blkio.throttle.io_service_bytes, io.stat');
   }
 
@@ -362,7 +410,7 @@ export function readCgroupStats(
     currentFile = f.pidsCurrent2;
     if (current !== null) pidsFrom = 'v2';
   }
-  if (current !== null) pids = parseWith(current, currentFile, parseCgroupNumber, problems);
+  if (current !== null) pids = parseWith(current, currentFile, parseCgroupCount, problems);
   else if (seen.present) missing('pids', 'pids.current');
 
   const present = seen.present;
@@ -373,8 +421,9 @@ export function readCgroupStats(
     const readLimit = (file: string | null) => readFile(from, file, seen, sink);
     let cpuLimitCores: number | null = null;
     if (cpuLimitFrom === 'v1') {
-      const quota = parseWith(readLimit(f.cfsQuota1), f.cfsQuota1, parseCgroupNumber, sink);
-      const period = parseWith(readLimit(f.cfsPeriod1), f.cfsPeriod1, parseCgroupNumber, sink);
+      // -1 is the kernel's "no quota"; parseCgroupLimit reads it as null.
+      const quota = parseWith(readLimit(f.cfsQuota1), f.cfsQuota1, parseCgroupLimit, sink);
+      const period = parseWith(readLimit(f.cfsPeriod1), f.cfsPeriod1, parseCgroupCount, sink);
       cpuLimitCores = cpuLimitFromCfs(quota, period);
     } else if (cpuLimitFrom === 'v2')
       cpuLimitCores = parseWith(readLimit(f.cpuMax2), f.cpuMax2, parseCpuMax, sink);
@@ -457,7 +506,8 @@ function workingSet(
     // rather than show usage (page cache included) as used.
     problems.push({
       source: 'memory.stat',
-      message: 'no inactive_file in memory.stat: working set unknown',
+      // Absent, signed or past 2^53: each leaves the page cache unknown.
+      message: 'no inactive_file that is a count in memory.stat: working set unknown',
       code: 'MISSING_FILE',
     });
     return null;

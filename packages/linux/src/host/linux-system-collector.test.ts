@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileReader, type FileReader } from '../fs/file-reader.js';
-import { thrown } from './fixtures.test-support.js';
+import { fixture, thrown } from './fixtures.test-support.js';
 import { tempDir, writeHostTree } from './host-tree.test-support.js';
 import { createLinuxSystemCollector } from './linux-system-collector.js';
 import { readLinuxSystem } from './read-linux-system.js';
@@ -113,6 +113,28 @@ describe('readLinuxSystem on a tree of real captures', () => {
     const root = tree({ 'proc/loadavg': 'not a load\n' });
     const error = thrown(() => readLinuxSystem(createFileReader({ root, keepOpen: false })));
     expect(error).toMatchObject({ code: 'PARSE_ERROR', file: `${root}/proc/loadavg`, line: 1 });
+  });
+
+  it('a value that is not a counter is left out with a problem naming the file as read, the rest reads (constructed edit of real captures)', () => {
+    const diskstats = `${fixture('node_exporter/diskstats')} 8 80 sdf 1 2 -3 4 5 6 7 8 0 10 11\n`;
+    const meminfo = fixture('node_exporter/meminfo').replace(/^Buffers:.*$/m, 'Buffers: -4 kB');
+    const r = readLinuxSystem(
+      createFileReader({
+        root: tree({ 'proc/diskstats': diskstats, 'proc/meminfo': meminfo }),
+        keepOpen: false,
+      }),
+    );
+    expect(r.disks?.some((d) => d.name === 'sdf')).toBe(false);
+    expect(r.disks?.some((d) => d.name === 'sda')).toBe(true);
+    expect(r.memory?.buffers).toBeNull();
+    const about = (source: string) =>
+      r.problems.filter((p) => p.source === source).map((p) => p.message);
+    expect(about('proc/diskstats')).toEqual([
+      expect.stringMatching(/skipped: sdf: field 3 "-3" is not a non-negative integer/),
+    ]);
+    expect(about('proc/meminfo')).toContain(
+      'Buffers: "-4 kB" is not a non-negative integer up to 2^53 bytes',
+    );
   });
 
   it('without sys/block, tells partitions by name and says so', () => {

@@ -1,3 +1,4 @@
+import type { SourceProblem } from '@arcbox/perf-core';
 import { describe, expect, it } from 'vitest';
 import { fixture, thrown } from './fixtures.test-support.js';
 import { parseDiskstats } from './parse-diskstats.js';
@@ -60,5 +61,41 @@ describe('parseDiskstats', () => {
       file: 'd',
       line: 2,
     });
+  });
+
+  it('a value that is not a counter, or sectors past 2^53 bytes, skips the line with a problem naming file, device and field (constructed)', () => {
+    const problems: SourceProblem[] = [];
+    const text = [
+      ' 8 0 sda 1 2 3 4 5 6 7 8 0 10 11',
+      ' 8 16 sdb 1 2 -3 4 5 6 7 8 0 10 11',
+      ' 8 32 sdc 1 2 3 4 5 6 7 99999999999999999999 0 10 11',
+      ' 8 48 sdd 1 2 17592186044416 4 5 6 7 8 0 10 11',
+      ' 8 64 sde 1 2 3 4 5 6 1.5 8 0 10 11',
+    ].join('\n');
+    expect(parseDiskstats(text, { file: 'proc/diskstats', problems }).map((d) => d.name)).toEqual([
+      'sda',
+    ]);
+    expect(problems.map((p) => [p.source, p.code, p.message])).toEqual([
+      [
+        'proc/diskstats',
+        'PARSE_ERROR',
+        expect.stringMatching(/^line 2 skipped: sdb: field 3 "-3"/),
+      ],
+      [
+        'proc/diskstats',
+        'PARSE_ERROR',
+        expect.stringMatching(/^line 3 skipped: sdc: field 8 "9+"/),
+      ],
+      [
+        'proc/diskstats',
+        'PARSE_ERROR',
+        expect.stringMatching(/^line 4 skipped: sdd: field 3 \(sectors\)/),
+      ],
+      [
+        'proc/diskstats',
+        'PARSE_ERROR',
+        expect.stringMatching(/^line 5 skipped: sde: field 7 "1.5"/),
+      ],
+    ]);
   });
 });

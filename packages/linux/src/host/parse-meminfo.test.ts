@@ -1,4 +1,4 @@
-import { KIB } from '@arcbox/perf-core';
+import { KIB, type SourceProblem } from '@arcbox/perf-core';
 import { describe, expect, it } from 'vitest';
 import { fixture, thrown } from './fixtures.test-support.js';
 import { parseMeminfo, parseMeminfoFields } from './parse-meminfo.js';
@@ -94,6 +94,30 @@ describe('parseMeminfo', () => {
     ).toMatchObject({
       code: 'PARSE_ERROR',
       file: '/host/proc/meminfo',
+    });
+  });
+
+  it('a term that is not a count of kB up to 2^53 bytes counts as absent, with a problem naming file and key (constructed)', () => {
+    const problems: SourceProblem[] = [];
+    const m = parseMeminfo(
+      'MemTotal: 1000 kB\nMemFree: -5 kB\nMemAvailable: 9007199254740 kB\nCached: 1.5 kB\nSwapTotal: 0 kB\n',
+      { file: 'proc/meminfo', problems },
+    );
+    expect(m.free).toBeNull();
+    expect(m.cached).toBeNull();
+    expect(m.availableEstimated).toBe(true);
+    expect(m.missing).toEqual(expect.arrayContaining(['MemFree', 'MemAvailable', 'Cached']));
+    expect(problems.map((p) => [p.source, p.message])).toEqual([
+      ['proc/meminfo', 'MemFree: "-5 kB" is not a non-negative integer up to 2^53 bytes'],
+      [
+        'proc/meminfo',
+        'MemAvailable: "9007199254740 kB" is not a non-negative integer up to 2^53 bytes',
+      ],
+      ['proc/meminfo', 'Cached: "1.5 kB" is not a non-negative integer up to 2^53 bytes'],
+    ]);
+    expect(thrown(() => parseMeminfo('MemTotal: -1 kB\n'))).toMatchObject({
+      code: 'PARSE_ERROR',
+      message: expect.stringContaining('unreadable MemTotal "-1 kB"'),
     });
   });
 });

@@ -1,3 +1,4 @@
+import type { SourceProblem } from '@arcbox/perf-core';
 import { describe, expect, it } from 'vitest';
 import { fixture, thrown } from './fixtures.test-support.js';
 import { parseNetDev } from './parse-net-dev.js';
@@ -58,5 +59,21 @@ describe('parseNetDev', () => {
       file: 'n',
       line: 3,
     });
+  });
+
+  it('a column that is not a counter skips the interface with a problem naming file, interface and column (constructed)', () => {
+    const header = fixture('jc/net_dev').split('\n').slice(0, 2).join('\n');
+    const ok = '1 '.repeat(16);
+    const problems: SourceProblem[] = [];
+    const rows = parseNetDev(
+      `${header}\n  lo: ${ok}\n  eth0: 5 -1 0 0 0 0 0 0 ${'1 '.repeat(8)}\n  eth1: ${'1 '.repeat(8)}9007199254740993 1 1 1 1 1 1 1\n`,
+      { file: 'proc/net/dev', problems },
+    );
+    expect(rows.map((r) => r.name)).toEqual(['lo']);
+    expect(problems.map((p) => p.message)).toEqual([
+      'line 4 skipped: eth0: rx packets "-1" is not a non-negative integer below 2^53',
+      'line 5 skipped: eth1: tx bytes "9007199254740993" is not a non-negative integer below 2^53',
+    ]);
+    expect(problems.every((p) => p.source === 'proc/net/dev')).toBe(true);
   });
 });

@@ -1,15 +1,27 @@
+/**
+ * Largest counter taken as read: past 2^53 a double no longer holds every integer, and no
+ * kernel counter of ours gets there (2^53 microseconds are 285 years), so such a value is
+ * corruption, not a reading.
+ */
+export const MAX_COUNTER = Number.MAX_SAFE_INTEGER;
+
 /** A kernel counter: decimal digits only, so a stray `-1` or `abc` marks the line as odd. */
 export function parseCounter(token: string | undefined): number | null {
   if (token === undefined || !/^\d+$/.test(token)) return null;
   const value = Number(token);
-  return Number.isFinite(value) ? value : null;
+  return value <= MAX_COUNTER ? value : null;
 }
 
 /** A non-negative decimal such as a load average (`0.53`) or a PSI average (`avg10=1.25`). */
 export function parseDecimal(token: string | undefined): number | null {
   if (token === undefined || !/^\d+(\.\d+)?$/.test(token)) return null;
   const value = Number(token);
-  return Number.isFinite(value) ? value : null;
+  return value <= MAX_COUNTER ? value : null;
+}
+
+/** Whether a blank-separated token is a counter as parseCounter reads one. */
+export function isCounter(token: string): boolean {
+  return parseCounter(token) !== null;
 }
 
 /** Splits a line on runs of spaces and tabs, without empty tokens. */
@@ -42,7 +54,7 @@ export function skipToken(text: string, i: number, end: number): number {
  * Reads the blank-separated counters of `text` between `start` and `end` into `out` (at most
  * `max`), without allocating a string per token: these files are read every second, and
  * splitting was most of a reading's cost. Returns how many were read, or -1 when a token within
- * the first `max` is not a plain decimal counter.
+ * the first `max` is not a plain decimal counter up to MAX_COUNTER.
  */
 export function scanCounters(
   text: string,
@@ -55,20 +67,37 @@ export function scanCounters(
   let i = skipBlanks(text, start, end);
   while (i < end && n < max) {
     let value = 0;
-    let digits = 0;
     let c = text.charCodeAt(i);
     while (i < end && c !== SPACE && c !== TAB && c !== CR) {
       if (c < ZERO || c > NINE) return -1;
       value = value * 10 + (c - ZERO);
-      digits += 1;
       c = text.charCodeAt(++i);
     }
-    // Past 2^53 precision goes, past 308 digits the value is Infinity: refuse that, not the rest.
-    if (digits > 300) return -1;
+    // Below 2^53 the running sum is exact; above it the digits are not read as written anyway.
+    if (value > MAX_COUNTER) return -1;
     out[n++] = value;
     i = skipBlanks(text, i, end);
   }
   return n;
+}
+
+/**
+ * The first of the blank-separated tokens of text[start, end) that is not a counter, with its
+ * position (0-based), to name the field of a skipped line; null when every token is one.
+ */
+export function firstOddToken(
+  text: string,
+  start: number,
+  end: number,
+): { index: number; token: string } | null {
+  const tokens = fields(text.slice(start, end).replace(/\r/g, ' '));
+  const index = tokens.findIndex((t) => !isCounter(t));
+  return index < 0 ? null : { index, token: tokens[index]! };
+}
+
+/** How a skipped line's odd value is quoted in a problem: short, and visibly a string. */
+export function quote(token: string): string {
+  return JSON.stringify(token.length > 24 ? `${token.slice(0, 24)}…` : token);
 }
 
 /** End of the line starting at `i`: the next '\n' or the text's length. */

@@ -1,4 +1,4 @@
-import { PerfError } from '@arcbox/perf-core';
+import { PerfError, type SourceProblem } from '@arcbox/perf-core';
 import { describe, expect, it } from 'vitest';
 import { fixture, thrown } from './fixtures.test-support.js';
 import { parseProcStat } from './parse-proc-stat.js';
@@ -62,6 +62,27 @@ describe('parseProcStat', () => {
     expect(thrown(() => parseProcStat('hello\n'))).toMatchObject({
       code: 'PARSE_ERROR',
       file: 'proc/stat',
+    });
+  });
+
+  it('a cpuN column that is not a counter skips that CPU with a problem naming file, CPU and column (constructed)', () => {
+    const problems: SourceProblem[] = [];
+    const text =
+      'cpu  1 2 3 4 5 6 7 8 0 0\ncpu0 1 2 3 4\ncpu1 1 -2 3 4\ncpu2 1 2 3 99999999999999999999\ncpu3 1 2 3 4\n';
+    expect(parseProcStat(text, { file: 'proc/stat', problems }).cores.map((c) => c.id)).toEqual([
+      0, 3,
+    ]);
+    expect(problems.map((p) => [p.source, p.message])).toEqual([
+      ['proc/stat', 'line 3 skipped: cpu1: nice "-2" is not a non-negative integer below 2^53'],
+      [
+        'proc/stat',
+        expect.stringMatching(/^line 4 skipped: cpu2: idle "9+…?" is not a non-negative integer/),
+      ],
+    ]);
+    // Past 2^53 the aggregate is no reading either.
+    expect(thrown(() => parseProcStat('cpu  1 2 3 9007199254740993\n'))).toMatchObject({
+      code: 'PARSE_ERROR',
+      line: 1,
     });
   });
 });

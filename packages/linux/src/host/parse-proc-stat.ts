@@ -1,5 +1,11 @@
-import { type CoreTimes, type CpuTimes, cpuTimeModes, PerfError } from '@arcbox/perf-core';
-import { lineEnd, scanCounters, skipToken } from './parse-number.js';
+import {
+  type CoreTimes,
+  type CpuTimes,
+  cpuTimeModes,
+  PerfError,
+  type SourceProblem,
+} from '@arcbox/perf-core';
+import { firstOddToken, lineEnd, quote, scanCounters, skipToken } from './parse-number.js';
 
 /** Linux's USER_HZ: /proc/stat counts in 1/100 s on every architecture userspace sees. */
 export const USER_HZ = 100;
@@ -16,13 +22,16 @@ export interface ParseProcStatOptions {
   clockTicks?: number;
   /** Path named in errors. */
   file?: string;
+  /** Where a skipped `cpuN` line is named (file, CPU, column), when given. */
+  problems?: SourceProblem[];
 }
 
 /**
  * Parses the `cpu` and `cpuN` lines of /proc/stat into seconds. Kernels before 2.6.11 have 7
  * columns (no steal), before 2.6.24 8 (no guest), before 2.6.33 9 (no guest_nice): absent
- * columns are 0. A `cpuN` line that cannot be read is skipped, as is a repeated id (the first
- * wins); without a readable aggregate line the input is unreadable.
+ * columns are 0. A `cpuN` line that cannot be read (a column that is not a counter: negative,
+ * fractional, past 2^53) is skipped, as is a repeated id (the first wins); without a readable
+ * aggregate line the input is unreadable.
  */
 export function parseProcStat(text: string, options: ParseProcStatOptions = {}): ProcStat {
   const file = options.file ?? 'proc/stat';
@@ -54,11 +63,19 @@ export function parseProcStat(text: string, options: ParseProcStatOptions = {}):
           }
           total = times;
         }
-      } else if (times) {
+      } else {
         const id = cpuId(text, i + 3, keyEnd);
-        if (id !== null && !seen.has(id)) {
-          seen.add(id);
-          cores.push({ id, times });
+        if (times && id !== null) {
+          if (!seen.has(id)) {
+            seen.add(id);
+            cores.push({ id, times });
+          }
+        } else {
+          options.problems?.push({
+            source: file,
+            message: `line ${lineNo} skipped: ${whyOdd(text, i, keyEnd, end, n, id)}`,
+            code: 'PARSE_ERROR',
+          });
         }
       }
     }
@@ -66,6 +83,23 @@ export function parseProcStat(text: string, options: ParseProcStatOptions = {}):
   }
   if (!total) throw new PerfError('PARSE_ERROR', 'no aggregate cpu line', { file });
   return { total, cores };
+}
+
+/** Why a `cpu...` line was not read, naming the CPU and the column. */
+function whyOdd(
+  text: string,
+  start: number,
+  keyEnd: number,
+  end: number,
+  n: number,
+  id: number | null,
+): string {
+  const key = text.slice(start, keyEnd);
+  if (id === null) return `${JSON.stringify(key.slice(0, 24))} is not a cpuN key`;
+  const odd = n < 0 ? firstOddToken(text, keyEnd, end) : null;
+  if (!odd) return `${key}: ${n} columns, at least 4 expected`;
+  const column = cpuTimeModes[odd.index] ?? `column ${odd.index + 1}`;
+  return `${key}: ${column} ${quote(odd.token)} is not a non-negative integer below 2^53`;
 }
 
 /** The N of `cpuN`, or null when the key is anything else. */

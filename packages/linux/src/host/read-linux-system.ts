@@ -70,16 +70,30 @@ export function readLinuxSystem(
     return text;
   };
 
+  // Values the parsers skipped, named by the file under the root as their errors are.
+  const skipped: SourceProblem[] = [];
   const stamp = clock();
   const stat = parseProcStat(required('proc/stat'), {
     clockTicks: options.clockTicks,
     file: where('proc/stat'),
+    problems: skipped,
   });
-  const memory = parseMeminfo(required('proc/meminfo'), { file: where('proc/meminfo') });
-  const diskStats = parseDiskstats(required('proc/diskstats'), { file: where('proc/diskstats') });
-  const netStats = parseNetDev(required('proc/net/dev'), { file: where('proc/net/dev') });
+  const memory = parseMeminfo(required('proc/meminfo'), {
+    file: where('proc/meminfo'),
+    problems: skipped,
+  });
+  const diskStats = parseDiskstats(required('proc/diskstats'), {
+    file: where('proc/diskstats'),
+    problems: skipped,
+  });
+  const netStats = parseNetDev(required('proc/net/dev'), {
+    file: where('proc/net/dev'),
+    problems: skipped,
+  });
   const load = parseLoadavg(required('proc/loadavg'), { file: where('proc/loadavg') });
-  const pressure = readPressure(reader, problems, where);
+  const pressure = readPressure(reader, problems, where, skipped);
+  // A reading's problems name files as read (`proc/stat`), like every other problem here.
+  for (const p of skipped) problems.push({ ...p, source: p.source.slice(base.length) });
 
   const { classes, problems: diskProblems } = classifier.disks(
     reader,
@@ -156,6 +170,7 @@ function readPressure(
   reader: FileReader,
   problems: SourceProblem[],
   where: (path: string) => string,
+  skipped: SourceProblem[],
 ): PressureReading | null {
   const read = (path: string): ResourcePressure | null => {
     try {
@@ -168,7 +183,7 @@ function readPressure(
         });
         return null;
       }
-      return parsePressure(text, { file: where(path) });
+      return parsePressure(text, { file: where(path), problems: skipped });
     } catch (error) {
       // psi=0 on the kernel command line leaves the files in place but fails their reads.
       const e = PerfError.from(error, 'READ_ERROR', `cannot read ${path}`);

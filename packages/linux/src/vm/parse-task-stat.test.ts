@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { PerfError } from '@arcbox/perf-core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseTaskStatCpuTicks } from './parse-task-stat.js';
 
@@ -52,5 +53,52 @@ describe('parseTaskStatCpuTicks', () => {
       expect((error as PerfError).file).toBe('proc/7/stat');
     }
     expect(() => parseTaskStatCpuTicks('garbage')).toThrow(/no command name/);
+  });
+
+  it('a utime or stime that is not a tick count is a PARSE_ERROR naming file and field, never a negative time (constructed)', () => {
+    const line = (utime: string, stime: string) =>
+      `7 (CPU 0/TCG) R 1 7 7 0 -1 0 0 0 0 0 ${utime} ${stime} 0 0 20 0 1 0 5 0 0`;
+    for (const [utime, stime, field] of [
+      ['-5', '22', 'utime'],
+      ['11', '-3', 'stime'],
+      ['1.5', '22', 'utime'],
+      ['11', '99999999999999999999', 'stime'],
+      ['NaN', '22', 'utime'],
+      ['1e3', '22', 'utime'],
+    ] as const) {
+      try {
+        parseTaskStatCpuTicks(line(utime, stime), 'proc/7/task/8/stat');
+        expect.unreachable(`${utime} ${stime}`);
+      } catch (error) {
+        expect(PerfError.isInstance(error) && error.code).toBe('PARSE_ERROR');
+        expect((error as PerfError).field).toBe(field);
+        expect((error as PerfError).file).toBe('proc/7/task/8/stat');
+      }
+    }
+  });
+
+  it('gives whole non-negative ticks or a PARSE_ERROR for any text (property)', () => {
+    const value = fc.oneof(
+      fc.nat().map(String),
+      fc.constantFrom('-1', '-0', '1.5', '1e3', '0x1f', 'NaN', '', '9007199254740993'),
+      fc.string({ maxLength: 4 }),
+    );
+    const stat = fc
+      .tuple(fc.string({ maxLength: 12 }), fc.array(value, { minLength: 11, maxLength: 16 }))
+      .map(([name, fields]) => `7 (${name}) ${fields.join(' ')}`);
+    fc.assert(
+      fc.property(fc.oneof(stat, fc.string({ unit: 'binary' })), (text) => {
+        let ticks: { utime: number; stime: number };
+        try {
+          ticks = parseTaskStatCpuTicks(text);
+        } catch (error) {
+          expect(PerfError.isInstance(error) && error.code).toBe('PARSE_ERROR');
+          return;
+        }
+        for (const n of [ticks.utime, ticks.stime])
+          expect(Number.isSafeInteger(n) && n >= 0, String(n)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerfError } from '@arcbox/perf-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFileReader } from '../fs/file-reader.js';
 import { findUnixSocketInode } from './find-socket-holder.js';
@@ -156,5 +157,46 @@ describe('createTapCounterReader', () => {
     });
     expect(taps.interfaceCounters('tap0', null)).toBeNull();
     expect(readFileSync(join(root, 'proc/42/net/dev'), 'utf8')).toContain('tap0');
+  });
+
+  it('a sysfs counter that is not a count is a PARSE_ERROR naming file and field, never a 0 or a negative (constructed tree)', () => {
+    const root = join(tmp, 'bad-tree');
+    const dir = join(root, 'sys/class/net/tap7/statistics');
+    mkdirSync(dir, { recursive: true });
+    const taps = createTapCounterReader({ reader: createFileReader({ root, keepOpen: false }) });
+    for (const [field, bad] of [
+      ['rx_bytes', '-5\n'],
+      ['tx_bytes', '\n'],
+      ['rx_packets', '1.5\n'],
+      ['tx_packets', '99999999999999999999\n'],
+    ] as const) {
+      for (const f of ['rx_bytes', 'tx_bytes', 'rx_packets', 'tx_packets'])
+        writeFileSync(join(dir, f), f === field ? bad : '1\n');
+      try {
+        taps.interfaceCounters('tap7', null);
+        expect.unreachable(`${field} = ${JSON.stringify(bad)}`);
+      } catch (error) {
+        expect(PerfError.isInstance(error) && error.code).toBe('PARSE_ERROR');
+        expect((error as PerfError).field).toBe(field);
+        expect((error as PerfError).file).toBe(join(dir, field));
+      }
+    }
+  });
+
+  it('a task stat with a negative utime is a PARSE_ERROR naming the field, not negative CPU seconds (constructed tree)', () => {
+    const root = join(tmp, 'task-tree');
+    mkdirSync(join(root, 'proc/9/task/10'), { recursive: true });
+    writeFileSync(
+      join(root, 'proc/9/task/10/stat'),
+      '10 (CPU 0/KVM) S 1 9 9 0 -1 0 0 0 0 0 -500 20 0 0 20 0 3 0 5 0 0\n',
+    );
+    const threads = createProcThreadReader({ reader: createFileReader({ root, keepOpen: false }) });
+    try {
+      threads.threadCpuSeconds(9, 10);
+      expect.unreachable();
+    } catch (error) {
+      expect(PerfError.isInstance(error) && (error as PerfError).field).toBe('utime');
+    }
+    expect(threads.threadCpuSeconds(9, 11)).toBeNull();
   });
 });

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
+import { PerfError } from '@arcbox/perf-core';
 import type { FileReader } from '../fs/file-reader.js';
 import { parseNetDev } from '../host/parse-net-dev.js';
+import { parseCounter } from '../host/parse-number.js';
 
 /** Counters of one interface in its own direction (a tap's rx is what its guest sent). */
 export interface InterfaceCounters {
@@ -24,13 +26,23 @@ export function createTapCounterReader(options: { reader: FileReader }): TapCoun
   const { reader } = options;
   const fromSys = (name: string): InterfaceCounters | null => {
     const dir = join('sys/class/net', name, 'statistics');
-    const values = ['rx_bytes', 'tx_bytes', 'rx_packets', 'tx_packets'].map((f) => {
-      const text = reader.read(join(dir, f));
-      const n = text === null ? Number.NaN : Number(text.trim());
-      return Number.isFinite(n) ? n : null;
-    });
-    const [rxBytes, txBytes, rxPackets, txPackets] = values;
-    if (rxBytes == null || txBytes == null || rxPackets == null || txPackets == null) return null;
+    const values: number[] = [];
+    for (const field of ['rx_bytes', 'tx_bytes', 'rx_packets', 'tx_packets']) {
+      const path = join(dir, field);
+      const text = reader.read(path);
+      if (text === null) return null;
+      const n = parseCounter(text.trim());
+      // null would say "no such interface" to the caller: a bad counter is an error it can name.
+      if (n === null) {
+        throw new PerfError(
+          'PARSE_ERROR',
+          `expected a non-negative integer below 2^53, got ${JSON.stringify(text.trim().slice(0, 40))}`,
+          { file: join(reader.root, path), line: 1, field },
+        );
+      }
+      values.push(n);
+    }
+    const [rxBytes, txBytes, rxPackets, txPackets] = values as [number, number, number, number];
     return { rxBytes, txBytes, rxPackets, txPackets };
   };
   return {

@@ -1,0 +1,69 @@
+import type { AlertRule } from '../alert-rule.js';
+import { computeContainerMetrics } from '../compute-container-metrics.js';
+import type { ContainerMetrics } from '../container-metrics.js';
+import type { ContainerReading } from '../container-reading.js';
+import { field, type KindDescriptor } from './kind-descriptor.js';
+
+const f = field<ContainerMetrics>;
+
+/** Netdata's cgroup memory alarm, kube-prometheus' container rules. */
+const containerRules: readonly AlertRule[] = [
+  {
+    name: 'container-memory-near-limit',
+    description: 'Container working set above 90 % of its memory limit for 5 minutes',
+    target: 'container',
+    field: 'memoryPercent',
+    match: { facts: { memoryLimited: true } },
+    comparison: '>',
+    warn: 90,
+    crit: 98,
+    clear: 80,
+    windowSeconds: 60,
+    windowAggregation: 'avg',
+    forSeconds: 5 * 60,
+  },
+];
+
+/** One series per container (a cgroup, or an engine's container), `container:<id>`. */
+export const containerKind: KindDescriptor<ContainerReading, ContainerMetrics> = {
+  name: 'container',
+  sampleKey: 'containers',
+  title: 'Containers',
+  singleton: false,
+  keyOf: (r) => r.id,
+  compute: computeContainerMetrics,
+  identity: (m) => ({
+    id: m.id,
+    name: m.name,
+    labels: m.labels,
+    timestamp: m.timestamp,
+    monotonicMs: m.monotonicMs,
+  }),
+  fields: [
+    f('cpuPercent', 'percent', 'CPU busy, 100 = one core (as docker stats shows it).'),
+    f('cpuPercentOfHost', 'percent', 'CPU busy, share of the host’s online CPUs.'),
+    f('cpuSeconds', 'seconds', 'CPU time used since the container started.'),
+    f('cpuThrottledPercent', 'percent', 'Share of CPU quota periods that were throttled.'),
+    f('memoryUsed', 'bytes', 'Working set: usage minus inactive file cache.'),
+    f('memoryUsage', 'bytes', 'Memory usage with page cache.'),
+    f('memoryLimit', 'bytes', 'Memory limit (null when unlimited).'),
+    f('memoryPercent', 'percent', 'Working set, share of the limit (of host memory without one).'),
+    f('blockReadBytes', 'bytes', 'Bytes read from block devices.'),
+    f('blockWriteBytes', 'bytes', 'Bytes written to block devices.'),
+    f('blockReadBps', 'bytes/s', 'Block read throughput.'),
+    f('blockWriteBps', 'bytes/s', 'Block write throughput.'),
+    f('blockReadIops', 'ops/s', 'Block reads per second.'),
+    f('blockWriteIops', 'ops/s', 'Block writes per second.'),
+    f('netRxBytes', 'bytes', 'Bytes received in the container’s network namespace.'),
+    f('netTxBytes', 'bytes', 'Bytes sent from the container’s network namespace.'),
+    f('netRxBps', 'bytes/s', 'Network receive throughput.'),
+    f('netTxBps', 'bytes/s', 'Network transmit throughput.'),
+    f('netRxPps', 'packets/s', 'Packets received per second.'),
+    f('netTxPps', 'packets/s', 'Packets sent per second.'),
+    f('pids', 'count', 'Processes and threads in the container.'),
+    f('pidsLimit', 'count', 'Process limit (null when unlimited).'),
+    f('cpuPercentOfLimit', 'percent', 'CPU busy, share of the container’s CPU quota.'),
+  ],
+  facts: { memoryLimited: (m) => m.memoryLimit !== null },
+  defaultRules: containerRules,
+};

@@ -1,0 +1,81 @@
+import {
+  computeFilesystemMetrics,
+  createKindRegistry,
+  defaultKinds,
+  field,
+  type KindDescriptor,
+} from '@arcbox/perf-core';
+import { describe, expect, it } from 'vitest';
+import { formatMetrics } from './export-snapshot.js';
+import { formatCsv, kindCsvColumns } from './format-csv.js';
+import { formatJson } from './format-json.js';
+
+const root = computeFilesystemMetrics(null, {
+  monotonicMs: 1,
+  time: Date.UTC(2026, 11, 5),
+  mountPoint: '/',
+  device: '/dev/vda1',
+  fsType: 'ext4',
+  readOnly: false,
+  sizeBytes: 100 * 4096,
+  freeBytes: 30 * 4096,
+  availableBytes: 25 * 4096,
+  inodesTotal: 1000,
+  inodesFree: 400,
+  sharedSpace: null,
+  problems: [],
+});
+
+describe('every kind in the exports', () => {
+  it('exports filesystems under node_exporter-like names and labels', () => {
+    const text = formatMetrics({ filesystems: [root] });
+    expect(text).toContain(
+      'arcbox_perf_filesystem_avail_bytes{device="/dev/vda1",fstype="ext4",mountpoint="/"} 102400',
+    );
+    expect(text).toContain(
+      'arcbox_perf_filesystem_readonly{device="/dev/vda1",fstype="ext4",mountpoint="/"} 0',
+    );
+    expect(text).toMatch(/# TYPE arcbox_perf_filesystem_files_free gauge/);
+  });
+
+  it('exports a kind without an exporter as one gauge per stored field, in base units', () => {
+    interface Gpu {
+      id: string;
+      name: string;
+      utilization: number | null;
+      memoryUsed: number | null;
+    }
+    const gpuKind: KindDescriptor<Gpu, Gpu> = {
+      name: 'gpu',
+      sampleKey: 'gpus',
+      title: 'GPUs',
+      singleton: false,
+      keyOf: (r) => r.id,
+      compute: (_p, c) => c,
+      identity: (m) => ({ id: m.id, name: m.name, labels: {}, timestamp: 0, monotonicMs: 0 }),
+      fields: [
+        field<Gpu>('utilization', 'percent', 'GPU busy.'),
+        field<Gpu>('memoryUsed', 'bytes', 'GPU memory in use.'),
+      ],
+      facts: {},
+      defaultRules: [],
+    };
+    const kinds = createKindRegistry([...defaultKinds(), gpuKind]);
+    const gpu = { id: '0', name: 'A100', utilization: 50, memoryUsed: 2 ** 30 };
+    const text = formatMetrics({ gpus: [gpu] }, 'prometheus', { kinds });
+    expect(text).toContain('arcbox_perf_gpu_utilization_ratio{id="0",name="A100"} 0.5');
+    expect(text).toContain('arcbox_perf_gpu_memory_used_bytes{id="0",name="A100"} 1073741824');
+    const json = JSON.parse(formatJson({ gpus: [gpu] }, { kinds }));
+    expect(Object.keys(json)).toEqual([
+      'system',
+      'containers',
+      'vms',
+      'filesystems',
+      'gpus',
+      'collectors',
+    ]);
+    expect(formatCsv([gpu], kindCsvColumns(gpuKind)).split('\r\n')[0]).toBe(
+      'time,id,name,utilization,memoryUsed',
+    );
+  });
+});

@@ -1,0 +1,128 @@
+import { existsSync } from 'node:fs';
+import { PerfError } from '@arcbox/perf-core';
+import type { SourcesConfig } from '../config/sources-config.js';
+import { findNamingDockerSocket } from '../find-naming-docker-socket.js';
+import type { MonitorCollectors } from '../monitor-collectors.js';
+import { closeCollectors, type PlatformSources } from './platform-sources.js';
+import { createVmSources } from './vm-sources.js';
+
+export interface CreatePlatformSourcesOptions {
+  /** The platform to build for; this process's by default. */
+  platform?: NodeJS.Platform;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The one composition: builds this platform's sources from one validated config. The platform
+ * packages are imported here, on demand and only on their platform; the apps call this and
+ * never import a platform package themselves.
+ *
+ * Linux: the host, cgroup containers (named through a Docker-compatible engine when its socket
+ * exists), VMs of every enabled VMM and filesystems, all read under `root`. macOS: the host,
+ * containers from an engine when its socket exists, VMs of the API-socket VMMs, filesystems.
+ */
+export async function createPlatformSources(
+  config: SourcesConfig,
+  options: CreatePlatformSourcesOptions = {},
+): Promise<PlatformSources> {
+  const platform = options.platform ?? process.platform;
+  const env = options.env ?? process.env;
+  const notes: string[] = [];
+  const timeouts: Record<string, number> = {
+    system: config.system.timeoutMs,
+    containers: config.containers.timeoutMs,
+    vms: config.vms.timeoutMs,
+    filesystems: config.filesystems.timeoutMs,
+  };
+  const collectors = (await buildFor(platform, config, env, notes)) as MonitorCollectors;
+  return { collectors, timeouts, notes, close: () => closeCollectors(collectors) };
+}
+
+async function buildFor(
+  platform: NodeJS.Platform,
+  config: SourcesConfig,
+  env: NodeJS.ProcessEnv,
+  notes: string[],
+): Promise<Partial<MonitorCollectors>> {
+  const { root } = config;
+  if (platform === 'linux') {
+    const linux = await import('@arcbox/perf-linux');
+    const collectors: Partial<MonitorCollectors> = {
+      system: linux.createLinuxSystemCollector({ root }),
+    };
+    if (config.containers.enabled) {
+      // Names come from the engine when its socket is there, else from the runtimes' state files,
+      // else the short id: no socket is no client, not an error.
+      const docker = config.docker.enabled ? await import('@arcbox/perf-docker') : null;
+      const socket = docker
+        ? findNamingDockerSocket(docker, {
+            ...(config.docker.socket ? { socketPath: config.docker.socket } : {}),
+            env,
+          })
+        : undefined;
+      if (config.docker.enabled && config.docker.socket && socket === undefined)
+        notes.push(
+          `docker: no engine socket at ${config.docker.socket}: containers keep their cgroup names`,
+        );
+      collectors.containers = linux.createCgroupContainerCollector({
+        root,
+        discover: config.containers.discover,
+        cgroupPaths: config.containers.paths,
+        ...(docker && socket !== undefined
+          ? {
+              names: docker.createDockerClient({
+                socketPath: socket,
+                timeoutMs: config.docker.timeoutMs,
+              }),
+            }
+          : {}),
+      });
+    }
+    if (config.vms.enabled) {
+      const vms = await createVmSources(config, 'linux', notes);
+      if (vms) collectors.vms = vms;
+    }
+    if (config.filesystems.enabled)
+      collectors.filesystems = linux.createLinuxFilesystemCollector({
+        root,
+        statfsTimeoutMs: Math.max(10, config.filesystems.timeoutMs - 100),
+      });
+    return collectors;
+  }
+  if (platform === 'darwin') {
+    const darwin = await import('@arcbox/perf-darwin');
+    const collectors: Partial<MonitorCollectors> = {
+      system: darwin.createDarwinSystemCollector({ timeoutMs: config.system.timeoutMs }),
+    };
+    if (config.containers.enabled && config.docker.enabled) {
+      const docker = await import('@arcbox/perf-docker');
+      const socket =
+        config.docker.socket ??
+        (env.DOCKER_HOST ? undefined : docker.dockerSocketCandidates().find((p) => existsSync(p)));
+      // No engine socket: no containers on this Mac, not an error.
+      if (socket !== undefined || env.DOCKER_HOST) {
+        const client = docker.createDockerClient({
+          ...(socket === undefined ? {} : { socketPath: socket }),
+          timeoutMs: config.docker.timeoutMs,
+        });
+        collectors.containers = docker.createDockerContainerCollector({
+          client,
+          name: 'containers',
+        });
+      } else notes.push('containers: no Docker-compatible engine socket found');
+    }
+    if (config.vms.enabled) {
+      const vms = await createVmSources(config, 'darwin', notes);
+      if (vms) collectors.vms = vms;
+    }
+    if (config.filesystems.enabled)
+      collectors.filesystems = darwin.createDarwinFilesystemCollector({
+        statfsTimeoutMs: Math.max(10, config.filesystems.timeoutMs - 100),
+      });
+    return collectors;
+  }
+  throw new PerfError(
+    'UNSUPPORTED_PLATFORM',
+    `arcbox-perf reads Linux and macOS hosts, not ${platform}`,
+  );
+}

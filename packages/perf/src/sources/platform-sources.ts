@@ -1,0 +1,19 @@
+import type { Collector } from '@arcbox/perf-core';
+import type { MonitorCollectors } from '../monitor-collectors.js';
+
+/** The collectors one config builds on this platform, each with the timeout the config gives it. */
+export interface PlatformSources {
+  /** By each kind's sample key: `system`, `containers`, `vms`, `filesystems`. */
+  collectors: MonitorCollectors;
+  timeouts: Record<string, number>;
+  /** What was looked for and not found (a missing VM directory, no engine socket), for people. */
+  notes: string[];
+  close(): Promise<void>;
+}
+
+/** Closes every collector, waiting for each; one that fails to close does not keep the others open. */
+export async function closeCollectors(collectors: MonitorCollectors): Promise<void> {
+  await Promise.allSettled(
+    Object.values(collectors).map((c) => (c as Collector<unknown> | undefined)?.close?.()),
+  );
+}

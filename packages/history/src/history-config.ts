@@ -19,6 +19,12 @@ export interface HistoryConfig {
   maxAgeMs?: number;
   /** Rollup tiers, finest first. Default 1 min for 24 h, then 1 h for 30 days. */
   tiers?: readonly HistoryTier[];
+  /**
+   * How much of each rollup tier stays in memory. Unlimited by default (the store alone holds
+   * everything); a store backed by a disk store keeps a hot window (the SQLite history sets it to
+   * `maxAgeMs`) and reads older rows from disk, so memory no longer grows with retention.
+   */
+  memoryWindowMs?: number;
 }
 
 export interface ResolvedHistoryConfig {
@@ -26,6 +32,7 @@ export interface ResolvedHistoryConfig {
   maxSamples: number;
   maxAgeMs: number;
   tiers: readonly HistoryTier[];
+  memoryWindowMs: number;
 }
 
 const MINUTE = 60_000;
@@ -59,7 +66,11 @@ export function resolveHistoryConfig(config: HistoryConfig = {}): ResolvedHistor
       );
     }
   });
-  return { sampleIntervalMs, maxSamples, maxAgeMs, tiers: Object.freeze(tiers) };
+  const memoryWindowMs =
+    config.memoryWindowMs === undefined
+      ? Number.POSITIVE_INFINITY
+      : positive(config.memoryWindowMs, 'memoryWindowMs');
+  return { sampleIntervalMs, maxSamples, maxAgeMs, tiers: Object.freeze(tiers), memoryWindowMs };
 }
 
 function positive(value: number, field: string): number {

@@ -14,7 +14,8 @@ import {
   type ResolvedHistoryConfig,
   resolveHistoryConfig,
 } from './history-config.js';
-import { type RangeQuery, type RangeResult, runQuery } from './range-query.js';
+import type { ColdSource } from './cold-source.js';
+import { type QueryContext, type RangeQuery, type RangeResult, runQuery } from './range-query.js';
 import { createFieldExtractor } from './field-extractor.js';
 import {
   defaultKindRegistry,
@@ -120,6 +121,12 @@ export interface HistoryStore {
   sweep(now?: number): void;
   clear(): void;
   stats(): HistoryStats;
+  /**
+   * Reads what memory no longer holds from a disk store (the SQLite history attaches itself):
+   * rows older than the hot window (`memoryWindowMs`) and series that ended and left memory.
+   * While one is attached, a series that ends leaves memory at once (its open buckets closed).
+   */
+  attachCold(source: ColdSource | null): void;
   /** Listens to every raw row and closed bucket; returns the unsubscribe function. */
   subscribe(listener: (event: HistoryEvent) => void): () => void;
   restore(meta: {
@@ -238,19 +245,71 @@ export function createHistoryStore(options: HistoryStoreOptions = {}): HistorySt
   }
 
   const markOne = (s: Series) => {
-    if (s.goneSince === null && s.seenRound !== round) s.goneSince = newest;
+    if (s.goneSince === null && s.seenRound !== round) {
+      s.goneSince = newest;
+      // With a disk store the ended series leaves memory now; its rows stay queryable from disk.
+      if (cold) {
+        s.closeAll();
+        remove(s);
+      }
+    }
   };
   function markGone(series: Map<string, Series>): void {
     series.forEach(markOne);
   }
 
-  const context = () => ({ newest, sampleIntervalMs: resolved.sampleIntervalMs });
+  let cold: ColdSource | null = null;
+  const context = (): QueryContext => ({
+    newest,
+    sampleIntervalMs: resolved.sampleIntervalMs,
+    ...(cold
+      ? {
+          cold: {
+            source: cold,
+            rawRetentionMs: resolved.maxAgeMs,
+            tierRetentionMs: resolved.tiers.map((t) => t.retentionMs),
+          },
+        }
+      : {}),
+  });
 
   function find(key: string): Series {
     const s = all.get(key);
     if (s) return s;
-    parseSeriesKey(key, kinds);
+    const { kind, id } = parseSeriesKey(key, kinds);
+    // Ended and gone from memory, still on disk: an empty series whose rows all come from disk.
+    if (cold?.has(key)) return new Series(key, kind, id, slotOf(kind).fields, resolved);
     throw new PerfError('UNKNOWN_SERIES', `no history for series "${key}"`, { field: 'series' });
+  }
+
+  function memorySeries(): SeriesInfo[] {
+    return [...all.values()].map((s) => ({
+      key: s.key,
+      kind: s.kind,
+      id: s.id,
+      name: s.name,
+      labels: s.labels,
+      fields: s.fields,
+      firstTime: s.firstTime,
+      lastTime: s.lastTime,
+      goneSince: s.goneSince,
+      rawRows: s.raw.size,
+      tierRows: s.tiers.map((t) => t.ring.size),
+    }));
+  }
+
+  /** Series only the disk store still holds (they ended); rows counted on disk are not. */
+  function coldOnlySeries(): SeriesInfo[] {
+    if (!cold) return [];
+    return cold
+      .series()
+      .filter((c) => !all.has(c.key) && kinds.get(c.kind))
+      .map((c) => ({
+        ...c,
+        goneSince: c.lastTime,
+        rawRows: 0,
+        tierRows: resolved.tiers.map(() => 0),
+      }));
   }
 
   return {
@@ -341,20 +400,10 @@ export function createHistoryStore(options: HistoryStoreOptions = {}): HistorySt
       };
     },
     has: (key) => all.has(key),
-    series: () =>
-      [...all.values()].map((s) => ({
-        key: s.key,
-        kind: s.kind,
-        id: s.id,
-        name: s.name,
-        labels: s.labels,
-        fields: s.fields,
-        firstTime: s.firstTime,
-        lastTime: s.lastTime,
-        goneSince: s.goneSince,
-        rawRows: s.raw.size,
-        tierRows: s.tiers.map((t) => t.ring.size),
-      })),
+    attachCold(source) {
+      cold = source;
+    },
+    series: () => [...memorySeries(), ...coldOnlySeries()],
     newest: () => newest,
     sweep,
     clear() {

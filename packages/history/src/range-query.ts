@@ -1,4 +1,5 @@
 import { PerfError } from '@arcbox/perf-core';
+import type { ColdSource } from './cold-source.js';
 import type { ColumnRing } from './column-ring.js';
 import type { Series } from './series.js';
 
@@ -49,8 +50,19 @@ interface Rows {
   count: Float64Array[];
 }
 
-/** Picks the finest tier still holding everything from `from` on: -1 for raw samples. */
-export function chooseLevel(series: Series, from: number): number {
+/**
+ * Picks the finest tier still holding everything from `from` on: -1 for raw samples. With a
+ * disk store, by each tier's retention (what memory holds is only the hot end of it).
+ */
+export function chooseLevel(series: Series, from: number, ctx?: QueryContext): number {
+  const cold = ctx?.cold;
+  if (cold) {
+    if (from >= ctx.newest - cold.rawRetentionMs || series.tiers.length === 0) return -1;
+    for (let level = 0; level < series.tiers.length; level++) {
+      if (from >= ctx.newest - (cold.tierRetentionMs[level] ?? 0)) return level;
+    }
+    return series.tiers.length - 1;
+  }
   if (covers(series.raw, from) || series.tiers.length === 0) return -1;
   for (let level = 0; level < series.tiers.length; level++) {
     if (covers(series.tiers[level]!.ring, from)) return level;
@@ -65,6 +77,8 @@ function covers(ring: ColumnRing, from: number): boolean {
 export interface QueryContext {
   newest: number;
   sampleIntervalMs: number;
+  /** Rows older than memory holds, and the retention of each tier on disk. */
+  cold?: { source: ColdSource; rawRetentionMs: number; tierRetentionMs: readonly number[] };
   /** Forces a tier (chunks of one iterable answer all come from the tier the whole range picked). */
   level?: number;
   /** Rows at or after this time are left out (chunk edges). */
@@ -114,12 +128,20 @@ export function runQuery(series: Series, query: RangeQuery, ctx: QueryContext): 
       field: 'step',
     });
   }
-  const level = ctx.level ?? chooseLevel(series, from);
+  const level = ctx.level ?? chooseLevel(series, from, ctx);
   const end = ctx.endExclusive ?? Number.POSITIVE_INFINITY;
-  const rows =
+  const hot =
     level < 0
       ? rawRows(series, index, from, to, end)
       : tierRows(series, level, index, from, to, end);
+  // What memory no longer holds comes from disk: strictly before the oldest row memory has, so
+  // the boundary has neither a gap nor a duplicate.
+  const rows = ctx.cold
+    ? concatRows(
+        coldRows(ctx.cold.source, series, level, index, from, Math.min(to, end), hot.times[0]),
+        hot,
+      )
+    : hot;
   const resolutionMs = level < 0 ? sampleIntervalMs : series.tiers[level]!.resolutionMs;
   const out: RangeResult = {
     series: series.key,
@@ -260,9 +282,11 @@ function tierRows(
     rows.times[r] = p.start;
     index.forEach((f, k) => {
       const c = p.count[f]!;
-      rows.min[k]![r] = c > 0 ? p.min[f]! : Number.NaN;
-      rows.max[k]![r] = c > 0 ? p.max[f]! : Number.NaN;
-      rows.avg[k]![r] = c > 0 ? p.sum[f]! / c : Number.NaN;
+      // Float32, as every stored value: an open bucket reads the same before a restart (summed
+      // from full-precision samples) and after it (rebuilt from stored rows).
+      rows.min[k]![r] = c > 0 ? Math.fround(p.min[f]!) : Number.NaN;
+      rows.max[k]![r] = c > 0 ? Math.fround(p.max[f]!) : Number.NaN;
+      rows.avg[k]![r] = c > 0 ? Math.fround(p.sum[f]! / c) : Number.NaN;
       rows.count[k]![r] = c;
     });
   });
@@ -309,4 +333,94 @@ function pendingRows(series: Series, level: number): Pending[] {
     }
   }
   return out.sort((a, b) => a.start - b.start);
+}
+
+/** Disk rows of `level` in [from, to] older than `before` (memory's oldest row), as Rows. */
+function coldRows(
+  cold: ColdSource,
+  series: Series,
+  level: number,
+  index: number[],
+  from: number,
+  to: number,
+  before: number | undefined,
+): Rows {
+  const limit = before === undefined ? to : Math.min(to, before);
+  const chunks = limit < from ? [] : cold.rows(series.key, level, from, limit);
+  const picked: Array<{
+    time: number;
+    min: number[];
+    max: number[];
+    avg: number[];
+    count: number[];
+  }> = [];
+  for (const chunk of chunks) {
+    const n = chunk.fields.length;
+    const at = index.map((f) => chunk.fields.indexOf(series.fields[f]!));
+    const width = level < 0 ? n : 4 * n;
+    for (let r = 0; r < chunk.times.length; r++) {
+      const t = chunk.times[r]!;
+      if (t < from || t > to || (before !== undefined && t >= before)) continue;
+      const base = r * width;
+      const value = (j: number, part: number) =>
+        j < 0 ? Number.NaN : chunk.values[base + part * n + j]!;
+      if (level < 0) {
+        const v = at.map((j) => value(j, 0));
+        picked.push({
+          time: t,
+          min: v,
+          max: v,
+          avg: v,
+          count: v.map((x) => (Number.isNaN(x) ? 0 : 1)),
+        });
+      } else {
+        picked.push({
+          time: t,
+          min: at.map((j) => value(j, 0)),
+          max: at.map((j) => value(j, 1)),
+          avg: at.map((j) => value(j, 2)),
+          count: at.map((j) => {
+            const c = value(j, 3);
+            return Number.isNaN(c) ? 0 : c;
+          }),
+        });
+      }
+    }
+  }
+  const m = picked.length;
+  const rows: Rows = {
+    times: new Float64Array(m),
+    min: index.map(() => new Float64Array(m)),
+    max: index.map(() => new Float64Array(m)),
+    avg: index.map(() => new Float64Array(m)),
+    count: index.map(() => new Float64Array(m)),
+  };
+  picked.forEach((p, r) => {
+    rows.times[r] = p.time;
+    for (let k = 0; k < index.length; k++) {
+      rows.min[k]![r] = p.min[k]!;
+      rows.max[k]![r] = p.max[k]!;
+      rows.avg[k]![r] = p.avg[k]!;
+      rows.count[k]![r] = p.count[k]!;
+    }
+  });
+  return rows;
+}
+
+function concatRows(a: Rows, b: Rows): Rows {
+  if (a.times.length === 0) return b;
+  if (b.times.length === 0) return a;
+  const join = (x: Float64Array, y: Float64Array) => {
+    const out = new Float64Array(x.length + y.length);
+    out.set(x);
+    out.set(y, x.length);
+    return out;
+  };
+  return {
+    times: join(a.times, b.times),
+    min: a.min.map((x, k) => join(x, b.min[k]!)),
+    max: a.max.map((x, k) => join(x, b.max[k]!)),
+    avg: a.avg.map((x, k) => join(x, b.avg[k]!)),
+    count: a.count.map((x, k) => join(x, b.count[k]!)),
+  };
 }

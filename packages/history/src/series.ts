@@ -43,6 +43,8 @@ export interface Accumulator {
 export interface Tier {
   resolutionMs: number;
   retentionMs: number;
+  /** What of the tier stays in memory: its retention, or the store's hot window if shorter. */
+  memoryMs: number;
   /** Value columns: min x n, max x n, avg x n (Float32); count columns x n (smallest integer type). */
   ring: ColumnRing;
   countMax: number;
@@ -90,14 +92,15 @@ export class Series implements SeriesMeta {
     const n = fields.length;
     this.n = n;
     this.raw = new ColumnRing(config.maxSamples, n);
-    this.tiers = config.tiers.map((t) => {
+    this.tiers = config.tiers.map((t, level) => {
       // Room for 4x the nominal samples per bucket (ad-hoc collections between ticks).
       const countMax = Math.ceil(t.resolutionMs / config.sampleIntervalMs) * 4;
       const counts = countMax <= 0xff ? Uint8Array : countMax <= 0xffff ? Uint16Array : Uint32Array;
       return {
         resolutionMs: t.resolutionMs,
         retentionMs: t.retentionMs,
-        ring: new ColumnRing(Math.ceil(t.retentionMs / t.resolutionMs), 3 * n, n, counts),
+        ring: new ColumnRing(Math.ceil(memoryMs(level, config) / t.resolutionMs), 3 * n, n, counts),
+        memoryMs: memoryMs(level, config),
         countMax: counts === Uint32Array ? 0xffffffff : counts === Uint16Array ? 0xffff : 0xff,
         acc: accumulator(n),
       };
@@ -131,7 +134,14 @@ export class Series implements SeriesMeta {
     this.raw.dropBefore(now - maxAgeMs);
     for (let i = 0; i < this.tiers.length; i++) {
       const tier = this.tiers[i]!;
-      tier.ring.dropBefore(now - tier.retentionMs);
+      tier.ring.dropBefore(now - tier.memoryMs);
+    }
+  }
+
+  /** Closes every open bucket (the series ended: nothing more will come into them). */
+  closeAll(): void {
+    for (let level = 0; level < this.tiers.length; level++) {
+      if (this.tiers[level]!.acc.inputs > 0) this.close(level);
     }
   }
 
@@ -299,6 +309,18 @@ export class Series implements SeriesMeta {
       this.feedBucket(level + 1, acc.start, acc.min, acc.max, acc.sum, acc.count, emit);
     }
   }
+}
+
+/**
+ * What of a tier stays in memory: all of it, or with a disk store the hot window plus the larger
+ * of 60 of the tier's rows (a block the SQLite history writes at once stays in memory until it
+ * is written) and one bucket of the next tier (its open bucket is rebuilt from these rows after
+ * a restart).
+ */
+export function memoryMs(level: number, config: ResolvedHistoryConfig): number {
+  const tier = config.tiers[level]!;
+  const next = config.tiers[level + 1]?.resolutionMs ?? 0;
+  return Math.min(tier.retentionMs, config.memoryWindowMs + Math.max(60 * tier.resolutionMs, next));
 }
 
 function writeBucket(

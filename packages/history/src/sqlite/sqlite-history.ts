@@ -1,10 +1,11 @@
 import { open } from 'node:fs/promises';
 import { PerfError, throwIfAborted, withTimeout } from '@arcbox/perf-core';
-import type { HistoryConfig } from '../history-config.js';
+import { type HistoryConfig, resolveHistoryConfig } from '../history-config.js';
 import { createHistoryStore, type HistoryStore } from '../history-store.js';
 import { fieldsOf, type SeriesKind } from '../series-key.js';
-import type { HistoryEvent, SeriesMeta } from '../series.js';
+import { type HistoryEvent, memoryMs, type SeriesMeta } from '../series.js';
 import { APPLICATION_ID, SCHEMA_V1, SCHEMA_VERSION } from './schema.js';
+import { createSqliteColdSource, decodeChunk } from './sqlite-cold-source.js';
 import {
   loadSqliteDriver,
   type SqliteDatabase,
@@ -27,6 +28,8 @@ export interface SqliteHistoryOptions {
   timeoutMs?: number;
   /** The SQLite driver; `loadSqliteDriver()`'s choice for this Node.js when omitted. */
   driver?: SqliteDriver;
+  /** Chunks deleted at most per tier and flush as retention passes (a bound on the flush). */
+  deleteBatch?: number;
 }
 
 export interface FlushResult {
@@ -58,6 +61,8 @@ export interface SqliteHistory {
 class Pending {
   readonly meta: SeriesMeta;
   readonly level: number;
+  /** Which block of its tier the rows belong to (0 where a tier is not written in blocks). */
+  block = 0;
   rows = 0;
   times: Float64Array;
   /** Row-major values: n per raw row, 4n (min, max, avg, count) per bucket. */
@@ -127,7 +132,13 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     options.signal,
   );
   const db = openChecked(driver, path, found === 'sqlite');
-  const store = options.store ?? createHistoryStore(options.config);
+  // Its own store keeps only the hot window in memory: the rest is read back from this file.
+  const store =
+    options.store ??
+    createHistoryStore({
+      memoryWindowMs: resolveHistoryConfig(options.config).maxAgeMs,
+      ...options.config,
+    });
   // Raw rows come for every series every interval: their batch is found by the series object, not
   // by a key string built per row. Buckets (a minute apart at the finest) by key and level.
   const pendingRaw = new Map<SeriesMeta, Pending>();
@@ -135,19 +146,43 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
   let pendingRows = 0;
   const rawRowsHint =
     Math.ceil((options.flushIntervalMs ?? 10_000) / store.config.sampleIntervalMs) + 2;
-  const pendingFor = (meta: SeriesMeta, level: number): Pending => {
+  // A tier whose 60-row block the raw retention can rebuild after a crash (1-min buckets within
+  // the raw hour) is written a block at a time: one chunk per series per block (an hour of
+  // minutes) instead of one per flush, so a day at 1-min step reads 24 chunks, not 1,440.
+  const { tiers, maxAgeMs } = store.config;
+  const blockMs = tiers.map((t) => (60 * t.resolutionMs <= maxAgeMs ? 60 * t.resolutionMs : 0));
+  /** Tier blocks that are complete (or cut by a newer block) and wait for the next flush. */
+  const ready: Pending[] = [];
+  const pendingFor = (meta: SeriesMeta, level: number, time: number): Pending => {
     const key = level < 0 ? null : `${meta.key}\u0000${level}`;
     let p = key === null ? pendingRaw.get(meta) : pending.get(key);
+    const block = level < 0 || !blockMs[level] ? 0 : Math.floor(time / blockMs[level]!);
+    if (p && key !== null && p.block !== block) {
+      ready.push(p);
+      pending.delete(key);
+      p = undefined;
+    }
     if (!p) {
       p = new Pending(meta, level, key === null ? Math.min(rawRowsHint, 4096) : 4);
+      p.block = block;
       if (key === null) pendingRaw.set(meta, p);
       else pending.set(key, p);
     }
     return p;
   };
+  /** A held block is complete once its last bucket ends at the block's end. */
+  const complete = (p: Pending): boolean => {
+    const b = blockMs[p.level];
+    if (!b) return true;
+    return p.times[p.rows - 1]! + tiers[p.level]!.resolutionMs >= (p.block + 1) * b;
+  };
 
   const unsubscribe = store.subscribe((event: HistoryEvent) => {
-    const p = pendingFor(event.series, event.type === 'raw' ? -1 : event.level);
+    const p = pendingFor(
+      event.series,
+      event.type === 'raw' ? -1 : event.level,
+      event.type === 'raw' ? event.time : event.start,
+    );
     if (event.type === 'raw') {
       const at = p.addRow(event.time, event.values.length);
       p.values.set(event.values, at);
@@ -162,8 +197,10 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     pendingRows += 1;
   });
 
+  const cold = createSqliteColdSource(db);
   try {
     load(db, store);
+    store.attachCold(cold);
   } catch (cause) {
     unsubscribe();
     db.close();
@@ -181,7 +218,12 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
   const insertChunk = db.prepare(
     'INSERT INTO chunks (series, level, first, last, rows, times, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
-  const deleteOld = db.prepare('DELETE FROM chunks WHERE level = ? AND last < ?');
+  // At most this many chunks go per tier and flush: a backlog (after downtime, or a shorter
+  // retention) is worked off over several flushes instead of in one statement that stalls.
+  const deleteOld = db.prepare(
+    'DELETE FROM chunks WHERE rowid IN (SELECT rowid FROM chunks WHERE level = ? AND last < ? LIMIT ?)',
+  );
+  const deleteBatch = options.deleteBatch ?? 2000;
   const deleteSeries = db.prepare(
     'DELETE FROM series WHERE key NOT IN (SELECT DISTINCT series FROM chunks)',
   );
@@ -215,6 +257,7 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
             JSON.stringify(p.meta.fields),
           );
           upserted.push([p.meta.key, { name: p.meta.name, labels, fields: p.meta.fields }]);
+          cold.forget(p.meta.key);
         }
       }
       insertChunk.run(
@@ -231,9 +274,9 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     let deleted = 0;
     const newest = store.newest();
     if (!Number.isNaN(newest)) {
-      deleted += Number(deleteOld.run(-1, newest - store.config.maxAgeMs).changes);
+      deleted += Number(deleteOld.run(-1, newest - store.config.maxAgeMs, deleteBatch).changes);
       store.config.tiers.forEach((t, level) => {
-        deleted += Number(deleteOld.run(level, newest - t.retentionMs).changes);
+        deleted += Number(deleteOld.run(level, newest - t.retentionMs, deleteBatch).changes);
       });
       if (deleted > 0 && Number(deleteSeries.run().changes) > 0) {
         committed.clear();
@@ -246,15 +289,23 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
   let closed = false;
   let flushing: Promise<FlushResult> | null = null;
 
-  async function flush(flushOptions: { signal?: AbortSignal } = {}): Promise<FlushResult> {
+  async function flush(
+    flushOptions: { signal?: AbortSignal; all?: boolean } = {},
+  ): Promise<FlushResult> {
     throwIfAborted(flushOptions.signal, 'history flush');
     if (closed) throw new PerfError('STORE_ERROR', `history database ${path} is closed`);
     const started = performance.now();
-    const batch = [...pendingRaw.values(), ...pending.values()];
-    const rows = pendingRows;
+    const tierBatch = ready.splice(0);
+    for (const [key, p] of pending) {
+      if (!flushOptions.all && !complete(p)) continue;
+      tierBatch.push(p);
+      pending.delete(key);
+    }
+    const batch = [...pendingRaw.values(), ...tierBatch];
+    let rows = 0;
+    for (const p of batch) rows += p.rows;
     pendingRaw.clear();
-    pending.clear();
-    pendingRows = 0;
+    pendingRows -= rows;
     try {
       const result = inTransaction(db, () => write(batch));
       for (const [key, row] of result.upserted) committed.set(key, row);
@@ -267,12 +318,12 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     } catch (cause) {
       // Put the batch back in front of what arrived since, for the next attempt.
       for (const p of batch) {
-        const key = p.level < 0 ? null : `${p.meta.key}\u0000${p.level}`;
-        const newer = key === null ? pendingRaw.get(p.meta) : pending.get(key);
+        if (p.level >= 0) continue;
+        const newer = pendingRaw.get(p.meta);
         if (newer) p.addAll(newer);
-        if (key === null) pendingRaw.set(p.meta, p);
-        else pending.set(key, p);
+        pendingRaw.set(p.meta, p);
       }
+      ready.unshift(...tierBatch);
       pendingRows += rows;
       throw PerfError.from(cause, 'STORE_ERROR', `flushing history to ${path} failed`);
     }
@@ -296,10 +347,11 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     if (timer) clearInterval(timer);
     await flushing?.catch(() => undefined);
     try {
-      if (pendingRows > 0) await flush();
+      if (pendingRows > 0) await flush({ all: true });
     } finally {
       closed = true;
       unsubscribe();
+      store.attachCold(null);
       checkpointAndClose(db);
     }
   }
@@ -487,50 +539,34 @@ interface ChunkRow {
   data: Uint8Array;
 }
 
-/** A blob's bytes as a typed array of `T`, copied so the result is aligned whatever the driver returns. */
-function floats<T extends Float32Array | Float64Array>(
-  blob: Uint8Array,
-  Type: { new (buffer: ArrayBuffer): T },
-): T {
-  return new Type(
-    blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength) as ArrayBuffer,
-  );
-}
-
-/**
- * A chunk's header against its blobs: the file is untrusted, and a `rows` larger than its blobs
- * hold would make the loader loop over rows that are not there (1e9 of them hung a start).
- */
-function checkChunk(c: ChunkRow, fields: number, series: string): void {
-  const perRow = c.level < 0 ? fields : 4 * fields;
-  const ok =
-    Number.isSafeInteger(c.rows) &&
-    c.rows >= 0 &&
-    c.times instanceof Uint8Array &&
-    c.data instanceof Uint8Array &&
-    c.times.byteLength === c.rows * 8 &&
-    c.data.byteLength === c.rows * perRow * 4;
-  if (!ok) {
-    throw new PerfError(
-      'STORE_ERROR',
-      `history chunk of ${series} (level ${c.level}) says ${c.rows} rows but holds ${c.times?.byteLength ?? 0} bytes of times and ${c.data?.byteLength ?? 0} of values: the file is damaged`,
-      { field: 'chunks.rows' },
-    );
-  }
-}
-
 /** Puts what the database kept back into the store: tiers first, then raw rows, then open buckets. */
 function load(db: SqliteDatabase, store: HistoryStore): void {
   const series = db
     .prepare('SELECT key, kind, id, name, labels, fields FROM series')
     .all() as unknown as SeriesRow[];
+  // Only the hot window goes to memory (the rest is read from disk when asked for): raw rows of
+  // the raw retention, tier rows of the memory window, counted back from the newest row kept.
+  const newest = Number(db.prepare('SELECT max(last) AS t FROM chunks').get()?.t ?? Number.NaN);
+  const { maxAgeMs, tiers } = store.config;
+  const rawCut = Number.isFinite(newest) ? newest - maxAgeMs : Number.NEGATIVE_INFINITY;
+  // Each tier's memory part; it covers the next tier's open bucket, which is rebuilt from it.
+  const cuts = tiers.map((_, level) =>
+    Number.isFinite(newest) ? newest - memoryMs(level, store.config) : Number.NEGATIVE_INFINITY,
+  );
+  const tierCut = Math.min(...cuts, Number.POSITIVE_INFINITY);
   const chunks = db.prepare(
-    'SELECT level, rows, times, data FROM chunks WHERE series = ? ORDER BY level DESC, first ASC',
+    'SELECT level, rows, times, data FROM chunks WHERE series = ? AND ' +
+      '((level < 0 AND last >= ?) OR (level >= 0 AND last >= ?)) ORDER BY level DESC, first ASC',
+  );
+  const hot = db.prepare(
+    'SELECT 1 AS hot FROM chunks WHERE series = ? AND ((level < 0 AND last >= ?) OR (level >= 0 AND last >= ?)) LIMIT 1',
   );
   for (const s of series) {
     // A kind this process does not know (kept by a newer release, or one not registered here)
     // stays in the file untouched and is left out of the store.
     if (!store.kinds.get(s.kind)) continue;
+    // A series that ended before the hot window stays on disk only.
+    if (hot.get(s.key, rawCut, tierCut) === undefined) continue;
     const restorer = store.restore({
       kind: s.kind,
       id: s.id,
@@ -550,11 +586,12 @@ function load(db: SqliteDatabase, store: HistoryStore): void {
       map.map((j) => (j < 0 ? Number.NaN : from[base + j]!));
     for (const c of chunks.iterate(
       s.key,
+      rawCut,
+      tierCut,
     ) as IterableIterator<unknown> as IterableIterator<ChunkRow>) {
-      checkChunk(c, n, s.key);
-      const times = floats(c.times, Float64Array);
-      const data = floats(c.data, Float32Array);
+      const { times, values: data } = decodeChunk(c, stored as string[], s.key);
       for (let r = 0; r < c.rows; r++) {
+        if (c.level >= 0 && times[r]! < (cuts[c.level] ?? Number.NEGATIVE_INFINITY)) continue;
         if (c.level < 0) restorer.raw(times[r]!, pick(data, r * n));
         else {
           const b = r * 4 * n;

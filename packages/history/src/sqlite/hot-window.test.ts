@@ -1,0 +1,131 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fieldsOf } from '../series-key.js';
+import { openSqliteHistory } from './sqlite-history.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const T0 = Date.UTC(2026, 10, 1);
+// 30 days at one sample a minute: the shape of the agent's store (raw, then a finer and a
+// coarser tier) with 60x fewer appends, so the test runs in a second.
+const config = {
+  sampleIntervalMs: MINUTE,
+  maxAgeMs: 6 * HOUR,
+  tiers: [
+    { resolutionMs: HOUR, retentionMs: 7 * DAY },
+    { resolutionMs: DAY, retentionMs: 30 * DAY },
+  ],
+};
+
+let dir = '';
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'arcbox-hot-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const row = (i: number, kind: 'system' | 'container') =>
+  fieldsOf(kind).map((f) =>
+    f === 'cpuPercent' ? (i % 97) + 0.5 : f === 'memoryUsed' ? 1e6 + i : null,
+  );
+
+async function fill(path: string, minutes: number) {
+  const h = await openSqliteHistory({ path, flushIntervalMs: 0, config });
+  for (let i = 0; i < minutes; i++) {
+    const t = T0 + i * MINUTE;
+    h.store.appendValues('system', t, row(i, 'system'));
+    h.store.appendValues('container:web', t, row(i, 'container'), { name: 'web' });
+    if (i % 30 === 29) await h.flush();
+  }
+  return h;
+}
+
+const queries = (newest: number) => [
+  { series: 'system', fields: ['cpuPercent'], from: T0, step: DAY },
+  {
+    series: 'system',
+    fields: ['cpuPercent'],
+    from: newest - 7 * DAY,
+    step: HOUR,
+    aggregation: 'max' as const,
+  },
+  { series: 'container:web', fields: ['memoryUsed', 'cpuPercent'], from: newest - 5 * HOUR },
+  { series: 'container:web', fields: ['cpuPercent'], from: newest - 2 * DAY, step: HOUR },
+];
+
+describe('a hot window in memory, the rest on disk', () => {
+  it('keeps memory to the hot window and answers 30 days from disk, the same before and after a restart', async () => {
+    const path = join(dir, 'h.sqlite');
+    const h = await fill(path, 30 * 24 * 60);
+    const newest = h.store.newest();
+    const web = h.store.series().find((s) => s.key === 'container:web')!;
+    // Memory: 6 h of raw rows, the hot window plus a block of hourly rows, a few daily ones.
+    expect(web.rawRows).toBe(360);
+    expect(web.tierRows[0]).toBeLessThanOrEqual(6 + 60);
+    const before = queries(newest).map((q) => h.store.query(q));
+    // Every day of the month is there, though memory holds days of it at most.
+    expect(before[0]!.timestamps).toHaveLength(30);
+    expect(before[0]!.values.cpuPercent!.every((v) => v !== null)).toBe(true);
+    await h.close();
+
+    const again = await openSqliteHistory({ path, flushIntervalMs: 0, config });
+    const after = queries(newest).map((q) => again.store.query(q));
+    after.forEach((a, i) => expect(a, `query ${i}`).toEqual(before[i]));
+    await again.close();
+  });
+
+  it('joins disk and memory at the boundary: one continuous series, no duplicate or missing time', async () => {
+    const path = join(dir, 'h.sqlite');
+    const h = await fill(path, 3 * 24 * 60);
+    const newest = h.store.newest();
+    const hourly = h.store.query({
+      series: 'system',
+      fields: ['cpuPercent'],
+      from: newest - 2 * DAY,
+    });
+    expect(hourly.tier).toBe(0);
+    const t = hourly.timestamps;
+    // Hour buckets from the first whole hour after `from` to the open one: each exactly once.
+    for (let i = 1; i < t.length; i++) expect(t[i]! - t[i - 1]!).toBe(HOUR);
+    expect(t).toHaveLength(48);
+    // Averages of the hourly buckets equal the raw minutes they hold, on both sides of the boundary.
+    const minute = (i: number) => (i % 97) + 0.5;
+    for (const k of [0, t.length - 10]) {
+      const first = (t[k]! - T0) / MINUTE;
+      let sum = 0;
+      for (let i = first; i < first + 60; i++) sum += minute(i);
+      expect(hourly.values.cpuPercent![k]).toBeCloseTo(sum / 60, 3);
+    }
+    await h.close();
+  });
+
+  it('lets an ended series leave memory while its history stays queryable from disk', async () => {
+    const path = join(dir, 'h.sqlite');
+    const h = await openSqliteHistory({ path, flushIntervalMs: 0, config });
+    for (let i = 0; i < 120; i++) {
+      const t = T0 + i * MINUTE;
+      const containers = i < 90 ? [{ id: 'gone', name: 'gone' }] : [];
+      h.store.appendSample({
+        containers: containers.map((c) => ({
+          ...Object.fromEntries(fieldsOf('container').map((f) => [f, i])),
+          id: c.id,
+          name: c.name,
+          labels: {},
+          timestamp: t,
+          monotonicMs: t,
+        })) as never,
+      });
+    }
+    await h.flush();
+    expect(h.store.stats().series).toBe(0);
+    const listed = h.store.series().find((s) => s.key === 'container:gone');
+    expect(listed?.goneSince).toBeGreaterThan(0);
+    const q = h.store.query({ series: 'container:gone', fields: ['pids'], from: T0 });
+    expect(q.values.pids).toEqual(Array.from({ length: 90 }, (_, i) => i));
+    await h.close();
+  });
+});

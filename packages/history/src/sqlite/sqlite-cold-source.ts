@@ -1,0 +1,109 @@
+import { PerfError } from '@arcbox/perf-core';
+import type { ColdRows, ColdSeries, ColdSource } from '../cold-source.js';
+import type { SqliteDatabase } from './sqlite-driver.js';
+
+interface Chunk {
+  level: number;
+  rows: number;
+  times: Uint8Array;
+  data: Uint8Array;
+}
+
+/** A blob's bytes as a typed array, copied so it is aligned whatever the driver returns. */
+function floats<T extends Float32Array | Float64Array>(
+  blob: Uint8Array,
+  Type: { new (buffer: ArrayBuffer): T },
+): T {
+  return new Type(
+    blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength) as ArrayBuffer,
+  );
+}
+
+/**
+ * A chunk's header against its blobs: the file is untrusted, and a `rows` larger than its blobs
+ * hold would make a reader loop over rows that are not there (1e9 of them hung a start).
+ */
+export function checkChunk(c: Chunk, fields: number, series: string): void {
+  const perRow = c.level < 0 ? fields : 4 * fields;
+  const ok =
+    Number.isSafeInteger(c.rows) &&
+    c.rows >= 0 &&
+    c.times instanceof Uint8Array &&
+    c.data instanceof Uint8Array &&
+    c.times.byteLength === c.rows * 8 &&
+    c.data.byteLength === c.rows * perRow * 4;
+  if (!ok) {
+    throw new PerfError(
+      'STORE_ERROR',
+      `history chunk of ${series} (level ${c.level}) says ${c.rows} rows but holds ${c.times?.byteLength ?? 0} bytes of times and ${c.data?.byteLength ?? 0} of values: the file is damaged`,
+      { field: 'chunks.rows' },
+    );
+  }
+}
+
+/** A chunk's rows as the store reads them back. */
+export function decodeChunk(c: Chunk, fields: readonly string[], series: string): ColdRows {
+  checkChunk(c, fields.length, series);
+  return { fields, times: floats(c.times, Float64Array), values: floats(c.data, Float32Array) };
+}
+
+function fieldList(text: unknown, series: string): string[] {
+  const list: unknown = JSON.parse(String(text));
+  if (!Array.isArray(list) || !list.every((f) => typeof f === 'string'))
+    throw new PerfError('STORE_ERROR', `history series ${series} has no readable field list`, {
+      field: 'series.fields',
+    });
+  return list;
+}
+
+/** What the history store reads from the database when its memory does not hold it. */
+export function createSqliteColdSource(
+  db: SqliteDatabase,
+): ColdSource & { forget(key: string): void } {
+  const chunks = db.prepare(
+    'SELECT level, rows, times, data FROM chunks WHERE series = ? AND level = ? AND last >= ? AND first <= ? ORDER BY first',
+  );
+  const fieldsOf = db.prepare('SELECT fields FROM series WHERE key = ?');
+  const list = db.prepare(
+    'SELECT s.key, s.kind, s.id, s.name, s.labels, s.fields, min(c.first) AS firstTime, max(c.last) AS lastTime ' +
+      'FROM series s JOIN chunks c ON c.series = s.key GROUP BY s.key',
+  );
+  const known = new Map<string, string[]>();
+  const fields = (key: string): string[] | null => {
+    let f = known.get(key);
+    if (!f) {
+      const row = fieldsOf.get(key);
+      if (!row) return null;
+      f = fieldList(row.fields, key);
+      known.set(key, f);
+    }
+    return f;
+  };
+  return {
+    rows(series, level, from, to) {
+      const f = fields(series);
+      if (!f) return [];
+      const out: ColdRows[] = [];
+      for (const c of chunks.iterate(series, level, from, to))
+        out.push(decodeChunk(c as unknown as Chunk, f, series));
+      return out;
+    },
+    series(): ColdSeries[] {
+      return (list.all() as Array<Record<string, unknown>>).map((r) => ({
+        key: String(r.key),
+        kind: String(r.kind),
+        id: String(r.id),
+        name: String(r.name),
+        labels: JSON.parse(String(r.labels)) as Record<string, string>,
+        fields: fieldList(r.fields, String(r.key)),
+        firstTime: Number(r.firstTime),
+        lastTime: Number(r.lastTime),
+      }));
+    },
+    has: (key) => fields(key) !== null,
+    /** A series' field list changed (a newer release): read it again. */
+    forget: (key) => {
+      known.delete(key);
+    },
+  };
+}

@@ -74,7 +74,9 @@ describe('a hot window in memory, the rest on disk', () => {
 
     const again = await openSqliteHistory({ path, flushIntervalMs: 0, config });
     const after = queries(newest).map((q) => again.store.query(q));
-    after.forEach((a, i) => expect(a, `query ${i}`).toEqual(before[i]));
+    after.forEach((a, i) => {
+      expect(a, `query ${i}`).toEqual(before[i]);
+    });
     await again.close();
   });
 

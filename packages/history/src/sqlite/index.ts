@@ -10,3 +10,5 @@ export type {
   SqliteStatement,
   SqliteValue,
 } from './sqlite-driver.js';
+export { decodeBlob, encodeChunk } from './chunk-codec.js';
+export type { ChunkCodec } from './chunk-codec.js';

@@ -2,7 +2,7 @@
 export const APPLICATION_ID = 0x41524342;
 
 /** `PRAGMA user_version`: bumped with every change of the tables below. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /**
  * One row per series (its field order, so data is read back by field name even after a
@@ -32,3 +32,11 @@ CREATE TABLE chunks (
 CREATE INDEX chunks_by_series ON chunks(series, level, first);
 CREATE INDEX chunks_by_age ON chunks(level, last);
 `;
+
+/**
+ * Schema 2: chunks say how their blobs are stored (`codec`: 0 plain, as schema 1 wrote them;
+ * 1 byte-shuffled and deflated). A schema 1 file is migrated in place; its chunks stay codec 0.
+ */
+export const MIGRATE_V1_TO_V2 = 'ALTER TABLE chunks ADD COLUMN codec INTEGER NOT NULL DEFAULT 0;';
+
+export const SCHEMA_V2 = `${SCHEMA_V1}${MIGRATE_V1_TO_V2}`;

@@ -1,5 +1,6 @@
 import { PerfError } from '@arcbox/perf-core';
 import type { ColdRows, ColdSeries, ColdSource } from '../cold-source.js';
+import { decodeBlob } from './chunk-codec.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
 
 interface Chunk {
@@ -7,6 +8,7 @@ interface Chunk {
   rows: number;
   times: Uint8Array;
   data: Uint8Array;
+  codec?: number;
 }
 
 /** A blob's bytes as a typed array, copied so it is aligned whatever the driver returns. */
@@ -20,31 +22,35 @@ function floats<T extends Float32Array | Float64Array>(
 }
 
 /**
- * A chunk's header against its blobs: the file is untrusted, and a `rows` larger than its blobs
- * hold would make a reader loop over rows that are not there (1e9 of them hung a start).
+ * A chunk's rows as the store reads them back. The header is checked against the blobs (the
+ * file is untrusted: a `rows` larger than its blobs hold made a loader loop over 1e9 rows that
+ * are not there, and a deflated blob could inflate without bound).
  */
-export function checkChunk(c: Chunk, fields: number, series: string): void {
-  const perRow = c.level < 0 ? fields : 4 * fields;
-  const ok =
-    Number.isSafeInteger(c.rows) &&
-    c.rows >= 0 &&
-    c.times instanceof Uint8Array &&
-    c.data instanceof Uint8Array &&
-    c.times.byteLength === c.rows * 8 &&
-    c.data.byteLength === c.rows * perRow * 4;
-  if (!ok) {
+export function decodeChunk(c: Chunk, fields: readonly string[], series: string): ColdRows {
+  const perRow = c.level < 0 ? fields.length : 4 * fields.length;
+  const where = `history chunk of ${series} (level ${c.level})`;
+  if (
+    !Number.isSafeInteger(c.rows) ||
+    c.rows < 0 ||
+    c.rows > 1_000_000 ||
+    !(c.times instanceof Uint8Array) ||
+    !(c.data instanceof Uint8Array)
+  ) {
+    throw new PerfError('STORE_ERROR', `${where} says ${c.rows} rows: the file is damaged`, {
+      field: 'chunks.rows',
+    });
+  }
+  const codec = c.codec ?? 0;
+  const times = decodeBlob(c.times, codec, 8, c.rows * 8, where);
+  const data = decodeBlob(c.data, codec, 4, c.rows * perRow * 4, where);
+  if (times.byteLength !== c.rows * 8 || data.byteLength !== c.rows * perRow * 4) {
     throw new PerfError(
       'STORE_ERROR',
-      `history chunk of ${series} (level ${c.level}) says ${c.rows} rows but holds ${c.times?.byteLength ?? 0} bytes of times and ${c.data?.byteLength ?? 0} of values: the file is damaged`,
+      `${where} says ${c.rows} rows but holds ${times.byteLength} bytes of times and ${data.byteLength} of values: the file is damaged`,
       { field: 'chunks.rows' },
     );
   }
-}
-
-/** A chunk's rows as the store reads them back. */
-export function decodeChunk(c: Chunk, fields: readonly string[], series: string): ColdRows {
-  checkChunk(c, fields.length, series);
-  return { fields, times: floats(c.times, Float64Array), values: floats(c.data, Float32Array) };
+  return { fields, times: floats(times, Float64Array), values: floats(data, Float32Array) };
 }
 
 function fieldList(text: unknown, series: string): string[] {
@@ -61,7 +67,7 @@ export function createSqliteColdSource(
   db: SqliteDatabase,
 ): ColdSource & { forget(key: string): void } {
   const chunks = db.prepare(
-    'SELECT level, rows, times, data FROM chunks WHERE series = ? AND level = ? AND last >= ? AND first <= ? ORDER BY first',
+    'SELECT level, rows, times, data, codec FROM chunks WHERE series = ? AND level = ? AND last >= ? AND first <= ? ORDER BY first',
   );
   const fieldsOf = db.prepare('SELECT fields FROM series WHERE key = ?');
   const list = db.prepare(

@@ -4,7 +4,8 @@ import { type HistoryConfig, resolveHistoryConfig } from '../history-config.js';
 import { createHistoryStore, type HistoryStore } from '../history-store.js';
 import { fieldsOf, type SeriesKind } from '../series-key.js';
 import { type HistoryEvent, memoryMs, type SeriesMeta } from '../series.js';
-import { APPLICATION_ID, SCHEMA_V1, SCHEMA_VERSION } from './schema.js';
+import { encodeChunk } from './chunk-codec.js';
+import { APPLICATION_ID, MIGRATE_V1_TO_V2, SCHEMA_V2, SCHEMA_VERSION } from './schema.js';
 import { createSqliteColdSource, decodeChunk } from './sqlite-cold-source.js';
 import {
   loadSqliteDriver,
@@ -216,7 +217,7 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
       'ON CONFLICT(key) DO UPDATE SET name = excluded.name, labels = excluded.labels, fields = excluded.fields',
   );
   const insertChunk = db.prepare(
-    'INSERT INTO chunks (series, level, first, last, rows, times, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO chunks (series, level, first, last, rows, times, data, codec) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   // At most this many chunks go per tier and flush: a backlog (after downtime, or a shorter
   // retention) is worked off over several flushes instead of in one statement that stalls.
@@ -233,11 +234,19 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
   // series rows are deleted, so a series is never left without its row.
   const committed = new Map<string, { name: string; labels: string; fields: readonly string[] }>();
 
-  const write = (batch: Pending[]) => {
+  const write = async (batch: Pending[]) => {
     const seen = new Set<string>();
     const upserted: [string, { name: string; labels: string; fields: readonly string[] }][] = [];
     let rows = 0;
+    let slice = performance.now();
     for (const p of batch) {
+      // A thousand series' chunks take longer than a stall should last: the transaction yields
+      // to the event loop between slices (this connection is the only writer; the batch is all
+      // in, or none of it, as before).
+      if (performance.now() - slice > SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
       if (!seen.has(p.meta.key)) {
         seen.add(p.meta.key);
         const labels = JSON.stringify(p.meta.labels);
@@ -260,24 +269,33 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
           cold.forget(p.meta.key);
         }
       }
+      // Raw rows live an hour and come every flush for every series: stored plain (deflating a
+      // thousand small chunks every 10 s cost 100 ms a flush). Tier blocks live for days:
+      // shuffled and deflated.
+      const plain = p.level < 0;
+      const blobs = plain
+        ? { times: p.timesBlob(), data: p.valuesBlob() }
+        : encodeChunk(p.timesBlob(), p.valuesBlob());
       insertChunk.run(
         p.meta.key,
         p.level,
         p.times[0]!,
         p.times[p.rows - 1]!,
         p.rows,
-        p.timesBlob(),
-        p.valuesBlob(),
+        blobs.times,
+        blobs.data,
+        plain ? 0 : 1,
       );
       rows += p.rows;
     }
     let deleted = 0;
     const newest = store.newest();
     if (!Number.isNaN(newest)) {
-      deleted += Number(deleteOld.run(-1, newest - store.config.maxAgeMs, deleteBatch).changes);
-      store.config.tiers.forEach((t, level) => {
-        deleted += Number(deleteOld.run(level, newest - t.retentionMs, deleteBatch).changes);
-      });
+      const cutoffs = [store.config.maxAgeMs, ...store.config.tiers.map((t) => t.retentionMs)];
+      for (let i = 0; i < cutoffs.length; i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        deleted += Number(deleteOld.run(i - 1, newest - cutoffs[i]!, deleteBatch).changes);
+      }
       if (deleted > 0 && Number(deleteSeries.run().changes) > 0) {
         committed.clear();
         upserted.length = 0;
@@ -289,7 +307,15 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
   let closed = false;
   let flushing: Promise<FlushResult> | null = null;
 
-  async function flush(
+  // Flushes run one after another: a flush yields inside its transaction.
+  let queue: Promise<unknown> = Promise.resolve();
+  function flush(flushOptions: { signal?: AbortSignal; all?: boolean } = {}): Promise<FlushResult> {
+    const run = queue.then(() => flushNow(flushOptions));
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async function flushNow(
     flushOptions: { signal?: AbortSignal; all?: boolean } = {},
   ): Promise<FlushResult> {
     throwIfAborted(flushOptions.signal, 'history flush');
@@ -307,7 +333,7 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     pendingRaw.clear();
     pendingRows -= rows;
     try {
-      const result = inTransaction(db, () => write(batch));
+      const result = await inTransactionAsync(db, () => write(batch));
       for (const [key, row] of result.upserted) committed.set(key, row);
       return {
         chunks: batch.length,
@@ -412,6 +438,24 @@ function pragma(db: SqliteDatabase, name: string): SqliteRow[keyof SqliteRow] | 
   return row === undefined ? undefined : Object.values(row)[0];
 }
 
+/** How long a flush works before it lets the event loop run, ms. */
+const SLICE_MS = 15;
+
+/** `inTransaction` for work that yields to the event loop between its slices. */
+async function inTransactionAsync<T>(db: SqliteDatabase, work: () => Promise<T>): Promise<T> {
+  db.exec('BEGIN');
+  try {
+    const result = await work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    try {
+      db.exec('ROLLBACK');
+    } catch {}
+    throw error;
+  }
+}
+
 /** Runs `work` in one transaction: all of it is committed, or none. */
 function inTransaction<T>(db: SqliteDatabase, work: () => T): T {
   db.exec('BEGIN');
@@ -480,9 +524,16 @@ function openChecked(driver: SqliteDriver, path: string, exists: boolean): Sqlit
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = NORMAL');
     db.exec('PRAGMA foreign_keys = ON');
-    if (Number(pragma(db, 'user_version')) === 0) {
+    const version = Number(pragma(db, 'user_version'));
+    if (version === 1) {
       inTransaction(db, () => {
-        db.exec(SCHEMA_V1);
+        db.exec(MIGRATE_V1_TO_V2);
+        db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+      });
+    }
+    if (version === 0) {
+      inTransaction(db, () => {
+        db.exec(SCHEMA_V2);
         db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(
           'created',
           new Date().toISOString(),
@@ -555,7 +606,7 @@ function load(db: SqliteDatabase, store: HistoryStore): void {
   );
   const tierCut = Math.min(...cuts, Number.POSITIVE_INFINITY);
   const chunks = db.prepare(
-    'SELECT level, rows, times, data FROM chunks WHERE series = ? AND ' +
+    'SELECT level, rows, times, data, codec FROM chunks WHERE series = ? AND ' +
       '((level < 0 AND last >= ?) OR (level >= 0 AND last >= ?)) ORDER BY level DESC, first ASC',
   );
   const hot = db.prepare(

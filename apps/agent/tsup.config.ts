@@ -6,7 +6,8 @@ import { defineConfig } from 'tsup';
 const require = createRequire(import.meta.url);
 
 export default defineConfig({
-  entry: ['src/main.ts'],
+  // The config worker is its own file: SIGHUP reads the config in a worker thread.
+  entry: { main: 'src/main.ts', 'config-worker': 'src/config/config-worker.ts' },
   format: ['esm'],
   sourcemap: true,
   clean: true,

@@ -114,10 +114,21 @@
     }
   }
 
+  // The finest step history keeps (the agent's sample interval): a finer one is refused.
+  let resolutionMs = null;
+  async function historyResolution() {
+    if (resolutionMs === null) {
+      const res = await fetch(withToken('/api/v1/series'));
+      resolutionMs = res.ok ? (await res.json()).resolutionMs : 1000;
+    }
+    return resolutionMs;
+  }
+
   async function loadHistory() {
     const fields = [...new Set(Object.values(charts).flatMap((c) => c.series.map(([f]) => f)))];
-    // About 600 points across the range whatever its length.
-    const step = Math.max(1000, Math.round(state.rangeMs / 600));
+    // About 600 points across the range whatever its length, in whole sample intervals.
+    const resolution = await historyResolution();
+    const step = Math.max(1, Math.ceil(state.rangeMs / 600 / resolution)) * resolution;
     const url = `/api/v1/history?series=system&fields=${fields.join(',')}&from=${Date.now() - state.rangeMs}&step=${step}`;
     const res = await fetch(withToken(url));
     if (!res.ok) return;
@@ -218,6 +229,7 @@
       cell(`${rate(c.blockReadBps)} / ${rate(c.blockWriteBps)}`, true),
       cell(c.pids ?? '–', true),
     ]);
+    renderFilesystems(sample.filesystems);
     fillTable('vms', 'vm-count', sample.vms, 'No VMs', (v) => [
       cell(v.name),
       cell(v.vmm),
@@ -227,6 +239,54 @@
       cell(`${rate(v.virtioBlkReadBps)} / ${rate(v.virtioBlkWriteBps)}`, true),
       cell(`${rate(v.virtioNetRxBps)} / ${rate(v.virtioNetTxBps)}`, true),
     ]);
+  }
+
+  // Optional panel: shown when the agent samples filesystems.
+  function renderFilesystems(filesystems) {
+    const section = $('filesystems-section');
+    section.hidden = filesystems === undefined;
+    if (filesystems === undefined) return;
+    const rows = [...filesystems].sort((a, b) => a.mountPoint.localeCompare(b.mountPoint));
+    fillTable('filesystems', 'filesystem-count', rows, 'No filesystems', (f) => [
+      cell(f.mountPoint),
+      cell(f.device),
+      cell(f.fsType),
+      cell(bytes(f.sizeBytes), true),
+      cell(bytes(f.usedBytes), true),
+      cell(bytes(f.availableBytes), true),
+      cell(pct(f.usedPercent), true),
+      cell(
+        f.inodesTotal === null || f.inodesTotal === undefined
+          ? '–'
+          : `${f.inodesUsed} / ${f.inodesTotal}`,
+        true,
+      ),
+      cell(f.readOnly ? 'ro' : ''),
+    ]);
+  }
+
+  const age = (ms) => {
+    const s = Math.max(0, Math.floor(ms / 1000));
+    if (s < 60) return `${s} s`;
+    const m = Math.floor(s / 60);
+    if (m < 60) return `${m} min`;
+    const h = Math.floor(m / 60);
+    return h < 48 ? `${h} h ${m % 60} min` : `${Math.floor(h / 24)} d ${h % 24} h`;
+  };
+
+  // rule · series · field value comparison warn / crit · how long; from the alert's own fields.
+  function alertText(a) {
+    const levels = [
+      a.text.warn === null ? null : `warn ${a.text.warn}`,
+      a.text.crit === null ? null : `crit ${a.text.crit}`,
+    ]
+      .filter((x) => x !== null)
+      .join(' / ');
+    const when =
+      a.state === 'resolved'
+        ? `resolved ${age(Date.now() - a.since)} ago`
+        : `${a.state} for ${age(Date.now() - a.since)}`;
+    return `${a.rule} · ${a.name} · ${a.field} ${a.text.value} ${a.comparison} ${levels} · ${when}`;
   }
 
   async function loadAlerts() {
@@ -246,7 +306,9 @@
       const li = document.createElement('li');
       li.className = `${a.severity} ${a.state}`;
       li.dataset.rule = a.rule;
-      li.textContent = `${a.state.toUpperCase()} ${a.severity}: ${a.message} (since ${new Date(a.since).toLocaleTimeString()})`;
+      li.dataset.severity = a.severity;
+      li.textContent = alertText(a);
+      li.title = a.description ?? a.message;
       list.append(li);
     }
   }

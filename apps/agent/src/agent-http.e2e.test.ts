@@ -103,6 +103,13 @@ describe('agent HTTP API (built agent, real /proc)', () => {
       ['/api/v1/history?series=system&from=yesterday', 'from', /"yesterday" is not a time/],
       ['/api/v1/history?series=system&from=2000&to=1000', 'from', /must not be after "to"/],
       ['/api/v1/history?series=system&step=0', 'step', /not a positive duration/],
+      // Finer than the sample interval: once 108 MB and seconds of stalled sampling, or a 500.
+      [
+        '/api/v1/history?series=system&step=0.0625ms&from=-70s',
+        'step',
+        /finer than history keeps: at least 500ms/,
+      ],
+      ['/api/v1/history?series=system&step=0.3ms', 'step', /finer than history keeps/],
       ['/api/v1/history?series=system&fields=cpuPrecent', 'fields', /cpuPrecent/],
       ['/api/v1/history?series=container:none', 'series', /container:none/],
       [

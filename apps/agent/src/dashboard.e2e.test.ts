@@ -120,7 +120,35 @@ describe.skipIf(!ready)(
 
       const alert = page.locator('#alerts li[data-rule="forced-memory"]');
       await alert.waitFor({ timeout: 20_000 });
-      expect(await alert.textContent()).toMatch(/^FIRING warning: \S+ memoryTotal \d+ > 1/);
+      // rule · series · field value (with its unit) comparison thresholds · how long firing
+      expect(await alert.textContent()).toMatch(
+        /^forced-memory · \S+ · memoryTotal \d+(\.\d)? GiB > warn 1 B · firing for \d+ (s|min)$/,
+      );
+      expect(await alert.getAttribute('data-severity')).toBe('warning');
+
+      // The filesystems panel lists what the snapshot has, with df's figures.
+      const snapshot = (await (await agent.get('/api/v1/snapshot')).json()) as {
+        filesystems: Array<{ mountPoint: string; fsType: string; usedPercent: number | null }>;
+      };
+      expect(snapshot.filesystems.length).toBeGreaterThan(0);
+      const fs = snapshot.filesystems[0]!;
+      const fsRow = page.locator(`#filesystems tbody tr[data-id="${fs.mountPoint}"]`);
+      await fsRow.waitFor({ timeout: 10_000 });
+      expect(await fsRow.locator('td').nth(0).textContent()).toBe(fs.mountPoint);
+      expect(await fsRow.locator('td').nth(2).textContent()).toBe(fs.fsType);
+      expect(await fsRow.locator('td').nth(3).textContent()).toMatch(/\d (B|KiB|MiB|GiB|TiB)$/);
+      expect(await fsRow.locator('td').nth(6).textContent()).toMatch(/^(\d+\.\d %|–)$/);
+      expect(await page.locator('#filesystems thead th').allTextContents()).toEqual([
+        'Mount',
+        'Device',
+        'Type',
+        'Size',
+        'Used',
+        'Available',
+        'Use %',
+        'Inodes used / total',
+        'ro',
+      ]);
 
       await page.selectOption('#range', '3600000');
       await page.waitForTimeout(500);

@@ -115,16 +115,32 @@ describe('history across restarts (built agent, real /proc, state dir on disk)',
     }
   });
 
-  it('refuses a history file that is not its own and leaves it untouched', async () => {
+  it('refuses a history file that is not its own, leaves it untouched and keeps serving', async () => {
     const dir = await tempDir();
     try {
       await mkdir(join(dir, 'state'), { recursive: true });
       const file = join(dir, 'state', 'history.sqlite');
       await writeFile(file, 'not a database\n');
       const agent = await startAgent(config, { dir });
-      const code = await new Promise((resolve) => agent.child.once('exit', resolve));
-      expect(code).toBe(2);
-      expect(agent.output()).toMatch(/history\.sqlite/);
+      try {
+        // A history problem never stops the agent: it samples and serves, history in memory.
+        await agent.waitReady();
+        const ready = (await (await agent.get('/readyz')).json()) as {
+          status: string;
+          history?: { available: boolean; reason: string };
+        };
+        expect(ready.status).toBe('ready');
+        expect(ready.history?.available).toBe(false);
+        expect(ready.history?.reason).toContain(file);
+        expect(ready.history?.reason).toMatch(/not a SQLite database/);
+        expect(agent.output()).toContain(`history file ${file} unavailable`);
+        expect((await agent.get('/metrics')).status).toBe(200);
+        await new Promise((r) => setTimeout(r, 600));
+        expect((await systemHistory(agent)).timestamps.length).toBeGreaterThan(0);
+        expect(await agent.stop('SIGTERM')).toBe(0);
+      } finally {
+        await agent.stop();
+      }
       expect(await readFile(file, 'utf8')).toBe('not a database\n');
     } finally {
       await removeDir(dir);

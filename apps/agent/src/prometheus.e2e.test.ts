@@ -195,7 +195,29 @@ describe.skipIf(!ready)(
         system: '1',
         containers: '1',
         vms: '1',
+        filesystems: '1',
       });
+    });
+
+    it("has every filesystem of the snapshot under node_exporter's labels", async () => {
+      const snapshot = (await (await agent.get('/api/v1/snapshot')).json()) as {
+        filesystems: Array<{
+          mountPoint: string;
+          device: string;
+          fsType: string;
+          sizeBytes: number;
+        }>;
+      };
+      expect(snapshot.filesystems.length).toBeGreaterThan(0);
+      const sizes = await query('arcbox_perf_filesystem_size_bytes');
+      expect(sizes.map((v) => v.metric.mountpoint).sort()).toEqual(
+        snapshot.filesystems.map((f) => f.mountPoint).sort(),
+      );
+      for (const f of snapshot.filesystems) {
+        const v = sizes.find((s) => s.metric.mountpoint === f.mountPoint)!;
+        expect(v.metric).toMatchObject({ device: f.device, fstype: f.fsType });
+        expect(Number(v.value[1])).toBe(f.sizeBytes);
+      }
     });
   },
 );

@@ -1,40 +1,48 @@
-import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createMonitor, type MonitorCollectors, type PerfMonitor } from '@arcbox/perf';
+import { createMonitor, type PerfMonitor } from '@arcbox/perf';
+import { createKindRegistry, defaultKinds } from '@arcbox/perf-core';
 import {
+  type AlertEvent,
   type AlertRule,
   createHistoryStore,
-  defaultAlertRules,
+  defaultRulesOf,
   type HistoryStore,
 } from '@arcbox/perf-history';
-import type { SqliteHistory } from '@arcbox/perf-history/sqlite';
 import { createAgentAlerts } from '../alerts/create-agent-alerts.js';
 import type { AgentConfig } from '../config/agent-config.js';
+import { defaultStateDir } from '../config/default-config.js';
+import { isLoopbackHost } from '../config/listen-address.js';
 import type { AgentState } from '../http/agent-state.js';
 import { type AgentServer, createAgentServer } from '../http/create-agent-server.js';
 import { createNotifier } from '../notify/create-notifier.js';
 import type { AgentSample } from '../sampler/agent-sample.js';
 import { type MonitorSampler, startMonitorSampler } from '../sampler/monitor-sampler.js';
-import { buildCollectors, collectorTimeouts } from './build-collectors.js';
+import { ensureStateDir } from './ensure-state-dir.js';
+import { type HistoryFile, openHistoryFile } from './open-history-file.js';
 
 export interface AgentOptions {
   config: AgentConfig;
   publicDir: string | null;
   version: string;
   log?: (line: string) => void;
-  /** Collectors to use instead of the platform's (tests, benchmarks). */
-  collectors?: (config: AgentConfig) => MonitorCollectors;
 }
 
 export interface Agent {
   readonly config: AgentConfig;
   start(): Promise<AddressInfo>;
-  /** Applies a new config: new collectors, interval and rules; history and the server stay. */
+  /**
+   * Applies a new config to the running monitor: sources, interval, rules, token and
+   * notifications. History, series and alert state go on as if nothing happened (no gap, no
+   * re-fired alert). Refused, keeping the running config, when it would leave the open socket
+   * without the token it needs.
+   */
   reload(config: AgentConfig): Promise<void>;
   latest(): AgentSample | null;
   /** The history file `start()` opened and how many series it held; null without one. */
-  historyFile(): { path: string; series: number } | null;
+  historyFile(): { path: string; series: number; problem: string | null } | null;
+  /** What building the sources noticed (a VM directory that is not there, no engine socket). */
+  sourceNotes(): Promise<string[]>;
   /** Stops sampling, flushes history and closes the server. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -46,6 +54,9 @@ function historyConfig(config: AgentConfig) {
   return {
     sampleIntervalMs: config.intervalMs,
     maxAgeMs: Math.min(retention, 3_600_000),
+    // With history on disk, memory holds the last hour (and the open buckets); older rows are
+    // read from the file when asked for, so memory does not grow with retention.
+    ...(config.history.persist ? { memoryWindowMs: Math.min(retention, 3_600_000) } : {}),
     tiers: [
       { resolutionMs: 60_000, retentionMs: Math.min(retention, 86_400_000) },
       { resolutionMs: 3_600_000, retentionMs: Math.max(retention, 3_600_000) },
@@ -53,39 +64,34 @@ function historyConfig(config: AgentConfig) {
   };
 }
 
-const rulesOf = (config: AgentConfig): readonly AlertRule[] => config.rules ?? defaultAlertRules;
-
 /**
- * The agent: a PerfMonitor (collection, history, alert rules) on its timer, the history kept in
- * SQLite, notifications, and the HTTP server. A reload replaces the monitor (new collectors,
- * interval and rules) around the same history store, so nothing sampled so far is lost.
+ * The agent: a thin composition of @arcbox/perf's monitor (the platform's sources, history, alert
+ * rules, sampling on its timer), the history kept in SQLite, notifications and the HTTP server.
+ * Every kind of series the monitor registers reaches the API, the stream and /metrics.
  */
 export function createAgent(options: AgentOptions): Agent {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let config = options.config;
   const listeners = new Set<(sample: AgentSample) => void>();
-  const history: HistoryStore = createHistoryStore(historyConfig(config));
-  // The SQLite store is loaded only when history is kept on disk: no native module otherwise.
-  let persisted: SqliteHistory | null = null;
-  const makeCollectors =
-    options.collectors ?? ((c: AgentConfig) => buildCollectors(c) as MonitorCollectors);
-  const alerts = createAgentAlerts(rulesOf(config));
+  // One registry for the monitor, its history and every answer: what it holds reaches the user.
+  const kinds = createKindRegistry(defaultKinds());
+  const rulesOf = (c: AgentConfig): readonly AlertRule[] => c.rules ?? defaultRulesOf(kinds);
+  const monitor: PerfMonitor = createMonitor({
+    kinds,
+    intervalMs: config.intervalMs,
+    sources: config.sources,
+    history: createHistoryStore({ ...historyConfig(config), kinds }),
+    ...(config.rules ? { alerts: config.rules } : {}),
+    onError: (error) => log(`sampling failed: ${error.message}`),
+  });
+  const history: HistoryStore = monitor.history;
+  let historyFile: HistoryFile | null = null;
+  const alerts = createAgentAlerts();
   const notifier = createNotifier(config.notifications, log, { version: options.version });
   let lastSample: AgentSample | null = null;
-
-  const makeMonitor = (c: AgentConfig): PerfMonitor =>
-    createMonitor({
-      intervalMs: c.intervalMs,
-      collectors: makeCollectors(c),
-      timeouts: collectorTimeouts(c),
-      history,
-      alerts: rulesOf(c),
-      onError: (error) => log(`sampling failed: ${error.message}`),
-    });
-  let monitor = makeMonitor(config);
   let sampler: MonitorSampler | null = null;
 
-  const onSample: Parameters<typeof startMonitorSampler>[1] = (sample, events) => {
+  const onSample = (sample: AgentSample, events: readonly AlertEvent[]) => {
     lastSample = sample;
     notifier.handle(alerts.transitions(events, sample.time));
     for (const listener of listeners) {
@@ -96,19 +102,16 @@ export function createAgent(options: AgentOptions): Agent {
       }
     }
   };
-  const startSampling = () => {
-    sampler = startMonitorSampler(monitor, onSample, (error) =>
-      log(`sampling failed: ${(error as Error).message}`),
-    );
-  };
 
   const state: AgentState = {
+    kinds,
     latest: () => lastSample,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     history,
+    historyHealth: () => ({ problem: historyFile?.problem() ?? null }),
     alerts: () => alerts.list(monitor.alerts()),
     notReadyReason() {
       const sample = lastSample;
@@ -130,21 +133,13 @@ export function createAgent(options: AgentOptions): Agent {
     log,
   });
 
-  async function stopMonitor() {
+  async function close() {
     await sampler?.stop();
     sampler = null;
     await monitor.close();
-  }
-
-  let loaded: { path: string; series: number } | null = null;
-
-  async function close() {
-    await stopMonitor();
-    // Flushes what the last interval gathered, then closes the database.
-    await persisted
-      ?.close()
-      .catch((error) => log(`history: final flush failed: ${(error as Error).message}`));
+    // A receiver that hangs gets a short grace, then is abandoned: the flush must not wait.
     await notifier.close();
+    await historyFile?.close();
     await server.close();
   }
 
@@ -154,38 +149,57 @@ export function createAgent(options: AgentOptions): Agent {
     },
     async start() {
       if (config.history.persist) {
-        const { openSqliteHistory } = await import('@arcbox/perf-history/sqlite');
-        const path = join(config.stateDir, 'history.sqlite');
-        await mkdir(config.stateDir, { recursive: true });
-        persisted = await openSqliteHistory({
-          path,
+        await ensureStateDir(config.stateDir, defaultStateDir());
+        historyFile = await openHistoryFile({
+          path: join(config.stateDir, 'history.sqlite'),
           store: history,
           flushIntervalMs: config.history.flushIntervalMs,
-          onError: (error) =>
-            log(`history: flush failed (kept for the next one): ${error.message}`),
+          log,
         });
-        loaded = { path, series: history.series().length };
       }
       const address = await server.listen(config.listen.host, config.listen.port);
-      startSampling();
+      sampler = startMonitorSampler(monitor, onSample, (error) =>
+        log(`sampling failed: ${(error as Error).message}`),
+      );
       return address;
     },
     async reload(next) {
+      // The rule is the open socket's, not the new file's `listen` (which waits for a restart).
+      if (next.authToken === null && !server.isLoopback()) {
+        const host = (server.server.address() as AddressInfo | null)?.address ?? next.listen.host;
+        throw new Error(
+          `the agent listens on ${host} until it restarts and needs a bearer token there; the new config has none`,
+        );
+      }
+      if (next.authToken === null && !isLoopbackHost(next.listen.host)) {
+        throw new Error(`listening on ${next.listen.host} needs a bearer token`);
+      }
       const later: string[] = [];
       if (next.listen.host !== config.listen.host || next.listen.port !== config.listen.port)
         later.push('listen');
       if (next.stateDir !== config.stateDir) later.push('stateDir');
       if (JSON.stringify(next.history) !== JSON.stringify(config.history)) later.push('history');
       if (later.length > 0) log(`changed ${later.join(', ')}: takes effect on restart`);
-      await stopMonitor();
+      // Rules first: an unknown kind or field is refused before anything else changes.
+      monitor.setRules(rulesOf(next));
+      const sourcesChanged = JSON.stringify(next.sources) !== JSON.stringify(config.sources);
+      if (sourcesChanged || next.intervalMs !== config.intervalMs) {
+        await monitor.reconfigure({
+          ...(sourcesChanged ? { sources: next.sources } : {}),
+          intervalMs: next.intervalMs,
+        });
+      }
       config = next;
-      alerts.setRules(rulesOf(config));
       notifier.setConfig(config.notifications);
-      monitor = makeMonitor(config);
-      startSampling();
     },
     latest: () => lastSample,
-    historyFile: () => loaded,
+    historyFile: () =>
+      historyFile && {
+        path: historyFile.path,
+        series: historyFile.loadedSeries,
+        problem: historyFile.problem(),
+      },
+    sourceNotes: () => monitor.sourceNotes(),
     close,
     [Symbol.asyncDispose]: close,
   };

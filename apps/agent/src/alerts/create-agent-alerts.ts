@@ -1,5 +1,7 @@
-import type { AlertEvent as HistoryAlertEvent, AlertRule, AlertStatus } from '@arcbox/perf-history';
+import { formatValue } from '@arcbox/perf-core';
+import type { AlertEvent, AlertStatus } from '@arcbox/perf-history';
 import type { AlertView } from '../http/agent-state.js';
+import { alertMessage } from './alert-message.js';
 
 /** A transition worth notifying: an alert started firing, or a firing one resolved. */
 export interface AlertTransition {
@@ -9,69 +11,69 @@ export interface AlertTransition {
 
 export interface AgentAlerts {
   /** The transitions worth notifying among one round's alert events (the monitor's engine). */
-  transitions(events: readonly HistoryAlertEvent[], time: number): AlertTransition[];
+  transitions(events: readonly AlertEvent[], time: number): AlertTransition[];
   /** Pending and firing alerts, then those resolved in the last `keepResolvedMs`, newest first. */
-  list(active: readonly AlertStatus[]): AlertView[];
-  /** The rules in force, for thresholds and fields in messages. */
-  setRules(rules: readonly AlertRule[]): void;
+  list(active: readonly AlertStatus[], now?: number): AlertView[];
 }
 
-const round = (v: number) => Math.round(v * 100) / 100;
-
-function view(
-  a: Pick<AlertStatus, 'rule' | 'series' | 'seriesName' | 'severity' | 'value' | 'since'>,
+/** A view of a status or an event: everything comes from the engine's fields. */
+export function alertView(
+  a: AlertStatus | AlertEvent,
   state: AlertView['state'],
-  rule: AlertRule | undefined,
-  threshold: number | null,
-  at: number,
+  since: number,
+  now: number,
 ): AlertView {
-  const field = rule?.field ?? '';
-  const value = a.value;
-  const shown = value === null ? 'n/a' : round(value);
-  const message =
-    state === 'resolved'
-      ? `${a.seriesName} ${field} back to ${shown}`
-      : `${a.seriesName} ${field} ${shown} ${rule?.comparison ?? '>'} ${threshold === null ? '?' : round(threshold)}`;
-  return {
+  const severity = a.severity ?? 'warning';
+  const threshold = severity === 'critical' ? a.crit : (a.warn ?? a.crit);
+  const text = (v: number | null) => (v === null ? null : formatValue(v, a.unit));
+  const view: AlertView = {
     rule: a.rule,
+    description: a.description,
+    kind: a.kind,
     series: a.series,
     name: a.seriesName,
-    field,
+    field: a.field,
+    unit: a.unit,
+    comparison: a.comparison,
+    warn: a.warn,
+    crit: a.crit,
+    clear: a.clear,
     state,
-    severity: a.severity ?? 'warning',
-    value,
+    severity,
+    value: a.value,
     threshold,
-    since: a.since ?? at,
-    message,
+    since,
+    ...('reason' in a && a.reason ? { reason: a.reason } : {}),
+    text: {
+      value: formatValue(a.value, a.unit),
+      warn: text(a.warn),
+      crit: text(a.crit),
+      clear: text(a.clear),
+    },
+    message: '',
   };
+  view.message = alertMessage(view, now);
+  return view;
 }
 
 /**
- * The agent's view of the alerts PerfMonitor's engine (perf-history) evaluates: which events are
+ * The agent's view of the alerts the monitor's engine (perf-history) evaluates: which events are
  * worth a notification (starting to fire, and the resolution of a firing one), and a list for the
- * API and the dashboard that keeps recent resolutions in sight.
+ * API and the dashboard that keeps recent resolutions in sight. It keeps no copy of the rules:
+ * statuses and events say what they are.
  */
-export function createAgentAlerts(
-  rules: readonly AlertRule[],
-  options: { keepResolvedMs?: number } = {},
-): AgentAlerts {
+export function createAgentAlerts(options: { keepResolvedMs?: number } = {}): AgentAlerts {
   const keepResolvedMs = options.keepResolvedMs ?? 10 * 60_000;
-  let byName = new Map(rules.map((r) => [r.name, r]));
   const resolved: AlertView[] = [];
-  const thresholdOf = (rule: AlertRule | undefined, severity: AlertStatus['severity']) =>
-    rule ? (severity === 'critical' ? rule.crit : (rule.warn ?? rule.crit)) : null;
 
   return {
     transitions(events, time) {
       const out: AlertTransition[] = [];
       for (const e of events) {
-        const rule = byName.get(e.rule);
         if (e.state === 'firing' && e.previous !== 'firing') {
-          out.push({ kind: 'firing', alert: view(e, 'firing', rule, e.threshold, e.at) });
+          out.push({ kind: 'firing', alert: alertView(e, 'firing', e.since ?? e.at, e.at) });
         } else if (e.previous === 'firing' && e.state !== 'firing') {
-          const v = view(e, 'resolved', rule, e.threshold, e.at);
-          v.since = e.at;
-          if (e.reason === 'series-gone') v.message = `${e.seriesName} is gone`;
+          const v = alertView(e, 'resolved', e.at, e.at);
           resolved.push(v);
           out.push({ kind: 'resolved', alert: v });
         }
@@ -79,22 +81,11 @@ export function createAgentAlerts(
       while (resolved.length > 0 && resolved[0]!.since < time - keepResolvedMs) resolved.shift();
       return out;
     },
-    list(active) {
-      const now = Date.now();
-      const current = active.map((s) => {
-        const rule = byName.get(s.rule);
-        return view(
-          s,
-          s.state === 'firing' ? 'firing' : 'pending',
-          rule,
-          thresholdOf(rule, s.severity),
-          now,
-        );
-      });
+    list(active, now = Date.now()) {
+      const current = active.map((s) =>
+        alertView(s, s.state === 'firing' ? 'firing' : 'pending', s.since ?? now, now),
+      );
       return [...current, ...resolved.slice().reverse()];
-    },
-    setRules(next) {
-      byName = new Map(next.map((r) => [r.name, r]));
     },
   };
 }

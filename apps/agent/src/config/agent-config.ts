@@ -1,11 +1,6 @@
+import type { SourcesConfig } from '@arcbox/perf';
 import type { AlertRule } from '@arcbox/perf-history';
 import type { ListenAddress } from './listen-address.js';
-
-export interface SourceTimeout {
-  enabled: boolean;
-  /** Each source runs under its own timeout so one hung source never delays the others. */
-  timeoutMs: number;
-}
 
 export interface WebhookConfig {
   url: string;
@@ -32,23 +27,13 @@ export interface AgentConfig {
   listen: ListenAddress;
   /** Bearer token; required when listening on anything but loopback. */
   authToken: string | null;
+  /** The file the token was read from (re-read on every reload); null when given inline. */
+  authTokenFile: string | null;
   intervalMs: number;
-  /** Root under which proc, sys and the cgroup tree are read (`/host` in a container). */
-  root: string;
   /** Where history is kept between restarts. */
   stateDir: string;
-  sources: {
-    /** The host is always sampled; only its timeout is configurable. */
-    system: { timeoutMs: number };
-    containers: SourceTimeout & {
-      /** Find containers from the runtimes' cgroup layouts (Docker, containerd, Podman...). */
-      discover: boolean;
-      /** Extra cgroup paths or globs to watch besides discovered containers. */
-      paths: string[];
-    };
-    docker: SourceTimeout & { socket: string | null };
-    vms: SourceTimeout & { socketDir: string | null; sockets: string[] };
-  };
+  /** What is sampled, validated by @arcbox/perf (`root` included). */
+  sources: SourcesConfig;
   history: {
     retentionMs: number;
     /** How often samples are written to disk: a SIGKILL loses at most this much. */

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { defaultSourcesConfig } from '@arcbox/perf';
 import type { AgentConfig } from './agent-config.js';
 
 /** Where state goes when nothing says: XDG_STATE_HOME for a user, /var/lib for root. */
@@ -26,15 +27,10 @@ export function defaultConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig
     file: null,
     listen: { host: '127.0.0.1', port: 9464 },
     authToken: null,
+    authTokenFile: null,
     intervalMs: 1000,
-    root: '/',
     stateDir: defaultStateDir(env),
-    sources: {
-      system: { timeoutMs: 2000 },
-      containers: { enabled: true, timeoutMs: 2000, discover: true, paths: [] },
-      docker: { enabled: false, timeoutMs: 2000, socket: null },
-      vms: { enabled: true, timeoutMs: 2000, socketDir: null, sockets: [] },
-    },
+    sources: defaultSourcesConfig(),
     history: { retentionMs: 24 * 3_600_000, flushIntervalMs: 10_000, persist: true },
     rules: null,
     notifications: { log: true, delayMs: 0, repeatMs: 3_600_000, webhooks: [] },

@@ -13,7 +13,13 @@ export function parseListenAddress(text: string): ListenAddress | null {
   return { host, port };
 }
 
-/** Loopback addresses, where the agent may serve without a token. */
+/** Loopback names and addresses, where the agent may serve without a token. */
 export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  const h = host.toLowerCase();
+  return (
+    h === 'localhost' ||
+    h === '::1' ||
+    /^127\.\d+\.\d+\.\d+$/.test(h) ||
+    /^::ffff:127\.\d+\.\d+\.\d+$/.test(h)
+  );
 }

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { PerfError } from '@arcbox/perf-core';
+import { MAX_TIMER_MS, PerfError, parseDuration } from '@arcbox/perf-core';
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from './duration.js';
 import { parseListenAddress } from './listen-address.js';
 import { parseConfig } from './load-config.js';
+import { DURATION_LIMITS } from './validate-config.js';
 
 const env = { HOME: '/home/u', XDG_STATE_HOME: '/state' };
 
@@ -38,7 +38,7 @@ describe('parseConfig', () => {
     );
     expect(config.listen).toEqual({ host: '127.0.0.1', port: 9999 });
     expect(config.intervalMs).toBe(500);
-    expect(config.root).toBe('/host');
+    expect(config.sources.root).toBe('/host');
     expect(config.stateDir).toBe(join('/state', 'arcbox-perf'));
     expect(config.sources.containers).toMatchObject({
       paths: ['/arcbox/*'],
@@ -135,6 +135,121 @@ describe('parseConfig', () => {
     expect(errorOf('- a\n- b\n').message).toBe(
       'agent.yaml:1: (top level): the file must hold a mapping of settings, found a list',
     );
+  });
+});
+
+describe("parseConfig: what @arcbox/perf validates, and the agent's own bounds", () => {
+  it("takes every VMM and filesystems under sources, keeping vms.socketDir/sockets as QEMU's", () => {
+    const config = parseConfig(
+      [
+        'root: /host',
+        'sources:',
+        '  vms:',
+        '    socketDir: /run/arcbox/vms',
+        '    sockets: [/run/vm1.qmp]',
+        '    cloudHypervisor: { socketDir: /run/ch }',
+        '    firecracker: { sockets: [/run/fc/a.sock] }',
+        '    libvirt: { uri: "qemu:///system" }',
+        '  filesystems: { enabled: false }',
+        '  docker: { socket: /run/podman/podman.sock }',
+      ].join('\n'),
+      'agent.yaml',
+      env,
+    );
+    expect(config.sources.root).toBe('/host');
+    expect(config.sources.vms.qemu).toEqual({
+      enabled: true,
+      socketDir: '/run/arcbox/vms',
+      sockets: ['/run/vm1.qmp'],
+    });
+    expect(config.sources.vms.cloudHypervisor).toMatchObject({
+      enabled: true,
+      socketDir: '/run/ch',
+    });
+    expect(config.sources.vms.firecracker).toMatchObject({
+      enabled: true,
+      sockets: ['/run/fc/a.sock'],
+    });
+    expect(config.sources.vms.libvirt).toEqual({ enabled: true, uri: 'qemu:///system' });
+    expect(config.sources.filesystems.enabled).toBe(false);
+    expect(config.sources.docker).toMatchObject({
+      enabled: true,
+      socket: '/run/podman/podman.sock',
+    });
+    expect(errorOf('sources:\n  vms:\n    libvirt: { uri: nope }\n').message).toBe(
+      'agent.yaml:3: sources.vms.libvirt.uri: "nope" is not a libvirt URI (e.g. "qemu:///system")',
+    );
+  });
+
+  it('bounds every duration below what a Node timer can wait, saying the bound', () => {
+    // Every duration that becomes a timer; retention is an age compared with timestamps.
+    for (const [key, { max }] of Object.entries(DURATION_LIMITS))
+      if (key !== 'retention') expect(max, key).toBeLessThan(MAX_TIMER_MS);
+    expect(errorOf('notifications:\n  repeat: 30d\n').message).toBe(
+      'agent.yaml:2: notifications.repeat: must be at most 7d, found "30d"',
+    );
+    expect(errorOf('notifications:\n  delay: 25d\n').message).toBe(
+      'agent.yaml:2: notifications.delay: must be at most 7d, found "25d"',
+    );
+    expect(errorOf('history:\n  retention: 500d\n').message).toMatch(
+      /history\.retention: must be at most 400d/,
+    );
+    expect(parseConfig('history:\n  retention: 30d\n', 'agent.yaml', env).history.retentionMs).toBe(
+      30 * 86_400_000,
+    );
+    expect(
+      errorOf('notifications:\n  webhooks: [{ url: "http://x/", backoff: 2h }]\n').message,
+    ).toMatch(/webhooks\[0\]\.backoff: must be at most 10m/);
+  });
+
+  it('refuses a webhook URL whose port nothing can listen on', () => {
+    expect(
+      errorOf('notifications:\n  webhooks: [{ url: "http://127.0.0.1:0/hook" }]\n').message,
+    ).toBe(
+      'agent.yaml:2: notifications.webhooks[0].url: port 0 is not a port a webhook can listen on (1-65535)',
+    );
+    expect(errorOf('notifications:\n  webhooks:\n    - url: "https://h:70000/"\n').message).toBe(
+      'agent.yaml:3: notifications.webhooks[0].url: port 70000 is not a port a webhook can listen on (1-65535)',
+    );
+    expect(
+      parseConfig('notifications:\n  webhooks: [{ url: "http://[::1]:8080/h" }]\n', 'a.yaml', env)
+        .notifications.webhooks[0]!.url,
+    ).toBe('http://[::1]:8080/h');
+  });
+
+  it('never prints a token or a header value, and refuses whitespace around a token', () => {
+    const typed = errorOf('authToken: 918273645546\n');
+    expect(typed.message).toBe(
+      'agent.yaml:1: authToken: must be a string, found a number (not shown: a secret)',
+    );
+    expect(typed.message).not.toContain('918273645546');
+    const spaced = errorOf('authToken: " s3cret-token "\n');
+    expect(spaced.message).toMatch(/authToken: must not begin or end with whitespace/);
+    expect(spaced.message).not.toContain('s3cret');
+    const header = errorOf(
+      'notifications:\n  webhooks: [{ url: "http://x/", headers: { Authorization: 12345678 } }]\n',
+    );
+    expect(header.message).toMatch(/headers\.Authorization: must be a string, found a number/);
+    expect(header.message).not.toContain('12345678');
+    expect(errorOf('authToken: abcd\nauthTokenFile: /t\n').message).toMatch(
+      /authTokenFile: give authToken or authTokenFile, not both/,
+    );
+  });
+
+  it('lets a token from the command line stand for one in the file off loopback', () => {
+    expect(
+      parseConfig('listen: 0.0.0.0:9464\n', 'agent.yaml', env, { tokenGiven: true }).listen,
+    ).toEqual({ host: '0.0.0.0', port: 9464 });
+  });
+
+  it('names the token file relative to the config file', () => {
+    const config = parseConfig(
+      'authTokenFile: secrets/token\n',
+      '/etc/arcbox-perf/agent.yaml',
+      env,
+    );
+    expect(config.authTokenFile).toBe('/etc/arcbox-perf/secrets/token');
+    expect(config.authToken).toBeNull();
   });
 });
 

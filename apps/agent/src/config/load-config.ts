@@ -1,150 +1,59 @@
-import { readFile } from 'node:fs/promises';
-import { PerfError } from '@arcbox/perf-core';
+import { dirname, resolve } from 'node:path';
+import { configError, parseConfigDocument, readConfigFile } from '@arcbox/perf';
 import { parseAlertRules } from '@arcbox/perf-history';
-import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { AgentConfig } from './agent-config.js';
 import { defaultConfig } from './default-config.js';
-import { type ConfigIssue, validateConfig } from './validate-config.js';
+import { readTokenFile } from './read-token-file.js';
+import { validateConfig } from './validate-config.js';
 
 /**
- * Builds the config from a YAML or JSON text (JSON is read by the same YAML 1.2 parser, which
- * keeps line numbers for both). Every problem is collected; the PerfError names the first one's
- * file, line and key, and its message lists them all, one `file:line: key: problem` per line.
+ * Builds the config from a YAML or JSON text. Every problem is collected; the CONFIG_ERROR
+ * names the first one's file, line and key, and its message lists them all, one
+ * `file:line: key: problem` per line. A token file is named, not read (see `loadConfigFile`).
  */
 export function parseConfig(
   text: string,
   file: string,
   env: NodeJS.ProcessEnv = process.env,
+  options: { tokenGiven?: boolean } = {},
 ): AgentConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (file.endsWith('.json')) {
-    const yamlError = doc.errors[0];
-    checkJson(text, file, yamlError ? lineCounter.linePos(yamlError.pos[0]).line : undefined);
-  }
-  const syntax = doc.errors[0];
-  if (syntax) {
-    const line = lineCounter.linePos(syntax.pos[0]).line;
-    throw new PerfError(
-      'CONFIG_ERROR',
-      `${file}:${line}: not valid YAML or JSON: ${syntax.message.split('\n')[0]}`,
-      {
-        file,
-        line,
-      },
-    );
-  }
-  const value: unknown = doc.contents === null ? {} : doc.toJS();
-  const lineOf = (path: ReadonlyArray<string | number>): number | undefined => {
-    // The key's own line when it exists, else its nearest existing parent's.
-    for (let n = path.length; n >= 0; n -= 1) {
-      const parentPath = path.slice(0, Math.max(0, n - 1));
-      const parent = parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true);
-      if (n > 0 && isMap(parent)) {
-        const pair = parent.items.find(
-          (p) => (p.key as { value?: unknown } | null)?.value === path[n - 1],
-        );
-        const range = (pair?.key as { range?: [number, number, number] } | null)?.range;
-        if (range) return lineCounter.linePos(range[0]).line;
-      }
-      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-      const range = (node as { range?: [number, number, number] } | null)?.range;
-      if (range) return lineCounter.linePos(range[0]).line;
-    }
-    return undefined;
-  };
-  const { config, issues } = validateConfig(value, defaultConfig(env));
-  if (
-    typeof value === 'object' &&
-    value !== null &&
-    Array.isArray((value as { rules?: unknown }).rules)
-  ) {
+  const doc = parseConfigDocument(text, file);
+  const { config, issues } = validateConfig(doc.value, defaultConfig(env), options);
+  const rules = (doc.value as { rules?: unknown } | null)?.rules;
+  if (Array.isArray(rules)) {
     // perf-history reads a map with a `rules` list and checks each rule on its own.
     const parsed = parseAlertRules(text, { source: file });
     for (const error of parsed.errors) {
-      const field = error.field ?? 'rules';
-      const path = field
+      const path = (error.field ?? 'rules')
         .split(/[.[\]]/)
         .filter((p) => p !== '')
         .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
       issues.push({
         path,
+        // The key path and the line are said by the line's prefix already.
         message: error.message.replace(/ \([^)]*\)$/, ''),
         ...(error.line === undefined ? {} : { line: error.line }),
       });
     }
     config.rules = parsed.rules;
   }
-  if (issues.length > 0) throw configError(file, issues, lineOf);
+  if (issues.length > 0) throw configError(file, issues, doc.lineOf);
+  if (config.authTokenFile !== null)
+    config.authTokenFile = resolve(dirname(file), config.authTokenFile);
   return { ...config, file };
 }
 
-/** YAML accepts what JSON does not (trailing commas, comments): a .json file is held to JSON. */
-function checkJson(text: string, file: string, fallbackLine: number | undefined): void {
-  try {
-    JSON.parse(text);
-  } catch (cause) {
-    const message = (cause as Error).message;
-    const position = /position (\d+)/.exec(message);
-    // Node 20 gives a position for some JSON errors only; the YAML parser's line stands in.
-    const line = position ? text.slice(0, Number(position[1])).split('\n').length : fallbackLine;
-    const error = new PerfError('CONFIG_ERROR', '', {
-      file,
-      ...(line === undefined ? {} : { line }),
-      cause,
-    });
-    error.message = `${file}${line === undefined ? '' : `:${line}`}: not valid JSON: ${message}`;
-    throw error;
-  }
-}
-
-function keyText(path: ReadonlyArray<string | number>): string {
-  return path.reduce<string>(
-    (out, k) => (typeof k === 'number' ? `${out}[${k}]` : out === '' ? k : `${out}.${k}`),
-    '',
-  );
-}
-
-function configError(
-  file: string,
-  issues: ConfigIssue[],
-  lineOf: (path: ReadonlyArray<string | number>) => number | undefined,
-): PerfError {
-  const lines = issues.map((issue) => {
-    const line = issue.line ?? lineOf(issue.path);
-    return `${file}${line === undefined ? '' : `:${line}`}: ${keyText(issue.path) || '(top level)'}: ${issue.message}`;
-  });
-  const first = issues[0]!;
-  const line = first.line ?? lineOf(first.path);
-  const error = new PerfError('CONFIG_ERROR', lines.join('\n'), {
-    file,
-    ...(line === undefined ? {} : { line }),
-    field: keyText(first.path),
-  });
-  // Each line already names file, line and key; PerfError's "(file:line, field x)" suffix would repeat them.
-  error.message = lines.join('\n');
-  return error;
-}
-
+/** Reads, parses and checks a config file, and the token file it names. */
 export async function loadConfigFile(
   file: string,
-  options: { signal?: AbortSignal; env?: NodeJS.ProcessEnv } = {},
+  options: { signal?: AbortSignal; env?: NodeJS.ProcessEnv; tokenGiven?: boolean } = {},
 ): Promise<AgentConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, {
-      encoding: 'utf8',
+  const text = await readConfigFile(file, options.signal ? { signal: options.signal } : {});
+  const config = parseConfig(text, file, options.env, { tokenGiven: options.tokenGiven === true });
+  if (config.authTokenFile !== null)
+    config.authToken = await readTokenFile(config.authTokenFile, {
       ...(options.signal ? { signal: options.signal } : {}),
+      where: `${file}: authTokenFile`,
     });
-  } catch (cause) {
-    throw new PerfError(
-      'CONFIG_ERROR',
-      `${file}: cannot read the config file: ${(cause as Error).message}`,
-      {
-        file,
-        cause,
-      },
-    );
-  }
-  return parseConfig(text, file, options.env);
+  return config;
 }

@@ -1,316 +1,208 @@
+import {
+  type ConfigChecker,
+  type ConfigIssue,
+  type ConfigObject,
+  type ConfigPath,
+  createConfigChecker,
+  describeValue,
+  isConfigObject,
+  validateSources,
+} from '@arcbox/perf';
+import { formatDuration } from '@arcbox/perf-core';
 import type { AgentConfig, WebhookConfig } from './agent-config.js';
-import { parseDuration } from './duration.js';
+import { secretTypeOf, tokenProblem } from './check-token.js';
 import { isLoopbackHost, parseListenAddress } from './listen-address.js';
 
-export interface ConfigIssue {
-  path: Array<string | number>;
-  message: string;
-  /** When the checker knows the line itself (rules checked by perf-history). */
-  line?: number;
-}
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
-type Path = Array<string | number>;
-type Obj = Record<string, unknown>;
+/**
+ * Bounds of every duration in the agent's file. Each one that becomes a timer stays below core's
+ * MAX_TIMER_MS (Node's timers fire at once past 2^31-1 ms, about 24.8 days), so no setting can
+ * make a timer misfire; notifications wait at most a week, as alert rules' `for` does. Retention
+ * is no timer (an age compared with timestamps): up to 400 days, with most of it on disk.
+ */
+export const DURATION_LIMITS = {
+  interval: { min: 100, max: HOUR },
+  retention: { min: MINUTE, max: 400 * DAY },
+  flushInterval: { min: 100, max: HOUR },
+  delay: { min: 0, max: 7 * DAY },
+  repeat: { min: 0, max: 7 * DAY },
+  webhookTimeout: { min: 10, max: 2 * MINUTE },
+  backoff: { min: 0, max: 10 * MINUTE },
+} as const;
 
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const describe = (v: unknown) =>
-  v === null
-    ? 'null'
-    : Array.isArray(v)
-      ? 'a list'
-      : typeof v === 'string'
-        ? `the string "${v}"`
-        : `${typeof v} ${JSON.stringify(v)}`;
+type Limit = { min: number; max: number };
+
+const TOP_LEVEL_KEYS = [
+  'listen',
+  'authToken',
+  'interval',
+  'root',
+  'stateDir',
+  'sources',
+  'history',
+  'rules',
+  'notifications',
+  'authTokenFile',
+];
+
+/** RFC 9110 token characters: what a header name may hold. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * Checks a parsed config file against what the agent understands, starting from the defaults.
- * Unknown keys are errors (a typo must not silently fall back to a default), and so are wrong
- * types and impossible values (a zero interval, a port over 65535, a warn above crit...).
+ * `root` and `sources` are @arcbox/perf's (`validateSources`); the rest is the agent's own.
+ * Unknown keys, wrong types and impossible values are all issues; secrets (the token, webhook
+ * header values) are never quoted in them. `tokenGiven`: a token comes from elsewhere (flags).
  */
 export function validateConfig(
   input: unknown,
   defaults: AgentConfig,
+  options: { tokenGiven?: boolean } = {},
 ): { config: AgentConfig; issues: ConfigIssue[] } {
-  const issues: ConfigIssue[] = [];
-  const fail = (path: Path, message: string) => issues.push({ path, message });
+  const c = createConfigChecker();
   const config = structuredClone(defaults);
-  if (!isObject(input)) {
-    fail([], `the file must hold a mapping of settings, found ${describe(input)}`);
-    return { config, issues };
+  if (!isConfigObject(input)) {
+    c.fail([], `the file must hold a mapping of settings, found ${describeValue(input)}`);
+    return { config, issues: c.issues };
   }
+  const duration = (v: unknown, path: ConfigPath, limit: Limit) =>
+    boundedDuration(c, v, path, limit);
 
-  const known = (obj: Obj, path: Path, keys: string[]) => {
-    for (const key of Object.keys(obj)) {
-      if (!keys.includes(key)) fail([...path, key], `unknown key (known here: ${keys.join(', ')})`);
-    }
-  };
-  const str = (v: unknown, path: Path, opts: { empty?: boolean } = {}): string | undefined => {
-    if (typeof v !== 'string') return void fail(path, `must be a string, found ${describe(v)}`);
-    if (!opts.empty && v.trim() === '') return void fail(path, 'must not be empty');
-    return v;
-  };
-  const bool = (v: unknown, path: Path): boolean | undefined => {
-    if (typeof v !== 'boolean')
-      return void fail(path, `must be true or false, found ${describe(v)}`);
-    return v;
-  };
-  const num = (
-    v: unknown,
-    path: Path,
-    min?: number,
-    max?: number,
-    integer = false,
-  ): number | undefined => {
-    if (typeof v !== 'number' || !Number.isFinite(v))
-      return void fail(path, `must be a number, found ${describe(v)}`);
-    if (integer && !Number.isInteger(v))
-      return void fail(path, `must be a whole number, found ${v}`);
-    if (min !== undefined && v < min) return void fail(path, `must be at least ${min}, found ${v}`);
-    if (max !== undefined && v > max) return void fail(path, `must be at most ${max}, found ${v}`);
-    return v;
-  };
-  const duration = (
-    v: unknown,
-    path: Path,
-    minMs: number,
-    maxMs = Number.POSITIVE_INFINITY,
-  ): number | undefined => {
-    if (typeof v === 'number')
-      return void fail(path, `a duration needs a unit, e.g. "${v}s" or "${v}ms"`);
-    if (typeof v !== 'string')
-      return void fail(path, `must be a duration such as "10s", found ${describe(v)}`);
-    const ms = parseDuration(v);
-    if (ms === null)
-      return void fail(
-        path,
-        `"${v}" is not a duration (use ms, s, m, h, d: "500ms", "10s", "1h30m")`,
-      );
-    if (ms < minMs) return void fail(path, `must be at least ${minMs} ms, found "${v}"`);
-    if (ms > maxMs) return void fail(path, `must be at most ${maxMs} ms, found "${v}"`);
-    return ms;
-  };
-  const strList = (v: unknown, path: Path): string[] | undefined => {
-    if (!Array.isArray(v))
-      return void fail(path, `must be a list of strings, found ${describe(v)}`);
-    const out: string[] = [];
-    v.forEach((item, i) => {
-      const s = str(item, [...path, i]);
-      if (s !== undefined) out.push(s);
-    });
-    return out;
-  };
-  const section = (v: unknown, path: Path): Obj | undefined => {
-    if (!isObject(v)) return void fail(path, `must be a mapping, found ${describe(v)}`);
-    return v;
-  };
-  const count = () => issues.length;
-  const set = <T>(value: T | undefined, apply: (v: T) => void) => {
-    if (value !== undefined) apply(value);
-  };
-
-  known(
-    input,
-    [],
-    [
-      'listen',
-      'authToken',
-      'interval',
-      'root',
-      'stateDir',
-      'sources',
-      'history',
-      'rules',
-      'notifications',
-    ],
-  );
+  c.known(input, [], TOP_LEVEL_KEYS);
   if ('listen' in input) {
-    const text = str(input.listen, ['listen']);
+    const text = c.str(input.listen, ['listen']);
     if (text !== undefined) {
       const address = parseListenAddress(text);
-      if (address === null) fail(['listen'], `"${text}" is not HOST:PORT (e.g. "127.0.0.1:9464")`);
+      if (address === null)
+        c.fail(['listen'], `"${text}" is not HOST:PORT (e.g. "127.0.0.1:9464")`);
       else config.listen = address;
     }
   }
-  if ('authToken' in input) set(str(input.authToken, ['authToken']), (v) => (config.authToken = v));
-  if ('interval' in input)
-    set(duration(input.interval, ['interval'], 100, 3_600_000), (v) => (config.intervalMs = v));
-  if ('root' in input) set(str(input.root, ['root']), (v) => (config.root = v));
-  if ('stateDir' in input) set(str(input.stateDir, ['stateDir']), (v) => (config.stateDir = v));
-
-  if ('sources' in input) {
-    const sources = section(input.sources, ['sources']);
-    if (sources) {
-      known(sources, ['sources'], ['system', 'containers', 'docker', 'vms']);
-      const common = (
-        s: Obj,
-        path: Path,
-        target: { enabled?: boolean; timeoutMs: number },
-        extra: string[],
-      ) => {
-        // The host source has no `enabled`: the agent always samples it.
-        const switchable = 'enabled' in target;
-        known(s, path, [...(switchable ? ['enabled'] : []), 'timeout', ...extra]);
-        if ('enabled' in s && switchable)
-          set(bool(s.enabled, [...path, 'enabled']), (v) => (target.enabled = v));
-        if ('timeout' in s)
-          set(duration(s.timeout, [...path, 'timeout'], 10, 60_000), (v) => (target.timeoutMs = v));
-      };
-      if ('system' in sources) {
-        const s = section(sources.system, ['sources', 'system']);
-        if (s) common(s, ['sources', 'system'], config.sources.system, []);
-      }
-      if ('containers' in sources) {
-        const path = ['sources', 'containers'];
-        const s = section(sources.containers, path);
-        const target = config.sources.containers;
-        if (s) {
-          common(s, path, target, ['discover', 'paths']);
-          if ('discover' in s)
-            set(bool(s.discover, [...path, 'discover']), (v) => (target.discover = v));
-          if ('paths' in s) set(strList(s.paths, [...path, 'paths']), (v) => (target.paths = v));
-        }
-      }
-      if ('docker' in sources) {
-        const path = ['sources', 'docker'];
-        const s = section(sources.docker, path);
-        const target = config.sources.docker;
-        if (s) {
-          common(s, path, target, ['socket']);
-          if ('socket' in s) set(str(s.socket, [...path, 'socket']), (v) => (target.socket = v));
-        }
-      }
-      if ('vms' in sources) {
-        const path = ['sources', 'vms'];
-        const s = section(sources.vms, path);
-        const target = config.sources.vms;
-        if (s) {
-          common(s, path, target, ['socketDir', 'sockets']);
-          if ('socketDir' in s)
-            set(str(s.socketDir, [...path, 'socketDir']), (v) => (target.socketDir = v));
-          if ('sockets' in s)
-            set(strList(s.sockets, [...path, 'sockets']), (v) => (target.sockets = v));
-        }
-      }
+  if ('authToken' in input && 'authTokenFile' in input)
+    c.fail(['authTokenFile'], 'give authToken or authTokenFile, not both');
+  if ('authToken' in input) {
+    const token = input.authToken;
+    if (typeof token !== 'string')
+      c.fail(['authToken'], `must be a string, found ${secretTypeOf(token)} (not shown: a secret)`);
+    else {
+      const problem = tokenProblem(token);
+      if (problem) c.fail(['authToken'], problem);
+      else config.authToken = token;
     }
   }
+  if ('authTokenFile' in input)
+    set(c.str(input.authTokenFile, ['authTokenFile']), (v) => (config.authTokenFile = v));
+  if ('interval' in input)
+    set(
+      duration(input.interval, ['interval'], DURATION_LIMITS.interval),
+      (v) => (config.intervalMs = v),
+    );
+  if ('root' in input) set(c.str(input.root, ['root']), (v) => (config.sources.root = v));
+  if ('stateDir' in input) set(c.str(input.stateDir, ['stateDir']), (v) => (config.stateDir = v));
+  if ('sources' in input) validateSources(input.sources, config.sources, c);
 
   if ('history' in input) {
-    const h = section(input.history, ['history']);
+    const h = c.section(input.history, ['history']);
     if (h) {
-      known(h, ['history'], ['retention', 'flushInterval', 'persist']);
+      c.known(h, ['history'], ['retention', 'flushInterval', 'persist']);
       if ('retention' in h)
         set(
-          duration(h.retention, ['history', 'retention'], 60_000),
+          duration(h.retention, ['history', 'retention'], DURATION_LIMITS.retention),
           (v) => (config.history.retentionMs = v),
         );
-      if ('flushInterval' in h) {
+      if ('flushInterval' in h)
         set(
-          duration(h.flushInterval, ['history', 'flushInterval'], 100, 3_600_000),
+          duration(h.flushInterval, ['history', 'flushInterval'], DURATION_LIMITS.flushInterval),
           (v) => (config.history.flushIntervalMs = v),
         );
-      }
       if ('persist' in h)
-        set(bool(h.persist, ['history', 'persist']), (v) => (config.history.persist = v));
+        set(c.bool(h.persist, ['history', 'persist']), (v) => (config.history.persist = v));
     }
   }
 
-  // `rules` is checked rule by rule by perf-history's parser (see load-config.ts).
-  if ('rules' in input && !Array.isArray(input.rules)) {
-    fail(['rules'], `must be a list of rules, found ${describe(input.rules)}`);
-  }
+  // Each rule is checked by perf-history's parser (see load-config.ts).
+  if ('rules' in input && !Array.isArray(input.rules))
+    c.fail(['rules'], `must be a list of rules, found ${describeValue(input.rules)}`);
 
   if ('notifications' in input) {
-    const n = section(input.notifications, ['notifications']);
+    const n = c.section(input.notifications, ['notifications']);
     const target = config.notifications;
     if (n) {
-      known(n, ['notifications'], ['log', 'delay', 'repeat', 'webhooks']);
-      if ('log' in n) set(bool(n.log, ['notifications', 'log']), (v) => (target.log = v));
+      const p = ['notifications'];
+      c.known(n, p, ['log', 'delay', 'repeat', 'webhooks']);
+      if ('log' in n) set(c.bool(n.log, [...p, 'log']), (v) => (target.log = v));
       if ('delay' in n)
-        set(duration(n.delay, ['notifications', 'delay'], 0), (v) => (target.delayMs = v));
+        set(duration(n.delay, [...p, 'delay'], DURATION_LIMITS.delay), (v) => (target.delayMs = v));
       if ('repeat' in n)
-        set(duration(n.repeat, ['notifications', 'repeat'], 0), (v) => (target.repeatMs = v));
+        set(
+          duration(n.repeat, [...p, 'repeat'], DURATION_LIMITS.repeat),
+          (v) => (target.repeatMs = v),
+        );
       if ('webhooks' in n) {
         if (!Array.isArray(n.webhooks))
-          fail(['notifications', 'webhooks'], `must be a list, found ${describe(n.webhooks)}`);
+          c.fail([...p, 'webhooks'], `must be a list, found ${describeValue(n.webhooks)}`);
         else
           target.webhooks = n.webhooks.flatMap((w, i) =>
-            validateWebhook(w, ['notifications', 'webhooks', i], {
-              fail,
-              known,
-              str,
-              num,
-              duration,
-              section,
-              count,
-            }),
+            validateWebhook(w, [...p, 'webhooks', i], c),
           );
       }
     }
   }
 
   if (config.history.flushIntervalMs < config.intervalMs && 'history' in input) {
-    fail(
+    c.fail(
       ['history', 'flushInterval'],
       `must not be shorter than interval (${config.intervalMs} ms)`,
     );
   }
-  if (!isLoopbackHost(config.listen.host) && config.authToken === null && 'listen' in input) {
-    fail(
+  // A token from the command line or the environment counts: it is applied over the file.
+  const hasToken =
+    config.authToken !== null || config.authTokenFile !== null || options.tokenGiven === true;
+  if (!isLoopbackHost(config.listen.host) && !hasToken && 'listen' in input) {
+    c.fail(
       ['authToken'],
       `required when listen is not a loopback address (listen is ${config.listen.host})`,
     );
   }
-  return { config, issues };
+  return { config, issues: c.issues };
 }
 
-interface Checkers {
-  fail: (path: Path, message: string) => void;
-  known: (obj: Obj, path: Path, keys: string[]) => void;
-  str: (v: unknown, path: Path) => string | undefined;
-  num: (
-    v: unknown,
-    path: Path,
-    min?: number,
-    max?: number,
-    integer?: boolean,
-  ) => number | undefined;
-  duration: (v: unknown, path: Path, minMs: number, maxMs?: number) => number | undefined;
-  section: (v: unknown, path: Path) => Obj | undefined;
-  /** Issues found so far, to tell whether one item added any. */
-  count: () => number;
+/** A duration within `limit`, saying the maximum as a duration rather than a count of ms. */
+function boundedDuration(
+  c: ConfigChecker,
+  v: unknown,
+  path: ConfigPath,
+  limit: Limit,
+): number | undefined {
+  const ms = c.duration(v, path, limit.min, Number.POSITIVE_INFINITY);
+  if (ms === undefined || ms <= limit.max) return ms;
+  c.fail(path, `must be at most ${formatDuration(limit.max)}, found "${String(v)}"`);
+  return undefined;
 }
 
-function validateWebhook(raw: unknown, path: Path, c: Checkers): WebhookConfig[] {
+function validateWebhook(raw: unknown, path: ConfigPath, c: ConfigChecker): WebhookConfig[] {
   const w = c.section(raw, path);
   if (!w) return [];
   c.known(w, path, ['url', 'timeout', 'retries', 'backoff', 'headers']);
-  const before = c.count();
+  const before = c.issues.length;
   const url =
     'url' in w ? c.str(w.url, [...path, 'url']) : void c.fail([...path, 'url'], 'is required');
-  if (url !== undefined) {
-    let parsed: URL | null = null;
-    try {
-      parsed = new URL(url);
-    } catch {
-      c.fail([...path, 'url'], `"${url}" is not a URL`);
-    }
-    if (parsed && parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      c.fail([...path, 'url'], `must be http or https, found ${parsed.protocol}`);
-    }
-  }
+  if (url !== undefined) checkWebhookUrl(url, [...path, 'url'], c);
   const timeoutMs =
-    'timeout' in w ? c.duration(w.timeout, [...path, 'timeout'], 10, 120_000) : 5000;
+    'timeout' in w
+      ? boundedDuration(c, w.timeout, [...path, 'timeout'], DURATION_LIMITS.webhookTimeout)
+      : 5000;
   const retries = 'retries' in w ? c.num(w.retries, [...path, 'retries'], 0, 20, true) : 3;
-  const backoffMs = 'backoff' in w ? c.duration(w.backoff, [...path, 'backoff'], 0, 600_000) : 1000;
-  const headers: Record<string, string> = {};
-  if ('headers' in w) {
-    const h = c.section(w.headers, [...path, 'headers']);
-    for (const [k, v] of Object.entries(h ?? {})) {
-      const s = c.str(v, [...path, 'headers', k]);
-      if (s !== undefined) headers[k] = s;
-    }
-  }
-  if (c.count() !== before || url === undefined) return [];
+  const backoffMs =
+    'backoff' in w
+      ? boundedDuration(c, w.backoff, [...path, 'backoff'], DURATION_LIMITS.backoff)
+      : 1000;
+  const headers = 'headers' in w ? webhookHeaders(w.headers, [...path, 'headers'], c) : {};
+  if (c.issues.length !== before || url === undefined) return [];
   return [
     {
       url,
@@ -320,4 +212,42 @@ function validateWebhook(raw: unknown, path: Path, c: Checkers): WebhookConfig[]
       headers,
     },
   ];
+}
+
+/** An http(s) URL with a port that can be connected to. */
+function checkWebhookUrl(url: string, path: ConfigPath, c: ConfigChecker): void {
+  const port =
+    /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]]*\]|[^/?#:]*):(\d+)(?:[/?#]|$)/i.exec(url)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65_535)) {
+    c.fail(path, `port ${port} is not a port a webhook can listen on (1-65535)`);
+    return;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    c.fail(path, 'is not a URL');
+    return;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    c.fail(path, `must be http or https, found ${parsed.protocol}`);
+}
+
+/** Header names and values a request can carry; values may be secrets and are never quoted. */
+function webhookHeaders(raw: unknown, path: ConfigPath, c: ConfigChecker): Record<string, string> {
+  const h: ConfigObject | undefined = c.section(raw, path);
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(h ?? {})) {
+    const at = [...path, name];
+    if (!HEADER_NAME.test(name)) c.fail(at, 'is not a header name');
+    else if (typeof value !== 'string')
+      c.fail(at, `must be a string, found ${secretTypeOf(value)} (not shown: it may be a secret)`);
+    else if (/[\r\n\0]/.test(value)) c.fail(at, 'must not contain line breaks or NUL');
+    else out[name] = value;
+  }
+  return out;
+}
+
+function set<T>(value: T | undefined, apply: (v: T) => void): void {
+  if (value !== undefined) apply(value);
 }

@@ -3,37 +3,44 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import { PerfError } from '@arcbox/perf-core';
 import {
   contentTypeOf,
   formatExposition,
-  formatJson,
   negotiateExposition,
   snapshotFamilies,
 } from '@arcbox/perf-export';
+import { isLoopbackHost } from '../config/listen-address.js';
 import type { AgentSample } from '../sampler/agent-sample.js';
 import type { AgentState } from './agent-state.js';
 import { isAuthorized } from './check-auth.js';
-import { badParameter, HttpError } from './http-error.js';
-import { parseStepParam, parseTimeParam } from './parse-query.js';
+import { isAllowedHost } from './check-host.js';
+import { createHistoryRoute, HISTORY_LIMITS, type HistoryLimits } from './history-route.js';
+import { HttpError } from './http-error.js';
 import { processFamilies } from './process-families.js';
+import { snapshotJson, streamJson } from './sample-json.js';
 
 export interface AgentServerOptions {
   state: AgentState;
   /**
    * The bearer token in force, read on every request so a reload can rotate it; null serves
-   * without one (only allowed on loopback, checked by the caller).
+   * without one (only on a loopback socket: see `listen`).
    */
   token: () => string | null;
   /** Dashboard files (index.html, dashboard.js, uPlot); no dashboard when null. */
   publicDir: string | null;
   buildInfo?: Record<string, string>;
   log?: (line: string) => void;
+  /** Bounds of `/api/v1/history` (tests); HISTORY_LIMITS otherwise. */
+  historyLimits?: HistoryLimits;
 }
 
 export interface AgentServer {
   readonly server: Server;
+  /** Stream clients connected now. */
+  readonly streamClients: number;
   listen(host: string, port: number): Promise<AddressInfo>;
+  /** Whether the open socket is on loopback (false before `listen`). */
+  isLoopback(): boolean;
   /** Ends SSE streams and stops accepting; resolves when the server is closed. */
   close(): Promise<void>;
 }
@@ -45,127 +52,91 @@ const mime: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-const aggregations = ['avg', 'min', 'max', 'last'] as const;
+/** A stream client whose unsent data passes this is dropped rather than buffered without bound. */
+export const MAX_STREAM_BACKLOG_BYTES = 8 * 1024 * 1024;
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+/** Paths answered without the token: probes (see the README: liveness probes cannot send one). */
+const PROBES = new Set(['/healthz', '/readyz']);
+
+function sendJson(res: ServerResponse, status: number, body: unknown, head = false): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
   });
-  res.end(text);
+  res.end(head ? undefined : text);
 }
 
-function snapshotOf(sample: AgentSample | null) {
-  return {
-    system: sample?.system ?? null,
-    containers: sample?.containers ?? [],
-    vms: sample?.vms ?? [],
-    collectors: sample?.collectors ?? [],
-  };
-}
+type Route = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  authorized: boolean,
+) => Promise<void> | void;
 
 /**
  * The agent's HTTP API on node:http: /metrics (Prometheus or OpenMetrics by Accept), the JSON API
- * under /api/v1, health probes and the dashboard. Bad parameters answer 400 with a JSON error
- * naming the parameter; anything unexpected answers 500 without taking the agent down.
+ * under /api/v1, health probes and the dashboard. Every kind of series the monitor has reaches
+ * every answer. Bad parameters answer 400 with a JSON error naming the parameter; anything
+ * unexpected answers 500 without taking the agent down.
+ *
+ * The token rule holds for the socket actually open: off loopback, nothing but the probes is
+ * served without a token, whatever a reload did. On loopback without a token, only requests
+ * naming a loopback host are served (DNS rebinding).
  */
 export function createAgentServer(options: AgentServerOptions): AgentServer {
   const { state } = options;
+  const { kinds } = state;
   const streams = new Set<ServerResponse>();
-  // The stream event of the newest sample, serialized once and written to every client: each
-  // listener used to stringify the same sample (about 1.5 KB per container) for itself.
+  let bound: AddressInfo | null = null;
+  let listenHost = '';
+  // The stream event of the newest sample, serialized once and written to every client.
   let streamed: { sample: AgentSample; event: string } | null = null;
   const streamEvent = (sample: AgentSample): string => {
     if (streamed?.sample !== sample)
-      streamed = { sample, event: `event: sample\ndata: ${JSON.stringify(sample)}\n\n` };
+      streamed = { sample, event: `event: sample\ndata: ${streamJson(sample, kinds)}\n\n` };
     return streamed.event;
   };
   const log = options.log ?? (() => undefined);
+  const history = state.history
+    ? createHistoryRoute(state.history, options.historyLimits ?? HISTORY_LIMITS)
+    : null;
 
-  const routes: Record<
-    string,
-    (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void
-  > = {
+  const routes: Record<string, Route> = {
     '/metrics': (req, res) => {
       const format = negotiateExposition(req.headers.accept);
-      const families = snapshotFamilies({
-        ...snapshotOf(state.latest()),
-        ...(options.buildInfo ? { buildInfo: options.buildInfo } : {}),
-      });
+      const sample = state.latest();
+      const families = snapshotFamilies(
+        {
+          ...sample?.values,
+          collectors: sample?.collectors ?? [],
+          ...(options.buildInfo ? { buildInfo: options.buildInfo } : {}),
+        },
+        { kinds },
+      );
       const body = formatExposition([...families, ...processFamilies()], format);
       res.writeHead(200, { 'content-type': contentTypeOf(format), 'cache-control': 'no-store' });
       res.end(req.method === 'HEAD' ? undefined : body);
     },
-    '/api/v1/snapshot': (_req, res) => {
+    '/api/v1/snapshot': (req, res) => {
       const sample = state.latest();
       if (!sample) throw new HttpError(503, 'no sample taken yet');
-      sendJson(res, 200, formatJson(snapshotOf(sample)));
+      sendJson(res, 200, snapshotJson(sample, kinds), req.method === 'HEAD');
     },
-    '/api/v1/alerts': (_req, res) => sendJson(res, 200, { alerts: state.alerts() }),
-    '/api/v1/series': (_req, res) => {
+    '/api/v1/alerts': (req, res) =>
+      sendJson(res, 200, { alerts: state.alerts() }, req.method === 'HEAD'),
+    '/api/v1/series': (req, res) => {
       if (!state.history) throw new HttpError(404, 'history is off');
-      sendJson(res, 200, { series: state.history.series() });
+      sendJson(
+        res,
+        200,
+        { resolutionMs: state.history.config.sampleIntervalMs, series: state.history.series() },
+        req.method === 'HEAD',
+      );
     },
-    '/api/v1/history': (_req, res, url) => {
-      const history = state.history;
+    '/api/v1/history': (req, res, url) => {
       if (!history) throw new HttpError(404, 'history is off');
-      const q = url.searchParams;
-      for (const key of q.keys()) {
-        if (!['series', 'fields', 'from', 'to', 'step', 'aggregation', 'token'].includes(key)) {
-          throw badParameter(
-            key,
-            'unknown parameter (known: series, fields, from, to, step, aggregation)',
-          );
-        }
-      }
-      const series = q.get('series');
-      if (!series) throw badParameter('series', 'is required: system, container:<id> or vm:<id>');
-      const now = Date.now();
-      const from = parseTimeParam('from', q.get('from'), now);
-      const to = parseTimeParam('to', q.get('to'), now);
-      if (from !== undefined && to !== undefined && from > to) {
-        throw badParameter(
-          'from',
-          `must not be after "to" (${new Date(from).toISOString()} > ${new Date(to).toISOString()})`,
-        );
-      }
-      const step = parseStepParam('step', q.get('step'));
-      const fields = q
-        .get('fields')
-        ?.split(',')
-        .map((f) => f.trim())
-        .filter((f) => f !== '');
-      const aggregation = q.get('aggregation') ?? undefined;
-      if (
-        aggregation !== undefined &&
-        !aggregations.includes(aggregation as (typeof aggregations)[number])
-      ) {
-        throw badParameter('aggregation', `must be one of ${aggregations.join(', ')}`);
-      }
-      try {
-        const result = history.query({
-          series,
-          ...(fields && fields.length > 0 ? { fields } : {}),
-          ...(from === undefined ? {} : { from }),
-          ...(to === undefined ? {} : { to }),
-          ...(step === undefined ? {} : { step }),
-          ...(aggregation ? { aggregation: aggregation as (typeof aggregations)[number] } : {}),
-        });
-        sendJson(res, 200, result);
-      } catch (error) {
-        if (PerfError.isInstance(error) && error.code !== 'STORE_ERROR') {
-          // UNKNOWN_SERIES, UNKNOWN_FIELD, INVALID_ARGUMENT: the caller asked for something wrong.
-          const parameter =
-            error.field === 'series' || error.code === 'UNKNOWN_SERIES'
-              ? 'series'
-              : error.field === 'fields' || error.code === 'UNKNOWN_FIELD'
-                ? 'fields'
-                : (error.field ?? 'query');
-          throw badParameter(parameter, error.message);
-        }
-        throw error;
-      }
+      return history(req, res, url);
     },
     '/api/v1/stream': (req, res) => {
       res.writeHead(200, {
@@ -173,13 +144,18 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
         'cache-control': 'no-store',
         connection: 'keep-alive',
       });
+      // HEAD asks for the headers only: nothing to subscribe to.
+      if (req.method === 'HEAD') {
+        res.end();
+        return;
+      }
       res.write(': arcbox-perf agent stream\nretry: 2000\n\n');
       const first = state.latest();
       if (first) res.write(streamEvent(first));
       streams.add(res);
       const unsubscribe = state.subscribe((sample) => {
-        // A slow client that cannot take the data is dropped rather than buffered without bound.
-        if (res.writableLength > 8 * 1024 * 1024) {
+        // A client that does not read is dropped rather than buffered without bound.
+        if (res.writableLength > MAX_STREAM_BACKLOG_BYTES) {
           res.destroy();
           return;
         }
@@ -190,21 +166,30 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
         streams.delete(res);
         if (streams.size === 0) streamed = null;
       };
-      req.on('close', end);
-      res.on('close', end);
+      req.once('close', end);
+      res.once('close', end);
     },
-    '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
-    '/readyz': (_req, res) => {
+    '/healthz': (req, res) => sendJson(res, 200, { status: 'ok' }, req.method === 'HEAD'),
+    '/readyz': (req, res, _url, authorized) => {
       const reason = state.notReadyReason();
+      const { problem } = state.historyHealth();
+      // Without the token, the state only: reasons name paths and errors.
+      const details = authorized
+        ? {
+            ...(reason === null ? {} : { reason }),
+            ...(problem === null ? {} : { history: { available: false, reason: problem } }),
+          }
+        : {};
       sendJson(
         res,
         reason === null ? 200 : 503,
-        reason === null ? { status: 'ready' } : { status: 'not ready', reason },
+        { status: reason === null ? 'ready' : 'not ready', ...details },
+        req.method === 'HEAD',
       );
     },
   };
 
-  async function serveStatic(res: ServerResponse, path: string): Promise<boolean> {
+  async function serveStatic(req: IncomingMessage, res: ServerResponse, path: string) {
     if (options.publicDir === null) return false;
     const relative = normalize(path === '/' ? '/index.html' : path).replace(/^(\.\.[/\\])+/, '');
     const file = join(options.publicDir, relative);
@@ -216,7 +201,8 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       'content-length': info.size,
       'cache-control': 'no-cache',
     });
-    createReadStream(file).pipe(res);
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(file).pipe(res);
     return true;
   }
 
@@ -227,16 +213,31 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
         res.setHeader('allow', 'GET, HEAD');
         throw new HttpError(405, `method ${req.method} not allowed`);
       }
+      const token = options.token();
+      const loopback = bound !== null && isLoopbackHost(bound.address);
+      if (loopback && token === null && !isAllowedHost(req.headers.host, listenHost)) {
+        throw new HttpError(
+          421,
+          'this agent serves loopback without a token and answers only requests to a loopback host (DNS rebinding protection): use http://127.0.0.1 or localhost, or set a token',
+        );
+      }
       // Own keys only: "/constructor" must not find Object.prototype.constructor.
       const route = Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : undefined;
       // The dashboard's own files are public code; every route with data needs the token.
-      if (!route && (await serveStatic(res, url.pathname))) return;
-      if (!isAuthorized(req, url, options.token())) {
+      if (!route && (await serveStatic(req, res, url.pathname))) return;
+      // Off loopback a token is required; should none be in force, nothing with data is served.
+      const authorized = token === null ? loopback : isAuthorized(req, url, token);
+      if (!authorized && !(route && PROBES.has(url.pathname))) {
+        if (token === null)
+          throw new HttpError(
+            503,
+            'no token is in force on a socket off loopback: restart the agent with one',
+          );
         res.setHeader('www-authenticate', 'Bearer realm="arcbox-perf-agent"');
         throw new HttpError(401, 'a bearer token is required (Authorization: Bearer <token>)');
       }
       if (route) {
-        await route(req, res, url);
+        await route(req, res, url, authorized);
         return;
       }
       throw new HttpError(404, `no such path: ${url.pathname}`);
@@ -270,15 +271,21 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
 
   return {
     server,
+    get streamClients() {
+      return streams.size;
+    },
     listen(host, port) {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);
-          resolve(server.address() as AddressInfo);
+          bound = server.address() as AddressInfo;
+          listenHost = host;
+          resolve(bound);
         });
       });
     },
+    isLoopback: () => bound !== null && isLoopbackHost(bound.address),
     close() {
       for (const res of streams) res.end();
       streams.clear();

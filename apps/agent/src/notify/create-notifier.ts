@@ -1,22 +1,28 @@
 import { hostname } from 'node:os';
-import type { NotificationConfig } from '../config/agent-config.js';
+import { alertMessage } from '../alerts/alert-message.js';
 import type { AlertTransition } from '../alerts/create-agent-alerts.js';
+import type { NotificationConfig } from '../config/agent-config.js';
 import type { AlertView } from '../http/agent-state.js';
 import { deliverWebhook } from './deliver-webhook.js';
+import { type LongTimeout, setLongTimeout } from './long-timeout.js';
+import { redactUrl } from './redact-url.js';
 
 export interface Notifier {
   /** Takes the engine's transitions; returns at once (delivery runs in the background). */
   handle(events: readonly AlertTransition[]): void;
   setConfig(config: NotificationConfig): void;
-  /** Waits for deliveries in flight, at most `timeoutMs`, then abandons them. */
-  close(timeoutMs?: number): Promise<void>;
+  /**
+   * Stops notifying: waits for deliveries in flight at most `graceMs`, then abandons them (a
+   * receiver that hangs must not hold up a shutdown).
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 interface Open {
   alert: AlertView;
   /** Whether the firing was notified (so the resolution is too). */
   notified: boolean;
-  timer: NodeJS.Timeout | null;
+  timer: LongTimeout | null;
 }
 
 /**
@@ -33,40 +39,50 @@ export function createNotifier(
   let config = initial;
   const open = new Map<string, Open>();
   const inFlight = new Set<Promise<unknown>>();
-  const controller = new AbortController();
+  // One controller per delivery, not one signal shared by all: a shared signal would gather a
+  // listener per delivery in flight (MaxListenersExceededWarning past ten).
+  const controllers = new Set<AbortController>();
+  let closed = false;
   const host = hostname();
 
   const keyOf = (a: AlertView) => `${a.rule}\u0000${a.series}`;
 
-  function send(status: 'firing' | 'resolved', alert: AlertView, repeat: boolean) {
+  function send(status: 'firing' | 'resolved', view: AlertView, repeat: boolean) {
+    if (closed) return;
+    // The message says how long it has been firing at the moment it is sent.
+    const alert = { ...view, message: alertMessage(view, Date.now()) };
     if (config.log) {
       log(
-        `alert ${status}${repeat ? ' (repeat)' : ''}: ${alert.severity} rule=${alert.rule} series=${alert.series} value=${alert.value ?? 'n/a'} threshold=${alert.threshold} ${alert.message}`,
+        `alert ${status}${repeat ? ' (repeat)' : ''}: ${alert.severity} rule=${alert.rule} series=${alert.series} ${alert.message}`,
       );
     }
     const body = { status, repeat, host, agent: `arcbox-perf-agent/${agentInfo.version}`, alert };
     for (const webhook of config.webhooks) {
+      const controller = new AbortController();
+      controllers.add(controller);
       const delivery = deliverWebhook(webhook, body, { signal: controller.signal }).then(
         (result) => {
           if (!result.ok) {
             log(
-              `webhook ${webhook.url} failed after ${result.attempts} attempt(s): ${result.error}`,
+              `webhook ${redactUrl(webhook.url)} failed after ${result.attempts} attempt(s): ${result.error}`,
             );
           }
         },
       );
       inFlight.add(delivery);
-      void delivery.finally(() => inFlight.delete(delivery));
+      void delivery.finally(() => {
+        inFlight.delete(delivery);
+        controllers.delete(controller);
+      });
     }
   }
 
   function scheduleRepeat(entry: Open) {
     if (config.repeatMs <= 0) return;
-    entry.timer = setTimeout(() => {
+    entry.timer = setLongTimeout(() => {
       send('firing', entry.alert, true);
       scheduleRepeat(entry);
     }, config.repeatMs);
-    entry.timer.unref();
   }
 
   return {
@@ -75,7 +91,7 @@ export function createNotifier(
         const key = keyOf(alert);
         const entry = open.get(key);
         if (kind === 'firing') {
-          if (entry?.timer) clearTimeout(entry.timer);
+          entry?.timer?.clear();
           const next: Open = { alert, notified: false, timer: null };
           open.set(key, next);
           const fire = () => {
@@ -84,12 +100,9 @@ export function createNotifier(
             scheduleRepeat(next);
           };
           if (config.delayMs <= 0) fire();
-          else {
-            next.timer = setTimeout(fire, config.delayMs);
-            next.timer.unref();
-          }
+          else next.timer = setLongTimeout(fire, config.delayMs);
         } else {
-          if (entry?.timer) clearTimeout(entry.timer);
+          entry?.timer?.clear();
           open.delete(key);
           if (entry?.notified) send('resolved', alert, false);
         }
@@ -98,11 +111,24 @@ export function createNotifier(
     setConfig(next) {
       config = next;
     },
-    async close(timeoutMs = 3000) {
-      for (const entry of open.values()) if (entry.timer) clearTimeout(entry.timer);
-      const deadline = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref());
-      await Promise.race([Promise.allSettled([...inFlight]), deadline]);
-      controller.abort();
+    async close(graceMs = 1500) {
+      closed = true;
+      for (const entry of open.values()) entry.timer?.clear();
+      open.clear();
+      if (inFlight.size > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        const grace = new Promise((resolve) => {
+          timer = setTimeout(resolve, graceMs);
+        });
+        await Promise.race([Promise.allSettled([...inFlight]), grace]);
+        clearTimeout(timer);
+      }
+      const abandoned = inFlight.size;
+      for (const controller of controllers) controller.abort();
+      // Aborted deliveries settle at once; wait for them so nothing runs after the log closes.
+      await Promise.allSettled([...inFlight]);
+      if (abandoned > 0)
+        log(`notifications: ${abandoned} webhook delivery(ies) abandoned at shutdown`);
     },
   };
 }

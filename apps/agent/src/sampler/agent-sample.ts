@@ -1,16 +1,10 @@
-import type {
-  CollectorStatus,
-  ContainerMetrics,
-  SystemMetrics,
-  VmMetrics,
-} from '@arcbox/perf-core';
+import type { CollectorStatus, KindValues } from '@arcbox/perf-core';
 
-/** One sampling round: the metrics of every source that answered, and each collector's status. */
+/** One sampling round: every registered kind's metrics, and each collector's status. */
 export interface AgentSample {
   /** Wall-clock time the round started, ms since the epoch. */
   time: number;
-  system: SystemMetrics | null;
-  containers: ContainerMetrics[];
-  vms: VmMetrics[];
+  /** Each kind's metrics under its sample key (`system`, `containers`, `vms`, `filesystems`...). */
+  values: KindValues;
   collectors: CollectorStatus[];
 }

@@ -1,5 +1,5 @@
-import type { AlertEvent } from '@arcbox/perf-history';
 import type { PerfMonitor } from '@arcbox/perf';
+import type { AlertEvent } from '@arcbox/perf-history';
 import type { AgentSample } from './agent-sample.js';
 
 export interface MonitorSampler {
@@ -9,8 +9,9 @@ export interface MonitorSampler {
 
 /**
  * Runs a PerfMonitor on its timer (collection, history and alert evaluation happen inside it) and
- * hands each round to the agent with the collectors' status. Errors of the handler are reported
- * and never stop sampling.
+ * hands each round to the agent with the collectors' status. The loop reads the monitor's
+ * samples, so it outlives `monitor.reconfigure()`. Errors of the handler are reported and never
+ * stop sampling.
  */
 export function startMonitorSampler(
   monitor: PerfMonitor,
@@ -22,17 +23,16 @@ export function startMonitorSampler(
   const loop = (async () => {
     for await (const s of samples) {
       try {
-        const collectors = await monitor.status();
-        onSample(
-          { time: s.timestamp, system: s.system, containers: s.containers, vms: s.vms, collectors },
-          s.alerts,
-        );
+        // The kinds' values only: a sample also carries its errors and alert events.
+        const values: Record<string, unknown> = {};
+        for (const kind of monitor.kinds.kinds) values[kind.sampleKey] = s[kind.sampleKey];
+        onSample({ time: s.timestamp, values, collectors: await monitor.status() }, s.alerts);
       } catch (error) {
         onError(error);
       }
     }
   })().catch(onError);
-  monitor.start({ signal: controller.signal });
+  monitor.start();
   return {
     async stop() {
       controller.abort();

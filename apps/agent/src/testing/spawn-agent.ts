@@ -37,17 +37,26 @@ export async function tempDir(prefix = 'arcbox-agent-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
 
-/** Starts the agent with `config` (YAML text; `listen` is filled in) in a fresh state directory. */
+/**
+ * Starts the agent with `config` (YAML text; `listen` is filled in, on `listenHost`) in a fresh
+ * state directory.
+ */
 export async function startAgent(
   config: string,
-  options: { dir?: string; port?: number; args?: string[]; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    dir?: string;
+    port?: number;
+    args?: string[];
+    env?: NodeJS.ProcessEnv;
+    listenHost?: string;
+  } = {},
 ): Promise<RunningAgent> {
   const dir = options.dir ?? (await tempDir());
   const port = options.port ?? (await freePort());
   const configFile = join(dir, 'agent.yaml');
   await writeFile(
     configFile,
-    `listen: 127.0.0.1:${port}\nstateDir: ${JSON.stringify(join(dir, 'state'))}\n${config}`,
+    `listen: ${options.listenHost ?? '127.0.0.1'}:${port}\nstateDir: ${JSON.stringify(join(dir, 'state'))}\n${config}`,
   );
   const child = spawn(
     process.execPath,

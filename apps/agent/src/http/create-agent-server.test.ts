@@ -1,0 +1,365 @@
+import { once } from 'node:events';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { createMonitor } from '@arcbox/perf';
+import {
+  createKindRegistry,
+  defaultKinds,
+  field,
+  type KindDescriptor,
+  type KindRegistry,
+} from '@arcbox/perf-core';
+import { createHistoryStore, fieldsOf, type HistoryStore } from '@arcbox/perf-history';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentSample } from '../sampler/agent-sample.js';
+import type { AgentState } from './agent-state.js';
+import {
+  type AgentServer,
+  createAgentServer,
+  MAX_STREAM_BACKLOG_BYTES,
+} from './create-agent-server.js';
+import { HISTORY_LIMITS, type HistoryLimits } from './history-route.js';
+
+/** A kind the agent has never heard of: it must reach every answer all the same. */
+interface Widget {
+  id: string;
+  name: string;
+  timestamp: number;
+  temperature: number;
+}
+const widgetKind: KindDescriptor<Widget, Widget> = {
+  name: 'widget',
+  sampleKey: 'widgets',
+  title: 'Widgets',
+  singleton: false,
+  keyOf: (r) => r.id,
+  compute: (_previous, current) => current,
+  identity: (m) => ({ id: m.id, name: m.name, labels: {}, timestamp: m.timestamp, monotonicMs: 0 }),
+  fields: [field<Widget>('temperature', 'celsius', 'How warm the widget is.')],
+  facts: {},
+  defaultRules: [],
+};
+
+interface Harness {
+  server: AgentServer;
+  url: string;
+  listeners: Set<(s: AgentSample) => void>;
+  publish(sample: AgentSample): void;
+}
+
+const servers: AgentServer[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close();
+});
+
+async function serve(
+  options: {
+    kinds?: KindRegistry;
+    history?: HistoryStore;
+    latest?: AgentSample | null;
+    token?: string | null;
+    host?: string;
+    historyLimits?: HistoryLimits;
+  } = {},
+): Promise<Harness> {
+  const kinds = options.kinds ?? createKindRegistry(defaultKinds());
+  const listeners = new Set<(s: AgentSample) => void>();
+  let latest = options.latest ?? null;
+  const state: AgentState = {
+    kinds,
+    latest: () => latest,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    history: options.history ?? createHistoryStore({ kinds }),
+    historyHealth: () => ({ problem: null }),
+    alerts: () => [],
+    notReadyReason: () => null,
+  };
+  const server = createAgentServer({
+    state,
+    token: () => options.token ?? null,
+    publicDir: null,
+    ...(options.historyLimits ? { historyLimits: options.historyLimits } : {}),
+  });
+  servers.push(server);
+  const address = await server.listen(options.host ?? '127.0.0.1', 0);
+  return {
+    server,
+    url: `http://127.0.0.1:${address.port}`,
+    listeners,
+    publish(sample) {
+      latest = sample;
+      for (const l of listeners) l(sample);
+    },
+  };
+}
+
+/** A GET with any Host header (fetch does not let a caller set Host). */
+function getWithHost(url: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { host } }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('every kind reaches the user (a real sample of this machine, plus a new kind)', () => {
+  let sample: AgentSample;
+  const kinds = createKindRegistry([...defaultKinds(), widgetKind]);
+
+  beforeAll(async () => {
+    await using monitor = createMonitor({ intervalMs: 1000, alerts: false });
+    await monitor.collect();
+    const s = await monitor.collect();
+    const values: Record<string, unknown> = {};
+    for (const kind of monitor.kinds.kinds) values[kind.sampleKey] = s[kind.sampleKey];
+    values.widgets = [{ id: 'w1', name: 'left', timestamp: s.timestamp, temperature: 41 }];
+    sample = { time: s.timestamp, values, collectors: await monitor.status() };
+  });
+
+  it('in the snapshot, the stream and /metrics, filesystems included', async () => {
+    const h = await serve({ kinds, latest: sample });
+    const snapshot = (await (await fetch(`${h.url}/api/v1/snapshot`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(Object.keys(snapshot)).toEqual([...kinds.kinds.map((k) => k.sampleKey), 'collectors']);
+    const filesystems = snapshot.filesystems as Array<{ mountPoint: string; sizeBytes: number }>;
+    expect(filesystems.length).toBeGreaterThan(0);
+    expect(snapshot.widgets).toEqual([expect.objectContaining({ id: 'w1', temperature: 41 })]);
+
+    const metrics = await (await fetch(`${h.url}/metrics`)).text();
+    const root = filesystems[0]!;
+    expect(metrics).toContain(`arcbox_perf_filesystem_size_bytes{device=`);
+    expect(metrics).toMatch(
+      new RegExp(
+        `^arcbox_perf_filesystem_size_bytes\\{[^}]*mountpoint="${root.mountPoint}"\\} ${root.sizeBytes}$`,
+        'm',
+      ),
+    );
+    // A kind without an exporter of its own still gets a gauge per field.
+    expect(metrics).toMatch(/^arcbox_perf_widget_temperature_celsius\{id="w1",name="left"\} 41$/m);
+
+    const controller = new AbortController();
+    const res = await fetch(`${h.url}/api/v1/stream`, { signal: controller.signal });
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('\n\n', text.indexOf('data: '))) {
+      const { value } = await reader.read();
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    const event = JSON.parse(/^data: (.*)$/m.exec(text)![1]!) as Record<string, unknown>;
+    expect(Object.keys(event)).toEqual([
+      'time',
+      ...kinds.kinds.map((k) => k.sampleKey),
+      'collectors',
+    ]);
+    expect((event.filesystems as unknown[]).length).toBe(filesystems.length);
+  });
+});
+
+describe('the stream', () => {
+  it('answers HEAD with its headers and subscribes nothing', async () => {
+    const h = await serve();
+    const res = await fetch(`${h.url}/api/v1/stream`, {
+      method: 'HEAD',
+      signal: AbortSignal.timeout(3000),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(h.listeners.size).toBe(0);
+    expect(h.server.streamClients).toBe(0);
+  });
+
+  it('drops a reader that stops reading once its backlog passes the limit', async () => {
+    const h = await serve();
+    const socket = connect(Number(new URL(h.url).port), '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write('GET /api/v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    await once(socket, 'data');
+    socket.pause(); // reads nothing from now on
+    const closed = once(socket, 'close');
+    expect(h.listeners.size).toBe(1);
+    const mib = 'x'.repeat(1024 * 1024);
+    let sent = 0;
+    // Each sample is about 1 MiB of JSON: what the kernel's buffers cannot take piles up.
+    while (h.listeners.size > 0 && sent < 200) {
+      h.publish({ time: sent, values: { containers: [{ id: mib }] }, collectors: [] });
+      sent += 1;
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(h.listeners.size).toBe(0);
+    expect(h.server.streamClients).toBe(0);
+    // Dropped past the limit, not before: at least the limit's worth was sent.
+    expect(sent * 1024 * 1024).toBeGreaterThan(MAX_STREAM_BACKLOG_BYTES);
+    socket.resume();
+    await closed;
+  });
+});
+
+/** A history answer, or an error. */
+type HistoryAnswer = Record<string, unknown> & {
+  error: { parameter: string; message: string };
+};
+
+describe('/api/v1/history against hostile requests', () => {
+  const intervalMs = 100;
+  let history: HistoryStore;
+  const now = Date.now();
+  beforeAll(() => {
+    history = createHistoryStore({ sampleIntervalMs: intervalMs });
+    const width = fieldsOf('system').length;
+    // 90 s of samples, 100 ms apart, up to now.
+    for (let t = now - 90_000; t <= now; t += intervalMs)
+      history.appendValues(
+        'system',
+        t,
+        Array.from({ length: width }, (_, i) => (t % 997) + i),
+      );
+  });
+
+  const get = async (h: Harness, query: string) => {
+    const res = await fetch(`${h.url}/api/v1/history?${query}`);
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: (await res.json()) as HistoryAnswer,
+    };
+  };
+
+  it('refuses steps finer than the sample interval, fractions and nonsense, each a 400 naming step', async () => {
+    const h = await serve({ history });
+    for (const step of [
+      '0.0625ms',
+      '0.3ms',
+      '1.5ms',
+      '99ms',
+      '100.5ms',
+      '0',
+      '-5s',
+      '1e309',
+      'NaN',
+      '1x',
+    ]) {
+      const started = performance.now();
+      const { status, body } = await get(h, `series=system&from=-70s&step=${step}`);
+      expect(status, step).toBe(400);
+      expect(body.error.parameter, step).toBe('step');
+      expect(performance.now() - started, step).toBeLessThan(1000);
+    }
+    const fine = await get(h, 'series=system&from=-70s&step=0.0625ms');
+    expect(fine.body.error.message).toMatch(/finer than history keeps: at least 100ms/);
+  });
+
+  it('bounds points x fields, before any work when a step is given and while gathering otherwise', async () => {
+    const limits = { ...HISTORY_LIMITS, maxValues: 5000 };
+    const h = await serve({ history, historyLimits: limits });
+    const stepped = await get(h, 'series=system&from=-80s&step=100ms');
+    expect(stepped.status).toBe(400);
+    expect(stepped.body.error.parameter).toBe('step');
+    expect(stepped.body.error.message).toMatch(
+      /would hold \d+ points x 44 columns, more than 5000 values: use a step of at least \S+/,
+    );
+    const raw = await get(h, 'series=system&from=-80s');
+    expect(raw.status).toBe(400);
+    expect(raw.body.error.parameter).toBe('step');
+    // Fewer fields fit.
+    expect((await get(h, 'series=system&from=-80s&fields=cpuPercent')).status).toBe(200);
+  });
+
+  it('streams the same answer the store gives', async () => {
+    const h = await serve({ history });
+    const from = now - 60_000;
+    for (const query of [
+      { fields: ['cpuPercent', 'memoryUsed'], from, step: 1000 },
+      { fields: ['cpuPercent'], from, aggregation: 'max' as const, step: 5000 },
+      { from, to: now - 30_000 },
+    ]) {
+      const params = new URLSearchParams({
+        series: 'system',
+        from: String(query.from),
+        ...(query.fields ? { fields: query.fields.join(',') } : {}),
+        ...('to' in query ? { to: String(query.to) } : {}),
+        ...('step' in query ? { step: String(query.step) } : {}),
+        ...('aggregation' in query ? { aggregation: query.aggregation } : {}),
+      });
+      const { status, body } = await get(h, params.toString());
+      expect(status).toBe(200);
+      const expected = JSON.parse(JSON.stringify(history.query({ series: 'system', ...query })));
+      expect(body).toEqual(expected);
+    }
+  });
+
+  it('runs a bounded number of queries at once and answers 429 beyond the queue', async () => {
+    const big = createHistoryStore({ sampleIntervalMs: 10, maxAgeMs: 600_000 });
+    const width = fieldsOf('system').length;
+    for (let t = now - 300_000; t <= now; t += 10)
+      big.appendValues('system', t, new Array(width).fill(1));
+    const h = await serve({
+      history: big,
+      historyLimits: { ...HISTORY_LIMITS, maxActive: 1, maxQueued: 1 },
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => get(h, 'series=system&fields=cpuPercent&step=10ms')),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(2);
+    expect(statuses).toContain(429);
+    const refused = answers.find((a) => a.status === 429)!;
+    expect(refused.headers.get('retry-after')).toBe('1');
+  });
+});
+
+describe('who may ask', () => {
+  it('on loopback without a token, answers only requests naming a loopback host', async () => {
+    const h = await serve({ latest: null });
+    const port = new URL(h.url).port;
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'LOCALHOST', `[::1]:${port}`])
+      expect((await getWithHost(`${h.url}/healthz`, host)).status, host).toBe(200);
+    for (const host of [`evil.example:${port}`, 'attacker.test', `127.0.0.1.nip.io:${port}`]) {
+      const res = await getWithHost(`${h.url}/api/v1/alerts`, host);
+      expect(res.status, host).toBe(421);
+      expect(res.body).toMatch(/DNS rebinding/);
+    }
+  });
+
+  it('with a token, any Host; the Bearer scheme in any case; probes without it', async () => {
+    const h = await serve({ token: 'k-9f3a' });
+    expect((await getWithHost(`${h.url}/api/v1/alerts?token=k-9f3a`, 'agent.example')).status).toBe(
+      200,
+    );
+    for (const scheme of ['Bearer', 'bearer', 'BEARER'])
+      expect(
+        (await fetch(`${h.url}/api/v1/alerts`, { headers: { authorization: `${scheme} k-9f3a` } }))
+          .status,
+        scheme,
+      ).toBe(200);
+    expect(
+      (await fetch(`${h.url}/api/v1/alerts`, { headers: { authorization: 'Bearer k-9f3' } }))
+        .status,
+    ).toBe(401);
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${h.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('off loopback, serves no data while no token is in force', async () => {
+    const h = await serve({ token: null, host: '0.0.0.0' });
+    const res = await fetch(`${h.url}/api/v1/alerts`);
+    expect(res.status).toBe(503);
+    expect((await fetch(`${h.url}/metrics`)).status).toBe(503);
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+  });
+});
+
+afterAll(async () => {
+  for (const s of servers.splice(0)) await s.close();
+});

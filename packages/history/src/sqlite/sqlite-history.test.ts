@@ -166,6 +166,17 @@ describe(`SQLite history (real files through ${driver.name})`, () => {
     expect(await sha(path)).toBe(hash);
   });
 
+  it("refuses a FIFO or a directory in the file's place at once, naming it", async () => {
+    const fifo = join(dir, 'fifo.db');
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('mkfifo', [fifo]);
+    const e = await storeError(openSqliteHistory({ path: fifo, timeoutMs: 2000 }));
+    expect(e.message).toContain('is not a regular file');
+    expect(e.file).toBe(fifo);
+    const d = await storeError(openSqliteHistory({ path: dir, timeoutMs: 2000 }));
+    expect(d.message).toContain('is not a regular file');
+  });
+
   it("refuses another application's database and leaves it untouched", async () => {
     const path = join(dir, 'other.db');
     const other = openDb(path);

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { PerfError, throwIfAborted, withTimeout } from '@arcbox/perf-core';
 import { type HistoryConfig, resolveHistoryConfig } from '../history-config.js';
@@ -403,7 +404,8 @@ async function checkFile(
 ): Promise<'missing' | 'empty' | 'sqlite'> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
-    handle = await open(path, 'r');
+    // Non-blocking: a FIFO in the file's place must not hold a threadpool thread until a writer comes.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
     throw new PerfError(
@@ -414,7 +416,10 @@ async function checkFile(
   }
   try {
     throwIfAborted(signal, 'checking the history database');
-    const { size } = await handle.stat();
+    const stat = await handle.stat();
+    if (!stat.isFile())
+      throw new PerfError('STORE_ERROR', 'is not a regular file; left untouched', { file: path });
+    const { size } = stat;
     if (size === 0) return 'empty';
     const header = Buffer.alloc(16);
     await handle.read(header, 0, 16, 0);

@@ -36,6 +36,10 @@ export type {
   DarwinSystemCollectorOptions,
 } from './darwin-system-collector.js';
 export { createRecordingRunner, createReplayRunner } from './recording-runner.js';
+export { createRecordingOs, createReplayOs } from './recording-os.js';
+export type { RecordingOs, ReplayOs } from './recording-os.js';
+export { plainRecordedFileRead } from './recorded-file-read.js';
+export type { RecordedFileRead } from './recorded-file-read.js';
 export { recordDarwinReadings } from './record-darwin-readings.js';
 export type { RecordDarwinOptions } from './record-darwin-readings.js';
 export { replayDarwinReadings } from './replay-darwin-readings.js';

@@ -15,7 +15,8 @@ import {
 import { type CommandRunner, createExecFileRunner } from './command-runner.js';
 import type { DarwinOs } from './darwin-cpu.js';
 import { createDarwinSystemCollector } from './darwin-system-collector.js';
-import { CPUS_FILE, LOADAVG_FILE, readingDir } from './recording-layout.js';
+import { readingDir } from './recording-layout.js';
+import { createRecordingOs } from './recording-os.js';
 import { createRecordingRunner } from './recording-runner.js';
 
 export interface RecordDarwinOptions {
@@ -43,26 +44,12 @@ export async function recordDarwinReadings(options: RecordDarwinOptions): Promis
     throw new PerfError('INVALID_ARGUMENT', `count must be a positive integer, not ${count}`);
   }
   let folder = readingDir(dir, 1);
-  let cpus: unknown = [];
-  let loadavg: unknown = [];
-  const live: DarwinOs = options.os ?? {
-    cpus: () => nodeOs.cpus(),
-    loadavg: () => nodeOs.loadavg(),
-  };
+  const os = createRecordingOs(
+    options.os ?? { cpus: () => nodeOs.cpus(), loadavg: () => nodeOs.loadavg() },
+  );
   const collector = createDarwinSystemCollector({
     run: createRecordingRunner(options.run ?? createExecFileRunner(), () => folder),
-    os: {
-      cpus: () => {
-        const value = live.cpus();
-        cpus = value;
-        return value;
-      },
-      loadavg: () => {
-        const value = live.loadavg();
-        loadavg = value;
-        return value;
-      },
-    },
+    os: os.os,
     clock: options.clock ?? (() => ({ monotonicMs: performance.now(), time: Date.now() })),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
@@ -72,10 +59,9 @@ export async function recordDarwinReadings(options: RecordDarwinOptions): Promis
   for (let i = 1; i <= count; i++) {
     if (i > 1) await sleep(intervalMs, undefined, signal ? { signal } : {});
     folder = readingDir(dir, i);
-    await mkdir(join(folder, 'os'), { recursive: true });
+    await mkdir(folder, { recursive: true });
     const reading = await collector.collect({ signal: signal ?? new AbortController().signal });
-    await writeFile(join(folder, CPUS_FILE), `${JSON.stringify(cpus, null, 2)}\n`);
-    await writeFile(join(folder, LOADAVG_FILE), `${JSON.stringify(loadavg)}\n`);
+    await os.write(folder);
     await writeFile(join(folder, RECORDED_STAMP_FILE), formatRecordedStamp(reading));
     await writeFile(
       join(dir, RECORDING_MANIFEST_FILE),

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeSystemMetrics, PerfError } from '@arcbox/perf-core';
@@ -97,6 +97,38 @@ describe('replayDarwinReadings on a damaged recording', () => {
     const error = await replayDarwinReadings(d).catch((e: unknown) => e);
     expect(PerfError.isInstance(error) && error.code).toBe('MISSING_FILE');
     expect(PerfError.isInstance(error) && error.file).toBe(join(d, 'readings/0002/reading.json'));
+  });
+
+  it('reads every file through the reader it is given: a refusal ends the replay, naming the file', async () => {
+    const asked: string[] = [];
+    const refused = join(recording, 'readings/0001/os/cpus.json');
+    const error = await replayDarwinReadings(recording, {
+      read: async (file) => {
+        asked.push(file.slice(recording.length + 1));
+        if (file === refused)
+          throw new PerfError('READ_ERROR', 'recording file refused: it is a FIFO', { file });
+        return readFileSync(file, 'utf8');
+      },
+    }).catch((e: unknown) => e);
+    expect(PerfError.isInstance(error) && [error.code, error.file]).toEqual([
+      'READ_ERROR',
+      refused,
+    ]);
+    expect(asked).toEqual([
+      'recording.json',
+      'readings/0001/reading.json',
+      'readings/0001/os/cpus.json',
+    ]);
+  });
+
+  it('refuses node:os values of the wrong shape, naming the file', async () => {
+    const d = copy();
+    writeFileSync(join(d, 'readings/0001/os/loadavg.json'), '[1, 2, 3, 4]');
+    const error = await replayDarwinReadings(d).catch((e: unknown) => e);
+    expect(PerfError.isInstance(error) && [error.code, error.file]).toEqual([
+      'PARSE_ERROR',
+      join(d, 'readings/0001/os/loadavg.json'),
+    ]);
   });
 
   it('refuses a linux recording and a bad stamp', async () => {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   PerfError,
@@ -8,15 +7,22 @@ import {
   RECORDING_MANIFEST_FILE,
   type SystemReading,
 } from '@arcbox/perf-core';
-import type { OsCpuTimes } from './darwin-cpu.js';
 import { createDarwinSystemCollector } from './darwin-system-collector.js';
-import { CPUS_FILE, LOADAVG_FILE, readingDir } from './recording-layout.js';
+import { plainRecordedFileRead, type RecordedFileRead } from './recorded-file-read.js';
+import { readingDir } from './recording-layout.js';
+import { createReplayOs } from './recording-os.js';
 import { createReplayRunner } from './recording-runner.js';
 
 export interface ReplayDarwinOptions {
   signal?: AbortSignal;
   /** Per file read, in milliseconds (default 5000). */
   timeoutMs?: number;
+  /**
+   * Reads each recorded file (null: not recorded). A plain read by default: for recordings from
+   * elsewhere, `@arcbox/perf`'s `openRecording` passes one that refuses symlinks, FIFOs, devices
+   * and oversized files.
+   */
+  read?: RecordedFileRead;
 }
 
 /**
@@ -30,9 +36,14 @@ export async function replayDarwinReadings(
 ): Promise<SystemReading[]> {
   const signal = options.signal ?? new AbortController().signal;
   const timeoutMs = options.timeoutMs ?? 5000;
-  const readText = (file: string) =>
-    readTextFile(file, AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]));
-  const readJson = async (file: string) => parseJson(await readText(file), file);
+  const read = options.read ?? plainRecordedFileRead;
+  const readText = async (file: string) => {
+    const text = await read(file, {
+      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+    });
+    if (text === null) throw new PerfError('MISSING_FILE', `cannot read ${file}`, { file });
+    return text;
+  };
   const manifestFile = join(dir, RECORDING_MANIFEST_FILE);
   const { readings: count } = parseRecordingManifest(
     await readText(manifestFile),
@@ -41,12 +52,11 @@ export async function replayDarwinReadings(
   );
 
   let folder = readingDir(dir, 1);
-  let cpus: OsCpuTimes[] = [];
-  let loadavg: number[] = [];
   let stamp = { monotonicMs: 0, time: 0 };
+  const os = createReplayOs(read);
   const collector = createDarwinSystemCollector({
-    run: createReplayRunner(() => folder),
-    os: { cpus: () => cpus, loadavg: () => loadavg },
+    run: createReplayRunner(() => folder, { read }),
+    os: os.os,
     clock: () => stamp,
     timeoutMs,
   });
@@ -56,56 +66,8 @@ export async function replayDarwinReadings(
     folder = readingDir(dir, i);
     const stampFile = join(folder, RECORDED_STAMP_FILE);
     stamp = parseRecordedStamp(await readText(stampFile), stampFile);
-    cpus = readCpus(await readJson(join(folder, CPUS_FILE)), join(folder, CPUS_FILE));
-    loadavg = readNumbers(await readJson(join(folder, LOADAVG_FILE)), join(folder, LOADAVG_FILE));
+    await os.load(folder, { signal });
     readings.push(await collector.collect({ signal }));
   }
   return readings;
-}
-
-async function readTextFile(file: string, signal: AbortSignal): Promise<string> {
-  try {
-    return await readFile(file, { encoding: 'utf8', signal });
-  } catch (error) {
-    const errno = (error as { code?: unknown }).code;
-    const code =
-      errno === 'ENOENT' ? 'MISSING_FILE' : errno === 'ABORT_ERR' ? 'ABORTED' : 'READ_ERROR';
-    throw new PerfError(code, `cannot read ${file}`, { cause: error, file });
-  }
-}
-
-function parseJson(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new PerfError('PARSE_ERROR', 'invalid JSON', { cause: error, file });
-  }
-}
-
-function readCpus(value: unknown, file: string): OsCpuTimes[] {
-  if (!Array.isArray(value))
-    throw new PerfError('PARSE_ERROR', 'expected an array of os.cpus() entries', { file });
-  return value.map((entry, k) => {
-    const t = (entry as { times?: Record<string, unknown> } | null)?.times;
-    const n = (key: string) => {
-      const x = t?.[key];
-      if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
-        throw new PerfError('PARSE_ERROR', `cpu ${k}: times.${key} must be a non-negative number`, {
-          file,
-          field: key,
-        });
-      }
-      return x;
-    };
-    return {
-      times: { user: n('user'), nice: n('nice'), sys: n('sys'), idle: n('idle'), irq: n('irq') },
-    };
-  });
-}
-
-function readNumbers(value: unknown, file: string): number[] {
-  if (!Array.isArray(value) || !value.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-    throw new PerfError('PARSE_ERROR', 'expected an array of numbers', { file });
-  }
-  return value;
 }

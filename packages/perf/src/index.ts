@@ -25,3 +25,16 @@ export {
   readConfigFile,
 } from './config/config-document.js';
 export type { ConfigDocument } from './config/config-document.js';
+export { recordSamples } from './recording/record-samples.js';
+export type { RecordingSummary, RecordSamplesOptions } from './recording/record-samples.js';
+export { openRecording } from './recording/open-recording.js';
+export type { OpenRecordingOptions, Recording } from './recording/open-recording.js';
+export { replaySamples } from './recording/replay-samples.js';
+export type {
+  ReplayedPair,
+  ReplayedSample,
+  ReplaySamplesOptions,
+} from './recording/replay-samples.js';
+export { defaultRecordingLimits } from './recording/recording-limits.js';
+export type { RecordingLimits } from './recording/recording-limits.js';
+export type { RecordedSources } from './recording/recorded-sources.js';

@@ -4,6 +4,7 @@ export { QmpCommandError } from './qmp-command-error.js';
 export type { QmpCommandOptions, QmpConnector, QmpSession } from './qmp-session.js';
 export { createRecordingQmpSession } from './record-qmp-session.js';
 export { createReplayQmpSession } from './replay-qmp-session.js';
+export type { ReplayQmpSessionOptions } from './replay-qmp-session.js';
 export { qmpRecordName } from './qmp-record-name.js';
 export type {
   HostInterfaceCounters,

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerfError } from '@arcbox/perf-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureReturn, startFakeQmpServer } from '../test-support/fake-qmp-server.js';
 import { connectQmp } from './qmp-client.js';
@@ -78,5 +79,34 @@ describe('QMP record and replay', () => {
       'base-memory': 268435456,
       'plugged-memory': 0,
     });
+  });
+
+  it('reads replies through the reader it is given: its refusals pass through, null is unrecorded', async () => {
+    const asked: string[] = [];
+    const refusal = new PerfError('READ_ERROR', 'recording file refused: it is a symbolic link', {
+      file: '/rec/qmp/vm1/query-blockstats.json',
+    });
+    const replay = createReplayQmpSession('/rec/qmp/vm1', {
+      read: async (file) => {
+        asked.push(file);
+        if (file.endsWith('query-blockstats.json')) throw refusal;
+        if (file.endsWith('query-name.json')) return '["not", "an", "object"]';
+        return file.endsWith('query-cpus-fast.json') ? '{"return": []}' : null;
+      },
+    });
+    expect(await replay.execute('query-cpus-fast')).toEqual([]);
+    await expect(replay.execute('query-blockstats')).rejects.toBe(refusal);
+    await expect(replay.execute('query-name')).rejects.toMatchObject({
+      code: 'PARSE_ERROR',
+      file: '/rec/qmp/vm1/query-name.json',
+    });
+    const missing = await replay.execute('query-status').catch((e: unknown) => e);
+    expect((missing as QmpCommandError).errorClass).toBe('CommandNotFound');
+    expect(asked).toEqual([
+      '/rec/qmp/vm1/query-cpus-fast.json',
+      '/rec/qmp/vm1/query-blockstats.json',
+      '/rec/qmp/vm1/query-name.json',
+      '/rec/qmp/vm1/query-status.json',
+    ]);
   });
 });

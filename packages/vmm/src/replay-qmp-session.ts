@@ -6,11 +6,34 @@ import { QmpCommandError } from './qmp-command-error.js';
 import { qmpRecordName } from './qmp-record-name.js';
 import type { QmpSession } from './qmp-session.js';
 
+export interface ReplayQmpSessionOptions {
+  /**
+   * Reads one reply file: its text, or null when it was not recorded. A plain read by default;
+   * for recordings from elsewhere `@arcbox/perf`'s `openRecording` passes one that refuses
+   * symlinks, FIFOs, devices and oversized files.
+   */
+  read?: (file: string) => Promise<string | null>;
+}
+
+/** `readFile`; a missing file is null. */
+async function plainRead(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new PerfError('READ_ERROR', `cannot read recorded QMP reply`, { file, cause });
+  }
+}
+
 /**
  * Plays back replies written by `createRecordingQmpSession` (or real QMP lines copied by hand into
  * the same names). A command that was never recorded fails as QEMU fails an unknown command.
  */
-export function createReplayQmpSession(dir: DirOption): QmpSession {
+export function createReplayQmpSession(
+  dir: DirOption,
+  options: ReplayQmpSessionOptions = {},
+): QmpSession {
+  const read = options.read ?? plainRead;
   let closed = false;
   return {
     get closed() {
@@ -20,16 +43,10 @@ export function createReplayQmpSession(dir: DirOption): QmpSession {
       if (closed) throw new PerfError('CONNECTION_ERROR', `QMP ${command}: replay session closed`);
       const folder = resolveDir(dir);
       const file = join(folder, qmpRecordName(command, args));
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (cause) {
-        if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
-          throw new QmpCommandError(command, 'CommandNotFound', `not in the recording ${folder}`);
-        }
-        throw new PerfError('READ_ERROR', `cannot read recorded QMP reply`, { file, cause });
-      }
-      let reply: { return?: unknown; error?: { class?: unknown; desc?: unknown } };
+      const text = await read(file);
+      if (text === null)
+        throw new QmpCommandError(command, 'CommandNotFound', `not in the recording ${folder}`);
+      let reply: { return?: unknown; error?: { class?: unknown; desc?: unknown } } | null;
       try {
         reply = JSON.parse(text);
       } catch (cause) {
@@ -39,6 +56,11 @@ export function createReplayQmpSession(dir: DirOption): QmpSession {
           cause,
         });
       }
+      if (reply === null || typeof reply !== 'object' || Array.isArray(reply))
+        throw new PerfError('PARSE_ERROR', 'recorded QMP reply is not a JSON object', {
+          file,
+          line: 1,
+        });
       if (reply.error) {
         throw new QmpCommandError(
           command,

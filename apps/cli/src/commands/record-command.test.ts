@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,69 @@ describe.skipIf(!onLinux)(
       expect(run.code).toBe(0);
       expect(run.stdout.match(/^CPU /gm)).toHaveLength(2);
       expect(run.stdout).not.toMatch(escapeCode);
+    });
+
+    it('each report says which pair of readings it is, in text and in JSON', async () => {
+      const text = await runBuiltCli(['replay', dir]);
+      expect(text.stdout.match(/^readings \d{4} → \d{4}$/gm)).toEqual([
+        'readings 0001 → 0002',
+        'readings 0002 → 0003',
+      ]);
+      const json = await runBuiltCli(['replay', dir, '--json']);
+      const pairs = json.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).pair);
+      expect(pairs).toEqual([
+        { from: 1, to: 2, label: 'readings 0001 → 0002' },
+        { from: 2, to: 3, label: 'readings 0002 → 0003' },
+      ]);
+    });
+
+    it('records filesystems too, and replays them', async () => {
+      const sources = JSON.parse(await readFile(join(dir, 'sources.json'), 'utf8'));
+      expect(sources.kinds).toContain('filesystems');
+      const run = await runBuiltCli(['replay', dir, '--json']);
+      const doc = JSON.parse(run.stdout.trim().split('\n')[1]!);
+      expect(doc.filesystems.map((f: { mountPoint: string }) => f.mountPoint)).toContain('/');
+    });
+
+    it('refuses --count 1: a single reading has no pair to replay', async () => {
+      const run = await runBuiltCli(['record', join(dir, 'one'), '--count', '1']);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/expected a whole number from 2 to 100000, got "1"/);
+    });
+
+    it('refuses to record over a recording unless --force', async () => {
+      const again = await runBuiltCli(['record', dir, '--count', '2', '--interval', '100']);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(/already holds a recording .*--force/);
+      expect((await readdir(join(dir, 'readings'))).sort()).toEqual(['0001', '0002', '0003']);
+      const forced = await runBuiltCli([
+        'record',
+        dir,
+        '--count',
+        '2',
+        '--interval',
+        '100',
+        '--force',
+      ]);
+      expect(forced.code).toBe(0);
+      expect((await readdir(join(dir, 'readings'))).sort()).toEqual(['0001', '0002']);
+    });
+
+    it('a recording with a link to the live host fails, naming the refused file', async () => {
+      const hostile = join(dir, 'hostile');
+      const made = await runBuiltCli(['record', hostile, '--count', '2', '--interval', '100']);
+      expect(made.code).toBe(0);
+      const stat = join(hostile, 'readings', '0001', 'proc', 'stat');
+      await rm(stat);
+      await symlink('/proc/stat', stat);
+      const run = await runBuiltCli(['replay', hostile]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(stat);
+      expect(run.stderr).toMatch(/refused: it is a symbolic link/);
     });
 
     it('replay of a folder that is no recording fails with exit 1 and names the file', async () => {

@@ -1,9 +1,24 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  createMonitor,
+  type PerfSample,
+  type ReplayedSample,
+  recordSamples,
+  replaySamples,
+  resolveSources,
+  type SourcesConfig,
+} from '@arcbox/perf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasQemu, type PausedQemu, startPausedQemu } from '../test-support/paused-qemu.js';
 import { runBuiltCli, schemaValidator } from '../test-support/run-built-cli.js';
+import {
+  canCreateCgroups,
+  createTestCgroup,
+  type TestCgroup,
+} from '../test-support/test-cgroups.js';
 
 const onLinux = process.platform === 'linux';
 const USER_HZ = 100;
@@ -145,6 +160,143 @@ describe.skipIf(!onLinux || !hasQemu)(
       const [doc] = parseLines(run.stdout);
       expect(doc.vms).toEqual([]);
       expect(doc.system.cpuCount).toBeGreaterThan(0);
+    });
+  },
+);
+
+describe.skipIf(!onLinux || !hasQemu || !canCreateCgroups)(
+  'recordSamples -> replaySamples with real parts: the host, a cgroup and a tmpfs made here, a paused QEMU VM (needs root)',
+  () => {
+    let dir = '';
+    let qemu: PausedQemu | undefined;
+    let busy: TestCgroup | undefined;
+    let mnt = '';
+    let sources: SourcesConfig;
+    const recorded: PerfSample[] = [];
+    const replayed: ReplayedSample[] = [];
+    let live: PerfSample;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'arcbox-rec-real-'));
+      await mkdir(join(dir, 'vms'));
+      qemu = await startPausedQemu(join(dir, 'vms', 'real-vm.qmp'), 'arcbox-real-vm');
+      busy = createTestCgroup(`arcbox-rec-real-${process.pid}`);
+      busy.run('for (;;) {}');
+      mnt = join(dir, 'mnt');
+      await mkdir(mnt);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mnt]);
+      await writeFile(join(mnt, 'two-mib'), Buffer.alloc(2 * 2 ** 20, 1));
+      sources = resolveSources({
+        sources: { containers: { paths: [busy.path] }, vms: { socketDir: join(dir, 'vms') } },
+      });
+      const summary = await recordSamples({
+        dir: join(dir, 'rec'),
+        sources,
+        count: 3,
+        intervalMs: 300,
+        onSample: (sample) => recorded.push(sample),
+      });
+      expect(summary.kinds).toEqual(['system', 'containers', 'vms', 'filesystems']);
+      expect(summary.errors).toEqual({});
+      for await (const s of replaySamples(join(dir, 'rec'), { alerts: false })) replayed.push(s);
+      // QEMU serves one QMP client at a time: live collection after the recording, not beside it.
+      await using monitor = createMonitor({ sources, alerts: false });
+      await monitor.collect();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      live = await monitor.collect();
+    });
+    afterAll(async () => {
+      await qemu?.stop();
+      await busy?.remove();
+      if (mnt) execFileSync('umount', [mnt]);
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('replays exactly the samples the recording computed', () => {
+      expect(replayed.map((s) => s.pair.label)).toEqual([
+        'readings 0001 → 0002',
+        'readings 0002 → 0003',
+      ]);
+      // The cgroup collector reads a process's network namespace with readlink, outside the
+      // reader, so a recording cannot hold it: a container in the host's namespace is replayed
+      // with "exited before its network could be read" where live said "shares the host network
+      // namespace". Its network figures are null either way; everything else is equal.
+      const netnsless = (s: PerfSample) => ({
+        ...s,
+        containers: s.containers.map((c) => ({
+          ...c,
+          problems: c.problems.filter((p) => !/\/(ns|net)\//.test(p.source)),
+        })),
+      });
+      for (const [i, sample] of replayed.entries()) {
+        const { pair: _, ...computed } = sample;
+        expect(netnsless(computed)).toEqual(netnsless(recorded[i + 1]!));
+        for (const c of computed.containers) expect([c.netRxBps, c.netTxBps]).toEqual([null, null]);
+      }
+    });
+
+    it('names the same host, cgroup, VM and mounts as live collection, with figures in range', () => {
+      const replay = replayed[1]!;
+      expect(replay.system!.cpuCount).toBe(live.system!.cpuCount);
+      expect(replay.system!.memoryTotal).toBe(live.system!.memoryTotal);
+
+      const ids = (s: PerfSample) => s.containers.map((c) => [c.id, c.name, c.cgroupPath]).sort();
+      expect(ids(replay)).toEqual(ids(live));
+      const spinning = (s: PerfSample) => s.containers.find((c) => c.name === busy!.name)!;
+      for (const s of [replay, live]) {
+        expect(spinning(s).cpuPercent).toBeGreaterThan(20);
+        expect(spinning(s).cpuPercent).toBeLessThan(110);
+      }
+
+      const vm = (s: PerfSample) => s.vms.find((v) => v.id === 'real-vm')!;
+      for (const s of [replay, live]) {
+        expect(vm(s)).toMatchObject({
+          name: 'arcbox-real-vm',
+          vmm: 'qemu',
+          pid: qemu!.pid,
+          memoryTotal: 128 * 2 ** 20,
+          problems: [],
+        });
+        // Paused (-S): the vCPU threads do not run.
+        for (const v of vm(s).vcpus) expect(v.percent ?? 0).toBeLessThan(5);
+      }
+      expect(vm(replay).vcpus.map((v) => v.threadId)).toEqual(
+        vm(live).vcpus.map((v) => v.threadId),
+      );
+
+      type Fs = { mountPoint: string; fsType: string; sizeBytes: number; usedBytes: number };
+      const mounts = (s: PerfSample) => s.filesystems as Fs[];
+      expect(
+        mounts(replay)
+          .map((m) => m.mountPoint)
+          .sort(),
+      ).toEqual(
+        mounts(live)
+          .map((m) => m.mountPoint)
+          .sort(),
+      );
+      for (const s of [replay, live]) {
+        const tmpfs = mounts(s).find((m) => m.mountPoint === mnt)!;
+        expect(tmpfs).toMatchObject({ fsType: 'tmpfs', sizeBytes: 8 * 2 ** 20 });
+        // 2 MiB written, in tmpfs's 4 KiB pages.
+        expect(tmpfs.usedBytes).toBeGreaterThanOrEqual(2 * 2 ** 20);
+        expect(tmpfs.usedBytes).toBeLessThanOrEqual(2 * 2 ** 20 + 64 * 1024);
+      }
+    });
+
+    it('keeps each source’s raw input in the reading folders', async () => {
+      const folder = readingFolder(join(dir, 'rec'), 2);
+      const statfs = JSON.parse(await readFile(join(folder, 'statfs.json'), 'utf8'));
+      expect(statfs[mnt].result).toMatchObject({ blocks: '2048' });
+      expect(
+        JSON.parse(await readFile(join(folder, 'vmm', 'qemu', 'real-vm', 'target.json'), 'utf8')),
+      ).toEqual({ id: 'real-vm', qmpSocket: join(dir, 'vms', 'real-vm.qmp') });
+      const cpus = JSON.parse(
+        await readFile(join(folder, 'qmp', 'real-vm', 'query-cpus-fast.json'), 'utf8'),
+      );
+      expect(cpus.return).toHaveLength(2);
+      await expect(readFile(join(folder, 'proc', 'self', 'mountinfo'), 'utf8')).resolves.toContain(
+        ` ${mnt} `,
+      );
     });
   },
 );

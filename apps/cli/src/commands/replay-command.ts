@@ -1,20 +1,8 @@
-import { resolve } from 'node:path';
-import {
-  type ContainerMetrics,
-  type ContainerReading,
-  computeContainerMetrics,
-  computeSystemMetrics,
-  createSeriesTracker,
-  computeVmMetrics,
-  PerfError,
-  type VmMetrics,
-  type VmReading,
-} from '@arcbox/perf-core';
+import { createKindRegistry, defaultKinds, metricsOf, type SystemMetrics } from '@arcbox/perf-core';
 import type { Command } from 'commander';
 import { type CliContext, writeLine } from '../cli-context.js';
-import { formatContainerTable, formatVmTable } from '../render/container-table.js';
+import { formatKindTable } from '../render/kind-table.js';
 import { formatSystemReport } from '../render/system-report.js';
-import { replayRecording } from '../sampling/replay-recording.js';
 import { examples } from './examples.js';
 import { snapshotDocument } from './snapshot-command.js';
 
@@ -26,56 +14,47 @@ export function registerReplayCommand(
     .command('replay')
     .description('compute the metrics from a recording as if live, one report per consecutive pair')
     .argument('<dir>', 'a folder written by `record` (or built by hand in the same layout)')
-    .option('--json', 'one JSON document per pair, one per line (schemas/snapshot.schema.json)')
+    .option(
+      '--json',
+      'one JSON document per pair, one per line (schemas/snapshot.schema.json, plus `pair`)',
+    )
     .addHelpText(
       'after',
       examples([
-        ['arcbox-perf replay ./rec', 'readable reports'],
+        ['arcbox-perf replay ./rec', 'readable reports, each headed by its pair of readings'],
         ["arcbox-perf replay ./rec --json | jq -c '.system.cpuPercent'", 'CPU % of each interval'],
       ]),
     )
-    .action(async (dir: string, flags: { json?: boolean }, cmd: Command) => {
-      const ctx = await context(cmd);
-      const recording = await replayRecording(resolve(dir), ctx.signal);
-      const readings = recording.system;
-      if (readings.length < 2) {
-        throw new PerfError(
-          'INVALID_ARGUMENT',
-          `a replay needs at least 2 readings, ${resolve(dir)} has ${readings.length}`,
-        );
-      }
-      // The same core maths as live: one tracker per container series, as the monitor keeps.
-      const containerSeries = createSeriesTracker<ContainerReading, ContainerMetrics>(
-        (r) => `${r.source}:${r.id}`,
-        computeContainerMetrics,
-      );
-      containerSeries.update(recording.containers[0] ?? []);
-      const vmSeries = createSeriesTracker<VmReading, VmMetrics>((r) => r.id, computeVmMetrics);
-      vmSeries.update(recording.vms[0] ?? []);
-      for (let i = 1; i < readings.length; i += 1) {
-        const system = computeSystemMetrics(readings[i - 1], readings[i]!);
-        const containers = containerSeries.update(recording.containers[i] ?? []);
-        const vms = vmSeries.update(recording.vms[i] ?? []);
+    .action(async (dir: string, flags: { json?: boolean }, command: Command) => {
+      const ctx = await context(command);
+      const { replaySamples } = await import('@arcbox/perf');
+      const kinds = createKindRegistry(defaultKinds());
+      let first = true;
+      for await (const sample of replaySamples(dir, { signal: ctx.signal, kinds, alerts: false })) {
+        // The host is what a report stands on: a reading it cannot be computed from ends the replay.
+        const system = metricsOf(kinds.require('system'), sample)?.[0] as SystemMetrics | undefined;
+        if (!system)
+          throw sample.errors.system ?? new Error(`${sample.pair.label}: no host figures`);
         if (flags.json) {
-          writeLine(
-            ctx.io.stdout,
-            JSON.stringify(snapshotDocument({ system, containers, vms, collectors: [] })),
-          );
-        } else {
-          if (i > 1) writeLine(ctx.io.stdout);
-          for (const line of formatSystemReport(system, ctx.color)) writeLine(ctx.io.stdout, line);
-          if (containers.length > 0) {
-            writeLine(ctx.io.stdout);
-            writeLine(ctx.io.stdout, ctx.color.bold(`Containers (${containers.length})`));
-            for (const line of formatContainerTable(containers))
-              writeLine(ctx.io.stdout, `  ${line}`);
-          }
-          if (vms.length > 0) {
-            writeLine(ctx.io.stdout);
-            writeLine(ctx.io.stdout, ctx.color.bold(`VMs (${vms.length})`));
-            for (const line of formatVmTable(vms)) writeLine(ctx.io.stdout, `  ${line}`);
-          }
+          const doc = snapshotDocument({ ...sample, collectors: [] }, { kinds });
+          writeLine(ctx.io.stdout, JSON.stringify({ ...doc, pair: sample.pair }));
+          continue;
         }
+        if (!first) writeLine(ctx.io.stdout);
+        first = false;
+        writeLine(ctx.io.stdout, ctx.color.bold(sample.pair.label));
+        for (const line of formatSystemReport(system, ctx.color)) writeLine(ctx.io.stdout, line);
+        for (const kind of kinds.kinds) {
+          if (kind.singleton) continue;
+          const rows = metricsOf(kind, sample) ?? [];
+          if (rows.length === 0) continue;
+          writeLine(ctx.io.stdout);
+          writeLine(ctx.io.stdout, ctx.color.bold(`${kind.title} (${rows.length})`));
+          for (const line of formatKindTable(kind, rows)) writeLine(ctx.io.stdout, `  ${line}`);
+        }
+        for (const [key, error] of Object.entries(sample.errors))
+          if (key !== 'system' && error)
+            writeLine(ctx.io.stderr, `warning: ${key}: ${error.message}`);
       }
     });
 }

@@ -36,6 +36,8 @@ async function readText(file: string): Promise<string> {
  * Reads back a recording made by `recordLinuxReadings` (or built by hand in the same layout):
  * each reading folder is read as a proc/sys root, stamped from its reading.json. A missing
  * required file is a MISSING_FILE error naming it; a missing pressure file is a problem entry.
+ * The folders are read as a live root is (links followed): for a recording from elsewhere, use
+ * `@arcbox/perf`'s `replaySamples`, which refuses links, FIFOs, devices and oversized files.
  */
 export async function replayLinuxReadings(
   dir: string,

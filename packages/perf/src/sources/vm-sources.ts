@@ -32,7 +32,14 @@ const providers: ReadonlyArray<{
     on: (c) => c.cloudHypervisor.enabled,
     create: (c, h) =>
       h.vmm.createCloudHypervisorVmProvider({
-        vms: c.cloudHypervisor.sockets.map((s) => ({ id: idOf(s, /\.sock$/), apiSocket: s })),
+        // Listed sockets only when there are some: without them the provider watches its
+        // directory (the configured one, or /run/arcbox/cloud-hypervisor).
+        ...defined(
+          'vms',
+          nonEmpty(
+            c.cloudHypervisor.sockets.map((s) => ({ id: idOf(s, /\.sock$/), apiSocket: s })),
+          ),
+        ),
         ...defined('dir', dirOf(c.cloudHypervisor)),
         threads: h.threads,
         timeoutMs: h.timeoutMs,
@@ -43,11 +50,16 @@ const providers: ReadonlyArray<{
     create: (c, h) =>
       h.vmm.createFirecrackerVmProvider({
         // `<id>.sock` is the API socket, `<id>.metrics` beside it the metrics file.
-        vms: c.firecracker.sockets.map((s) => ({
-          id: idOf(s, /\.sock$/),
-          apiSocket: s,
-          metricsPath: s.replace(/(\.sock)?$/, '.metrics'),
-        })),
+        ...defined(
+          'vms',
+          nonEmpty(
+            c.firecracker.sockets.map((s) => ({
+              id: idOf(s, /\.sock$/),
+              apiSocket: s,
+              metricsPath: s.replace(/(\.sock)?$/, '.metrics'),
+            })),
+          ),
+        ),
         ...defined('dir', dirOf(c.firecracker)),
         threads: h.threads,
         timeoutMs: h.timeoutMs,
@@ -58,6 +70,10 @@ const providers: ReadonlyArray<{
     create: (c, h) => h.vmm.createLibvirtVmProvider({ uri: c.libvirt.uri, timeoutMs: h.timeoutMs }),
   },
 ];
+
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length > 0 ? list : undefined;
+}
 
 function defined<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);

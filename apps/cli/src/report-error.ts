@@ -7,7 +7,7 @@ import type { Colors } from './cli-context.js';
  */
 export function formatError(error: unknown, options: { debug: boolean; color: Colors }): string {
   const c = options.color;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? withoutRepeatedFile(error) : String(error);
   const code = PerfError.isInstance(error) ? ` [${error.code}]` : '';
   const lines = [`${c.red('arcbox-perf: error')}: ${message}${code}`];
   if (options.debug) {
@@ -26,4 +26,24 @@ export function formatError(error: unknown, options: { debug: boolean; color: Co
     lines.push(c.dim('(run with --debug for details)'));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A PerfError's message ends with `(file:line, field x)`; where the message names the file
+ * already (most do, often through Node's own `open '<file>'`), the path is said once.
+ */
+function withoutRepeatedFile(error: Error): string {
+  if (!PerfError.isInstance(error) || error.file === undefined) return error.message;
+  const { file, line, field } = error;
+  const where = line === undefined ? file : `${file}:${line}`;
+  const fieldText = field === undefined ? [] : [`field ${field}`];
+  const suffix = ` (${[where, ...fieldText].join(', ')})`;
+  if (!error.message.endsWith(suffix)) return error.message;
+  const body = error.message.slice(0, -suffix.length);
+  if (!body.includes(file)) return error.message;
+  const rest = [
+    ...(line === undefined || body.includes(where) ? [] : [`line ${line}`]),
+    ...fieldText,
+  ];
+  return rest.length === 0 ? body : `${body} (${rest.join(', ')})`;
 }

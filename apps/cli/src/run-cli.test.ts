@@ -30,6 +30,18 @@ describe('arcbox-perf (built binary): help, version, errors', () => {
     expect(run.stdout).toMatch(/Examples:\n {2}\$ arcbox-perf /);
   });
 
+  it('bare arcbox-perf prints the help on stdout and exits 0', async () => {
+    const run = await runBuiltCli([]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: arcbox-perf /);
+    expect(run.stdout).toMatch(/Examples:\n {2}\$ arcbox-perf /);
+    expect(run.stderr).toBe('');
+    // Global options alone are still no command.
+    const plain = await runBuiltCli(['--no-color']);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/^Usage: arcbox-perf /);
+  });
+
   it.each([
     'snapshot',
     'top',
@@ -37,6 +49,7 @@ describe('arcbox-perf (built binary): help, version, errors', () => {
     'vms',
     'export',
     'history',
+    'alerts',
     'alerts check',
     'record',
     'replay',
@@ -44,6 +57,50 @@ describe('arcbox-perf (built binary): help, version, errors', () => {
     const run = await runBuiltCli([...cmd.split(' '), '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`Examples:\\n(.*\\n)*\\s+\\$ arcbox-perf ${cmd}`));
+  });
+
+  it.each(['snapshot', 'top', 'containers', 'vms', 'export', 'alerts check'])(
+    '%s --help lists every source option, in one group',
+    async (cmd) => {
+      const run = await runBuiltCli([...cmd.split(' '), '--help']);
+      expect(run.code).toBe(0);
+      const group = run.stdout.split(/\n(?=Sources)/)[1] ?? '';
+      for (const flag of [
+        '--root',
+        '--cgroup',
+        '--no-containers',
+        '--docker-socket',
+        '--vm-dir',
+        '--qmp-socket',
+        '--ch-dir',
+        '--fc-dir',
+        '--libvirt',
+        '--no-vms',
+        '--no-filesystems',
+      ])
+        expect(group).toMatch(new RegExp(`^ +${flag}\\b`, 'm'));
+    },
+  );
+
+  it('a bad source flag is a usage error naming the flag (3 for alerts check)', async () => {
+    const snapshot = await runBuiltCli(['snapshot', '--vm-dir', '']);
+    expect(snapshot.code).toBe(2);
+    expect(snapshot.stderr).toMatch(/^error: --vm-dir: must not be empty$/m);
+    expect(snapshot.stdout).toBe('');
+    const alerts = await runBuiltCli(['alerts', 'check', '--libvirt', 'nope', '--window', '100']);
+    expect(alerts.code).toBe(3);
+    expect(alerts.stderr).toMatch(/--libvirt: "nope" is not a libvirt URI/);
+    const both = await runBuiltCli(['vms', '--no-vms', '--vm-dir', '/x']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--no-vms: cannot leave VMs out and name VM sources too/);
+  });
+
+  it('an error names a missing file once', async () => {
+    const file = '/nonexistent-arcbox-config/agent.yaml';
+    const run = await runBuiltCli(['--config', file, 'snapshot']);
+    expect(run.code).toBe(1);
+    expect(run.stderr.split(file)).toHaveLength(2);
+    expect(run.stderr).toMatch(/no such file or directory/);
   });
 
   it('an unknown command is a usage error on stderr, exit 2', async () => {
@@ -61,7 +118,7 @@ describe('arcbox-perf (built binary): help, version, errors', () => {
       const run = await runBuiltCli(['snapshot', '--config', file]);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(file);
-      expect(run.stderr).toMatch(/interval must be a duration/);
+      expect(run.stderr).toMatch(/:1: interval: "fast" is not a duration/);
       expect(run.stderr).toMatch(/\[CONFIG_ERROR\]/);
       expect(run.stderr).not.toMatch(/\n\s+at /);
     } finally {

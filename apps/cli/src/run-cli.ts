@@ -12,6 +12,7 @@ import { registerSnapshotCommand } from './commands/snapshot-command.js';
 import { registerTopCommand } from './commands/top-command.js';
 import { examples } from './commands/examples.js';
 import { formatError } from './report-error.js';
+import { UsageError } from './usage-error.js';
 import { cliVersion } from './version.js';
 
 /** Exit codes: 0 ok; 1 a runtime error; 2 a usage error (bad flag or argument). */
@@ -75,7 +76,7 @@ export async function runCli(
       color: createColors(colorEnabled),
       colorEnabled,
       debug,
-      config: await loadCliConfig(flags.config, io.env),
+      config: await loadCliConfig(flags.config, io.env, signal),
       signal,
       setExitCode: (code) => {
         exitCode = code;
@@ -103,17 +104,41 @@ export async function runCli(
   };
   configure(program.commands);
 
+  // No command at all is a request for help, answered on stdout, as `git` and `docker` do.
+  if (withoutGlobalOptions(argv).length === 0) {
+    program.outputHelp();
+    return 0;
+  }
+  // For `alerts`, whose 1 and 2 mean warn and crit, a usage error is 3: the check could not be done.
+  const usageCode = withoutGlobalOptions(argv)[0] === 'alerts' ? EXIT_ALERTS_UNKNOWN : EXIT_USAGE;
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // --help and --version end this way too, with exit code 0. For `alerts`, whose 1 and 2
-      // mean warn and crit, a usage error is 3: the check could not be done.
+      // --help and --version end this way too, with exit code 0.
       if (error.exitCode === 0 || error.code === 'commander.help') return 0;
-      return argv[0] === 'alerts' ? EXIT_ALERTS_UNKNOWN : EXIT_USAGE;
+      return usageCode;
+    }
+    if (error instanceof UsageError) {
+      // Said as commander says its own usage errors.
+      io.stderr.write(stderrColor.red(`error: ${error.message}\n`));
+      io.stderr.write('(add --help for usage)\n');
+      return usageCode;
     }
     io.stderr.write(formatError(error, { debug, color: stderrColor }));
     return exitCode !== 0 ? exitCode : EXIT_ERROR;
   }
+}
+
+/** The arguments once the program's own options (and --config's value) are set aside. */
+function withoutGlobalOptions(argv: readonly string[]): string[] {
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '--config') i += 1;
+    else if (!['--debug', '--no-color'].includes(arg) && !arg.startsWith('--config='))
+      rest.push(arg);
+  }
+  return rest;
 }

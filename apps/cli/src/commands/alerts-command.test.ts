@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AlertStatus } from '@arcbox/perf-history';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBuiltCli, schemaValidator } from '../test-support/run-built-cli.js';
 import {
@@ -8,6 +9,7 @@ import {
   createTestCgroup,
   type TestCgroup,
 } from '../test-support/test-cgroups.js';
+import { checkExitCode } from './alerts-command.js';
 
 let dir = '';
 beforeAll(async () => {
@@ -41,6 +43,11 @@ describe.skipIf(process.platform !== 'linux')(
       const warn = await runBuiltCli([...args, await rules('warn.yaml', alwaysWarn)]);
       expect(warn.stderr).toBe('');
       expect(warn.stdout).toMatch(/^memory-exists +host +warning/m);
+      // The value and the thresholds in the field's unit, from the alert status alone.
+      expect(warn.stdout).toMatch(/^RULE +SERIES +STATE +FIELD +VALUE +WARN +CRIT$/m);
+      expect(warn.stdout).toMatch(
+        /^memory-exists +host +warning +memoryTotal +\d+\.\d [KMG]iB +> 1 B +-$/m,
+      );
       expect(warn.code).toBe(1);
       const crit = await runBuiltCli([...args, await rules('crit.yaml', alwaysCrit)]);
       expect(crit.stderr).toBe('');
@@ -68,9 +75,47 @@ describe.skipIf(process.platform !== 'linux')(
       expect(doc).toMatchObject({ status: 'critical', exitCode: 2, rules: ['memory-exists'] });
       expect(doc.results[0]).toMatchObject({
         rule: 'memory-exists',
+        kind: 'system',
+        field: 'memoryTotal',
+        unit: 'bytes',
+        comparison: '>',
+        warn: 1,
+        crit: 2,
         state: 'firing',
         severity: 'critical',
       });
+    });
+
+    it('a bad rule does not hide a firing critical: exit 2, the bad rule listed', async () => {
+      const file = await rules(
+        'crit-and-typo.yaml',
+        `${alwaysCrit}  - name: typo\n    metric: system.cpuPercnt\n    warn: 1\n`,
+      );
+      const args = ['alerts', 'check', '--rules', file, '--window', '200', '--interval', '100'];
+      const run = await runBuiltCli(args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/alert rule "typo": "metric" has no field "cpuPercnt"/);
+      expect(run.stdout).toMatch(/^memory-exists +host +critical/m);
+      expect(run.stdout).toMatch(/^CRITICAL: 1 of 1 rule checks firing; 1 rule error/m);
+      const json = await runBuiltCli([...args, '--json']);
+      expect(json.code).toBe(2);
+      const doc = JSON.parse(json.stdout);
+      const validate = schemaValidator('alerts');
+      expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+      expect(doc).toMatchObject({ status: 'critical', exitCode: 2, rules: ['memory-exists'] });
+      expect(doc.errors).toEqual([
+        expect.objectContaining({ code: 'CONFIG_ERROR', message: expect.stringMatching(/typo/) }),
+      ]);
+      // A warning with a bad rule beside it is unknown: the bad rule might have been critical.
+      const warned = await runBuiltCli([
+        ...args.slice(0, 3),
+        await rules(
+          'warn-and-typo.yaml',
+          `${alwaysWarn}  - name: typo\n    metric: system.cpuPercnt\n    warn: 1\n`,
+        ),
+        ...args.slice(4),
+      ]);
+      expect(warned.code).toBe(3);
     });
 
     it('a bad rule is reported with its line and exits 3, while the good ones are still checked', async () => {
@@ -99,6 +144,7 @@ describe.skipIf(process.platform !== 'linux')(
       const missing = await runBuiltCli(['alerts', 'check', '--rules', join(dir, 'nope.yaml')]);
       expect(missing.code).toBe(3);
       expect(missing.stderr).toMatch(/nope\.yaml/);
+      expect(missing.stderr.split('nope.yaml')).toHaveLength(2);
       const usage = await runBuiltCli(['alerts', 'check', '--window', 'long']);
       expect(usage.code).toBe(3);
     });
@@ -148,3 +194,19 @@ describe.skipIf(!canCreateCgroups)(
     });
   },
 );
+
+describe('the exit code of alerts check', () => {
+  const status = (state: AlertStatus['state'], severity: AlertStatus['severity']) =>
+    ({ state, severity }) as AlertStatus;
+  it('ranks critical over unknown over warning over ok', () => {
+    expect(checkExitCode([], 0)).toBe(0);
+    expect(checkExitCode([status('ok', null)], 0)).toBe(0);
+    expect(checkExitCode([status('firing', 'warning')], 0)).toBe(1);
+    expect(checkExitCode([status('firing', 'critical'), status('firing', 'warning')], 0)).toBe(2);
+    expect(checkExitCode([status('ok', null)], 1)).toBe(3);
+    expect(checkExitCode([status('firing', 'warning')], 1)).toBe(3);
+    expect(checkExitCode([status('firing', 'critical')], 2)).toBe(2);
+    // Pending is not firing yet.
+    expect(checkExitCode([status('pending', 'critical')], 0)).toBe(0);
+  });
+});

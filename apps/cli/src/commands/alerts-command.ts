@@ -4,10 +4,12 @@ import type { AlertStatus } from '@arcbox/perf-history';
 import type { Command } from 'commander';
 import { type CliContext, writeLine } from '../cli-context.js';
 import { integerOption, intervalOption } from '../parse-options.js';
+import { alertValueText, seriesLabel, thresholdText } from '../render/alert-text.js';
 import { formatTable } from '../render/format-table.js';
 import { createSampler } from '../sampling/create-sampler.js';
 import { loadRules } from '../sampling/load-alert-rules.js';
-import { collectorOptionsFrom, openCollectors } from '../sampling/open-collectors.js';
+import { commandSources } from '../sampling/sample-twice.js';
+import { addSourceOptions, flagNote, type SourceFlags } from '../sampling/source-options.js';
 import { examples } from './examples.js';
 
 /** Exit codes of `alerts check`, as monitoring plugins use them (Nagios, Icinga, cron mail). */
@@ -17,13 +19,28 @@ export const ALERTS_CRIT = 2;
 /** The check itself could not be done: unreadable or invalid rules, no host metrics. */
 export const ALERTS_UNKNOWN = 3;
 
-interface CheckFlags {
+interface CheckFlags extends SourceFlags {
   rules?: string;
   window: number;
   interval?: number;
-  root?: string;
-  cgroup?: string[];
   json?: boolean;
+}
+
+/**
+ * The exit code of a check: a critical alert is critical even when another rule could not be
+ * checked (a broken rule must not hide a firing one); otherwise a rule that could not be
+ * checked makes the result unknown, which outranks a warning, as in Nagios' own ordering.
+ */
+export function checkExitCode(results: readonly AlertStatus[], badRules: number): number {
+  const worst = results.reduce(
+    (code, s) =>
+      s.state !== 'firing'
+        ? code
+        : Math.max(code, s.severity === 'critical' ? ALERTS_CRIT : ALERTS_WARN),
+    ALERTS_OK,
+  );
+  if (worst === ALERTS_CRIT || badRules === 0) return worst;
+  return ALERTS_UNKNOWN;
 }
 
 export function registerAlertsCommand(
@@ -32,8 +49,15 @@ export function registerAlertsCommand(
 ) {
   const alerts = program
     .command('alerts')
-    .description('alert rules: check them once, for cron jobs and scripts');
-  alerts
+    .description('alert rules: check them once, for cron jobs and scripts')
+    .addHelpText(
+      'after',
+      examples([
+        ['arcbox-perf alerts check', "the built-in rules against this host's current state"],
+        ['arcbox-perf alerts check --rules rules.yaml', 'exit 0 ok, 1 warn, 2 crit, 3 unknown'],
+      ]),
+    );
+  const check = alerts
     .command('check')
     .description(
       'sample for a short window, evaluate the rules once; exit 0 ok, 1 warn, 2 crit, 3 could not check',
@@ -50,12 +74,11 @@ export function registerAlertsCommand(
       'milliseconds between samples in the window (default 1000)',
       intervalOption,
     )
-    .option('--root <dir>', 'proc/sys root to read (default /)')
-    .option('--cgroup <path...>', 'also watch these cgroups (paths or globs) as containers')
-    .option('--json', 'print one JSON document (schemas/alerts.schema.json)')
+    .option('--json', 'print one JSON document (schemas/alerts.schema.json)');
+  addSourceOptions(check)
     .addHelpText(
       'after',
-      `\nA one-shot check cannot wait out a rule's "for": it reports whether each rule breaches now,\nwith the rule's window aggregation over the sampled window. The agent applies "for" as it runs.\n${examples(
+      `\nA one-shot check cannot wait out a rule's "for": it reports whether each rule breaches now,\nwith the rule's window aggregation over the sampled window. The agent applies "for" as it runs.\nA critical alert exits 2 even when another rule is invalid (listed on stderr and in --json).\n${examples(
         [
           ['arcbox-perf alerts check --rules rules.yaml', 'exit 0 ok, 1 warn, 2 crit'],
           [
@@ -82,20 +105,26 @@ export function registerAlertsCommand(
           `no valid alert rule in ${flags.rules ?? 'the defaults'}`,
         );
       }
-      const targets = new Set(loaded.rules.map((r) => r.target));
       const intervalMs = Math.min(flags.interval ?? ctx.config.intervalMs ?? 1000, flags.window);
-      const collectors = await openCollectors({
-        ...collectorOptionsFrom(flags, ctx.config),
-        containers: targets.has('container'),
-        vms: targets.has('vm'),
-      });
+      const { createKindRegistry, defaultKinds } = await import('@arcbox/perf-core');
+      // Only the kinds some rule watches are read (the host always is).
+      const targeted = createKindRegistry(defaultKinds()).kinds.filter((k) =>
+        loaded.rules.some((r) => r.target === k.name),
+      );
+      const sources = await commandSources(
+        ctx,
+        flags,
+        targeted.map((k) => k.sampleKey),
+      );
       // Judge the state now: `for` is a duration of the running agent, not of a one-shot check.
-      const sampler = await createSampler(collectors, {
+      const sampler = await createSampler({
+        sources,
         intervalMs,
         rules: loaded.rules.map((r) => ({ ...r, forSeconds: 0 })),
       });
       const samples = Math.max(1, Math.round(flags.window / intervalMs));
       let results: AlertStatus[];
+      let notes: string[];
       try {
         await sampler.sample({ signal: ctx.signal });
         for (let i = 0; i < samples; i += 1) {
@@ -107,17 +136,12 @@ export function registerAlertsCommand(
           }
         }
         results = sampler.alertStates();
+        notes = await sampler.notes();
       } finally {
         await sampler.close();
       }
-      const worst = results.reduce(
-        (code, s) =>
-          s.state !== 'firing'
-            ? code
-            : Math.max(code, s.severity === 'critical' ? ALERTS_CRIT : ALERTS_WARN),
-        ALERTS_OK,
-      );
-      const code = loaded.errors.length > 0 ? Math.max(worst, ALERTS_UNKNOWN) : worst;
+      for (const note of notes) writeLine(ctx.io.stderr, `note: ${flagNote(note, flags)}`);
+      const code = checkExitCode(results, loaded.errors.length);
       const status = ['ok', 'warning', 'critical', 'unknown'][code] ?? 'unknown';
       if (flags.json) {
         const doc = {
@@ -138,23 +162,26 @@ export function registerAlertsCommand(
         };
         writeLine(ctx.io.stdout, JSON.stringify(doc));
       } else {
+        const kinds = sampler.kinds;
         const rows = formatTable(
           [
-            { header: 'RULE', value: (s: (typeof results)[number]) => s.rule },
+            { header: 'RULE', value: (s: AlertStatus) => s.rule },
             {
               header: 'SERIES',
-              value: (s) => (s.series === 'system' ? 'host' : `${s.seriesName} (${s.series})`),
+              value: (s) =>
+                s.series.includes(':')
+                  ? `${seriesLabel(s, kinds)} (${s.series})`
+                  : seriesLabel(s, kinds),
               maxWidth: 48,
             },
             {
               header: 'STATE',
               value: (s) => (s.state === 'firing' ? (s.severity ?? 'firing') : s.state),
             },
-            {
-              header: 'VALUE',
-              value: (s) => (s.value === null ? '-' : String(Math.round(s.value * 100) / 100)),
-              align: 'right',
-            },
+            { header: 'FIELD', value: (s) => s.field },
+            { header: 'VALUE', value: alertValueText, align: 'right' },
+            { header: 'WARN', value: (s) => thresholdText(s, s.warn), align: 'right' },
+            { header: 'CRIT', value: (s) => thresholdText(s, s.crit), align: 'right' },
           ],
           results,
         );
@@ -167,9 +194,13 @@ export function registerAlertsCommand(
         rows.forEach((line, i) => {
           writeLine(ctx.io.stdout, i === 0 ? ctx.color.bold(line) : paint(line));
         });
+        const firing = results.filter((s) => s.state === 'firing').length;
+        const bad = loaded.errors.length;
         writeLine(
           ctx.io.stdout,
-          `${status.toUpperCase()}: ${results.filter((s) => s.state === 'firing').length} of ${results.length} rule checks firing`,
+          `${status.toUpperCase()}: ${firing} of ${results.length} rule checks firing${
+            bad > 0 ? `; ${bad} rule error${bad === 1 ? '' : 's'} (on stderr): not checked` : ''
+          }`,
         );
       }
       ctx.setExitCode(code);

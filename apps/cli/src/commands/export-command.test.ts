@@ -57,6 +57,39 @@ describe.skipIf(!onLinux)('arcbox-perf export (built binary; samples a Linux hos
     expect(rest).toEqual([]);
   });
 
+  it('every kind reaches every format: the filesystems too', async () => {
+    const prometheus = await runBuiltCli(['export', '--interval', '100']);
+    expect(prometheus.stdout).toMatch(
+      /^arcbox_perf_filesystem_size_bytes\{.*mountpoint="\/".*\} \d+/m,
+    );
+    const json = JSON.parse(
+      (await runBuiltCli(['export', '--format', 'json', '--interval', '100'])).stdout,
+    );
+    expect(Object.keys(json)).toEqual(['system', 'containers', 'vms', 'filesystems', 'collectors']);
+    expect(json.filesystems.map((f: { mountPoint: string }) => f.mountPoint)).toContain('/');
+    const csv = await runBuiltCli([
+      'export',
+      '--format',
+      'csv',
+      '--table',
+      'filesystems',
+      '--interval',
+      '100',
+    ]);
+    expect(csv.code).toBe(0);
+    const [header, ...rows] = csv.stdout.trimEnd().split('\r\n');
+    expect(header).toBe(
+      'time,id,name,sizeBytes,usedBytes,freeBytes,availableBytes,usedPercent,inodesTotal,inodesUsed,inodesFree,inodesUsedPercent',
+    );
+    expect(rows.some((r) => r.split(',')[1] === '/')).toBe(true);
+    // A kind by its singular name works as well; anything else is a usage error.
+    const byName = await runBuiltCli(['export', '-f', 'csv', '-t', 'container', '-i', '50']);
+    expect(byName.stdout).toMatch(/^time,id,name,cpuPercent,/);
+    const bad = await runBuiltCli(['export', '--format', 'csv', '--table', 'gpus']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/expected one of system, containers, vms, filesystems/);
+  });
+
   it('an unknown format is a usage error', async () => {
     const run = await runBuiltCli(['export', '--format', 'xml']);
     expect(run.code).toBe(2);

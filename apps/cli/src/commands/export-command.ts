@@ -1,16 +1,28 @@
-import type { Command } from 'commander';
+import { createKindRegistry, defaultKinds, type KindRegistry } from '@arcbox/perf-core';
+import { type Command, InvalidArgumentError } from 'commander';
+import type { ExportSnapshot } from '@arcbox/perf-export';
 import type { CliContext } from '../cli-context.js';
 import { choiceOption, intervalOption } from '../parse-options.js';
+import { type SampleFlags, sampleTwice } from '../sampling/sample-twice.js';
+import { addSourceOptions, flagNote } from '../sampling/source-options.js';
 import { cliVersion } from '../version.js';
 import { examples } from './examples.js';
-import { type SampleFlags, sampleTwice } from './snapshot-command.js';
 
 const formats = ['prometheus', 'openmetrics', 'json', 'csv'] as const;
-const tables = ['system', 'containers', 'vms'] as const;
 
 interface ExportFlags extends SampleFlags {
   format: (typeof formats)[number];
-  table: (typeof tables)[number];
+  table: string;
+}
+
+/** A kind for `--table`, by its sample key (`containers`) or its name (`container`). */
+function tableKind(kinds: KindRegistry, table: string) {
+  const kind = kinds.bySampleKey(table) ?? kinds.get(table);
+  if (!kind)
+    throw new InvalidArgumentError(
+      `expected one of ${kinds.kinds.map((k) => k.sampleKey).join(', ')}, got "${table}"`,
+    );
+  return kind;
 }
 
 /** One sample in an exchange format; the formatting is @arcbox/perf-export's, as the agent serves it. */
@@ -18,7 +30,10 @@ export function registerExportCommand(
   program: Command,
   context: (cmd: Command) => Promise<CliContext>,
 ) {
-  program
+  // The monitor's kinds are arcbox-perf's own: a table is checked against them before sampling.
+  const known = createKindRegistry(defaultKinds());
+  const tables = known.kinds.map((k) => k.sampleKey);
+  const cmd = program
     .command('export')
     .description(
       'take one sample (two readings an interval apart) and print it in an exchange format',
@@ -30,18 +45,17 @@ export function registerExportCommand(
       'prometheus',
     )
     .option(
-      '-t, --table <table>',
-      'for csv: system, containers or vms',
-      choiceOption(tables),
+      '-t, --table <kind>',
+      `for csv: ${tables.join(', ')}`,
+      (v: string) => tableKind(known, v).sampleKey,
       'system',
     )
     .option(
       '-i, --interval <ms>',
       'milliseconds between the two readings (default 1000)',
       intervalOption,
-    )
-    .option('--root <dir>', 'proc/sys root to read (default /)')
-    .option('--cgroup <path...>', 'also export these cgroups (paths or globs) as containers')
+    );
+  addSourceOptions(cmd)
     .addHelpText(
       'after',
       examples([
@@ -51,41 +65,40 @@ export function registerExportCommand(
           'for the textfile collector',
         ],
         ['arcbox-perf export --format csv --table containers', 'one CSV row per container'],
+        ['arcbox-perf export --format csv --table filesystems', 'one CSV row per filesystem'],
         ['arcbox-perf export --format json | jq .system.load1', 'the same JSON as the agent'],
       ]),
     )
-    .action(async (flags: ExportFlags, cmd: Command) => {
-      const ctx = await context(cmd);
-      const [exporter, sample] = await Promise.all([
+    .action(async (flags: ExportFlags, command: Command) => {
+      const ctx = await context(command);
+      const [exporter, readings] = await Promise.all([
         import('@arcbox/perf-export'),
-        sampleTwice(ctx, flags, { containers: true, vms: true }),
+        sampleTwice(ctx, flags),
       ]);
-      const snapshot = {
-        system: sample.system,
-        containers: sample.containers,
-        vms: sample.vms,
-        collectors: sample.status,
+      const { kinds, sample } = readings;
+      const { collectors: _reports, ...values } = sample;
+      const snapshot: ExportSnapshot = {
+        ...values,
+        collectors: readings.status,
         buildInfo: { version: cliVersion },
       };
       let text: string;
       switch (flags.format) {
         case 'json':
-          text = `${exporter.formatJson(snapshot)}\n`;
+          text = `${exporter.formatJson(snapshot, { kinds })}\n`;
           break;
-        case 'csv':
-          text =
-            flags.table === 'containers'
-              ? exporter.formatCsv(sample.containers, exporter.containerCsvColumns)
-              : flags.table === 'vms'
-                ? exporter.formatCsv(sample.vms, exporter.vmCsvColumns)
-                : exporter.formatCsv(
-                    sample.system ? [sample.system] : [],
-                    exporter.systemCsvColumns,
-                  );
+        case 'csv': {
+          const kind = tableKind(kinds, flags.table);
+          const value = snapshot[kind.sampleKey];
+          const rows = kind.singleton ? (value ? [value] : []) : ((value ?? []) as unknown[]);
+          text = exporter.formatCsv(rows, exporter.kindCsvColumns(kind));
           break;
+        }
         default:
-          text = exporter.formatMetrics(snapshot, flags.format);
+          text = exporter.formatMetrics(snapshot, flags.format, { kinds });
       }
       ctx.io.stdout.write(text);
+      // What was looked for and not found goes beside the export, never into it.
+      for (const note of readings.notes) ctx.io.stderr.write(`note: ${flagNote(note, flags)}\n`);
     });
 }

@@ -1,5 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasQemu, type PausedQemu, startPausedQemu } from '../test-support/paused-qemu.js';
@@ -76,7 +76,64 @@ describe.skipIf(!canCreateCgroups)(
         /^NAME +ID +RUNTIME +CPU % +MEM USAGE \/ LIMIT +MEM % +NET RX \/ TX +BLOCK R \/ W +PIDS$/,
       );
       expect(rows.some((r) => r.startsWith(group.name))).toBe(true);
+      // A plain cgroup's ID is its own path, not the first 12 characters of it.
+      expect(rows.find((r) => r.startsWith(`${group.name} `))).toMatch(
+        new RegExp(`^${group.name} +${group.path} +cgroup +`),
+      );
       expect(run.stdout).not.toMatch(escapeCode);
+    });
+
+    it('a cgroup pattern that matches nothing is an error naming it, after what was found', async () => {
+      const run = await runBuiltCli([
+        'containers',
+        '--interval',
+        '100',
+        '--cgroup',
+        group.path,
+        '/nonexistent-arcbox-cgroup',
+      ]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(new RegExp(`^${group.name} `, 'm'));
+      expect(run.stderr).toMatch(/--cgroup \/nonexistent-arcbox-cgroup matches no cgroup/);
+      expect(run.stderr.split('/nonexistent-arcbox-cgroup')).toHaveLength(2);
+      expect(run.stderr).not.toMatch(new RegExp(group.path));
+    });
+
+    it('shows the share of a CPU quota where one is set; cpuPercentOfHost stays of the host', async () => {
+      const limited = createTestCgroup(`${tag}-quota`, { cpuQuotaCores: 0.5 });
+      try {
+        limited.run('for (;;) {}');
+        const run = await runBuiltCli([
+          'containers',
+          '--json',
+          '--interval',
+          '1000',
+          '--cgroup',
+          limited.path,
+        ]);
+        expect(run.code).toBe(0);
+        const doc = JSON.parse(run.stdout);
+        const validate = schemaValidator('containers');
+        expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+        const row = doc.containers.find((c: { name: string }) => c.name === limited.name);
+        expect(row.cpuLimitCores).toBe(0.5);
+        // Half a core under a half-core quota: near all of the quota, a share of the host.
+        expect(row.cpuPercentOfLimit).toBeGreaterThan(50);
+        expect(row.cpuPercentOfLimit).toBeCloseTo(row.cpuPercent / 0.5, 0);
+        expect(row.cpuPercentOfHost).toBeCloseTo(row.cpuPercent / availableParallelism(), 0);
+        const table = await runBuiltCli([
+          'containers',
+          '--interval',
+          '500',
+          '--cgroup',
+          limited.path,
+        ]);
+        expect(table.stdout).toMatch(
+          new RegExp(`^${limited.name} .* \\d+\\.\\d % \\(\\d+\\.\\d % of limit\\) `, 'm'),
+        );
+      } finally {
+        await limited.remove();
+      }
     });
   },
 );
@@ -91,6 +148,50 @@ describe.skipIf(process.platform !== 'linux')('arcbox-perf vms (built binary; Li
     const validate = schemaValidator('vms');
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
     expect(doc.vms).toEqual([]);
+    // Nothing found says where it looked.
+    expect(run.stderr).toMatch(
+      /^VMs: none found \(looked for QEMU sockets in \/nonexistent-arcbox-runtime\/arcbox\/vms\)$/m,
+    );
+  });
+
+  it('a VM folder named that is not there is an error naming it once (exit 1)', async () => {
+    const run = await runBuiltCli([
+      'vms',
+      '--interval',
+      '50',
+      '--vm-dir',
+      '/nonexistent-arcbox-vms',
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /error: --vm-dir \/nonexistent-arcbox-vms does not exist \(yet\): no VMs there/,
+    );
+    expect(run.stderr.match(/error: /g)).toHaveLength(1);
+    // So is a socket named one by one.
+    const socket = await runBuiltCli([
+      'vms',
+      '--interval',
+      '50',
+      '--qmp-socket',
+      '/nonexistent-arcbox.qmp',
+    ]);
+    expect(socket.code).toBe(1);
+    expect(socket.stderr).toMatch(/error: --qmp-socket \/nonexistent-arcbox\.qmp does not exist/);
+    // The same folder from the config file is named by its key.
+    const dir = await mkdtemp(join(tmpdir(), 'arcbox-cli-vmcfg-'));
+    try {
+      const config = join(dir, 'agent.yaml');
+      await writeFile(config, 'sources:\n  vms:\n    socketDir: /nonexistent-arcbox-vms\n');
+      const viaFile = await runBuiltCli(['vms', '--interval', '50', '--config', config]);
+      expect(viaFile.code).toBe(1);
+      expect(viaFile.stderr).toMatch(/vms\.qemu: \/nonexistent-arcbox-vms does not exist/);
+      // A folder that is there but empty is no error: nothing runs.
+      const empty = await runBuiltCli(['vms', '--interval', '50', '--vm-dir', dir]);
+      expect(empty.code).toBe(0);
+      expect(empty.stderr).toBe(`VMs: none found (looked for QEMU sockets in ${dir})\n`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -132,6 +233,27 @@ describe.skipIf(!hasQemu)(
       for (const v of vm.vcpus) expect(v.threadId).toBeGreaterThan(0);
       expect(vm.vcpuPercent).toHaveLength(2);
       expect(vm.blockDevices.length).toBeGreaterThanOrEqual(1);
+    });
+
+    it('--qmp-socket names the VM by its socket, on every command that samples', async () => {
+      const socket = join(dir, 'web-vm.qmp');
+      const run = await runBuiltCli(['vms', '--json', '--interval', '200', '--qmp-socket', socket]);
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout).vms.map((v: { id: string }) => v.id)).toEqual(['web-vm']);
+      const exported = await runBuiltCli([
+        'export',
+        '--format',
+        'json',
+        '--interval',
+        '200',
+        '--qmp-socket',
+        socket,
+      ]);
+      expect(JSON.parse(exported.stdout).vms.map((v: { name: string }) => v.name)).toEqual([
+        'arcbox-cli-vm',
+      ]);
+      const top = await runBuiltCli(['top', '--count', '1', '--interval', '200', '--vm-dir', dir]);
+      expect(top.stdout).toMatch(new RegExp(`^arcbox-cli-vm +qemu +${qemu?.pid} `, 'm'));
     });
 
     it('--vm-dir finds the VM from its <vm-id>.qmp socket in that folder', async () => {

@@ -1,4 +1,9 @@
-import { systemNumericFields } from '@arcbox/perf-core';
+import {
+  containerNumericFields,
+  filesystemKind,
+  storedFieldNames,
+  systemNumericFields,
+} from '@arcbox/perf-core';
 import { describe, expect, it } from 'vitest';
 import { escapeCode, runBuiltCli, schemaValidator } from '../test-support/run-built-cli.js';
 
@@ -62,6 +67,66 @@ describe('arcbox-perf snapshot (built binary; the live readings need Linux)', ()
     },
   );
 
+  it.skipIf(!onLinux)(
+    '--json holds every kind: the mounted filesystems too, and what was not found',
+    async () => {
+      const run = await runBuiltCli([
+        'snapshot',
+        '--json',
+        '--interval',
+        '100',
+        '--vm-dir',
+        '/nonexistent-arcbox-vms',
+      ]);
+      expect(run.code).toBe(0);
+      const doc = JSON.parse(run.stdout);
+      const validate = schemaValidator('snapshot');
+      expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+      expect(Object.keys(doc)).toEqual([
+        'kind',
+        'version',
+        'system',
+        'containers',
+        'vms',
+        'filesystems',
+        'collectors',
+        'notes',
+      ]);
+      const root = doc.filesystems.find((f: { mountPoint: string }) => f.mountPoint === '/');
+      expect(root.sizeBytes).toBeGreaterThan(0);
+      expect(root.usedBytes + root.freeBytes).toBe(root.sizeBytes);
+      expect(doc.collectors.map((c: { name: string }) => c.name)).toContain('filesystems');
+      expect(doc.notes).toEqual([
+        '--vm-dir /nonexistent-arcbox-vms does not exist (yet): no VMs there',
+      ]);
+    },
+  );
+
+  it.skipIf(!onLinux)(
+    'says for every kind whether it was looked for, where, and what was found',
+    async () => {
+      const run = await runBuiltCli([
+        'snapshot',
+        '--interval',
+        '100',
+        '--no-containers',
+        '--vm-dir',
+        '/nonexistent-arcbox-vms',
+      ]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Containers: not looked for$/m);
+      expect(run.stdout).toMatch(
+        /^VMs: none found \(looked for QEMU sockets in \/nonexistent-arcbox-vms\)\n {2}note: --vm-dir \/nonexistent-arcbox-vms does not exist \(yet\): no VMs there$/m,
+      );
+      expect(run.stdout).toMatch(
+        /^Filesystems \(\d+\)\n {2}MOUNT +TYPE +SIZE +USED +AVAIL +USE % +RO$/m,
+      );
+      expect(run.stdout).toMatch(/^ {2}\/ +\S+ +\d+\.\d \w?i?B /m);
+      const off = await runBuiltCli(['snapshot', '--interval', '50', '--no-filesystems']);
+      expect(off.stdout).toMatch(/^Filesystems: not looked for$/m);
+    },
+  );
+
   it('rejects a bad interval as a usage error (exit 2)', async () => {
     const run = await runBuiltCli(['snapshot', '--interval', 'soon']);
     expect(run.code).toBe(2);
@@ -73,5 +138,11 @@ describe('arcbox-perf snapshot (built binary; the live readings need Linux)', ()
     const validate = schemaValidator('snapshot');
     const defs = (validate.schema as { $defs: Record<string, { required: string[] }> }).$defs;
     expect(defs.systemMetrics!.required).toEqual(expect.arrayContaining([...systemNumericFields]));
+    expect(defs.containerMetrics!.required).toEqual(
+      expect.arrayContaining([...containerNumericFields]),
+    );
+    expect(defs.filesystemMetrics!.required).toEqual(
+      expect.arrayContaining(storedFieldNames(filesystemKind)),
+    );
   });
 });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPath, escapeCode, runBuiltCli } from '../test-support/run-built-cli.js';
 import {
@@ -106,8 +107,9 @@ describe.skipIf(!(hasTmux && canCreateCgroups))(
         { width: 160, height: 40 },
       );
       try {
+        // A plain cgroup's ID is its own path.
         const hasRates = (s: string) =>
-          new RegExp(`${tag}-busy +\\S+ +cgroup +\\d+\\.\\d %`).test(s);
+          new RegExp(`${tag}-busy +/${tag}-busy +cgroup +\\d+\\.\\d %`).test(s);
         let screen = await tmux.waitFor(
           (s) => /^CPU +\d+\.\d %/m.test(s) && hasRates(s) && s.includes(`${tag}-fat`),
           'the CPU line and both containers with rates',
@@ -159,6 +161,71 @@ describe.skipIf(!(hasTmux && canCreateCgroups))(
       } finally {
         await tmux.kill();
         rmSync(rules, { force: true });
+      }
+    });
+
+    it('on 80 columns keeps MEM %, NET, BLOCK, PIDS and the sparklines; ?, space, +/-, sort direction', async () => {
+      const long = createTestCgroup(`${tag}-a-container-with-a-name-far-too-long-for-80-columns`);
+      long.run('setInterval(() => {}, 1000);');
+      const tmux = await startTmux(
+        [process.execPath, cliPath, 'top', '--interval', '500', '--cgroup', `/${tag}-*`],
+        { width: 80, height: 30 },
+      );
+      try {
+        const busyRow = (s: string) => s.split('\n').find((l) => l.startsWith(`${tag}-busy `));
+        let screen = await tmux.waitFor(
+          (s) => /\d+\.\d %/.test(busyRow(s) ?? '') && /^CPU .*[▁▂▃▄▅▆▇█]{2,} *$/m.test(s),
+          'a frame with rates and sparklines',
+        );
+        const lines = screen.split('\n');
+        for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+        const header = lines.find((l) => l.startsWith('NAME '));
+        for (const column of ['CPU %', 'MEM %', 'NET', 'BLOCK', 'PIDS'])
+          expect(header).toContain(column);
+        for (const label of ['MEM ', 'DISK', 'NET '])
+          expect(lines.find((l) => l.startsWith(label))).toMatch(/[▁▂▃▄▅▆▇█] *$/);
+        // The long name is shortened with an ellipsis, the others shown whole.
+        const longRow = lines.find((l) => l.startsWith(`${tag}-a-c`));
+        expect(longRow).toMatch(/^\S+… /);
+        expect(screen).not.toContain(long.name);
+        expect(lines.some((l) => l.startsWith(`${tag}-fat `))).toBe(true);
+        expect(header).toMatch(/CPU %▼/);
+
+        await tmux.keys(['?']);
+        screen = await tmux.waitFor((s) => /space +pause and resume/.test(s), 'the help');
+        expect(rowOf(screen, `${tag}-busy`)).toBe(-1);
+        await tmux.keys(['x']);
+        screen = await tmux.waitFor((s) => rowOf(s, `${tag}-busy`) >= 0, 'the tables again');
+
+        // The CPU key again turns the order round: the idle cgroups now come first.
+        await tmux.keys(['c']);
+        screen = await tmux.waitFor((s) => s.includes('sorted by CPU ▲'), 'the ascending sort');
+        expect(screen).toMatch(/CPU %▲/);
+        expect(rowOf(screen, `${tag}-fat`)).toBeLessThan(rowOf(screen, `${tag}-busy`));
+
+        await tmux.keys(['+']);
+        await tmux.waitFor((s) => /every 1\.0 s/.test(s), 'a slower refresh');
+        await tmux.keys(['-']);
+        await tmux.keys(['-']);
+        await tmux.waitFor((s) => /every 250 ms/.test(s), 'a faster refresh');
+
+        await tmux.keys(['Space']);
+        screen = await tmux.waitFor((s) => / PAUSED /.test(s), 'the pause');
+        const clock = /top {2}(\d\d:\d\d:\d\d)/.exec(screen)?.[1];
+        await sleep(1500);
+        expect(/top {2}(\d\d:\d\d:\d\d)/.exec(await tmux.screen())?.[1]).toBe(clock);
+        await tmux.keys(['Space']);
+        await tmux.waitFor(
+          (s) => !/ PAUSED /.test(s) && /top {2}(\d\d:\d\d:\d\d)/.exec(s)?.[1] !== clock,
+          'sampling again',
+        );
+
+        await tmux.keys(['q']);
+        screen = await tmux.waitFor((s) => /exited \d+/.test(s), 'the program to end');
+        expect(screen).toMatch(/exited 0/);
+      } finally {
+        await tmux.kill();
+        await long.remove();
       }
     });
 

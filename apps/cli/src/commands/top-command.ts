@@ -1,19 +1,22 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  type AnyKind,
   formatBytes,
   formatPercent,
   formatRate,
+  type KindRegistry,
+  metricsOf,
   PerfError,
   type SystemMetrics,
 } from '@arcbox/perf-core';
-import type { AlertRule } from '@arcbox/perf-history';
 import type { Command } from 'commander';
 import { type CliContext, writeLine } from '../cli-context.js';
 import { choiceOption, integerOption, intervalOption } from '../parse-options.js';
-import { formatContainerTable, formatVmTable } from '../render/container-table.js';
+import { formatKindTable } from '../render/kind-table.js';
 import { createSampler, type Sample, type Sampler } from '../sampling/create-sampler.js';
 import { firingAlerts, loadRules } from '../sampling/load-alert-rules.js';
-import { collectorOptionsFrom, openCollectors } from '../sampling/open-collectors.js';
+import { commandSources } from '../sampling/sample-twice.js';
+import { addSourceOptions, flagNote, type SourceFlags } from '../sampling/source-options.js';
 import { orderRows } from '../tui/order-rows.js';
 import { createSystemHistory, pushSystemHistory } from '../tui/system-history.js';
 import { createTerminalScreen } from '../tui/terminal-screen.js';
@@ -21,10 +24,8 @@ import { type FiringAlert, renderTopFrame, type TopView } from '../tui/top-frame
 import { applyKey, initialTopState, type SortKey, type TopState } from '../tui/top-state.js';
 import { examples } from './examples.js';
 
-interface TopFlags {
+interface TopFlags extends SourceFlags {
   interval?: number;
-  root?: string;
-  cgroup?: string[];
   sort: SortKey;
   filter?: string;
   count?: number;
@@ -35,19 +36,17 @@ export function registerTopCommand(
   program: Command,
   context: (cmd: Command) => Promise<CliContext>,
 ) {
-  program
+  const cmd = program
     .command('top')
     .alias('watch')
     .description(
-      'live view of the host, its containers and VMs (a plain table per interval when not on a terminal)',
+      'live view of the host, its containers, VMs and filesystems (a plain table per interval when not on a terminal)',
     )
     .option(
       '-i, --interval <ms>',
       'refresh every this many milliseconds (default 1000)',
       intervalOption,
     )
-    .option('--root <dir>', 'proc/sys root to read (default /)')
-    .option('--cgroup <path...>', 'also show these cgroups (paths or globs) as containers')
     .option(
       '-s, --sort <key>',
       'sort containers and VMs by cpu, memory, disk or net',
@@ -59,10 +58,11 @@ export function registerTopCommand(
     .option(
       '-r, --rules <file>',
       "alert rules to highlight (YAML/JSON, perf-history's format; default: its default rules)",
-    )
+    );
+  addSourceOptions(cmd)
     .addHelpText(
       'after',
-      `\nKeys: c m d n sort by CPU, memory, disk, network; / filter (Enter keeps, Esc clears);\n      up/down/PgUp/PgDn scroll; q or Ctrl-C quits.\n${examples(
+      `\nKeys: c m d n sort by CPU, memory, disk, network (again: reverse); r reverse;\n      / filter (Enter keeps, Esc clears); up/down/PgUp/PgDn scroll; space pause;\n      + - refresh less or more often; ? or h help; q or Ctrl-C quits.\n${examples(
         [
           ['arcbox-perf top', 'full-screen live view, refreshed every second'],
           [
@@ -70,51 +70,43 @@ export function registerTopCommand(
             'start sorted by memory, only "web" containers',
           ],
           ['arcbox-perf top --count 3 | cat', 'three plain tables, one per interval'],
+          ['arcbox-perf top --vm-dir /run/arcbox/vms --no-filesystems', 'VMs of another folder'],
         ],
       )}`,
     )
-    .action(async (flags: TopFlags, cmd: Command) => {
-      const ctx = await context(cmd);
+    .action(async (flags: TopFlags, command: Command) => {
+      const ctx = await context(command);
       const intervalMs = flags.interval ?? ctx.config.intervalMs ?? 1000;
-      const state: TopState = { ...initialTopState, sort: flags.sort, filter: flags.filter ?? '' };
-      // Opened while the first frame is already up: the live view starts before the packages load.
-      const prepare = async (): Promise<Prepared> => {
-        const [parsed, collectors] = await Promise.all([
+      const state: TopState = {
+        ...initialTopState,
+        sort: flags.sort,
+        filter: flags.filter ?? '',
+        intervalMs,
+      };
+      // Made while the first frame is already up: the live view starts before the packages load.
+      const prepare = async (): Promise<Sampler> => {
+        const [parsed, sources] = await Promise.all([
           loadRules(flags.rules, ctx.signal),
-          openCollectors({
-            ...collectorOptionsFrom(flags, ctx.config),
-            containers: true,
-            vms: true,
-          }),
+          commandSources(ctx, flags),
         ]);
         const [first] = parsed.errors;
         if (first) {
           // The live view has no good place to list rule errors: refuse the file at once.
-          await Promise.allSettled(
-            [collectors.system, collectors.containers, collectors.vms].map((c) => c?.close?.()),
-          );
           const more = parsed.errors.length > 1 ? ` (and ${parsed.errors.length - 1} more)` : '';
           throw new PerfError('CONFIG_ERROR', `${first.message}${more}`);
         }
-        const sampler = await createSampler(collectors, { intervalMs, rules: parsed.rules });
-        return { sampler, rules: parsed.rules };
+        return createSampler({ sources, intervalMs, rules: parsed.rules });
       };
       const live = ctx.io.stdout.isTTY === true && ctx.io.stdin.isTTY === true;
-      if (live) await runLive(ctx, prepare, intervalMs, state, flags.count);
-      else await runPlain(ctx, prepare, intervalMs, state, flags.count);
+      if (live) await runLive(ctx, prepare, state, flags.count);
+      else await runPlain(ctx, prepare, state, flags);
     });
-}
-
-interface Prepared {
-  sampler: Sampler;
-  rules: readonly AlertRule[];
 }
 
 /** Full-screen view: first frame at once (gauges, no rates yet), then one per interval. */
 async function runLive(
   ctx: CliContext,
-  prepare: () => Promise<Prepared>,
-  intervalMs: number,
+  prepare: () => Promise<Sampler>,
   start: TopState,
   count?: number,
 ) {
@@ -124,18 +116,22 @@ async function runLive(
     sample: null,
     history: createSystemHistory(),
     alerts: [],
-    intervalMs,
     state: start,
   };
-  let prepared: Prepared | undefined;
+  // Wakes the wait between samples: after a resume, or when the interval changed.
+  let wake = new AbortController();
+  let sampler: Sampler | undefined;
   const screen = createTerminalScreen(ctx.io, {
     onKey(key) {
       const next = applyKey(view.state, key, Math.max(1, screen.height - 12));
       if (next === 'quit') stop.abort();
       else if (next !== view.state) {
+        const retime =
+          next.paused !== view.state.paused || next.intervalMs !== view.state.intervalMs;
         // Scrolling stops at the last container, so the way back up is as long as the way down.
         const last = Math.max(0, (view.sample?.containers.length ?? 0) - 1);
         view.state = { ...next, scroll: Math.min(next.scroll, last) };
+        if (retime) wake.abort();
         draw();
       }
     },
@@ -145,41 +141,51 @@ async function runLive(
     screen.draw(renderTopFrame(view, { width: screen.width, height: screen.height }, ctx.color));
   try {
     draw();
-    prepared = await prepare();
-    const { sampler, rules } = prepared;
-    for (let frame = 0; count === undefined || frame < count; frame += 1) {
-      if (frame > 0) await sleep(intervalMs, undefined, { signal });
+    sampler = await prepare();
+    for (let frame = 0; count === undefined || frame < count; ) {
+      if (frame > 0 || view.state.paused) {
+        wake = new AbortController();
+        await sleep(view.state.intervalMs, undefined, {
+          signal: AbortSignal.any([signal, wake.signal]),
+        }).catch((error: unknown) => {
+          if (signal.aborted) throw error;
+        });
+        if (view.state.paused) continue;
+      }
       const sample = await sampler.sample({ signal });
       if (signal.aborted) break;
       view.sample = sample;
-      view.alerts = firingAlerts(sampler.alertStates(), rules);
+      view.alerts = firingAlerts(sampler.alertStates(), sampler.kinds);
       pushSystemHistory(view.history, sample.system);
       draw();
+      frame += 1;
     }
   } catch (error) {
     if (!signal.aborted) throw error;
   } finally {
     screen.close();
-    await prepared?.sampler.close();
+    await sampler?.close();
   }
 }
 
 /** Not a terminal: a plain block per interval (rates need two readings, so none at first). */
 async function runPlain(
   ctx: CliContext,
-  prepare: () => Promise<Prepared>,
-  intervalMs: number,
+  prepare: () => Promise<Sampler>,
   state: TopState,
-  count?: number,
+  flags: TopFlags,
 ) {
-  const { sampler, rules } = await prepare();
+  const sampler = await prepare();
   try {
     await sampler.sample({ signal: ctx.signal });
-    for (let n = 0; count === undefined || n < count; n += 1) {
-      await sleep(intervalMs, undefined, { signal: ctx.signal });
+    for (const note of await sampler.notes())
+      writeLine(ctx.io.stderr, `note: ${flagNote(note, flags)}`);
+    for (let n = 0; flags.count === undefined || n < flags.count; n += 1) {
+      await sleep(state.intervalMs, undefined, { signal: ctx.signal });
       const sample = await sampler.sample({ signal: ctx.signal });
-      const alerts = firingAlerts(sampler.alertStates(), rules);
-      for (const line of plainBlock(sample, state, alerts)) writeLine(ctx.io.stdout, line);
+      const alerts = firingAlerts(sampler.alertStates(), sampler.kinds);
+      for (const line of plainBlock(sample, state, alerts, sampler.kinds))
+        writeLine(ctx.io.stdout, line);
     }
   } catch (error) {
     // Ctrl-C on a pipe ends the stream of tables; that is how it is meant to stop.
@@ -189,20 +195,32 @@ async function runPlain(
   }
 }
 
+/** One interval as plain text: the summary line, firing alerts, then every kind's table. */
 export function plainBlock(
   sample: Sample,
   state: TopState,
-  alerts: readonly FiringAlert[] = [],
+  alerts: readonly FiringAlert[],
+  kinds: KindRegistry,
 ): string[] {
   const lines = [summaryLine(sample.system)];
   for (const a of alerts) lines.push(`ALERT ${a.severity.toUpperCase()} ${a.name}: ${a.message}`);
-  const containers = orderRows(sample.containers, state.sort, state.filter);
-  if (containers.length > 0) lines.push(...formatContainerTable(containers));
-  const vms = orderRows(sample.vms, state.sort, state.filter);
-  if (vms.length > 0) lines.push(...formatVmTable(vms));
+  for (const kind of kinds.kinds) {
+    if (kind.singleton) continue;
+    const rows = plainRows(kind, sample, state);
+    if (rows.length > 0) lines.push(...formatKindTable(kind, rows));
+  }
   for (const r of sample.collectors) if (!r.ok) lines.push(`warning: ${r.name}: ${r.error}`);
   lines.push('');
   return lines;
+}
+
+/** Containers and VMs in the view's order and filter; other kinds as read. */
+function plainRows(kind: AnyKind, sample: Sample, state: TopState): readonly unknown[] {
+  if (kind.sampleKey === 'containers')
+    return orderRows(sample.containers, state.sort, state.filter, state.descending);
+  if (kind.sampleKey === 'vms')
+    return orderRows(sample.vms, state.sort, state.filter, state.descending);
+  return metricsOf(kind, sample) ?? [];
 }
 
 function summaryLine(m: SystemMetrics | null): string {

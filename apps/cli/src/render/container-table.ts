@@ -9,12 +9,28 @@ import { formatTable, type TableColumn } from './format-table.js';
 
 const pair = (a: string, b: string) => `${a} / ${b}`;
 
+/**
+ * A runtime's container by its short id, as docker shows it; a plain cgroup (no runtime id) by
+ * its own path, whose start is shared by its siblings (`/process_api/...`).
+ */
+function containerIdText(c: ContainerMetrics): string {
+  return c.runtime === 'cgroup' ? (c.cgroupPath ?? c.id) : c.id.slice(0, 12);
+}
+
+/** CPU as docker stats shows it (100 % = one core), and the share of a cpu quota where one is set. */
+function cpuText(c: ContainerMetrics): string {
+  const cpu = formatPercent(c.cpuPercent);
+  return c.cpuPercentOfLimit === null
+    ? cpu
+    : `${cpu} (${formatPercent(c.cpuPercentOfLimit)} of limit)`;
+}
+
 /** Columns of `arcbox-perf containers`, in the order `docker stats --no-stream` uses. */
 export const containerColumns: readonly TableColumn<ContainerMetrics>[] = [
   { header: 'NAME', value: (c) => c.name, maxWidth: 32 },
-  { header: 'ID', value: (c) => c.id.slice(0, 12) },
+  { header: 'ID', value: containerIdText, maxWidth: 32, cut: 'start' },
   { header: 'RUNTIME', value: (c) => c.runtime },
-  { header: 'CPU %', value: (c) => formatPercent(c.cpuPercent), align: 'right' },
+  { header: 'CPU %', value: cpuText, align: 'right' },
   {
     header: 'MEM USAGE / LIMIT',
     value: (c) =>

@@ -5,6 +5,8 @@ export interface TableColumn<R> {
   align?: 'left' | 'right';
   /** Longest a cell may be; longer text is cut with an ellipsis. */
   maxWidth?: number;
+  /** Where a long cell is cut: paths keep their distinctive end (`…/session-3.scope`). */
+  cut?: 'end' | 'start';
 }
 
 /** Visible length in terminal cells, counting code points (our text has no wide characters). */
@@ -14,11 +16,14 @@ export function cellWidth(text: string): number {
   return n;
 }
 
-/** Cuts to `width` cells, ending with '…' when something was cut. */
-export function truncate(text: string, width: number): string {
+/** Cuts to `width` cells, with '…' where something was cut (the end, or with 'start' the start). */
+export function truncate(text: string, width: number, cut: 'end' | 'start' = 'end'): string {
   if (width <= 0) return '';
   if (cellWidth(text) <= width) return text;
-  return `${[...text].slice(0, Math.max(0, width - 1)).join('')}…`;
+  const chars = [...text];
+  return cut === 'start'
+    ? `…${chars.slice(chars.length - (width - 1)).join('')}`
+    : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
 
 export function pad(text: string, width: number, align: 'left' | 'right' = 'left'): string {
@@ -29,7 +34,9 @@ export function pad(text: string, width: number, align: 'left' | 'right' = 'left
 
 /** Lays rows out in aligned columns separated by two spaces; no escape codes. */
 export function formatTable<R>(columns: readonly TableColumn<R>[], rows: readonly R[]): string[] {
-  const cells = rows.map((row) => columns.map((c) => truncate(c.value(row), c.maxWidth ?? 1000)));
+  const cells = rows.map((row) =>
+    columns.map((c) => truncate(c.value(row), c.maxWidth ?? 1000, c.cut)),
+  );
   const widths = columns.map((c, i) =>
     Math.max(cellWidth(c.header), ...cells.map((r) => cellWidth(r[i] ?? ''))),
   );

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCliConfig, parseDurationMs } from '../cli-config.js';
 import { wantsColor } from '../cli-context.js';
 import { brailleChart } from './braille-chart.js';
-import { formatField } from './format-field.js';
 import { formatTable, truncate } from './format-table.js';
 import { bar, sparkline } from './sparkline.js';
 
@@ -48,18 +46,6 @@ describe('formatTable', () => {
   });
 });
 
-describe('formatField', () => {
-  it('uses the unit the field name says', () => {
-    expect(formatField('netRxBps', 2048)).toBe('2.0 KiB/s');
-    expect(formatField('cpuPercent', 12.34)).toBe('12.3 %');
-    expect(formatField('cpuIowait', 1)).toBe('1.0 %');
-    expect(formatField('memoryUsed', 1024 ** 3)).toBe('1.0 GiB');
-    expect(formatField('diskReadIops', 3)).toBe('3.0/s');
-    expect(formatField('load1', 0.5)).toBe('0.50');
-    expect(formatField('load1', null)).toBe('-');
-  });
-});
-
 describe('wantsColor', () => {
   it('colors only a terminal, never with NO_COLOR or --no-color, and not for TERM=dumb', () => {
     expect(wantsColor({ isTTY: true }, {}, undefined)).toBe(true);
@@ -68,46 +54,5 @@ describe('wantsColor', () => {
     expect(wantsColor({ isTTY: true }, { NO_COLOR: '' }, undefined)).toBe(true);
     expect(wantsColor({ isTTY: true }, {}, false)).toBe(false);
     expect(wantsColor({ isTTY: true }, { TERM: 'dumb' }, undefined)).toBe(false);
-  });
-});
-
-describe("the agent's config file, as the CLI reads it", () => {
-  it('takes interval, root, listen, token, cgroups and VM sockets, and ignores the agent-only keys', () => {
-    const config = parseCliConfig(
-      {
-        interval: '1s500ms',
-        root: '/host',
-        listen: '0.0.0.0:9999',
-        authToken: 'secret',
-        sources: {
-          containers: { paths: ['/jobs/*'] },
-          vms: { socketDir: '/run/vms', sockets: ['/tmp/a.qmp'] },
-        },
-        rules: [{ name: 'cpu', field: 'cpuPercent', warn: 80 }],
-        history: { retention: '1d' },
-      },
-      'agent.yaml',
-    );
-    expect(config).toMatchObject({
-      intervalMs: 1500,
-      root: '/host',
-      agentUrl: 'http://127.0.0.1:9999',
-      authToken: 'secret',
-      cgroupPaths: ['/jobs/*'],
-      vmDir: '/run/vms',
-      qmpSockets: ['/tmp/a.qmp'],
-    });
-    expect(Object.keys(config)).not.toContain('rules');
-  });
-
-  it('rejects a bare number as a duration and names the field and file', () => {
-    expect(parseDurationMs('10')).toBeNull();
-    expect(parseDurationMs('10s5')).toBeNull();
-    expect(() => parseCliConfig({ interval: 10 }, 'agent.yaml')).toThrow(
-      /interval must be a duration.*agent\.yaml/,
-    );
-    expect(() => parseCliConfig({ sources: { containers: { paths: 'x' } } }, 'a.json')).toThrow(
-      /sources\.containers\.paths/,
-    );
   });
 });

@@ -1,11 +1,13 @@
-import type { AlertRule, AlertStatus } from '@arcbox/perf-history';
-import type { MonitorCollectors } from '@arcbox/perf';
+import type { SourcesConfig } from '@arcbox/perf';
 import type {
   CollectorStatus,
   ContainerMetrics,
+  KindRegistry,
+  KindValues,
   SystemMetrics,
   VmMetrics,
 } from '@arcbox/perf-core';
+import type { AlertRule, AlertStatus } from '@arcbox/perf-history';
 
 /** How one collector did in one sample, as the JSON documents report it. */
 export interface CollectorReport {
@@ -15,8 +17,11 @@ export interface CollectorReport {
   error?: string;
 }
 
-/** One sample of everything: metrics over the interval since the previous sample. */
-export interface Sample {
+/**
+ * One sample of every kind (as PerfSample: metrics under each kind's sample key, filesystems
+ * and any other kind included) with how each collector did.
+ */
+export interface Sample extends KindValues {
   system: SystemMetrics | null;
   containers: ContainerMetrics[];
   vms: VmMetrics[];
@@ -24,16 +29,21 @@ export interface Sample {
 }
 
 export interface Sampler {
+  /** The kinds the monitor knows: every table, JSON key and export iterates these. */
+  readonly kinds: KindRegistry;
   /** One collection round: every collector concurrently (each under its timeout), metrics by core. */
   sample(options?: { signal?: AbortSignal }): Promise<Sample>;
   /** Each collector's last outcome, as exporters publish it. */
   status(): Promise<CollectorStatus[]>;
   /** Every rule x series the alert engine has seen, in any state (empty without rules). */
   alertStates(): AlertStatus[];
+  /** What building the sources looked for and did not find (a missing VM folder...). */
+  notes(): Promise<string[]>;
   close(): Promise<void>;
 }
 
 export interface SamplerOptions {
+  sources: SourcesConfig;
   /** Sampling interval: sizes the monitor's in-memory history. */
   intervalMs: number;
   /** Alert rules to evaluate on every sample; none by default. */
@@ -41,52 +51,46 @@ export interface SamplerOptions {
 }
 
 /**
- * The CLI's view of @arcbox/perf's PerfMonitor, the library's front door: it runs the collectors
- * through core's registry and series trackers (all the metric maths is core's) and evaluates
- * alert rules with perf-history's engine. The CLI keeps only ten minutes of history in memory.
+ * The CLI's view of @arcbox/perf's PerfMonitor, the one composition: it builds the platform's
+ * sources from the config, runs them through core's registry and series trackers (all the
+ * metric maths is core's) and evaluates alert rules with perf-history's engine. The CLI keeps
+ * only ten minutes of history in memory.
  */
-export async function createSampler(
-  collectors: MonitorCollectors,
-  options: SamplerOptions,
-): Promise<Sampler> {
+export async function createSampler(options: SamplerOptions): Promise<Sampler> {
   const { createMonitor } = await import('@arcbox/perf');
   const monitor = createMonitor({
-    collectors,
+    sources: options.sources,
     intervalMs: options.intervalMs,
     alerts: options.rules ? [...options.rules] : false,
     history: { sampleIntervalMs: options.intervalMs, maxAgeMs: 10 * 60_000, tiers: [] },
   });
   return {
+    kinds: monitor.kinds,
     async sample(sampleOptions = {}) {
-      const round = await monitor.collect(
-        sampleOptions.signal ? { signal: sampleOptions.signal } : {},
-      );
+      const {
+        timestamp: _t,
+        errors,
+        alerts: _a,
+        ...values
+      } = await monitor.collect(sampleOptions.signal ? { signal: sampleOptions.signal } : {});
       const status = await monitor.status();
-      const collectorsReport: CollectorReport[] = status.flatMap((s) => {
+      const collectors: CollectorReport[] = status.flatMap((s) => {
         if (!s.enabled || !s.lastOutcome) return [];
-        const error = round.errors[s.name as keyof typeof round.errors];
+        const error = errors[s.name]?.message ?? s.lastOutcome.error;
         return [
           {
             name: s.name,
             ok: s.lastOutcome.ok,
             durationMs: s.lastOutcome.durationMs,
-            ...(error
-              ? { error: error.message }
-              : s.lastOutcome.error
-                ? { error: s.lastOutcome.error }
-                : {}),
+            ...(error ? { error } : {}),
           },
         ];
       });
-      return {
-        system: round.system,
-        containers: round.containers,
-        vms: round.vms,
-        collectors: collectorsReport,
-      };
+      return { ...values, collectors };
     },
     status: () => monitor.status(),
     alertStates: () => monitor.alertEngine?.states() ?? [],
+    notes: () => monitor.sourceNotes(),
     close: () => monitor.close(),
   };
 }

@@ -1,4 +1,9 @@
-import type { ContainerMetrics, SystemMetrics, VmMetrics } from '@arcbox/perf-core';
+import type {
+  ContainerMetrics,
+  FilesystemMetrics,
+  SystemMetrics,
+  VmMetrics,
+} from '@arcbox/perf-core';
 
 // Constructed inputs for the pure rendering tests (not recorded from a machine): every field a
 // renderer may read, with the values a test cares about overridden.
@@ -151,6 +156,33 @@ export function constructedVm(
     virtioNetRxPps: null,
     virtioNetTxPps: null,
     netDevices: [],
+    problems: [],
+    ...overrides,
+  };
+}
+
+export function constructedFilesystem(
+  overrides: Partial<FilesystemMetrics> & { mountPoint: string },
+): FilesystemMetrics {
+  return {
+    id: overrides.mountPoint,
+    name: overrides.mountPoint,
+    device: '/dev/vda1',
+    fsType: 'ext4',
+    readOnly: false,
+    sharedSpace: null,
+    labels: {},
+    timestamp: Date.UTC(2026, 0, 1),
+    monotonicMs: 1000,
+    sizeBytes: 100 * 1024 ** 3,
+    usedBytes: 40 * 1024 ** 3,
+    freeBytes: 60 * 1024 ** 3,
+    availableBytes: 55 * 1024 ** 3,
+    usedPercent: 42.1,
+    inodesTotal: null,
+    inodesUsed: null,
+    inodesFree: null,
+    inodesUsedPercent: null,
     problems: [],
     ...overrides,
   };

@@ -9,6 +9,8 @@ const v2 = existsSync(join(base, 'cgroup.controllers'));
 const v1Controllers = ['cpuacct', 'memory', 'pids', 'blkio'].filter((c) =>
   existsSync(join(base, c)),
 );
+// Where a CPU quota is set: its own hierarchy on v1 (or shared with cpuacct as `cpu,cpuacct`).
+const v1Cpu = existsSync(join(base, 'cpu')) ? join(base, 'cpu') : null;
 
 /** Whether this test run may create cgroups (root and a cgroup mount). */
 export const canCreateCgroups =
@@ -23,10 +25,27 @@ export interface TestCgroup {
   remove(): Promise<void>;
 }
 
-/** A top-level cgroup in every hierarchy the collector reads, removed (processes killed) after. */
-export function createTestCgroup(name: string): TestCgroup {
+/**
+ * A top-level cgroup in every hierarchy the collector reads, removed (processes killed) after;
+ * with `cpuQuotaCores`, under that CPU quota (cpu.max on v2, cfs_quota_us on v1).
+ */
+export function createTestCgroup(
+  name: string,
+  options: { cpuQuotaCores?: number } = {},
+): TestCgroup {
   const dirs = v2 ? [join(base, name)] : v1Controllers.map((c) => join(base, c, name));
+  const quota = options.cpuQuotaCores;
+  if (quota !== undefined && !v2 && v1Cpu && !dirs.includes(join(v1Cpu, name)))
+    dirs.push(join(v1Cpu, name));
   for (const d of dirs) mkdirSync(d, { recursive: true });
+  if (quota !== undefined) {
+    const period = 100_000;
+    if (v2) writeFileSync(join(base, name, 'cpu.max'), `${Math.round(quota * period)} ${period}`);
+    else if (v1Cpu) {
+      writeFileSync(join(v1Cpu, name, 'cpu.cfs_period_us'), String(period));
+      writeFileSync(join(v1Cpu, name, 'cpu.cfs_quota_us'), String(Math.round(quota * period)));
+    }
+  }
   const children: ChildProcess[] = [];
   return {
     name,

@@ -25,8 +25,16 @@ export function sortValue(row: Row, key: SortKey): number | null {
   }
 }
 
-/** Rows matching the filter, largest first by the sort key, ties by name for a stable screen. */
-export function orderRows<R extends Row>(rows: readonly R[], sort: SortKey, filter: string): R[] {
+/**
+ * Rows matching the filter, largest first by the sort key (smallest first when not
+ * `descending`), unknown figures last either way, ties by name for a stable screen.
+ */
+export function orderRows<R extends Row>(
+  rows: readonly R[],
+  sort: SortKey,
+  filter: string,
+  descending = true,
+): R[] {
   const needle = filter.toLowerCase();
   const kept =
     needle === ''
@@ -40,7 +48,7 @@ export function orderRows<R extends Row>(rows: readonly R[], sort: SortKey, filt
     if (x !== y) {
       if (x === null) return 1;
       if (y === null) return -1;
-      return y - x;
+      return descending ? y - x : x - y;
     }
     return a.name.localeCompare(b.name);
   });

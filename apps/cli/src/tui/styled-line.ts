@@ -31,3 +31,32 @@ function applyStyle(text: string, style: Style, c: Colors): string {
       return c[style](text);
   }
 }
+
+/** A part of a summary line that may be left out when the terminal is narrow. */
+export interface OptionalPart {
+  /** The lowest goes first. */
+  priority: number;
+  segments: readonly Segment[];
+}
+
+/**
+ * The segments of a line that fit `width`: the required ones, then as many optional parts as
+ * fit, leaving out the least useful first but keeping the others in their order. Whole parts
+ * go, so no figure is ever cut in half.
+ */
+export function fitParts(
+  required: readonly Segment[],
+  parts: readonly OptionalPart[],
+  width: number,
+): Segment[] {
+  const length = (segments: readonly Segment[]) =>
+    segments.reduce((n, s) => n + cellWidth(typeof s === 'string' ? s : s[0]), 0);
+  const kept = new Set(parts);
+  const total = () =>
+    length(required) + parts.filter((p) => kept.has(p)).reduce((n, p) => n + length(p.segments), 0);
+  for (const part of [...parts].sort((a, b) => a.priority - b.priority)) {
+    if (total() <= width) break;
+    kept.delete(part);
+  }
+  return [...required, ...parts.filter((p) => kept.has(p)).flatMap((p) => p.segments)];
+}

@@ -2,6 +2,7 @@ import { createColors } from 'picocolors';
 import { describe, expect, it } from 'vitest';
 import {
   constructedContainer,
+  constructedFilesystem,
   constructedSystem,
   constructedVm,
 } from '../test-support/constructed-metrics.js';
@@ -45,7 +46,6 @@ function view(overrides: Partial<TopView> = {}): TopView {
     },
     history,
     alerts: [],
-    intervalMs: 1000,
     state: initialTopState,
     ...overrides,
   };
@@ -189,5 +189,127 @@ describe('renderTopFrame', () => {
   it('renders before the first sample without numbers', () => {
     const lines = renderTopFrame(view({ sample: null }), { width: 100, height: 20 }, plain);
     expect(lines.join('\n')).toMatch(/^CPU +- +usr -/m);
+  });
+
+  it('an 80-column terminal keeps MEM %, NET, BLOCK, PIDS and the sparklines', () => {
+    const base = view();
+    const busy = constructedContainer({
+      id: 'a'.repeat(64),
+      name: 'busy',
+      cpuPercent: 150,
+      cpuPercentOfLimit: 75,
+      memoryUsed: 10 * mib,
+      memoryLimit: 512 * mib,
+      memoryPercent: 1.9,
+      netRxBps: 2048,
+      netTxBps: 1024,
+      blockReadBps: 4096,
+      blockWriteBps: 0,
+      pids: 12,
+      pidsLimit: 100,
+    });
+    const lines = renderTopFrame(
+      { ...base, sample: { ...base.sample!, containers: [busy] } },
+      { width: 80, height: 24 },
+      plain,
+    );
+    for (const line of lines) expect([...line].length).toBe(80);
+    const header = lines.find((l) => l.startsWith('NAME '));
+    for (const column of ['CPU %', 'MEM %', 'NET', 'BLOCK', 'PIDS'])
+      expect(header).toContain(column);
+    const row = lines.find((l) => l.startsWith('busy '));
+    expect(row).toMatch(/150\.0 %/);
+    expect(row).toMatch(/2\.0K\/1\.0K/);
+    expect(row).toMatch(/12\/100/);
+    // The four summary lines keep their sparkline column on the right.
+    for (const label of ['CPU ', 'MEM ', 'DISK', 'NET '])
+      expect(lines.find((l) => l.startsWith(label))).toMatch(/[▁▂▃▄▅▆▇█] *$/);
+  });
+
+  it('shortens long names with an ellipsis and shows a plain cgroup by its own path', () => {
+    const base = view();
+    const long = 'a-container-whose-name-goes-on-and-on-for-far-too-long';
+    const containers = [
+      constructedContainer({ id: 'f'.repeat(64), name: long, cpuPercent: 5 }),
+      ...['worker-1', 'worker-2'].map((w) =>
+        constructedContainer({
+          id: `/process_api/${w}`,
+          cgroupPath: `/process_api/${w}`,
+          runtime: 'cgroup',
+          name: w,
+          cpuPercent: 1,
+        }),
+      ),
+    ];
+    const narrow = renderTopFrame(
+      { ...base, sample: { ...base.sample!, containers } },
+      { width: 80, height: 24 },
+      plain,
+    );
+    const row = narrow.find((l) => l.startsWith('a-container'));
+    expect(row).toMatch(/^a-container\S*… /);
+    expect(row).not.toContain(long);
+    const wide = renderTopFrame(
+      { ...base, sample: { ...base.sample!, containers } },
+      { width: 200, height: 30 },
+      plain,
+    );
+    expect(wide.find((l) => l.startsWith('worker-1 '))).toMatch(
+      / \/process_api\/worker-1 +cgroup /,
+    );
+    expect(wide.find((l) => l.startsWith('worker-2 '))).toMatch(
+      / \/process_api\/worker-2 +cgroup /,
+    );
+  });
+
+  it('marks the sort column and its direction; ascending puts the smallest first', () => {
+    const down = renderTopFrame(view(), { width: 160, height: 40 }, plain);
+    expect(down.find((l) => l.startsWith('NAME '))).toMatch(/CPU %▼/);
+    expect(down.join('\n')).toMatch(/sorted by CPU ▼/);
+    const up = renderTopFrame(
+      view({ state: { ...initialTopState, descending: false } }),
+      { width: 160, height: 40 },
+      plain,
+    );
+    expect(up.find((l) => l.startsWith('NAME '))).toMatch(/CPU %▲/);
+    expect(rowIndex(up, 'fat')).toBeLessThan(rowIndex(up, 'busy'));
+    // Not known yet stays last either way.
+    expect(rowIndex(up, 'busy')).toBeLessThan(rowIndex(up, 'new'));
+  });
+
+  it('shows the help instead of the tables, and says when it is paused', () => {
+    const help = renderTopFrame(
+      view({ state: { ...initialTopState, help: true } }),
+      { width: 100, height: 30 },
+      plain,
+    );
+    expect(help.join('\n')).toMatch(/space +pause and resume/);
+    expect(rowIndex(help, 'busy')).toBe(-1);
+    const paused = renderTopFrame(
+      view({ state: { ...initialTopState, paused: true, intervalMs: 2000 } }),
+      { width: 100, height: 30 },
+      plain,
+    );
+    expect(paused[0]).toMatch(/every 2\.0 s +PAUSED/);
+  });
+
+  it('lists the fullest filesystems below the containers when there is room', () => {
+    const base = view();
+    const filesystems = [
+      constructedFilesystem({ mountPoint: '/', usedPercent: 42.1 }),
+      constructedFilesystem({ mountPoint: '/data', usedPercent: 93.5, readOnly: true }),
+    ];
+    const lines = renderTopFrame(
+      { ...base, sample: { ...base.sample!, filesystems } },
+      { width: 120, height: 40 },
+      plain,
+    );
+    const heading = lines.findIndex((l) => l.startsWith('FILESYSTEMS (2)'));
+    expect(heading).toBeGreaterThan(rowIndex(lines, 'new'));
+    expect(lines[heading + 1]).toMatch(/^MOUNT +TYPE +SIZE +USED +AVAIL +USE % +RO/);
+    expect(lines[heading + 2]).toMatch(
+      /^\/data +ext4 +100\.0 GiB +40\.0 GiB +55\.0 GiB +93\.5 % +ro/,
+    );
+    expect(lines[heading + 3]).toMatch(/^\/ +ext4 /);
   });
 });

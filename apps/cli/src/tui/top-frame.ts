@@ -1,18 +1,25 @@
 import {
   type ContainerMetrics,
+  type FilesystemMetrics,
   formatBytes,
   formatPercent,
   formatRate,
   type VmMetrics,
 } from '@arcbox/perf-core';
 import type { Colors } from '../cli-context.js';
-import { containerColumns, vmColumns } from '../render/container-table.js';
 import { formatTable } from '../render/format-table.js';
 import { bar, sparkline } from '../render/sparkline.js';
 import type { Sample } from '../sampling/create-sampler.js';
+import { type FitColumn, fitColumns } from './fit-columns.js';
 import { orderRows } from './order-rows.js';
-import { fitLine, type Segment } from './styled-line.js';
+import { fitLine, fitParts, type OptionalPart, type Segment } from './styled-line.js';
 import type { SystemHistory } from './system-history.js';
+import {
+  markSorted,
+  topContainerColumns,
+  topFilesystemColumns,
+  topVmColumns,
+} from './top-columns.js';
 import type { SortKey, TopState } from './top-state.js';
 
 /** A firing alert as the live view shows it; `subject` names the container or VM, if any. */
@@ -27,7 +34,6 @@ export interface TopView {
   sample: Sample | null;
   history: SystemHistory;
   alerts: FiringAlert[];
-  intervalMs: number;
   state: TopState;
 }
 
@@ -38,9 +44,32 @@ const sortLabels: Record<SortKey, string> = {
   net: 'network',
 };
 
+/** The fullest filesystems the panel shows: the live view is about what runs, not about disks. */
+const FILESYSTEM_ROWS = 4;
+/** Container rows the filesystems panel never takes away. */
+const MIN_CONTAINER_ROWS = 3;
+
+const helpLines = [
+  'Keys',
+  '  c m d n       sort by CPU, memory, disk, network (the same key again: reverse)',
+  '  r             reverse the sort (the sorted column is marked ▼ largest first, ▲ smallest)',
+  '  /             filter by name or id (Enter keeps it, Esc clears it)',
+  '  ↑ ↓ PgUp PgDn scroll the containers (Home: back to the top)',
+  '  space         pause and resume sampling',
+  '  + -           refresh less or more often',
+  '  ? h           this help (any key closes it)',
+  '  q Ctrl-C      quit',
+  '',
+  'Marks',
+  '  ▼ ▲           the sorted column, largest or smallest first',
+  '  MEM % *       of host memory: the container has no memory limit',
+];
+
 /**
  * One full frame of `arcbox-perf top`: exactly `height` lines of exactly `width` cells. Pure, so
- * what a person sees is tested without a terminal; the screen only diffs and writes it.
+ * what a person sees is tested without a terminal; the screen only diffs and writes it. On a
+ * narrow terminal the summary lines leave out their least useful parts and the tables their
+ * least useful columns (see fitColumns), so the figures and sparklines stay.
  */
 export function renderTopFrame(
   view: TopView,
@@ -48,42 +77,59 @@ export function renderTopFrame(
   c: Colors,
 ): string[] {
   const { width, height } = size;
+  const { state } = view;
   const lines: string[] = [];
   const put = (...segments: Segment[]) => lines.push(fitLine(segments, width, c));
   const m = view.sample?.system ?? null;
-  // Sparklines sit in one right-hand column, when the terminal is wide enough for them.
-  const spark = width >= 110 ? Math.min(60, width - 92) : 0;
-  const withSpark = (
+  // Sparklines sit in one right-hand column: wide on a wide terminal, still there at 80 cells.
+  const spark =
+    width >= 110 ? Math.min(60, width - 92) : width >= 70 ? Math.min(18, width - 62) : 0;
+  const summary = (
     values: (number | null)[],
     max: number | undefined,
-    ...segments: Segment[]
+    required: Segment[],
+    parts: OptionalPart[],
   ) => {
-    if (spark === 0) return put(...segments);
-    lines.push(
-      `${fitLine(segments, width - spark - 1, c)} ${c.cyan(sparkline(values, spark, max))}`,
-    );
+    const room = spark === 0 ? width : width - spark - 1;
+    const left = fitLine(fitParts(required, parts, room), room, c);
+    lines.push(spark === 0 ? left : `${left} ${c.cyan(sparkline(values, spark, max))}`);
   };
   const time = m
     ? new Date(m.timestamp).toLocaleTimeString('en-GB', { hour12: false })
     : '--:--:--';
   const load = m
-    ? `load ${m.load1?.toFixed(2) ?? '-'} ${m.load5?.toFixed(2) ?? '-'} ${m.load15?.toFixed(2) ?? '-'}`
+    ? `  load ${m.load1?.toFixed(2) ?? '-'} ${m.load5?.toFixed(2) ?? '-'} ${m.load15?.toFixed(2) ?? '-'}`
     : '';
 
   put(
     ['arcbox-perf top', 'bold'],
-    `  ${time}  every ${(view.intervalMs / 1000).toFixed(1)} s  ${load}`,
+    `  ${time}  every ${intervalText(state.intervalMs)}`,
+    ...(state.paused ? ['  ', [' PAUSED ', 'inverse'] as const] : []),
+    load,
   );
-  withSpark(
+  summary(
     view.history.cpu,
     100,
-    ['CPU ', 'bold'],
-    pct(m?.cpuPercent ?? null).padStart(8),
-    `  usr ${pct(m?.cpuUser ?? null)}  sys ${pct(m?.cpuSystem ?? null)}  `,
-    [`iowait ${pct(m?.cpuIowait ?? null)}`, (m?.cpuIowait ?? 0) >= 20 ? 'yellow' : 'dim'],
-    '  ',
-    [`steal ${pct(m?.cpuSteal ?? null)}`, (m?.cpuSteal ?? 0) >= 10 ? 'yellow' : 'dim'],
-    `  irq ${pct(m?.cpuIrq ?? null)}`,
+    [['CPU ', 'bold'], pct(m?.cpuPercent ?? null).padStart(8)],
+    [
+      { priority: 55, segments: [`  usr ${pct(m?.cpuUser ?? null)}`] },
+      { priority: 50, segments: [`  sys ${pct(m?.cpuSystem ?? null)}`] },
+      {
+        priority: 70,
+        segments: [
+          '  ',
+          [`iowait ${pct(m?.cpuIowait ?? null)}`, (m?.cpuIowait ?? 0) >= 20 ? 'yellow' : 'dim'],
+        ],
+      },
+      {
+        priority: 60,
+        segments: [
+          '  ',
+          [`steal ${pct(m?.cpuSteal ?? null)}`, (m?.cpuSteal ?? 0) >= 10 ? 'yellow' : 'dim'],
+        ],
+      },
+      { priority: 10, segments: [`  irq ${pct(m?.cpuIrq ?? null)}`] },
+    ],
   );
   // Per-core bars, as many per line as fit.
   const cores = m?.cpuPerCore ?? [];
@@ -101,28 +147,55 @@ export function renderTopFrame(
     }
     put(...segs);
   }
-  const pressure = m?.memoryPressure === null || m === null ? '' : `  psi ${pct(m.memoryPressure)}`;
-  withSpark(
+  summary(
     view.history.memory,
     100,
-    ['MEM ', 'bold'],
-    `${formatBytes(m?.memoryUsed ?? null).padStart(10)} / ${formatBytes(m?.memoryTotal ?? null)} ${pct(m?.memoryPercent ?? null)}`,
-    `  avail ${formatBytes(m?.memoryAvailable ?? null)}  cache ${formatBytes(m?.memoryCached ?? null)}`,
-    `  swap ${formatBytes(m?.swapUsed ?? null)}/${formatBytes(m?.swapTotal ?? null)}${pressure}`,
+    [
+      ['MEM ', 'bold'],
+      `${formatBytes(m?.memoryUsed ?? null).padStart(10)} / ${formatBytes(m?.memoryTotal ?? null)} ${pct(m?.memoryPercent ?? null)}`,
+    ],
+    [
+      { priority: 50, segments: [`  avail ${formatBytes(m?.memoryAvailable ?? null)}`] },
+      { priority: 20, segments: [`  cache ${formatBytes(m?.memoryCached ?? null)}`] },
+      {
+        priority: 40,
+        segments: [
+          `  swap ${formatBytes(m?.swapUsed ?? null)}/${formatBytes(m?.swapTotal ?? null)}`,
+        ],
+      },
+      {
+        priority: 60,
+        segments: [m?.memoryPressure == null ? '' : `  psi ${pct(m.memoryPressure)}`],
+      },
+    ],
   );
-  withSpark(
+  summary(
     view.history.disk,
     undefined,
-    ['DISK', 'bold'],
-    ` read ${formatRate(m?.diskReadBps ?? null).padStart(12)}  write ${formatRate(m?.diskWriteBps ?? null).padStart(12)}`,
-    `  iops ${num(m?.diskReadIops ?? null)} / ${num(m?.diskWriteIops ?? null)}`,
+    [
+      ['DISK', 'bold'],
+      ` read ${formatRate(m?.diskReadBps ?? null).padStart(12)}  write ${formatRate(m?.diskWriteBps ?? null).padStart(12)}`,
+    ],
+    [
+      {
+        priority: 40,
+        segments: [`  iops ${num(m?.diskReadIops ?? null)} / ${num(m?.diskWriteIops ?? null)}`],
+      },
+    ],
   );
-  withSpark(
+  summary(
     view.history.net,
     undefined,
-    ['NET ', 'bold'],
-    ` rx   ${formatRate(m?.netRxBps ?? null).padStart(12)}  tx    ${formatRate(m?.netTxBps ?? null).padStart(12)}`,
-    `  pkts ${num(m?.netRxPps ?? null)} / ${num(m?.netTxPps ?? null)}`,
+    [
+      ['NET ', 'bold'],
+      ` rx   ${formatRate(m?.netRxBps ?? null).padStart(12)}  tx    ${formatRate(m?.netTxBps ?? null).padStart(12)}`,
+    ],
+    [
+      {
+        priority: 40,
+        segments: [`  pkts ${num(m?.netRxPps ?? null)} / ${num(m?.netTxPps ?? null)}`],
+      },
+    ],
   );
   for (const alert of view.alerts.slice(0, 3)) {
     put(
@@ -135,15 +208,52 @@ export function renderTopFrame(
     put([`${failed.name}: ${failed.error ?? 'failed'}`, 'yellow']);
   }
 
+  const footer = 2;
+  if (state.help) {
+    put('');
+    for (const line of helpLines) put(/^[A-Z]/.test(line) ? [line, 'bold'] : line);
+  } else {
+    tables(view, width, height - footer, lines, put);
+  }
+
+  while (lines.length < height - 1) put('');
+  const filter = state.editingFilter
+    ? [[`filter: ${state.filter}_`, 'inverse'] as const]
+    : state.filter
+      ? [[`filter: ${state.filter}`, 'yellow'] as const, '  esc clears  ']
+      : [];
+  put(...filter, [
+    'q quit  ? help  c/m/d/n sort  r reverse  / filter  space pause  +/- interval',
+    'dim',
+  ]);
+  return lines.slice(0, height);
+}
+
+/** The containers table, then VMs and the fullest filesystems when there are any and room. */
+function tables(
+  view: TopView,
+  width: number,
+  bottom: number,
+  lines: string[],
+  put: (...segments: Segment[]) => void,
+) {
+  const { state } = view;
   const alerted = new Set(
     view.alerts.map((a) => a.subject).filter((s): s is string => s !== undefined),
   );
-  const containers = orderRows(view.sample?.containers ?? [], view.state.sort, view.state.filter);
-  const vms = orderRows(view.sample?.vms ?? [], view.state.sort, view.state.filter);
-  const footer = 2;
+  const order = <R extends ContainerMetrics | VmMetrics>(rows: readonly R[]) =>
+    orderRows(rows, state.sort, state.filter, state.descending);
+  const containers = order(view.sample?.containers ?? []);
+  const vms = order(view.sample?.vms ?? []);
+  const filesystems = [...((view.sample?.filesystems as FilesystemMetrics[] | undefined) ?? [])]
+    .sort((a, b) => (b.usedPercent ?? -1) - (a.usedPercent ?? -1))
+    .slice(0, FILESYSTEM_ROWS);
   const vmRows = vms.length === 0 ? 0 : Math.min(vms.length, 5) + 3;
-  const room = Math.max(1, height - lines.length - footer - vmRows - 2);
-  const scroll = Math.min(view.state.scroll, Math.max(0, containers.length - room));
+  const fsWanted = filesystems.length === 0 ? 0 : filesystems.length + 3;
+  const roomWith = (fs: number) => bottom - lines.length - vmRows - fs - 2;
+  const fsRows = roomWith(fsWanted) >= MIN_CONTAINER_ROWS ? fsWanted : 0;
+  const room = Math.max(1, roomWith(fsRows));
+  const scroll = Math.min(state.scroll, Math.max(0, containers.length - room));
 
   const totalContainers = view.sample?.containers.length ?? 0;
   const shownNote =
@@ -153,41 +263,49 @@ export function renderTopFrame(
   put('');
   put(
     ['CONTAINERS', 'bold'],
-    ` (${shownNote})  sorted by ${sortLabels[view.state.sort]}`,
+    ` (${shownNote})  sorted by ${sortLabels[state.sort]} ${state.descending ? '▼' : '▲'}`,
     scroll > 0 ? `  rows ${scroll + 1}-` : '',
   );
-  tableLines(containerColumns, containers, scroll, room, alerted, put);
+  const sorted = <R>(columns: Parameters<typeof markSorted<R>>[0]) =>
+    markSorted(columns, state.sort, state.descending);
+  tableLines(sorted(topContainerColumns), containers, width, scroll, room, alerted, put);
   if (vms.length > 0) {
     put('');
     put(['VMS', 'bold'], ` (${vms.length})`);
-    tableLines(vmColumns, vms, 0, 5, alerted, put);
+    tableLines(sorted(topVmColumns), vms, width, 0, 5, alerted, put);
   }
-
-  while (lines.length < height - 1) put('');
-  const filter = view.state.editingFilter
-    ? [[`filter: ${view.state.filter}_`, 'inverse'] as const]
-    : view.state.filter
-      ? [[`filter: ${view.state.filter}`, 'yellow'] as const, '  esc clears  ']
-      : [];
-  put(...filter, ['q quit  c/m/d/n sort  / filter  ↑↓ PgUp PgDn scroll', 'dim']);
-  return lines.slice(0, height);
+  if (fsRows > 0) {
+    const total = (view.sample?.filesystems as unknown[] | undefined)?.length ?? 0;
+    put('');
+    put(
+      ['FILESYSTEMS', 'bold'],
+      total > filesystems.length ? ` (${filesystems.length} fullest of ${total})` : ` (${total})`,
+    );
+    tableLines(topFilesystemColumns, filesystems, width, 0, FILESYSTEM_ROWS, new Set(), put);
+  }
 }
 
-function tableLines<R extends ContainerMetrics | VmMetrics>(
-  columns: Parameters<typeof formatTable<R>>[0],
+function tableLines<R extends { id: string; name: string }>(
+  columns: readonly FitColumn<R>[],
   rows: readonly R[],
+  width: number,
   scroll: number,
   room: number,
   alerted: ReadonlySet<string>,
   put: (...segments: Segment[]) => void,
 ) {
-  const [header, ...body] = formatTable(columns, rows);
+  const [header, ...body] = formatTable(fitColumns(columns, rows, width), rows);
   put([header ?? '', 'inverse']);
   body.slice(scroll, scroll + room).forEach((line, i) => {
     const row = rows[scroll + i];
     const hot = row !== undefined && (alerted.has(row.id) || alerted.has(row.name));
     put(hot ? [line, 'red'] : line);
   });
+}
+
+/** `250 ms`, `1.0 s`: the refresh interval as + and - change it. */
+function intervalText(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 function pct(v: number | null): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyKey, initialTopState, type TopState } from './top-state.js';
+import { applyKey, initialTopState, stepInterval, type TopState } from './top-state.js';
 
 const press = (
   state: TopState,
@@ -49,5 +49,54 @@ describe('applyKey', () => {
     expect(
       press(down as TopState, { name: 'pageup' }, { name: 'pageup' }, { name: 'up' }),
     ).toMatchObject({ scroll: 0 });
+  });
+});
+
+describe('the keys people expect from htop and btop', () => {
+  it('? and h show the help, and any key closes it without acting', () => {
+    const help = press(initialTopState, { sequence: '?' });
+    expect(help).toMatchObject({ help: true });
+    expect(press(initialTopState, { name: 'h', sequence: 'h' })).toMatchObject({ help: true });
+    // q closes the help first; it does not quit from under it.
+    expect(press(help as TopState, { name: 'q', sequence: 'q' })).toMatchObject({
+      help: false,
+      sort: 'cpu',
+    });
+    expect(press(help as TopState, { name: 'c', ctrl: true })).toBe('quit');
+  });
+
+  it('space pauses and resumes', () => {
+    const paused = press(initialTopState, { name: 'space', sequence: ' ' });
+    expect(paused).toMatchObject({ paused: true });
+    expect(press(paused as TopState, { name: 'space', sequence: ' ' })).toMatchObject({
+      paused: false,
+    });
+  });
+
+  it('+ and - step the interval through the steps, from any starting value', () => {
+    const at = (intervalMs: number, sequence: '+' | '-') =>
+      (press({ ...initialTopState, intervalMs }, { sequence }) as TopState).intervalMs;
+    expect(at(1000, '+')).toBe(2000);
+    expect(at(1000, '-')).toBe(500);
+    expect(at(750, '+')).toBe(1000);
+    expect(at(750, '-')).toBe(500);
+    expect(at(100, '-')).toBe(100);
+    expect(at(60_000, '+')).toBe(60_000);
+    expect(stepInterval(300, 1)).toBe(500);
+  });
+
+  it('r turns the sort round, and so does the key of the current sort', () => {
+    expect(initialTopState.descending).toBe(true);
+    expect(press(initialTopState, { name: 'r', sequence: 'r' })).toMatchObject({
+      sort: 'cpu',
+      descending: false,
+    });
+    const again = press(initialTopState, { name: 'c', sequence: 'c' });
+    expect(again).toMatchObject({ sort: 'cpu', descending: false });
+    // Another sort key starts largest first.
+    expect(press(again as TopState, { name: 'm', sequence: 'm' })).toMatchObject({
+      sort: 'memory',
+      descending: true,
+    });
   });
 });

@@ -3,12 +3,20 @@ export type SortKey = 'cpu' | 'memory' | 'disk' | 'net';
 
 export interface TopState {
   sort: SortKey;
+  /** Largest first (the default); false: smallest first. Unknown figures stay last either way. */
+  descending: boolean;
   /** Case-insensitive substring of a container's or VM's name or id; '' shows all. */
   filter: string;
   /** True while the user types a filter after '/'. */
   editingFilter: boolean;
   /** First container row shown. */
   scroll: number;
+  /** Sampling stopped, the last frame kept (space). */
+  paused: boolean;
+  /** The key help is shown instead of the tables (? or h). */
+  help: boolean;
+  /** Refresh interval, changed with + and -. */
+  intervalMs: number;
 }
 
 /** A key as Node's readline `keypress` event gives it. */
@@ -20,16 +28,30 @@ export interface KeyPress {
 
 export const initialTopState: TopState = {
   sort: 'cpu',
+  descending: true,
   filter: '',
   editingFilter: false,
   scroll: 0,
+  paused: false,
+  help: false,
+  intervalMs: 1000,
 };
 
 const sortKeys: Record<string, SortKey> = { c: 'cpu', m: 'memory', d: 'disk', n: 'net' };
 
+/** The refresh intervals + and - step through (btop's keys: + slower, - faster). */
+const intervalSteps = [100, 250, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000] as const;
+
+/** The next step above (`+1`) or below (`-1`) an interval, which need not be a step itself. */
+export function stepInterval(intervalMs: number, direction: 1 | -1): number {
+  if (direction > 0) return intervalSteps.find((s) => s > intervalMs) ?? intervalMs;
+  return [...intervalSteps].reverse().find((s) => s < intervalMs) ?? intervalMs;
+}
+
 /** The next state after a key, or 'quit'. Pure, so every key binding is unit-tested. */
 export function applyKey(state: TopState, key: KeyPress, page = 10): TopState | 'quit' {
   if (key.ctrl && key.name === 'c') return 'quit';
+  if (state.help) return { ...state, help: false };
   if (state.editingFilter) {
     if (key.name === 'return' || key.name === 'enter') return { ...state, editingFilter: false };
     if (key.name === 'escape') return { ...state, editingFilter: false, filter: '' };
@@ -41,9 +63,30 @@ export function applyKey(state: TopState, key: KeyPress, page = 10): TopState | 
   }
   const name = key.name ?? key.sequence ?? '';
   if (name === 'q') return 'quit';
-  const sort = sortKeys[name];
-  if (sort && !key.ctrl) return { ...state, sort, scroll: 0 };
-  switch (name) {
+  const sort = key.ctrl ? undefined : sortKeys[name];
+  // The key of the current sort again turns its direction round, as the column header shows.
+  if (sort)
+    return {
+      ...state,
+      sort,
+      descending: sort === state.sort ? !state.descending : true,
+      scroll: 0,
+    };
+  // Punctuation has no key name in readline's events, only its sequence.
+  const symbol = key.sequence !== undefined && /^[?+\-/ ]$/.test(key.sequence);
+  switch (symbol ? key.sequence : name) {
+    case '?':
+    case 'h':
+      return { ...state, help: true };
+    case 'space':
+    case ' ':
+      return { ...state, paused: !state.paused };
+    case '+':
+      return { ...state, intervalMs: stepInterval(state.intervalMs, 1) };
+    case '-':
+      return { ...state, intervalMs: stepInterval(state.intervalMs, -1) };
+    case 'r':
+      return { ...state, descending: !state.descending, scroll: 0 };
     case '/':
       return { ...state, editingFilter: true };
     case 'escape':
@@ -61,7 +104,6 @@ export function applyKey(state: TopState, key: KeyPress, page = 10): TopState | 
     case 'home':
       return { ...state, scroll: 0 };
     default:
-      if (key.sequence === '/') return { ...state, editingFilter: true };
       return state;
   }
 }

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { statfs as nodeStatfs } from 'node:fs/promises';
 import * as nodeOs from 'node:os';
 import type { CommandRunner, DarwinOs, StatfsFunction } from '@arcbox/perf-darwin';
@@ -11,7 +10,8 @@ import type { RecordedSources } from './recorded-sources.js';
 import { createStatfsRecorder } from './recorded-statfs.js';
 import { recordingVmProviders } from './record-vm-providers.js';
 import type { RecordingSources } from './recording-sources.js';
-import { missingSocketDirNotes, vmCollectorOf } from './vm-collector-of.js';
+import { darwinEngineClient } from '../sources/darwin-engine-client.js';
+import { missingSocketDirNotes, vmCollectorOf } from '../sources/vm-collector-of.js';
 
 /** The live inputs of a Mac; tests pass recorded outputs to record on any machine. */
 export interface DarwinLiveInputs {
@@ -66,16 +66,9 @@ export async function createDarwinRecordingSources(
 
   if (config.containers.enabled && config.docker.enabled) {
     const docker = await import('@arcbox/perf-docker');
-    const socket =
-      config.docker.socket ??
-      (env.DOCKER_HOST ? undefined : docker.dockerSocketCandidates().find((p) => existsSync(p)));
+    const client = darwinEngineClient(docker, config, env);
     // No engine socket: no containers on this Mac, not an error.
-    if (socket !== undefined || env.DOCKER_HOST) {
-      const client = docker.createDockerClient({
-        ...(socket === undefined ? {} : { socketPath: socket }),
-        timeoutMs: config.docker.timeoutMs,
-        env,
-      });
+    if (client) {
       collectors.containers = docker.createDockerContainerCollector({
         client: createRecordingEngine(client, () => cursor.folder),
         name: 'containers',

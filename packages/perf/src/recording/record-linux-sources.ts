@@ -14,7 +14,7 @@ import type { RecordedSources } from './recorded-sources.js';
 import { createStatfsRecorder, type StatfsRecorder } from './recorded-statfs.js';
 import { recordingVmProviders } from './record-vm-providers.js';
 import type { RecordingSources } from './recording-sources.js';
-import { missingSocketDirNotes, vmCollectorOf } from './vm-collector-of.js';
+import { missingSocketDirNotes, vmCollectorOf } from '../sources/vm-collector-of.js';
 
 /**
  * The Linux sources of `config`, as the live composition builds them, reading through one

@@ -7,7 +7,7 @@ import { createStatfsReplay, numberStatfs } from './recorded-statfs.js';
 import type { RecordingFiles } from './recording-files.js';
 import type { ReplaySources } from './recording-sources.js';
 import { replayVmProviders } from './replay-vm-providers.js';
-import { vmCollectorOf } from './vm-collector-of.js';
+import { vmCollectorOf } from '../sources/vm-collector-of.js';
 
 /**
  * The macOS collectors, made as `createDarwinRecordingSources` made them, answering from the

@@ -10,7 +10,7 @@ import { bigintStatfs, createStatfsReplay } from './recorded-statfs.js';
 import type { RecordingFiles } from './recording-files.js';
 import type { ReplaySources } from './recording-sources.js';
 import { replayVmProviders } from './replay-vm-providers.js';
-import { vmCollectorOf } from './vm-collector-of.js';
+import { vmCollectorOf } from '../sources/vm-collector-of.js';
 
 /**
  * The Linux collectors, made as `createLinuxRecordingSources` made them, reading the reading

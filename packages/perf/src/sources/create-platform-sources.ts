@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { PerfError } from '@arcbox/perf-core';
 import type { SourcesConfig } from '../config/sources-config.js';
 import { findNamingDockerSocket } from '../find-naming-docker-socket.js';
+import { darwinEngineClient } from './darwin-engine-client.js';
 import type { MonitorCollectors } from '../monitor-collectors.js';
 import { closeCollectors, type PlatformSources } from './platform-sources.js';
 import { createVmSources } from './vm-sources.js';
@@ -96,15 +96,8 @@ async function buildFor(
     };
     if (config.containers.enabled && config.docker.enabled) {
       const docker = await import('@arcbox/perf-docker');
-      const socket =
-        config.docker.socket ??
-        (env.DOCKER_HOST ? undefined : docker.dockerSocketCandidates().find((p) => existsSync(p)));
-      // No engine socket: no containers on this Mac, not an error.
-      if (socket !== undefined || env.DOCKER_HOST) {
-        const client = docker.createDockerClient({
-          ...(socket === undefined ? {} : { socketPath: socket }),
-          timeoutMs: config.docker.timeoutMs,
-        });
+      const client = darwinEngineClient(docker, config, env);
+      if (client) {
         collectors.containers = docker.createDockerContainerCollector({
           client,
           name: 'containers',

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import type { SourcesConfig, VmmSockets } from '../config/sources-config.js';
 import type { VmCollector } from '../monitor-collectors.js';
+import { missingSocketDirNotes, vmCollectorOf } from './vm-collector-of.js';
 
 type Vmm = typeof import('@arcbox/perf-vmm');
 type Linux = typeof import('@arcbox/perf-linux');
@@ -108,30 +108,14 @@ export async function createVmSources(
     interfaces: linux && reader ? linux.createTapCounterReader({ reader }) : null,
     timeoutMs: Math.max(100, config.vms.timeoutMs - 100),
   };
-  for (const [name, s] of [
-    ['qemu', config.vms.qemu],
-    ['cloudHypervisor', config.vms.cloudHypervisor],
-    ['firecracker', config.vms.firecracker],
-  ] as const) {
-    if (s.enabled && s.socketDir && !existsSync(s.socketDir))
-      notes.push(`vms.${name}: ${s.socketDir} does not exist (yet): no VMs there`);
-  }
+  notes.push(...missingSocketDirNotes(config));
   const made = enabled.map((p) => p.create(config.vms, host)).filter((p) => p !== null);
   if (made.length === 0) {
     reader?.close();
     return null;
   }
-  const collector = vmm.createVmCollector({
-    providers: made,
-    providerTimeoutMs: Math.max(100, config.vms.timeoutMs - 50),
+  return vmCollectorOf(vmm, made, {
+    timeoutMs: config.vms.timeoutMs,
+    onClose: () => reader?.close(),
   });
-  return {
-    name: 'vms',
-    collect: (o) => collector.collect(o),
-    collectVm: (id, o) => collector.collectVm(id, o),
-    async close() {
-      await collector.close();
-      reader?.close();
-    },
-  };
 }

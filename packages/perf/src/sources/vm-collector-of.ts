@@ -8,19 +8,28 @@ import type { VmCollector } from '../monitor-collectors.js';
 export function vmCollectorOf(
   vmm: typeof import('@arcbox/perf-vmm'),
   providers: VmProvider[],
-  options: { timeoutMs: number; clock: () => ReadingStamp; hostCpuCount: number },
+  options: {
+    timeoutMs: number;
+    clock?: () => ReadingStamp;
+    hostCpuCount?: number;
+    /** Releases what the providers read through (a file reader). */
+    onClose?: () => void | Promise<void>;
+  },
 ): VmCollector {
   const merged = vmm.createVmCollector({
     providers,
     providerTimeoutMs: Math.max(100, options.timeoutMs - 50),
-    clock: options.clock,
-    hostCpuCount: options.hostCpuCount,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.hostCpuCount === undefined ? {} : { hostCpuCount: options.hostCpuCount }),
   });
   return {
     name: 'vms',
     collect: (o) => merged.collect(o),
     collectVm: (id, o) => merged.collectVm(id, o),
-    close: () => merged.close(),
+    close: async () => {
+      await merged.close();
+      await options.onClose?.();
+    },
   };
 }
 

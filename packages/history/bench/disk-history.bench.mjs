@@ -30,17 +30,33 @@ async function measureOpen(path, days) {
   const one = [];
   for (let i = 0; i < 30; i++) {
     const q0 = performance.now();
-    const r = h.store.query({ series: 'container:c42', fields: ['cpuPercent'], from: to - 24 * HOUR, to, step: 60_000 });
+    const r = h.store.query({
+      series: 'container:c42',
+      fields: ['cpuPercent'],
+      from: to - 24 * HOUR,
+      to,
+      step: 60_000,
+    });
     one.push(performance.now() - q0);
-    if (r.timestamps.length < 1400) throw new Error(`24 h query gave ${r.timestamps.length} points`);
+    if (r.timestamps.length < 1400)
+      throw new Error(`24 h query gave ${r.timestamps.length} points`);
   }
   const top = [];
-  const keys = h.store.series().filter((s) => s.kind === 'container').map((s) => s.key);
+  const keys = h.store
+    .series()
+    .filter((s) => s.kind === 'container')
+    .map((s) => s.key);
   for (let i = 0; i < 10; i++) {
     const q0 = performance.now();
     const ranked = keys
       .map((series) => {
-        const r = h.store.query({ series, fields: ['cpuPercent'], from: to - 6 * HOUR, to, step: 60_000 });
+        const r = h.store.query({
+          series,
+          fields: ['cpuPercent'],
+          from: to - 6 * HOUR,
+          to,
+          step: 60_000,
+        });
         const v = r.values.cpuPercent.filter((x) => x !== null);
         return { series, avg: v.reduce((a, b) => a + b, 0) / v.length };
       })
@@ -50,7 +66,9 @@ async function measureOpen(path, days) {
     if (ranked.length !== 10) throw new Error('top 10 incomplete');
   }
   await h.close();
-  console.log(JSON.stringify({ openMs, rss, oneMs: median(one.slice(5)), topMs: median(top.slice(2)) }));
+  console.log(
+    JSON.stringify({ openMs, rss, oneMs: median(one.slice(5)), topMs: median(top.slice(2)) }),
+  );
 }
 
 if (mode === 'open') {
@@ -64,10 +82,14 @@ try {
     const path = join(work, `h${days}.sqlite`);
     const { values } = await synthesizeHistory(path, { containers: 100, days });
     const size = statSync(path).size;
-    const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), 'open', path, String(days)], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawnSync(
+      process.execPath,
+      ['--expose-gc', fileURLToPath(import.meta.url), 'open', path, String(days)],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     if (child.status !== 0) throw new Error(`measuring ${days} days failed`);
     const r = JSON.parse(child.stdout.trim().split('\n').at(-1));
     rows.push({

@@ -41,7 +41,10 @@ function baseRow(kind, c) {
   });
 }
 
-export async function synthesizeHistory(path, { containers = 100, days = 30, end = Date.now() } = {}) {
+export async function synthesizeHistory(
+  path,
+  { containers = 100, days = 30, end = Date.now() } = {},
+) {
   const config = agentHistoryConfig(days);
   const kinds = [
     ['system', 'system', baseRow('system', 0)],
@@ -69,7 +72,14 @@ export async function synthesizeHistory(path, { containers = 100, days = 30, end
   for (const [kind, key, base] of kinds) {
     const n = base.length;
     const id = key === 'system' ? 'system' : key.slice('container:'.length);
-    series.run(key, kind, id, id, JSON.stringify(kind === 'system' ? {} : { app: 'bench' }), JSON.stringify(fieldsOf(kind)));
+    series.run(
+      key,
+      kind,
+      id,
+      id,
+      JSON.stringify(kind === 'system' ? {} : { app: 'bench' }),
+      JSON.stringify(fieldsOf(kind)),
+    );
     const write = (level, resolution, from, to, perChunk) => {
       for (let start = from; start < to; start += perChunk * resolution) {
         const rows = Math.min(perChunk, Math.round((to - start) / resolution));
@@ -79,7 +89,9 @@ export async function synthesizeHistory(path, { containers = 100, days = 30, end
           times[r] = start + r * resolution;
           for (let f = 0; f < n; f++) {
             const b = base[f];
-            const jitter = /Limit|Total|cpuCount/.test(fieldsOf(kind)[f]) ? 1 : 0.95 + 0.1 * random();
+            const jitter = /Limit|Total|cpuCount/.test(fieldsOf(kind)[f])
+              ? 1
+              : 0.95 + 0.1 * random();
             const avg = b * jitter;
             data[r * 4 * n + f] = avg * 0.9;
             data[r * 4 * n + n + f] = avg * 1.1;

@@ -157,7 +157,7 @@ export async function loadAlertRules(
   } catch (cause) {
     throw PerfError.isInstance(cause)
       ? cause
-      : new PerfError('READ_ERROR', `cannot read alert rules: ${(cause as Error).message}`, {
+      : new PerfError('READ_ERROR', `cannot read alert rules: ${reason(cause, path)}`, {
           file: path,
           cause,
         });
@@ -371,4 +371,11 @@ function checkMatch(
 
 function show(value: unknown): string {
   return value === undefined ? 'nothing' : JSON.stringify(value);
+}
+
+/** Why a file could not be read, without the path Node puts in the message (the error names it). */
+function reason(cause: unknown, path: string): string {
+  const e = cause as NodeJS.ErrnoException;
+  const text = e.message.replace(`, open '${path}'`, '').replace(` '${path}'`, '');
+  return text;
 }

@@ -4,6 +4,8 @@
 // Two windows: the first minute (from 5 s after start: V8 is still compiling the once-a-second
 // code then) and a minute of the steady state a daemon spends its life in (from
 // ARCBOX_BENCH_WARMUP seconds after start, 180 by default).
+// ARCBOX_BENCH_BASELINE=/path/to/another/checkout/apps/agent/dist/main.js runs that agent too,
+// on the same cgroups in the same windows: a before/after comparison in one run.
 // Run: pnpm bench -- agent (as root; ARCBOX_BENCH_SECONDS=60 by default).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +34,13 @@ const cgroups = await makeCgroups(prefix, containers);
 const agent = await startAgent(
   `interval: 1s\nsources:\n  containers: { discover: false, paths: ["/${prefix}-*"] }\nhistory: { flushInterval: 10s }\n`,
 );
+const baselineMain = process.env.ARCBOX_BENCH_BASELINE;
+const baseline = baselineMain
+  ? await startAgent(
+      `interval: 1s\nsources:\n  containers: { discover: false, paths: ["/${prefix}-*"] }\nhistory: { flushInterval: 10s }\n`,
+      { main: baselineMain },
+    )
+  : null;
 const idle = startIdleNode();
 // Resolved from the agent's own dependencies, so the bare collectors are the ones the agent runs.
 const collectorsOnly = spawn(
@@ -51,6 +60,7 @@ try {
   await new Promise((r) => setTimeout(r, 5000));
   const procs = [
     ['arcbox-perf-agent (1 Hz, 100 containers, history, rules)', agent.child.pid],
+    ...(baseline ? [['the same, baseline build (ARCBOX_BENCH_BASELINE)', baseline.child.pid]] : []),
     ['idle Node timer', idle.pid],
     ['same Linux collectors alone at 1 Hz (bare Node)', collectorsOnly.pid],
     ...(exporter ? [['node_exporter scraped at 1 Hz', exporter.child.pid]] : []),
@@ -72,6 +82,7 @@ try {
       cpu: procs.map(([, pid], i) => (100 * (cpuSeconds(pid) - start[i])) / wall),
     };
   };
+  const idleAt = procs.findIndex(([name]) => name === 'idle Node timer');
   const first = await window();
   const rest = warmup * 1000 - (performance.now() - started);
   if (rest > 0) await new Promise((r) => setTimeout(r, rest));
@@ -94,7 +105,7 @@ try {
       steady.cpu[i].toFixed(2),
       (median(rss) / 1e6).toFixed(1),
       (Math.max(...rss) / 1e6).toFixed(1),
-      steady.cpu[1] > 0 ? `${(steady.cpu[i] / steady.cpu[1]).toFixed(1)}x` : 'n/a',
+      steady.cpu[idleAt] > 0 ? `${(steady.cpu[i] / steady.cpu[idleAt]).toFixed(1)}x` : 'n/a',
     ]);
   });
   console.log(
@@ -106,5 +117,6 @@ try {
   idle.kill();
   collectorsOnly.kill();
   await agent.stop();
+  await baseline?.stop();
   await cgroups.remove();
 }

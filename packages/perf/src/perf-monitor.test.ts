@@ -235,6 +235,56 @@ describe('PerfMonitor with constructed readings', () => {
     await monitor.close();
   });
 
+  it('reads a kind with an interval of its own only when it is due, showing its last metrics between', async () => {
+    let calls = 0;
+    let now = 0;
+    const filesystems: Collector<FilesystemReading[]> = {
+      name: 'filesystems',
+      async collect() {
+        calls += 1;
+        return [
+          {
+            monotonicMs: now,
+            time: T0 + now,
+            mountPoint: '/',
+            device: '/dev/vda1',
+            fsType: 'ext4',
+            readOnly: false,
+            sizeBytes: 4096 * 100,
+            freeBytes: 4096 * calls,
+            availableBytes: 4096 * calls,
+            inodesTotal: null,
+            inodesFree: null,
+            sharedSpace: null,
+            problems: [],
+          },
+        ];
+      },
+    };
+    const monitor = createMonitor({
+      collectors: { system: constructedSystem().collector, filesystems },
+      intervals: { filesystems: 3000 },
+      alerts: false,
+    });
+    const shown: number[] = [];
+    const realNow = performance.now;
+    try {
+      for (let round = 0; round < 7; round++) {
+        now = round * 1000;
+        performance.now = () => now;
+        const sample = await monitor.collect();
+        shown.push((sample.filesystems as FilesystemMetrics[])[0]!.freeBytes! / 4096);
+      }
+    } finally {
+      performance.now = realNow;
+    }
+    // Read at rounds 0, 3 and 6; the rounds between show what was read last.
+    expect(calls).toBe(3);
+    expect(shown).toEqual([1, 1, 1, 2, 2, 2, 3]);
+    expect(monitor.history.series().find((s) => s.key === 'filesystem:/')?.rawRows).toBe(3);
+    await monitor.close();
+  });
+
   it('collectVm says null for a VM no source has, and a single collect evaluates alerts too', async () => {
     const vms: VmCollector = {
       name: 'vms',

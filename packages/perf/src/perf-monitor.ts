@@ -76,6 +76,8 @@ export interface PerfMonitorOptions {
   timeoutMs?: number;
   /** Timeouts by sample key. */
   timeouts?: Partial<Record<string, number>>;
+  /** Kinds read less often than every round, ms by sample key (the sources give filesystems 10 s). */
+  intervals?: Partial<Record<string, number>>;
   /** A store to keep samples in, or the config of a new in-memory one. */
   history?: HistoryStore | HistoryConfig;
   /** Alert rules: every kind's defaults unless given; `false` for none. */
@@ -110,6 +112,10 @@ export class PerfMonitor implements AsyncDisposable {
   readonly alertEngine: AlertEngine | null;
   private readonly options: PerfMonitorOptions;
   private notes: string[] = [];
+  /** Intervals of kinds read less often than every round, by sample key. */
+  private intervals: Partial<Record<string, number>> = {};
+  private readonly lastRun = new Map<string, number>();
+  private readonly lastMetrics = new Map<string, unknown>();
   private registryPromise: Promise<Registry> | null = null;
   private collectors: MonitorCollectors | null = null;
   private readonly trackers = new Map<AnyKind, SeriesTracker<unknown, unknown>>();
@@ -151,7 +157,20 @@ export class PerfMonitor implements AsyncDisposable {
     return this.serial(async () => {
       const registry = await this.registry();
       const timestamp = Date.now();
-      const run = await registry.run(options.signal ? { signal: options.signal } : {});
+      // A kind with an interval of its own (filesystems: every 10 s by default) is read when its
+      // time has come; in the rounds between, the sample shows its last metrics and history and
+      // alerts get nothing new of it.
+      const now = performance.now();
+      const due = registry.names.filter((name) => {
+        const every = this.intervals[name];
+        const last = this.lastRun.get(name);
+        return !every || last === undefined || now - last >= every - this.sampleIntervalMs / 2;
+      });
+      for (const name of due) this.lastRun.set(name, now);
+      const run = await registry.run({
+        only: due,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
       const sample: PerfSample = {
         timestamp,
         system: null,
@@ -167,13 +186,16 @@ export class PerfMonitor implements AsyncDisposable {
       for (const kind of this.kinds.kinds) {
         const outcome = run[kind.sampleKey];
         if (!outcome) {
-          if (!kind.singleton && !(kind.sampleKey in fill)) fill[kind.sampleKey] = [];
+          const kept = this.lastMetrics.get(kind.sampleKey);
+          if (kept !== undefined) fill[kind.sampleKey] = kept;
+          else if (!kind.singleton && !(kind.sampleKey in fill)) fill[kind.sampleKey] = [];
           continue;
         }
         if (outcome.ok) {
           const metrics = this.compute(kind, outcome.value);
           fill[kind.sampleKey] = metrics;
           read[kind.sampleKey] = metrics;
+          if (this.intervals[kind.sampleKey]) this.lastMetrics.set(kind.sampleKey, metrics);
         } else {
           sample.errors[kind.sampleKey] = outcome.error;
           if (!kind.singleton) fill[kind.sampleKey] = [];
@@ -461,6 +483,7 @@ export class PerfMonitor implements AsyncDisposable {
       this.registryPromise = (async () => {
         let collectors = this.options.collectors;
         let timeouts: Partial<Record<string, number>> = {};
+        let intervals: Partial<Record<string, number>> = {};
         if (!collectors) {
           const built = await createPlatformSources(
             this.options.sources ?? defaultSourcesConfig(),
@@ -469,8 +492,10 @@ export class PerfMonitor implements AsyncDisposable {
           this.notes = built.notes;
           collectors = built.collectors;
           timeouts = built.timeouts;
+          intervals = built.intervals;
         }
         this.collectors = collectors;
+        this.intervals = { ...intervals, ...this.options.intervals };
         const set: CollectorSet = {};
         for (const kind of this.kinds.kinds) {
           const c = collectors[kind.sampleKey];

@@ -75,7 +75,7 @@ export function rssBytes(pid) {
 }
 
 /** Starts the built agent with `config` (YAML) on a free port; `stateDir` defaults to a fresh one. */
-export async function startAgent(config, { stateDir } = {}) {
+export async function startAgent(config, { stateDir, main = agentMain } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'arcbox-bench-'));
   const port = await freePort();
   const file = join(dir, 'agent.yaml');
@@ -84,7 +84,7 @@ export async function startAgent(config, { stateDir } = {}) {
     `listen: 127.0.0.1:${port}\nstateDir: ${JSON.stringify(stateDir ?? join(dir, 'state'))}\n${config}`,
   );
   // As `pnpm start` and the service files run it.
-  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, agentMain, '--config', file], {
+  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, main, '--config', file], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';

@@ -42,7 +42,11 @@ export interface SourcesConfig {
     /** libvirt through `virsh domstats --raw`. */
     libvirt: { enabled: boolean; uri: string };
   };
-  filesystems: SourceSwitch;
+  /**
+   * Filesystems fill slowly and a statfs per mount costs a threadpool round trip: read every
+   * `intervalMs` (10 s by default), not every round.
+   */
+  filesystems: SourceSwitch & { intervalMs: number };
 }
 
 export function defaultSourcesConfig(): SourcesConfig {
@@ -59,6 +63,6 @@ export function defaultSourcesConfig(): SourcesConfig {
       firecracker: { enabled: false, socketDir: null, sockets: [] },
       libvirt: { enabled: false, uri: 'qemu:///system' },
     },
-    filesystems: { enabled: true, timeoutMs: 2000 },
+    filesystems: { enabled: true, timeoutMs: 2000, intervalMs: 10_000 },
   };
 }

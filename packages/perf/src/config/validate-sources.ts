@@ -101,7 +101,14 @@ export function validateSources(
   if ('filesystems' in sources) {
     const p = at('filesystems');
     const s = c.section(sources.filesystems, p);
-    if (s) switchable(s, p, target.filesystems, []);
+    if (s) {
+      switchable(s, p, target.filesystems, ['interval']);
+      if ('interval' in s)
+        set(
+          c.duration(s.interval, [...p, 'interval'], 1000, 3_600_000),
+          (v) => (target.filesystems.intervalMs = v),
+        );
+    }
   }
 }
 

@@ -35,7 +35,8 @@ export async function createPlatformSources(
     filesystems: config.filesystems.timeoutMs,
   };
   const collectors = (await buildFor(platform, config, env, notes)) as MonitorCollectors;
-  return { collectors, timeouts, notes, close: () => closeCollectors(collectors) };
+  const intervals = { filesystems: config.filesystems.intervalMs };
+  return { collectors, timeouts, intervals, notes, close: () => closeCollectors(collectors) };
 }
 
 async function buildFor(

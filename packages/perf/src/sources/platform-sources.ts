@@ -6,6 +6,8 @@ export interface PlatformSources {
   /** By each kind's sample key: `system`, `containers`, `vms`, `filesystems`. */
   collectors: MonitorCollectors;
   timeouts: Record<string, number>;
+  /** Kinds read less often than every round (filesystems), ms by sample key. */
+  intervals: Record<string, number>;
   /** What was looked for and not found (a missing VM directory, no engine socket), for people. */
   notes: string[];
   close(): Promise<void>;

@@ -32,13 +32,9 @@ export const containerKind: KindDescriptor<ContainerReading, ContainerMetrics> =
   singleton: false,
   keyOf: (r) => r.id,
   compute: computeContainerMetrics,
-  identity: (m) => ({
-    id: m.id,
-    name: m.name,
-    labels: m.labels,
-    timestamp: m.timestamp,
-    monotonicMs: m.monotonicMs,
-  }),
+  // The metrics carry their identity's fields: no object per series per round (history and
+  // alerts ask for it every round).
+  identity: (m) => m,
   fields: [
     f('cpuPercent', 'percent', 'CPU busy, 100 = one core (as docker stats shows it).'),
     f('cpuPercentOfHost', 'percent', 'CPU busy, share of the host’s online CPUs.'),

@@ -13,13 +13,9 @@ export const filesystemKind: KindDescriptor<FilesystemReading, FilesystemMetrics
   singleton: false,
   keyOf: (r) => r.mountPoint,
   compute: computeFilesystemMetrics,
-  identity: (m) => ({
-    id: m.id,
-    name: m.name,
-    labels: m.labels,
-    timestamp: m.timestamp,
-    monotonicMs: m.monotonicMs,
-  }),
+  // The metrics carry their identity's fields: no object per series per round (history and
+  // alerts ask for it every round).
+  identity: (m) => m,
   fields: [
     f('sizeBytes', 'bytes', 'Size of the filesystem.'),
     f('usedBytes', 'bytes', 'Space in use: size minus free (reserved blocks count as used).'),

@@ -37,22 +37,26 @@ try {
   });
   // The day ends a second ago; container c<i> of the load is the cgroup /<prefix>-<i>.
   const shift = Date.now() - 1000 - (T0 + (DAY_SECONDS - 1) * 1000);
-  let k = 0;
-  fillDay({
-    appendSample(sample) {
-      sample.system.timestamp += shift;
-      for (const c of sample.containers) {
-        const i = c.id.slice(1);
-        c.id = `/${prefix}-${i}`;
-        c.name = `${prefix}-${i}`;
-        c.timestamp += shift;
-      }
-      history.store.appendSample(sample);
-      // Chunks as the agent writes them (a flush every 10 s); flush() writes synchronously
-      // before its first await.
-      if (++k % 10 === 0) void history.flush();
-    },
-  });
+  // Ten seconds at a time, each followed by a flush, as the agent writes its chunks.
+  for (let window = 0; window < DAY_SECONDS / 10; window++) {
+    fillDay(
+      {
+        appendSample(sample) {
+          const moved = shift + window * 10_000;
+          sample.system.timestamp += moved;
+          for (const c of sample.containers) {
+            const i = c.id.slice(1);
+            c.id = `/${prefix}-${i}`;
+            c.name = `${prefix}-${i}`;
+            c.timestamp += moved;
+          }
+          history.store.appendSample(sample);
+        },
+      },
+      { seconds: 10 },
+    );
+    await history.flush();
+  }
   await history.close();
   const fillSeconds = (performance.now() - filled) / 1000;
 

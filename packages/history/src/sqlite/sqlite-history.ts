@@ -647,7 +647,8 @@ function load(db: SqliteDatabase, store: HistoryStore): void {
     ) as IterableIterator<unknown> as IterableIterator<ChunkRow>) {
       const { times, values: data } = decodeChunk(c, stored as string[], s.key);
       for (let r = 0; r < c.rows; r++) {
-        if (c.level >= 0 && times[r]! < (cuts[c.level] ?? Number.NEGATIVE_INFINITY)) continue;
+        if (times[r]! < (c.level < 0 ? rawCut : (cuts[c.level] ?? Number.NEGATIVE_INFINITY)))
+          continue;
         if (c.level < 0) restorer.raw(times[r]!, pick(data, r * n));
         else {
           const b = r * 4 * n;

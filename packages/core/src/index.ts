@@ -98,6 +98,18 @@ export type {
 export type { FilesystemReading } from './filesystem-reading.js';
 export type { FilesystemMetrics } from './filesystem-metrics.js';
 export { computeFilesystemMetrics } from './compute-filesystem-metrics.js';
+export type { ProcessReading } from './process-reading.js';
+export type { ProcessMetrics } from './process-metrics.js';
+export { computeProcessMetrics, processKey } from './compute-process-metrics.js';
+export {
+  createProcessSelection,
+  DEFAULT_PROCESS_LIMIT,
+  MAX_PROCESS_LIMIT,
+  PROCESS_SORTS,
+  processInContainer,
+  sortProcesses,
+} from './select-processes.js';
+export type { ProcessSelectionOptions, ProcessSort } from './select-processes.js';
 export { field, metricsOf, storedFieldNames } from './kinds/kind-descriptor.js';
 export type {
   AnyKind,
@@ -115,6 +127,7 @@ export { systemKind } from './kinds/system-kind.js';
 export { containerKind } from './kinds/container-kind.js';
 export { vmKind } from './kinds/vm-kind.js';
 export { filesystemKind } from './kinds/filesystem-kind.js';
+export { processKind } from './kinds/process-kind.js';
 export { defaultKinds } from './kinds/default-kinds.js';
 export { formatDuration, MAX_TIMER_MS, parseDuration } from './parse-duration.js';
 export { parseTime } from './parse-time.js';

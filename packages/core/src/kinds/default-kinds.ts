@@ -1,6 +1,7 @@
 import { containerKind } from './container-kind.js';
 import { filesystemKind } from './filesystem-kind.js';
 import type { AnyKind } from './kind-descriptor.js';
+import { processKind } from './process-kind.js';
 import { systemKind } from './system-kind.js';
 import { vmKind } from './vm-kind.js';
 
@@ -10,5 +11,5 @@ import { vmKind } from './vm-kind.js';
  * registry from it (`createKindRegistry(defaultKinds())`), there is no global one.
  */
 export function defaultKinds(): AnyKind[] {
-  return [systemKind, containerKind, vmKind, filesystemKind];
+  return [systemKind, containerKind, vmKind, filesystemKind, processKind];
 }

@@ -64,6 +64,12 @@ export interface KindDescriptor<R = unknown, M = unknown> {
   readonly facts: Readonly<Record<string, (metrics: M) => boolean>>;
   /** Rules a monitor watches by default. */
   readonly defaultRules: readonly AlertRule[];
+  /**
+   * The series a monitor keeps in samples, history, alerts and export when a round reads more
+   * than should be kept (processes: the top N); every series when absent. Rates are computed for
+   * every series first, so a ranking can use them.
+   */
+  readonly select?: (metrics: readonly M[]) => M[];
 }
 
 /** A descriptor with its reading and metrics types erased, as registries hold them. */

@@ -97,3 +97,22 @@ export {
 } from './filesystems/select-mounts.js';
 export { statfsFigures } from './filesystems/statfs-figures.js';
 export type { Statfs, StatfsFigures, StatfsResult } from './filesystems/statfs-figures.js';
+export { createLinuxProcessCollector } from './processes/linux-process-collector.js';
+export type {
+  LinuxProcessCollector,
+  LinuxProcessCollectorOptions,
+} from './processes/linux-process-collector.js';
+export { parseProcessStat } from './processes/parse-process-stat.js';
+export type { ProcessStat } from './processes/parse-process-stat.js';
+export { parseProcessStatus } from './processes/parse-process-status.js';
+export type { ProcessStatus } from './processes/parse-process-status.js';
+export { parseProcessIo } from './processes/parse-process-io.js';
+export type { ProcessIo } from './processes/parse-process-io.js';
+export { containerCgroupPath, parseProcessCgroup } from './processes/parse-process-cgroup.js';
+export type { ProcessCgroups } from './processes/parse-process-cgroup.js';
+export { parsePasswd } from './processes/parse-passwd.js';
+export { createContainerOfCgroup } from './processes/container-of-cgroup.js';
+export type {
+  ContainerOfCgroup,
+  KnownContainerCgroup,
+} from './processes/container-of-cgroup.js';

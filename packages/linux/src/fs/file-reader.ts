@@ -13,8 +13,11 @@ export interface DirEntry {
  */
 export interface FileReader {
   readonly root: string;
-  /** The file's text, or null when it (or its process or cgroup) does not exist. */
-  read(path: string): string | null;
+  /**
+   * The file's text, or null when it (or its process or cgroup) does not exist. With `maxBytes`,
+   * at most that many bytes are read (a process's command line can be megabytes long).
+   */
+  read(path: string, maxBytes?: number): string | null;
   /** Whether a directory (or file) exists; a recording re-creates it as a directory. */
   exists(path: string): boolean;
   /** Entries of a directory, or null when it does not exist. A recording keeps only the subdirectories and the files that were read. */
@@ -77,13 +80,13 @@ export function createFileReader(options: FileReaderOptions = {}): FileReader {
   };
 
   // A short read means end of file: seq_file fills the whole buffer when it has more.
-  const readFd = (fd: number): string => {
+  const readFd = (fd: number, maxBytes: number): string => {
     let length = 0;
     for (;;) {
-      const room = buffer.length - length;
+      const room = Math.min(buffer.length, maxBytes) - length;
       const n = readSync(fd, buffer, length, room, length);
       length += n;
-      if (n < room) break;
+      if (n < room || length >= maxBytes) break;
       const bigger = Buffer.allocUnsafe(buffer.length * 2);
       buffer.copy(bigger, 0, 0, length);
       buffer = bigger;
@@ -97,12 +100,12 @@ export function createFileReader(options: FileReaderOptions = {}): FileReader {
 
   return {
     root,
-    read(path) {
+    read(path, maxBytes = Number.POSITIVE_INFINITY) {
       let fd = fds.get(path);
       const kept = fd !== undefined;
       try {
         if (fd === undefined) fd = openSync(join(root, path), 'r');
-        const text = readFd(fd);
+        const text = readFd(fd, maxBytes);
         if (keepOpen && !kept) {
           if (fds.size < maxOpen) fds.set(path, fd);
           else if (evictOldest) {

@@ -28,11 +28,11 @@ export function createRecordingReader(inner: FileReader, dir: string): FileReade
   const read = new Map<string, string | null>();
   return {
     root: inner.root,
-    read(path) {
+    read(path, maxBytes) {
       const target = inside(path);
       const known = read.get(target);
       if (known !== undefined) return known;
-      const text = inner.read(path);
+      const text = inner.read(path, maxBytes);
       read.set(target, text);
       if (text !== null) {
         mkdirSync(dirname(target), { recursive: true });

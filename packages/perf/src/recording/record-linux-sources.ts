@@ -43,7 +43,7 @@ export async function createLinuxRecordingSources(
     get root() {
       return live.root;
     },
-    read: (path) => recording().read(path),
+    read: (path, maxBytes) => recording().read(path, maxBytes),
     exists: (path) => recording().exists(path),
     list: (path) => recording().list(path),
     forget: (prefix) => live.forget(prefix),

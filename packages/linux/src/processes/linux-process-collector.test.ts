@@ -1,0 +1,184 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSeriesTracker, processKind } from '@arcbox/perf-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFileReader, type FileReader } from '../fs/file-reader.js';
+import { createLinuxProcessCollector } from './linux-process-collector.js';
+
+const signal = new AbortController().signal;
+const ID = 'b'.repeat(64);
+let roots: string[] = [];
+afterEach(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+  roots = [];
+});
+
+function stat(
+  pid: number,
+  comm: string,
+  ppid: number,
+  utime: number,
+  stime: number,
+  start: number,
+) {
+  return `${pid} (${comm}) S ${ppid} ${pid} ${pid} 0 -1 4194560 0 0 0 0 ${utime} ${stime} 0 0 20 0 1 0 ${start} 0 0\n`;
+}
+
+interface Proc {
+  pid: number;
+  comm?: string;
+  ppid?: number;
+  utime?: number;
+  start?: number;
+  rss?: number;
+  uid?: number;
+  cmdline?: string;
+  io?: string | null;
+  cgroup?: string;
+  files?: boolean;
+}
+
+function tree(procs: Proc[]): string {
+  const root = mkdtempSync(join(tmpdir(), 'arcbox-proc-'));
+  roots.push(root);
+  mkdirSync(join(root, 'etc'));
+  writeFileSync(
+    join(root, 'etc/passwd'),
+    'root:x:0:0::/root:/bin/sh\napp:x:1000:1000::/:/bin/sh\n',
+  );
+  mkdirSync(join(root, 'proc/self'), { recursive: true });
+  writeFileSync(join(root, 'proc/stat'), 'cpu 1 2 3 4\n');
+  for (const p of procs) write(root, p);
+  return root;
+}
+
+function write(root: string, p: Proc) {
+  const dir = join(root, 'proc', String(p.pid));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  if (p.files === false) return;
+  writeFileSync(
+    join(dir, 'stat'),
+    stat(p.pid, p.comm ?? 'app', p.ppid ?? 1, p.utime ?? 100, 0, p.start ?? 1000),
+  );
+  writeFileSync(
+    join(dir, 'status'),
+    `Name:\t${p.comm ?? 'app'}\nUid:\t${p.uid ?? 1000}\t0\t0\t0\nVmRSS:\t${p.rss ?? 2048} kB\nVmSwap:\t0 kB\n`,
+  );
+  writeFileSync(join(dir, 'cmdline'), p.cmdline ?? `${p.comm ?? 'app'}\0--flag\0`);
+  if (p.io !== null) writeFileSync(join(dir, 'io'), p.io ?? 'read_bytes: 100\nwrite_bytes: 200\n');
+  writeFileSync(join(dir, 'cgroup'), p.cgroup ?? '0::/user.slice\n');
+}
+
+describe('linux process collector on a constructed proc tree', () => {
+  it('reads every process with its user, command line, memory, io and container', async () => {
+    const root = tree([
+      { pid: 1, comm: 'init', ppid: 0, uid: 0 },
+      { pid: 2, comm: 'kthreadd', ppid: 0, uid: 0, cmdline: '' },
+      { pid: 3, comm: 'kworker/0:0', ppid: 2, uid: 0, cmdline: '', io: null },
+      { pid: 40, comm: 'java', utime: 250, rss: 4096, cgroup: `5:memory:/docker/${ID}\n0::/\n` },
+      { pid: 41, comm: 'secret', io: null },
+    ]);
+    const c = createLinuxProcessCollector({
+      root,
+      hostCpuCount: 2,
+      clock: () => ({ monotonicMs: 1, time: 2 }),
+    });
+    const all = await c.collect({ signal });
+    c.close();
+    expect(all.map((r) => r.pid)).toEqual([1, 2, 3, 40, 41]);
+    const java = all.find((r) => r.pid === 40)!;
+    expect(java).toMatchObject({
+      comm: 'java',
+      command: 'java --flag',
+      user: 'app',
+      uid: 1000,
+      state: 'S',
+      cpuSeconds: 2.5,
+      residentBytes: 4096 * 1024,
+      ioReadBytes: 100,
+      ioWriteBytes: 200,
+      container: ID,
+      kernelThread: false,
+      startTime: 1000,
+    });
+    expect(all.find((r) => r.pid === 1)?.user).toBe('root');
+    expect(all.find((r) => r.pid === 3)).toMatchObject({
+      kernelThread: true,
+      command: null,
+      container: null,
+    });
+    // io not readable: null, not 0.
+    expect(all.find((r) => r.pid === 41)).toMatchObject({ ioReadBytes: null, ioWriteBytes: null });
+  });
+
+  it('bounds the command line and the number of processes read', async () => {
+    const root = tree([
+      { pid: 10, cmdline: `x\0${'a'.repeat(100_000)}\0` },
+      { pid: 11 },
+      { pid: 12 },
+    ]);
+    const c = createLinuxProcessCollector({ root, commandMaxBytes: 64, maxProcesses: 2 });
+    const all = await c.collect({ signal });
+    expect(all.map((r) => r.pid)).toEqual([10, 11]);
+    expect(all[0]?.command?.length).toBe(64);
+    expect(() => createLinuxProcessCollector({ root, maxProcesses: 0 })).toThrow(/maxProcesses/);
+  });
+
+  it('skips processes that exit between listing and reading, silently', async () => {
+    const root = tree([{ pid: 20 }, { pid: 21, files: false }, { pid: 22 }, { pid: 23 }]);
+    const inner = createFileReader({ root, keepOpen: false });
+    // 22 exits after its stat was read; 23 exits right after the listing.
+    const reader: FileReader = {
+      ...inner,
+      root,
+      list: (p) => {
+        const l = inner.list(p);
+        if (p === 'proc') rmSync(join(root, 'proc/23'), { recursive: true });
+        return l;
+      },
+      read: (p, max) => {
+        const text = inner.read(p, max);
+        if (p === 'proc/22/stat') rmSync(join(root, 'proc/22'), { recursive: true });
+        return text;
+      },
+    };
+    const c = createLinuxProcessCollector({ reader });
+    expect((await c.collect({ signal })).map((r) => r.pid)).toEqual([20]);
+  });
+
+  it('a pid reused by a new process (new start time) is a second series', async () => {
+    const root = tree([{ pid: 30, comm: 'old', start: 1000, utime: 500 }]);
+    let ms = 0;
+    const c = createLinuxProcessCollector({
+      root,
+      clock: () => ({ monotonicMs: (ms += 1000), time: ms }),
+    });
+    const tracker = createSeriesTracker(processKind.keyOf, processKind.compute);
+    const first = tracker.update(await c.collect({ signal }));
+    write(root, { pid: 30, comm: 'new', start: 9000, utime: 1, cmdline: 'new\0' });
+    const second = tracker.update(await c.collect({ signal }));
+    expect(first[0]?.id).toBe('30@1000');
+    expect(second[0]?.id).toBe('30@9000');
+    expect(second[0]?.command).toBe('new');
+    expect(second[0]?.cpuPercent).toBeNull();
+  });
+
+  it('gives a process the id the container collector uses for a configured cgroup', async () => {
+    const root = tree([{ pid: 50, cgroup: '4:memory:/mygroup/a/leaf\n' }]);
+    const c = createLinuxProcessCollector({
+      root,
+      containers: () => [{ id: '/mygroup/a', path: '/mygroup/a' }],
+    });
+    expect((await c.collect({ signal }))[0]?.container).toBe('/mygroup/a');
+  });
+
+  it('throws MISSING_FILE when the root has no proc', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'arcbox-noproc-'));
+    roots.push(root);
+    await expect(createLinuxProcessCollector({ root }).collect({ signal })).rejects.toMatchObject({
+      code: 'MISSING_FILE',
+    });
+  });
+});

@@ -1,0 +1,234 @@
+import { availableParallelism } from 'node:os';
+import {
+  type CollectOptions,
+  type Collector,
+  PerfError,
+  type ProcessReading,
+  throwIfAborted,
+} from '@arcbox/perf-core';
+import { createFileReader, type FileReader } from '../fs/file-reader.js';
+import { USER_HZ } from '../host/parse-proc-stat.js';
+import { createContainerOfCgroup, type KnownContainerCgroup } from './container-of-cgroup.js';
+import { parsePasswd } from './parse-passwd.js';
+import { containerCgroupPath, parseProcessCgroup } from './parse-process-cgroup.js';
+import { parseProcessIo } from './parse-process-io.js';
+import { type ProcessStat, parseProcessStat } from './parse-process-stat.js';
+import { parseProcessStatus } from './parse-process-status.js';
+
+export interface LinuxProcessCollectorOptions {
+  /** Reader of /proc and /etc/passwd; one that keeps no descriptors (pids come and go) under `root` by default. */
+  reader?: FileReader;
+  /** Root of proc and etc when no reader is given; `/` by default. */
+  root?: string;
+  clock?: () => { monotonicMs: number; time: number };
+  hostCpuCount?: number;
+  /** Clock ticks per second of stat's times; USER_HZ (100). */
+  clockTicks?: number;
+  /** Most processes read per round (the lowest pids first); 10,000 by default. */
+  maxProcesses?: number;
+  /** Bytes of a command line kept; 4096 by default. */
+  commandMaxBytes?: number;
+  /** Bytes read of any other process file; 16 KiB by default. */
+  fileMaxBytes?: number;
+  /**
+   * The containers the container collector reads (id and cgroup path), so a process is given
+   * the same id; asked at most every `containersEveryMs` (2 s). Without it, ids come from the
+   * runtimes' cgroup layouts alone.
+   */
+  containers?: () => readonly KnownContainerCgroup[];
+  containersEveryMs?: number;
+  /** How long a process's cgroup is trusted before it is read again, ms; 5 s by default. */
+  cgroupRefreshMs?: number;
+}
+
+export interface LinuxProcessCollector extends Collector<ProcessReading[]> {
+  close(): void;
+}
+
+/** What is kept per process (pid + start time) between rounds: what does not change, or rarely. */
+interface Known {
+  startTime: number;
+  command: string | null;
+  kernelThread: boolean;
+  cgroupPath: string | null;
+  cgroupAt: number;
+  seen: number;
+}
+
+const defaultClock = () => ({ monotonicMs: performance.now(), time: Date.now() });
+const PASSWD_REFRESH_MS = 60_000;
+const PASSWD_MAX_BYTES = 4 * 2 ** 20;
+const KTHREADD = 2;
+
+/**
+ * Every process under `<root>/proc`, one reading per round: `stat` and `status` (and `io`) each
+ * round; `cmdline` once per process; `cgroup` every few seconds. Sync reads of procfs (never
+ * waiting on a device, TOOLCHAIN.md) through one reused buffer, no descriptor kept. A process
+ * that exits between the listing and its reads is skipped; `io` that cannot be read (another
+ * user's process without CAP_SYS_PTRACE) is null.
+ */
+export function createLinuxProcessCollector(
+  options: LinuxProcessCollectorOptions = {},
+): LinuxProcessCollector {
+  const reader = options.reader ?? createFileReader({ root: options.root ?? '/', keepOpen: false });
+  const ownReader = options.reader === undefined;
+  const clock = options.clock ?? defaultClock;
+  const hostCpuCount = options.hostCpuCount ?? availableParallelism();
+  const ticks = options.clockTicks ?? USER_HZ;
+  const maxProcesses = bound(options.maxProcesses ?? 10_000, 'maxProcesses', 1_000_000);
+  const commandMaxBytes = bound(options.commandMaxBytes ?? 4096, 'commandMaxBytes', 2 ** 20);
+  const fileMaxBytes = bound(options.fileMaxBytes ?? 16 * 1024, 'fileMaxBytes', 2 ** 20);
+  const containersEveryMs = options.containersEveryMs ?? 2000;
+  const cgroupRefreshMs = options.cgroupRefreshMs ?? 5000;
+  const containerOf = createContainerOfCgroup();
+  let containersAt = Number.NEGATIVE_INFINITY;
+  let users: Map<number, string> | null = null;
+  let usersAt = Number.NEGATIVE_INFINITY;
+  let known = new Map<number, Known>();
+  let round = 0;
+
+  const userOf = (uid: number | null, now: number): string | null => {
+    if (uid === null) return null;
+    if (!users || now - usersAt >= PASSWD_REFRESH_MS) {
+      usersAt = now;
+      try {
+        const text = reader.read('etc/passwd', PASSWD_MAX_BYTES);
+        users = text === null ? new Map() : parsePasswd(text);
+      } catch {
+        users = new Map();
+      }
+    }
+    return users.get(uid) ?? null;
+  };
+
+  /** A file of a process that may be gone, or not ours to read: null either way. */
+  const soft = (path: string, max = fileMaxBytes): string | null => {
+    try {
+      return reader.read(path, max);
+    } catch (error) {
+      if (PerfError.isInstance(error) && error.code === 'READ_ERROR') return null;
+      throw error;
+    }
+  };
+
+  const readOne = (pid: number, now: number, stamp: { monotonicMs: number; time: number }) => {
+    const dir = `proc/${pid}`;
+    const statText = soft(`${dir}/stat`);
+    if (statText === null) return null;
+    let stat: ProcessStat;
+    try {
+      stat = parseProcessStat(statText, `${dir}/stat`);
+    } catch {
+      // A stat we cannot read names no process we could report.
+      return null;
+    }
+    const statusText = soft(`${dir}/status`);
+    // Gone between the two reads.
+    if (statusText === null) return null;
+    const status = parseProcessStatus(statusText);
+    let k = known.get(pid);
+    if (!k || k.startTime !== stat.startTime) {
+      const raw = soft(`${dir}/cmdline`, commandMaxBytes);
+      const command = raw === null ? null : commandLine(raw);
+      k = {
+        startTime: stat.startTime,
+        command,
+        kernelThread: command === null && (stat.ppid === KTHREADD || pid === KTHREADD),
+        cgroupPath: null,
+        cgroupAt: Number.NEGATIVE_INFINITY,
+        seen: round,
+      };
+      known.set(pid, k);
+    }
+    k.seen = round;
+    if (!k.kernelThread && now - k.cgroupAt >= cgroupRefreshMs) {
+      const text = soft(`${dir}/cgroup`);
+      k.cgroupPath = text === null ? null : containerCgroupPath(parseProcessCgroup(text));
+      k.cgroupAt = now;
+    }
+    const ioText = k.kernelThread ? null : soft(`${dir}/io`);
+    const io = ioText === null ? null : parseProcessIo(ioText);
+    const reading: ProcessReading = {
+      pid,
+      ppid: stat.ppid,
+      startTime: stat.startTime,
+      comm: stat.comm,
+      command: k.command,
+      uid: status.uid,
+      user: userOf(status.uid, now),
+      state: stat.state,
+      threads: stat.threads,
+      cpuUserSeconds: stat.utime / ticks,
+      cpuSystemSeconds: stat.stime / ticks,
+      cpuSeconds: (stat.utime + stat.stime) / ticks,
+      residentBytes: status.residentBytes,
+      swapBytes: status.swapBytes,
+      ioReadBytes: io?.readBytes ?? null,
+      ioWriteBytes: io?.writeBytes ?? null,
+      container: k.kernelThread ? null : containerOf(k.cgroupPath),
+      kernelThread: k.kernelThread,
+      hostCpuCount,
+      monotonicMs: stamp.monotonicMs,
+      time: stamp.time,
+    };
+    return reading;
+  };
+
+  return {
+    name: 'processes',
+    async collect({ signal }: CollectOptions) {
+      throwIfAborted(signal, 'processes');
+      const now = performance.now();
+      round += 1;
+      if (options.containers && now - containersAt >= containersEveryMs) {
+        containersAt = now;
+        containerOf.update(options.containers());
+      }
+      const entries = reader.list('proc');
+      if (entries === null)
+        throw new PerfError('MISSING_FILE', 'no proc directory', { file: `${reader.root}/proc` });
+      const pids: number[] = [];
+      for (const e of entries) {
+        const c = e.name.charCodeAt(0);
+        if (c < 48 || c > 57) continue;
+        const pid = Number(e.name);
+        if (Number.isSafeInteger(pid) && pid > 0) pids.push(pid);
+      }
+      pids.sort((a, b) => a - b);
+      if (pids.length > maxProcesses) pids.length = maxProcesses;
+      const stamp = clock();
+      const out: ProcessReading[] = [];
+      for (const pid of pids) {
+        const r = readOne(pid, now, stamp);
+        if (r) out.push(r);
+      }
+      // Forget processes not seen this round: pids are reused.
+      if (known.size > out.length * 2 + 64) {
+        const next = new Map<number, Known>();
+        for (const [pid, k] of known) if (k.seen === round) next.set(pid, k);
+        known = next;
+      } else for (const [pid, k] of known) if (k.seen !== round) known.delete(pid);
+      return out;
+    },
+    close() {
+      known.clear();
+      if (ownReader) reader.close();
+    },
+  };
+}
+
+/** The NUL-separated arguments of `cmdline`, joined by spaces; null when empty (kernel threads, zombies). */
+function commandLine(raw: string): string | null {
+  let end = raw.length;
+  while (end > 0 && raw.charCodeAt(end - 1) === 0) end -= 1;
+  if (end === 0) return null;
+  return raw.slice(0, end).replaceAll('\0', ' ');
+}
+
+function bound(value: number, name: string, max: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new PerfError('INVALID_ARGUMENT', `${name} must be a whole number from 1 to ${max}`, {
+      field: name,
+    });
+  return value;
+}

@@ -153,7 +153,10 @@ describe('linux process collector on a constructed proc tree', () => {
     let ms = 0;
     const c = createLinuxProcessCollector({
       root,
-      clock: () => ({ monotonicMs: (ms += 1000), time: ms }),
+      clock: () => {
+        ms += 1000;
+        return { monotonicMs: ms, time: ms };
+      },
     });
     const tracker = createSeriesTracker(processKind.keyOf, processKind.compute);
     const first = tracker.update(await c.collect({ signal }));

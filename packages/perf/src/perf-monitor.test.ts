@@ -417,7 +417,7 @@ describe('PerfMonitor with the platform collectors of this machine', () => {
     expect(second.cpuPercent).toBeLessThanOrEqual(100);
     expect(second.memoryTotal).toBe(memTotalKb * 1024);
     const names = (await monitor.status()).map((s) => s.name);
-    expect(names).toEqual(['system', 'containers', 'vms', 'filesystems']);
+    expect(names).toEqual(['system', 'containers', 'vms', 'filesystems', 'processes']);
     // Whatever runs here: lists, possibly empty, never an error.
     expect(Array.isArray(await monitor.collectContainers())).toBe(true);
     expect(Array.isArray(await monitor.collectVms())).toBe(true);
@@ -459,5 +459,91 @@ describe('PerfMonitor with the platform collectors of this machine', () => {
     const monitor = createMonitor({ platform: 'win32' });
     await expect(monitor.collect()).rejects.toMatchObject({ code: 'UNSUPPORTED_PLATFORM' });
     await monitor.close();
+  });
+});
+
+describe('PerfMonitor and processes', () => {
+  const proc = (
+    pid: number,
+    k: number,
+    cpu: number,
+    rss: number,
+    container: string | null = null,
+  ) => ({
+    pid,
+    ppid: 1,
+    startTime: 100 + pid,
+    comm: `p${pid}`,
+    command: null,
+    uid: 0,
+    user: 'root',
+    state: 'S',
+    threads: 1,
+    cpuUserSeconds: null,
+    cpuSystemSeconds: null,
+    cpuSeconds: k * cpu,
+    residentBytes: rss,
+    swapBytes: null,
+    ioReadBytes: null,
+    ioWriteBytes: null,
+    container,
+    kernelThread: false,
+    hostCpuCount: 2,
+    monotonicMs: k * 1000,
+    time: T0 + k * 1000,
+  });
+  /** 40 processes: pid i uses i/100 of a core and 1000 - i bytes; pids 35-40 are in container `cafe0001`. */
+  function processes() {
+    let k = 0;
+    return {
+      name: 'processes',
+      async collect() {
+        k += 1;
+        return Array.from({ length: 40 }, (_, i) =>
+          proc(i + 1, k, (i + 1) / 100, 1000 - i, i >= 34 ? 'cafe0001' : null),
+        );
+      },
+    };
+  }
+
+  it('samples and history keep the configured top N plus the named containers; the full list on demand', async () => {
+    const monitor = createMonitor({
+      collectors: { system: constructedSystem().collector, processes: processes() },
+      selections: {},
+      alerts: false,
+    });
+    const first = await monitor.collect();
+    // The kind's own selection: top 10 by CPU (cumulative seconds before a rate) and memory.
+    expect((first.processes as unknown[]).length).toBe(20);
+    const all = await monitor.collectProcesses();
+    expect(all).toHaveLength(40);
+    expect(all[0]?.pid).toBe(40);
+    expect(all[0]?.cpuPercent).toBeCloseTo(40);
+    expect(
+      (await monitor.collectProcesses({ container: 'cafe', limit: 3 })).map((m) => m.pid),
+    ).toEqual([40, 39, 38]);
+    expect((await monitor.collectProcesses({ sort: 'mem', limit: 2 })).map((m) => m.pid)).toEqual([
+      1, 2,
+    ]);
+    expect(
+      (await monitor.collectProcesses({ container: 'host' })).every((m) => m.container === null),
+    ).toBe(true);
+    await expect(monitor.collectProcesses({ limit: 0 })).rejects.toThrow(/limit/);
+    await monitor.close();
+
+    const { createProcessSelection } = await import('@arcbox/perf-core');
+    const narrow = createMonitor({
+      collectors: { system: constructedSystem().collector, processes: processes() },
+      selections: {
+        processes: createProcessSelection({ limit: 2, containers: ['cafe0001'] }) as never,
+      },
+      alerts: false,
+    });
+    const s = await narrow.collect();
+    const pids = (s.processes as Array<{ pid: number }>).map((p) => p.pid).sort((a, b) => a - b);
+    expect(pids).toEqual([1, 2, 35, 36, 37, 38, 39, 40]);
+    expect(narrow.seriesHistory('process', '3@103').timestamps).toEqual([]);
+    expect(narrow.seriesHistory('process', '40@140').timestamps).toHaveLength(1);
+    await narrow.close();
   });
 });

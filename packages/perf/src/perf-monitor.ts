@@ -15,7 +15,12 @@ import {
   type KindDescriptor,
   type KindRegistry,
   type KindValues,
+  MAX_PROCESS_LIMIT,
   PerfError,
+  type ProcessMetrics,
+  type ProcessSort,
+  processInContainer,
+  sortProcesses,
   type SeriesTracker,
   type SubscribeOptions,
   type SystemMetrics,
@@ -78,6 +83,11 @@ export interface PerfMonitorOptions {
   timeouts?: Partial<Record<string, number>>;
   /** Kinds read less often than every round, ms by sample key (the sources give filesystems 10 s). */
   intervals?: Partial<Record<string, number>>;
+  /**
+   * What samples, history, alerts and export keep of a kind, by sample key; the kind's own
+   * `select` (processes: top 10 by CPU, memory and I/O) unless given or built from `sources`.
+   */
+  selections?: Partial<Record<string, (metrics: readonly never[]) => unknown[]>>;
   /** A store to keep samples in, or the config of a new in-memory one. */
   history?: HistoryStore | HistoryConfig;
   /** Alert rules: every kind's defaults unless given; `false` for none. */
@@ -114,6 +124,7 @@ export class PerfMonitor implements AsyncDisposable {
   private notes: string[] = [];
   /** Intervals of kinds read less often than every round, by sample key. */
   private intervals: Partial<Record<string, number>> = {};
+  private selections: Partial<Record<string, (metrics: readonly never[]) => unknown[]>> = {};
   private readonly lastRun = new Map<string, number>();
   private readonly lastMetrics = new Map<string, unknown>();
   private registryPromise: Promise<Registry> | null = null;
@@ -192,7 +203,7 @@ export class PerfMonitor implements AsyncDisposable {
           continue;
         }
         if (outcome.ok) {
-          const metrics = this.compute(kind, outcome.value);
+          const metrics = this.keep(kind, this.compute(kind, outcome.value));
           fill[kind.sampleKey] = metrics;
           read[kind.sampleKey] = metrics;
           if (this.intervals[kind.sampleKey]) this.lastMetrics.set(kind.sampleKey, metrics);
@@ -215,7 +226,7 @@ export class PerfMonitor implements AsyncDisposable {
     return this.serial(async () => {
       const kind = this.kinds.require(typeof which === 'string' ? which : which.name);
       const value = await this.runOne(kind.sampleKey, options.signal);
-      const metrics = this.compute(kind, value);
+      const metrics = this.keep(kind, this.compute(kind, value));
       const values = { [kind.sampleKey]: metrics };
       this.history.appendSample(values);
       this.alertEngine?.evaluate(values);
@@ -237,6 +248,25 @@ export class PerfMonitor implements AsyncDisposable {
   /** Every VM; VMs missing from this reading end their series. */
   async collectVms(options: { signal?: AbortSignal } = {}): Promise<VmMetrics[]> {
     return (await this.collectKind('vm', options)) as VmMetrics[];
+  }
+
+  /**
+   * Every process (or those of one container, by id or id prefix; `host` for those outside any),
+   * sorted by CPU, memory or I/O, at most `limit` (all by default, bounded at 10,000). The full
+   * list on demand: it is not stored in history. CPU and I/O rates cover the time since the
+   * previous reading of processes (null on the first one: sort by CPU then uses CPU seconds).
+   */
+  collectProcesses(
+    options: { container?: string; limit?: number; sort?: ProcessSort; signal?: AbortSignal } = {},
+  ): Promise<ProcessMetrics[]> {
+    return this.serial(async () => {
+      const kind = this.kinds.require('process');
+      const value = await this.runOne(kind.sampleKey, options.signal);
+      let all = this.compute(kind, value) as ProcessMetrics[];
+      const { container } = options;
+      if (container !== undefined) all = all.filter((m) => processInContainer(m, container));
+      return sortProcesses(all, options.sort ?? 'cpu', options.limit ?? MAX_PROCESS_LIMIT);
+    });
   }
 
   /** One container by id (or id prefix, where the collector allows); null when there is none. */
@@ -451,6 +481,13 @@ export class PerfMonitor implements AsyncDisposable {
     return kind.singleton ? tracker.updateOne(value) : tracker.update(value as unknown[]);
   }
 
+  /** What a kind's series keep for samples, history and alerts (processes: the top N). */
+  private keep(kind: AnyKind, metrics: unknown): unknown {
+    if (kind.singleton) return metrics;
+    const select = this.selections[kind.sampleKey] ?? kind.select;
+    return select ? select(metrics as never[]) : metrics;
+  }
+
   /** One series collected alone: stored, and its alerts evaluated without ending the others'. */
   private storeOne(kind: AnyKind, reading: unknown): unknown {
     const metrics = this.trackers.get(kind)!.updateOne(reading);
@@ -484,6 +521,7 @@ export class PerfMonitor implements AsyncDisposable {
         let collectors = this.options.collectors;
         let timeouts: Partial<Record<string, number>> = {};
         let intervals: Partial<Record<string, number>> = {};
+        let selections: Partial<Record<string, (metrics: readonly never[]) => unknown[]>> = {};
         if (!collectors) {
           const built = await createPlatformSources(
             this.options.sources ?? defaultSourcesConfig(),
@@ -493,9 +531,11 @@ export class PerfMonitor implements AsyncDisposable {
           collectors = built.collectors;
           timeouts = built.timeouts;
           intervals = built.intervals;
+          selections = built.selections;
         }
         this.collectors = collectors;
         this.intervals = { ...intervals, ...this.options.intervals };
+        this.selections = { ...selections, ...this.options.selections };
         const set: CollectorSet = {};
         for (const kind of this.kinds.kinds) {
           const c = collectors[kind.sampleKey];

@@ -40,6 +40,31 @@ describe('sources config', () => {
     expect(defaultSourcesConfig().vms.libvirt.enabled).toBe(false);
   });
 
+  it('reads the processes switch: limit, containers and interval, bounded', () => {
+    expect(resolveSources({}).processes).toEqual({
+      enabled: true,
+      timeoutMs: 2000,
+      limit: 10,
+      containers: [],
+      intervalMs: null,
+    });
+    const c = resolveSources({
+      sources: { processes: { limit: 25, containers: ['web', 'abcd1234'], interval: '2s' } },
+    });
+    expect(c.processes).toMatchObject({
+      limit: 25,
+      containers: ['web', 'abcd1234'],
+      intervalMs: 2000,
+    });
+    const e = failure(() =>
+      resolveSources({ sources: { processes: { limit: 0, containers: 'web', top: 1 } } }),
+    );
+    expect(e.message).toContain('sources.processes.top: unknown key');
+    expect(e.message).toContain('sources.processes.limit');
+    expect(e.message).toContain('sources.processes.containers');
+    expect(() => resolveSources({ sources: { processes: { limit: 1e6 } } })).toThrow(/limit/);
+  });
+
   it('names every problem with its key: unknown keys, wrong types, bad durations and URIs', () => {
     const e = failure(() =>
       resolveSources(
@@ -56,7 +81,7 @@ describe('sources config', () => {
     );
     expect(e.code).toBe('CONFIG_ERROR');
     expect(e.message.split('\n')).toEqual([
-      'command line: sources.gpus: unknown key (known here: system, containers, docker, vms, filesystems)',
+      'command line: sources.gpus: unknown key (known here: system, containers, docker, vms, filesystems, processes)',
       'command line: sources.system.timeout: must be at most 60000 ms, found "90d"',
       'command line: sources.containers.colour: unknown key (known here: enabled, timeout, discover, paths)',
       'command line: sources.containers.paths: must be a list of strings, found the string "x"',

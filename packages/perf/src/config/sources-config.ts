@@ -47,6 +47,12 @@ export interface SourcesConfig {
    * `intervalMs` (10 s by default), not every round.
    */
   filesystems: SourceSwitch & { intervalMs: number };
+  /**
+   * Processes: every round reads them all; samples, history, alerts and `/metrics` keep the top
+   * `limit` by CPU, by memory and by I/O, plus every process of the `containers` named (ids or
+   * id prefixes). `intervalMs` null reads them every round.
+   */
+  processes: SourceSwitch & { limit: number; containers: string[]; intervalMs: number | null };
 }
 
 export function defaultSourcesConfig(): SourcesConfig {
@@ -64,5 +70,6 @@ export function defaultSourcesConfig(): SourcesConfig {
       libvirt: { enabled: false, uri: 'qemu:///system' },
     },
     filesystems: { enabled: true, timeoutMs: 2000, intervalMs: 10_000 },
+    processes: { enabled: true, timeoutMs: 2000, limit: 10, containers: [], intervalMs: null },
   };
 }

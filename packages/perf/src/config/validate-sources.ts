@@ -1,3 +1,4 @@
+import { MAX_PROCESS_LIMIT } from '@arcbox/perf-core';
 import type { ConfigChecker, ConfigObject, ConfigPath } from './config-checker.js';
 import type { SourceSwitch, SourcesConfig, VmmSockets } from './sources-config.js';
 
@@ -16,7 +17,7 @@ export function validateSources(
 ): void {
   const sources = c.section(input, path);
   if (!sources) return;
-  c.known(sources, path, ['system', 'containers', 'docker', 'vms', 'filesystems']);
+  c.known(sources, path, ['system', 'containers', 'docker', 'vms', 'filesystems', 'processes']);
   const at = (key: string) => [...path, key];
   const switchable = (s: ConfigObject, p: ConfigPath, t: SourceSwitch, extra: string[]) => {
     c.known(s, p, ['enabled', 'timeout', ...extra]);
@@ -108,6 +109,20 @@ export function validateSources(
           c.duration(s.interval, [...p, 'interval'], 1000, 3_600_000),
           (v) => (target.filesystems.intervalMs = v),
         );
+    }
+  }
+  if ('processes' in sources) {
+    const p = at('processes');
+    const s = c.section(sources.processes, p);
+    const t = target.processes;
+    if (s) {
+      switchable(s, p, t, ['limit', 'containers', 'interval']);
+      if ('limit' in s)
+        set(c.num(s.limit, [...p, 'limit'], 1, MAX_PROCESS_LIMIT, true), (v) => (t.limit = v));
+      if ('containers' in s)
+        set(c.strList(s.containers, [...p, 'containers'], 100), (v) => (t.containers = v));
+      if ('interval' in s)
+        set(c.duration(s.interval, [...p, 'interval'], 1000, 3_600_000), (v) => (t.intervalMs = v));
     }
   }
 }

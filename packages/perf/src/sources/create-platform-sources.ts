@@ -1,4 +1,4 @@
-import { PerfError } from '@arcbox/perf-core';
+import { createProcessSelection, PerfError } from '@arcbox/perf-core';
 import type { SourcesConfig } from '../config/sources-config.js';
 import { findNamingDockerSocket } from '../find-naming-docker-socket.js';
 import { darwinEngineClient } from './darwin-engine-client.js';
@@ -33,10 +33,25 @@ export async function createPlatformSources(
     containers: config.containers.timeoutMs,
     vms: config.vms.timeoutMs,
     filesystems: config.filesystems.timeoutMs,
+    processes: config.processes.timeoutMs,
   };
   const collectors = (await buildFor(platform, config, env, notes)) as MonitorCollectors;
-  const intervals = { filesystems: config.filesystems.intervalMs };
-  return { collectors, timeouts, intervals, notes, close: () => closeCollectors(collectors) };
+  const intervals: Record<string, number> = { filesystems: config.filesystems.intervalMs };
+  if (config.processes.intervalMs !== null) intervals.processes = config.processes.intervalMs;
+  const selections = {
+    processes: createProcessSelection({
+      limit: config.processes.limit,
+      containers: config.processes.containers,
+    }) as (metrics: readonly never[]) => unknown[],
+  };
+  return {
+    collectors,
+    timeouts,
+    intervals,
+    selections,
+    notes,
+    close: () => closeCollectors(collectors),
+  };
 }
 
 async function buildFor(
@@ -51,6 +66,7 @@ async function buildFor(
     const collectors: Partial<MonitorCollectors> = {
       system: linux.createLinuxSystemCollector({ root }),
     };
+    let containerCollector: ReturnType<typeof linux.createCgroupContainerCollector> | undefined;
     if (config.containers.enabled) {
       // Names come from the engine when its socket is there, else from the runtimes' state files,
       // else the short id: no socket is no client, not an error.
@@ -65,7 +81,7 @@ async function buildFor(
         notes.push(
           `docker: no engine socket at ${config.docker.socket}: containers keep their cgroup names`,
         );
-      collectors.containers = linux.createCgroupContainerCollector({
+      containerCollector = linux.createCgroupContainerCollector({
         root,
         discover: config.containers.discover,
         cgroupPaths: config.containers.paths,
@@ -77,6 +93,15 @@ async function buildFor(
               }),
             }
           : {}),
+      });
+      collectors.containers = containerCollector;
+    }
+    if (config.processes.enabled) {
+      // Processes get the ids the container collector gives their cgroups.
+      const known = containerCollector;
+      collectors.processes = linux.createLinuxProcessCollector({
+        root,
+        ...(known ? { containers: () => known.discover() } : {}),
       });
     }
     if (config.vms.enabled) {

@@ -8,6 +8,8 @@ export interface PlatformSources {
   timeouts: Record<string, number>;
   /** Kinds read less often than every round (filesystems), ms by sample key. */
   intervals: Record<string, number>;
+  /** What samples, history, alerts and export keep of a kind, by sample key (processes: the top N). */
+  selections: Record<string, (metrics: readonly never[]) => unknown[]>;
   /** What was looked for and not found (a missing VM directory, no engine socket), for people. */
   notes: string[];
   close(): Promise<void>;

@@ -32,6 +32,7 @@ export type { ExportOptions, ExportSnapshot } from './export-snapshot.js';
 export { defaultExporters, fieldFamilies, kindFamilies } from './kind-exporter.js';
 export type { KindExporter } from './kind-exporter.js';
 export { filesystemFamilies } from './filesystem-families.js';
+export { processFamilies } from './process-families.js';
 export { formatJson } from './format-json.js';
 export {
   containerCsvColumns,

@@ -1,5 +1,6 @@
 import {
   computeFilesystemMetrics,
+  computeProcessMetrics,
   createKindRegistry,
   defaultKinds,
   field,
@@ -38,6 +39,56 @@ describe('every kind in the exports', () => {
     expect(text).toMatch(/# TYPE arcbox_perf_filesystem_files_free gauge/);
   });
 
+  it('exports processes as counters and gauges labelled {pid, comm, container}; io absent when unreadable', () => {
+    const base = {
+      ppid: 1,
+      command: null,
+      uid: 0,
+      user: 'root',
+      state: 'R',
+      threads: 4,
+      cpuUserSeconds: 10,
+      cpuSystemSeconds: 2.5,
+      cpuSeconds: 12.5,
+      residentBytes: 256 * 2 ** 20,
+      swapBytes: 0,
+      kernelThread: false,
+      hostCpuCount: 2,
+      monotonicMs: 1,
+      time: Date.UTC(2026, 11, 5),
+    };
+    const java = computeProcessMetrics(null, {
+      ...base,
+      pid: 42,
+      startTime: 7,
+      comm: 'java',
+      ioReadBytes: 4096,
+      ioWriteBytes: 8192,
+      container: 'abc123',
+    });
+    const other = computeProcessMetrics(null, {
+      ...base,
+      pid: 43,
+      startTime: 8,
+      comm: 'sshd',
+      ioReadBytes: null,
+      ioWriteBytes: null,
+      container: null,
+    });
+    const text = formatMetrics({ processes: [java, other] });
+    expect(text).toMatch(/# TYPE arcbox_perf_process_cpu_seconds_total counter/);
+    expect(text).toContain(
+      'arcbox_perf_process_cpu_seconds_total{pid="42",comm="java",container="abc123"} 12.5',
+    );
+    expect(text).toContain(
+      'arcbox_perf_process_resident_memory_bytes{pid="43",comm="sshd",container=""} 268435456',
+    );
+    expect(text).toContain(
+      'arcbox_perf_process_io_write_bytes_total{pid="42",comm="java",container="abc123"} 8192',
+    );
+    expect(text).not.toContain('arcbox_perf_process_io_write_bytes_total{pid="43"');
+  });
+
   it('exports a kind without an exporter as one gauge per stored field, in base units', () => {
     interface Gpu {
       id: string;
@@ -71,6 +122,7 @@ describe('every kind in the exports', () => {
       'containers',
       'vms',
       'filesystems',
+      'processes',
       'gpus',
       'collectors',
     ]);

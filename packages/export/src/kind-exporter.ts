@@ -1,6 +1,7 @@
 import type {
   AnyKind,
   ContainerMetrics,
+  ProcessMetrics,
   FieldUnit,
   KindRegistry,
   SystemMetrics,
@@ -8,6 +9,7 @@ import type {
 } from '@arcbox/perf-core';
 import { containerFamilies } from './container-families.js';
 import { familiesFrom, uniqueBy } from './family-table.js';
+import { processFamilies } from './process-families.js';
 import { filesystemFamilies } from './filesystem-families.js';
 import type { MetricFamily } from './metric-family.js';
 import { METRIC_PREFIX, systemFamilies } from './system-families.js';
@@ -30,6 +32,7 @@ export function defaultExporters(): KindExporter[] {
     { kind: 'container', families: (m) => containerFamilies(m as ContainerMetrics[]) },
     { kind: 'vm', families: (m) => vmFamilies(m as VmMetrics[]) },
     { kind: 'filesystem', families: (m) => filesystemFamilies(m as never) },
+    { kind: 'process', families: (m) => processFamilies(m as ProcessMetrics[]) },
   ];
 }
 

@@ -113,6 +113,7 @@ export function createAgent(options: AgentOptions): Agent {
     history,
     historyHealth: () => ({ problem: historyFile?.problem() ?? null }),
     alerts: () => alerts.list(monitor.alerts()),
+    processes: (query) => monitor.collectProcesses(query),
     notReadyReason() {
       const sample = lastSample;
       if (!sample) return 'no sample taken yet';

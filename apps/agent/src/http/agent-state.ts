@@ -1,4 +1,4 @@
-import type { FieldUnit, KindRegistry } from '@arcbox/perf-core';
+import type { FieldUnit, KindRegistry, ProcessMetrics, ProcessSort } from '@arcbox/perf-core';
 import type { AlertComparison, HistoryStore } from '@arcbox/perf-history';
 import type { AgentSample } from '../sampler/agent-sample.js';
 
@@ -48,4 +48,11 @@ export interface AgentState {
   alerts(): AlertView[];
   /** Why the agent is not ready yet, or null when it is. */
   notReadyReason(): string | null;
+  /** Every process (or a container's), sorted and bounded; absent when processes are off. */
+  processes?(query: {
+    container?: string;
+    sort: ProcessSort;
+    limit: number;
+    signal: AbortSignal;
+  }): Promise<ProcessMetrics[]>;
 }

@@ -60,6 +60,7 @@ async function serve(
     token?: string | null;
     host?: string;
     historyLimits?: HistoryLimits;
+    processes?: AgentState['processes'];
   } = {},
 ): Promise<Harness> {
   const kinds = options.kinds ?? createKindRegistry(defaultKinds());
@@ -76,6 +77,7 @@ async function serve(
     historyHealth: () => ({ problem: null }),
     alerts: () => [],
     notReadyReason: () => null,
+    ...(options.processes ? { processes: options.processes } : {}),
   };
   const server = createAgentServer({
     state,
@@ -166,6 +168,39 @@ describe('every kind reaches the user (a real sample of this machine, plus a new
 });
 
 describe('the stream', () => {
+  it('lists processes by container, sort and a bounded limit; bad parameters are 400s naming them', async () => {
+    const asked: unknown[] = [];
+    const h = await serve({
+      processes: async ({ signal: _signal, ...query }) => {
+        asked.push(query);
+        return [{ pid: 42, comm: 'java' } as never];
+      },
+    });
+    const ok = await fetch(`${h.url}/api/v1/processes?container=abcd&sort=mem&limit=5`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ processes: [{ pid: 42, comm: 'java' }] });
+    await fetch(`${h.url}/api/v1/processes`);
+    expect(asked).toEqual([
+      { container: 'abcd', sort: 'mem', limit: 5 },
+      { sort: 'cpu', limit: 50 },
+    ]);
+    for (const [query, parameter] of [
+      ['limit=100000', 'limit'],
+      ['limit=0', 'limit'],
+      ['limit=1.5', 'limit'],
+      ['sort=disk', 'sort'],
+      ['container=', 'container'],
+    ] as const) {
+      const bad = await fetch(`${h.url}/api/v1/processes?${query}`);
+      expect(bad.status, query).toBe(400);
+      expect(((await bad.json()) as { error: { parameter: string } }).error.parameter).toBe(
+        parameter,
+      );
+    }
+    const off = await serve();
+    expect((await fetch(`${off.url}/api/v1/processes`)).status).toBe(404);
+  });
+
   it('answers HEAD with its headers and subscribes nothing', async () => {
     const h = await serve();
     const res = await fetch(`${h.url}/api/v1/stream`, {

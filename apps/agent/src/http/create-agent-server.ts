@@ -16,6 +16,7 @@ import { isAuthorized } from './check-auth.js';
 import { isAllowedHost } from './check-host.js';
 import { createHistoryRoute, HISTORY_LIMITS, type HistoryLimits } from './history-route.js';
 import { HttpError } from './http-error.js';
+import { parseProcessQuery } from './process-query.js';
 import { processFamilies } from './process-families.js';
 import { snapshotJson, streamJson } from './sample-json.js';
 
@@ -122,6 +123,14 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       const sample = state.latest();
       if (!sample) throw new HttpError(503, 'no sample taken yet');
       sendJson(res, 200, snapshotJson(sample, kinds), req.method === 'HEAD');
+    },
+    '/api/v1/processes': async (req, res, url) => {
+      if (!state.processes) throw new HttpError(404, 'processes are off');
+      const query = parseProcessQuery(url.searchParams);
+      const controller = new AbortController();
+      req.once('close', () => controller.abort());
+      const processes = await state.processes({ ...query, signal: controller.signal });
+      sendJson(res, 200, { processes }, req.method === 'HEAD');
     },
     '/api/v1/alerts': (req, res) =>
       sendJson(res, 200, { alerts: state.alerts() }, req.method === 'HEAD'),

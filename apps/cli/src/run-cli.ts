@@ -6,6 +6,7 @@ import { registerAlertsCommand } from './commands/alerts-command.js';
 import { registerExportCommand } from './commands/export-command.js';
 import { registerHistoryCommand } from './commands/history-command.js';
 import { registerListCommands } from './commands/list-commands.js';
+import { registerProcessesCommand } from './commands/processes-command.js';
 import { registerRecordCommand } from './commands/record-command.js';
 import { registerReplayCommand } from './commands/replay-command.js';
 import { registerSnapshotCommand } from './commands/snapshot-command.js';
@@ -87,6 +88,7 @@ export async function runCli(
   registerSnapshotCommand(program, context);
   registerTopCommand(program, context);
   registerListCommands(program, context);
+  registerProcessesCommand(program, context);
   registerRecordCommand(program, context);
   registerExportCommand(program, context);
   registerHistoryCommand(program, context);

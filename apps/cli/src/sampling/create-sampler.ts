@@ -4,6 +4,8 @@ import type {
   ContainerMetrics,
   KindRegistry,
   KindValues,
+  ProcessMetrics,
+  ProcessSort,
   SystemMetrics,
   VmMetrics,
 } from '@arcbox/perf-core';
@@ -39,6 +41,13 @@ export interface Sampler {
   alertStates(): AlertStatus[];
   /** What building the sources looked for and did not find (a missing VM folder...). */
   notes(): Promise<string[]>;
+  /** Every process now (or a container's), sorted and bounded: PerfMonitor.collectProcesses. */
+  processes(query: {
+    container?: string;
+    sort?: ProcessSort;
+    limit?: number;
+    signal?: AbortSignal;
+  }): Promise<ProcessMetrics[]>;
   close(): Promise<void>;
 }
 
@@ -91,6 +100,7 @@ export async function createSampler(options: SamplerOptions): Promise<Sampler> {
     status: () => monitor.status(),
     alertStates: () => monitor.alertEngine?.states() ?? [],
     notes: () => monitor.sourceNotes(),
+    processes: (query) => monitor.collectProcesses(query),
     close: () => monitor.close(),
   };
 }

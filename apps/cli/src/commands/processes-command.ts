@@ -1,0 +1,129 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  formatBytes,
+  formatPercent,
+  MAX_PROCESS_LIMIT,
+  PROCESS_SORTS,
+  type ProcessMetrics,
+  type ProcessSort,
+} from '@arcbox/perf-core';
+import type { Command } from 'commander';
+import { type CliContext, writeLine } from '../cli-context.js';
+import { choiceOption, integerOption, intervalOption } from '../parse-options.js';
+import { formatTable, type TableColumn } from '../render/format-table.js';
+import { createSampler } from '../sampling/create-sampler.js';
+import { commandSources } from '../sampling/sample-twice.js';
+import { addSourceOptions, type SourceFlags } from '../sampling/source-options.js';
+import { examples } from './examples.js';
+
+interface ProcessesFlags extends SourceFlags {
+  container?: string;
+  json?: boolean;
+  sort: ProcessSort;
+  limit: number;
+  interval?: number;
+}
+
+/** `processes`: which processes eat the host (or a container), over one interval. */
+export function registerProcessesCommand(
+  program: Command,
+  context: (cmd: Command) => Promise<CliContext>,
+) {
+  addSourceOptions(
+    program
+      .command('processes')
+      .description('processes by CPU, memory or I/O over one interval, and the container of each')
+      .option(
+        '-c, --container <id>',
+        'only the processes of this container (id, id prefix, or "host")',
+      )
+      .option('--json', 'print one JSON document')
+      .option('-s, --sort <key>', 'cpu, mem or io', choiceOption(PROCESS_SORTS), 'cpu')
+      .option(
+        '-n, --limit <n>',
+        'at most this many (default 20)',
+        integerOption(1, MAX_PROCESS_LIMIT),
+        20,
+      )
+      .option(
+        '-i, --interval <ms>',
+        'milliseconds between the two readings (default 1000)',
+        intervalOption,
+      ),
+  )
+    .addHelpText(
+      'after',
+      examples([
+        ['arcbox-perf processes', 'the 20 busiest processes'],
+        ['arcbox-perf processes --sort mem --limit 5', 'the 5 largest by resident memory'],
+        ['arcbox-perf processes --container 3f2a --json', "one container's processes, as JSON"],
+      ]),
+    )
+    .action(async (flags: ProcessesFlags, cmd: Command) =>
+      processesAction(await context(cmd), flags),
+    );
+}
+
+async function processesAction(ctx: CliContext, flags: ProcessesFlags) {
+  const intervalMs = flags.interval ?? ctx.config.intervalMs ?? 1000;
+  // Containers stay on: processes are given the ids the container collector uses.
+  const sources = await commandSources(ctx, flags, ['processes', 'containers']);
+  const sampler = await createSampler({ sources, intervalMs });
+  let rows: ProcessMetrics[];
+  try {
+    // Two readings: CPU and I/O rates cover the interval between them.
+    await sampler.processes({ limit: 1, signal: ctx.signal });
+    await sleep(intervalMs, undefined, { signal: ctx.signal });
+    rows = await sampler.processes({
+      sort: flags.sort,
+      limit: flags.limit,
+      signal: ctx.signal,
+      ...(flags.container === undefined ? {} : { container: flags.container }),
+    });
+  } finally {
+    await sampler.close();
+  }
+  if (flags.json) {
+    const doc = {
+      kind: 'arcbox-perf.processes',
+      version: 1,
+      timestamp: rows[0]?.timestamp ?? Date.now(),
+      intervalMs: rows[0]?.intervalMs ?? null,
+      sort: flags.sort,
+      container: flags.container ?? null,
+      processes: rows,
+    };
+    writeLine(ctx.io.stdout, JSON.stringify(doc));
+    return;
+  }
+  for (const line of formatTable(processColumns, rows)) writeLine(ctx.io.stdout, line);
+  if (rows.length === 0)
+    writeLine(
+      ctx.io.stderr,
+      flags.container === undefined
+        ? 'no processes'
+        : `no processes in container ${flags.container}`,
+    );
+}
+
+const rate = (m: ProcessMetrics) =>
+  m.ioReadBps === null && m.ioWriteBps === null
+    ? '-'
+    : `${formatBytes(m.ioReadBps ?? 0)}/s ${formatBytes(m.ioWriteBps ?? 0)}/s`;
+
+/** Short names for wide command lines: the command name, then the command line cut to fit. */
+const processColumns: readonly TableColumn<ProcessMetrics>[] = [
+  { header: 'PID', value: (m) => String(m.pid), align: 'right' },
+  { header: 'USER', value: (m) => m.user ?? (m.uid === null ? '-' : String(m.uid)), maxWidth: 12 },
+  { header: 'CPU%', value: (m) => formatPercent(m.cpuPercent), align: 'right' },
+  { header: 'RSS', value: (m) => formatBytes(m.residentBytes), align: 'right' },
+  { header: 'IO R/W', value: rate, align: 'right' },
+  { header: 'S', value: (m) => m.state ?? '-' },
+  {
+    header: 'CONTAINER',
+    value: (m) => (m.container === null ? '-' : m.container.slice(0, 12)),
+    maxWidth: 12,
+  },
+  { header: 'COMMAND', value: (m) => m.comm, maxWidth: 16 },
+  { header: 'ARGS', value: (m) => m.command ?? `[${m.comm}]`, maxWidth: 60 },
+];

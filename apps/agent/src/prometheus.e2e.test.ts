@@ -196,7 +196,22 @@ describe.skipIf(!ready)(
         containers: '1',
         vms: '1',
         filesystems: '1',
+        processes: '1',
       });
+    });
+
+    it('has the kept processes only: at most 3 x 10 series, labelled by pid and comm', async () => {
+      const cpu = await query('arcbox_perf_process_cpu_seconds_total');
+      expect(cpu.length).toBeGreaterThan(0);
+      expect(cpu.length).toBeLessThanOrEqual(30);
+      for (const v of cpu) {
+        expect(v.metric.pid).toMatch(/^\d+$/);
+        expect(typeof v.metric.comm).toBe('string');
+      }
+      const rss = await query('arcbox_perf_process_resident_memory_bytes');
+      // Kernel threads have no resident memory: absent from that family, not 0.
+      expect(rss.length).toBeGreaterThan(0);
+      expect(rss.length).toBeLessThanOrEqual(cpu.length);
     });
 
     it("has every filesystem of the snapshot under node_exporter's labels", async () => {

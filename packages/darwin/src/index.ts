@@ -67,3 +67,14 @@ export type {
   StatfsOutcome,
   StatfsResult,
 } from './filesystems/bounded-statfs.js';
+export { createDarwinProcessCollector } from './processes/darwin-process-collector.js';
+export type { DarwinProcessCollectorOptions } from './processes/darwin-process-collector.js';
+export {
+  darwinPsArgs,
+  parseLstart,
+  parsePs,
+  parsePsTime,
+  PS_COLUMNS,
+  PS_MAX_ROWS,
+} from './processes/parse-ps.js';
+export type { PsRow } from './processes/parse-ps.js';

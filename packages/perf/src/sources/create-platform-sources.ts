@@ -138,6 +138,10 @@ async function buildFor(
       collectors.filesystems = darwin.createDarwinFilesystemCollector({
         statfsTimeoutMs: Math.max(10, config.filesystems.timeoutMs - 100),
       });
+    if (config.processes.enabled)
+      collectors.processes = darwin.createDarwinProcessCollector({
+        timeoutMs: config.processes.timeoutMs,
+      });
     return collectors;
   }
   throw new PerfError(

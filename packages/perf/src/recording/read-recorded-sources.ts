@@ -21,6 +21,7 @@ export function readRecordedSources(tree: RecordedTree, platform: Platform): Rec
     containers: null,
     vms: null,
     filesystems: null,
+    processes: null,
     timeouts: {},
   };
   if (platform === 'darwin') return base;

@@ -56,6 +56,7 @@ export async function createDarwinRecordingSources(
     containers: null,
     vms: null,
     filesystems: null,
+    processes: null,
     timeouts: {
       system: config.system.timeoutMs,
       containers: config.containers.timeoutMs,

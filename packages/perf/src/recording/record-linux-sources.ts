@@ -6,6 +6,7 @@ import type { FileReader } from '@arcbox/perf-linux';
 import type { SourcesConfig } from '../config/sources-config.js';
 import { findNamingDockerSocket } from '../find-naming-docker-socket.js';
 import type { MonitorCollectors } from '../monitor-collectors.js';
+import { processCollectorOf } from './recorded-processes.js';
 import { closeCollectors } from '../sources/platform-sources.js';
 import { mountKey } from './mount-key.js';
 import type { ReadingCursor } from './reading-cursor.js';
@@ -62,11 +63,13 @@ export async function createLinuxRecordingSources(
     containers: null,
     vms: null,
     filesystems: null,
+    processes: null,
     timeouts: {
       system: config.system.timeoutMs,
       containers: config.containers.timeoutMs,
       vms: config.vms.timeoutMs,
       filesystems: config.filesystems.timeoutMs,
+      processes: config.processes.timeoutMs,
     },
   };
 
@@ -139,6 +142,13 @@ export async function createLinuxRecordingSources(
       sources.kinds.push('vms');
       sources.vms = { hostCpuCount, vmms };
     }
+  }
+
+  if (config.processes.enabled) {
+    const hostCpuCount = availableParallelism();
+    collectors.processes = processCollectorOf(linux, reader, cursor.clock, hostCpuCount, config);
+    sources.kinds.push('processes');
+    sources.processes = { hostCpuCount };
   }
 
   let statfs: StatfsRecorder<Awaited<ReturnType<typeof bigintStatfs>>> | null = null;

@@ -19,7 +19,7 @@ import { replaySamples } from './replay-samples.js';
 const onLinux = process.platform === 'linux';
 const base = mkdtempSync(join(tmpdir(), 'arcbox-record-samples-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
-// The host and its filesystems: nothing here runs containers or VMs.
+// The host, its processes and filesystems: nothing here runs containers or VMs.
 const hostOnly = () =>
   resolveSources({ sources: { containers: { enabled: false }, vms: { enabled: false } } });
 
@@ -108,7 +108,7 @@ describe.runIf(onLinux)('recordSamples -> replaySamples on this host', () => {
       dir,
       platform: 'linux',
       readings: 2,
-      kinds: ['system', 'filesystems'],
+      kinds: ['system', 'processes', 'filesystems'],
       errors: {},
     });
     expect(JSON.parse(readFileSync(join(dir, 'recording.json'), 'utf8'))).toEqual({
@@ -120,7 +120,7 @@ describe.runIf(onLinux)('recordSamples -> replaySamples on this host', () => {
       version: 1,
       platform: 'linux',
       root: '/',
-      kinds: ['system', 'filesystems'],
+      kinds: ['system', 'processes', 'filesystems'],
       containers: null,
       vms: null,
       filesystems: { statfsTimeoutMs: 1900 },
@@ -162,6 +162,10 @@ describe.runIf(onLinux)('recordSamples -> replaySamples on this host', () => {
     expect(replayed[1]!.system!.cpuPercent).not.toBeNull();
     expect(replayed[1]!.system!.intervalMs).toBeGreaterThanOrEqual(90);
     expect(replayed[1]!.filesystems as unknown[]).not.toHaveLength(0);
+    // Processes replay from the reading's /proc files: the kept top N, with rates.
+    const processes = replayed[1]!.processes as Array<{ pid: number; cpuPercent: number | null }>;
+    expect(processes.length).toBeGreaterThan(0);
+    expect(processes.some((p) => p.cpuPercent !== null)).toBe(true);
   });
 
   it('an interrupted recording is a valid shorter one; one reading is no pair to replay', async () => {

@@ -90,6 +90,7 @@ describe.runIf(process.platform === 'linux')(
           sources: {
             containers: { enabled: false },
             filesystems: { enabled: false },
+            processes: { enabled: false },
             vms: {
               qemu: { enabled: false },
               cloudHypervisor: { socketDir: chDir },

@@ -35,11 +35,16 @@ export interface RecordedSources {
     /** The statfs bound live, so a statfs that hung times out in the replay the same way. */
     statfsTimeoutMs: number;
   } | null;
+  /** Linux processes, read from the reading's files (absent in recordings made before them). */
+  processes: {
+    /** The CPUs the process figures were read against. */
+    hostCpuCount: number;
+  } | null;
   /** Collector timeouts by sample key, as the recording ran them. */
   timeouts: Record<string, number>;
 }
 
-const KNOWN_KINDS = ['system', 'containers', 'vms', 'filesystems'];
+const KNOWN_KINDS = ['system', 'containers', 'vms', 'filesystems', 'processes'];
 const KNOWN_VMMS: readonly Vmm[] = ['qemu', 'cloud-hypervisor', 'firecracker', 'libvirt'];
 const MAX_PATHS = 1000;
 const MAX_PATH_CHARS = 4096;
@@ -121,6 +126,15 @@ export function parseRecordedSources(
     filesystems = { statfsTimeoutMs: ms as number };
   }
 
+  let processes: RecordedSources['processes'] = null;
+  if (top.processes !== null && top.processes !== undefined) {
+    const p = object(top.processes) ?? fail('processes', 'must be an object or null');
+    const count = p.hostCpuCount;
+    if (!(Number.isSafeInteger(count) && (count as number) > 0 && (count as number) <= 65_536))
+      fail('processes.hostCpuCount', 'must be a whole number of CPUs');
+    processes = { hostCpuCount: count as number };
+  }
+
   const t = object(top.timeouts) ?? fail('timeouts', 'must be an object');
   const timeouts: Record<string, number> = {};
   for (const key of KNOWN_KINDS) {
@@ -134,6 +148,7 @@ export function parseRecordedSources(
     ['containers', containers],
     ['vms', vms],
     ['filesystems', filesystems],
+    ['processes', processes],
   ] as const) {
     if (kinds.includes(key) !== (present !== null))
       fail(key, `kinds and ${key} disagree on whether ${key} were recorded`);
@@ -146,6 +161,7 @@ export function parseRecordedSources(
     containers,
     vms,
     filesystems,
+    processes,
     timeouts,
   };
 }

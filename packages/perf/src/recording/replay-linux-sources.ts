@@ -11,6 +11,7 @@ import type { RecordingFiles } from './recording-files.js';
 import type { ReplaySources } from './recording-sources.js';
 import { replayVmProviders } from './replay-vm-providers.js';
 import { vmCollectorOf } from '../sources/vm-collector-of.js';
+import { processCollectorOf } from './recorded-processes.js';
 
 /**
  * The Linux collectors, made as `createLinuxRecordingSources` made them, reading the reading
@@ -71,6 +72,24 @@ export async function createLinuxReplaySources(
         hostCpuCount: cpus,
       }),
       { timeoutMs, clock: cursor.clock, hostCpuCount: cpus },
+    );
+  }
+
+  if (recorded.processes) {
+    collectors.processes = processCollectorOf(
+      linux,
+      reader,
+      cursor.clock,
+      recorded.processes.hostCpuCount,
+      {
+        containers: recorded.containers
+          ? {
+              enabled: true,
+              paths: recorded.containers.cgroupPaths,
+              discover: recorded.containers.discover,
+            }
+          : { enabled: false, paths: [], discover: false },
+      },
     );
   }
 

@@ -62,6 +62,7 @@ export async function createDarwinRecordingSources(
       containers: config.containers.timeoutMs,
       vms: config.vms.timeoutMs,
       filesystems: config.filesystems.timeoutMs,
+      processes: config.processes.timeoutMs,
     },
   };
 
@@ -106,6 +107,19 @@ export async function createDarwinRecordingSources(
       sources.kinds.push('vms');
       sources.vms = { hostCpuCount, vmms };
     }
+  }
+
+  if (config.processes.enabled) {
+    // One ps per reading through the recording runner: its output is the reading's ps.txt.
+    const hostCpuCount = nodeOs.availableParallelism();
+    collectors.processes = darwin.createDarwinProcessCollector({
+      run,
+      clock: cursor.clock,
+      hostCpuCount,
+      timeoutMs: config.processes.timeoutMs,
+    });
+    sources.kinds.push('processes');
+    sources.processes = { hostCpuCount };
   }
 
   const statfs = config.filesystems.enabled

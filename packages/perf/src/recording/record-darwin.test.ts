@@ -63,6 +63,14 @@ describe('recording a Mac (darwin collectors on recorded outputs) and replaying 
     const run: CommandRunner = {
       async run(command) {
         if (command === 'mount') return { stdout: mountList, stderr: '', exitCode: 0 };
+        // Constructed in ps's documented layout (see perf-darwin's processes/__fixtures__):
+        // java gains one CPU second per reading.
+        if (command === 'ps')
+          return {
+            stdout: `    1     0     0  12345     3:20.51 Ss   Sat Dec  5 09:00:01 2026     root   /sbin/launchd\n  413     1   501  65536     0:${10 + reading}.00 S+   Sat Dec  5 14:59:59 2026     alice  /usr/bin/java\n`,
+            stderr: '',
+            exitCode: 0,
+          };
         try {
           const stdout = readFileSync(
             join(readingOf(reading), 'commands', `${command}.txt`),
@@ -113,7 +121,7 @@ describe('recording a Mac (darwin collectors on recorded outputs) and replaying 
     expect(summary).toMatchObject({
       platform: 'darwin',
       readings: 2,
-      kinds: ['system', 'containers', 'filesystems'],
+      kinds: ['system', 'containers', 'processes', 'filesystems'],
     });
     for await (const s of replaySamples(rec, { alerts: false })) replayed.push(s);
   });
@@ -130,6 +138,10 @@ describe('recording a Mac (darwin collectors on recorded outputs) and replaying 
     expect(computed.system).toMatchObject({ platform: 'darwin', cpuCount: 10 });
     expect(computed.containers.map((c) => [c.name, c.runtime])).toEqual([['web', 'docker']]);
     expect(computed.containers[0]!.cpuPercent).not.toBeNull();
+    const java = (computed.processes as Array<{ comm: string; cpuPercent: number | null }>).find(
+      (p) => p.comm === 'java',
+    );
+    expect(java?.cpuPercent).toBeGreaterThan(0);
     const volumes = computed.filesystems as Array<{
       mountPoint: string;
       sizeBytes: number | null;

@@ -61,6 +61,14 @@ export async function createDarwinReplaySources(
       { timeoutMs, clock: cursor.clock, hostCpuCount: cpus },
     );
   }
+  if (recorded.processes) {
+    collectors.processes = darwin.createDarwinProcessCollector({
+      run,
+      clock: cursor.clock,
+      hostCpuCount: recorded.processes.hostCpuCount,
+      timeoutMs: timeouts.processes ?? 2000,
+    });
+  }
   if (recorded.filesystems) {
     collectors.filesystems = darwin.createDarwinFilesystemCollector({
       run,

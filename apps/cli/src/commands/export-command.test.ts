@@ -65,7 +65,17 @@ describe.skipIf(!onLinux)('arcbox-perf export (built binary; samples a Linux hos
     const json = JSON.parse(
       (await runBuiltCli(['export', '--format', 'json', '--interval', '100'])).stdout,
     );
-    expect(Object.keys(json)).toEqual(['system', 'containers', 'vms', 'filesystems', 'collectors']);
+    expect(Object.keys(json)).toEqual([
+      'system',
+      'containers',
+      'vms',
+      'filesystems',
+      'processes',
+      'collectors',
+    ]);
+    expect(prometheus.stdout).toMatch(
+      /^arcbox_perf_process_cpu_seconds_total\{pid="\d+",comm="[^"]*",container="[^"]*"\} [\d.]+/m,
+    );
     expect(json.filesystems.map((f: { mountPoint: string }) => f.mountPoint)).toContain('/');
     const csv = await runBuiltCli([
       'export',

@@ -1,7 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  formatBytes,
-  formatPercent,
   MAX_PROCESS_LIMIT,
   PROCESS_SORTS,
   type ProcessMetrics,
@@ -10,7 +8,8 @@ import {
 import type { Command } from 'commander';
 import { type CliContext, writeLine } from '../cli-context.js';
 import { choiceOption, integerOption, intervalOption } from '../parse-options.js';
-import { formatTable, type TableColumn } from '../render/format-table.js';
+import { formatTable } from '../render/format-table.js';
+import { processColumns } from '../render/process-table.js';
 import { createSampler } from '../sampling/create-sampler.js';
 import { commandSources } from '../sampling/sample-twice.js';
 import { addSourceOptions, type SourceFlags } from '../sampling/source-options.js';
@@ -105,25 +104,3 @@ async function processesAction(ctx: CliContext, flags: ProcessesFlags) {
         : `no processes in container ${flags.container}`,
     );
 }
-
-const rate = (m: ProcessMetrics) =>
-  m.ioReadBps === null && m.ioWriteBps === null
-    ? '-'
-    : `${formatBytes(m.ioReadBps ?? 0)}/s ${formatBytes(m.ioWriteBps ?? 0)}/s`;
-
-/** Short names for wide command lines: the command name, then the command line cut to fit. */
-const processColumns: readonly TableColumn<ProcessMetrics>[] = [
-  { header: 'PID', value: (m) => String(m.pid), align: 'right' },
-  { header: 'USER', value: (m) => m.user ?? (m.uid === null ? '-' : String(m.uid)), maxWidth: 12 },
-  { header: 'CPU%', value: (m) => formatPercent(m.cpuPercent), align: 'right' },
-  { header: 'RSS', value: (m) => formatBytes(m.residentBytes), align: 'right' },
-  { header: 'IO R/W', value: rate, align: 'right' },
-  { header: 'S', value: (m) => m.state ?? '-' },
-  {
-    header: 'CONTAINER',
-    value: (m) => (m.container === null ? '-' : m.container.slice(0, 12)),
-    maxWidth: 12,
-  },
-  { header: 'COMMAND', value: (m) => m.comm, maxWidth: 16 },
-  { header: 'ARGS', value: (m) => m.command ?? `[${m.comm}]`, maxWidth: 60 },
-];

@@ -89,9 +89,13 @@ describe('arcbox-perf snapshot (built binary; the live readings need Linux)', ()
         'containers',
         'vms',
         'filesystems',
+        'processes',
         'collectors',
         'notes',
       ]);
+      // The kept processes only: at most the top 10 by CPU, by memory and by I/O.
+      expect(doc.processes.length).toBeGreaterThan(0);
+      expect(doc.processes.length).toBeLessThanOrEqual(30);
       const root = doc.filesystems.find((f: { mountPoint: string }) => f.mountPoint === '/');
       expect(root.sizeBytes).toBeGreaterThan(0);
       expect(root.usedBytes + root.freeBytes).toBe(root.sizeBytes);

@@ -62,7 +62,7 @@ export function registerTopCommand(
   addSourceOptions(cmd)
     .addHelpText(
       'after',
-      `\nKeys: c m d n sort by CPU, memory, disk, network (again: reverse); r reverse;\n      / filter (Enter keeps, Esc clears); up/down/PgUp/PgDn scroll; space pause;\n      + - refresh less or more often; ? or h help; q or Ctrl-C quits.\n${examples(
+      `\nKeys: c m d n sort by CPU, memory, disk, network (again: reverse); r reverse; p processes;\n      / filter (Enter keeps, Esc clears); up/down/PgUp/PgDn scroll; space pause;\n      + - refresh less or more often; ? or h help; q or Ctrl-C quits.\n${examples(
         [
           ['arcbox-perf top', 'full-screen live view, refreshed every second'],
           [

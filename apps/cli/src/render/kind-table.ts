@@ -1,14 +1,26 @@
-import type { ContainerMetrics, FilesystemMetrics, VmMetrics } from '@arcbox/perf-core';
+import type {
+  ContainerMetrics,
+  FilesystemMetrics,
+  ProcessMetrics,
+  VmMetrics,
+} from '@arcbox/perf-core';
 import { type AnyKind, formatValue } from '@arcbox/perf-core';
 import { formatContainerTable, formatVmTable } from './container-table.js';
 import { formatFilesystemTable } from './filesystem-table.js';
 import { formatTable } from './format-table.js';
+import { processColumns } from './process-table.js';
 
 /** Kinds with a table laid out for them; any other kind gets the generic one below. */
 const ownTables: Readonly<Record<string, (rows: readonly never[]) => string[]>> = {
   container: (rows: readonly ContainerMetrics[]) => formatContainerTable(rows),
   vm: (rows: readonly VmMetrics[]) => formatVmTable(rows),
   filesystem: (rows: readonly FilesystemMetrics[]) => formatFilesystemTable(rows),
+  // The kept processes, busiest first (the monitor keeps them in the order they were read).
+  process: (rows: readonly ProcessMetrics[]) =>
+    formatTable(
+      processColumns,
+      [...rows].sort((a, b) => (b.cpuPercent ?? -1) - (a.cpuPercent ?? -1) || a.pid - b.pid),
+    ),
 };
 
 /** Columns a generic table shows: more would not fit a terminal. */

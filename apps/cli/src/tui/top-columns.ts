@@ -2,11 +2,13 @@ import {
   type ContainerMetrics,
   type FilesystemMetrics,
   formatPercent,
+  type ProcessMetrics,
   type VmMetrics,
 } from '@arcbox/perf-core';
 import { containerColumns, vmColumns } from '../render/container-table.js';
 import { filesystemColumns } from '../render/filesystem-table.js';
 import type { TableColumn } from '../render/format-table.js';
+import { processColumns } from '../render/process-table.js';
 import { compactBytes, compactPair, type FitColumn } from './fit-columns.js';
 import type { SortKey } from './top-state.js';
 
@@ -127,3 +129,23 @@ export function markSorted<R>(
         },
   );
 }
+
+export const topProcessColumns = withFit<ProcessMetrics>(processColumns, {
+  COMMAND: { priority: KEEP, minWidth: 8 },
+  'CPU%': { priority: 100, sort: 'cpu' },
+  RSS: {
+    priority: 90,
+    sort: 'memory',
+    compact: { header: 'RSS', value: (m) => compactBytes(m.residentBytes) },
+  },
+  PID: { priority: 85 },
+  'IO R/W': {
+    priority: 70,
+    sort: 'disk',
+    compact: { header: 'IO R/W', value: (m) => compactPair(m.ioReadBps, m.ioWriteBps) },
+  },
+  CONTAINER: { priority: 60 },
+  USER: { priority: 40 },
+  S: { priority: 30 },
+  ARGS: { priority: 20, minWidth: 10 },
+});

@@ -313,3 +313,77 @@ describe('renderTopFrame', () => {
     expect(lines[heading + 3]).toMatch(/^\/ +ext4 /);
   });
 });
+
+describe('the processes pane (p)', () => {
+  const proc = (
+    pid: number,
+    comm: string,
+    cpuPercent: number | null,
+    rss: number,
+    container: string | null,
+  ) =>
+    ({
+      id: `${pid}@1`,
+      name: comm,
+      labels: {},
+      timestamp: 0,
+      monotonicMs: 0,
+      intervalMs: 1000,
+      pid,
+      ppid: 1,
+      startTime: 1,
+      comm,
+      command: `${comm} --serve`,
+      user: 'root',
+      uid: 0,
+      state: 'R',
+      container,
+      kernelThread: false,
+      cpuPercent,
+      cpuPercentOfHost: null,
+      cpuSeconds: 1,
+      cpuUserSeconds: null,
+      cpuSystemSeconds: null,
+      residentBytes: rss,
+      swapBytes: null,
+      threads: 1,
+      ioReadBytes: null,
+      ioWriteBytes: null,
+      ioReadBps: null,
+      ioWriteBps: null,
+    }) as const;
+
+  it('shows the kept processes instead of the containers, sorted with the same keys', () => {
+    const base = view();
+    const processes = [
+      proc(10, 'java', 150, 2 ** 30, 'abcdef0123456789'),
+      proc(11, 'nginx', 3, 2 ** 33, null),
+      proc(12, 'fresh', null, 1, null),
+    ];
+    const sample = { ...base.sample!, processes };
+    const byCpu = renderTopFrame(
+      { ...base, sample, state: { ...initialTopState, processes: true } },
+      { width: 140, height: 40 },
+      plain,
+    );
+    const heading = byCpu.findIndex((l) => l.startsWith('PROCESSES (3 kept)'));
+    expect(heading).toBeGreaterThan(0);
+    expect(byCpu[heading + 1]).toMatch(/PID +USER +CPU%/);
+    expect(byCpu[heading + 2]).toMatch(/^ *10 .*java/);
+    expect(byCpu[heading + 2]).toContain('abcdef012345');
+    expect(byCpu[heading + 4]).toMatch(/fresh/);
+    expect(byCpu.some((l) => l.startsWith('CONTAINERS'))).toBe(false);
+    const byMem = renderTopFrame(
+      { ...base, sample, state: { ...initialTopState, processes: true, sort: 'memory' } },
+      { width: 140, height: 40 },
+      plain,
+    );
+    expect(byMem[byMem.findIndex((l) => l.startsWith('PROCESSES')) + 2]).toMatch(/nginx/);
+    const filtered = renderTopFrame(
+      { ...base, sample, state: { ...initialTopState, processes: true, filter: 'abcdef' } },
+      { width: 140, height: 40 },
+      plain,
+    );
+    expect(filtered.some((l) => l.startsWith('PROCESSES (1 of 3 kept)'))).toBe(true);
+  });
+});

@@ -1,6 +1,7 @@
 import {
   type ContainerMetrics,
   type FilesystemMetrics,
+  type ProcessMetrics,
   formatBytes,
   formatPercent,
   formatRate,
@@ -18,6 +19,7 @@ import {
   markSorted,
   topContainerColumns,
   topFilesystemColumns,
+  topProcessColumns,
   topVmColumns,
 } from './top-columns.js';
 import type { SortKey, TopState } from './top-state.js';
@@ -53,6 +55,7 @@ const helpLines = [
   'Keys',
   '  c m d n       sort by CPU, memory, disk, network (the same key again: reverse)',
   '  r             reverse the sort (the sorted column is marked ▼ largest first, ▲ smallest)',
+  '  p             processes instead of containers (the kept top N; d sorts by I/O)',
   '  /             filter by name or id (Enter keeps it, Esc clears it)',
   '  ↑ ↓ PgUp PgDn scroll the containers (Home: back to the top)',
   '  space         pause and resume sampling',
@@ -223,7 +226,7 @@ export function renderTopFrame(
       ? [[`filter: ${state.filter}`, 'yellow'] as const, '  esc clears  ']
       : [];
   put(...filter, [
-    'q quit  ? help  c/m/d/n sort  r reverse  / filter  space pause  +/- interval',
+    'q quit  ? help  c/m/d/n sort  r reverse  p processes  / filter  space pause  +/- interval',
     'dim',
   ]);
   return lines.slice(0, height);
@@ -243,6 +246,7 @@ function tables(
   );
   const order = <R extends ContainerMetrics | VmMetrics>(rows: readonly R[]) =>
     orderRows(rows, state.sort, state.filter, state.descending);
+  if (state.processes) return processPane(view, width, bottom, lines, put);
   const containers = order(view.sample?.containers ?? []);
   const vms = order(view.sample?.vms ?? []);
   const filesystems = [...((view.sample?.filesystems as FilesystemMetrics[] | undefined) ?? [])]
@@ -283,6 +287,68 @@ function tables(
     );
     tableLines(topFilesystemColumns, filesystems, width, 0, FILESYSTEM_ROWS, new Set(), put);
   }
+}
+
+const processSort: Record<SortKey, (m: ProcessMetrics) => number | null> = {
+  cpu: (m) => m.cpuPercent,
+  memory: (m) => m.residentBytes,
+  disk: (m) =>
+    m.ioReadBps === null && m.ioWriteBps === null ? null : (m.ioReadBps ?? 0) + (m.ioWriteBps ?? 0),
+  // Processes have no network figures: by CPU.
+  net: (m) => m.cpuPercent,
+};
+
+/**
+ * The processes pane (p): the processes the monitor keeps (top N by CPU, memory and I/O), sorted
+ * with the containers' keys, filtered by command, container or pid.
+ */
+function processPane(
+  view: TopView,
+  width: number,
+  bottom: number,
+  lines: string[],
+  put: (...segments: Segment[]) => void,
+) {
+  const { state } = view;
+  const all = (view.sample?.processes as ProcessMetrics[] | undefined) ?? [];
+  const needle = state.filter.toLowerCase();
+  const value = processSort[state.sort];
+  const rows = all
+    .filter(
+      (m) =>
+        needle === '' ||
+        m.comm.toLowerCase().includes(needle) ||
+        (m.container ?? '').toLowerCase().includes(needle) ||
+        String(m.pid) === needle,
+    )
+    .sort((a, b) => {
+      const x = value(a);
+      const y = value(b);
+      if (x !== y) {
+        if (x === null) return 1;
+        if (y === null) return -1;
+        return state.descending ? y - x : x - y;
+      }
+      return a.pid - b.pid;
+    });
+  const room = Math.max(1, bottom - lines.length - 3);
+  const scroll = Math.min(state.scroll, Math.max(0, rows.length - room));
+  put('');
+  put(
+    ['PROCESSES', 'bold'],
+    ` (${rows.length === all.length ? all.length : `${rows.length} of ${all.length}`} kept)  sorted by ${
+      state.sort === 'net' ? 'CPU' : sortLabels[state.sort]
+    } ${state.descending ? '▼' : '▲'}`,
+  );
+  tableLines(
+    markSorted(topProcessColumns, state.sort === 'net' ? 'cpu' : state.sort, state.descending),
+    rows,
+    width,
+    scroll,
+    room,
+    new Set(),
+    put,
+  );
 }
 
 function tableLines<R extends { id: string; name: string }>(

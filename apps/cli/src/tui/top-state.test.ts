@@ -99,4 +99,12 @@ describe('the keys people expect from htop and btop', () => {
       descending: true,
     });
   });
+
+  it('p toggles the processes pane and goes back to the top', () => {
+    const on = applyKey({ ...initialTopState, scroll: 4 }, { name: 'p' });
+    expect(on).toMatchObject({ processes: true, scroll: 0 });
+    expect(applyKey(on as typeof initialTopState, { name: 'p' })).toMatchObject({
+      processes: false,
+    });
+  });
 });

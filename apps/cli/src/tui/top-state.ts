@@ -17,6 +17,8 @@ export interface TopState {
   help: boolean;
   /** Refresh interval, changed with + and -. */
   intervalMs: number;
+  /** The processes pane instead of the containers table (p). */
+  processes: boolean;
 }
 
 /** A key as Node's readline `keypress` event gives it. */
@@ -35,6 +37,7 @@ export const initialTopState: TopState = {
   paused: false,
   help: false,
   intervalMs: 1000,
+  processes: false,
 };
 
 const sortKeys: Record<string, SortKey> = { c: 'cpu', m: 'memory', d: 'disk', n: 'net' };
@@ -87,6 +90,8 @@ export function applyKey(state: TopState, key: KeyPress, page = 10): TopState | 
       return { ...state, intervalMs: stepInterval(state.intervalMs, -1) };
     case 'r':
       return { ...state, descending: !state.descending, scroll: 0 };
+    case 'p':
+      return { ...state, processes: !state.processes, scroll: 0 };
     case '/':
       return { ...state, editingFilter: true };
     case 'escape':

@@ -230,6 +230,7 @@
       cell(c.pids ?? '–', true),
     ]);
     renderFilesystems(sample.filesystems);
+    renderProcesses(sample.processes);
     fillTable('vms', 'vm-count', sample.vms, 'No VMs', (v) => [
       cell(v.name),
       cell(v.vmm),
@@ -262,6 +263,37 @@
         true,
       ),
       cell(f.readOnly ? 'ro' : ''),
+    ]);
+  }
+
+  // Optional panel: the processes the agent keeps (top N by CPU, memory and I/O), busiest first.
+  function renderProcesses(processes) {
+    const section = $('processes-section');
+    section.hidden = processes === undefined;
+    if (processes === undefined) return;
+    const rows = [...processes].sort(
+      (a, b) => (b.cpuPercent ?? -1) - (a.cpuPercent ?? -1) || a.pid - b.pid,
+    );
+    fillTable('processes', 'process-count', rows, 'No processes', (p) => [
+      cell(p.pid, true),
+      cell(p.comm),
+      cell(p.user ?? '–'),
+      cell(pct(p.cpuPercent), true),
+      cell(bytes(p.residentBytes), true),
+      cell(
+        p.ioReadBps === null && p.ioWriteBps === null
+          ? '–'
+          : `${rate(p.ioReadBps)} / ${rate(p.ioWriteBps)}`,
+        true,
+      ),
+      cell(p.container === null ? 'host' : p.container.slice(0, 12)),
+      cell(
+        p.command === null
+          ? `[${p.comm}]`
+          : p.command.length > 60
+            ? `${p.command.slice(0, 60)}…`
+            : p.command,
+      ),
     ]);
   }
 

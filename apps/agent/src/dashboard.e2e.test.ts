@@ -150,6 +150,30 @@ describe.skipIf(!ready)(
         'ro',
       ]);
 
+      // The processes panel lists the kept processes, each row by its series id.
+      const procs = (await (await agent.get('/api/v1/snapshot')).json()) as {
+        processes: Array<{ id: string; pid: number; comm: string }>;
+      };
+      expect(procs.processes.length).toBeGreaterThan(0);
+      expect(procs.processes.length).toBeLessThanOrEqual(30);
+      await page.locator('#processes tbody tr[data-id]').first().waitFor({ timeout: 10_000 });
+      const shown = await page.locator('#processes tbody tr[data-id]').count();
+      expect(shown).toBeGreaterThan(0);
+      expect(shown).toBeLessThanOrEqual(30);
+      const first = page.locator('#processes tbody tr[data-id]').first();
+      expect(await first.locator('td').nth(0).textContent()).toMatch(/^\d+$/);
+      expect(await first.locator('td').nth(3).textContent()).toMatch(/^(\d+\.\d %|–)$/);
+      expect(await page.locator('#processes thead th').allTextContents()).toEqual([
+        'PID',
+        'Command',
+        'User',
+        'CPU %',
+        'Resident',
+        'I/O r/w',
+        'Container',
+        'Command line',
+      ]);
+
       await page.selectOption('#range', '3600000');
       await page.waitForTimeout(500);
       await mkdir(artifacts, { recursive: true });

@@ -41,6 +41,10 @@ const baseline = baselineMain
       { main: baselineMain },
     )
   : null;
+// The same agent with the processes source off: what reading every process each round costs.
+const noProcesses = await startAgent(
+  `interval: 1s\nsources:\n  containers: { discover: false, paths: ["/${prefix}-*"] }\n  processes: { enabled: false }\nhistory: { flushInterval: 10s }\n`,
+);
 const idle = startIdleNode();
 // Resolved from the agent's own dependencies, so the bare collectors are the ones the agent runs.
 const collectorsOnly = spawn(
@@ -61,6 +65,7 @@ try {
   const procs = [
     ['arcbox-perf-agent (1 Hz, 100 containers, history, rules)', agent.child.pid],
     ...(baseline ? [['the same, baseline build (ARCBOX_BENCH_BASELINE)', baseline.child.pid]] : []),
+    ['the same agent with sources.processes off', noProcesses.child.pid],
     ['idle Node timer', idle.pid],
     ['same Linux collectors alone at 1 Hz (bare Node)', collectorsOnly.pid],
     ...(exporter ? [['node_exporter scraped at 1 Hz', exporter.child.pid]] : []),
@@ -118,5 +123,6 @@ try {
   collectorsOnly.kill();
   await agent.stop();
   await baseline?.stop();
+  await noProcesses.stop();
   await cgroups.remove();
 }

@@ -90,6 +90,36 @@ describe('agent HTTP API (built agent, real /proc)', () => {
     expect(body.system.memoryTotal).toBe(Number(/MemTotal:\s+(\d+)/.exec(meminfo)![1]) * 1024);
   });
 
+  it('lists every process on demand, the agent itself among them, bounded by limit', async () => {
+    const all = await agent.get(`/api/v1/processes?sort=mem&limit=1000`);
+    expect(all.status).toBe(200);
+    const body = (await all.json()) as {
+      processes: Array<{ pid: number; residentBytes: number | null; container: string | null }>;
+    };
+    expect(body.processes.some((p) => p.pid === agent.child.pid)).toBe(true);
+    const rss = body.processes.map((p) => p.residentBytes ?? -1);
+    expect(rss).toEqual([...rss].sort((a, b) => b - a));
+    const three = (await (await agent.get('/api/v1/processes?limit=3')).json()) as {
+      processes: unknown[];
+    };
+    expect(three.processes).toHaveLength(3);
+    expect((await agent.get('/api/v1/processes?limit=5000')).status).toBe(400);
+  });
+
+  it('answers 404 for processes when the config turns them off', async () => {
+    const off = await startAgent('interval: 1s\nsources: { processes: { enabled: false } }\n');
+    try {
+      await off.waitReady();
+      const res = await off.get('/api/v1/processes');
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+        /processes are off/,
+      );
+    } finally {
+      await off.stop();
+    }
+  });
+
   it('answers history queries and names the bad parameter in a 400', async () => {
     const ok = await agent.get(
       '/api/v1/history?series=system&fields=cpuPercent,memoryUsed&from=-5m',

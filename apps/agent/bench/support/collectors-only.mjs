@@ -14,8 +14,12 @@ const sources = await createPlatformSources(
     },
   }),
 );
-const { system, containers } = sources.collectors;
+const { system, containers, processes } = sources.collectors;
 const signal = new AbortController().signal;
 setInterval(async () => {
-  await Promise.all([system.collect({ signal }), containers?.collect({ signal })]);
+  await Promise.all([
+    system.collect({ signal }),
+    containers?.collect({ signal }),
+    processes?.collect({ signal }),
+  ]);
 }, 1000);

@@ -15,6 +15,7 @@ import { defaultStateDir } from '../config/default-config.js';
 import { isLoopbackHost } from '../config/listen-address.js';
 import type { AgentState } from '../http/agent-state.js';
 import { type AgentServer, createAgentServer } from '../http/create-agent-server.js';
+import { HttpError } from '../http/http-error.js';
 import { createNotifier } from '../notify/create-notifier.js';
 import type { AgentSample } from '../sampler/agent-sample.js';
 import { type MonitorSampler, startMonitorSampler } from '../sampler/monitor-sampler.js';
@@ -113,7 +114,12 @@ export function createAgent(options: AgentOptions): Agent {
     history,
     historyHealth: () => ({ problem: historyFile?.problem() ?? null }),
     alerts: () => alerts.list(monitor.alerts()),
-    processes: (query) => monitor.collectProcesses(query),
+    processes(query) {
+      // Off in the config (or after a reload turned it off): no such resource, not a failure.
+      if (!config.sources.processes.enabled)
+        throw new HttpError(404, 'processes are off (sources.processes.enabled: false)');
+      return monitor.collectProcesses(query);
+    },
     notReadyReason() {
       const sample = lastSample;
       if (!sample) return 'no sample taken yet';

@@ -184,4 +184,44 @@ describe('linux process collector on a constructed proc tree', () => {
       code: 'MISSING_FILE',
     });
   });
+
+  it('an idle process keeps its status and io figures between refreshes; one that used CPU is read again', async () => {
+    const root = tree([
+      { pid: 60, comm: 'idle', utime: 100, rss: 1000 },
+      { pid: 61, comm: 'busy', utime: 100, rss: 1000 },
+    ]);
+    const inner = createFileReader({ root, keepOpen: false });
+    const reads: string[] = [];
+    const reader: FileReader = {
+      ...inner,
+      root,
+      read: (p, max) => {
+        reads.push(p);
+        return inner.read(p, max);
+      },
+    };
+    const fast = createLinuxProcessCollector({ reader, idleRefreshMs: 60_000 });
+    const plain = createLinuxProcessCollector({ root, idleRefreshMs: 0 });
+    await fast.collect({ signal });
+    // Both grow; only the busy one used CPU.
+    write(root, { pid: 60, comm: 'idle', utime: 100, rss: 2000 });
+    write(root, { pid: 61, comm: 'busy', utime: 150, rss: 2000 });
+    reads.length = 0;
+    const second = await fast.collect({ signal });
+    expect(reads.filter((p) => p.startsWith('proc/60/'))).toEqual(['proc/60/stat']);
+    expect(reads.filter((p) => p.startsWith('proc/61/')).sort()).toEqual([
+      'proc/61/io',
+      'proc/61/stat',
+      'proc/61/status',
+    ]);
+    expect(second.find((r) => r.pid === 60)?.residentBytes).toBe(1000 * 1024);
+    expect(second.find((r) => r.pid === 61)?.residentBytes).toBe(2000 * 1024);
+    // The plain path (idleRefreshMs 0) reads everything and agrees wherever nothing was carried.
+    const all = await plain.collect({ signal });
+    const unstamped = (r: object | undefined) => ({ ...r, monotonicMs: 0, time: 0 });
+    expect(unstamped(all.find((r) => r.pid === 61))).toEqual(
+      unstamped(second.find((r) => r.pid === 61)),
+    );
+    expect(all.find((r) => r.pid === 60)?.residentBytes).toBe(2000 * 1024);
+  });
 });

@@ -1,4 +1,6 @@
+import { statfsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import {
   type CollectOptions,
   type Collector,
@@ -7,6 +9,7 @@ import {
   throwIfAborted,
 } from '@arcbox/perf-core';
 import { createFileReader, type FileReader } from '../fs/file-reader.js';
+import { openFileBudget } from '../cgroup/open-file-budget.js';
 import { USER_HZ } from '../host/parse-proc-stat.js';
 import { createContainerOfCgroup, type KnownContainerCgroup } from './container-of-cgroup.js';
 import { parsePasswd } from './parse-passwd.js';
@@ -84,8 +87,23 @@ const KTHREADD = 2;
 export function createLinuxProcessCollector(
   options: LinuxProcessCollectorOptions = {},
 ): LinuxProcessCollector {
-  const reader = options.reader ?? createFileReader({ root: options.root ?? '/', keepOpen: false });
+  const root = options.root ?? '/';
+  const reader = options.reader ?? createFileReader({ root, keepOpen: false });
   const ownReader = options.reader === undefined;
+  // `stat` is read every round: kept open and re-read at position 0 (an open of a procfs file
+  // costs more than its read), within a quarter of the descriptor budget; the first ones seen
+  // are kept, the rest opened per read. A kept descriptor belongs to its process: once that
+  // exits, the read fails and the descriptor is closed, so a reused pid never reads the old one.
+  const statReader =
+    options.reader ??
+    (!isProcfs(root)
+      ? reader
+      : createFileReader({
+          root,
+          keepOpen: true,
+          maxOpen: Math.max(16, Math.min(4096, Math.floor(openFileBudget() / 4))),
+          evictOldest: false,
+        }));
   const clock = options.clock ?? defaultClock;
   const hostCpuCount = options.hostCpuCount ?? availableParallelism();
   const ticks = options.clockTicks ?? USER_HZ;
@@ -117,9 +135,10 @@ export function createLinuxProcessCollector(
   };
 
   /** A file of a process that may be gone, or not ours to read: null either way. */
-  const soft = (path: string, max = fileMaxBytes): string | null => {
+  const soft = (path: string, max = fileMaxBytes): string | null => softOf(reader, path, max);
+  const softOf = (from: FileReader, path: string, max = fileMaxBytes): string | null => {
     try {
-      return reader.read(path, max);
+      return from.read(path, max);
     } catch (error) {
       if (PerfError.isInstance(error) && error.code === 'READ_ERROR') return null;
       throw error;
@@ -128,13 +147,18 @@ export function createLinuxProcessCollector(
 
   const readOne = (pid: number, now: number, stamp: { monotonicMs: number; time: number }) => {
     const dir = `proc/${pid}`;
-    const statText = soft(`${dir}/stat`);
+    // A kept descriptor of an exited process fails once (and is closed): a pid reused since is
+    // read again through a fresh open.
+    const statText =
+      softOf(statReader, `${dir}/stat`) ??
+      (statReader !== reader && known.has(pid) ? softOf(statReader, `${dir}/stat`) : null);
     if (statText === null) return null;
     let stat: ProcessStat;
     try {
       stat = parseProcessStat(statText, `${dir}/stat`);
     } catch {
-      // A stat we cannot read names no process we could report.
+      // A stat we cannot read names no process we could report (nor keeps a descriptor).
+      if (statReader !== reader) statReader.forget(`${dir}/`);
       return null;
     }
     let k = known.get(pid);
@@ -233,18 +257,31 @@ export function createLinuxProcessCollector(
       for (const pid of pids) {
         const r = readOne(pid, now, stamp);
         if (r) out.push(r);
+        else {
+          // Gone mid-read: nothing of it is kept.
+          known.delete(pid);
+          if (statReader !== reader) statReader.forget(`proc/${pid}/`);
+        }
       }
-      // Forget processes not seen this round: pids are reused.
-      if (known.size > out.length * 2 + 64) {
-        const next = new Map<number, Known>();
-        for (const [pid, k] of known) if (k.seen === round) next.set(pid, k);
-        known = next;
-      } else for (const [pid, k] of known) if (k.seen !== round) known.delete(pid);
+      // Forget processes not seen this round (pids are reused), and their kept descriptors.
+      const gone: number[] = [];
+      for (const [pid, k] of known) if (k.seen !== round) gone.push(pid);
+      if (gone.length > 0) {
+        if (gone.length > known.size / 2) {
+          const next = new Map<number, Known>();
+          for (const [pid, k] of known) if (k.seen === round) next.set(pid, k);
+          known = next;
+        } else for (const pid of gone) known.delete(pid);
+        if (statReader !== reader) for (const pid of gone) statReader.forget(`proc/${pid}/`);
+      }
       return out;
     },
     close() {
       known.clear();
-      if (ownReader) reader.close();
+      if (ownReader) {
+        reader.close();
+        if (statReader !== reader) statReader.close();
+      }
     },
   };
 }
@@ -255,6 +292,20 @@ function commandLine(raw: string): string | null {
   while (end > 0 && raw.charCodeAt(end - 1) === 0) end -= 1;
   if (end === 0) return null;
   return raw.slice(0, end).replaceAll('\0', ' ');
+}
+
+const PROC_SUPER_MAGIC = 0x9fa0;
+
+/**
+ * Whether `<root>/proc` is a live procfs. Only there is a kept descriptor re-read fresh: a
+ * recorded or constructed tree is regular files, which a kept descriptor would read stale.
+ */
+function isProcfs(root: string): boolean {
+  try {
+    return statfsSync(join(root, 'proc')).type === PROC_SUPER_MAGIC;
+  } catch {
+    return false;
+  }
 }
 
 function bound(value: number, name: string, max: number): number {

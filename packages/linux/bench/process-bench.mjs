@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Cost of one full process scan with about 500 processes (idle `sleep` children are spawned to
-// get there, and killed after): our collector (steady state: stat, status, io per pid; and a
-// first scan, which adds cmdline and cgroup) against the floor of reading the same files raw
+// get there, and killed after): our collector in its steady state (each round: stat on a kept
+// descriptor, plus status and io for the processes whose CPU time moved; idle ones every 5 s) and
+// on a first scan (a new collector: stat, status, io, cmdline and cgroup of every process) against the floor of reading the same files raw
 // (open, readSync into one reused buffer, close; no parsing), against spawning
 // `ps -eo pid,ppid,pcpu,rss,comm` (its CPU counted from our cutime+cstime once reaped), and
 // against systeminformation.processes(). Prints medians and ratios; CPU is user + system.
@@ -79,7 +80,7 @@ try {
   await steady.collect({ signal });
   const rows = [
     ['raw floor: stat+status+io', await measure(rawRead(['stat', 'status', 'io']), ROUNDS)],
-    ['ours, steady (stat+status+io)', await measure(() => steady.collect({ signal }), ROUNDS)],
+    ['ours, steady (kept stat; status+io if busy)', await measure(() => steady.collect({ signal }), ROUNDS)],
     [
       'raw floor: +cmdline+cgroup',
       await measure(rawRead(['stat', 'status', 'io', 'cmdline', 'cgroup']), ROUNDS),

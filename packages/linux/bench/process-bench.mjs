@@ -80,7 +80,10 @@ try {
   await steady.collect({ signal });
   const rows = [
     ['raw floor: stat+status+io', await measure(rawRead(['stat', 'status', 'io']), ROUNDS)],
-    ['ours, steady (kept stat; status+io if busy)', await measure(() => steady.collect({ signal }), ROUNDS)],
+    [
+      'ours, steady (kept stat; status+io if busy)',
+      await measure(() => steady.collect({ signal }), ROUNDS),
+    ],
     [
       'raw floor: +cmdline+cgroup',
       await measure(rawRead(['stat', 'status', 'io', 'cmdline', 'cgroup']), ROUNDS),

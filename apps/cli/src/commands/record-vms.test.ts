@@ -195,7 +195,7 @@ describe.skipIf(!onLinux || !hasQemu || !canCreateCgroups)(
         intervalMs: 300,
         onSample: (sample) => recorded.push(sample),
       });
-      expect(summary.kinds).toEqual(['system', 'containers', 'vms', 'filesystems']);
+      expect(summary.kinds).toEqual(['system', 'containers', 'vms', 'processes', 'filesystems']);
       expect(summary.errors).toEqual({});
       for await (const s of replaySamples(join(dir, 'rec'), { alerts: false })) replayed.push(s);
       // QEMU serves one QMP client at a time: live collection after the recording, not beside it.

@@ -1,5 +1,7 @@
 export { createFileReader } from './fs/file-reader.js';
 export type { DirEntry, FileReader, FileReaderOptions } from './fs/file-reader.js';
+export { createDescriptorBudget } from './fs/descriptor-budget.js';
+export type { DescriptorBudget } from './fs/descriptor-budget.js';
 export { createRecordingReader } from './fs/recording-reader.js';
 export { createProcThreadReader } from './vm/proc-thread-reader.js';
 export type { ProcThreadReader, ProcThreadReaderOptions } from './vm/proc-thread-reader.js';

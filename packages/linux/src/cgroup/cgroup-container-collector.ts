@@ -7,6 +7,7 @@ import {
   type SourceProblem,
   throwIfAborted,
 } from '@arcbox/perf-core';
+import { createDescriptorBudget, type DescriptorBudget } from '../fs/descriptor-budget.js';
 import { createFileReader, type FileReader } from '../fs/file-reader.js';
 import { MAX_COUNTER, parseCounter } from '../host/parse-number.js';
 import { type CgroupLayout, detectCgroupLayout } from './cgroup-layout.js';
@@ -15,7 +16,6 @@ import {
   discoverRuntimeCgroups,
   expandConfiguredCgroups,
 } from './discover-cgroups.js';
-import { openFileBudget } from './open-file-budget.js';
 import {
   type KnownProcess,
   knowProcess,
@@ -69,6 +69,11 @@ export interface CgroupContainerCollectorOptions {
    * container is noticed on the next reading whatever this is). 0 walks on every reading.
    */
   discoverEveryMs?: number;
+  /**
+   * Descriptors this collector may keep open, shared with other collectors of the same process
+   * (the process collector's); its own budget of half RLIMIT_NOFILE by default.
+   */
+  descriptors?: DescriptorBudget;
 }
 
 /** The container collector plus the seed's one-container helper. */
@@ -119,18 +124,24 @@ export function createCgroupContainerCollector(
   const root = options.root ?? '/';
   // Counters are read on every reading: kept descriptors. Limits are read every few seconds: kept
   // too (an open costs more than the read; 4 of them per container every 10 s were a tenth of
-  // the collector's time at 100 containers), by a reader of their own with an eighth of the
-  // budget, so the counters keep theirs on a large host; limits past that share are opened,
-  // read and closed as before (not rotated through the kept ones, see evictOldest). cgroup.procs and runtime state files go through
-  // a reader that keeps nothing (see ReadCgroupStatsOptions.procsReader). A given reader
-  // (a recording) serves all three, so everything read is recorded.
-  const budget = openFileBudget();
-  const limitsShare = Math.floor(budget / 8);
+  // the collector's time at 100 containers), by a reader of their own holding at most a quarter
+  // of the budget, so the counters keep theirs on a large host; limits past that share are
+  // opened, read and closed (not rotated through the kept ones, see evictOldest). cgroup.procs
+  // and runtime state files go through a reader that keeps nothing (see
+  // ReadCgroupStatsOptions.procsReader). A given reader (a recording) serves all three, so
+  // everything read is recorded.
+  const budget = options.descriptors ?? createDescriptorBudget();
   const reader =
-    options.reader ?? createFileReader({ root, keepOpen: true, maxOpen: budget - limitsShare });
+    options.reader ?? createFileReader({ root, keepOpen: true, maxOpen: budget.size, budget });
   const limitsReader =
     options.reader ??
-    createFileReader({ root, keepOpen: true, maxOpen: limitsShare, evictOldest: false });
+    createFileReader({
+      root,
+      keepOpen: true,
+      maxOpen: Math.floor(budget.size / 4),
+      evictOldest: false,
+      budget,
+    });
   const coldReader = options.reader ?? createFileReader({ root, keepOpen: false });
   const clock = options.clock ?? defaultClock;
   const patterns = options.cgroupPaths ?? [];

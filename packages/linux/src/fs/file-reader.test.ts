@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createDescriptorBudget } from './descriptor-budget.js';
 import { createFileReader } from './file-reader.js';
 import { createRecordingReader } from './recording-reader.js';
 
@@ -107,6 +108,48 @@ describe('createFileReader descriptor budget', () => {
     reader.forget('f5');
     expect(openFds()).toBe(before);
     reader.close();
+  });
+});
+
+describe('a descriptor budget shared by readers', () => {
+  const openFds = () => readdirSync('/proc/self/fd').length;
+
+  it('two readers together keep no more than the budget, and give back what they close', () => {
+    const root = tempDir();
+    for (let i = 0; i < 10; i++) writeFileSync(join(root, `f${i}`), String(i));
+    const budget = createDescriptorBudget(5);
+    const before = openFds();
+    const first = createFileReader({ root, maxOpen: 100, budget });
+    const second = createFileReader({ root, maxOpen: 100, evictOldest: false, budget });
+    for (let i = 0; i < 4; i++) expect(first.read(`f${i}`)).toBe(String(i));
+    for (let i = 4; i < 10; i++) expect(second.read(`f${i}`)).toBe(String(i));
+    // The first took 4, the second the one left; the evicting reader then rotates its own.
+    expect(budget.kept).toBe(5);
+    expect(openFds()).toBe(before + 5);
+    for (let i = 4; i < 8; i++) expect(first.read(`f${i}`)).toBe(String(i));
+    expect(budget.kept).toBe(5);
+    expect(openFds()).toBe(before + 5);
+    first.close();
+    expect(budget.kept).toBe(1);
+    second.close();
+    expect(budget.kept).toBe(0);
+    expect(openFds()).toBe(before);
+  });
+
+  it('an evicting reader with nothing kept and no budget left keeps nothing', () => {
+    const root = tempDir();
+    writeFileSync(join(root, 'a'), 'a');
+    const budget = createDescriptorBudget(0);
+    const before = openFds();
+    const reader = createFileReader({ root, maxOpen: 3, budget });
+    expect(reader.read('a')).toBe('a');
+    expect(openFds()).toBe(before);
+    reader.close();
+  });
+
+  it('refuses a budget that is not a count', () => {
+    expect(() => createDescriptorBudget(-1)).toThrow(/non-negative integer/);
+    expect(() => createDescriptorBudget(1.5)).toThrow(/non-negative integer/);
   });
 });
 

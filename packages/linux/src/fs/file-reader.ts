@@ -1,6 +1,7 @@
 import { closeSync, type Dirent, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PerfError } from '@arcbox/perf-core';
+import type { DescriptorBudget } from './descriptor-budget.js';
 
 export interface DirEntry {
   name: string;
@@ -44,6 +45,11 @@ export interface FileReaderOptions {
    * every file on every pass; keeping the first ones saves their opens at least.
    */
   evictOldest?: boolean;
+  /**
+   * A budget shared with other readers: a descriptor is kept only if one can be taken from it
+   * (besides maxOpen), and given back when closed.
+   */
+  budget?: DescriptorBudget;
 }
 
 function isDirectoryAt(full: string): boolean {
@@ -83,6 +89,7 @@ export function createFileReader(options: FileReaderOptions = {}): FileReader {
   const keepOpen = options.keepOpen ?? true;
   const maxOpen = options.maxOpen ?? 8192;
   const evictOldest = options.evictOldest ?? true;
+  const budget = options.budget;
   const fds = new Map<string, number>();
   let buffer = Buffer.allocUnsafe(64 * 1024);
 
@@ -90,6 +97,7 @@ export function createFileReader(options: FileReaderOptions = {}): FileReader {
     const fd = fds.get(path);
     if (fd === undefined) return;
     fds.delete(path);
+    budget?.give();
     try {
       closeSync(fd);
     } catch {
@@ -125,9 +133,11 @@ export function createFileReader(options: FileReaderOptions = {}): FileReader {
         if (fd === undefined) fd = openSync(join(root, path), 'r');
         const text = readFd(fd, maxBytes);
         if (keepOpen && !kept) {
-          if (fds.size < maxOpen) fds.set(path, fd);
-          else if (evictOldest) {
+          if (fds.size < maxOpen && (budget === undefined || budget.take())) fds.set(path, fd);
+          else if (evictOldest && fds.size > 0) {
+            // Closing our oldest gives one back to the budget, taken again for the new one.
             closeFd(fds.keys().next().value as string);
+            budget?.take();
             fds.set(path, fd);
           } else closeSync(fd);
         } else if (!keepOpen) closeSync(fd);

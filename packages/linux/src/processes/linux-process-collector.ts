@@ -8,8 +8,8 @@ import {
   type ProcessReading,
   throwIfAborted,
 } from '@arcbox/perf-core';
+import { createDescriptorBudget, type DescriptorBudget } from '../fs/descriptor-budget.js';
 import { createFileReader, type FileReader } from '../fs/file-reader.js';
-import { openFileBudget } from '../cgroup/open-file-budget.js';
 import { USER_HZ } from '../host/parse-proc-stat.js';
 import { createContainerOfCgroup, type KnownContainerCgroup } from './container-of-cgroup.js';
 import { parsePasswd } from './parse-passwd.js';
@@ -49,6 +49,11 @@ export interface LinuxProcessCollectorOptions {
    * round instead of three. 0 reads every file of every process on every round.
    */
   idleRefreshMs?: number;
+  /**
+   * Descriptors this collector may keep open, shared with the container collector when both
+   * run in one process; its own budget of half RLIMIT_NOFILE by default.
+   */
+  descriptors?: DescriptorBudget;
 }
 
 export interface LinuxProcessCollector extends Collector<ProcessReading[]> {
@@ -91,9 +96,10 @@ export function createLinuxProcessCollector(
   const reader = options.reader ?? createFileReader({ root, keepOpen: false });
   const ownReader = options.reader === undefined;
   // `stat` is read every round: kept open and re-read at position 0 (an open of a procfs file
-  // costs more than its read), within a quarter of the descriptor budget; the first ones seen
+  // costs more than its read), within a quarter of the descriptor budget (at most 4096); the first ones seen
   // are kept, the rest opened per read. A kept descriptor belongs to its process: once that
   // exits, the read fails and the descriptor is closed, so a reused pid never reads the old one.
+  const budget = options.descriptors ?? createDescriptorBudget();
   const statReader =
     options.reader ??
     (!isProcfs(root)
@@ -101,8 +107,9 @@ export function createLinuxProcessCollector(
       : createFileReader({
           root,
           keepOpen: true,
-          maxOpen: Math.max(16, Math.min(4096, Math.floor(openFileBudget() / 4))),
+          maxOpen: Math.min(4096, Math.floor(budget.size / 4)),
           evictOldest: false,
+          budget,
         }));
   const clock = options.clock ?? defaultClock;
   const hostCpuCount = options.hostCpuCount ?? availableParallelism();

@@ -67,6 +67,8 @@ async function buildFor(
       system: linux.createLinuxSystemCollector({ root }),
     };
     let containerCollector: ReturnType<typeof linux.createCgroupContainerCollector> | undefined;
+    // One budget of kept descriptors for the collectors that keep them, not one each.
+    const descriptors = linux.createDescriptorBudget();
     if (config.containers.enabled) {
       // Names come from the engine when its socket is there, else from the runtimes' state files,
       // else the short id: no socket is no client, not an error.
@@ -85,6 +87,7 @@ async function buildFor(
         root,
         discover: config.containers.discover,
         cgroupPaths: config.containers.paths,
+        descriptors,
         ...(docker && socket !== undefined
           ? {
               names: docker.createDockerClient({
@@ -101,6 +104,7 @@ async function buildFor(
       const known = containerCollector;
       collectors.processes = linux.createLinuxProcessCollector({
         root,
+        descriptors,
         ...(known ? { containers: () => known.discover() } : {}),
       });
     }

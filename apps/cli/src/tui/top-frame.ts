@@ -1,10 +1,12 @@
 import {
   type ContainerMetrics,
-  type FilesystemMetrics,
-  type ProcessMetrics,
+  filesystemKind,
   formatBytes,
   formatPercent,
   formatRate,
+  metricsOf,
+  type ProcessMetrics,
+  processKind,
   type VmMetrics,
 } from '@arcbox/perf-core';
 import type { Colors } from '../cli-context.js';
@@ -249,7 +251,8 @@ function tables(
   if (state.processes) return processPane(view, width, bottom, lines, put);
   const containers = order(view.sample?.containers ?? []);
   const vms = order(view.sample?.vms ?? []);
-  const filesystems = [...((view.sample?.filesystems as FilesystemMetrics[] | undefined) ?? [])]
+  const allFilesystems = (view.sample && metricsOf(filesystemKind, view.sample)) ?? [];
+  const filesystems = [...allFilesystems]
     .sort((a, b) => (b.usedPercent ?? -1) - (a.usedPercent ?? -1))
     .slice(0, FILESYSTEM_ROWS);
   const vmRows = vms.length === 0 ? 0 : Math.min(vms.length, 5) + 3;
@@ -279,7 +282,7 @@ function tables(
     tableLines(sorted(topVmColumns), vms, width, 0, 5, alerted, put);
   }
   if (fsRows > 0) {
-    const total = (view.sample?.filesystems as unknown[] | undefined)?.length ?? 0;
+    const total = allFilesystems.length;
     put('');
     put(
       ['FILESYSTEMS', 'bold'],
@@ -310,7 +313,7 @@ function processPane(
   put: (...segments: Segment[]) => void,
 ) {
   const { state } = view;
-  const all = (view.sample?.processes as ProcessMetrics[] | undefined) ?? [];
+  const all = (view.sample && metricsOf(processKind, view.sample)) ?? [];
   const needle = state.filter.toLowerCase();
   const value = processSort[state.sort];
   const rows = all

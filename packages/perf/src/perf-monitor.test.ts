@@ -546,4 +546,39 @@ describe('PerfMonitor and processes', () => {
     expect(narrow.seriesHistory('process', '40@140').timestamps).toHaveLength(1);
     await narrow.close();
   });
+
+  it("latestProcesses answers a container's every process from the last round, without reading again", async () => {
+    let reads = 0;
+    const source = processes();
+    const counted = {
+      name: 'processes',
+      collect: () => {
+        reads += 1;
+        return source.collect();
+      },
+    };
+    const monitor = createMonitor({
+      collectors: { system: constructedSystem().collector, processes: counted },
+      selections: {
+        processes: (await import('@arcbox/perf-core')).createProcessSelection({
+          limit: 2,
+        }) as never,
+      },
+      alerts: false,
+    });
+    expect(monitor.latestProcesses()).toEqual([]);
+    await monitor.collect();
+    const second = await monitor.collect();
+    // Kept: the top 2 by CPU and by memory, none of them pid 35-38.
+    expect((second.processes as Array<{ pid: number }>).map((p) => p.pid).sort()).toEqual(
+      [1, 2, 39, 40].sort(),
+    );
+    const inside = monitor.latestProcesses({ container: 'cafe0001' });
+    expect(inside.map((m) => m.pid)).toEqual([40, 39, 38, 37, 36, 35]);
+    // Rates over the rounds' interval (1 s): pid 36 used 0.36 of a core.
+    expect(inside.find((m) => m.pid === 36)?.cpuPercent).toBeCloseTo(36);
+    expect(monitor.latestProcesses({ sort: 'mem', limit: 3 }).map((m) => m.pid)).toEqual([1, 2, 3]);
+    expect(reads).toBe(2);
+    await monitor.close();
+  });
 });

@@ -127,6 +127,8 @@ export class PerfMonitor implements AsyncDisposable {
   private selections: Partial<Record<string, (metrics: readonly never[]) => unknown[]>> = {};
   private readonly lastRun = new Map<string, number>();
   private readonly lastMetrics = new Map<string, unknown>();
+  /** A selected kind's every series of its last reading, before `select` kept the top N. */
+  private readonly lastUnselected = new Map<string, readonly unknown[]>();
   private registryPromise: Promise<Registry> | null = null;
   private collectors: MonitorCollectors | null = null;
   private readonly trackers = new Map<AnyKind, SeriesTracker<unknown, unknown>>();
@@ -267,6 +269,21 @@ export class PerfMonitor implements AsyncDisposable {
       if (container !== undefined) all = all.filter((m) => processInContainer(m, container));
       return sortProcesses(all, options.sort ?? 'cpu', options.limit ?? MAX_PROCESS_LIMIT);
     });
+  }
+
+  /**
+   * The processes the last reading of processes found, every one of them (not only the top N
+   * kept for samples and history), with that reading's rates: a container's processes without
+   * reading /proc again, as `top` shows them. Empty before processes are first read.
+   */
+  latestProcesses(
+    options: { container?: string; limit?: number; sort?: ProcessSort } = {},
+  ): ProcessMetrics[] {
+    const kind = this.kinds.get('process');
+    let all = ((kind && this.lastUnselected.get(kind.sampleKey)) ?? []) as ProcessMetrics[];
+    const { container } = options;
+    if (container !== undefined) all = all.filter((m) => processInContainer(m, container));
+    return sortProcesses(all, options.sort ?? 'cpu', options.limit ?? MAX_PROCESS_LIMIT);
   }
 
   /** One container by id (or id prefix, where the collector allows); null when there is none. */
@@ -485,7 +502,10 @@ export class PerfMonitor implements AsyncDisposable {
   private keep(kind: AnyKind, metrics: unknown): unknown {
     if (kind.singleton) return metrics;
     const select = this.selections[kind.sampleKey] ?? kind.select;
-    return select ? select(metrics as never[]) : metrics;
+    if (!select) return metrics;
+    // Every series of the round, not only those kept: latestProcesses answers from it.
+    this.lastUnselected.set(kind.sampleKey, metrics as readonly unknown[]);
+    return select(metrics as never[]);
   }
 
   /** One series collected alone: stored, and its alerts evaluated without ending the others'. */

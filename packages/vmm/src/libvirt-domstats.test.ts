@@ -120,7 +120,7 @@ describe('parseVirshDomstats (constructed input in the documented format)', () =
   });
 
   it('does not believe a count larger than the domain’s output (no long loop on a bad reply)', () => {
-    const started = performance.now();
+    // A loop to 4e9 would outlast the test's timeout.
     const [web] = parseVirshDomstats(
       text
         .replace('vcpu.current=2', 'vcpu.current=4000000000')
@@ -128,7 +128,6 @@ describe('parseVirshDomstats (constructed input in the documented format)', () =
       stamp,
       4,
     );
-    expect(performance.now() - started).toBeLessThan(100);
     expect(web!.vcpus).toEqual([]);
     expect(web!.blockDevices).toEqual([]);
     expect(web!.problems.map((p) => p.message)).toEqual([

@@ -242,9 +242,11 @@ describe.skipIf(!onLinux || !hasQemu || !canCreateCgroups)(
       const ids = (s: PerfSample) => s.containers.map((c) => [c.id, c.name, c.cgroupPath]).sort();
       expect(ids(replay)).toEqual(ids(live));
       const spinning = (s: PerfSample) => s.containers.find((c) => c.name === busy!.name)!;
+      // Node's compiler and GC threads run beside the spinning one (116 % was seen in CI under
+      // load), so the bound is the host's cores, not one core.
       for (const s of [replay, live]) {
         expect(spinning(s).cpuPercent).toBeGreaterThan(20);
-        expect(spinning(s).cpuPercent).toBeLessThan(110);
+        expect(spinning(s).cpuPercent).toBeLessThanOrEqual(100 * live.system!.cpuCount);
       }
 
       const vm = (s: PerfSample) => s.vms.find((v) => v.id === 'real-vm')!;

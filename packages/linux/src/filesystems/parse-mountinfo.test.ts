@@ -91,10 +91,8 @@ describe('parseMountinfo', () => {
     expect(parseMountinfo(line.repeat(100_000))).toHaveLength(100_000);
 
     const huge = `36 35 98:0 / /m ${'o,'.repeat(33 * 2 ** 20)} - ext3 /dev/root rw`;
-    const started = performance.now();
-    expect(thrown(() => parseMountinfo(huge)).code).toBe('PARSE_ERROR');
     // Refused on its length alone, before any scan of it.
-    expect(performance.now() - started).toBeLessThan(100);
+    expect(thrown(() => parseMountinfo(huge)).message).toMatch(/longer than \d+ characters/);
   });
 
   it('takes smaller bounds when asked', () => {

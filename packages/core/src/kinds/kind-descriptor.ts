@@ -7,6 +7,7 @@ export type FieldUnit =
   | 'bytes/s'
   | 'ops/s'
   | 'packets/s'
+  | 'events/s'
   | 'seconds'
   | 'count'
   | 'cores'

@@ -15,6 +15,7 @@ import {
   type KindDescriptor,
   type KindRegistry,
   type KindValues,
+  type LifecycleEvent,
   MAX_PROCESS_LIMIT,
   PerfError,
   type ProcessMetrics,
@@ -33,7 +34,9 @@ import {
   type AlertRule,
   type AlertStatus,
   createAlertEngine,
+  createEventLog,
   createHistoryStore,
+  type EventLog,
   defaultRulesOf,
   type HistoryConfig,
   type HistoryStore,
@@ -58,6 +61,8 @@ export interface PerfSample extends KindValues {
   errors: Partial<Record<string, PerfError>>;
   /** Alert state changes this round caused. */
   alerts: AlertEvent[];
+  /** Lifecycle events this round saw (an OOM kill counter that moved, a restart). */
+  events: LifecycleEvent[];
 }
 
 export interface PerfMonitorOptions {
@@ -120,6 +125,9 @@ export class PerfMonitor implements AsyncDisposable {
   readonly kinds: KindRegistry;
   readonly history: HistoryStore;
   readonly alertEngine: AlertEngine | null;
+  /** Lifecycle events kept for the history's retention period. */
+  readonly eventLog: EventLog;
+  private readonly eventCast = createBroadcast<LifecycleEvent>();
   private readonly options: PerfMonitorOptions;
   private notes: string[] = [];
   /** Intervals of kinds read less often than every round, by sample key. */
@@ -154,6 +162,7 @@ export class PerfMonitor implements AsyncDisposable {
             rules: options.alerts ?? defaultRulesOf(this.kinds),
             kinds: this.kinds,
           });
+    this.eventLog = createEventLog({ maxAgeMs: this.history.config.maxAgeMs });
     for (const kind of this.kinds.kinds)
       this.trackers.set(kind, createSeriesTracker(kind.keyOf, kind.compute));
   }
@@ -189,6 +198,7 @@ export class PerfMonitor implements AsyncDisposable {
         vms: [],
         errors: {},
         alerts: [],
+        events: [],
       };
       const fill = sample as unknown as Record<string, unknown>;
       // Only kinds whose collector answered go to history and alerts: a failed collector's series
@@ -206,6 +216,7 @@ export class PerfMonitor implements AsyncDisposable {
           const metrics = this.keep(kind, this.compute(kind, outcome.value));
           fill[kind.sampleKey] = metrics;
           read[kind.sampleKey] = metrics;
+          this.noteEvents(kind, metrics, sample.events);
           if (this.intervals[kind.sampleKey]) this.lastMetrics.set(kind.sampleKey, metrics);
         } else {
           sample.errors[kind.sampleKey] = outcome.error;
@@ -227,6 +238,7 @@ export class PerfMonitor implements AsyncDisposable {
       const kind = this.kinds.require(typeof which === 'string' ? which : which.name);
       const value = await this.runOne(kind.sampleKey, options.signal);
       const metrics = this.keep(kind, this.compute(kind, value));
+      this.noteEvents(kind, metrics, []);
       const values = { [kind.sampleKey]: metrics };
       this.history.appendSample(values);
       this.alertEngine?.evaluate(values);
@@ -369,6 +381,26 @@ export class PerfMonitor implements AsyncDisposable {
     return this.broadcast.subscribe(options);
   }
 
+  /**
+   * Lifecycle events as they are seen (OOM kills and restarts from counters, an engine's events
+   * where one is watched), until the signal aborts or `close()`.
+   */
+  events(options: SubscribeOptions = {}): AsyncIterable<LifecycleEvent> {
+    return this.eventCast.subscribe(options);
+  }
+
+  /** Events kept since `since` (ms since the epoch), oldest first, at most `limit`. */
+  recentEvents(options: { since?: number; limit?: number } = {}): LifecycleEvent[] {
+    this.eventLog.sweep();
+    return this.eventLog.since(options.since ?? 0, options.limit);
+  }
+
+  /** Records an event from outside the rounds (an engine's `/events` subscription). */
+  publishEvent(event: LifecycleEvent): void {
+    this.eventLog.append(event);
+    this.eventCast.publish(event);
+  }
+
   /** Alerts currently pending or firing. */
   alerts(): AlertStatus[] {
     return this.alertEngine?.active() ?? [];
@@ -437,6 +469,7 @@ export class PerfMonitor implements AsyncDisposable {
     await this.queue.catch(() => undefined);
     if (this.registryPromise) await (await this.registryPromise.catch(() => null))?.close();
     this.broadcast.close();
+    this.eventCast.close();
     this.alertEngine?.close();
   }
 
@@ -473,6 +506,18 @@ export class PerfMonitor implements AsyncDisposable {
     });
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /** The events a kind's descriptor reads from this round's metrics: published and kept. */
+  private noteEvents(kind: AnyKind, metrics: unknown, into: LifecycleEvent[]): void {
+    if (!kind.events) return;
+    const list = kind.singleton ? (metrics === null ? [] : [metrics]) : (metrics as unknown[]);
+    for (const m of list) {
+      for (const event of kind.events(m)) {
+        into.push(event);
+        this.publishEvent(event);
+      }
+    }
   }
 
   /** A collector's value (one reading, or a list) to the kind's metrics. */

@@ -2,6 +2,7 @@ import type { AlertRule } from '../alert-rule.js';
 import { computeContainerMetrics } from '../compute-container-metrics.js';
 import type { ContainerMetrics } from '../container-metrics.js';
 import type { ContainerReading } from '../container-reading.js';
+import type { LifecycleEvent, LifecycleEventType } from '../lifecycle-event.js';
 import { field, type KindDescriptor } from './kind-descriptor.js';
 
 const f = field<ContainerMetrics>;
@@ -98,5 +99,30 @@ export const containerKind: KindDescriptor<ContainerReading, ContainerMetrics> =
     f('restartsNew', 'count', 'Restarts in the interval.'),
   ],
   facts: { memoryLimited: (m) => m.memoryLimit !== null },
+  events: containerEvents,
   defaultRules: containerRules,
 };
+
+const noEvents: LifecycleEvent[] = [];
+
+/** An OOM kill or restart counter that moved since the last reading is an event. */
+function containerEvents(m: ContainerMetrics): LifecycleEvent[] {
+  const kills = m.memoryOomKillsNew ?? 0;
+  const restarts = m.restartsNew ?? 0;
+  if (kills <= 0 && restarts <= 0) return noEvents;
+  const event = (type: LifecycleEventType, count: number): LifecycleEvent => ({
+    time: m.timestamp,
+    type,
+    kind: 'container',
+    id: m.id,
+    name: m.name,
+    source: 'counter',
+    count,
+    memoryLimit: m.memoryLimit,
+    exitCode: null,
+  });
+  const out: LifecycleEvent[] = [];
+  if (kills > 0) out.push(event('oom-kill', kills));
+  if (restarts > 0) out.push(event('restart', restarts));
+  return out;
+}

@@ -69,6 +69,11 @@ export interface CgroupContainerCollectorOptions {
    * container is noticed on the next reading whatever this is). 0 walks on every reading.
    */
   discoverEveryMs?: number;
+  /**
+   * Read the OOM kill and limit-hit counters (SEMANTICS.md, Container lifecycle); true by
+   * default.
+   */
+  lifecycleCounters?: boolean;
 }
 
 /** The container collector plus the seed's one-container helper. */
@@ -137,6 +142,7 @@ export function createCgroupContainerCollector(
   const discoverOn = options.discover ?? true;
   const limitsRefreshMs = options.limitsRefreshMs ?? 10_000;
   const discoverEveryMs = options.discoverEveryMs ?? 2000;
+  const lifecycle = options.lifecycleCounters ?? true;
   const lookup = toLookup(options.names);
   // runc state through the reader that does not keep descriptors (or the given one, recorded).
   const stateNames = createRuntimeStateNames({ reader: coldReader });
@@ -261,6 +267,7 @@ export function createCgroupContainerCollector(
         procsReader: coldReader,
         files,
         previous: cached === null ? null : last,
+        lifecycle,
       });
     let stats = read(fresh ? before : null);
     if (!stats.present) {

@@ -78,6 +78,11 @@ export interface ReadCgroupStatsOptions {
    * inactive list with the usage unchanged.
    */
   previous?: CgroupStats | null;
+  /**
+   * Read the OOM and limit-hit counters (v1 memory.oom_control and memory.failcnt, v2
+   * memory.events); true by default. Off, they are null (the bench compares the cost).
+   */
+  lifecycle?: boolean;
 }
 
 /** Every directory (relative to the reader root) a reading of `path` may touch, one per mount. */
@@ -375,7 +380,9 @@ export function readCgroupStats(
       memoryUsage !== null &&
       prev.memoryUsage === memoryUsage &&
       (prev.memoryOomKills !== null || prev.memoryLimitHits !== null);
-    if (carryEvents) {
+    if (options.lifecycle === false) {
+      // Not asked for: the counters stay null.
+    } else if (carryEvents) {
       memoryOomKills = prev.memoryOomKills;
       memoryOomEvents = prev.memoryOomEvents;
       memoryLimitHits = prev.memoryLimitHits;

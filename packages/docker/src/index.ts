@@ -1,4 +1,5 @@
 export { createDockerClient, engineOf, limitsFromInspect } from './docker-client.js';
+export { lifecycleFromInspect } from './lifecycle-from-inspect.js';
 export type { DockerClient, DockerClientOptions, RequestOptions } from './docker-client.js';
 export { createDockerContainerCollector } from './docker-container-collector.js';
 export type { DockerContainerCollectorOptions } from './docker-container-collector.js';
@@ -13,6 +14,8 @@ export type {
   DockerContainer,
   DockerContainerInspect,
   DockerContainerLimits,
+  DockerContainerLifecycle,
+  DockerContainerState,
   DockerContainerSummary,
   DockerEngineKind,
   DockerInfo,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PodmanLab, podmanLabMissing, startPodmanLab } from '../test-support/podman-lab.mjs';
 import { createDockerClient, type DockerClient } from './docker-client.js';
 import { lifecycleFromInspect } from './lifecycle-from-inspect.js';
+import { type EngineEvent, watchEngineEvents } from './watch-engine-events.js';
 
 const why = podmanLabMissing();
 const ready = why === null;
@@ -15,6 +16,9 @@ describe.skipIf(!ready)(`podman inspect lifecycle (skipped: ${ready ? '' : why})
   let lab: PodmanLab | undefined;
   let client: DockerClient;
   const podman = (args: string[], timeout?: number) => lab!.podman(args, timeout);
+  const events: EngineEvent[] = [];
+  const watch = new AbortController();
+  let watching: Promise<void> = Promise.resolve();
 
   beforeAll(async () => {
     lab = await startPodmanLab({
@@ -31,9 +35,17 @@ describe.skipIf(!ready)(`podman inspect lifecycle (skipped: ${ready ? '' : why})
       if (up) break;
       await sleep(100);
     }
+    watching = watchEngineEvents({
+      socketPath: lab.socket,
+      signal: watch.signal,
+      onEvent: (e) => events.push(e),
+    });
+    await sleep(300);
   }, 120_000);
 
   afterAll(async () => {
+    watch.abort();
+    await watching;
     if (!lab) return;
     for (const n of [`arcbox-exit3-${suffix}`, `arcbox-flap-${suffix}`])
       await podman(['rm', '-f', '-t', '0', n]).catch(() => undefined);
@@ -88,4 +100,23 @@ describe.skipIf(!ready)(`podman inspect lifecycle (skipped: ${ready ? '' : why})
     }
     expect(got).toEqual({ state: 'exited', exitCode: 1, oomKilled: false, restartCount: 2 });
   }, 60_000);
+
+  it('their die events arrive through /events in order, exit code 3 first, then the flapping one three times', async () => {
+    for (let i = 0; i < 50 && events.filter((e) => e.type === 'die').length < 4; i++)
+      await sleep(100);
+    const dies = events.filter((e) => e.type === 'die');
+    expect(dies.map((e) => `${e.name}:${e.exitCode}`)).toEqual([
+      `arcbox-exit3-${suffix}:3`,
+      `arcbox-flap-${suffix}:1`,
+      `arcbox-flap-${suffix}:1`,
+      `arcbox-flap-${suffix}:1`,
+    ]);
+    const times = events.map((e) => e.time);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(events.some((e) => e.type === 'start')).toBe(true);
+    // The policy's two restarts, each between a die and the next start.
+    expect(
+      events.filter((e) => e.type === 'restart' && e.name === `arcbox-flap-${suffix}`),
+    ).toHaveLength(2);
+  }, 30_000);
 });

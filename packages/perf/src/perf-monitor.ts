@@ -46,6 +46,7 @@ import {
 import { defaultSourcesConfig, type SourcesConfig } from './config/sources-config.js';
 import type { MonitorCollectors } from './monitor-collectors.js';
 import { createPlatformSources } from './sources/create-platform-sources.js';
+import type { LifecycleEventSource } from './sources/platform-sources.js';
 
 /**
  * One collection round: every kind's metrics under its sample key (`system`, `containers`,
@@ -137,6 +138,7 @@ export class PerfMonitor implements AsyncDisposable {
   private readonly lastMetrics = new Map<string, unknown>();
   private registryPromise: Promise<Registry> | null = null;
   private collectors: MonitorCollectors | null = null;
+  private eventSources: LifecycleEventSource[] = [];
   private readonly trackers = new Map<AnyKind, SeriesTracker<unknown, unknown>>();
   private readonly broadcast = createBroadcast<PerfSample>();
   /** Collections run one after another: trackers and history see readings in order. */
@@ -360,7 +362,9 @@ export class PerfMonitor implements AsyncDisposable {
     const controller = new AbortController();
     options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
     if (options.signal?.aborted) controller.abort();
-    this.loop = { controller, done: this.run(controller.signal) };
+    const events = this.followEvents(controller.signal);
+    const done = this.run(controller.signal);
+    this.loop = { controller, done: Promise.all([done, events]).then(() => undefined) };
   }
 
   /** Stops the sampling loop, waiting for a round in progress. */
@@ -508,6 +512,14 @@ export class PerfMonitor implements AsyncDisposable {
     return result;
   }
 
+  /** Runs the platform's event sources (an engine's `/events`) while the loop runs. */
+  private async followEvents(signal: AbortSignal): Promise<void> {
+    await this.registry().catch(() => null);
+    if (signal.aborted) return;
+    const publish = (event: LifecycleEvent) => this.publishEvent(event);
+    await Promise.allSettled(this.eventSources.map((source) => source({ signal, publish })));
+  }
+
   /** The events a kind's descriptor reads from this round's metrics: published and kept. */
   private noteEvents(kind: AnyKind, metrics: unknown, into: LifecycleEvent[]): void {
     if (!kind.events) return;
@@ -573,6 +585,7 @@ export class PerfMonitor implements AsyncDisposable {
             this.options.platform ? { platform: this.options.platform } : {},
           );
           this.notes = built.notes;
+          this.eventSources = built.eventSources;
           collectors = built.collectors;
           timeouts = built.timeouts;
           intervals = built.intervals;

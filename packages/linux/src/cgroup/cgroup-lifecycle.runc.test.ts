@@ -1,7 +1,9 @@
 // OOM kills and CPU throttling of real runc containers (cgroup v1 here), read by the collector
 // and checked against what the kernel did: the shell in the container records each killed dd's
 // exit status (137 = SIGKILL), and the quota caps the busy loop at half a core.
-import { existsSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type ContainerMetrics,
   type ContainerReading,
@@ -9,6 +11,8 @@ import {
   createSeriesTracker,
 } from '@arcbox/perf-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFileReader } from '../fs/file-reader.js';
+import { createRecordingReader } from '../fs/recording-reader.js';
 import { createCgroupContainerCollector } from './cgroup-container-collector.js';
 import { isRoot, which } from './testing/exec.js';
 import { type RuncContainer, startRuncContainer } from './testing/runc-container.js';
@@ -142,4 +146,31 @@ describe.skipIf(!ready)(`container lifecycle counters (skipped: ${ready ? '' : w
     expect(m?.cpuThrottledPercent).toBeGreaterThan(60);
     expect(m?.cpuThrottledSecondsPerSecond).toBeGreaterThan(0);
   }, 30_000);
+
+  it('a recording carries memory.oom_control and memory.failcnt, and replays the kill count', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arcbox-oom-rec-'));
+    try {
+      const clock = () => ({ monotonicMs: 5, time: 6 });
+      const common = { clock, hostCpuCount: 2, hostMemoryTotal: null, lifecycleCounters: true };
+      const live = createCgroupContainerCollector({
+        ...common,
+        reader: createRecordingReader(createFileReader({ keepOpen: false }), dir),
+      });
+      const recorded = (await live.collect({ signal })).find((r) => r.id === oom.id);
+      live.close();
+      const replay = createCgroupContainerCollector({
+        ...common,
+        reader: createFileReader({ root: dir, keepOpen: false }),
+      });
+      const replayed = (await replay.collect({ signal })).find((r) => r.id === oom.id);
+      replay.close();
+      expect(
+        existsSync(join(dir, `sys/fs/cgroup/memory${oom.cgroupPath}/memory.oom_control`)),
+      ).toBe(true);
+      expect(recorded?.memoryOomKills).toBe(KILLS);
+      expect(replayed).toEqual(recorded);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

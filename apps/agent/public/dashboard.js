@@ -345,6 +345,36 @@
     }
   }
 
+  // Lifecycle events (OOM kills, restarts), newest first: "web-1 OOM-killed, limit 256.0 MiB · 2 min ago".
+  const events = [];
+  function renderEvents() {
+    const list = $('events');
+    list.replaceChildren();
+    if (events.length === 0) {
+      const li = document.createElement('li');
+      li.className = 'none';
+      li.textContent = 'No events';
+      list.append(li);
+      return;
+    }
+    for (const e of events.slice(0, 20)) {
+      const li = document.createElement('li');
+      li.className = e.type === 'oom-kill' ? 'critical firing' : 'warning firing';
+      li.dataset.type = e.type;
+      li.textContent = `${e.message} · ${age(Date.now() - e.time)} ago`;
+      list.append(li);
+    }
+  }
+
+  async function loadEvents() {
+    const since = Date.now() - 24 * 3600 * 1000;
+    const res = await fetch(withToken(`/api/v1/events?since=${since}&limit=20`)).catch(() => null);
+    if (!res?.ok) return;
+    const body = await res.json();
+    events.splice(0, events.length, ...body.events.reverse());
+    renderEvents();
+  }
+
   function connect() {
     const source = new EventSource(withToken('/api/v1/stream'));
     source.addEventListener('open', () => {
@@ -354,6 +384,11 @@
     source.addEventListener('error', () => {
       $('status').textContent = 'reconnecting…';
       $('status').className = 'status';
+    });
+    source.addEventListener('lifecycle', (event) => {
+      events.unshift(JSON.parse(event.data));
+      events.length = Math.min(events.length, 20);
+      renderEvents();
     });
     source.addEventListener('sample', (event) => {
       const sample = JSON.parse(event.data);
@@ -385,5 +420,8 @@
   };
   loadHistory().finally(connect);
   loadAlerts();
+  loadEvents();
   setInterval(loadAlerts, 2000);
+  // Keeps the "2 min ago" current.
+  setInterval(renderEvents, 30_000);
 })();

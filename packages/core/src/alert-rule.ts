@@ -1,5 +1,6 @@
 export type AlertComparison = '>' | '>=' | '<' | '<=';
-export type AlertWindowAggregation = 'avg' | 'max' | 'min' | 'last';
+/** `sum` adds the window's values: counts per interval (OOM kills, restarts) become counts per window. */
+export type AlertWindowAggregation = 'avg' | 'max' | 'min' | 'last' | 'sum';
 export type AlertSeverity = 'warning' | 'critical';
 /** Per rule and matched series: ok, pending (breaching, `for` not yet over), firing, resolved. */
 export type AlertState = 'ok' | 'pending' | 'firing' | 'resolved';

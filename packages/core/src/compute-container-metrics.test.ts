@@ -115,3 +115,55 @@ describe('createSeriesTracker', () => {
     expect(tracker.ids().sort()).toEqual(['abc', 'other']);
   });
 });
+
+describe('lifecycle counters', () => {
+  it('OOM kills and restarts in the interval, limit hits and throttling as rates; first reading null', () => {
+    const a = reading(0, 1, {
+      memoryOomKills: 1,
+      memoryLimitHits: 100,
+      restartCount: 0,
+      cpuThrottledPeriods: 10,
+      cpuThrottledSeconds: 1,
+    });
+    const b = reading(2000, 2, {
+      memoryOomKills: 3,
+      memoryLimitHits: 140,
+      restartCount: 2,
+      cpuThrottledPeriods: 30,
+      cpuThrottledSeconds: 2,
+    });
+    const first = computeContainerMetrics(null, a);
+    expect([first.memoryOomKills, first.memoryOomKillsNew, first.restartsNew]).toEqual([
+      1,
+      null,
+      null,
+    ]);
+    const m = computeContainerMetrics(a, b);
+    expect(m.memoryOomKills).toBe(3);
+    expect(m.memoryOomKillsNew).toBe(2);
+    expect(m.restarts).toBe(2);
+    expect(m.restartsNew).toBe(2);
+    expect(m.memoryLimitHitsPerSecond).toBe(20);
+    expect(m.cpuThrottledPeriodsPerSecond).toBe(10);
+    expect(m.cpuThrottledSecondsPerSecond).toBe(0.5);
+  });
+
+  it('a counter that went down (a new cgroup) is a reset: no new kills, no negative rate', () => {
+    const m = computeContainerMetrics(
+      reading(0, 1, { memoryOomKills: 5, memoryLimitHits: 9 }),
+      reading(1000, 2, { memoryOomKills: 0, memoryLimitHits: 0 }),
+    );
+    expect(m.memoryOomKillsNew).toBeNull();
+    expect(m.memoryLimitHitsPerSecond).toBeNull();
+  });
+
+  it('a source without them (the Docker API, old recordings) reads null', () => {
+    const m = computeContainerMetrics(reading(0, 1), reading(1000, 2));
+    expect([m.memoryOomKills, m.memoryOomKillsNew, m.restarts, m.memoryHighEvents]).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
+  });
+});

@@ -52,6 +52,16 @@ export function computeContainerMetrics(
       periods !== null && throttled !== null && periods > 0
         ? clamp((100 * throttled) / periods, 0, 100)
         : null,
+    cpuThrottledPeriodsPerSecond: counterRate(
+      prev?.cpuThrottledPeriods,
+      current.cpuThrottledPeriods,
+      seconds,
+    ),
+    cpuThrottledSecondsPerSecond: counterRate(
+      prev?.cpuThrottledSeconds,
+      current.cpuThrottledSeconds,
+      seconds,
+    ),
     cpuLimitCores: current.cpuLimitCores,
     memoryUsed: used,
     memoryUsage: current.memoryUsage,
@@ -61,6 +71,20 @@ export function computeContainerMetrics(
         ? clamp((100 * used) / memoryBase, 0, 100)
         : null,
     memoryPercentOfHost: limit === null,
+    memoryOomKills: current.memoryOomKills ?? null,
+    memoryOomKillsNew:
+      prev && current.memoryOomKills != null
+        ? counterDeltaValue(prev.memoryOomKills, current.memoryOomKills)
+        : null,
+    memoryOomEvents: current.memoryOomEvents ?? null,
+    memoryLimitHits: current.memoryLimitHits ?? null,
+    memoryLimitHitsPerSecond: counterRate(prev?.memoryLimitHits, current.memoryLimitHits, seconds),
+    memoryHighEvents: current.memoryHighEvents ?? null,
+    restarts: current.restartCount ?? null,
+    restartsNew:
+      prev && current.restartCount != null
+        ? counterDeltaValue(prev.restartCount, current.restartCount)
+        : null,
     blockReadBytes: current.blockReadBytes,
     blockWriteBytes: current.blockWriteBytes,
     blockReadBps: counterRate(prev?.blockReadBytes, current.blockReadBytes, seconds),

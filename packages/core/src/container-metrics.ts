@@ -25,6 +25,10 @@ export interface ContainerMetrics {
   cpuThrottledSeconds: number | null;
   /** Share of enforcement periods in the interval that were throttled, percent. */
   cpuThrottledPercent: number | null;
+  /** Throttled enforcement periods per second over the interval. */
+  cpuThrottledPeriodsPerSecond: number | null;
+  /** Seconds throttled per second over the interval (0.5 = throttled half the time). */
+  cpuThrottledSecondsPerSecond: number | null;
   cpuLimitCores: number | null;
 
   /** Working set: usage minus inactive file cache. */
@@ -35,6 +39,21 @@ export interface ContainerMetrics {
   memoryPercent: number | null;
   /** True when memoryPercent is relative to host memory because the container has no limit. */
   memoryPercentOfHost: boolean;
+  /** OOM kills since the cgroup was made (counter; see ContainerReading.memoryOomKills). */
+  memoryOomKills: number | null;
+  /** OOM kills in this interval; null on the first reading or after a reset. */
+  memoryOomKillsNew: number | null;
+  /** v2 `oom` events (counter). */
+  memoryOomEvents: number | null;
+  /** Times usage hit the limit (counter: v2 `max`, v1 failcnt). */
+  memoryLimitHits: number | null;
+  memoryLimitHitsPerSecond: number | null;
+  /** v2 `high` events (counter). */
+  memoryHighEvents: number | null;
+  /** Restarts the engine counted (its RestartCount); null without an engine. */
+  restarts: number | null;
+  /** Restarts in this interval; null on the first reading. */
+  restartsNew: number | null;
 
   blockReadBytes: number | null;
   blockWriteBytes: number | null;
@@ -86,4 +105,14 @@ export const containerNumericFields = [
   'pids',
   'pidsLimit',
   'cpuPercentOfLimit',
+  'cpuThrottledPeriodsPerSecond',
+  'cpuThrottledSecondsPerSecond',
+  'memoryOomKills',
+  'memoryOomKillsNew',
+  'memoryOomEvents',
+  'memoryLimitHits',
+  'memoryLimitHitsPerSecond',
+  'memoryHighEvents',
+  'restarts',
+  'restartsNew',
 ] as const satisfies ReadonlyArray<ContainerNumericField>;

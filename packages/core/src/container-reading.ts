@@ -46,6 +46,21 @@ export interface ContainerReading extends ReadingStamp {
   memoryWorkingSet: number | null;
   /** null when unlimited. */
   memoryLimit: number | null;
+  /**
+   * Lifecycle counters (SEMANTICS.md, Container lifecycle); absent or null where the source has
+   * none (the Docker Engine API, recordings made before they were read).
+   * OOM kills of the cgroup's processes: v2 memory.events `oom_kill`, v1 memory.oom_control
+   * `oom_kill` (kernel 4.13+).
+   */
+  memoryOomKills?: number | null;
+  /** v2 memory.events `oom`: times the limit was hit and reclaim could not make room. */
+  memoryOomEvents?: number | null;
+  /** Times usage hit the limit: v2 memory.events `max`, v1 memory.failcnt. */
+  memoryLimitHits?: number | null;
+  /** v2 memory.events `high`: times usage went past memory.high and was throttled. */
+  memoryHighEvents?: number | null;
+  /** The engine's RestartCount (inspect); absent or null without an engine. */
+  restartCount?: number | null;
 
   blockReadBytes: number | null;
   blockWriteBytes: number | null;

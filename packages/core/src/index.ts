@@ -131,3 +131,9 @@ export { processKind } from './kinds/process-kind.js';
 export { defaultKinds } from './kinds/default-kinds.js';
 export { formatDuration, MAX_TIMER_MS, parseDuration } from './parse-duration.js';
 export { parseTime } from './parse-time.js';
+export {
+  describeLifecycleEvent,
+  formatAgo,
+  LIFECYCLE_EVENT_TYPES,
+} from './lifecycle-event.js';
+export type { LifecycleEvent, LifecycleEventType } from './lifecycle-event.js';

@@ -46,6 +46,7 @@ export function formatValue(value: number | null | undefined, unit: FieldUnit): 
       return `${value < 10 ? value.toFixed(2) : value.toFixed(0)} s`;
     case 'ops/s':
     case 'packets/s':
+    case 'events/s':
       return `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ${unit}`;
     case 'watts':
       return `${value.toFixed(0)} W`;

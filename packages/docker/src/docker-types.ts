@@ -81,6 +81,13 @@ export interface DockerContainer {
 export interface DockerContainerInspect {
   Id?: string;
   Name?: string;
+  /** Restarts by the restart policy (explicit `docker restart`s are not counted). */
+  RestartCount?: number;
+  State?: {
+    Status?: string;
+    ExitCode?: number;
+    OOMKilled?: boolean;
+  };
   HostConfig?: {
     /** Memory limit in bytes; 0 = none. */
     Memory?: number;
@@ -98,4 +105,24 @@ export interface DockerContainerLimits {
   memoryLimit: number | null;
   cpuLimitCores: number | null;
   pidsLimit: number | null;
+}
+
+/** A container's state as inspect gives it (SEMANTICS.md, Container lifecycle). */
+export type DockerContainerState =
+  | 'created'
+  | 'running'
+  | 'paused'
+  | 'restarting'
+  | 'removing'
+  | 'exited'
+  | 'dead';
+
+export interface DockerContainerLifecycle {
+  /** null when the engine sent a state this client does not know. */
+  state: DockerContainerState | null;
+  /** The last exit's code; null while it never exited or when not a small integer. */
+  exitCode: number | null;
+  /** Whether the last exit was an OOM kill, as the engine tells it. */
+  oomKilled: boolean | null;
+  restartCount: number | null;
 }

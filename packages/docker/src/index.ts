@@ -1,4 +1,11 @@
 export { createDockerClient, engineOf, limitsFromInspect } from './docker-client.js';
+export { lifecycleFromInspect } from './lifecycle-from-inspect.js';
+export { parseEngineEvent, watchEngineEvents } from './watch-engine-events.js';
+export type {
+  EngineEvent,
+  EngineEventType,
+  WatchEngineEventsOptions,
+} from './watch-engine-events.js';
 export type { DockerClient, DockerClientOptions, RequestOptions } from './docker-client.js';
 export { createDockerContainerCollector } from './docker-container-collector.js';
 export type { DockerContainerCollectorOptions } from './docker-container-collector.js';
@@ -13,6 +20,8 @@ export type {
   DockerContainer,
   DockerContainerInspect,
   DockerContainerLimits,
+  DockerContainerLifecycle,
+  DockerContainerState,
   DockerContainerSummary,
   DockerEngineKind,
   DockerInfo,

@@ -62,6 +62,36 @@ const containerSpecs: ReadonlyArray<FamilySpec<ContainerMetrics>> = [
     value: (c) => c.memoryLimit,
   },
   {
+    name: p('oom_kills'),
+    type: 'counter',
+    help: 'Processes of the container killed by the OOM killer (memory.events oom_kill, v1 memory.oom_control).',
+    value: (c) => c.memoryOomKills,
+  },
+  {
+    name: p('oom_events'),
+    type: 'counter',
+    help: 'Times the limit was hit and reclaim failed (cgroup v2 memory.events oom).',
+    value: (c) => c.memoryOomEvents,
+  },
+  {
+    name: p('memory_limit_hits'),
+    type: 'counter',
+    help: 'Times usage hit the memory limit (memory.events max, v1 memory.failcnt).',
+    value: (c) => c.memoryLimitHits,
+  },
+  {
+    name: p('memory_high_events'),
+    type: 'counter',
+    help: 'Times usage went past memory.high (cgroup v2 memory.events high).',
+    value: (c) => c.memoryHighEvents,
+  },
+  {
+    name: p('restarts'),
+    type: 'counter',
+    help: 'Restarts the container engine counted (its RestartCount).',
+    value: (c) => c.restarts,
+  },
+  {
     name: p('block_read_bytes'),
     type: 'counter',
     unit: 'bytes',

@@ -43,3 +43,5 @@ export type {
   AlertSample,
   AlertStatus,
 } from './alerts/alert-engine.js';
+export { createEventLog, DEFAULT_MAX_EVENTS } from './event-log.js';
+export type { EventLog, EventLogOptions } from './event-log.js';

@@ -130,6 +130,18 @@ try {
     });
     const oursEager = await time(() => eager.collect({ signal }));
     eager.close();
+    // The same two without the lifecycle counters (memory.oom_control, memory.failcnt).
+    const plain = createCgroupContainerCollector({ ...common, lifecycleCounters: false });
+    const oursPlain = await time(() => plain.collect({ signal }));
+    plain.close();
+    const plainEager = createCgroupContainerCollector({
+      ...common,
+      limitsRefreshMs: 0,
+      discoverEveryMs: 0,
+      lifecycleCounters: false,
+    });
+    const eagerPlain = await time(() => plainEager.collect({ signal }));
+    plainEager.close();
 
     const cg = (h, i, f) => `/sys/fs/cgroup/${h}/${parent}/c${i}/${f}`;
     const three = [];
@@ -154,7 +166,7 @@ try {
       floors[key] = await time(() => f.run());
       f.close();
     }
-    rows.push({ n, files: perCgroup.length, ours, oursEager, ...floors });
+    rows.push({ n, files: perCgroup.length, ours, oursEager, oursPlain, eagerPlain, ...floors });
     remove(n);
   }
 } finally {
@@ -201,6 +213,29 @@ for (const row of rows) {
       r(row.ours / row.four).padStart(10),
       r(row.ours / row.same).padStart(10),
       ((row.ours * 1000) / row.n).toFixed(1).padStart(10),
+    ].join(''),
+  );
+}
+console.log('');
+console.log(
+  'lifecycle counters (memory.oom_control + memory.failcnt per cgroup): with vs without, same run',
+);
+console.log(
+  ['N', 'steady', 'steady-', 'extra', 'eager', 'eager-', 'extra']
+    .map((h) => h.padStart(10))
+    .join(''),
+);
+for (const row of rows) {
+  const pct = (a, b) => `${(((a - b) / b) * 100).toFixed(1)} %`.padStart(10);
+  console.log(
+    [
+      String(row.n).padStart(10),
+      f(row.ours).padStart(10),
+      f(row.oursPlain).padStart(10),
+      pct(row.ours, row.oursPlain),
+      f(row.oursEager).padStart(10),
+      f(row.eagerPlain).padStart(10),
+      pct(row.oursEager, row.eagerPlain),
     ].join(''),
   );
 }

@@ -582,3 +582,46 @@ describe('PerfMonitor and processes', () => {
     await monitor.close();
   });
 });
+
+describe('PerfMonitor lifecycle events (constructed container readings)', () => {
+  it('an OOM kill counter that moved is an event in the round, in events(), in recentEvents, and fires the default rule', async () => {
+    let k = 0;
+    const kills = [0, 0, 2, 2];
+    const containers: ContainerCollector = {
+      name: 'containers',
+      async collect() {
+        k += 1;
+        // Stamped now: the log keeps the history's retention (24 h) back from the clock.
+        return [
+          { ...containerReading('web', k), time: Date.now(), memoryOomKills: kills[k - 1] ?? 2 },
+        ];
+      },
+    };
+    const monitor = createMonitor({
+      collectors: { system: constructedSystem().collector, containers },
+    });
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const e of monitor.events({ signal: controller.signal })) {
+        seen.push(`${e.type}:${e.name}:${e.count}`);
+        controller.abort();
+      }
+    })();
+    const rounds = [];
+    for (let i = 0; i < 4; i++) rounds.push(await monitor.collect());
+    await reading;
+    expect(rounds.map((r) => r.events.length)).toEqual([0, 0, 1, 0]);
+    expect(seen).toEqual(['oom-kill:n-web:2']);
+    expect(rounds[2]?.alerts.map((a) => `${a.rule}:${a.state}`)).toEqual([
+      'container-oom-killed:firing',
+    ]);
+    // The series goes on after the kill.
+    expect(rounds[3]?.containers[0]?.cpuPercent).not.toBeNull();
+    const kept = monitor.recentEvents({ since: 0 });
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ type: 'oom-kill', memoryLimit: 2 ** 21, source: 'counter' });
+    expect(monitor.recentEvents({ since: kept[0]!.time + 1 })).toEqual([]);
+    await monitor.close();
+  });
+});

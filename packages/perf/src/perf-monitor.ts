@@ -15,6 +15,7 @@ import {
   type KindDescriptor,
   type KindRegistry,
   type KindValues,
+  type LifecycleEvent,
   MAX_PROCESS_LIMIT,
   PerfError,
   type ProcessMetrics,
@@ -33,7 +34,9 @@ import {
   type AlertRule,
   type AlertStatus,
   createAlertEngine,
+  createEventLog,
   createHistoryStore,
+  type EventLog,
   defaultRulesOf,
   type HistoryConfig,
   type HistoryStore,
@@ -43,6 +46,7 @@ import {
 import { defaultSourcesConfig, type SourcesConfig } from './config/sources-config.js';
 import type { MonitorCollectors } from './monitor-collectors.js';
 import { createPlatformSources } from './sources/create-platform-sources.js';
+import type { LifecycleEventSource } from './sources/platform-sources.js';
 
 /**
  * One collection round: every kind's metrics under its sample key (`system`, `containers`,
@@ -58,6 +62,8 @@ export interface PerfSample extends KindValues {
   errors: Partial<Record<string, PerfError>>;
   /** Alert state changes this round caused. */
   alerts: AlertEvent[];
+  /** Lifecycle events this round saw (an OOM kill counter that moved, a restart). */
+  events: LifecycleEvent[];
 }
 
 export interface PerfMonitorOptions {
@@ -120,6 +126,9 @@ export class PerfMonitor implements AsyncDisposable {
   readonly kinds: KindRegistry;
   readonly history: HistoryStore;
   readonly alertEngine: AlertEngine | null;
+  /** Lifecycle events kept for the history's retention period. */
+  readonly eventLog: EventLog;
+  private readonly eventCast = createBroadcast<LifecycleEvent>();
   private readonly options: PerfMonitorOptions;
   private notes: string[] = [];
   /** Intervals of kinds read less often than every round, by sample key. */
@@ -131,6 +140,7 @@ export class PerfMonitor implements AsyncDisposable {
   private readonly lastUnselected = new Map<string, readonly unknown[]>();
   private registryPromise: Promise<Registry> | null = null;
   private collectors: MonitorCollectors | null = null;
+  private eventSources: LifecycleEventSource[] = [];
   private readonly trackers = new Map<AnyKind, SeriesTracker<unknown, unknown>>();
   private readonly broadcast = createBroadcast<PerfSample>();
   /** Collections run one after another: trackers and history see readings in order. */
@@ -156,6 +166,7 @@ export class PerfMonitor implements AsyncDisposable {
             rules: options.alerts ?? defaultRulesOf(this.kinds),
             kinds: this.kinds,
           });
+    this.eventLog = createEventLog({ maxAgeMs: this.history.config.maxAgeMs });
     for (const kind of this.kinds.kinds)
       this.trackers.set(kind, createSeriesTracker(kind.keyOf, kind.compute));
   }
@@ -191,6 +202,7 @@ export class PerfMonitor implements AsyncDisposable {
         vms: [],
         errors: {},
         alerts: [],
+        events: [],
       };
       const fill = sample as unknown as Record<string, unknown>;
       // Only kinds whose collector answered go to history and alerts: a failed collector's series
@@ -208,6 +220,7 @@ export class PerfMonitor implements AsyncDisposable {
           const metrics = this.keep(kind, this.compute(kind, outcome.value));
           fill[kind.sampleKey] = metrics;
           read[kind.sampleKey] = metrics;
+          this.noteEvents(kind, metrics, sample.events);
           if (this.intervals[kind.sampleKey]) this.lastMetrics.set(kind.sampleKey, metrics);
         } else {
           sample.errors[kind.sampleKey] = outcome.error;
@@ -229,6 +242,7 @@ export class PerfMonitor implements AsyncDisposable {
       const kind = this.kinds.require(typeof which === 'string' ? which : which.name);
       const value = await this.runOne(kind.sampleKey, options.signal);
       const metrics = this.keep(kind, this.compute(kind, value));
+      this.noteEvents(kind, metrics, []);
       const values = { [kind.sampleKey]: metrics };
       this.history.appendSample(values);
       this.alertEngine?.evaluate(values);
@@ -365,7 +379,9 @@ export class PerfMonitor implements AsyncDisposable {
     const controller = new AbortController();
     options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
     if (options.signal?.aborted) controller.abort();
-    this.loop = { controller, done: this.run(controller.signal) };
+    const events = this.followEvents(controller.signal);
+    const done = this.run(controller.signal);
+    this.loop = { controller, done: Promise.all([done, events]).then(() => undefined) };
   }
 
   /** Stops the sampling loop, waiting for a round in progress. */
@@ -384,6 +400,26 @@ export class PerfMonitor implements AsyncDisposable {
   /** Every sample from now on (from `start()` or `collect()`), until the signal aborts or `close()`. */
   samples(options: SubscribeOptions = {}): AsyncIterable<PerfSample> {
     return this.broadcast.subscribe(options);
+  }
+
+  /**
+   * Lifecycle events as they are seen (OOM kills and restarts from counters, an engine's events
+   * where one is watched), until the signal aborts or `close()`.
+   */
+  events(options: SubscribeOptions = {}): AsyncIterable<LifecycleEvent> {
+    return this.eventCast.subscribe(options);
+  }
+
+  /** Events kept since `since` (ms since the epoch), oldest first, at most `limit`. */
+  recentEvents(options: { since?: number; limit?: number } = {}): LifecycleEvent[] {
+    this.eventLog.sweep();
+    return this.eventLog.since(options.since ?? 0, options.limit);
+  }
+
+  /** Records an event from outside the rounds (an engine's `/events` subscription). */
+  publishEvent(event: LifecycleEvent): void {
+    this.eventLog.append(event);
+    this.eventCast.publish(event);
   }
 
   /** Alerts currently pending or firing. */
@@ -454,6 +490,7 @@ export class PerfMonitor implements AsyncDisposable {
     await this.queue.catch(() => undefined);
     if (this.registryPromise) await (await this.registryPromise.catch(() => null))?.close();
     this.broadcast.close();
+    this.eventCast.close();
     this.alertEngine?.close();
   }
 
@@ -490,6 +527,26 @@ export class PerfMonitor implements AsyncDisposable {
     });
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /** Runs the platform's event sources (an engine's `/events`) while the loop runs. */
+  private async followEvents(signal: AbortSignal): Promise<void> {
+    await this.registry().catch(() => null);
+    if (signal.aborted) return;
+    const publish = (event: LifecycleEvent) => this.publishEvent(event);
+    await Promise.allSettled(this.eventSources.map((source) => source({ signal, publish })));
+  }
+
+  /** The events a kind's descriptor reads from this round's metrics: published and kept. */
+  private noteEvents(kind: AnyKind, metrics: unknown, into: LifecycleEvent[]): void {
+    if (!kind.events) return;
+    const list = kind.singleton ? (metrics === null ? [] : [metrics]) : (metrics as unknown[]);
+    for (const m of list) {
+      for (const event of kind.events(m)) {
+        into.push(event);
+        this.publishEvent(event);
+      }
+    }
   }
 
   /** A collector's value (one reading, or a list) to the kind's metrics. */
@@ -548,6 +605,7 @@ export class PerfMonitor implements AsyncDisposable {
             this.options.platform ? { platform: this.options.platform } : {},
           );
           this.notes = built.notes;
+          this.eventSources = built.eventSources;
           collectors = built.collectors;
           timeouts = built.timeouts;
           intervals = built.intervals;

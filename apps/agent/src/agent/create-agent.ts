@@ -114,6 +114,14 @@ export function createAgent(options: AgentOptions): Agent {
     history,
     historyHealth: () => ({ problem: historyFile?.problem() ?? null }),
     alerts: () => alerts.list(monitor.alerts()),
+    events: (since, limit) => monitor.recentEvents({ since, limit }),
+    subscribeEvents(listener) {
+      const controller = new AbortController();
+      void (async () => {
+        for await (const event of monitor.events({ signal: controller.signal })) listener(event);
+      })().catch((error) => log(`event listener failed: ${(error as Error).message}`));
+      return () => controller.abort();
+    },
     processes(query) {
       // Off in the config (or after a reload turned it off): no such resource, not a failure.
       if (!config.sources.processes.enabled)

@@ -1,4 +1,10 @@
-import type { FieldUnit, KindRegistry, ProcessMetrics, ProcessSort } from '@arcbox/perf-core';
+import type {
+  FieldUnit,
+  KindRegistry,
+  LifecycleEvent,
+  ProcessMetrics,
+  ProcessSort,
+} from '@arcbox/perf-core';
 import type { AlertComparison, HistoryStore } from '@arcbox/perf-history';
 import type { AgentSample } from '../sampler/agent-sample.js';
 
@@ -48,6 +54,10 @@ export interface AgentState {
   alerts(): AlertView[];
   /** Why the agent is not ready yet, or null when it is. */
   notReadyReason(): string | null;
+  /** Lifecycle events kept since `since` (ms since the epoch), oldest first, at most `limit`. */
+  events?(since: number, limit: number): LifecycleEvent[];
+  /** Listens to lifecycle events as they are seen; returns the unsubscribe function. */
+  subscribeEvents?(listener: (event: LifecycleEvent) => void): () => void;
   /** Every process (or a container's), sorted and bounded; absent when processes are off. */
   processes?(query: {
     container?: string;

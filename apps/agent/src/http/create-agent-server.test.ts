@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { createMonitor } from '@arcbox/perf';
 import {
+  type LifecycleEvent,
   createKindRegistry,
   defaultKinds,
   field,
@@ -52,6 +53,20 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await s.close();
 });
 
+const eventListeners = new Set<(e: LifecycleEvent) => void>();
+
+const oomEvent = (time: number): LifecycleEvent => ({
+  time,
+  type: 'oom-kill',
+  kind: 'container',
+  id: 'abc',
+  name: 'web-1',
+  source: 'counter',
+  count: 1,
+  memoryLimit: 256 * 2 ** 20,
+  exitCode: null,
+});
+
 async function serve(
   options: {
     kinds?: KindRegistry;
@@ -61,6 +76,7 @@ async function serve(
     host?: string;
     historyLimits?: HistoryLimits;
     processes?: AgentState['processes'];
+    events?: LifecycleEvent[];
   } = {},
 ): Promise<Harness> {
   const kinds = options.kinds ?? createKindRegistry(defaultKinds());
@@ -78,6 +94,16 @@ async function serve(
     alerts: () => [],
     notReadyReason: () => null,
     ...(options.processes ? { processes: options.processes } : {}),
+    ...(options.events
+      ? {
+          events: (since: number, limit: number) =>
+            options.events!.filter((e) => e.time >= since).slice(0, limit),
+          subscribeEvents(listener: (e: LifecycleEvent) => void) {
+            eventListeners.add(listener);
+            return () => eventListeners.delete(listener);
+          },
+        }
+      : {}),
   };
   const server = createAgentServer({
     state,
@@ -164,6 +190,41 @@ describe('every kind reaches the user (a real sample of this machine, plus a new
       'collectors',
     ]);
     expect((event.filesystems as unknown[]).length).toBe(filesystems.length);
+  });
+});
+
+describe('lifecycle events', () => {
+  it('/api/v1/events answers since a time with a message, bounds limit, 404s when off', async () => {
+    const h = await serve({ events: [oomEvent(1000), oomEvent(5000)] });
+    const res = await fetch(`${h.url}/api/v1/events?since=2000`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { events: Array<LifecycleEvent & { message: string }> };
+    expect(body.events.map((e) => e.time)).toEqual([5000]);
+    expect(body.events[0]?.message).toBe('web-1 OOM-killed, limit 256.0 MiB');
+    for (const query of ['limit=0', 'limit=1001', 'limit=x', 'since=yesterday']) {
+      const bad = await fetch(`${h.url}/api/v1/events?${query}`);
+      expect(bad.status, query).toBe(400);
+    }
+    const off = await serve();
+    expect((await fetch(`${off.url}/api/v1/events`)).status).toBe(404);
+  });
+
+  it('the SSE stream carries each event as `event: lifecycle`', async () => {
+    const h = await serve({ events: [] });
+    const controller = new AbortController();
+    const res = await fetch(`${h.url}/api/v1/stream`, { signal: controller.signal });
+    const reader = res.body!.getReader();
+    await reader.read(); // the preamble
+    for (const l of eventListeners) l(oomEvent(7000));
+    let text = '';
+    while (!text.includes('event: lifecycle')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    expect(text).toContain('event: lifecycle\ndata: {');
+    expect(text).toContain('"message":"web-1 OOM-killed, limit 256.0 MiB"');
   });
 });
 

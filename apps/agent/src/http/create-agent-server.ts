@@ -9,13 +9,15 @@ import {
   negotiateExposition,
   snapshotFamilies,
 } from '@arcbox/perf-export';
+import { describeLifecycleEvent } from '@arcbox/perf-core';
 import { isLoopbackHost } from '../config/listen-address.js';
 import type { AgentSample } from '../sampler/agent-sample.js';
 import type { AgentState } from './agent-state.js';
 import { isAuthorized } from './check-auth.js';
 import { isAllowedHost } from './check-host.js';
 import { createHistoryRoute, HISTORY_LIMITS, type HistoryLimits } from './history-route.js';
-import { HttpError } from './http-error.js';
+import { badParameter, HttpError } from './http-error.js';
+import { parseTimeParam } from './parse-query.js';
 import { parseProcessQuery } from './process-query.js';
 import { processFamilies } from './process-families.js';
 import { snapshotJson, streamJson } from './sample-json.js';
@@ -132,6 +134,16 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       const processes = await state.processes({ ...query, signal: controller.signal });
       sendJson(res, 200, { processes }, req.method === 'HEAD');
     },
+    '/api/v1/events': (req, res, url) => {
+      if (!state.events) throw new HttpError(404, 'events are off');
+      const since = parseTimeParam('since', url.searchParams.get('since'), Date.now()) ?? 0;
+      const limit = parseEventLimit(url.searchParams.get('limit'));
+      const events = state.events(since, limit).map((e) => ({
+        ...e,
+        message: describeLifecycleEvent(e),
+      }));
+      sendJson(res, 200, { events }, req.method === 'HEAD');
+    },
     '/api/v1/alerts': (req, res) =>
       sendJson(res, 200, { alerts: state.alerts() }, req.method === 'HEAD'),
     '/api/v1/series': (req, res) => {
@@ -170,8 +182,18 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
         }
         res.write(streamEvent(sample));
       });
+      const unsubscribeEvents =
+        state.subscribeEvents?.((event) => {
+          if (res.writableLength > MAX_STREAM_BACKLOG_BYTES) {
+            res.destroy();
+            return;
+          }
+          const data = JSON.stringify({ ...event, message: describeLifecycleEvent(event) });
+          res.write(`event: lifecycle\ndata: ${data}\n\n`);
+        }) ?? (() => undefined);
       const end = () => {
         unsubscribe();
+        unsubscribeEvents();
         streams.delete(res);
         if (streams.size === 0) streamed = null;
       };
@@ -304,4 +326,17 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       });
     },
   };
+}
+
+/** At most this many events in one answer of /api/v1/events. */
+export const MAX_EVENTS_PER_ANSWER = 1000;
+
+function parseEventLimit(text: string | null): number {
+  if (text === null || text === '') return MAX_EVENTS_PER_ANSWER;
+  if (!/^\d{1,7}$/.test(text) || Number(text) < 1 || Number(text) > MAX_EVENTS_PER_ANSWER)
+    throw badParameter(
+      'limit',
+      `"${text.slice(0, 16)}" is not a count from 1 to ${MAX_EVENTS_PER_ANSWER}`,
+    );
+  return Number(text);
 }

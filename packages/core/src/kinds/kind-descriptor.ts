@@ -1,4 +1,5 @@
 import type { AlertRule } from '../alert-rule.js';
+import type { LifecycleEvent } from '../lifecycle-event.js';
 
 /** Units of numeric fields: what history stores, alerts compare, exports name and apps print. */
 export type FieldUnit =
@@ -7,6 +8,7 @@ export type FieldUnit =
   | 'bytes/s'
   | 'ops/s'
   | 'packets/s'
+  | 'events/s'
   | 'seconds'
   | 'count'
   | 'cores'
@@ -70,6 +72,11 @@ export interface KindDescriptor<R = unknown, M = unknown> {
    * every series first, so a ranking can use them.
    */
   readonly select?: (metrics: readonly M[]) => M[];
+  /**
+   * Events one series' metrics show (an OOM kill counter that moved); a monitor publishes them
+   * and keeps them in history. None when absent.
+   */
+  readonly events?: (metrics: M) => LifecycleEvent[];
 }
 
 /** A descriptor with its reading and metrics types erased, as registries hold them. */

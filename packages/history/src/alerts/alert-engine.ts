@@ -431,6 +431,7 @@ function windowValue(values: number[], aggregation: AlertRule['windowAggregation
   if (aggregation === 'last') return values[values.length - 1]!;
   if (aggregation === 'max') return Math.max(...values);
   if (aggregation === 'min') return Math.min(...values);
+  if (aggregation === 'sum') return values.reduce((a, b) => a + b, 0);
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
 

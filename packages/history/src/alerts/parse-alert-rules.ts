@@ -58,7 +58,7 @@ const KEYS = new Set([
   'for',
 ]);
 const COMPARISONS: readonly AlertComparison[] = ['>', '>=', '<', '<='];
-const AGGREGATIONS: readonly AlertWindowAggregation[] = ['avg', 'max', 'min', 'last'];
+const AGGREGATIONS: readonly AlertWindowAggregation[] = ['avg', 'max', 'min', 'last', 'sum'];
 
 /**
  * Reads alert rules from YAML or JSON text (JSON is read by the same YAML 1.2 parser, which

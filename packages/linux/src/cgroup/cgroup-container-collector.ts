@@ -74,6 +74,11 @@ export interface CgroupContainerCollectorOptions {
    * (the process collector's); its own budget of half RLIMIT_NOFILE by default.
    */
   descriptors?: DescriptorBudget;
+  /**
+   * Read the OOM kill and limit-hit counters (SEMANTICS.md, Container lifecycle); true by
+   * default.
+   */
+  lifecycleCounters?: boolean;
 }
 
 /** The container collector plus the seed's one-container helper. */
@@ -148,6 +153,7 @@ export function createCgroupContainerCollector(
   const discoverOn = options.discover ?? true;
   const limitsRefreshMs = options.limitsRefreshMs ?? 10_000;
   const discoverEveryMs = options.discoverEveryMs ?? 2000;
+  const lifecycle = options.lifecycleCounters ?? true;
   const lookup = toLookup(options.names);
   // runc state through the reader that does not keep descriptors (or the given one, recorded).
   const stateNames = createRuntimeStateNames({ reader: coldReader });
@@ -272,6 +278,7 @@ export function createCgroupContainerCollector(
         procsReader: coldReader,
         files,
         previous: cached === null ? null : last,
+        lifecycle,
       });
     let stats = read(fresh ? before : null);
     if (!stats.present) {
@@ -326,6 +333,10 @@ export function createCgroupContainerCollector(
       memoryUsage: stats.memoryUsage,
       memoryWorkingSet: stats.memoryWorkingSet,
       memoryLimit: stats.memoryLimit,
+      memoryOomKills: stats.memoryOomKills,
+      memoryOomEvents: stats.memoryOomEvents,
+      memoryLimitHits: stats.memoryLimitHits,
+      memoryHighEvents: stats.memoryHighEvents,
       blockReadBytes: stats.blockReadBytes,
       blockWriteBytes: stats.blockWriteBytes,
       blockReadOps: stats.blockReadOps,

@@ -40,6 +40,8 @@ describe('readCgroupStats with the previous reading', () => {
     write('memory', 'memory.usage_in_bytes', '10485760\n');
     write('memory', 'memory.stat', 'cache 0\nrss 0\ntotal_inactive_file 1048576\n');
     write('memory', 'memory.limit_in_bytes', '67108864\n');
+    write('memory', 'memory.oom_control', 'oom_kill_disable 0\nunder_oom 0\noom_kill 2\n');
+    write('memory', 'memory.failcnt', '17\n');
     write('memory', 'cgroup.procs', '');
     write('blkio', 'blkio.throttle.io_service_bytes_recursive', blkio(4096, 8192));
     write('blkio', 'blkio.throttle.io_serviced_recursive', blkio(1, 2));
@@ -85,6 +87,18 @@ describe('readCgroupStats with the previous reading', () => {
     expect(second.memoryInactiveFile).toBe(2 ** 20);
     expect([second.blockReadOps, second.blockWriteOps]).toEqual([1, 2]);
     expect([second.cpuPeriods, second.cpuThrottledPeriods]).toEqual([0, 0]);
+    expect([second.memoryOomKills, second.memoryLimitHits]).toEqual([2, 17]);
+  });
+
+  it('reads memory.oom_control and memory.failcnt again when usage moved (a kill frees memory)', () => {
+    const first = read(null);
+    expect([first.memoryOomKills, first.memoryLimitHits]).toEqual([2, 17]);
+    write('memory', 'memory.usage_in_bytes', '1048576\n');
+    write('memory', 'memory.oom_control', 'oom_kill_disable 0\nunder_oom 0\noom_kill 3\n');
+    write('memory', 'memory.failcnt', '40\n');
+    const second = read(first);
+    expect(reads).toEqual(expect.arrayContaining(['memory.oom_control', 'memory.failcnt']));
+    expect([second.memoryOomKills, second.memoryLimitHits]).toEqual([3, 40]);
   });
 
   it('reads memory.stat again when usage moved, and the ops table when bytes moved', () => {

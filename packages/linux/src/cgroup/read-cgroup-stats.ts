@@ -40,6 +40,11 @@ export interface CgroupStats extends CgroupLimits {
   blockReadOps: number | null;
   blockWriteOps: number | null;
   pids: number | null;
+  /** Lifecycle counters (SEMANTICS.md, Container lifecycle); null where the kernel has none. */
+  memoryOomKills: number | null;
+  memoryOomEvents: number | null;
+  memoryLimitHits: number | null;
+  memoryHighEvents: number | null;
   /** inactive_file of memory.stat (total_inactive_file on v1), kept for `previous`. */
   memoryInactiveFile: number | null;
   /** False when no file of the cgroup could be read: it is gone. */
@@ -73,6 +78,11 @@ export interface ReadCgroupStatsOptions {
    * inactive list with the usage unchanged.
    */
   previous?: CgroupStats | null;
+  /**
+   * Read the OOM and limit-hit counters (v1 memory.oom_control and memory.failcnt, v2
+   * memory.events); true by default. Off, they are null (the bench compares the cost).
+   */
+  lifecycle?: boolean;
 }
 
 /** Every directory (relative to the reader root) a reading of `path` may touch, one per mount. */
@@ -100,6 +110,9 @@ export interface CgroupFiles {
   memoryStat1: string | null;
   memoryCurrent2: string | null;
   memoryStat2: string | null;
+  memoryOomControl1: string | null;
+  memoryFailcnt1: string | null;
+  memoryEvents2: string | null;
   blkioBytesRecursive: string | null;
   blkioBytes: string | null;
   blkioOpsRecursive: string | null;
@@ -146,6 +159,9 @@ export function cgroupFiles(layout: CgroupLayout, path: string): CgroupFiles {
     memoryStat1: at(memory, 'memory.stat'),
     memoryCurrent2: at(v2, 'memory.current'),
     memoryStat2: at(v2, 'memory.stat'),
+    memoryOomControl1: at(memory, 'memory.oom_control'),
+    memoryFailcnt1: at(memory, 'memory.failcnt'),
+    memoryEvents2: at(v2, 'memory.events'),
     blkioBytesRecursive: at(blkio, 'blkio.throttle.io_service_bytes_recursive'),
     blkioBytes: at(blkio, 'blkio.throttle.io_service_bytes'),
     blkioOpsRecursive: at(blkio, 'blkio.throttle.io_serviced_recursive'),
@@ -209,6 +225,8 @@ function parseWith<T>(
 
 const V1_CPU_KEYS = ['nr_periods', 'nr_throttled', 'throttled_time'] as const;
 const V2_CPU_KEYS = ['usage_usec', 'nr_periods', 'nr_throttled', 'throttled_usec'] as const;
+const V2_MEMORY_EVENT_KEYS = ['oom_kill', 'oom', 'max', 'high'] as const;
+const V1_OOM_KEYS = ['oom_kill'] as const;
 
 /** `parseFlatKeyed(text).get(key)` for each key, scanned when the text allows. */
 function flatKeys(text: string, keys: readonly string[]): Array<number | undefined> {
@@ -274,6 +292,10 @@ export function readCgroupStats(
   let blockReadOps: number | null = null;
   let blockWriteOps: number | null = null;
   let pids: number | null = null;
+  let memoryOomKills: number | null = null;
+  let memoryOomEvents: number | null = null;
+  let memoryLimitHits: number | null = null;
+  let memoryHighEvents: number | null = null;
   let memoryInactiveFile: number | null = null;
   const prev = options.previous ?? null;
   // Where each limit lives, decided by which counter files were found.
@@ -350,6 +372,44 @@ export function readCgroupStats(
       memoryInactiveFile = count(inactive, statFile, 'inactive_file', problems);
     }
     memoryWorkingSet = workingSet(memoryUsage, memoryInactiveFile, problems);
+    // OOM and limit-hit counters. A kill or a limit hit moves the usage too, so while the usage
+    // has not moved they are carried over like memory.stat (every file is read again at each
+    // limits refresh, which bounds what a carried figure can miss).
+    const carryEvents =
+      prev !== null &&
+      memoryUsage !== null &&
+      prev.memoryUsage === memoryUsage &&
+      (prev.memoryOomKills !== null || prev.memoryLimitHits !== null);
+    if (options.lifecycle === false) {
+      // Not asked for: the counters stay null.
+    } else if (carryEvents) {
+      memoryOomKills = prev.memoryOomKills;
+      memoryOomEvents = prev.memoryOomEvents;
+      memoryLimitHits = prev.memoryLimitHits;
+      memoryHighEvents = prev.memoryHighEvents;
+    } else if (mem1 !== null) {
+      const oom = readFile(reader, f.memoryOomControl1, seen, problems);
+      // Kernels before 4.13 have no oom_kill line: the count stays null, not 0.
+      if (oom !== null)
+        memoryOomKills = count(
+          flatKeys(oom, V1_OOM_KEYS)[0],
+          f.memoryOomControl1,
+          'oom_kill',
+          problems,
+        );
+      const failcnt = readFile(reader, f.memoryFailcnt1, seen, problems);
+      memoryLimitHits = parseWith(failcnt, f.memoryFailcnt1, parseCgroupCount, problems);
+    } else {
+      const events = readFile(reader, f.memoryEvents2, seen, problems);
+      if (events !== null) {
+        const [kills, oom, max, high] = flatKeys(events, V2_MEMORY_EVENT_KEYS);
+        const file = f.memoryEvents2;
+        memoryOomKills = count(kills, file, 'oom_kill', problems);
+        memoryOomEvents = count(oom, file, 'oom', problems);
+        memoryLimitHits = count(max, file, 'max', problems);
+        memoryHighEvents = count(high, file, 'high', problems);
+      }
+    }
   } else if (seen.present) missing('memory', 'memory.usage_in_bytes, memory.current');
 
   // Block I/O: v1 blkio throttle tables (recursive where the kernel has it), else v2 io.stat.
@@ -472,6 +532,10 @@ export function readCgroupStats(
     blockReadOps,
     blockWriteOps,
     pids,
+    memoryOomKills,
+    memoryOomEvents,
+    memoryLimitHits,
+    memoryHighEvents,
     memoryInactiveFile,
     pidsLimit: limits.pidsLimit,
     pid: limits.pid,

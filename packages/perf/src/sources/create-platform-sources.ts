@@ -3,7 +3,12 @@ import type { SourcesConfig } from '../config/sources-config.js';
 import { findNamingDockerSocket } from '../find-naming-docker-socket.js';
 import { darwinEngineClient } from './darwin-engine-client.js';
 import type { MonitorCollectors } from '../monitor-collectors.js';
-import { closeCollectors, type PlatformSources } from './platform-sources.js';
+import { engineEventSource } from './engine-event-source.js';
+import {
+  closeCollectors,
+  type LifecycleEventSource,
+  type PlatformSources,
+} from './platform-sources.js';
 import { createVmSources } from './vm-sources.js';
 
 export interface CreatePlatformSourcesOptions {
@@ -35,7 +40,14 @@ export async function createPlatformSources(
     filesystems: config.filesystems.timeoutMs,
     processes: config.processes.timeoutMs,
   };
-  const collectors = (await buildFor(platform, config, env, notes)) as MonitorCollectors;
+  const eventSources: LifecycleEventSource[] = [];
+  const collectors = (await buildFor(
+    platform,
+    config,
+    env,
+    notes,
+    eventSources,
+  )) as MonitorCollectors;
   const intervals: Record<string, number> = { filesystems: config.filesystems.intervalMs };
   if (config.processes.intervalMs !== null) intervals.processes = config.processes.intervalMs;
   const selections = {
@@ -50,6 +62,7 @@ export async function createPlatformSources(
     intervals,
     selections,
     notes,
+    eventSources,
     close: () => closeCollectors(collectors),
   };
 }
@@ -59,6 +72,7 @@ async function buildFor(
   config: SourcesConfig,
   env: NodeJS.ProcessEnv,
   notes: string[],
+  eventSources: LifecycleEventSource[],
 ): Promise<Partial<MonitorCollectors>> {
   const { root } = config;
   if (platform === 'linux') {
@@ -83,6 +97,7 @@ async function buildFor(
         notes.push(
           `docker: no engine socket at ${config.docker.socket}: containers keep their cgroup names`,
         );
+      if (docker && socket !== undefined) eventSources.push(engineEventSource(docker, socket));
       containerCollector = linux.createCgroupContainerCollector({
         root,
         discover: config.containers.discover,

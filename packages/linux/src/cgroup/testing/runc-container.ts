@@ -22,6 +22,8 @@ export interface RuncContainerSpec {
   pidsLimit: number;
   /** Set a throttle rule on the bundle's disk so v1 blkio counts (runc README). */
   throttleBundleDisk: boolean;
+  /** CFS quota, µs per 100 ms period (50_000 = half a core); none when absent. */
+  cpuQuotaUs?: number;
 }
 
 export interface RuncContainer {
@@ -58,6 +60,7 @@ export async function startRuncContainer(spec: RuncContainerSpec): Promise<RuncC
     memory: { limit: spec.memoryLimit },
     pids: { limit: spec.pidsLimit },
   };
+  if (spec.cpuQuotaUs !== undefined) resources.cpu = { quota: spec.cpuQuotaUs, period: 100_000 };
   if (spec.throttleBundleDisk) {
     const dev = statSync(bundle).dev;
     const major = Number((BigInt(dev) >> 8n) & 0xfffn);

@@ -78,6 +78,7 @@ export function computeContainerMetrics(
     interfaces,
     pids: current.pids,
     pidsLimit: current.pidsLimit,
+    gpuMemoryBytes: current.gpuMemoryBytes ?? null,
     problems: current.problems,
   };
 }

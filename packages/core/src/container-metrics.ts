@@ -55,6 +55,8 @@ export interface ContainerMetrics {
 
   pids: number | null;
   pidsLimit: number | null;
+  /** GPU memory held by the container's processes (NVIDIA compute apps), bytes; null when unknown. */
+  gpuMemoryBytes: number | null;
   problems: SourceProblem[];
 }
 
@@ -86,4 +88,5 @@ export const containerNumericFields = [
   'pids',
   'pidsLimit',
   'cpuPercentOfLimit',
+  'gpuMemoryBytes',
 ] as const satisfies ReadonlyArray<ContainerNumericField>;

@@ -49,6 +49,7 @@ export function constructedContainer(
     interfaces: [],
     pids: null,
     pidsLimit: null,
+    gpuMemoryBytes: null,
     problems: [],
     ...overrides,
   };

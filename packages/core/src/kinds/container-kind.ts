@@ -59,6 +59,7 @@ export const containerKind: KindDescriptor<ContainerReading, ContainerMetrics> =
     f('pids', 'count', 'Processes and threads in the container.'),
     f('pidsLimit', 'count', 'Process limit (null when unlimited).'),
     f('cpuPercentOfLimit', 'percent', 'CPU busy, share of the container’s CPU quota.'),
+    f('gpuMemoryBytes', 'bytes', 'GPU memory held by the container’s processes.'),
   ],
   facts: { memoryLimited: (m) => m.memoryLimit !== null },
   defaultRules: containerRules,

@@ -6,7 +6,10 @@ import { clamp } from './units.js';
  * One reading of a GPU to metrics. Every figure is a gauge or a cumulative count the driver
  * already keeps (utilisation is its own windowed percentage), so the previous reading is unused.
  */
-export function computeGpuMetrics(_previous: GpuReading | null | undefined, current: GpuReading): GpuMetrics {
+export function computeGpuMetrics(
+  _previous: GpuReading | null | undefined,
+  current: GpuReading,
+): GpuMetrics {
   const used = current.memoryUsedBytes;
   const total = current.memoryTotalBytes;
   const temp = current.temperatureCelsius;

@@ -67,8 +67,7 @@ export interface GpuReading extends ReadingStamp {
 
 /** A reading with every figure null, for readers to fill in. */
 export function emptyGpuReading(
-  base: Pick<GpuReading, 'id' | 'vendor' | 'name' | 'monotonicMs' | 'time'> &
-    Partial<GpuReading>,
+  base: Pick<GpuReading, 'id' | 'vendor' | 'name' | 'monotonicMs' | 'time'> & Partial<GpuReading>,
 ): GpuReading {
   return {
     index: null,

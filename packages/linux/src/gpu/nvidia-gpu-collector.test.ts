@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PerfError, withTimeout } from '@arcbox/perf-core';
+import { type GpuReading, PerfError, withTimeout } from '@arcbox/perf-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCgroupContainerCollector } from '../cgroup/cgroup-container-collector.js';
 import { type RuncContainer, startRuncContainer } from '../cgroup/testing/runc-container.js';
@@ -70,7 +70,7 @@ describe('streaming nvidia-smi (stand-in on PATH)', () => {
     s = standIn();
   });
   afterEach(() => {
-    c?.close();
+    void c?.close?.();
     s.setMode('stream');
   });
   afterAll(() => s.dispose());
@@ -139,7 +139,7 @@ describe('streaming nvidia-smi (stand-in on PATH)', () => {
       appsIntervalMs: 100,
       detailIntervalMs: 100,
     });
-    let t4;
+    let t4: GpuReading | undefined;
     for (let i = 0; i < 20 && !(t4?.processes.length && t4.slowdownTemperatureCelsius); i++) {
       t4 = (await round(c))[1];
       await sleep(100);

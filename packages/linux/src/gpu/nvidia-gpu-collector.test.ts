@@ -145,6 +145,8 @@ describe('streaming nvidia-smi (stand-in on PATH)', () => {
       await sleep(100);
     }
     expect(t4?.slowdownTemperatureCelsius).toBe(93);
+    // Both T4 processes are the host's: no container holds GPU memory.
+    expect(c.memoryByContainer()).toEqual(new Map());
     expect(t4?.processes).toEqual([
       { pid: 675, usedMemoryBytes: 22 * 2 ** 20, container: null },
       { pid: 5762, usedMemoryBytes: 1005 * 2 ** 20, container: null },
@@ -190,6 +192,7 @@ describe('streaming nvidia-smi (stand-in on PATH)', () => {
           await sleep(100);
         }
         containers.close();
+        expect([...(c.memoryByContainer() ?? [])]).toEqual([[r.id, 512 * 2 ** 20]]);
         const pids = JSON.parse((await exec('runc', ['ps', '--format', 'json', r.name])).stdout);
         expect(pids).toContain(r.pid);
         expect(procs).toEqual([{ pid: r.pid, usedMemoryBytes: 512 * 2 ** 20, container: r.id }]);

@@ -3,6 +3,7 @@ import {
   type Collector,
   type GpuProcessReading,
   type GpuReading,
+  gpuMemoryByContainer,
   PerfError,
 } from '@arcbox/perf-core';
 import { createFileReader, type FileReader } from '../fs/file-reader.js';
@@ -39,6 +40,11 @@ export interface NvidiaGpuCollectorOptions {
 export interface NvidiaGpuCollector extends Collector<GpuReading[]> {
   /** Streaming children started so far (1 while the first one lives). */
   readonly spawns: number;
+  /**
+   * GPU memory per container id from the latest compute-apps answer (containers holding none
+   * are absent); null before the first answer.
+   */
+  memoryByContainer(): Map<string, number> | null;
 }
 
 interface Batch {
@@ -93,6 +99,7 @@ export function createNvidiaGpuCollector(
   };
 
   let apps = new Map<string, GpuProcessReading[]>();
+  let appsKnown = false;
   let appsAt = Number.NEGATIVE_INFINITY;
   let details = new Map<string, { slowdown: number | null; migs: GpuReading[] }>();
   let detailAt = Number.NEGATIVE_INFINITY;
@@ -209,6 +216,7 @@ export function createNvidiaGpuCollector(
             next.set(app.gpuUuid, list);
           }
           apps = next;
+          appsKnown = true;
         })
         .catch(() => undefined)
         .finally(() => (inFlight -= 1));
@@ -253,6 +261,11 @@ export function createNvidiaGpuCollector(
     name: 'gpus',
     get spawns() {
       return spawns;
+    },
+    memoryByContainer() {
+      return appsKnown
+        ? gpuMemoryByContainer([...apps.values()].map((processes) => ({ processes })))
+        : null;
     },
     async collect({ signal }) {
       if (closed) throw new PerfError('INVALID_ARGUMENT', 'the GPU collector is closed');

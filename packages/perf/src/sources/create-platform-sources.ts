@@ -4,7 +4,9 @@ import { findNamingDockerSocket } from '../find-naming-docker-socket.js';
 import { darwinEngineClient } from './darwin-engine-client.js';
 import type { MonitorCollectors } from '../monitor-collectors.js';
 import { closeCollectors, type PlatformSources } from './platform-sources.js';
+import { findOnPath } from './find-on-path.js';
 import { createVmSources } from './vm-sources.js';
+import { withGpuMemory } from './with-gpu-memory.js';
 
 export interface CreatePlatformSourcesOptions {
   /** The platform to build for; this process's by default. */
@@ -34,6 +36,7 @@ export async function createPlatformSources(
     vms: config.vms.timeoutMs,
     filesystems: config.filesystems.timeoutMs,
     processes: config.processes.timeoutMs,
+    gpus: config.gpus.timeoutMs,
   };
   const collectors = (await buildFor(platform, config, env, notes)) as MonitorCollectors;
   const intervals: Record<string, number> = { filesystems: config.filesystems.intervalMs };
@@ -103,6 +106,27 @@ async function buildFor(
         root,
         ...(known ? { containers: () => known.discover() } : {}),
       });
+    }
+    // NVIDIA through nvidia-smi: no nvidia-smi on the PATH is no GPU source, not an error.
+    const nvidiaSmi = config.gpus.enabled ? findOnPath('nvidia-smi', env) : null;
+    if (config.gpus.enabled && nvidiaSmi === null)
+      notes.push('gpus: no nvidia-smi on the PATH: no GPU source');
+    if (nvidiaSmi !== null) {
+      const known = containerCollector;
+      const gpus = linux.createNvidiaGpuCollector({
+        command: nvidiaSmi,
+        env,
+        root,
+        intervalMs: config.gpus.intervalMs,
+        appsIntervalMs: config.gpus.appsIntervalMs,
+        commandTimeoutMs: Math.max(1000, config.gpus.timeoutMs),
+        ...(known ? { containers: () => known.discover() } : {}),
+      });
+      collectors.gpus = gpus;
+      if (collectors.containers)
+        collectors.containers = withGpuMemory(collectors.containers, () =>
+          gpus.memoryByContainer(),
+        );
     }
     if (config.vms.enabled) {
       const vms = await createVmSources(config, 'linux', notes);

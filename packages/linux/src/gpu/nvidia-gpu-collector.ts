@@ -122,6 +122,8 @@ export function createNvidiaGpuCollector(
     const last = pending[pending.length - 1];
     if (last && (reading.index ?? 0) <= (last.index ?? 0)) flush();
     if (pending.length < MAX_PENDING_GPUS) pending.push(reading);
+    // As many lines as the last tick had: this tick is complete, no timer needed.
+    if (latest && pending.length === latest.readings.length) return flush();
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = setTimeout(flush, Math.min(50, intervalMs / 4));
   };

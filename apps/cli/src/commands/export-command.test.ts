@@ -71,6 +71,7 @@ describe.skipIf(!onLinux)('arcbox-perf export (built binary; samples a Linux hos
       'vms',
       'filesystems',
       'processes',
+      'gpus',
       'collectors',
     ]);
     expect(prometheus.stdout).toMatch(

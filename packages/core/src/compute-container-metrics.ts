@@ -102,6 +102,7 @@ export function computeContainerMetrics(
     interfaces,
     pids: current.pids,
     pidsLimit: current.pidsLimit,
+    gpuMemoryBytes: current.gpuMemoryBytes ?? null,
     problems: current.problems,
   };
 }

@@ -74,6 +74,8 @@ export interface ContainerMetrics {
 
   pids: number | null;
   pidsLimit: number | null;
+  /** GPU memory held by the container's processes (NVIDIA compute apps), bytes; null when unknown. */
+  gpuMemoryBytes: number | null;
   problems: SourceProblem[];
 }
 
@@ -115,4 +117,5 @@ export const containerNumericFields = [
   'memoryHighEvents',
   'restarts',
   'restartsNew',
+  'gpuMemoryBytes',
 ] as const satisfies ReadonlyArray<ContainerNumericField>;

@@ -72,5 +72,7 @@ export interface ContainerReading extends ReadingStamp {
 
   pids: number | null;
   pidsLimit: number | null;
+  /** GPU memory held by the container's processes, bytes; null (or absent) when not known. */
+  gpuMemoryBytes?: number | null;
   problems: SourceProblem[];
 }

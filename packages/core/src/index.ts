@@ -98,6 +98,10 @@ export type {
 export type { FilesystemReading } from './filesystem-reading.js';
 export type { FilesystemMetrics } from './filesystem-metrics.js';
 export { computeFilesystemMetrics } from './compute-filesystem-metrics.js';
+export type { GpuProcessReading, GpuReading, GpuVendor } from './gpu-reading.js';
+export { emptyGpuReading } from './gpu-reading.js';
+export type { GpuMetrics } from './gpu-metrics.js';
+export { computeGpuMetrics, gpuMemoryByContainer } from './compute-gpu-metrics.js';
 export type { ProcessReading } from './process-reading.js';
 export type { ProcessMetrics } from './process-metrics.js';
 export { computeProcessMetrics, processKey } from './compute-process-metrics.js';
@@ -128,6 +132,7 @@ export { containerKind } from './kinds/container-kind.js';
 export { vmKind } from './kinds/vm-kind.js';
 export { filesystemKind } from './kinds/filesystem-kind.js';
 export { processKind } from './kinds/process-kind.js';
+export { gpuKind } from './kinds/gpu-kind.js';
 export { defaultKinds } from './kinds/default-kinds.js';
 export { formatDuration, MAX_TIMER_MS, parseDuration } from './parse-duration.js';
 export { parseTime } from './parse-time.js';

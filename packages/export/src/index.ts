@@ -33,6 +33,7 @@ export { defaultExporters, fieldFamilies, kindFamilies } from './kind-exporter.j
 export type { KindExporter } from './kind-exporter.js';
 export { filesystemFamilies } from './filesystem-families.js';
 export { processFamilies } from './process-families.js';
+export { gpuFamilies } from './gpu-families.js';
 export { formatJson } from './format-json.js';
 export {
   containerCsvColumns,

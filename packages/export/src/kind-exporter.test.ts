@@ -1,4 +1,6 @@
 import {
+  computeGpuMetrics,
+  emptyGpuReading,
   computeFilesystemMetrics,
   computeProcessMetrics,
   createKindRegistry,
@@ -96,9 +98,9 @@ describe('every kind in the exports', () => {
       utilization: number | null;
       memoryUsed: number | null;
     }
-    const gpuKind: KindDescriptor<Gpu, Gpu> = {
-      name: 'gpu',
-      sampleKey: 'gpus',
+    const npuKind: KindDescriptor<Gpu, Gpu> = {
+      name: 'npu',
+      sampleKey: 'npus',
       title: 'GPUs',
       singleton: false,
       keyOf: (r) => r.id,
@@ -111,12 +113,12 @@ describe('every kind in the exports', () => {
       facts: {},
       defaultRules: [],
     };
-    const kinds = createKindRegistry([...defaultKinds(), gpuKind]);
-    const gpu = { id: '0', name: 'A100', utilization: 50, memoryUsed: 2 ** 30 };
-    const text = formatMetrics({ gpus: [gpu] }, 'prometheus', { kinds });
-    expect(text).toContain('arcbox_perf_gpu_utilization_ratio{id="0",name="A100"} 0.5');
-    expect(text).toContain('arcbox_perf_gpu_memory_used_bytes{id="0",name="A100"} 1073741824');
-    const json = JSON.parse(formatJson({ gpus: [gpu] }, { kinds }));
+    const kinds = createKindRegistry([...defaultKinds(), npuKind]);
+    const gpu = { id: '0', name: 'NPU', utilization: 50, memoryUsed: 2 ** 30 };
+    const text = formatMetrics({ npus: [gpu] }, 'prometheus', { kinds });
+    expect(text).toContain('arcbox_perf_npu_utilization_ratio{id="0",name="NPU"} 0.5');
+    expect(text).toContain('arcbox_perf_npu_memory_used_bytes{id="0",name="NPU"} 1073741824');
+    const json = JSON.parse(formatJson({ npus: [gpu] }, { kinds }));
     expect(Object.keys(json)).toEqual([
       'system',
       'containers',
@@ -124,10 +126,43 @@ describe('every kind in the exports', () => {
       'filesystems',
       'processes',
       'gpus',
+      'npus',
       'collectors',
     ]);
-    expect(formatCsv([gpu], kindCsvColumns(gpuKind)).split('\r\n')[0]).toBe(
+    expect(formatCsv([gpu], kindCsvColumns(npuKind)).split('\r\n')[0]).toBe(
       'time,id,name,utilization,memoryUsed',
+    );
+  });
+
+  it('exports GPUs in base units with dcgm-exporter peers; N/A figures are absent, not 0', () => {
+    const a10g = computeGpuMetrics(
+      null,
+      emptyGpuReading({
+        id: 'GPU-9a9a',
+        uuid: 'GPU-9a9a',
+        index: 0,
+        vendor: 'nvidia',
+        name: 'NVIDIA A10G',
+        monotonicMs: 1,
+        time: Date.UTC(2026, 11, 5),
+        utilizationPercent: 65,
+        memoryUsedBytes: 22 * 2 ** 20,
+        smClockHz: 210e6,
+        eccCorrectedErrors: 3,
+        processes: [{ pid: 725, usedMemoryBytes: 22 * 2 ** 20, container: 'abc' }],
+      }),
+    );
+    const text = formatMetrics({ gpus: [a10g] });
+    const labels = 'gpu="0",uuid="GPU-9a9a",name="NVIDIA A10G",parent=""';
+    expect(text).toContain(`arcbox_perf_gpu_utilization_ratio{${labels}} 0.65`);
+    expect(text).toContain(`arcbox_perf_gpu_memory_used_bytes{${labels}} 23068672`);
+    expect(text).toContain(`arcbox_perf_gpu_sm_clock_hertz{${labels}} 210000000`);
+    expect(text).toMatch(/# TYPE arcbox_perf_gpu_ecc_corrected_errors_total counter/);
+    expect(text).toContain(`arcbox_perf_gpu_ecc_corrected_errors_total{${labels}} 3`);
+    expect(text).not.toContain('arcbox_perf_gpu_fan_speed_ratio{');
+    expect(text).not.toContain('arcbox_perf_gpu_power_watts{');
+    expect(text).toContain(
+      'arcbox_perf_gpu_process_memory_used_bytes{uuid="GPU-9a9a",pid="725",container="abc"} 23068672',
     );
   });
 });

@@ -9,6 +9,7 @@ import type {
 } from '@arcbox/perf-core';
 import { containerFamilies } from './container-families.js';
 import { familiesFrom, uniqueBy } from './family-table.js';
+import { gpuFamilies } from './gpu-families.js';
 import { processFamilies } from './process-families.js';
 import { filesystemFamilies } from './filesystem-families.js';
 import type { MetricFamily } from './metric-family.js';
@@ -33,6 +34,7 @@ export function defaultExporters(): KindExporter[] {
     { kind: 'vm', families: (m) => vmFamilies(m as VmMetrics[]) },
     { kind: 'filesystem', families: (m) => filesystemFamilies(m as never) },
     { kind: 'process', families: (m) => processFamilies(m as ProcessMetrics[]) },
+    { kind: 'gpu', families: (m) => gpuFamilies(m as never) },
   ];
 }
 

@@ -118,3 +118,10 @@ export type {
   ContainerOfCgroup,
   KnownContainerCgroup,
 } from './processes/container-of-cgroup.js';
+export { createNvidiaGpuCollector } from './gpu/nvidia-gpu-collector.js';
+export type { NvidiaGpuCollector, NvidiaGpuCollectorOptions } from './gpu/nvidia-gpu-collector.js';
+export { parseNvidiaSmiXml } from './gpu/parse-nvidia-smi-xml.js';
+export type { NvidiaXmlDevice, NvidiaXmlProcess } from './gpu/parse-nvidia-smi-xml.js';
+export { parseComputeApps, parseQueryGpuLine } from './gpu/parse-nvidia-csv.js';
+export type { ComputeApp } from './gpu/parse-nvidia-csv.js';
+export { NVIDIA_QUERY_FIELDS } from './gpu/nvidia-query-fields.js';

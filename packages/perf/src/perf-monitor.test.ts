@@ -179,7 +179,7 @@ describe('PerfMonitor with constructed readings', () => {
     expect(createMonitor({ alerts: false }).systemHistory({ fields: ['load1'] }).values).toEqual({
       load1: [],
     });
-    expect(() => monitor.seriesHistory('gpu', '0')).toThrow(/not a kind of series/);
+    expect(() => monitor.seriesHistory('tpu', '0')).toThrow(/not a kind of series/);
     await monitor.close();
   });
 

@@ -71,6 +71,7 @@ describe.skipIf(!onLinux)('arcbox-perf export (built binary; samples a Linux hos
       'vms',
       'filesystems',
       'processes',
+      'gpus',
       'collectors',
     ]);
     expect(prometheus.stdout).toMatch(
@@ -95,7 +96,7 @@ describe.skipIf(!onLinux)('arcbox-perf export (built binary; samples a Linux hos
     // A kind by its singular name works as well; anything else is a usage error.
     const byName = await runBuiltCli(['export', '-f', 'csv', '-t', 'container', '-i', '50']);
     expect(byName.stdout).toMatch(/^time,id,name,cpuPercent,/);
-    const bad = await runBuiltCli(['export', '--format', 'csv', '--table', 'gpus']);
+    const bad = await runBuiltCli(['export', '--format', 'csv', '--table', 'tpus']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/expected one of system, containers, vms, filesystems/);
   });

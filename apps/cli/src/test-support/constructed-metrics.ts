@@ -59,6 +59,7 @@ export function constructedContainer(
     interfaces: [],
     pids: null,
     pidsLimit: null,
+    gpuMemoryBytes: null,
     problems: [],
     ...overrides,
   };

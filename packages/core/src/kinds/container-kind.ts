@@ -97,6 +97,7 @@ export const containerKind: KindDescriptor<ContainerReading, ContainerMetrics> =
     f('memoryHighEvents', 'count', 'Times usage went past memory.high (cgroup v2).'),
     f('restarts', 'count', 'Restarts the engine counted (null without an engine).'),
     f('restartsNew', 'count', 'Restarts in the interval.'),
+    f('gpuMemoryBytes', 'bytes', 'GPU memory held by the container’s processes.'),
   ],
   facts: { memoryLimited: (m) => m.memoryLimit !== null },
   events: containerEvents,

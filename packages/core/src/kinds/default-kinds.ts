@@ -1,5 +1,6 @@
 import { containerKind } from './container-kind.js';
 import { filesystemKind } from './filesystem-kind.js';
+import { gpuKind } from './gpu-kind.js';
 import type { AnyKind } from './kind-descriptor.js';
 import { processKind } from './process-kind.js';
 import { systemKind } from './system-kind.js';
@@ -11,5 +12,5 @@ import { vmKind } from './vm-kind.js';
  * registry from it (`createKindRegistry(defaultKinds())`), there is no global one.
  */
 export function defaultKinds(): AnyKind[] {
-  return [systemKind, containerKind, vmKind, filesystemKind, processKind];
+  return [systemKind, containerKind, vmKind, filesystemKind, processKind, gpuKind];
 }

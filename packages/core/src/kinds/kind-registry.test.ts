@@ -8,7 +8,7 @@ import { createKindRegistry } from './kind-registry.js';
 describe('kind registry', () => {
   it('holds the shipped kinds in order, each with typed, documented fields', () => {
     const kinds = createKindRegistry(defaultKinds());
-    expect(kinds.names()).toEqual(['system', 'container', 'vm', 'filesystem', 'process']);
+    expect(kinds.names()).toEqual(['system', 'container', 'vm', 'filesystem', 'process', 'gpu']);
     expect(kinds.bySampleKey('filesystems')?.name).toBe('filesystem');
     for (const kind of kinds.kinds) {
       expect(kind.fields.length).toBeGreaterThan(0);

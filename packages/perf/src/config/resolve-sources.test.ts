@@ -65,6 +65,26 @@ describe('sources config', () => {
     expect(() => resolveSources({ sources: { processes: { limit: 1e6 } } })).toThrow(/limit/);
   });
 
+  it('reads the gpus switch: stream period and compute-apps period, bounded', () => {
+    expect(resolveSources({}).gpus).toEqual({
+      enabled: true,
+      timeoutMs: 2000,
+      intervalMs: 1000,
+      appsIntervalMs: 10_000,
+    });
+    expect(
+      resolveSources({
+        sources: { gpus: { enabled: false, interval: '500ms', appsInterval: '30s' } },
+      }).gpus,
+    ).toEqual({ enabled: false, timeoutMs: 2000, intervalMs: 500, appsIntervalMs: 30_000 });
+    const e = failure(() =>
+      resolveSources({ sources: { gpus: { interval: '10ms', appsInterval: '2h', loop: 1 } } }),
+    );
+    expect(e.message).toContain('sources.gpus.loop: unknown key');
+    expect(e.message).toContain('sources.gpus.interval: must be at least 100 ms');
+    expect(e.message).toContain('sources.gpus.appsInterval: must be at most 3600000 ms');
+  });
+
   it('names every problem with its key: unknown keys, wrong types, bad durations and URIs', () => {
     const e = failure(() =>
       resolveSources(
@@ -73,7 +93,7 @@ describe('sources config', () => {
             containers: { paths: 'x', colour: 'red' },
             vms: { timeout: 5, libvirt: { uri: 'not a uri' } },
             system: { timeout: '90d' },
-            gpus: {},
+            gpu: {},
           },
         },
         'command line',
@@ -81,7 +101,7 @@ describe('sources config', () => {
     );
     expect(e.code).toBe('CONFIG_ERROR');
     expect(e.message.split('\n')).toEqual([
-      'command line: sources.gpus: unknown key (known here: system, containers, docker, vms, filesystems, processes)',
+      'command line: sources.gpu: unknown key (known here: system, containers, docker, vms, filesystems, processes, gpus)',
       'command line: sources.system.timeout: must be at most 60000 ms, found "90d"',
       'command line: sources.containers.colour: unknown key (known here: enabled, timeout, discover, paths)',
       'command line: sources.containers.paths: must be a list of strings, found the string "x"',

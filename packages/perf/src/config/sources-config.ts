@@ -53,6 +53,12 @@ export interface SourcesConfig {
    * id prefixes). `intervalMs` null reads them every round.
    */
   processes: SourceSwitch & { limit: number; containers: string[]; intervalMs: number | null };
+  /**
+   * GPUs (NVIDIA through nvidia-smi on Linux). `intervalMs` is the streaming child's period
+   * (`-lms`); `appsIntervalMs` how often per-process GPU memory is asked. No nvidia-smi on the
+   * PATH is no GPU source, not an error.
+   */
+  gpus: SourceSwitch & { intervalMs: number; appsIntervalMs: number };
 }
 
 export function defaultSourcesConfig(): SourcesConfig {
@@ -71,5 +77,6 @@ export function defaultSourcesConfig(): SourcesConfig {
     },
     filesystems: { enabled: true, timeoutMs: 2000, intervalMs: 10_000 },
     processes: { enabled: true, timeoutMs: 2000, limit: 10, containers: [], intervalMs: null },
+    gpus: { enabled: true, timeoutMs: 2000, intervalMs: 1000, appsIntervalMs: 10_000 },
   };
 }

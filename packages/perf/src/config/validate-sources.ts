@@ -17,7 +17,15 @@ export function validateSources(
 ): void {
   const sources = c.section(input, path);
   if (!sources) return;
-  c.known(sources, path, ['system', 'containers', 'docker', 'vms', 'filesystems', 'processes']);
+  c.known(sources, path, [
+    'system',
+    'containers',
+    'docker',
+    'vms',
+    'filesystems',
+    'processes',
+    'gpus',
+  ]);
   const at = (key: string) => [...path, key];
   const switchable = (s: ConfigObject, p: ConfigPath, t: SourceSwitch, extra: string[]) => {
     c.known(s, p, ['enabled', 'timeout', ...extra]);
@@ -123,6 +131,22 @@ export function validateSources(
         set(c.strList(s.containers, [...p, 'containers'], 100), (v) => (t.containers = v));
       if ('interval' in s)
         set(c.duration(s.interval, [...p, 'interval'], 1000, 3_600_000), (v) => (t.intervalMs = v));
+    }
+  }
+
+  if ('gpus' in sources) {
+    const p = at('gpus');
+    const s = c.section(sources.gpus, p);
+    const t = target.gpus;
+    if (s) {
+      switchable(s, p, t, ['interval', 'appsInterval']);
+      if ('interval' in s)
+        set(c.duration(s.interval, [...p, 'interval'], 100, 60_000), (v) => (t.intervalMs = v));
+      if ('appsInterval' in s)
+        set(
+          c.duration(s.appsInterval, [...p, 'appsInterval'], 1000, 3_600_000),
+          (v) => (t.appsIntervalMs = v),
+        );
     }
   }
 }

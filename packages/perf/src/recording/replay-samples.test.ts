@@ -64,6 +64,7 @@ describe('replaySamples of recordings made before this package', () => {
       'memoryHighEvents',
       'restarts',
       'restartsNew',
+      'gpuMemoryBytes',
     ].map((k) => [k, null]),
   );
 
@@ -79,7 +80,8 @@ describe('replaySamples of recordings made before this package', () => {
       // Through JSON as the CLI printed them: the same figures, field for field.
       const now = JSON.parse(JSON.stringify(sample));
       expect(now.system).toEqual(printed[i].system);
-      // The recording predates the lifecycle counters: they replay as null, the rest as printed.
+      // The recording predates the lifecycle counters and gpuMemoryBytes: they replay as null,
+      // the rest as printed.
       expect(now.containers).toEqual(
         printed[i].containers.map((c: object) => ({ ...c, ...lifecycleNulls })),
       );

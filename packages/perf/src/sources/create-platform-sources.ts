@@ -9,7 +9,9 @@ import {
   type LifecycleEventSource,
   type PlatformSources,
 } from './platform-sources.js';
+import { findOnPath } from './find-on-path.js';
 import { createVmSources } from './vm-sources.js';
+import { withGpuMemory } from './with-gpu-memory.js';
 
 export interface CreatePlatformSourcesOptions {
   /** The platform to build for; this process's by default. */
@@ -39,6 +41,7 @@ export async function createPlatformSources(
     vms: config.vms.timeoutMs,
     filesystems: config.filesystems.timeoutMs,
     processes: config.processes.timeoutMs,
+    gpus: config.gpus.timeoutMs,
   };
   const eventSources: LifecycleEventSource[] = [];
   const collectors = (await buildFor(
@@ -122,6 +125,27 @@ async function buildFor(
         descriptors,
         ...(known ? { containers: () => known.discover() } : {}),
       });
+    }
+    // NVIDIA through nvidia-smi: no nvidia-smi on the PATH is no GPU source, not an error.
+    const nvidiaSmi = config.gpus.enabled ? findOnPath('nvidia-smi', env) : null;
+    if (config.gpus.enabled && nvidiaSmi === null)
+      notes.push('gpus: no nvidia-smi on the PATH: no GPU source');
+    if (nvidiaSmi !== null) {
+      const known = containerCollector;
+      const gpus = linux.createNvidiaGpuCollector({
+        command: nvidiaSmi,
+        env,
+        root,
+        intervalMs: config.gpus.intervalMs,
+        appsIntervalMs: config.gpus.appsIntervalMs,
+        commandTimeoutMs: Math.max(1000, config.gpus.timeoutMs),
+        ...(known ? { containers: () => known.discover() } : {}),
+      });
+      collectors.gpus = gpus;
+      if (collectors.containers)
+        collectors.containers = withGpuMemory(collectors.containers, () =>
+          gpus.memoryByContainer(),
+        );
     }
     if (config.vms.enabled) {
       const vms = await createVmSources(config, 'linux', notes);

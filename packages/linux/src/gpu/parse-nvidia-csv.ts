@@ -1,0 +1,79 @@
+import { emptyGpuReading, type GpuReading, type ReadingStamp } from '@arcbox/perf-core';
+import { NVIDIA_QUERY_FIELDS, THROTTLE_REASON_BITS } from './nvidia-query-fields.js';
+import { mhzToHz, mibToBytes, nvidiaNumber, performanceState } from './nvidia-value.js';
+
+/** Longest line read; a longer one is skipped (a product name is under 100 characters). */
+export const MAX_CSV_LINE = 2048;
+
+/**
+ * One line of `--query-gpu=<NVIDIA_QUERY_FIELDS> --format=csv,noheader,nounits` to a reading, or
+ * null for a line it cannot read (wrong column count, no uuid, too long). A product name with a
+ * comma in it gives extra columns: they are joined back into the name.
+ */
+export function parseQueryGpuLine(line: string, stamp: ReadingStamp): GpuReading | null {
+  if (line.length > MAX_CSV_LINE) return null;
+  let cols = line.split(',').map((c) => c.trim());
+  const extra = cols.length - NVIDIA_QUERY_FIELDS.length;
+  if (extra < 0) return null;
+  if (extra > 0)
+    cols = [cols[0]!, cols[1]!, cols.slice(2, 3 + extra).join(', '), ...cols.slice(3 + extra)];
+  const v = (i: number) => nvidiaNumber(cols[i]);
+  const uuid = cols[1]!;
+  if (!/^(GPU|MIG)-[\w-]+$/.test(uuid)) return null;
+  return emptyGpuReading({
+    ...stamp,
+    id: uuid,
+    vendor: 'nvidia',
+    uuid,
+    name: cols[2] || 'NVIDIA GPU',
+    index: v(0),
+    utilizationPercent: v(3),
+    memoryUtilizationPercent: v(4),
+    memoryUsedBytes: mibToBytes(v(5)),
+    memoryTotalBytes: mibToBytes(v(6)),
+    powerWatts: v(7),
+    powerLimitWatts: v(8),
+    temperatureCelsius: v(9),
+    smClockHz: mhzToHz(v(10)),
+    memoryClockHz: mhzToHz(v(11)),
+    fanPercent: v(12),
+    performanceState: performanceState(cols[13]),
+    throttleReasons: throttleReasons(cols[14]),
+    eccCorrectedErrors: v(15),
+    eccUncorrectedErrors: v(16),
+    encoderPercent: v(17),
+    decoderPercent: v(18),
+  });
+}
+
+/** `0x0000000000000005` to its reasons' names; null when not a hex number (`[N/A]`). */
+export function throttleReasons(text: string | undefined): string[] | null {
+  const m = /^0x([0-9a-fA-F]{1,16})$/.exec(text?.trim() ?? '');
+  if (!m) return null;
+  const bits = BigInt(`0x${m[1]}`);
+  return THROTTLE_REASON_BITS.filter(([bit]) => (bits & BigInt(bit)) !== 0n).map(([, n]) => n);
+}
+
+/** One line of `--query-compute-apps=pid,gpu_uuid,used_memory --format=csv,noheader,nounits`. */
+export interface ComputeApp {
+  pid: number;
+  gpuUuid: string;
+  usedMemoryBytes: number | null;
+}
+
+const MAX_APPS = 4096;
+
+/** Parses the compute-apps listing; odd lines are skipped, at most 4096 kept. */
+export function parseComputeApps(text: string): ComputeApp[] {
+  const out: ComputeApp[] = [];
+  for (const line of text.split('\n')) {
+    if (out.length >= MAX_APPS) break;
+    if (line.length > MAX_CSV_LINE) continue;
+    const cols = line.split(',').map((c) => c.trim());
+    if (cols.length !== 3) continue;
+    const pid = Number(cols[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || !/^(GPU|MIG)-[\w-]+$/.test(cols[1]!)) continue;
+    out.push({ pid, gpuUuid: cols[1]!, usedMemoryBytes: mibToBytes(nvidiaNumber(cols[2])) });
+  }
+  return out;
+}

@@ -154,8 +154,13 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
     },
     async flush({ signal } = {}) {
       const any = signal ? AbortSignal.any([signal, closing.signal]) : closing.signal;
+      // The send loop retries until the receiver answers; a caller's signal ends only the wait.
+      const aborted = new Promise<void>((resolve) => {
+        if (any.aborted) resolve();
+        any.addEventListener('abort', () => resolve(), { once: true });
+      });
       while (queue.length > 0 && !any.aborted) {
-        await run();
+        await Promise.race([run(), aborted]);
         if (queue.length > 0) await sleep(Math.max(backoffMs, 10), any);
       }
     },

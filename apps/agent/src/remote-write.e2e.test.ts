@@ -39,139 +39,145 @@ interface Panel {
  * equal the ones the agent streamed for that round, and every query of the Grafana dashboard
  * finds series there.
  */
-describe.skipIf(!ready)('the agent pushing to a real Prometheus (needs root and Debian prometheus)', () => {
-  let dir: string;
-  let agent: RunningAgent;
-  let prometheus: ChildProcess;
-  let promUrl: string;
-  let promLog = '';
-  let cgroup: TestCgroup;
-  const instance = `agent-rw-${process.pid}`;
+describe.skipIf(!ready)(
+  'the agent pushing to a real Prometheus (needs root and Debian prometheus)',
+  () => {
+    let dir: string;
+    let agent: RunningAgent;
+    let prometheus: ChildProcess;
+    let promUrl: string;
+    let promLog = '';
+    let cgroup: TestCgroup;
+    const instance = `agent-rw-${process.pid}`;
 
-  async function query(expr: string, time: number): Promise<string | null> {
-    const res = await fetch(
-      `${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}&time=${time / 1000}`,
-    );
-    const body = (await res.json()) as { data: { result: { value: [number, string] }[] } };
-    return body.data.result[0]?.value[1] ?? null;
-  }
+    async function query(expr: string, time: number): Promise<string | null> {
+      const res = await fetch(
+        `${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}&time=${time / 1000}`,
+      );
+      const body = (await res.json()) as { data: { result: { value: [number, string] }[] } };
+      return body.data.result[0]?.value[1] ?? null;
+    }
 
-  beforeAll(async () => {
-    dir = await tempDir('arcbox-rw-');
-    cgroup = await createTestCgroup(`arcbox-rw-${process.pid}`);
-    await cgroup.run();
-    const promPort = await freePort();
-    promUrl = `http://127.0.0.1:${promPort}`;
-    await writeFile(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\n');
-    prometheus = spawn(
-      '/usr/bin/prometheus',
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'prom-data')}`,
-        `--web.listen-address=127.0.0.1:${promPort}`,
-        '--web.enable-remote-write-receiver',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    prometheus.stderr?.on('data', (d: Buffer) => {
-      promLog = (promLog + d.toString()).slice(-4000);
+    beforeAll(async () => {
+      dir = await tempDir('arcbox-rw-');
+      cgroup = await createTestCgroup(`arcbox-rw-${process.pid}`);
+      await cgroup.run();
+      const promPort = await freePort();
+      promUrl = `http://127.0.0.1:${promPort}`;
+      await writeFile(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\n');
+      prometheus = spawn(
+        '/usr/bin/prometheus',
+        [
+          `--config.file=${join(dir, 'prometheus.yml')}`,
+          `--storage.tsdb.path=${join(dir, 'prom-data')}`,
+          `--web.listen-address=127.0.0.1:${promPort}`,
+          '--web.enable-remote-write-receiver',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      prometheus.stderr?.on('data', (d: Buffer) => {
+        promLog = (promLog + d.toString()).slice(-4000);
+      });
+      agent = await startAgent(
+        [
+          'interval: 1s',
+          'history:\n  persist: false',
+          `sources:\n  containers:\n    discover: false\n    paths: ["${cgroup.path}"]`,
+          'export:',
+          `  externalLabels: { instance: ${instance}, site: test }`,
+          '  remoteWrite:',
+          `    - url: ${promUrl}/api/v1/write`,
+          '      interval: 1s',
+          '      headers: { X-Scope-OrgID: tenant-a }',
+          '',
+        ].join('\n'),
+      );
+      await agent.waitReady();
     });
-    agent = await startAgent(
-      [
-        'interval: 1s',
-        'history:\n  persist: false',
-        `sources:\n  containers:\n    discover: false\n    paths: ["${cgroup.path}"]`,
-        'export:',
-        `  externalLabels: { instance: ${instance}, site: test }`,
-        '  remoteWrite:',
-        `    - url: ${promUrl}/api/v1/write`,
-        '      interval: 1s',
-        '      headers: { X-Scope-OrgID: tenant-a }',
-        '',
-      ].join('\n'),
-    );
-    await agent.waitReady();
-  });
 
-  afterAll(async () => {
-    await agent?.stop();
-    prometheus?.kill('SIGTERM');
-    await cgroup?.remove();
-    await removeDir(dir);
-  });
+    afterAll(async () => {
+      await agent?.stop();
+      prometheus?.kill('SIGTERM');
+      await cgroup?.remove();
+      await removeDir(dir);
+    });
 
-  it('stores the values the agent had at the same timestamps', async () => {
-    // One round as the agent's stream sends it, with its time.
-    const res = await agent.get('/api/v1/stream');
-    const reader = res.body!.getReader();
-    let text = '';
-    while (!text.includes('\n\n')) text += new TextDecoder().decode((await reader.read()).value);
-    await reader.cancel();
-    const sample = JSON.parse(/data: (.*)\n/.exec(text)![1]!) as StreamedSample;
-    const sel = `{instance="${instance}",site="test"}`;
-    let used: string | null = null;
-    const end = Date.now() + 30_000;
-    while (used === null && Date.now() < end) {
-      await new Promise((r) => setTimeout(r, 500));
-      // A 1 ms range at the round's time: only that exact timestamp counts.
-      used = await query(`max_over_time(arcbox_perf_memory_used_bytes${sel}[1ms])`, sample.time);
-    }
-    if (used === null) throw new Error(`no sample at ${sample.time}\n${agent.output()}\n${promLog}`);
-    expect(Number(used)).toBe(sample.system.memoryUsed);
-    expect(
-      Number(await query(`max_over_time(arcbox_perf_memory_total_bytes${sel}[1ms])`, sample.time)),
-    ).toBe(sample.system.memoryTotal);
-    const core = sample.system.cpuCoreTimes[0]!;
-    const cpu = await query(
-      `max_over_time(arcbox_perf_cpu_seconds_total{cpu="${core.id}",mode="user",instance="${instance}"}[1ms])`,
-      sample.time,
-    );
-    expect(Number(cpu)).toBe(core.times.user);
-    // The agent's own series and build info arrive too, as on /metrics.
-    expect(await query(`count(arcbox_perf_build_info${sel})`, Date.now())).toBe('1');
-    expect(await query(`count(process_resident_memory_bytes${sel})`, Date.now())).toBe('1');
-  });
-
-  it('answers every query of the Grafana dashboard with at least one series', async () => {
-    const dashboard = JSON.parse(await readFile(dashboardFile, 'utf8')) as {
-      uid: string;
-      title: string;
-      schemaVersion: number;
-      templating: { list: { name: string; type: string }[] };
-      panels: Panel[];
-    };
-    // The parts of Grafana's dashboard JSON model an import needs, checked field by field.
-    expect(dashboard).toMatchObject({ uid: expect.any(String), title: expect.any(String) });
-    expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(36);
-    expect(dashboard.templating.list.map((v) => [v.name, v.type])).toEqual([
-      ['datasource', 'datasource'],
-      ['instance', 'query'],
-    ]);
-    const ids = new Set<number>();
-    for (const panel of dashboard.panels) {
-      expect(ids.has(panel.id), `panel id ${panel.id} twice`).toBe(false);
-      ids.add(panel.id);
-      expect(['timeseries', 'table']).toContain(panel.type);
-      expect(panel.gridPos.x + panel.gridPos.w).toBeLessThanOrEqual(24);
-      expect(panel.datasource.type).toBe('prometheus');
-      expect(panel.targets.length).toBeGreaterThan(0);
-    }
-    // Rates need two samples inside their window: give the pushes a few rounds.
-    await new Promise((r) => setTimeout(r, 4000));
-    for (const panel of dashboard.panels) {
-      for (const target of panel.targets) {
-        const expr = target.expr
-          .replaceAll('$instance', instance)
-          .replaceAll('$__rate_interval', '1m');
-        const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-        const body = (await res.json()) as {
-          status: string;
-          error?: string;
-          data: { result: unknown[] };
-        };
-        expect(body.status, `${panel.title}: ${expr}: ${body.error}`).toBe('success');
-        expect(body.data.result.length, `${panel.title}: ${expr}`).toBeGreaterThan(0);
+    it('stores the values the agent had at the same timestamps', async () => {
+      // One round as the agent's stream sends it, with its time.
+      const res = await agent.get('/api/v1/stream');
+      const reader = res.body!.getReader();
+      let text = '';
+      while (!text.includes('\n\n')) text += new TextDecoder().decode((await reader.read()).value);
+      await reader.cancel();
+      const sample = JSON.parse(/data: (.*)\n/.exec(text)![1]!) as StreamedSample;
+      const sel = `{instance="${instance}",site="test"}`;
+      let used: string | null = null;
+      const end = Date.now() + 30_000;
+      while (used === null && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 500));
+        // A 1 ms range at the round's time: only that exact timestamp counts.
+        used = await query(`max_over_time(arcbox_perf_memory_used_bytes${sel}[1ms])`, sample.time);
       }
-    }
-  });
-});
+      if (used === null)
+        throw new Error(`no sample at ${sample.time}\n${agent.output()}\n${promLog}`);
+      expect(Number(used)).toBe(sample.system.memoryUsed);
+      expect(
+        Number(
+          await query(`max_over_time(arcbox_perf_memory_total_bytes${sel}[1ms])`, sample.time),
+        ),
+      ).toBe(sample.system.memoryTotal);
+      const core = sample.system.cpuCoreTimes[0]!;
+      const cpu = await query(
+        `max_over_time(arcbox_perf_cpu_seconds_total{cpu="${core.id}",mode="user",instance="${instance}"}[1ms])`,
+        sample.time,
+      );
+      expect(Number(cpu)).toBe(core.times.user);
+      // The agent's own series and build info arrive too, as on /metrics.
+      expect(await query(`count(arcbox_perf_build_info${sel})`, Date.now())).toBe('1');
+      expect(await query(`count(process_resident_memory_bytes${sel})`, Date.now())).toBe('1');
+    });
+
+    it('answers every query of the Grafana dashboard with at least one series', async () => {
+      const dashboard = JSON.parse(await readFile(dashboardFile, 'utf8')) as {
+        uid: string;
+        title: string;
+        schemaVersion: number;
+        templating: { list: { name: string; type: string }[] };
+        panels: Panel[];
+      };
+      // The parts of Grafana's dashboard JSON model an import needs, checked field by field.
+      expect(dashboard).toMatchObject({ uid: expect.any(String), title: expect.any(String) });
+      expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(36);
+      expect(dashboard.templating.list.map((v) => [v.name, v.type])).toEqual([
+        ['datasource', 'datasource'],
+        ['instance', 'query'],
+      ]);
+      const ids = new Set<number>();
+      for (const panel of dashboard.panels) {
+        expect(ids.has(panel.id), `panel id ${panel.id} twice`).toBe(false);
+        ids.add(panel.id);
+        expect(['timeseries', 'table']).toContain(panel.type);
+        expect(panel.gridPos.x + panel.gridPos.w).toBeLessThanOrEqual(24);
+        expect(panel.datasource.type).toBe('prometheus');
+        expect(panel.targets.length).toBeGreaterThan(0);
+      }
+      // Rates need two samples inside their window: give the pushes a few rounds.
+      await new Promise((r) => setTimeout(r, 4000));
+      for (const panel of dashboard.panels) {
+        for (const target of panel.targets) {
+          const expr = target.expr
+            .replaceAll('$instance', instance)
+            .replaceAll('$__rate_interval', '1m');
+          const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+          const body = (await res.json()) as {
+            status: string;
+            error?: string;
+            data: { result: unknown[] };
+          };
+          expect(body.status, `${panel.title}: ${expr}: ${body.error}`).toBe('success');
+          expect(body.data.result.length, `${panel.title}: ${expr}`).toBeGreaterThan(0);
+        }
+      }
+    });
+  },
+);

@@ -1,4 +1,6 @@
-import { type RemoteWriteTarget, sendWriteRequest } from './send-write-request.js';
+import { encodeWriteRequest } from './encode-write-request.js';
+import { type RemoteWriteTarget, postWriteRequest } from './send-write-request.js';
+import { snappyCompress, snappyUncompress } from './snappy-block.js';
 import type { RemoteSeries } from './write-request.js';
 
 export interface RemoteWriterOptions {
@@ -44,7 +46,9 @@ const samplesOf = (round: readonly RemoteSeries[]) =>
  * one log line naming the series count and the reason. Memory is bounded by `maxQueuedSamples`.
  */
 export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
-  const queue: { series: RemoteSeries[]; samples: number }[] = [];
+  // Each round is kept encoded and compressed (about 20 bytes a sample instead of some 600 as
+  // objects); WriteRequests concatenate, so a batch is its rounds' protobuf bytes end to end.
+  const queue: { block: Buffer; rawBytes: number; series: number; samples: number }[] = [];
   const stats: RemoteWriterStats = {
     sentSamples: 0,
     droppedSamples: 0,
@@ -72,19 +76,23 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
 
   async function sendAll(signal: AbortSignal): Promise<void> {
     while (queue.length > 0 && !signal.aborted) {
-      const batch: RemoteSeries[] = [];
+      const parts: Buffer[] = [];
       let rounds = 0;
       let samples = 0;
+      let seriesCount = 0;
       while (rounds < queue.length) {
         const next = queue[rounds]!;
         if (rounds > 0 && samples + next.samples > options.maxBatchSamples) break;
-        batch.push(...next.series);
+        parts.push(snappyUncompress(next.block, next.rawBytes));
         samples += next.samples;
+        seriesCount += next.series;
         rounds += 1;
       }
-      let result: Awaited<ReturnType<typeof sendWriteRequest>>;
+      const body = rounds === 1 ? queue[0]!.block : snappyCompress(Buffer.concat(parts));
+      parts.length = 0;
+      let result: Awaited<ReturnType<typeof postWriteRequest>>;
       try {
-        result = await sendWriteRequest(options.target, batch, {
+        result = await postWriteRequest(options.target, body, {
           signal,
           ...(options.fetch ? { fetch: options.fetch } : {}),
         });
@@ -110,7 +118,7 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
       else {
         stats.droppedSamples += samples;
         options.log(
-          `remote write to ${redact(options.target.url)} refused ${batch.length} series (${samples} samples), dropped: ${result.reason}`,
+          `remote write to ${redact(options.target.url)} refused ${seriesCount} series (${samples} samples), dropped: ${result.reason}`,
         );
       }
     }
@@ -134,7 +142,13 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
   return {
     push(series) {
       const samples = samplesOf(series);
-      queue.push({ series, samples });
+      const raw = encodeWriteRequest(series);
+      queue.push({
+        block: snappyCompress(raw),
+        rawBytes: raw.length,
+        series: series.length,
+        samples,
+      });
       stats.queuedSamples += samples;
       let dropped = 0;
       while (stats.queuedSamples > options.maxQueuedSamples && queue.length > 1) {

@@ -8,7 +8,7 @@ export { DEFAULT_DECODE_LIMITS, decodeWriteRequest } from './decode-write-reques
 export type { DecodeLimits } from './decode-write-request.js';
 export { encodeWriteRequest } from './encode-write-request.js';
 export { familiesToSeries } from './families-to-series.js';
-export { REMOTE_WRITE_HEADERS, sendWriteRequest } from './send-write-request.js';
+export { postWriteRequest, REMOTE_WRITE_HEADERS, sendWriteRequest } from './send-write-request.js';
 export type { RemoteWriteTarget, SendOutcome } from './send-write-request.js';
 export { snappyCompress, snappyUncompress } from './snappy-block.js';
 export type { RemoteLabel, RemoteSample, RemoteSeries } from './write-request.js';

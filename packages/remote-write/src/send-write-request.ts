@@ -37,7 +37,15 @@ export async function sendWriteRequest(
   series: readonly RemoteSeries[],
   options: { signal?: AbortSignal; fetch?: typeof fetch } = {},
 ): Promise<SendOutcome> {
-  const body = snappyCompress(encodeWriteRequest(series));
+  return postWriteRequest(target, snappyCompress(encodeWriteRequest(series)), options);
+}
+
+/** POSTs an already encoded and snappy-compressed WriteRequest; classified as above. */
+export async function postWriteRequest(
+  target: RemoteWriteTarget,
+  body: Buffer,
+  options: { signal?: AbortSignal; fetch?: typeof fetch } = {},
+): Promise<SendOutcome> {
   const headers: Record<string, string> = {
     ...target.headers,
     ...REMOTE_WRITE_HEADERS,

@@ -16,6 +16,8 @@ import { isLoopbackHost } from '../config/listen-address.js';
 import type { AgentState } from '../http/agent-state.js';
 import { type AgentServer, createAgentServer } from '../http/create-agent-server.js';
 import { HttpError } from '../http/http-error.js';
+import { agentFamilies } from '../export/agent-families.js';
+import { type AgentRemoteWrite, startRemoteWrite } from '../export/start-remote-write.js';
 import { createNotifier } from '../notify/create-notifier.js';
 import type { AgentSample } from '../sampler/agent-sample.js';
 import { type MonitorSampler, startMonitorSampler } from '../sampler/monitor-sampler.js';
@@ -91,9 +93,12 @@ export function createAgent(options: AgentOptions): Agent {
   const notifier = createNotifier(config.notifications, log, { version: options.version });
   let lastSample: AgentSample | null = null;
   let sampler: MonitorSampler | null = null;
+  const remoteWrite: AgentRemoteWrite | null =
+    config.export.remoteWrite.length > 0 ? startRemoteWrite(config.export, log) : null;
 
   const onSample = (sample: AgentSample, events: readonly AlertEvent[]) => {
     lastSample = sample;
+    remoteWrite?.push(agentFamilies(sample, kinds, { version: options.version }), sample.time);
     notifier.handle(alerts.transitions(events, sample.time));
     for (const listener of listeners) {
       try {
@@ -154,6 +159,8 @@ export function createAgent(options: AgentOptions): Agent {
     await monitor.close();
     // A receiver that hangs gets a short grace, then is abandoned: the flush must not wait.
     await notifier.close();
+    // What is still queued gets a short grace to reach the receivers, as notifications do.
+    await remoteWrite?.close(2000);
     await historyFile?.close();
     await server.close();
   }
@@ -194,6 +201,7 @@ export function createAgent(options: AgentOptions): Agent {
         later.push('listen');
       if (next.stateDir !== config.stateDir) later.push('stateDir');
       if (JSON.stringify(next.history) !== JSON.stringify(config.history)) later.push('history');
+      if (JSON.stringify(next.export) !== JSON.stringify(config.export)) later.push('export');
       if (later.length > 0) log(`changed ${later.join(', ')}: takes effect on restart`);
       // Rules first: an unknown kind or field is refused before anything else changes.
       monitor.setRules(rulesOf(next));

@@ -21,6 +21,25 @@ export interface NotificationConfig {
   webhooks: WebhookConfig[];
 }
 
+/** One Prometheus remote write 1.0 receiver the agent pushes to. */
+export interface RemoteWriteConfig {
+  url: string;
+  headers: Record<string, string>;
+  bearerToken: string | null;
+  basicAuth: { username: string; password: string } | null;
+  intervalMs: number;
+  timeoutMs: number;
+  /** Samples held in memory while the receiver is away; past it the oldest are dropped. */
+  maxQueuedSamples: number;
+  maxBatchSamples: number;
+}
+
+export interface ExportConfig {
+  /** Added to every pushed series that has no label of that name; `instance` defaults to the host name. */
+  externalLabels: Record<string, string>;
+  remoteWrite: RemoteWriteConfig[];
+}
+
 export interface AgentConfig {
   /** The file the config came from; null for the embedded defaults. */
   file: string | null;
@@ -43,4 +62,6 @@ export interface AgentConfig {
   /** Alert rules (perf-history's format); the default rules when the file has none. */
   rules: AlertRule[] | null;
   notifications: NotificationConfig;
+  /** Where the agent pushes its metrics (besides being scraped on /metrics). */
+  export: ExportConfig;
 }

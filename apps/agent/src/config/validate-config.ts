@@ -10,6 +10,7 @@ import {
 } from '@arcbox/perf';
 import { formatDuration } from '@arcbox/perf-core';
 import type { AgentConfig, WebhookConfig } from './agent-config.js';
+import { validateExport } from './validate-export.js';
 import { secretTypeOf, tokenProblem } from './check-token.js';
 import { isLoopbackHost, parseListenAddress } from './listen-address.js';
 
@@ -32,9 +33,11 @@ export const DURATION_LIMITS = {
   repeat: { min: 0, max: 7 * DAY },
   webhookTimeout: { min: 10, max: 2 * MINUTE },
   backoff: { min: 0, max: 10 * MINUTE },
+  remoteWriteInterval: { min: 100, max: HOUR },
+  remoteWriteTimeout: { min: 10, max: 2 * MINUTE },
 } as const;
 
-type Limit = { min: number; max: number };
+export type Limit = { min: number; max: number };
 
 const TOP_LEVEL_KEYS = [
   'listen',
@@ -47,6 +50,7 @@ const TOP_LEVEL_KEYS = [
   'rules',
   'notifications',
   'authTokenFile',
+  'export',
 ];
 
 /** RFC 9110 token characters: what a header name may hold. */
@@ -153,6 +157,8 @@ export function validateConfig(
     }
   }
 
+  if ('export' in input) validateExport(input.export, config.export, c);
+
   if (config.history.flushIntervalMs < config.intervalMs && 'history' in input) {
     c.fail(
       ['history', 'flushInterval'],
@@ -172,7 +178,7 @@ export function validateConfig(
 }
 
 /** A duration within `limit`, saying the maximum as a duration rather than a count of ms. */
-function boundedDuration(
+export function boundedDuration(
   c: ConfigChecker,
   v: unknown,
   path: ConfigPath,
@@ -215,7 +221,7 @@ function validateWebhook(raw: unknown, path: ConfigPath, c: ConfigChecker): Webh
 }
 
 /** An http(s) URL with a port that can be connected to. */
-function checkWebhookUrl(url: string, path: ConfigPath, c: ConfigChecker): void {
+export function checkWebhookUrl(url: string, path: ConfigPath, c: ConfigChecker): void {
   const port =
     /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]]*\]|[^/?#:]*):(\d+)(?:[/?#]|$)/i.exec(url)?.[1];
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65_535)) {
@@ -234,7 +240,11 @@ function checkWebhookUrl(url: string, path: ConfigPath, c: ConfigChecker): void 
 }
 
 /** Header names and values a request can carry; values may be secrets and are never quoted. */
-function webhookHeaders(raw: unknown, path: ConfigPath, c: ConfigChecker): Record<string, string> {
+export function webhookHeaders(
+  raw: unknown,
+  path: ConfigPath,
+  c: ConfigChecker,
+): Record<string, string> {
   const h: ConfigObject | undefined = c.section(raw, path);
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(h ?? {})) {

@@ -3,12 +3,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import {
-  contentTypeOf,
-  formatExposition,
-  negotiateExposition,
-  snapshotFamilies,
-} from '@arcbox/perf-export';
+import { contentTypeOf, formatExposition, negotiateExposition } from '@arcbox/perf-export';
 import { describeLifecycleEvent } from '@arcbox/perf-core';
 import { isLoopbackHost } from '../config/listen-address.js';
 import type { AgentSample } from '../sampler/agent-sample.js';
@@ -19,8 +14,8 @@ import { createHistoryRoute, HISTORY_LIMITS, type HistoryLimits } from './histor
 import { badParameter, HttpError } from './http-error.js';
 import { parseTimeParam } from './parse-query.js';
 import { parseProcessQuery } from './process-query.js';
-import { processFamilies } from './process-families.js';
 import { snapshotJson, streamJson } from './sample-json.js';
+import { agentFamilies } from '../export/agent-families.js';
 
 export interface AgentServerOptions {
   state: AgentState;
@@ -109,15 +104,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     '/metrics': (req, res) => {
       const format = negotiateExposition(req.headers.accept);
       const sample = state.latest();
-      const families = snapshotFamilies(
-        {
-          ...sample?.values,
-          collectors: sample?.collectors ?? [],
-          ...(options.buildInfo ? { buildInfo: options.buildInfo } : {}),
-        },
-        { kinds },
-      );
-      const body = formatExposition([...families, ...processFamilies()], format);
+      const body = formatExposition(agentFamilies(sample, kinds, options.buildInfo), format);
       res.writeHead(200, { 'content-type': contentTypeOf(format), 'cache-control': 'no-store' });
       res.end(req.method === 'HEAD' ? undefined : body);
     },

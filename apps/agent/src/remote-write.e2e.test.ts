@@ -1,0 +1,223 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  freePort,
+  type RunningAgent,
+  removeDir,
+  startAgent,
+  tempDir,
+} from './testing/spawn-agent.js';
+import { canMakeCgroups, createTestCgroup, type TestCgroup } from './testing/test-cgroup.js';
+
+const ready = existsSync('/usr/bin/prometheus') && canMakeCgroups;
+const dashboardFile = new URL('../grafana/arcbox-perf-fleet.json', import.meta.url);
+
+interface StreamedSample {
+  time: number;
+  system: {
+    memoryTotal: number;
+    memoryUsed: number;
+    cpuCoreTimes: { id: number; times: { user: number; system: number } }[];
+  };
+}
+
+interface Panel {
+  id: number;
+  type: string;
+  title: string;
+  gridPos: { x: number; y: number; w: number; h: number };
+  datasource: { type: string; uid: string };
+  targets: { refId: string; expr: string }[];
+}
+
+/**
+ * The built agent (sampling the host and a cgroup made here) pushes to Debian's Prometheus
+ * (remote write receiver on 127.0.0.1): the values Prometheus stores at a round's timestamp
+ * equal the ones the agent streamed for that round, and every query of the Grafana dashboard
+ * finds series there.
+ */
+describe.skipIf(!ready)(
+  'the agent pushing to a real Prometheus (needs root and Debian prometheus)',
+  () => {
+    let dir: string;
+    let agent: RunningAgent;
+    let prometheus: ChildProcess;
+    let promUrl: string;
+    let promLog = '';
+    let cgroup: TestCgroup;
+    const instance = `agent-rw-${process.pid}`;
+
+    async function query(expr: string, time: number): Promise<string | null> {
+      const res = await fetch(
+        `${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}&time=${time / 1000}`,
+      );
+      const body = (await res.json()) as { data: { result: { value: [number, string] }[] } };
+      return body.data.result[0]?.value[1] ?? null;
+    }
+
+    async function startPrometheus() {
+      prometheus = spawn(
+        '/usr/bin/prometheus',
+        [
+          `--config.file=${join(dir, 'prometheus.yml')}`,
+          `--storage.tsdb.path=${join(dir, 'prom-data')}`,
+          `--web.listen-address=${promUrl.slice('http://'.length)}`,
+          '--web.enable-remote-write-receiver',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      prometheus.stderr?.on('data', (d: Buffer) => {
+        promLog = (promLog + d.toString()).slice(-4000);
+      });
+      const end = Date.now() + 30_000;
+      while (
+        !(await fetch(`${promUrl}/-/ready`).then(
+          (r) => r.ok,
+          () => false,
+        ))
+      ) {
+        if (Date.now() > end) throw new Error(`prometheus not ready\n${promLog}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+
+    beforeAll(async () => {
+      dir = await tempDir('arcbox-rw-');
+      cgroup = await createTestCgroup(`arcbox-rw-${process.pid}`);
+      await cgroup.run();
+      const promPort = await freePort();
+      promUrl = `http://127.0.0.1:${promPort}`;
+      await writeFile(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\n');
+      await startPrometheus();
+      agent = await startAgent(
+        [
+          'interval: 1s',
+          'history:\n  persist: false',
+          `sources:\n  containers:\n    discover: false\n    paths: ["${cgroup.path}"]`,
+          'export:',
+          `  externalLabels: { instance: ${instance}, site: test }`,
+          '  remoteWrite:',
+          `    - url: ${promUrl}/api/v1/write`,
+          '      interval: 1s',
+          '      headers: { X-Scope-OrgID: tenant-a }',
+          '',
+        ].join('\n'),
+      );
+      await agent.waitReady();
+    });
+
+    afterAll(async () => {
+      await agent?.stop();
+      prometheus?.kill('SIGTERM');
+      await cgroup?.remove();
+      await removeDir(dir);
+    });
+
+    it('stores the values the agent had at the same timestamps', async () => {
+      // One round as the agent's stream sends it, with its time.
+      const res = await agent.get('/api/v1/stream');
+      const reader = res.body!.getReader();
+      let text = '';
+      while (!text.includes('\n\n')) text += new TextDecoder().decode((await reader.read()).value);
+      await reader.cancel();
+      const sample = JSON.parse(/data: (.*)\n/.exec(text)![1]!) as StreamedSample;
+      const sel = `{instance="${instance}",site="test"}`;
+      let used: string | null = null;
+      const end = Date.now() + 30_000;
+      while (used === null && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 500));
+        // A 1 ms range at the round's time: only that exact timestamp counts.
+        used = await query(`max_over_time(arcbox_perf_memory_used_bytes${sel}[1ms])`, sample.time);
+      }
+      if (used === null)
+        throw new Error(`no sample at ${sample.time}\n${agent.output()}\n${promLog}`);
+      expect(Number(used)).toBe(sample.system.memoryUsed);
+      expect(
+        Number(
+          await query(`max_over_time(arcbox_perf_memory_total_bytes${sel}[1ms])`, sample.time),
+        ),
+      ).toBe(sample.system.memoryTotal);
+      const core = sample.system.cpuCoreTimes[0]!;
+      const cpu = await query(
+        `max_over_time(arcbox_perf_cpu_seconds_total{cpu="${core.id}",mode="user",instance="${instance}"}[1ms])`,
+        sample.time,
+      );
+      expect(Number(cpu)).toBe(core.times.user);
+      // The agent's own series and build info arrive too, as on /metrics.
+      expect(await query(`count(arcbox_perf_build_info${sel})`, Date.now())).toBe('1');
+      expect(await query(`count(process_resident_memory_bytes${sel})`, Date.now())).toBe('1');
+    });
+
+    it('answers every query of the Grafana dashboard with at least one series', async () => {
+      const dashboard = JSON.parse(await readFile(dashboardFile, 'utf8')) as {
+        uid: string;
+        title: string;
+        schemaVersion: number;
+        templating: { list: { name: string; type: string }[] };
+        panels: Panel[];
+      };
+      // The parts of Grafana's dashboard JSON model an import needs, checked field by field.
+      expect(dashboard).toMatchObject({ uid: expect.any(String), title: expect.any(String) });
+      expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(36);
+      expect(dashboard.templating.list.map((v) => [v.name, v.type])).toEqual([
+        ['datasource', 'datasource'],
+        ['instance', 'query'],
+      ]);
+      const ids = new Set<number>();
+      for (const panel of dashboard.panels) {
+        expect(ids.has(panel.id), `panel id ${panel.id} twice`).toBe(false);
+        ids.add(panel.id);
+        expect(['timeseries', 'table']).toContain(panel.type);
+        expect(panel.gridPos.x + panel.gridPos.w).toBeLessThanOrEqual(24);
+        expect(panel.datasource.type).toBe('prometheus');
+        expect(panel.targets.length).toBeGreaterThan(0);
+      }
+      // Rates need two samples inside their window: give the pushes a few rounds.
+      await new Promise((r) => setTimeout(r, 4000));
+      for (const panel of dashboard.panels) {
+        for (const target of panel.targets) {
+          const expr = target.expr
+            .replaceAll('$instance', instance)
+            .replaceAll('$__rate_interval', '1m');
+          const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+          const body = (await res.json()) as {
+            status: string;
+            error?: string;
+            data: { result: unknown[] };
+          };
+          expect(body.status, `${panel.title}: ${expr}: ${body.error}`).toBe('success');
+          expect(body.data.result.length, `${panel.title}: ${expr}`).toBeGreaterThan(0);
+        }
+      }
+    });
+
+    it('loses no round while Prometheus is down for 15 s (the issue asks 2 min; kept short for CI)', async () => {
+      const p = prometheus;
+      const exited = new Promise((r) => p.once('exit', r));
+      p.kill('SIGTERM');
+      await exited;
+      const downFrom = Date.now();
+      await new Promise((r) => setTimeout(r, 15_000));
+      const downTo = Date.now();
+      await startPrometheus();
+      // Retries back off to at most 3 intervals (3 s here); then the queue drains.
+      await new Promise((r) => setTimeout(r, 8000));
+      const expr = `arcbox_perf_memory_total_bytes{instance="${instance}"}[2m]`;
+      const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+      const body = (await res.json()) as { data: { result: { values: [number, string][] }[] } };
+      const times = (body.data.result[0]?.values ?? []).map(([t]) => t * 1000);
+      expect(times[0]).toBeLessThan(downFrom - 2000);
+      expect(times.at(-1)).toBeGreaterThan(downTo + 2000);
+      // One sample a round at 1 s: no gap (a lost round would leave 2 s), none twice.
+      const gaps = times.slice(1).map((t, i) => t - times[i]!);
+      expect(Math.max(...gaps), `rounds ${times.length}`).toBeLessThan(1900);
+      expect(Math.min(...gaps)).toBeGreaterThan(100);
+      expect(agent.output()).toMatch(
+        /remote write to http:\/\/127\.0\.0\.1:\d+\/api\/v1\/write failed/,
+      );
+    });
+  },
+);

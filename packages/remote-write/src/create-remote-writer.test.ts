@@ -1,0 +1,123 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRemoteWriter } from './create-remote-writer.js';
+import { decodeWriteRequest } from './decode-write-request.js';
+import { snappyUncompress } from './snappy-block.js';
+import type { RemoteSeries } from './write-request.js';
+
+interface Received {
+  headers: IncomingMessage['headers'];
+  series: RemoteSeries[];
+}
+
+let server: Server | null = null;
+afterEach(async () => {
+  server?.close();
+  server = null;
+});
+
+/** A receiver answering each request with the next status of `statuses` (then 204). */
+async function receiver(statuses: number[]) {
+  const received: Received[] = [];
+  let answered = 0;
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const status = statuses[answered++] ?? 204;
+      if (status < 300) {
+        const body = snappyUncompress(Buffer.concat(chunks), 10_000_000);
+        received.push({ headers: req.headers, series: decodeWriteRequest(body) });
+      }
+      res.writeHead(status).end(status >= 400 ? 'out of order sample\n' : undefined);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/api/v1/write`, received, count: () => answered };
+}
+
+const round = (t: number, n = 2): RemoteSeries[] =>
+  Array.from({ length: n }, (_, i) => ({
+    labels: [{ name: '__name__', value: `m${i}` }],
+    samples: [{ value: t, timestampMs: t }],
+  }));
+
+function writer(url: string, log: string[], extra: { maxQueuedSamples?: number } = {}) {
+  return createRemoteWriter({
+    target: { url, timeoutMs: 2000, bearerToken: 'sekret', headers: { 'X-Scope-OrgID': 'a' } },
+    intervalMs: 60_000,
+    maxQueuedSamples: extra.maxQueuedSamples ?? 1000,
+    maxBatchSamples: 4,
+    minBackoffMs: 5,
+    maxBackoffMs: 20,
+    log: (l) => log.push(l),
+  });
+}
+
+describe('createRemoteWriter', () => {
+  it('sends with the documented headers, oldest first, in bounded batches', async () => {
+    const r = await receiver([]);
+    const log: string[] = [];
+    await using w = writer(r.url, log);
+    for (const t of [1, 2, 3]) w.push(round(t));
+    await w.flush();
+    expect(r.received.map((x) => x.series.map((s) => s.samples[0]!.timestampMs))).toEqual([
+      [1, 1, 2, 2],
+      [3, 3],
+    ]);
+    const h = r.received[0]!.headers;
+    expect(h['content-encoding']).toBe('snappy');
+    expect(h['content-type']).toBe('application/x-protobuf');
+    expect(h['x-prometheus-remote-write-version']).toBe('0.1.0');
+    expect(h.authorization).toBe('Bearer sekret');
+    expect(h['x-scope-orgid']).toBe('a');
+    expect(w.stats()).toMatchObject({ sentSamples: 6, droppedSamples: 0, queuedSamples: 0 });
+  });
+
+  it('retries 503, 429 and a dead receiver with backoff, then delivers once', async () => {
+    const r = await receiver([503, 429, 500]);
+    const log: string[] = [];
+    await using w = writer(r.url, log);
+    w.push(round(1));
+    await w.flush();
+    expect(r.count()).toBe(4);
+    expect(r.received).toHaveLength(1);
+    expect(w.stats()).toMatchObject({ sentSamples: 2, retries: 3 });
+    expect(log.join('\n')).toMatch(/HTTP 503: out of order sample\); retrying in 5 ms/);
+    expect(log.join('\n')).not.toMatch(/sekret/);
+
+    const dead = writer('http://127.0.0.1:1/api/v1/write', log);
+    dead.push(round(1));
+    await dead.flush({ signal: AbortSignal.timeout(200) });
+    expect(dead.stats()).toMatchObject({ sentSamples: 0, queuedSamples: 2 });
+    expect(dead.stats().retries).toBeGreaterThan(1);
+    await dead.close();
+  });
+
+  it('drops a batch a receiver refuses with 400, with one line naming the series count', async () => {
+    const r = await receiver([400]);
+    const log: string[] = [];
+    await using w = writer(r.url, log);
+    w.push(round(1));
+    w.push(round(2));
+    w.push(round(3));
+    await w.flush();
+    expect(log).toEqual([
+      expect.stringMatching(/refused 4 series \(4 samples\), dropped: HTTP 400: out of order/),
+    ]);
+    expect(w.stats()).toMatchObject({ sentSamples: 2, droppedSamples: 4 });
+  });
+
+  it('keeps memory under its bound while the receiver is down, dropping the oldest', async () => {
+    const log: string[] = [];
+    const w = writer('http://127.0.0.1:1/api/v1/write', log, { maxQueuedSamples: 10 });
+    for (let t = 1; t <= 100; t++) w.push(round(t));
+    expect(w.stats()).toMatchObject({ queuedSamples: 10, droppedSamples: 190 });
+    expect(w.stats().maxQueuedSamplesSeen).toBeLessThanOrEqual(10);
+    expect(log.filter((l) => l.includes('queue'))).toHaveLength(1);
+    await w.close();
+  });
+});

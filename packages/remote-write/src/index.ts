@@ -1,0 +1,14 @@
+export { createRemoteWriter } from './create-remote-writer.js';
+export type {
+  RemoteWriter,
+  RemoteWriterOptions,
+  RemoteWriterStats,
+} from './create-remote-writer.js';
+export { DEFAULT_DECODE_LIMITS, decodeWriteRequest } from './decode-write-request.js';
+export type { DecodeLimits } from './decode-write-request.js';
+export { encodeWriteRequest } from './encode-write-request.js';
+export { familiesToSeries } from './families-to-series.js';
+export { postWriteRequest, REMOTE_WRITE_HEADERS, sendWriteRequest } from './send-write-request.js';
+export type { RemoteWriteTarget, SendOutcome } from './send-write-request.js';
+export { snappyCompress, snappyUncompress } from './snappy-block.js';
+export type { RemoteLabel, RemoteSample, RemoteSeries } from './write-request.js';

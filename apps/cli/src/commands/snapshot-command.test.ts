@@ -102,7 +102,6 @@ describe('arcbox-perf snapshot (built binary; the live readings need Linux)', ()
       expect(root.usedBytes + root.freeBytes).toBe(root.sizeBytes);
       expect(doc.collectors.map((c: { name: string }) => c.name)).toContain('filesystems');
       expect(doc.notes).toEqual([
-        'gpus: no nvidia-smi on the PATH: no GPU source',
         '--vm-dir /nonexistent-arcbox-vms does not exist (yet): no VMs there',
       ]);
     },

@@ -74,12 +74,15 @@ describe.skipIf(!(hasTmux && canCreateCgroups))(
     const tag = `arcbox-top-${process.pid}`;
     let busy: TestCgroup;
     let fat: TestCgroup;
+    let fatPid = 0;
     beforeAll(() => {
       busy = createTestCgroup(`${tag}-busy`);
       fat = createTestCgroup(`${tag}-fat`);
       // One cgroup spins a core; the other holds 128 MiB and idles: CPU order and memory order differ.
       busy.run('for (;;) {}');
-      fat.run('globalThis.keep = Buffer.alloc(128 * 1024 * 1024, 1); setInterval(() => {}, 1000);');
+      fatPid = fat.run(
+        'globalThis.keep = Buffer.alloc(128 * 1024 * 1024, 1); setInterval(() => {}, 1000);',
+      ).pid!;
     });
     afterAll(async () => {
       await busy?.remove();
@@ -110,9 +113,14 @@ describe.skipIf(!(hasTmux && canCreateCgroups))(
         // A plain cgroup's ID is its own path.
         const hasRates = (s: string) =>
           new RegExp(`${tag}-busy +/${tag}-busy +cgroup +\\d+\\.\\d %`).test(s);
+        // The fat one also works while it fills its buffer: the order settles once it idles.
         let screen = await tmux.waitFor(
-          (s) => /^CPU +\d+\.\d %/m.test(s) && hasRates(s) && s.includes(`${tag}-fat`),
-          'the CPU line and both containers with rates',
+          (s) =>
+            /^CPU +\d+\.\d %/m.test(s) &&
+            hasRates(s) &&
+            s.includes(`${tag}-fat`) &&
+            rowOf(s, `${tag}-busy`) < rowOf(s, `${tag}-fat`),
+          'the CPU line and both containers with rates, the busy one first',
         );
         expect(await tmux.format('#{alternate_on}')).toBe('1');
         expect(screen).toMatch(/sorted by CPU/);
@@ -142,6 +150,20 @@ describe.skipIf(!(hasTmux && canCreateCgroups))(
           'the filter',
         );
         expect(screen).toContain(`${tag}-fat`);
+
+        // Enter on the cursor's row (the only one left): every process of that container.
+        await tmux.keys(['Enter']);
+        screen = await tmux.waitFor(
+          (s) =>
+            s.includes(`PROCESSES of ${tag}-fat (1)`) && new RegExp(`^ *${fatPid} `, 'm').test(s),
+          "the fat container's process",
+        );
+        expect(screen).toMatch(new RegExp(`processes of ${tag}-fat +esc back`));
+        await tmux.keys(['Escape']);
+        screen = await tmux.waitFor(
+          (s) => s.includes('filter: fat') && s.includes('CONTAINERS'),
+          'the containers again, with their filter',
+        );
 
         await tmux.resize(100, 30);
         screen = await tmux.waitFor((s) => {

@@ -7,6 +7,7 @@ import {
   type KindRegistry,
   metricsOf,
   PerfError,
+  processKind,
   type SystemMetrics,
 } from '@arcbox/perf-core';
 import type { Command } from 'commander';
@@ -62,7 +63,7 @@ export function registerTopCommand(
   addSourceOptions(cmd)
     .addHelpText(
       'after',
-      `\nKeys: c m d n sort by CPU, memory, disk, network (again: reverse); r reverse; p processes;\n      / filter (Enter keeps, Esc clears); up/down/PgUp/PgDn scroll; space pause;\n      + - refresh less or more often; ? or h help; q or Ctrl-C quits.\n${examples(
+      `\nKeys: c m d n sort by CPU, memory, disk, network (again: reverse); r reverse; p processes;\n      Enter: every process of the container under the cursor (Esc back);\n      / filter (Enter keeps, Esc clears); up/down/PgUp/PgDn move; space pause;\n      + - refresh less or more often; ? or h help; q or Ctrl-C quits.\n${examples(
         [
           ['arcbox-perf top', 'full-screen live view, refreshed every second'],
           [
@@ -123,14 +124,19 @@ async function runLive(
   let sampler: Sampler | undefined;
   const screen = createTerminalScreen(ctx.io, {
     onKey(key) {
-      const next = applyKey(view.state, key, Math.max(1, screen.height - 12));
+      const s = view.state;
+      const rows = orderRows(view.sample?.containers ?? [], s.sort, s.filter, s.descending);
+      const cursor = rows[Math.min(s.scroll, rows.length - 1)];
+      const next = applyKey(s, key, Math.max(1, screen.height - 12), cursor);
       if (next === 'quit') stop.abort();
-      else if (next !== view.state) {
-        const retime =
-          next.paused !== view.state.paused || next.intervalMs !== view.state.intervalMs;
-        // Scrolling stops at the last container, so the way back up is as long as the way down.
-        const last = Math.max(0, (view.sample?.containers.length ?? 0) - 1);
-        view.state = { ...next, scroll: Math.min(next.scroll, last) };
+      else if (next !== s) {
+        const retime = next.paused !== s.paused || next.intervalMs !== s.intervalMs;
+        if (next.focus !== s.focus) readFocused(next);
+        // Scrolling stops at the last row, so the way back up is as long as the way down.
+        const shown = next.processes
+          ? (view.focused ?? (view.sample && metricsOf(processKind, view.sample)) ?? []).length
+          : rows.length;
+        view.state = { ...next, scroll: Math.min(next.scroll, Math.max(0, shown - 1)) };
         if (retime) wake.abort();
         draw();
       }
@@ -139,6 +145,12 @@ async function runLive(
   });
   const draw = () =>
     screen.draw(renderTopFrame(view, { width: screen.width, height: screen.height }, ctx.color));
+  // The focused container's processes, from the last reading: Enter shows them at once.
+  const readFocused = (state: TopState) => {
+    view.focused = state.focus
+      ? (sampler?.latestProcesses({ container: state.focus.id }) ?? [])
+      : undefined;
+  };
   try {
     draw();
     sampler = await prepare();
@@ -156,6 +168,7 @@ async function runLive(
       if (signal.aborted) break;
       view.sample = sample;
       view.alerts = firingAlerts(sampler.alertStates(), sampler.kinds);
+      readFocused(view.state);
       pushSystemHistory(view.history, sample.system);
       draw();
       frame += 1;

@@ -48,6 +48,12 @@ export interface Sampler {
     limit?: number;
     signal?: AbortSignal;
   }): Promise<ProcessMetrics[]>;
+  /** Every process of the last reading (or a container's), without reading /proc again. */
+  latestProcesses(query: {
+    container?: string;
+    sort?: ProcessSort;
+    limit?: number;
+  }): ProcessMetrics[];
   close(): Promise<void>;
 }
 
@@ -101,6 +107,7 @@ export async function createSampler(options: SamplerOptions): Promise<Sampler> {
     alertStates: () => monitor.alertEngine?.states() ?? [],
     notes: () => monitor.sourceNotes(),
     processes: (query) => monitor.collectProcesses(query),
+    latestProcesses: (query) => monitor.latestProcesses(query),
     close: () => monitor.close(),
   };
 }

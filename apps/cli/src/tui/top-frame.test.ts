@@ -386,4 +386,45 @@ describe('the processes pane (p)', () => {
     );
     expect(filtered.some((l) => l.startsWith('PROCESSES (1 of 3 kept)'))).toBe(true);
   });
+
+  it('Enter: every process of the focused container, not the kept top N', () => {
+    const base = view();
+    const kept = [proc(10, 'java', 150, 2 ** 30, 'a'.repeat(64))];
+    const focused = [
+      proc(10, 'java', 150, 2 ** 30, 'a'.repeat(64)),
+      proc(20, 'sidecar', 0.5, 2 ** 20, 'a'.repeat(64)),
+    ];
+    const state = {
+      ...initialTopState,
+      processes: true,
+      focus: { id: 'a'.repeat(64), name: 'busy', filter: '' },
+    };
+    const lines = renderTopFrame(
+      { ...base, sample: { ...base.sample!, processes: kept }, state, focused },
+      { width: 140, height: 40 },
+      plain,
+    );
+    const heading = lines.findIndex((l) => l.startsWith('PROCESSES of busy (2)'));
+    expect(heading).toBeGreaterThan(0);
+    expect(lines[heading + 2]).toMatch(/java/);
+    expect(lines[heading + 3]).toMatch(/sidecar/);
+    expect(lines.at(-1)).toMatch(/^processes of busy {2}esc back/);
+  });
+});
+
+describe('the cursor', () => {
+  it('marks the container row Enter opens: the row at scroll, in the sorted order', () => {
+    const ansi = createColors(true);
+    const marked = (scroll: number) =>
+      renderTopFrame(
+        { ...view(), state: { ...initialTopState, scroll } },
+        { width: 140, height: 40 },
+        ansi,
+      ).filter((l) => /^\x1b\[7m(busy|fat|new) /.test(l));
+    expect(marked(0)).toHaveLength(1);
+    expect(marked(0)[0]).toMatch(/busy/);
+    expect(marked(1)[0]).toMatch(/fat/);
+    // Past the end: the last row.
+    expect(marked(9)[0]).toMatch(/new/);
+  });
 });

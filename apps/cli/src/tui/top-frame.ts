@@ -39,6 +39,11 @@ export interface TopView {
   history: SystemHistory;
   alerts: FiringAlert[];
   state: TopState;
+  /**
+   * Every process of the focused container (`state.focus`) in the last reading, not only the
+   * kept top N; filled by the sampling loop.
+   */
+  focused?: readonly ProcessMetrics[];
 }
 
 const sortLabels: Record<SortKey, string> = {
@@ -58,8 +63,9 @@ const helpLines = [
   '  c m d n       sort by CPU, memory, disk, network (the same key again: reverse)',
   '  r             reverse the sort (the sorted column is marked ▼ largest first, ▲ smallest)',
   '  p             processes instead of containers (the kept top N; d sorts by I/O)',
+  '  Enter         every process of the container under the cursor (Esc or p: back)',
   '  /             filter by name or id (Enter keeps it, Esc clears it)',
-  '  ↑ ↓ PgUp PgDn scroll the containers (Home: back to the top)',
+  '  ↑ ↓ PgUp PgDn move the cursor (Home: back to the top)',
   '  space         pause and resume sampling',
   '  + -           refresh less or more often',
   '  ? h           this help (any key closes it)',
@@ -226,9 +232,11 @@ export function renderTopFrame(
     ? [[`filter: ${state.filter}_`, 'inverse'] as const]
     : state.filter
       ? [[`filter: ${state.filter}`, 'yellow'] as const, '  esc clears  ']
-      : [];
+      : state.focus
+        ? [[`processes of ${state.focus.name}`, 'yellow'] as const, '  esc back  ']
+        : [];
   put(...filter, [
-    'q quit  ? help  c/m/d/n sort  r reverse  p processes  / filter  space pause  +/- interval',
+    'q quit  ? help  c/m/d/n sort  r reverse  p processes  enter container  / filter  space pause  +/- interval',
     'dim',
   ]);
   return lines.slice(0, height);
@@ -275,7 +283,9 @@ function tables(
   );
   const sorted = <R>(columns: Parameters<typeof markSorted<R>>[0]) =>
     markSorted(columns, state.sort, state.descending);
-  tableLines(sorted(topContainerColumns), containers, width, scroll, room, alerted, put);
+  // The cursor (Enter opens its processes) is the row at state.scroll, always on the page.
+  const cursor = Math.min(state.scroll, containers.length - 1);
+  tableLines(sorted(topContainerColumns), containers, width, scroll, room, alerted, put, cursor);
   if (vms.length > 0) {
     put('');
     put(['VMS', 'bold'], ` (${vms.length})`);
@@ -302,8 +312,9 @@ const processSort: Record<SortKey, (m: ProcessMetrics) => number | null> = {
 };
 
 /**
- * The processes pane (p): the processes the monitor keeps (top N by CPU, memory and I/O), sorted
- * with the containers' keys, filtered by command, container or pid.
+ * The processes pane (p): the processes the monitor keeps (top N by CPU, memory and I/O), or
+ * every process of the focused container (Enter); sorted with the containers' keys, filtered by
+ * command, container or pid.
  */
 function processPane(
   view: TopView,
@@ -313,7 +324,9 @@ function processPane(
   put: (...segments: Segment[]) => void,
 ) {
   const { state } = view;
-  const all = (view.sample && metricsOf(processKind, view.sample)) ?? [];
+  const all = state.focus
+    ? (view.focused ?? [])
+    : ((view.sample && metricsOf(processKind, view.sample)) ?? []);
   const needle = state.filter.toLowerCase();
   const value = processSort[state.sort];
   const rows = all
@@ -337,9 +350,11 @@ function processPane(
   const room = Math.max(1, bottom - lines.length - 3);
   const scroll = Math.min(state.scroll, Math.max(0, rows.length - room));
   put('');
+  const count = rows.length === all.length ? `${all.length}` : `${rows.length} of ${all.length}`;
   put(
     ['PROCESSES', 'bold'],
-    ` (${rows.length === all.length ? all.length : `${rows.length} of ${all.length}`} kept)  sorted by ${
+    state.focus ? [` of ${state.focus.name}`, 'bold'] : '',
+    ` (${count}${state.focus ? '' : ' kept'})  sorted by ${
       state.sort === 'net' ? 'CPU' : sortLabels[state.sort]
     } ${state.descending ? '▼' : '▲'}`,
   );
@@ -362,13 +377,15 @@ function tableLines<R extends { id: string; name: string }>(
   room: number,
   alerted: ReadonlySet<string>,
   put: (...segments: Segment[]) => void,
+  cursor = -1,
 ) {
   const [header, ...body] = formatTable(fitColumns(columns, rows, width), rows);
   put([header ?? '', 'inverse']);
   body.slice(scroll, scroll + room).forEach((line, i) => {
     const row = rows[scroll + i];
     const hot = row !== undefined && (alerted.has(row.id) || alerted.has(row.name));
-    put(hot ? [line, 'red'] : line);
+    if (scroll + i === cursor) put([line, hot ? 'redInverse' : 'inverse']);
+    else put(hot ? [line, 'red'] : line);
   });
 }
 

@@ -107,4 +107,31 @@ describe('the keys people expect from htop and btop', () => {
       processes: false,
     });
   });
+
+  it('Enter opens the processes of the container under the cursor; Esc and p come back', () => {
+    const cursor = { id: 'a'.repeat(64), name: 'web' };
+    const filtered = { ...initialTopState, filter: 'we', scroll: 3 };
+    const opened = applyKey(filtered, { name: 'return' }, 10, cursor) as TopState;
+    expect(opened).toMatchObject({
+      processes: true,
+      focus: { ...cursor, filter: 'we' },
+      filter: '',
+      scroll: 0,
+    });
+    // Without a row (no containers) or already in the processes pane, Enter does nothing.
+    expect(applyKey(initialTopState, { name: 'return' })).toBe(initialTopState);
+    expect(applyKey(opened, { name: 'return' }, 10, cursor)).toBe(opened);
+    // Esc first clears a filter typed in the pane, then goes back with the containers' filter.
+    const typed = { ...opened, filter: 'java' };
+    expect(applyKey(typed, { name: 'escape' })).toMatchObject({
+      focus: opened.focus,
+      filter: '',
+    });
+    for (const key of ['escape', 'p'])
+      expect(applyKey(opened, { name: key })).toMatchObject({
+        processes: false,
+        focus: null,
+        filter: 'we',
+      });
+  });
 });

@@ -19,6 +19,17 @@ export interface TopState {
   intervalMs: number;
   /** The processes pane instead of the containers table (p). */
   processes: boolean;
+  /**
+   * The container whose processes the pane shows (Enter on its row); null: the kept top N of
+   * every container. `filter` is the containers' filter, given back when the focus ends.
+   */
+  focus: { id: string; name: string; filter: string } | null;
+}
+
+/** The container row under the cursor, which Enter opens. */
+export interface CursorRow {
+  id: string;
+  name: string;
 }
 
 /** A key as Node's readline `keypress` event gives it. */
@@ -38,6 +49,7 @@ export const initialTopState: TopState = {
   help: false,
   intervalMs: 1000,
   processes: false,
+  focus: null,
 };
 
 const sortKeys: Record<string, SortKey> = { c: 'cpu', m: 'memory', d: 'disk', n: 'net' };
@@ -51,8 +63,25 @@ export function stepInterval(intervalMs: number, direction: 1 | -1): number {
   return [...intervalSteps].reverse().find((s) => s < intervalMs) ?? intervalMs;
 }
 
-/** The next state after a key, or 'quit'. Pure, so every key binding is unit-tested. */
-export function applyKey(state: TopState, key: KeyPress, page = 10): TopState | 'quit' {
+/** Back from one container's processes to the containers, with their filter as it was. */
+const leaveFocus = (state: TopState, focus: NonNullable<TopState['focus']>): TopState => ({
+  ...state,
+  processes: false,
+  focus: null,
+  filter: focus.filter,
+  scroll: 0,
+});
+
+/**
+ * The next state after a key, or 'quit'. Pure, so every key binding is unit-tested. `cursor` is
+ * the container row the cursor is on (the row at `scroll` of the ordered containers), if any.
+ */
+export function applyKey(
+  state: TopState,
+  key: KeyPress,
+  page = 10,
+  cursor?: CursorRow,
+): TopState | 'quit' {
   if (key.ctrl && key.name === 'c') return 'quit';
   if (state.help) return { ...state, help: false };
   if (state.editingFilter) {
@@ -91,10 +120,22 @@ export function applyKey(state: TopState, key: KeyPress, page = 10): TopState | 
     case 'r':
       return { ...state, descending: !state.descending, scroll: 0 };
     case 'p':
+      if (state.focus) return leaveFocus(state, state.focus);
       return { ...state, processes: !state.processes, scroll: 0 };
+    case 'return':
+    case 'enter':
+      if (state.processes || !cursor) return state;
+      return {
+        ...state,
+        processes: true,
+        focus: { id: cursor.id, name: cursor.name, filter: state.filter },
+        filter: '',
+        scroll: 0,
+      };
     case '/':
       return { ...state, editingFilter: true };
     case 'escape':
+      if (state.focus && state.filter === '') return leaveFocus(state, state.focus);
       return { ...state, filter: '', scroll: 0 };
     case 'down':
     case 'j':

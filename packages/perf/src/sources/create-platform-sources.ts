@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createProcessSelection, PerfError } from '@arcbox/perf-core';
 import type { SourcesConfig } from '../config/sources-config.js';
 import { findNamingDockerSocket } from '../find-naming-docker-socket.js';
@@ -126,10 +128,17 @@ async function buildFor(
         ...(known ? { containers: () => known.discover() } : {}),
       });
     }
-    // NVIDIA through nvidia-smi: no nvidia-smi on the PATH is no GPU source, not an error.
+    // NVIDIA through nvidia-smi: no nvidia-smi on the PATH is no GPU source, not an error. Most
+    // hosts have no GPU: only a loaded NVIDIA driver without nvidia-smi is worth a note.
     const nvidiaSmi = config.gpus.enabled ? findOnPath('nvidia-smi', env) : null;
-    if (config.gpus.enabled && nvidiaSmi === null)
-      notes.push('gpus: no nvidia-smi on the PATH: no GPU source');
+    if (
+      config.gpus.enabled &&
+      nvidiaSmi === null &&
+      existsSync(join(root, 'proc/driver/nvidia/gpus'))
+    )
+      notes.push(
+        'gpus: an NVIDIA driver is loaded but nvidia-smi is not on the PATH: no GPU source',
+      );
     if (nvidiaSmi !== null) {
       const known = containerCollector;
       const gpus = linux.createNvidiaGpuCollector({

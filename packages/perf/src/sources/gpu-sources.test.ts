@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerReading, GpuMetrics } from '@arcbox/perf-core';
@@ -38,11 +38,23 @@ const config = (gpus: object) =>
   });
 
 describe.skipIf(process.platform !== 'linux')('GPU sources on Linux', () => {
-  it('builds the GPU source only when nvidia-smi is on the PATH; none is a note, not an error', async () => {
+  it('builds the GPU source only when nvidia-smi is on the PATH; none is not an error', async () => {
     const none = await createPlatformSources(config({}), { env: { PATH: '/nonexistent' } });
     expect(none.collectors.gpus).toBeUndefined();
-    expect(none.notes).toContain('gpus: no nvidia-smi on the PATH: no GPU source');
+    // No NVIDIA driver here (this host has none): nothing to say.
+    expect(none.notes.filter((n) => n.startsWith('gpus'))).toEqual([]);
     await none.close();
+    // A loaded driver (its /proc folder, under a constructed root) without nvidia-smi is a note.
+    const root = join(dir, 'root');
+    mkdirSync(join(root, 'proc/driver/nvidia/gpus/0000:00:1e.0'), { recursive: true });
+    const driver = await createPlatformSources(
+      { ...config({}), root },
+      { env: { PATH: '/nonexistent' } },
+    );
+    expect(driver.notes).toContain(
+      'gpus: an NVIDIA driver is loaded but nvidia-smi is not on the PATH: no GPU source',
+    );
+    await driver.close();
     const off = await createPlatformSources(config({ enabled: false }), { env: { PATH: dir } });
     expect(off.collectors.gpus).toBeUndefined();
     await off.close();

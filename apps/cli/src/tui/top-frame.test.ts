@@ -1,3 +1,4 @@
+import type { GpuMetrics } from '@arcbox/perf-core';
 import { createColors } from 'picocolors';
 import { describe, expect, it } from 'vitest';
 import {
@@ -426,5 +427,74 @@ describe('the cursor', () => {
     expect(marked(1)[0]).toMatch(/fat/);
     // Past the end: the last row.
     expect(marked(9)[0]).toMatch(/new/);
+  });
+});
+
+describe('GPUs', () => {
+  const gpu = (overrides: Partial<GpuMetrics>): GpuMetrics => ({
+    id: 'GPU-9a9a6c50',
+    name: 'NVIDIA A10G',
+    labels: {},
+    timestamp: 0,
+    monotonicMs: 0,
+    vendor: 'nvidia',
+    index: 0,
+    uuid: 'GPU-9a9a6c50',
+    parentId: null,
+    utilizationPercent: 7,
+    memoryUtilizationPercent: 1,
+    memoryUsedBytes: 22 * mib,
+    memoryTotalBytes: 23028 * mib,
+    memoryUsedPercent: (22 / 23028) * 100,
+    powerWatts: 25.58,
+    powerLimitWatts: 300,
+    temperatureCelsius: 17,
+    slowdownTemperatureCelsius: null,
+    slowdownMarginCelsius: null,
+    smClockHz: null,
+    memoryClockHz: null,
+    fanPercent: null,
+    performanceState: 8,
+    throttleReasons: ['gpu_idle'],
+    eccCorrectedErrors: null,
+    eccUncorrectedErrors: null,
+    encoderPercent: null,
+    decoderPercent: null,
+    rendererPercent: null,
+    tilerPercent: null,
+    memoryAllocatedBytes: null,
+    processMemoryBytes: null,
+    processes: [],
+    ...overrides,
+  });
+
+  it('one line per whole device under the host lines; MIG instances are part of theirs', () => {
+    const base = view();
+    const gpus = [
+      gpu({}),
+      gpu({ id: 'GPU-9a9a6c50/mig1.0', parentId: 'GPU-9a9a6c50', index: null }),
+      gpu({ id: 'GPU-2', index: 1, utilizationPercent: 99, throttleReasons: ['sw_thermal'] }),
+    ];
+    const lines = renderTopFrame(
+      { ...base, sample: { ...base.sample!, gpus } },
+      { width: 160, height: 40 },
+      plain,
+    );
+    const shown = lines.filter((l) => /^GPU\d/.test(l));
+    expect(shown).toHaveLength(2);
+    expect(shown[0]).toMatch(/^GPU0 +7\.0 % +mem 22(\.0)? MiB \/ 22\.5 GiB/);
+    expect(shown[0]).toMatch(/17 °C +26 W \/ 300 W +NVIDIA A10G/);
+    expect(shown[1]).toMatch(/^GPU1 +99\.0 %.*throttled: sw_thermal/);
+    expect(lines.findIndex((l) => l.startsWith('GPU0'))).toBeGreaterThan(
+      lines.findIndex((l) => l.startsWith('NET')),
+    );
+    // Narrow: the figures stay, the name goes first.
+    const narrow = renderTopFrame(
+      { ...base, sample: { ...base.sample!, gpus: [gpus[0]!] } },
+      { width: 60, height: 30 },
+      plain,
+    ).find((l) => l.startsWith('GPU0'));
+    expect(narrow).toMatch(/7\.0 % +mem /);
+    expect(narrow).not.toMatch(/A10G/);
   });
 });

@@ -4,6 +4,8 @@ import {
   formatBytes,
   formatPercent,
   formatRate,
+  type GpuMetrics,
+  gpuKind,
   metricsOf,
   type ProcessMetrics,
   processKind,
@@ -55,6 +57,8 @@ const sortLabels: Record<SortKey, string> = {
 
 /** The fullest filesystems the panel shows: the live view is about what runs, not about disks. */
 const FILESYSTEM_ROWS = 4;
+/** GPU lines under the host's: one per whole device (MIG instances are part of theirs). */
+const GPU_ROWS = 4;
 /** Container rows the filesystems panel never takes away. */
 const MIN_CONTAINER_ROWS = 3;
 
@@ -208,6 +212,10 @@ export function renderTopFrame(
       },
     ],
   );
+  const gpus = ((view.sample && metricsOf(gpuKind, view.sample)) ?? []).filter(
+    (g) => g.parentId === null,
+  );
+  for (const g of gpus.slice(0, GPU_ROWS)) lines.push(gpuLine(g, width, c));
   for (const alert of view.alerts.slice(0, 3)) {
     put(
       [` ${alert.severity.toUpperCase()} `, alert.severity === 'crit' ? 'redInverse' : 'inverse'],
@@ -387,6 +395,42 @@ function tableLines<R extends { id: string; name: string }>(
     if (scroll + i === cursor) put([line, hot ? 'redInverse' : 'inverse']);
     else put(hot ? [line, 'red'] : line);
   });
+}
+
+/** One GPU: utilisation and memory always; temperature, power and throttling as room allows. */
+function gpuLine(g: GpuMetrics, width: number, c: Colors): string {
+  const label = `GPU${g.index ?? ''}`.padEnd(4);
+  const reasons = (g.throttleReasons ?? []).filter((r) => r !== 'gpu_idle');
+  const hot = g.slowdownMarginCelsius !== null && g.slowdownMarginCelsius <= 5;
+  const parts: OptionalPart[] = [
+    {
+      priority: 60,
+      segments: [
+        '  ',
+        [
+          `${g.temperatureCelsius === null ? '-' : g.temperatureCelsius.toFixed(0)} °C`,
+          hot ? 'red' : 'dim',
+        ],
+      ],
+    },
+    {
+      priority: 50,
+      segments: [
+        `  ${g.powerWatts === null ? '-' : g.powerWatts.toFixed(0)} W / ${g.powerLimitWatts === null ? '-' : g.powerLimitWatts.toFixed(0)} W`,
+      ],
+    },
+    { priority: 30, segments: [`  ${g.name}`] },
+    {
+      priority: 55,
+      segments: reasons.length === 0 ? [] : ['  ', [`throttled: ${reasons.join(',')}`, 'yellow']],
+    },
+  ];
+  const required: Segment[] = [
+    [label, 'bold'],
+    pct(g.utilizationPercent).padStart(8),
+    `  mem ${formatBytes(g.memoryUsedBytes)} / ${formatBytes(g.memoryTotalBytes)} ${pct(g.memoryUsedPercent)}`,
+  ];
+  return fitLine(fitParts(required, parts, width), width, c);
 }
 
 /** `250 ms`, `1.0 s`: the refresh interval as + and - change it. */

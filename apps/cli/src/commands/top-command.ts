@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AnyKind,
+  describeLifecycleEvent,
   formatBytes,
   formatPercent,
   formatRate,
@@ -104,6 +105,9 @@ export function registerTopCommand(
     });
 }
 
+/** How far back the live view lists lifecycle events. */
+const EVENTS_SHOWN_MS = 10 * 60_000;
+
 /** Full-screen view: first frame at once (gauges, no rates yet), then one per interval. */
 async function runLive(
   ctx: CliContext,
@@ -169,6 +173,7 @@ async function runLive(
       view.sample = sample;
       view.alerts = firingAlerts(sampler.alertStates(), sampler.kinds);
       readFocused(view.state);
+      view.events = sampler.recentEvents(Date.now() - EVENTS_SHOWN_MS);
       pushSystemHistory(view.history, sample.system);
       draw();
       frame += 1;
@@ -217,6 +222,7 @@ export function plainBlock(
 ): string[] {
   const lines = [summaryLine(sample.system)];
   for (const a of alerts) lines.push(`ALERT ${a.severity.toUpperCase()} ${a.name}: ${a.message}`);
+  for (const e of sample.events ?? []) lines.push(`EVENT ${describeLifecycleEvent(e)}`);
   for (const kind of kinds.kinds) {
     if (kind.singleton) continue;
     const rows = plainRows(kind, sample, state);

@@ -3,6 +3,7 @@ import type {
   CollectorStatus,
   ContainerMetrics,
   KindRegistry,
+  LifecycleEvent,
   KindValues,
   ProcessMetrics,
   ProcessSort,
@@ -27,6 +28,8 @@ export interface Sample extends KindValues {
   system: SystemMetrics | null;
   containers: ContainerMetrics[];
   vms: VmMetrics[];
+  /** Lifecycle events this round saw (an OOM kill or restart counter that moved). */
+  events?: LifecycleEvent[];
   collectors: CollectorReport[];
 }
 
@@ -54,6 +57,8 @@ export interface Sampler {
     sort?: ProcessSort;
     limit?: number;
   }): ProcessMetrics[];
+  /** Lifecycle events (OOM kills, restarts, an engine's) since a time, oldest first. */
+  recentEvents(since: number): LifecycleEvent[];
   close(): Promise<void>;
 }
 
@@ -108,6 +113,7 @@ export async function createSampler(options: SamplerOptions): Promise<Sampler> {
     notes: () => monitor.sourceNotes(),
     processes: (query) => monitor.collectProcesses(query),
     latestProcesses: (query) => monitor.latestProcesses(query),
+    recentEvents: (since) => monitor.recentEvents({ since }),
     close: () => monitor.close(),
   };
 }

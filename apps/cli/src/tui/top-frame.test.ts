@@ -1,4 +1,4 @@
-import type { GpuMetrics } from '@arcbox/perf-core';
+import type { GpuMetrics, LifecycleEvent } from '@arcbox/perf-core';
 import { createColors } from 'picocolors';
 import { describe, expect, it } from 'vitest';
 import {
@@ -496,5 +496,37 @@ describe('GPUs', () => {
     ).find((l) => l.startsWith('GPU0'));
     expect(narrow).toMatch(/7\.0 % +mem /);
     expect(narrow).not.toMatch(/A10G/);
+  });
+});
+
+describe('lifecycle events', () => {
+  it('lists the newest three under the host lines, OOM kills marked, with their age', () => {
+    const base = view();
+    const now = base.sample!.system!.timestamp;
+    const event = (name: string, type: LifecycleEvent['type'], ago: number) => ({
+      time: now - ago,
+      type,
+      kind: 'container',
+      id: `${name}-id`,
+      name,
+      source: 'counter' as const,
+      count: 1,
+      memoryLimit: type === 'oom-kill' ? 96 * mib : null,
+      exitCode: null,
+    });
+    // Oldest first, as the monitor gives them.
+    const events = [
+      event('old', 'restart', 300_000),
+      event('web', 'restart', 120_000),
+      event('batch', 'oom-kill', 30_000),
+      event('api', 'restart', 5_000),
+    ];
+    const lines = renderTopFrame({ ...base, events }, { width: 120, height: 40 }, plain);
+    const shown = lines.filter((l) => /^ (OOM|EVENT) /.test(l));
+    expect(shown).toEqual([
+      expect.stringMatching(/^ EVENT +api restarted +5 s ago/),
+      expect.stringMatching(/^ OOM +batch OOM-killed, limit 96(\.0)? MiB +30 s ago/),
+      expect.stringMatching(/^ EVENT +web restarted +2 min ago/),
+    ]);
   });
 });

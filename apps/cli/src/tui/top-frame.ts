@@ -1,5 +1,8 @@
 import {
   type ContainerMetrics,
+  describeLifecycleEvent,
+  formatAgo,
+  type LifecycleEvent,
   filesystemKind,
   formatBytes,
   formatPercent,
@@ -46,6 +49,8 @@ export interface TopView {
    * kept top N; filled by the sampling loop.
    */
   focused?: readonly ProcessMetrics[];
+  /** Lifecycle events of the last minutes (OOM kills, restarts), oldest first. */
+  events?: readonly LifecycleEvent[];
 }
 
 const sortLabels: Record<SortKey, string> = {
@@ -57,6 +62,8 @@ const sortLabels: Record<SortKey, string> = {
 
 /** The fullest filesystems the panel shows: the live view is about what runs, not about disks. */
 const FILESYSTEM_ROWS = 4;
+/** The newest lifecycle events shown under the alerts. */
+const EVENT_ROWS = 3;
 /** GPU lines under the host's: one per whole device (MIG instances are part of theirs). */
 const GPU_ROWS = 4;
 /** Container rows the filesystems panel never takes away. */
@@ -220,6 +227,16 @@ export function renderTopFrame(
     put(
       [` ${alert.severity.toUpperCase()} `, alert.severity === 'crit' ? 'redInverse' : 'inverse'],
       ` ${alert.name}: ${alert.message}`,
+    );
+  }
+  // The newest events first: an OOM kill explains a sawtooth in a memory column.
+  const now = m?.timestamp ?? Date.now();
+  for (const e of [...(view.events ?? [])].reverse().slice(0, EVENT_ROWS)) {
+    const oom = e.type === 'oom-kill' || e.type === 'oom';
+    put(
+      [oom ? ' OOM ' : ' EVENT ', oom ? 'redInverse' : 'inverse'],
+      ` ${describeLifecycleEvent(e)}`,
+      [`  ${formatAgo(now - e.time)}`, 'dim'],
     );
   }
   // A source that failed this round (no cgroup mount, a VM socket refusing) says so, once a line.

@@ -2,6 +2,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { removeDir, startAgent, tempDir } from './testing/spawn-agent.js';
+import {
+  canMakeCgroups,
+  createTestCgroup,
+  isCgroupV2,
+  type TestCgroup,
+} from './testing/test-cgroup.js';
 
 interface History {
   timestamps: number[];
@@ -147,3 +153,88 @@ describe('history across restarts (built agent, real /proc, state dir on disk)',
     }
   });
 });
+
+describe.skipIf(!canMakeCgroups)(
+  'lifecycle events across restarts (built agent, a real OOM kill in a cgroup made here; needs root)',
+  () => {
+    it('lists the OOM kill after a SIGTERM restart, read back from the history file', async () => {
+      const dir = await tempDir();
+      const cgroup = await createTestCgroup(`arcbox-oom-${process.pid}`);
+      try {
+        const limit = 64 * 2 ** 20;
+        await setMemoryLimit(cgroup, limit);
+        const eventsConfig = [
+          'interval: 250ms',
+          'history: { flushInterval: 1s }',
+          'sources:',
+          '  containers:',
+          '    discover: false',
+          `    paths: ["${cgroup.path}"]`,
+          '',
+        ].join('\n');
+        const first = await startAgent(eventsConfig, { dir });
+        await first.waitReady();
+        // A process that allocates until the kernel's OOM killer ends it.
+        const child = await cgroup.run(
+          `exec "${process.execPath}" -e "const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))"`,
+        );
+        await new Promise((resolve) => child.once('exit', resolve));
+        expect(child.signalCode).toBe('SIGKILL');
+        const oom = await waitFor(async () => {
+          const { events } = await eventsOf(first);
+          return events.find((e) => e.type === 'oom-kill');
+        }, 'the OOM kill event');
+        expect(oom).toMatchObject({ kind: 'container', id: cgroup.path, memoryLimit: limit });
+        expect(await first.stop('SIGTERM')).toBe(0);
+
+        const second = await startAgent(eventsConfig, { dir, port: first.port });
+        await second.waitReady();
+        const { events } = await eventsOf(second);
+        await second.stop();
+        expect(events.filter((e) => e.type === 'oom-kill')).toEqual([oom]);
+      } finally {
+        await cgroup.remove();
+        await removeDir(dir);
+      }
+    });
+  },
+);
+
+interface ListedEvent {
+  type: string;
+  kind: string;
+  id: string;
+  memoryLimit: number | null;
+}
+
+async function eventsOf(agent: {
+  get(path: string): Promise<Response>;
+}): Promise<{ events: ListedEvent[] }> {
+  const res = await agent.get('/api/v1/events?since=-1h');
+  expect(res.status).toBe(200);
+  return (await res.json()) as { events: ListedEvent[] };
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
+  for (let i = 0; i < 100; i += 1) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** memory.max (v2) or memory.limit_in_bytes (v1), with no swap to spill into. */
+async function setMemoryLimit(cgroup: TestCgroup, bytes: number): Promise<void> {
+  for (const dir of cgroup.dirs) {
+    if (isCgroupV2) {
+      await writeFile(join(dir, 'memory.max'), String(bytes));
+      await writeFile(join(dir, 'memory.swap.max'), '0').catch(() => undefined);
+    } else if (dir.includes('/memory/')) {
+      await writeFile(join(dir, 'memory.limit_in_bytes'), String(bytes));
+      await writeFile(join(dir, 'memory.memsw.limit_in_bytes'), String(bytes)).catch(
+        () => undefined,
+      );
+    }
+  }
+}

@@ -175,6 +175,7 @@ export function createAgent(options: AgentOptions): Agent {
         historyFile = await openHistoryFile({
           path: join(config.stateDir, 'history.sqlite'),
           store: history,
+          events: monitor.eventLog,
           flushIntervalMs: config.history.flushIntervalMs,
           log,
         });

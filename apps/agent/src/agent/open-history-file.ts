@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import type { HistoryStore } from '@arcbox/perf-history';
+import type { EventLog, HistoryStore } from '@arcbox/perf-history';
 import type { SqliteDriver, SqliteHistory } from '@arcbox/perf-history/sqlite';
 
 /** Flushes that may fail in a row before the file is let go (rows would pile up in memory). */
@@ -19,6 +19,8 @@ export interface HistoryFile {
 export interface HistoryFileOptions {
   path: string;
   store: HistoryStore;
+  /** Lifecycle events kept in the file too: loaded on open, written with each flush. */
+  events?: EventLog;
   flushIntervalMs: number;
   log: (line: string) => void;
   /** The SQLite driver (tests); the one for this Node.js otherwise. */
@@ -61,6 +63,7 @@ export async function openHistoryFile(options: HistoryFileOptions): Promise<Hist
     persisted = await openSqliteHistory({
       path,
       store: options.store,
+      ...(options.events ? { events: options.events } : {}),
       flushIntervalMs: 0,
       ...(options.driver ? { driver: options.driver } : {}),
     });

@@ -2,7 +2,7 @@
 export const APPLICATION_ID = 0x41524342;
 
 /** `PRAGMA user_version`: bumped with every change of the tables below. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * One row per series (its field order, so data is read back by field name even after a
@@ -40,3 +40,24 @@ CREATE INDEX chunks_by_age ON chunks(level, last);
 export const MIGRATE_V1_TO_V2 = 'ALTER TABLE chunks ADD COLUMN codec INTEGER NOT NULL DEFAULT 0;';
 
 export const SCHEMA_V2 = `${SCHEMA_V1}${MIGRATE_V1_TO_V2}`;
+
+/**
+ * Schema 3: lifecycle events (OOM kills, restarts, an engine's events), one row each, so the
+ * events of the retention survive a restart. A schema 2 file gains the empty table in place.
+ */
+export const MIGRATE_V2_TO_V3 = `
+CREATE TABLE events (
+  time REAL NOT NULL,
+  type TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  source TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  memory_limit REAL,
+  exit_code INTEGER
+);
+CREATE INDEX events_by_time ON events(time);
+`;
+
+export const SCHEMA_V3 = `${SCHEMA_V2}${MIGRATE_V2_TO_V3}`;

@@ -6,7 +6,15 @@ import { createHistoryStore, type HistoryStore } from '../history-store.js';
 import { fieldsOf, type SeriesKind } from '../series-key.js';
 import { type HistoryEvent, memoryMs, type SeriesMeta } from '../series.js';
 import { encodeChunk } from './chunk-codec.js';
-import { APPLICATION_ID, MIGRATE_V1_TO_V2, SCHEMA_V2, SCHEMA_VERSION } from './schema.js';
+import {
+  APPLICATION_ID,
+  MIGRATE_V1_TO_V2,
+  MIGRATE_V2_TO_V3,
+  SCHEMA_V3,
+  SCHEMA_VERSION,
+} from './schema.js';
+import { createEventStore } from './sqlite-events.js';
+import { DEFAULT_MAX_EVENTS, type EventLog } from '../event-log.js';
 import { createSqliteColdSource, decodeChunk } from './sqlite-cold-source.js';
 import {
   loadSqliteDriver,
@@ -32,6 +40,11 @@ export interface SqliteHistoryOptions {
   driver?: SqliteDriver;
   /** Chunks deleted at most per tier and flush as retention passes (a bound on the flush). */
   deleteBatch?: number;
+  /**
+   * Lifecycle events to keep in the file: the events of the retention are loaded into it on open,
+   * and every event appended to it later is written with the next flush.
+   */
+  events?: EventLog;
 }
 
 export interface FlushResult {
@@ -46,7 +59,7 @@ export interface SqliteHistory {
   readonly path: string;
   /** The SQLite driver in use (`node:sqlite` or `@photostructure/sqlite`). */
   readonly driver: string;
-  /** Rows waiting for the next flush. */
+  /** Rows (and lifecycle events) waiting for the next flush. */
   pendingRows(): number;
   /** Writes every pending row in one transaction (all or nothing) and drops what aged out. */
   flush(options?: { signal?: AbortSignal }): Promise<FlushResult>;
@@ -213,6 +226,16 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     );
   }
 
+  // Events stay as long as the longest tier: an OOM kill explains a dip a week back.
+  const eventsMaxAgeMs = Math.max(maxAgeMs, ...tiers.map((t) => t.retentionMs));
+  const events = createEventStore(db, { maxAgeMs: eventsMaxAgeMs });
+  let unsubscribeEvents = () => {};
+  if (options.events) {
+    const log = options.events;
+    for (const e of events.load(Date.now() - eventsMaxAgeMs, DEFAULT_MAX_EVENTS)) log.append(e);
+    unsubscribeEvents = log.subscribe((e) => events.add(e));
+  }
+
   const upsertSeries = db.prepare(
     'INSERT INTO series (key, kind, id, name, labels, fields) VALUES (?, ?, ?, ?, ?, ?) ' +
       'ON CONFLICT(key) DO UPDATE SET name = excluded.name, labels = excluded.labels, fields = excluded.fields',
@@ -333,8 +356,13 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     for (const p of batch) rows += p.rows;
     pendingRaw.clear();
     pendingRows -= rows;
+    const eventBatch = events.take();
     try {
-      const result = await inTransactionAsync(db, () => write(batch));
+      const result = await inTransactionAsync(db, async () => {
+        const written = await write(batch);
+        events.write(eventBatch, store.newest());
+        return written;
+      });
       for (const [key, row] of result.upserted) committed.set(key, row);
       return {
         chunks: batch.length,
@@ -352,6 +380,7 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
       }
       ready.unshift(...tierBatch);
       pendingRows += rows;
+      events.putBack(eventBatch);
       throw PerfError.from(cause, 'STORE_ERROR', `flushing history to ${path} failed`);
     }
   }
@@ -360,7 +389,7 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
   const timer =
     interval > 0
       ? setInterval(() => {
-          if (flushing || pendingRows === 0) return;
+          if (flushing || pendingRows + events.pending() === 0) return;
           flushing = flush().finally(() => {
             flushing = null;
           });
@@ -374,10 +403,11 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     if (timer) clearInterval(timer);
     await flushing?.catch(() => undefined);
     try {
-      if (pendingRows > 0) await flush({ all: true });
+      if (pendingRows + events.pending() > 0) await flush({ all: true });
     } finally {
       closed = true;
       unsubscribe();
+      unsubscribeEvents();
       store.attachCold(null);
       checkpointAndClose(db);
     }
@@ -387,7 +417,7 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     store,
     path,
     driver: driver.name,
-    pendingRows: () => pendingRows,
+    pendingRows: () => pendingRows + events.pending(),
     flush,
     close,
     [Symbol.asyncDispose]: close,
@@ -530,15 +560,16 @@ function openChecked(driver: SqliteDriver, path: string, exists: boolean): Sqlit
     db.exec('PRAGMA synchronous = NORMAL');
     db.exec('PRAGMA foreign_keys = ON');
     const version = Number(pragma(db, 'user_version'));
-    if (version === 1) {
+    if (version === 1 || version === 2) {
       inTransaction(db, () => {
-        db.exec(MIGRATE_V1_TO_V2);
+        if (version === 1) db.exec(MIGRATE_V1_TO_V2);
+        db.exec(MIGRATE_V2_TO_V3);
         db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
       });
     }
     if (version === 0) {
       inTransaction(db, () => {
-        db.exec(SCHEMA_V2);
+        db.exec(SCHEMA_V3);
         db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(
           'created',
           new Date().toISOString(),

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRemoteWriter } from './create-remote-writer.js';
 import { decodeWriteRequest } from './decode-write-request.js';
+import { encodeWriteRequest } from './encode-write-request.js';
 import { snappyUncompress } from './snappy-block.js';
 import type { RemoteSeries } from './write-request.js';
 
@@ -90,10 +91,21 @@ describe('createRemoteWriter', () => {
     expect(log.join('\n')).not.toMatch(/sekret/);
 
     const dead = writer('http://127.0.0.1:1/api/v1/write', log);
-    dead.push(round(1));
+    // Rounds wait uncompressed until a send fails; then they (and those after) are compressed.
+    const big = (t: number) =>
+      Array.from({ length: 200 }, (_, i) => ({
+        labels: [{ name: '__name__', value: `arcbox_perf_container_memory_bytes_${i % 4}` }],
+        samples: [{ value: i % 7, timestampMs: t }],
+      }));
+    dead.push(big(1));
+    const raw = dead.stats().queuedBytes;
+    expect(raw).toBe(encodeWriteRequest(big(1)).length);
     await dead.flush({ signal: AbortSignal.timeout(200) });
-    expect(dead.stats()).toMatchObject({ sentSamples: 0, queuedSamples: 2 });
+    expect(dead.stats()).toMatchObject({ sentSamples: 0, queuedSamples: 200 });
     expect(dead.stats().retries).toBeGreaterThan(1);
+    expect(dead.stats().queuedBytes).toBeLessThan(raw / 4);
+    dead.push(big(2));
+    expect(dead.stats().queuedBytes).toBeLessThan((2 * raw) / 4);
     await dead.close();
   });
 

@@ -1,7 +1,14 @@
 import { encodeWriteRequest } from './encode-write-request.js';
 import { type RemoteWriteTarget, postWriteRequest } from './send-write-request.js';
 import { snappyCompress, snappyUncompress } from './snappy-block.js';
+import type { EncodedRound } from './encode-families.js';
 import type { RemoteSeries } from './write-request.js';
+
+/**
+ * Rounds wait uncompressed up to this many bytes, so a batch is compressed once, when it is
+ * sent; past it (and while the receiver is failing) the oldest are compressed to save memory.
+ */
+export const RAW_QUEUE_BYTES = 8 * 2 ** 20;
 
 export interface RemoteWriterOptions {
   target: RemoteWriteTarget;
@@ -23,12 +30,16 @@ export interface RemoteWriterStats {
   queuedSamples: number;
   /** The most the queue held, in samples: the memory bound at work. */
   maxQueuedSamplesSeen: number;
+  /** Bytes the queued rounds take now (encoded, compressed once they wait or the receiver fails). */
+  queuedBytes: number;
   retries: number;
 }
 
 export interface RemoteWriter {
   /** Queues one round (its series, each with its samples) to send oldest first. */
   push(series: RemoteSeries[]): void;
+  /** Queues one round already encoded (a `FamiliesEncoder`'s), with its sample count. */
+  pushEncoded(round: EncodedRound, samples: number): void;
   /** Sends everything queued now, retrying with backoff until done or `signal` aborts. */
   flush(options?: { signal?: AbortSignal }): Promise<void>;
   stats(): RemoteWriterStats;
@@ -46,14 +57,32 @@ const samplesOf = (round: readonly RemoteSeries[]) =>
  * one log line naming the series count and the reason. Memory is bounded by `maxQueuedSamples`.
  */
 export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
-  // Each round is kept encoded and compressed (about 20 bytes a sample instead of some 600 as
-  // objects); WriteRequests concatenate, so a batch is its rounds' protobuf bytes end to end.
-  const queue: { block: Buffer; rawBytes: number; series: number; samples: number }[] = [];
+  // Each round is kept encoded (about 130 bytes a sample instead of some 600 as objects), and
+  // compressed (about 20) once it has waited past RAW_QUEUE_BYTES or the receiver fails;
+  // WriteRequests concatenate, so a batch is its rounds' protobuf bytes end to end.
+  const queue: {
+    raw: Buffer | null;
+    block: Buffer | null;
+    rawBytes: number;
+    series: number;
+    samples: number;
+  }[] = [];
+  let rawQueued = 0;
+  const compressOldest = (all: boolean) => {
+    for (const entry of queue) {
+      if (!all && rawQueued <= RAW_QUEUE_BYTES) return;
+      if (entry.raw === null) continue;
+      entry.block = snappyCompress(entry.raw);
+      rawQueued -= entry.raw.length;
+      entry.raw = null;
+    }
+  };
   const stats: RemoteWriterStats = {
     sentSamples: 0,
     droppedSamples: 0,
     queuedSamples: 0,
     maxQueuedSamplesSeen: 0,
+    queuedBytes: 0,
     retries: 0,
   };
   const closing = new AbortController();
@@ -83,12 +112,13 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
       while (rounds < queue.length) {
         const next = queue[rounds]!;
         if (rounds > 0 && samples + next.samples > options.maxBatchSamples) break;
-        parts.push(snappyUncompress(next.block, next.rawBytes));
+        parts.push(next.raw ?? snappyUncompress(next.block!, next.rawBytes));
         samples += next.samples;
         seriesCount += next.series;
         rounds += 1;
       }
-      const body = rounds === 1 ? queue[0]!.block : snappyCompress(Buffer.concat(parts));
+      const only = rounds === 1 ? queue[0]!.block : null;
+      const body = only ?? snappyCompress(rounds === 1 ? parts[0]! : Buffer.concat(parts));
       parts.length = 0;
       let result: Awaited<ReturnType<typeof postWriteRequest>>;
       try {
@@ -101,6 +131,7 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
       }
       if (result.outcome === 'retry') {
         stats.retries += 1;
+        compressOldest(true);
         backoffMs = Math.min(
           options.maxBackoffMs,
           backoffMs === 0 ? options.minBackoffMs : backoffMs * 2,
@@ -112,7 +143,7 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
         continue;
       }
       backoffMs = 0;
-      queue.splice(0, rounds);
+      for (const sent of queue.splice(0, rounds)) rawQueued -= sent.raw?.length ?? 0;
       stats.queuedSamples -= samples;
       if (result.outcome === 'ok') stats.sentSamples += samples;
       else {
@@ -139,33 +170,40 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
   timer = setTimeout(tick, options.intervalMs);
   timer.unref?.();
 
+  function pushEncoded(round: EncodedRound, samples: number) {
+    queue.push({
+      raw: round.bytes,
+      block: null,
+      rawBytes: round.bytes.length,
+      series: round.series,
+      samples,
+    });
+    rawQueued += round.bytes.length;
+    compressOldest(backoffMs > 0);
+    stats.queuedSamples += samples;
+    let dropped = 0;
+    while (stats.queuedSamples > options.maxQueuedSamples && queue.length > 1) {
+      const old = queue.shift()!;
+      rawQueued -= old.raw?.length ?? 0;
+      stats.queuedSamples -= old.samples;
+      dropped += old.samples;
+    }
+    if (dropped > 0) {
+      stats.droppedSamples += dropped;
+      if (!overflowLogged)
+        options.log(
+          `remote write queue for ${redact(options.target.url)} is full (${options.maxQueuedSamples} samples): dropping the oldest rounds`,
+        );
+      overflowLogged = true;
+    } else if (stats.queuedSamples < options.maxQueuedSamples / 2) overflowLogged = false;
+    stats.maxQueuedSamplesSeen = Math.max(stats.maxQueuedSamplesSeen, stats.queuedSamples);
+  }
+
   return {
     push(series) {
-      const samples = samplesOf(series);
-      const raw = encodeWriteRequest(series);
-      queue.push({
-        block: snappyCompress(raw),
-        rawBytes: raw.length,
-        series: series.length,
-        samples,
-      });
-      stats.queuedSamples += samples;
-      let dropped = 0;
-      while (stats.queuedSamples > options.maxQueuedSamples && queue.length > 1) {
-        const old = queue.shift()!;
-        stats.queuedSamples -= old.samples;
-        dropped += old.samples;
-      }
-      if (dropped > 0) {
-        stats.droppedSamples += dropped;
-        if (!overflowLogged)
-          options.log(
-            `remote write queue for ${redact(options.target.url)} is full (${options.maxQueuedSamples} samples): dropping the oldest rounds`,
-          );
-        overflowLogged = true;
-      } else if (stats.queuedSamples < options.maxQueuedSamples / 2) overflowLogged = false;
-      stats.maxQueuedSamplesSeen = Math.max(stats.maxQueuedSamplesSeen, stats.queuedSamples);
+      pushEncoded({ bytes: encodeWriteRequest(series), series: series.length }, samplesOf(series));
     },
+    pushEncoded,
     async flush({ signal } = {}) {
       const any = signal ? AbortSignal.any([signal, closing.signal]) : closing.signal;
       // The send loop retries until the receiver answers; a caller's signal ends only the wait.
@@ -178,7 +216,10 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
         if (queue.length > 0) await sleep(Math.max(backoffMs, 10), any);
       }
     },
-    stats: () => ({ ...stats }),
+    stats: () => ({
+      ...stats,
+      queuedBytes: queue.reduce((n, e) => n + (e.raw?.length ?? e.block?.length ?? 0), 0),
+    }),
     async close() {
       closing.abort();
       if (timer) clearTimeout(timer);

@@ -6,6 +6,8 @@ export type {
 } from './create-remote-writer.js';
 export { DEFAULT_DECODE_LIMITS, decodeWriteRequest } from './decode-write-request.js';
 export type { DecodeLimits } from './decode-write-request.js';
+export { createFamiliesEncoder } from './encode-families.js';
+export type { EncodedRound, FamiliesEncoder } from './encode-families.js';
 export { encodeWriteRequest } from './encode-write-request.js';
 export { familiesToSeries } from './families-to-series.js';
 export { postWriteRequest, REMOTE_WRITE_HEADERS, sendWriteRequest } from './send-write-request.js';

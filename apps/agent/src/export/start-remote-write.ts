@@ -1,5 +1,9 @@
 import type { MetricFamily } from '@arcbox/perf-export';
-import { createRemoteWriter, familiesToSeries, type RemoteWriter } from '@arcbox/perf-remote-write';
+import {
+  createFamiliesEncoder,
+  createRemoteWriter,
+  type RemoteWriter,
+} from '@arcbox/perf-remote-write';
 import type { ExportConfig } from '../config/agent-config.js';
 
 export interface AgentRemoteWrite {
@@ -10,7 +14,7 @@ export interface AgentRemoteWrite {
   close(graceMs: number): Promise<void>;
 }
 
-/** One writer per configured receiver; the series are built once per round and shared. */
+/** One writer per configured receiver; a round is encoded once and shared. */
 export function startRemoteWrite(
   config: ExportConfig,
   log: (line: string) => void,
@@ -32,11 +36,13 @@ export function startRemoteWrite(
       log,
     }),
   );
+  const encoder = createFamiliesEncoder(config.externalLabels);
   return {
     push(families, timeMs) {
       if (writers.length === 0) return;
-      const series = familiesToSeries(families, Math.round(timeMs), config.externalLabels);
-      for (const w of writers) w.push(series);
+      const round = encoder.encode(families, Math.round(timeMs));
+      // One sample per series in a round.
+      for (const w of writers) w.pushEncoded(round, round.series);
     },
     stats: () => writers.map((w) => w.stats()),
     async close(graceMs) {

@@ -1,0 +1,53 @@
+import { createFamily, type MetricFamily } from '@arcbox/perf-export';
+import { describe, expect, it } from 'vitest';
+import { decodeWriteRequest } from './decode-write-request.js';
+import { createFamiliesEncoder } from './encode-families.js';
+import { encodeWriteRequest } from './encode-write-request.js';
+import { familiesToSeries } from './families-to-series.js';
+
+function round(cpu: number, containers: readonly string[]): MetricFamily[] {
+  const seconds = createFamily('arcbox_perf_container_cpu_seconds', 'counter', 'h', 'seconds');
+  const memory = createFamily('arcbox_perf_container_memory_bytes', 'gauge', 'h', 'bytes');
+  for (const [i, id] of containers.entries()) {
+    seconds.add({ id, name: `wéb-${i}`, runtime: 'docker' }, cpu + i);
+    memory.add({ id, name: `wéb-${i}`, runtime: 'docker' }, 2 ** 40 + i);
+  }
+  const info = createFamily('arcbox_perf_build', 'info', 'h');
+  info.add({ version: '1.0.0', instance: 'own' }, 1);
+  return [seconds.family, memory.family, info.family];
+}
+
+describe('createFamiliesEncoder', () => {
+  const external = { instance: 'host-a', zone: 'eu' };
+
+  it('gives the bytes encodeWriteRequest(familiesToSeries(...)) gives, round after round', () => {
+    const encoder = createFamiliesEncoder(external);
+    const ids = Array.from({ length: 50 }, (_, i) => `c${i}`.padEnd(64, 'f'));
+    for (const [n, time] of [1_700_000_000_000, 1_700_000_001_000, 1].entries()) {
+      const families = round(n * 0.5, ids);
+      const { bytes, series } = encoder.encode(families, time);
+      const expected = encodeWriteRequest(familiesToSeries(families, time, external));
+      expect(bytes.equals(expected)).toBe(true);
+      expect(series).toBe(101);
+    }
+    expect(decodeWriteRequest(encoder.encode(round(1, ids), 5).bytes)[0]!.labels).toEqual(
+      familiesToSeries(round(1, ids), 5, external)[0]!.labels,
+    );
+  });
+
+  it('keeps the labels of the live series only, once the gone ones outnumber them', () => {
+    const encoder = createFamiliesEncoder();
+    for (let r = 0; r < 30; r += 1) {
+      // Each round 100 new containers (a churning host): the cache does not grow without bound.
+      const ids = Array.from({ length: 100 }, (_, i) => `r${r}-${i}`);
+      encoder.encode(round(r, ids), 1000 + r);
+      expect(encoder.cached).toBeLessThanOrEqual(2 * 201 + 1000 + 201);
+    }
+  });
+
+  it('refuses a timestamp that is not whole non-negative milliseconds', () => {
+    const encoder = createFamiliesEncoder();
+    expect(() => encoder.encode(round(1, ['a']), -1)).toThrow(/whole non-negative/);
+    expect(() => encoder.encode(round(1, ['a']), 1.5)).toThrow(/whole non-negative/);
+  });
+});

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeProcessMetrics } from './compute-process-metrics.js';
 import { processReading } from './process-reading.test-support.js';
@@ -55,5 +56,25 @@ describe('process selection', () => {
     expect(processInContainer(m, 'abcd')).toBe(true);
     expect(processInContainer(m, 'abc')).toBe(false);
     expect(processInContainer(metrics(2, 0, 0, 0), 'host')).toBe(true);
+  });
+
+  it('a short top of many (the selection each round) is the full sort cut short', () => {
+    const row = fc.record({
+      cpu: fc.option(fc.integer({ min: 0, max: 20 }), { nil: null }),
+      rss: fc.integer({ min: 0, max: 20 }),
+      io: fc.integer({ min: 0, max: 5 }),
+    });
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 300 }), fc.integer({ min: 1, max: 12 }), (rows, n) => {
+        const list = rows.map((r, i) => ({
+          ...metrics(1000 - i, r.cpu ?? 0, r.rss, r.io),
+          cpuPercent: r.cpu,
+        }));
+        for (const sort of ['cpu', 'mem', 'io'] as const) {
+          const full = sortProcesses(list, sort, list.length || 1).slice(0, n);
+          expect(sortProcesses(list, sort, n).map((m) => m.pid)).toEqual(full.map((m) => m.pid));
+        }
+      }),
+    );
   });
 });

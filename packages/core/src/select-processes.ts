@@ -34,9 +34,42 @@ export function sortProcesses(
       field: 'sort',
     });
   const n = checkLimit(limit);
+  if (n * 8 < metrics.length) return topOf(metrics, rank, n);
   const keyed = metrics.map((m) => ({ m, r: rank(m) }));
   keyed.sort((a, b) => b.r - a.r || a.m.pid - b.m.pid);
   return keyed.slice(0, n).map((k) => k.m);
+}
+
+/**
+ * The first `n` of the sort order without sorting all of them: each round's top 10 of a few
+ * hundred processes is n comparisons per process, and allocates only the answer.
+ */
+function topOf(
+  metrics: readonly ProcessMetrics[],
+  rank: (m: ProcessMetrics) => number,
+  n: number,
+): ProcessMetrics[] {
+  const top: ProcessMetrics[] = [];
+  const ranks: number[] = [];
+  // Whether (r, pid) sorts before the entry at i.
+  const before = (r: number, pid: number, i: number) =>
+    r > ranks[i]! || (r === ranks[i]! && pid < top[i]!.pid);
+  for (const m of metrics) {
+    const r = rank(m);
+    if (top.length === n) {
+      if (!before(r, m.pid, n - 1)) continue;
+      top[n - 1] = m;
+      ranks[n - 1] = r;
+    } else {
+      top.push(m);
+      ranks.push(r);
+    }
+    for (let i = top.length - 1; i > 0 && before(ranks[i]!, top[i]!.pid, i - 1); i--) {
+      [top[i], top[i - 1]] = [top[i - 1]!, top[i]!];
+      [ranks[i], ranks[i - 1]] = [ranks[i - 1]!, ranks[i]!];
+    }
+  }
+  return top;
 }
 
 export interface ProcessSelectionOptions {

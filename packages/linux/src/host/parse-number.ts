@@ -7,8 +7,17 @@ export const MAX_COUNTER = Number.MAX_SAFE_INTEGER;
 
 /** A kernel counter: decimal digits only, so a stray `-1` or `abc` marks the line as odd. */
 export function parseCounter(token: string | undefined): number | null {
-  if (token === undefined || !/^\d+$/.test(token)) return null;
-  const value = Number(token);
+  if (token === undefined || token.length === 0) return null;
+  // Digit by digit rather than a regex: every file of every process and cgroup goes through
+  // here each round. Up to 15 digits the sum is exact; longer ones go through Number.
+  let value = 0;
+  for (let i = 0; i < token.length; i++) {
+    const d = token.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return null;
+    value = value * 10 + d;
+  }
+  if (token.length <= 15) return value;
+  value = Number(token);
   return value <= MAX_COUNTER ? value : null;
 }
 

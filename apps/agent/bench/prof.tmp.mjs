@@ -1,0 +1,14 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { makeCgroups, freePort, agentMain, AGENT_NODE_FLAGS } from './support/bench-support.mjs';
+const prefix = `arcbox-prof-${process.pid}`;
+const cg = await makeCgroups(prefix, 100);
+const port = await freePort();
+const procs = process.argv[2] !== 'noproc';
+const cfg = `listen: 127.0.0.1:${port}\nstateDir: /tmp/rwprof/st-${Date.now()}\ninterval: 1s\nsources:\n  containers: { discover: false, paths: ["/${prefix}-*"] }\n${procs ? '' : '  processes: { enabled: false }\n'}history: { flushInterval: 10s }\n`;
+await writeFile('/tmp/rwprof/agent2.yaml', cfg);
+const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, '--cpu-prof', '--cpu-prof-dir=/tmp/rwprof/p', agentMain, '--config', '/tmp/rwprof/agent2.yaml'], { stdio: 'ignore' });
+await new Promise((r) => setTimeout(r, Number(process.env.SECS ?? 60) * 1000));
+child.kill('SIGTERM'); await once(child, 'exit');
+await cg.remove();

@@ -581,6 +581,40 @@ describe('PerfMonitor and processes', () => {
     expect(reads).toBe(2);
     await monitor.close();
   });
+
+  it('takes a container by name as well as by id, on demand and from the last round', async () => {
+    let containerReads = 0;
+    const containers: ContainerCollector = {
+      name: 'containers',
+      async collect() {
+        containerReads += 1;
+        return [containerReading('cafe0001', containerReads), containerReading('beef0002', 1)];
+      },
+    };
+    const fresh = () =>
+      createMonitor({
+        collectors: { system: constructedSystem().collector, processes: processes(), containers },
+        alerts: false,
+      });
+    // No round yet: the containers are read once to learn the name.
+    const cold = fresh();
+    const byName = await cold.collectProcesses({ container: 'n-cafe0001' });
+    expect(byName.map((m) => m.pid)).toEqual([40, 39, 38, 37, 36, 35]);
+    expect(containerReads).toBe(1);
+    expect(await cold.collectProcesses({ container: 'n-beef0002' })).toEqual([]);
+    expect(await cold.collectProcesses({ container: 'nobody' })).toEqual([]);
+    await cold.close();
+    // After a round, names come from its series.
+    const warm = fresh();
+    await warm.collect();
+    const reads = containerReads;
+    expect(warm.latestProcesses({ container: 'n-cafe0001' }).map((m) => m.pid)).toHaveLength(6);
+    expect(
+      (await warm.collectProcesses({ container: 'n-cafe0001' })).map((m) => m.pid),
+    ).toHaveLength(6);
+    expect(containerReads).toBe(reads);
+    await warm.close();
+  });
 });
 
 describe('PerfMonitor lifecycle events (constructed container readings)', () => {

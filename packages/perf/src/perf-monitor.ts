@@ -272,17 +272,44 @@ export class PerfMonitor implements AsyncDisposable {
    * list on demand: it is not stored in history. CPU and I/O rates cover the time since the
    * previous reading of processes (null on the first one: sort by CPU then uses CPU seconds).
    */
-  collectProcesses(
+  async collectProcesses(
     options: { container?: string; limit?: number; sort?: ProcessSort; signal?: AbortSignal } = {},
   ): Promise<ProcessMetrics[]> {
+    const { container } = options;
+    const ids = container === undefined ? null : await this.containerIds(container, options.signal);
     return this.serial(async () => {
       const kind = this.kinds.require('process');
       const value = await this.runOne(kind.sampleKey, options.signal);
       let all = this.compute(kind, value) as ProcessMetrics[];
-      const { container } = options;
-      if (container !== undefined) all = all.filter((m) => processInContainer(m, container));
+      if (ids) all = all.filter((m) => ids.some((id) => processInContainer(m, id)));
       return sortProcesses(all, options.sort ?? 'cpu', options.limit ?? MAX_PROCESS_LIMIT);
     });
+  }
+
+  /** Ids of the live containers of this name among the series seen so far. */
+  private containersNamed(name: string): string[] {
+    return this.history
+      .series()
+      .filter((s) => s.kind === 'container' && s.name === name && s.goneSince === null)
+      .map((s) => s.id);
+  }
+
+  /**
+   * What `container` names: itself (an id, an id prefix, or `host`) and every container of that
+   * name. Names come from the series seen so far; with none of that name seen yet, the
+   * containers are read once to learn them.
+   */
+  private async containerIds(container: string, signal?: AbortSignal): Promise<string[]> {
+    let ids = this.containersNamed(container);
+    if (ids.length === 0 && container !== '' && container !== 'host') {
+      const kind = this.kinds.get('container');
+      const collectors = await this.resolved();
+      if (kind && collectors.containers) {
+        const read = (await this.collectKind(kind, signal ? { signal } : {})) as ContainerMetrics[];
+        ids = read.filter((c) => c.name === container).map((c) => c.id);
+      }
+    }
+    return [container, ...ids];
   }
 
   /**
@@ -296,7 +323,11 @@ export class PerfMonitor implements AsyncDisposable {
     const kind = this.kinds.get('process');
     let all = ((kind && this.lastUnselected.get(kind.sampleKey)) ?? []) as ProcessMetrics[];
     const { container } = options;
-    if (container !== undefined) all = all.filter((m) => processInContainer(m, container));
+    if (container !== undefined) {
+      // By id (or prefix), or by the name of a container seen so far.
+      const ids = [container, ...this.containersNamed(container)];
+      all = all.filter((m) => ids.some((id) => processInContainer(m, id)));
+    }
     return sortProcesses(all, options.sort ?? 'cpu', options.limit ?? MAX_PROCESS_LIMIT);
   }
 

@@ -6,7 +6,7 @@ export const MAX_PROCESSES_PER_ANSWER = 1000;
 export const DEFAULT_PROCESSES_PER_ANSWER = 50;
 
 /**
- * `container` (an id, an id prefix of 4+ characters, or `host`), `sort` (cpu, mem, io; cpu by
+ * `container` (an id, an id prefix of 4+ characters, a name, or `host`), `sort` (cpu, mem, io; cpu by
  * default) and `limit` (1..1000, 50 by default) of `/api/v1/processes`; a 400 naming the
  * parameter otherwise.
  */
@@ -19,7 +19,7 @@ export function parseProcessQuery(params: URLSearchParams): {
   const sortText = params.get('sort');
   const limitText = params.get('limit');
   if (container !== null && (container.length > 256 || container === ''))
-    throw badParameter('container', 'must be a container id, an id prefix or "host"');
+    throw badParameter('container', 'must be a container id, an id prefix, a name or "host"');
   let sort: ProcessSort = 'cpu';
   if (sortText !== null && sortText !== '') {
     if (!PROCESS_SORTS.includes(sortText as ProcessSort))

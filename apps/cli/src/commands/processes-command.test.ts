@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { escapeCode, runBuiltCli } from '../test-support/run-built-cli.js';
+import { canCreateCgroups, createTestCgroup } from '../test-support/test-cgroups.js';
 
 const onLinux = process.platform === 'linux';
 
@@ -73,4 +74,30 @@ describe('arcbox-perf processes (built binary; the live readings need Linux)', (
       expect(run.stderr).toMatch(/expected/);
     }
   });
+
+  it.skipIf(!canCreateCgroups)(
+    '--container takes a container by name (a cgroup made here; needs root)',
+    async () => {
+      const cgroup = createTestCgroup(`arcbox-procs-name-${process.pid}`);
+      try {
+        const child = cgroup.run('setInterval(() => {}, 1000);');
+        const run = await runBuiltCli([
+          'processes',
+          '--container',
+          cgroup.name,
+          '--json',
+          '--interval',
+          '100',
+          '--cgroup',
+          cgroup.path,
+        ]);
+        expect(run.stderr).toBe('');
+        const doc = JSON.parse(run.stdout);
+        expect(doc.processes.map((p: { pid: number }) => p.pid)).toEqual([child.pid]);
+        expect(doc.processes[0].container).toBe(cgroup.path);
+      } finally {
+        await cgroup.remove();
+      }
+    },
+  );
 });

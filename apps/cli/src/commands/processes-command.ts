@@ -33,8 +33,8 @@ export function registerProcessesCommand(
       .command('processes')
       .description('processes by CPU, memory or I/O over one interval, and the container of each')
       .option(
-        '-c, --container <id>',
-        'only the processes of this container (id, id prefix, or "host")',
+        '-c, --container <id|name>',
+        'only the processes of this container (id, id prefix, name, or "host")',
       )
       .option('--json', 'print one JSON document')
       .option('-s, --sort <key>', 'cpu, mem or io', choiceOption(PROCESS_SORTS), 'cpu')

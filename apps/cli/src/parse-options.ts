@@ -1,3 +1,4 @@
+import { parseDuration } from '@arcbox/perf-core';
 import { InvalidArgumentError } from 'commander';
 
 /** Commander argument parser for a whole number within bounds. */
@@ -13,8 +14,20 @@ export function integerOption(min: number, max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
-/** Sampling intervals: at least 50 ms (below that, counters barely move), at most one hour. */
-export const intervalOption = integerOption(50, 3_600_000);
+/**
+ * Sampling intervals: a duration as the config files write it (`500ms`, `2s`, `1m`), or bare
+ * milliseconds as `-i 500` always meant; at least 50 ms (below that, counters barely move), at
+ * most one hour.
+ */
+export function intervalOption(value: string): number {
+  const text = value.trim();
+  const ms = /^\d+$/.test(text) ? Number(text) : parseDuration(text);
+  if (ms === null || !Number.isSafeInteger(ms) || ms < 50 || ms > 3_600_000)
+    throw new InvalidArgumentError(
+      `expected milliseconds or a duration (500, 500ms, 2s, 1m) from 50ms to 1h, got "${value}"`,
+    );
+  return ms;
+}
 
 export function choiceOption<T extends string>(choices: readonly T[]) {
   return (value: string): T => {

@@ -70,8 +70,8 @@ export function registerAlertsCommand(
       3000,
     )
     .option(
-      '-i, --interval <ms>',
-      'milliseconds between samples in the window (default 1000)',
+      '-i, --interval <time>',
+      'time between samples in the window: 500 (ms), 500ms, 2s (default 1s)',
       intervalOption,
     )
     .option('--json', 'print one JSON document (schemas/alerts.schema.json)');

@@ -27,8 +27,8 @@ export function registerListCommands(
       cmd
         .option('--json', `print one JSON document (schemas/${kind}.schema.json)`)
         .option(
-          '-i, --interval <ms>',
-          'milliseconds between the two readings (default 1000)',
+          '-i, --interval <time>',
+          'time between the two readings: 500 (ms), 500ms, 2s (default 1s)',
           intervalOption,
         )
         .option(

@@ -45,8 +45,8 @@ export function registerProcessesCommand(
         20,
       )
       .option(
-        '-i, --interval <ms>',
-        'milliseconds between the two readings (default 1000)',
+        '-i, --interval <time>',
+        'time between the two readings: 500 (ms), 500ms, 2s (default 1s)',
         intervalOption,
       ),
   )

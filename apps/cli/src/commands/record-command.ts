@@ -51,7 +51,11 @@ export function registerRecordCommand(
     .argument('<dir>', 'folder to write (recording.json, sources.json and readings/0001/...)')
     // Two at least: every figure a replay reports but the gauges is a rate over a pair.
     .option('-n, --count <n>', 'how many readings (2 or more)', integerOption(2, 100_000), 2)
-    .option('-i, --interval <ms>', 'milliseconds between readings (default 1000)', intervalOption)
+    .option(
+      '-i, --interval <time>',
+      'time between readings: 500 (ms), 500ms, 2s (default 1s)',
+      intervalOption,
+    )
     .option('--force', 'replace the recording already in <dir>')
     .option('--root <dir>', 'proc/sys root to read (default /)')
     .option('--cgroup <path...>', 'also record these cgroups (paths or globs) as containers')

@@ -81,8 +81,8 @@ export function registerSnapshotCommand(
     .description('take two readings an interval apart and print the metrics over it')
     .option('--json', 'print one JSON document (schemas/snapshot.schema.json)')
     .option(
-      '-i, --interval <ms>',
-      'milliseconds between the two readings (default 1000)',
+      '-i, --interval <time>',
+      'time between the two readings: 500 (ms), 500ms, 2s (default 1s)',
       intervalOption,
     );
   addSourceOptions(cmd)

@@ -45,8 +45,8 @@ export function registerTopCommand(
       'live view of the host, its containers, VMs and filesystems (a plain table per interval when not on a terminal)',
     )
     .option(
-      '-i, --interval <ms>',
-      'refresh every this many milliseconds (default 1000)',
+      '-i, --interval <time>',
+      'refresh interval: 500 (ms), 500ms, 2s (default 1s)',
       intervalOption,
     )
     .option(

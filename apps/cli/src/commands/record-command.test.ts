@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,31 @@ describe.skipIf(!onLinux)(
       const run = await runBuiltCli(['replay', dir, '--json']);
       const doc = JSON.parse(run.stdout.trim().split('\n')[1]!);
       expect(doc.filesystems.map((f: { mountPoint: string }) => f.mountPoint)).toContain('/');
+    });
+
+    it('takes the source flags every sampling command takes, checked the same way', async () => {
+      const empty = join(dir, 'no-vms-here');
+      await mkdir(empty);
+      const run = await runBuiltCli([
+        'record',
+        join(dir, 'flags'),
+        '--ch-dir',
+        empty,
+        '--fc-dir',
+        empty,
+        '--count',
+        '2',
+        '--interval',
+        '100ms',
+      ]);
+      expect(run.stderr).toMatch(/recorded 2 readings \(.*vms.*\)/);
+      expect(run.code).toBe(0);
+      // Without the flags only QEMU is recorded (the default); with them, their VMMs too.
+      const sources = JSON.parse(await readFile(join(dir, 'flags', 'sources.json'), 'utf8'));
+      expect(sources.vms.vmms).toEqual(['qemu', 'cloud-hypervisor', 'firecracker']);
+      const bad = await runBuiltCli(['record', join(dir, 'bad'), '--ch-dir', '']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--ch-dir: must not be empty/);
     });
 
     it('refuses --count 1: a single reading has no pair to replay', async () => {

@@ -2,39 +2,33 @@ import type { SourcesConfig } from '@arcbox/perf';
 import type { Command } from 'commander';
 import { type CliContext, writeLine } from '../cli-context.js';
 import { integerOption, intervalOption } from '../parse-options.js';
+import {
+  addSourceOptions,
+  resolveCliSources,
+  type SourceFlags,
+} from '../sampling/source-options.js';
 import { examples } from './examples.js';
 
-interface RecordFlags {
+interface RecordFlags extends SourceFlags {
   count: number;
   interval?: number;
   force?: boolean;
-  root?: string;
-  cgroup?: string[];
-  containers: boolean;
-  vmDir?: string;
-  vms: boolean;
-  filesystems: boolean;
 }
 
 /**
- * The config file's sources with record's flags over them. `--no-vms` wins over `--vm-dir` (a
- * recording without VMs of a script that always passes its VM folder), as record has always
+ * The config file's sources with record's flags over them, through the same checks as every
+ * sampling command. `--no-vms` wins over the VM flags and `--no-containers` over `--cgroup` (a
+ * recording without VMs from a script that always passes its VM folder), as record has always
  * taken them.
  */
-function recordSources(
-  flags: RecordFlags,
-  file: SourcesConfig | undefined,
-  perf: Perf,
-): SourcesConfig {
-  const sources = structuredClone(file ?? perf.defaultSourcesConfig());
-  if (flags.root !== undefined) sources.root = flags.root;
-  if (flags.cgroup) sources.containers.paths.push(...flags.cgroup);
-  if (flags.vmDir !== undefined)
-    sources.vms.qemu = { ...sources.vms.qemu, enabled: true, socketDir: flags.vmDir };
-  sources.containers.enabled &&= flags.containers;
-  sources.vms.enabled &&= flags.vms;
-  sources.filesystems.enabled &&= flags.filesystems;
-  return sources;
+function recordSources(flags: RecordFlags, file: SourcesConfig | undefined, perf: Perf) {
+  const { vmDir, qmpSocket, chDir, fcDir, libvirt, cgroup, ...rest } = flags;
+  const vmFlags = flags.vms === false ? {} : { vmDir, qmpSocket, chDir, fcDir, libvirt };
+  const cgroups = flags.containers === false ? {} : { cgroup };
+  const kept = Object.fromEntries(
+    Object.entries({ ...rest, ...vmFlags, ...cgroups }).filter(([, v]) => v !== undefined),
+  ) as SourceFlags;
+  return resolveCliSources(kept, file, perf);
 }
 
 type Perf = typeof import('@arcbox/perf');
@@ -56,14 +50,8 @@ export function registerRecordCommand(
       'time between readings: 500 (ms), 500ms, 2s (default 1s)',
       intervalOption,
     )
-    .option('--force', 'replace the recording already in <dir>')
-    .option('--root <dir>', 'proc/sys root to read (default /)')
-    .option('--cgroup <path...>', 'also record these cgroups (paths or globs) as containers')
-    .option('--no-containers', 'leave containers out')
-    .option('--vm-dir <dir>', 'record the QEMU VMs of this folder of <vm-id>.qmp sockets (Linux)')
-    .option('--no-vms', 'leave VMs out')
-    .option('--no-filesystems', 'leave filesystems out');
-  cmd
+    .option('--force', 'replace the recording already in <dir>');
+  addSourceOptions(cmd)
     .addHelpText(
       'after',
       examples([

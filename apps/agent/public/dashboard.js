@@ -1,11 +1,9 @@
 // The agent's dashboard: plain browser JavaScript, served by the agent with uPlot (no CDN).
-// History comes from /api/v1/history, live samples from the /api/v1/stream Server-Sent Events.
+// History comes from /api/v1/history, live samples from the /api/v1/stream Server-Sent Events,
+// both through api-client.js (the token, when the agent has one, goes in a header).
 /* global uPlot */
 (() => {
-  const params = new URLSearchParams(location.search);
-  const token = params.get('token');
-  const withToken = (path) =>
-    token ? `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : path;
+  const api = window.arcboxApi;
   const $ = (id) => document.getElementById(id);
 
   const bytes = (v) => {
@@ -62,6 +60,7 @@
     plots: {},
     sparks: new Map(),
     samples: 0,
+    unauthorised: false,
   };
 
   function makePlot(key) {
@@ -118,7 +117,8 @@
   let resolutionMs = null;
   async function historyResolution() {
     if (resolutionMs === null) {
-      const res = await fetch(withToken('/api/v1/series'));
+      const res = await api.get('/api/v1/series');
+      if (res.status === 401) return null;
       resolutionMs = res.ok ? (await res.json()).resolutionMs : 1000;
     }
     return resolutionMs;
@@ -128,9 +128,10 @@
     const fields = [...new Set(Object.values(charts).flatMap((c) => c.series.map(([f]) => f)))];
     // About 600 points across the range whatever its length, in whole sample intervals.
     const resolution = await historyResolution();
+    if (resolution === null) return;
     const step = Math.max(1, Math.ceil(state.rangeMs / 600 / resolution)) * resolution;
     const url = `/api/v1/history?series=system&fields=${fields.join(',')}&from=${Date.now() - state.rangeMs}&step=${step}`;
-    const res = await fetch(withToken(url));
+    const res = await api.get(url);
     if (!res.ok) return;
     const h = await res.json();
     const times = h.timestamps.map((t) => t / 1000);
@@ -322,7 +323,7 @@
   }
 
   async function loadAlerts() {
-    const res = await fetch(withToken('/api/v1/alerts')).catch(() => null);
+    const res = await api.get('/api/v1/alerts').catch(() => null);
     if (!res?.ok) return;
     const { alerts } = await res.json();
     const list = $('alerts');
@@ -368,7 +369,7 @@
 
   async function loadEvents() {
     const since = Date.now() - 24 * 3600 * 1000;
-    const res = await fetch(withToken(`/api/v1/events?since=${since}&limit=20`)).catch(() => null);
+    const res = await api.get(`/api/v1/events?since=${since}&limit=20`).catch(() => null);
     if (!res?.ok) return;
     const body = await res.json();
     events.splice(0, events.length, ...body.events.reverse());
@@ -376,31 +377,59 @@
   }
 
   function connect() {
-    const source = new EventSource(withToken('/api/v1/stream'));
-    source.addEventListener('open', () => {
-      $('status').textContent = 'live';
-      $('status').className = 'status live';
-    });
-    source.addEventListener('error', () => {
-      $('status').textContent = 'reconnecting…';
-      $('status').className = 'status';
-    });
-    source.addEventListener('lifecycle', (event) => {
-      events.unshift(JSON.parse(event.data));
-      events.length = Math.min(events.length, 20);
-      renderEvents();
-    });
-    source.addEventListener('sample', (event) => {
-      const sample = JSON.parse(event.data);
-      state.samples += 1;
-      appendSystem(sample.system);
-      trim();
-      redraw();
-      renderTables(sample);
-      if (sample.system)
-        $('status').textContent = `live · ${new Date(sample.time).toLocaleTimeString()}`;
+    if (state.unauthorised) return;
+    api.stream('/api/v1/stream', {
+      open() {
+        $('status').textContent = 'live';
+        $('status').className = 'status live';
+      },
+      error() {
+        $('status').textContent = 'reconnecting…';
+        $('status').className = 'status';
+      },
+      lifecycle(data) {
+        events.unshift(JSON.parse(data));
+        events.length = Math.min(events.length, 20);
+        renderEvents();
+      },
+      sample: onSample,
     });
   }
+
+  function onSample(data) {
+    const sample = JSON.parse(data);
+    state.samples += 1;
+    appendSystem(sample.system);
+    trim();
+    redraw();
+    renderTables(sample);
+    if (sample.system)
+      $('status').textContent = `live · ${new Date(sample.time).toLocaleTimeString()}`;
+  }
+
+  // Every API call answered 401: say so, ask for the token, and show no empty "healthy" lists.
+  function showUnauthorised({ tokenRefused }) {
+    if (state.unauthorised) return;
+    state.unauthorised = true;
+    document.body.dataset.auth = 'unauthorised';
+    $('status').textContent = 'unauthorised';
+    $('status').className = 'status unauthorised';
+    $('auth-message').textContent = tokenRefused
+      ? 'The agent refused the token given: enter it again.'
+      : 'This agent asks for its token (authToken or --token-file in its config).';
+    $('auth').hidden = false;
+    for (const view of document.querySelectorAll('main.view')) view.hidden = true;
+    $('auth-token').focus();
+  }
+  api.onUnauthorised(showUnauthorised);
+  $('auth-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const value = $('auth-token').value.trim();
+    if (value === '') return;
+    api.setToken(value);
+    // Everything starts again with the token: history, alerts, events and the stream.
+    location.reload();
+  });
 
   for (const key of Object.keys(charts)) makePlot(key);
   $('range').addEventListener('change', () => {
@@ -421,7 +450,9 @@
   loadHistory().finally(connect);
   loadAlerts();
   loadEvents();
-  setInterval(loadAlerts, 2000);
+  setInterval(() => {
+    if (!state.unauthorised) loadAlerts();
+  }, 2000);
   // Keeps the "2 min ago" current.
   setInterval(renderEvents, 30_000);
 })();

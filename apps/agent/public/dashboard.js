@@ -61,6 +61,7 @@
     sparks: new Map(),
     samples: 0,
     unauthorised: false,
+    alerts: [],
   };
 
   function makePlot(key) {
@@ -307,8 +308,23 @@
     return h < 48 ? `${h} h ${m % 60} min` : `${Math.floor(h / 24)} d ${h % 24} h`;
   };
 
-  // rule · series · field value comparison warn / crit · how long; from the alert's own fields.
-  function alertText(a) {
+  const span = (className, text) => {
+    const el = document.createElement('span');
+    el.className = className;
+    el.textContent = text;
+    return el;
+  };
+
+  // One alert as people read it, from the alert's own fields (units from the kind's field):
+  // severity · rule · series · field · value (unit) · comparison thresholds · how long; the
+  // rule's description under it.
+  function alertItem(a) {
+    const li = document.createElement('li');
+    li.className = `${a.severity} ${a.state}`;
+    li.dataset.rule = a.rule;
+    li.dataset.severity = a.severity;
+    li.dataset.state = a.state;
+    li.dataset.series = a.series;
     const levels = [
       a.text.warn === null ? null : `warn ${a.text.warn}`,
       a.text.crit === null ? null : `crit ${a.text.crit}`,
@@ -319,31 +335,41 @@
       a.state === 'resolved'
         ? `resolved ${age(Date.now() - a.since)} ago`
         : `${a.state} for ${age(Date.now() - a.since)}`;
-    return `${a.rule} · ${a.name} · ${a.field} ${a.text.value} ${a.comparison} ${levels} · ${when}`;
+    const line = document.createElement('div');
+    line.className = 'alert-line';
+    line.append(
+      span('alert-severity', a.severity),
+      span('alert-rule', a.rule),
+      span('alert-series', a.name),
+      span('alert-field', a.field),
+      span('alert-value', a.text.value),
+      span('alert-threshold', `${a.comparison} ${levels}`),
+      span('alert-age', when),
+    );
+    li.append(line);
+    if (a.description) li.append(span('alert-description', a.description));
+    li.title = `${a.message} (since ${new Date(a.since).toLocaleString()})`;
+    return li;
+  }
+
+  function renderAlerts(list, alerts, empty) {
+    list.replaceChildren();
+    if (alerts.length === 0) {
+      const li = document.createElement('li');
+      li.className = 'none';
+      li.textContent = empty;
+      list.append(li);
+      return;
+    }
+    list.append(...alerts.map(alertItem));
   }
 
   async function loadAlerts() {
     const res = await api.get('/api/v1/alerts').catch(() => null);
     if (!res?.ok) return;
     const { alerts } = await res.json();
-    const list = $('alerts');
-    list.replaceChildren();
-    if (alerts.length === 0) {
-      const li = document.createElement('li');
-      li.className = 'none';
-      li.textContent = 'No alerts';
-      list.append(li);
-      return;
-    }
-    for (const a of alerts) {
-      const li = document.createElement('li');
-      li.className = `${a.severity} ${a.state}`;
-      li.dataset.rule = a.rule;
-      li.dataset.severity = a.severity;
-      li.textContent = alertText(a);
-      li.title = a.description ?? a.message;
-      list.append(li);
-    }
+    state.alerts = alerts;
+    renderAlerts($('alerts'), alerts, 'No alerts');
   }
 
   // Lifecycle events (OOM kills, restarts), newest first: "web-1 OOM-killed, limit 256.0 MiB · 2 min ago".

@@ -20,7 +20,16 @@
   const rate = (v) => (v === null || v === undefined ? '–' : `${bytes(v)}/s`);
   const pct = (v) => (v === null || v === undefined ? '–' : `${v.toFixed(1)} %`);
 
-  const charts = {
+  const count = (v) => (v === null || v === undefined ? '–' : String(Math.round(v)));
+  const dashed = { dash: [6, 4], width: 1.5 };
+  // From 0 to a bit above the highest value (or `floor`): a limit line is always in sight.
+  const fromZero =
+    (floor = 0) =>
+    (_u, _min, max) => [0, Math.max(floor, Number.isFinite(max) ? max * 1.1 : floor, 1)];
+
+  // Each chart: [field, label, colour, options]; `live: true` fields are not in history (the
+  // page fills them from the latest sample).
+  const hostCharts = {
     cpu: {
       series: [
         ['cpuPercent', 'busy', '#2563eb'],
@@ -54,62 +63,158 @@
       fmt: rate,
     },
   };
+  const containerCharts = {
+    cpu: {
+      series: [
+        ['cpuPercent', 'CPU', '#2563eb'],
+        // The quota in force now (cpu.max / cfs_quota), 100 = one core, as cpuPercent.
+        ['cpuLimitPercent', 'quota', '#dc2626', { ...dashed, live: true }],
+      ],
+      fmt: pct,
+      range: fromZero(100),
+    },
+    memory: {
+      series: [
+        ['memoryUsed', 'working set', '#7c3aed'],
+        ['memoryUsage', 'usage', '#0891b2'],
+        ['memoryLimit', 'limit', '#dc2626', dashed],
+      ],
+      fmt: bytes,
+      range: fromZero(),
+    },
+    block: {
+      series: [
+        ['blockReadBps', 'read', '#16a34a'],
+        ['blockWriteBps', 'write', '#dc2626'],
+      ],
+      fmt: rate,
+      range: fromZero(1024),
+    },
+    net: {
+      series: [
+        ['netRxBps', 'rx', '#2563eb'],
+        ['netTxBps', 'tx', '#ea580c'],
+      ],
+      fmt: rate,
+      range: fromZero(1024),
+    },
+    pids: {
+      series: [
+        ['pids', 'PIDs', '#7c3aed'],
+        ['pidsLimit', 'limit', '#dc2626', dashed],
+      ],
+      fmt: count,
+      range: fromZero(),
+    },
+  };
+
   const state = {
     rangeMs: Number($('range').value),
-    data: {},
-    plots: {},
     sparks: new Map(),
     samples: 0,
     unauthorised: false,
     alerts: [],
+    /** The newest sample from the stream. */
+    latest: null,
+    /** What is on screen: { page: 'overview' } or { page: 'container', id }. */
+    view: { page: 'overview' },
+    processTimer: null,
   };
 
-  function makePlot(key) {
-    const spec = charts[key];
-    const el = $(`chart-${key}`);
-    const opts = {
-      width: Math.max(300, el.clientWidth),
-      height: 220,
-      scales: { x: { time: true }, y: spec.range ? { range: spec.range } : { auto: true } },
-      axes: [{}, { values: (_u, ticks) => ticks.map(spec.fmt), size: 80 }],
-      series: [
-        {},
-        ...spec.series.map(([, label, stroke]) => ({
-          label,
-          stroke,
-          width: 1.5,
-          value: (_u, v) => spec.fmt(v),
-          spanGaps: false,
-        })),
-      ],
-    };
-    state.data[key] = [[], ...spec.series.map(() => [])];
-    state.plots[key] = new uPlot(opts, state.data[key], el);
+  // Hover time with seconds: "2026-12-05 23:04:07".
+  const two = (n) => String(n).padStart(2, '0');
+  const hoverTime = (_u, t) => {
+    if (t === null || t === undefined) return '–';
+    const d = new Date(t * 1000);
+    return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  };
+
+  /** Charts over one series (`system`, `container:<id>`), drawn into #<prefix>-<key>. */
+  function chartGroup(prefix, specs) {
+    const group = { prefix, specs, plots: {}, data: {}, live: {} };
+    reset(group);
+    return group;
   }
 
-  function redraw() {
-    for (const key of Object.keys(charts)) state.plots[key].setData(state.data[key]);
+  function reset(group) {
+    for (const [key, spec] of Object.entries(group.specs))
+      group.data[key] = [[], ...spec.series.map(() => [])];
+    group.live = {};
   }
 
-  function trim() {
+  const chartWidth = (el) => Math.max(200, el.clientWidth);
+
+  /** Makes the uPlot instances once their elements are on screen (a hidden one has no width). */
+  function ensurePlots(group) {
+    for (const [key, spec] of Object.entries(group.specs)) {
+      if (group.plots[key]) continue;
+      const el = $(`${group.prefix}-${key}`);
+      const opts = {
+        width: chartWidth(el),
+        height: 220,
+        scales: { x: { time: true }, y: spec.range ? { range: spec.range } : { auto: true } },
+        axes: [{}, { values: (_u, ticks) => ticks.map(spec.fmt), size: 80 }],
+        series: [
+          { value: hoverTime },
+          ...spec.series.map(([, label, stroke, options]) => ({
+            label,
+            stroke,
+            width: options?.width ?? 1.5,
+            ...(options?.dash ? { dash: options.dash } : {}),
+            value: (_u, v) => spec.fmt(v),
+            spanGaps: false,
+          })),
+        ],
+      };
+      group.plots[key] = new uPlot(opts, group.data[key], el);
+    }
+  }
+
+  function redraw(group) {
+    for (const key of Object.keys(group.specs)) {
+      fillLive(group, key);
+      group.plots[key]?.setData(group.data[key]);
+      // What the page shows, for people and tests: each limit line's value as an attribute.
+      const el = $(`${group.prefix}-${key}`);
+      group.specs[key].series.forEach(([field], i) => {
+        if (!/Limit/.test(field)) return;
+        const col = group.data[key][i + 1];
+        const last = col.findLast((v) => v !== null && v !== undefined);
+        if (last === undefined) delete el.dataset.limit;
+        else el.dataset.limit = String(last);
+      });
+    }
+  }
+
+  // A live-only field is drawn as its latest value across the range.
+  function fillLive(group, key) {
+    const d = group.data[key];
+    group.specs[key].series.forEach(([field, , , options], i) => {
+      if (!options?.live) return;
+      const v = group.live[field] ?? null;
+      d[i + 1] = d[0].map(() => v);
+    });
+  }
+
+  function trim(group) {
     const from = Date.now() / 1000 - state.rangeMs / 1000;
-    for (const key of Object.keys(charts)) {
-      const d = state.data[key];
+    for (const key of Object.keys(group.specs)) {
+      const d = group.data[key];
       let drop = 0;
       while (drop < d[0].length && d[0][drop] < from) drop += 1;
       if (drop > 0) for (const col of d) col.splice(0, drop);
     }
   }
 
-  function appendSystem(system) {
-    if (!system) return;
-    const t = system.timestamp / 1000;
-    for (const [key, spec] of Object.entries(charts)) {
-      const d = state.data[key];
+  function appendRow(group, row) {
+    if (!row) return;
+    const t = row.timestamp / 1000;
+    for (const [key, spec] of Object.entries(group.specs)) {
+      const d = group.data[key];
       if (d[0].length > 0 && d[0][d[0].length - 1] >= t) continue;
       d[0].push(t);
       spec.series.forEach(([field], i) => {
-        d[i + 1].push(system[field] ?? null);
+        d[i + 1].push(row[field] ?? null);
       });
     }
   }
@@ -125,21 +230,36 @@
     return resolutionMs;
   }
 
-  async function loadHistory() {
-    const fields = [...new Set(Object.values(charts).flatMap((c) => c.series.map(([f]) => f)))];
+  async function loadHistory(group, series) {
+    const fields = [
+      ...new Set(
+        Object.values(group.specs).flatMap((c) =>
+          c.series.filter(([, , , o]) => !o?.live).map(([f]) => f),
+        ),
+      ),
+    ];
     // About 600 points across the range whatever its length, in whole sample intervals.
     const resolution = await historyResolution();
     if (resolution === null) return;
     const step = Math.max(1, Math.ceil(state.rangeMs / 600 / resolution)) * resolution;
-    const url = `/api/v1/history?series=system&fields=${fields.join(',')}&from=${Date.now() - state.rangeMs}&step=${step}`;
-    const res = await api.get(url);
+    const query = new URLSearchParams({
+      series,
+      fields: fields.join(','),
+      from: String(Date.now() - state.rangeMs),
+      step: String(step),
+    });
+    const res = await api.get(`/api/v1/history?${query}`);
+    // A series history has not seen yet (a container just started) draws from live samples.
     if (!res.ok) return;
     const h = await res.json();
     const times = h.timestamps.map((t) => t / 1000);
-    for (const [key, spec] of Object.entries(charts)) {
-      state.data[key] = [times.slice(), ...spec.series.map(([f]) => (h.values[f] ?? []).slice())];
+    for (const [key, spec] of Object.entries(group.specs)) {
+      group.data[key] = [
+        times.slice(),
+        ...spec.series.map(([f]) => (h.values[f] ?? times.map(() => null)).slice()),
+      ];
     }
-    redraw();
+    redraw(group);
   }
 
   function spark(id, value) {
@@ -182,6 +302,15 @@
     return td;
   }
 
+  function linkCell(text, href) {
+    const td = document.createElement('td');
+    const a = document.createElement('a');
+    a.href = href;
+    a.textContent = text;
+    td.append(a);
+    return td;
+  }
+
   function sparkCell(id, value) {
     const td = document.createElement('td');
     const canvas = document.createElement('canvas');
@@ -221,7 +350,7 @@
       (a, b) => (b.cpuPercent ?? -1) - (a.cpuPercent ?? -1),
     );
     fillTable('containers', 'container-count', containers, 'No containers', (c) => [
-      cell(c.name),
+      linkCell(c.name, containerHref(c.id)),
       cell(c.id.length > 24 ? `${c.id.slice(0, 24)}…` : c.id),
       cell(pct(c.cpuPercent), true),
       sparkCell(`c:${c.id}`, c.cpuPercent),
@@ -370,6 +499,7 @@
     const { alerts } = await res.json();
     state.alerts = alerts;
     renderAlerts($('alerts'), alerts, 'No alerts');
+    if (state.view.page === 'container' && state.view.id) renderContainerAlerts(state.view.id);
   }
 
   // Lifecycle events (OOM kills, restarts), newest first: "web-1 OOM-killed, limit 256.0 MiB · 2 min ago".
@@ -425,10 +555,12 @@
   function onSample(data) {
     const sample = JSON.parse(data);
     state.samples += 1;
-    appendSystem(sample.system);
-    trim();
-    redraw();
+    state.latest = sample;
+    appendRow(host, sample.system);
+    trim(host);
+    if (state.view.page === 'overview') redraw(host);
     renderTables(sample);
+    if (state.view.page === 'container') updateContainer(sample);
     if (sample.system)
       $('status').textContent = `live · ${new Date(sample.time).toLocaleTimeString()}`;
   }
@@ -457,23 +589,196 @@
     location.reload();
   });
 
-  for (const key of Object.keys(charts)) makePlot(key);
+  // ---- The container page: #/container/<id> ----
+
+  /** Ids are untrusted (they come from the address bar): decoded, bounded, else null. */
+  function containerIdOf(hash) {
+    const m = /^#\/container\/(.+)$/.exec(hash);
+    if (!m) return undefined;
+    try {
+      const id = decodeURIComponent(m[1]);
+      return id.length > 0 && id.length <= 256 ? id : null;
+    } catch {
+      return null;
+    }
+  }
+  const containerHref = (id) => `#/container/${encodeURIComponent(id)}`;
+
+  function containerRow(c) {
+    if (!c) return null;
+    return { ...c, cpuLimitPercent: c.cpuLimitCores === null ? null : c.cpuLimitCores * 100 };
+  }
+
+  function describeContainer(id, c) {
+    $('container-title').textContent = c ? c.name : id;
+    const facts = c
+      ? [
+          ['Id', c.id],
+          ['Runtime', c.runtime],
+          ['CPU', pct(c.cpuPercent)],
+          ['CPU quota', c.cpuLimitCores === null ? 'none' : `${c.cpuLimitCores} cores`],
+          ['Memory', bytes(c.memoryUsed)],
+          ['Memory limit', c.memoryLimit === null ? 'none' : bytes(c.memoryLimit)],
+          [
+            'PIDs',
+            c.pids === null ? '–' : `${c.pids}${c.pidsLimit === null ? '' : ` / ${c.pidsLimit}`}`,
+          ],
+        ]
+      : [['Id', id]];
+    const dl = $('container-facts');
+    dl.replaceChildren();
+    for (const [k, v] of facts) {
+      const div = document.createElement('div');
+      const dt = document.createElement('dt');
+      dt.textContent = k;
+      const dd = document.createElement('dd');
+      dd.textContent = v;
+      dd.dataset.fact = k;
+      div.append(dt, dd);
+      dl.append(div);
+    }
+    $('container-missing').hidden = c !== undefined || state.latest === null;
+  }
+
+  function renderContainerAlerts(id) {
+    const mine = state.alerts.filter(
+      (a) => a.kind === 'container' && (a.series === `container:${id}` || a.series === id),
+    );
+    renderAlerts($('container-alerts'), mine, 'No alerts for this container');
+  }
+
+  async function loadContainerProcesses(id) {
+    if (state.unauthorised) return;
+    const query = new URLSearchParams({ container: id, limit: '50' });
+    const res = await api.get(`/api/v1/processes?${query}`).catch(() => null);
+    if (state.view.id !== id || !res) return;
+    const table = $('container-processes');
+    if (res.status === 404) {
+      $('container-process-note').textContent = 'The agent does not read processes.';
+      return;
+    }
+    if (!res.ok) return;
+    $('container-process-note').textContent = '';
+    const { processes } = await res.json();
+    const rows = processes.map((p) => ({ ...p, id: String(p.pid) }));
+    fillTable(table.id, 'container-process-count', rows, 'No processes', (p) => [
+      cell(p.pid, true),
+      cell(p.comm),
+      cell(p.user ?? '–'),
+      cell(pct(p.cpuPercent), true),
+      cell(bytes(p.residentBytes), true),
+      cell(
+        p.ioReadBps === null && p.ioWriteBps === null
+          ? '–'
+          : `${rate(p.ioReadBps)} / ${rate(p.ioWriteBps)}`,
+        true,
+      ),
+      cell(
+        p.command === null
+          ? `[${p.comm}]`
+          : p.command.length > 80
+            ? `${p.command.slice(0, 80)}…`
+            : p.command,
+      ),
+    ]);
+  }
+
+  function updateContainer(sample) {
+    const { id } = state.view;
+    const c = containerRow(sample.containers.find((x) => x.id === id));
+    describeContainer(id, c ?? undefined);
+    if (!c) return;
+    container.live.cpuLimitPercent = c.cpuLimitPercent;
+    appendRow(container, c);
+    trim(container);
+    redraw(container);
+  }
+
+  function showOverview() {
+    clearInterval(state.processTimer);
+    state.view = { page: 'overview' };
+    $('container-view').hidden = true;
+    $('overview').hidden = false;
+    document.title = 'arcbox-perf agent';
+    ensurePlots(host);
+    resizePlots(host);
+    redraw(host);
+  }
+
+  function showContainer(id) {
+    clearInterval(state.processTimer);
+    state.view = { page: 'container', id };
+    $('overview').hidden = true;
+    $('container-view').hidden = false;
+    $('container-bad-id').hidden = id !== null;
+    $('container-body').hidden = id === null;
+    window.scrollTo(0, 0);
+    if (id === null) return;
+    document.title = `${id.slice(0, 64)} · arcbox-perf agent`;
+    reset(container);
+    ensurePlots(container);
+    resizePlots(container);
+    const c = containerRow(state.latest?.containers.find((x) => x.id === id));
+    describeContainer(id, c ?? undefined);
+    if (c) container.live.cpuLimitPercent = c.cpuLimitPercent;
+    redraw(container);
+    renderContainerAlerts(id);
+    loadHistory(container, `container:${id}`);
+    loadContainerProcesses(id);
+    state.processTimer = setInterval(() => loadContainerProcesses(id), 3000);
+  }
+
+  function route() {
+    if (state.unauthorised) return;
+    const id = containerIdOf(location.hash);
+    if (id === undefined) showOverview();
+    else showContainer(id);
+  }
+
+  function resizePlots(group) {
+    for (const [key, plot] of Object.entries(group.plots)) {
+      const el = $(`${group.prefix}-${key}`);
+      plot.setSize({ width: chartWidth(el), height: 220 });
+    }
+  }
+
+  const host = chartGroup('chart', hostCharts);
+  const container = chartGroup('container-chart', containerCharts);
+
+  // A click anywhere on a container's row opens its page (the name is a link too).
+  $('containers').tBodies[0].addEventListener('click', (event) => {
+    const tr = event.target.closest('tr[data-id]');
+    if (!tr || event.target.closest('a')) return;
+    location.hash = containerHref(tr.dataset.id);
+  });
+  window.addEventListener('hashchange', route);
   $('range').addEventListener('change', () => {
     state.rangeMs = Number($('range').value);
-    loadHistory();
+    if (state.view.page === 'container' && state.view.id) {
+      reset(container);
+      loadHistory(container, `container:${state.view.id}`);
+    } else loadHistory(host, 'system');
   });
   window.addEventListener('resize', () => {
-    for (const key of Object.keys(charts)) {
-      const el = $(`chart-${key}`);
-      state.plots[key].setSize({ width: Math.max(300, el.clientWidth), height: 220 });
-    }
+    resizePlots(state.view.page === 'container' ? container : host);
   });
-  // Read by the browser test: how many points each chart holds.
+  const columns = (group, key) =>
+    Object.fromEntries(
+      group.specs[key].series.map(([field], i) => [field, group.data[key][i + 1].slice()]),
+    );
+  // Read by the browser tests: how many points each chart holds, and what each chart draws.
   window.arcboxDashboard = {
-    points: () => Object.fromEntries(Object.keys(charts).map((k) => [k, state.data[k][0].length])),
+    points: () =>
+      Object.fromEntries(Object.keys(hostCharts).map((k) => [k, host.data[k][0].length])),
     samples: () => state.samples,
+    view: () => ({ ...state.view }),
+    /** The columns of a chart, by field: `chart('container', 'memory').memoryLimit`. */
+    chart: (page, key) => columns(page === 'container' ? container : host, key),
+    /** The uPlot instance of a chart. */
+    plot: (page, key) => (page === 'container' ? container : host).plots[key],
   };
-  loadHistory().finally(connect);
+  route();
+  loadHistory(host, 'system').finally(connect);
   loadAlerts();
   loadEvents();
   setInterval(() => {

@@ -47,8 +47,8 @@ describe.skipIf(!ready)('dashboard with a token (needs Debian chromium)', () => 
     expect(await page.locator('#auth-message').textContent()).toMatch(/asks for its token/);
     // Nothing of the overview is on screen: no "No alerts" or "No containers" that look healthy.
     expect(await page.locator('#overview').isVisible()).toBe(false);
-    expect(await page.getByText('No containers').isVisible()).toBe(false);
-    expect(await page.getByText('No alerts').isVisible()).toBe(false);
+    expect(await page.getByText('No containers', { exact: true }).isVisible()).toBe(false);
+    expect(await page.getByText('No alerts', { exact: true }).isVisible()).toBe(false);
 
     await page.fill('#auth-token', 'wrong-token');
     await page.click('#auth-form button');

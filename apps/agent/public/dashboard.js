@@ -20,7 +20,8 @@
   const rate = (v) => (v === null || v === undefined ? '–' : `${bytes(v)}/s`);
   const pct = (v) => (v === null || v === undefined ? '–' : `${v.toFixed(1)} %`);
 
-  const count = (v) => (v === null || v === undefined ? '–' : String(Math.round(v)));
+  const count = (v) =>
+    v === null || v === undefined ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(1);
   const dashed = { dash: [6, 4], width: 1.5 };
   // From 0 to a bit above the highest value (or `floor`): a limit line is always in sight.
   const fromZero =

@@ -29,7 +29,8 @@
     (_u, _min, max) => [0, Math.max(floor, Number.isFinite(max) ? max * 1.1 : floor, 1)];
 
   // Each chart: [field, label, colour, options]; `live: true` fields are not in history (the
-  // page fills them from the latest sample).
+  // page draws the latest sample's value across the range); `stream: true` fields are not in
+  // history either (they are drawn from the samples that come while the page is open).
   const hostCharts = {
     cpu: {
       series: [
@@ -109,6 +110,55 @@
     },
   };
 
+  const vcpuColours = ['#2563eb', '#16a34a', '#dc2626', '#ca8a04', '#7c3aed', '#0891b2', '#db2777'];
+  /** The VM page's charts: one line per vCPU (`vcpus` of the stream), so built per VM. */
+  function vmCharts(vcpuCount) {
+    return {
+      vcpus: {
+        series: Array.from({ length: vcpuCount }, (_, i) => [
+          `vcpu${i}`,
+          `vCPU ${i}`,
+          vcpuColours[i % vcpuColours.length],
+          { stream: true },
+        ]),
+        fmt: pct,
+        range: fromZero(100),
+      },
+      cpu: {
+        series: [
+          ['cpuPercent', 'vCPUs', '#2563eb'],
+          ['processCpuPercent', 'VMM process', '#6b7280'],
+        ],
+        fmt: pct,
+        range: fromZero(100),
+      },
+      memory: {
+        series: [
+          ['memoryUsed', 'used', '#7c3aed'],
+          ['memoryTotal', 'total', '#dc2626', dashed],
+        ],
+        fmt: bytes,
+        range: fromZero(),
+      },
+      disk: {
+        series: [
+          ['virtioBlkReadBps', 'read', '#16a34a'],
+          ['virtioBlkWriteBps', 'write', '#dc2626'],
+        ],
+        fmt: rate,
+        range: fromZero(1024),
+      },
+      net: {
+        series: [
+          ['virtioNetRxBps', 'rx', '#2563eb'],
+          ['virtioNetTxBps', 'tx', '#ea580c'],
+        ],
+        fmt: rate,
+        range: fromZero(1024),
+      },
+    };
+  }
+
   const state = {
     rangeMs: Number($('range').value),
     sparks: new Map(),
@@ -120,6 +170,8 @@
     /** What is on screen: { page: 'overview' } or { page: 'container', id }. */
     view: { page: 'overview' },
     processTimer: null,
+    /** The VM page's charts: { id, vcpus, group }. */
+    vm: null,
   };
 
   // Hover time with seconds: "2026-12-05 23:04:07".
@@ -235,7 +287,7 @@
     const fields = [
       ...new Set(
         Object.values(group.specs).flatMap((c) =>
-          c.series.filter(([, , , o]) => !o?.live).map(([f]) => f),
+          c.series.filter(([, , , o]) => !o?.live && !o?.stream).map(([f]) => f),
         ),
       ),
     ];
@@ -364,7 +416,7 @@
     renderFilesystems(sample.filesystems);
     renderProcesses(sample.processes);
     fillTable('vms', 'vm-count', sample.vms, 'No VMs', (v) => [
-      cell(v.name),
+      linkCell(v.name, vmHref(v.id)),
       cell(v.vmm),
       cell(pct(v.cpuPercent), true),
       sparkCell(`v:${v.id}`, v.cpuPercent),
@@ -501,6 +553,7 @@
     state.alerts = alerts;
     renderAlerts($('alerts'), alerts, 'No alerts');
     if (state.view.page === 'container' && state.view.id) renderContainerAlerts(state.view.id);
+    if (state.view.page === 'vm' && state.view.id) renderVmAlerts(state.view.id);
   }
 
   // Lifecycle events (OOM kills, restarts), newest first: "web-1 OOM-killed, limit 256.0 MiB · 2 min ago".
@@ -561,7 +614,8 @@
     trim(host);
     if (state.view.page === 'overview') redraw(host);
     renderTables(sample);
-    if (state.view.page === 'container') updateContainer(sample);
+    if (state.view.page === 'container' && state.view.id) updateContainer(sample);
+    if (state.view.page === 'vm' && state.view.id) updateVm(sample);
     if (sample.system)
       $('status').textContent = `live · ${new Date(sample.time).toLocaleTimeString()}`;
   }
@@ -592,22 +646,40 @@
 
   // ---- The container page: #/container/<id> ----
 
-  /** Ids are untrusted (they come from the address bar): decoded, bounded, else null. */
-  function containerIdOf(hash) {
-    const m = /^#\/container\/(.+)$/.exec(hash);
-    if (!m) return undefined;
+  /**
+   * The page an address names: `#/container/<id>`, `#/vm/<id>`, else the overview. Ids are
+   * untrusted (they come from the address bar): decoded and bounded, else null.
+   */
+  function pageOf(hash) {
+    const m = /^#\/(container|vm)\/(.+)$/.exec(hash);
+    if (!m) return { page: 'overview' };
     try {
-      const id = decodeURIComponent(m[1]);
-      return id.length > 0 && id.length <= 256 ? id : null;
+      const id = decodeURIComponent(m[2]);
+      return { page: m[1], id: id.length > 0 && id.length <= 256 ? id : null };
     } catch {
-      return null;
+      return { page: m[1], id: null };
     }
   }
   const containerHref = (id) => `#/container/${encodeURIComponent(id)}`;
+  const vmHref = (id) => `#/vm/${encodeURIComponent(id)}`;
 
   function containerRow(c) {
     if (!c) return null;
     return { ...c, cpuLimitPercent: c.cpuLimitCores === null ? null : c.cpuLimitCores * 100 };
+  }
+
+  function renderFacts(dl, facts) {
+    dl.replaceChildren();
+    for (const [k, v] of facts) {
+      const div = document.createElement('div');
+      const dt = document.createElement('dt');
+      dt.textContent = k;
+      const dd = document.createElement('dd');
+      dd.textContent = v;
+      dd.dataset.fact = k;
+      div.append(dt, dd);
+      dl.append(div);
+    }
   }
 
   function describeContainer(id, c) {
@@ -626,18 +698,7 @@
           ],
         ]
       : [['Id', id]];
-    const dl = $('container-facts');
-    dl.replaceChildren();
-    for (const [k, v] of facts) {
-      const div = document.createElement('div');
-      const dt = document.createElement('dt');
-      dt.textContent = k;
-      const dd = document.createElement('dd');
-      dd.textContent = v;
-      dd.dataset.fact = k;
-      div.append(dt, dd);
-      dl.append(div);
-    }
+    renderFacts($('container-facts'), facts);
     $('container-missing').hidden = c !== undefined || state.latest === null;
   }
 
@@ -695,10 +756,107 @@
     redraw(container);
   }
 
+  // ---- The VM page: #/vm/<id> ----
+
+  function describeVm(id, v) {
+    $('vm-title').textContent = v ? v.name : id;
+    const facts = v
+      ? [
+          ['Id', v.id],
+          ['VMM', v.vmm],
+          ['PID', v.pid === null ? '–' : String(v.pid)],
+          ['vCPUs', String(v.vcpuPercent.length)],
+          ['CPU (vCPUs)', pct(v.cpuPercent)],
+          ['Memory', `${bytes(v.memoryUsed)} / ${bytes(v.memoryTotal)}`],
+          ['Memory from', v.memorySource ?? '–'],
+        ]
+      : [['Id', id]];
+    renderFacts($('vm-facts'), facts);
+    $('vm-missing').hidden = v !== undefined || state.latest === null;
+    const devices = v
+      ? [
+          ...(v.blockDevices ?? []).map((d) => ({
+            id: `blk:${d.device}`,
+            kind: 'virtio-blk',
+            device: d.device,
+            in: d.readBps,
+            out: d.writeBps,
+          })),
+          ...(v.netDevices ?? []).map((d) => ({
+            id: `net:${d.device}`,
+            kind: 'virtio-net',
+            device: d.device,
+            in: d.rxBps,
+            out: d.txBps,
+          })),
+        ]
+      : [];
+    fillTable('vm-devices', 'vm-device-count', devices, 'No virtio devices', (d) => [
+      cell(d.kind),
+      cell(d.device),
+      cell(rate(d.in), true),
+      cell(rate(d.out), true),
+    ]);
+  }
+
+  function renderVmAlerts(id) {
+    const mine = state.alerts.filter(
+      (a) => a.kind === 'vm' && (a.series === `vm:${id}` || a.series === id),
+    );
+    renderAlerts($('vm-alerts'), mine, 'No alerts for this VM');
+  }
+
+  function vmRow(v) {
+    const row = { ...v };
+    v.vcpuPercent.forEach((p, i) => {
+      row[`vcpu${i}`] = p;
+    });
+    return row;
+  }
+
+  /** (Re)builds the VM charts for `vcpuCount` vCPUs and loads their history. */
+  function buildVmCharts(id, vcpuCount) {
+    if (state.vm && state.vm.id === id && state.vm.vcpus === vcpuCount) return;
+    if (state.vm) for (const plot of Object.values(state.vm.group.plots)) plot.destroy();
+    const group = chartGroup('vm-chart', vmCharts(vcpuCount));
+    state.vm = { id, vcpus: vcpuCount, group };
+    ensurePlots(group);
+    loadHistory(group, `vm:${id}`);
+  }
+
+  function updateVm(sample) {
+    const { id } = state.view;
+    const v = sample.vms.find((x) => x.id === id);
+    describeVm(id, v);
+    if (!v) return;
+    buildVmCharts(id, v.vcpuPercent.length);
+    const { group } = state.vm;
+    appendRow(group, vmRow(v));
+    trim(group);
+    redraw(group);
+  }
+
+  function showVm(id) {
+    $('vm-bad-id').hidden = id !== null;
+    $('vm-body').hidden = id === null;
+    if (id === null) return;
+    document.title = `${id.slice(0, 64)} · arcbox-perf agent`;
+    const v = state.latest?.vms.find((x) => x.id === id);
+    describeVm(id, v);
+    renderVmAlerts(id);
+    if (state.vm?.id !== id && state.vm) {
+      for (const plot of Object.values(state.vm.group.plots)) plot.destroy();
+      state.vm = null;
+    }
+    if (v) buildVmCharts(id, v.vcpuPercent.length);
+    else if (state.vm) resizePlots(state.vm.group);
+  }
+
   function showOverview() {
     clearInterval(state.processTimer);
     state.view = { page: 'overview' };
     $('container-view').hidden = true;
+    $('vm-view').hidden = true;
     $('overview').hidden = false;
     document.title = 'arcbox-perf agent';
     ensurePlots(host);
@@ -710,6 +868,7 @@
     clearInterval(state.processTimer);
     state.view = { page: 'container', id };
     $('overview').hidden = true;
+    $('vm-view').hidden = true;
     $('container-view').hidden = false;
     $('container-bad-id').hidden = id !== null;
     $('container-body').hidden = id === null;
@@ -731,9 +890,17 @@
 
   function route() {
     if (state.unauthorised) return;
-    const id = containerIdOf(location.hash);
-    if (id === undefined) showOverview();
-    else showContainer(id);
+    const target = pageOf(location.hash);
+    if (target.page === 'container') showContainer(target.id);
+    else if (target.page === 'vm') {
+      clearInterval(state.processTimer);
+      state.view = { page: 'vm', id: target.id };
+      $('overview').hidden = true;
+      $('container-view').hidden = true;
+      $('vm-view').hidden = false;
+      window.scrollTo(0, 0);
+      showVm(target.id);
+    } else showOverview();
   }
 
   function resizePlots(group) {
@@ -746,22 +913,34 @@
   const host = chartGroup('chart', hostCharts);
   const container = chartGroup('container-chart', containerCharts);
 
-  // A click anywhere on a container's row opens its page (the name is a link too).
-  $('containers').tBodies[0].addEventListener('click', (event) => {
-    const tr = event.target.closest('tr[data-id]');
-    if (!tr || event.target.closest('a')) return;
-    location.hash = containerHref(tr.dataset.id);
-  });
+  // A click anywhere on a container's or VM's row opens its page (the name is a link too).
+  for (const [table, href] of [
+    ['containers', containerHref],
+    ['vms', vmHref],
+  ]) {
+    $(table).tBodies[0].addEventListener('click', (event) => {
+      const tr = event.target.closest('tr[data-id]');
+      if (!tr || event.target.closest('a')) return;
+      location.hash = href(tr.dataset.id);
+    });
+  }
   window.addEventListener('hashchange', route);
   $('range').addEventListener('change', () => {
     state.rangeMs = Number($('range').value);
     if (state.view.page === 'container' && state.view.id) {
       reset(container);
       loadHistory(container, `container:${state.view.id}`);
+    } else if (state.view.page === 'vm' && state.vm) {
+      reset(state.vm.group);
+      loadHistory(state.vm.group, `vm:${state.vm.id}`);
     } else loadHistory(host, 'system');
   });
+  // The charts of a page: the host's, the container page's, or the VM page's (once built).
+  const groupOf = (page) =>
+    page === 'container' ? container : page === 'vm' ? (state.vm?.group ?? null) : host;
   window.addEventListener('resize', () => {
-    resizePlots(state.view.page === 'container' ? container : host);
+    const group = groupOf(state.view.page);
+    if (group) resizePlots(group);
   });
   const columns = (group, key) =>
     Object.fromEntries(
@@ -774,9 +953,15 @@
     samples: () => state.samples,
     view: () => ({ ...state.view }),
     /** The columns of a chart, by field: `chart('container', 'memory').memoryLimit`. */
-    chart: (page, key) => columns(page === 'container' ? container : host, key),
-    /** The uPlot instance of a chart. */
-    plot: (page, key) => (page === 'container' ? container : host).plots[key],
+    chart: (page, key) => {
+      const group = groupOf(page);
+      return group?.specs[key] ? columns(group, key) : null;
+    },
+    /** The labels of a chart's lines, as uPlot draws them. */
+    labels: (page, key) =>
+      groupOf(page)
+        ?.plots[key]?.series.slice(1)
+        .map((s) => s.label) ?? null,
   };
   route();
   loadHistory(host, 'system').finally(connect);

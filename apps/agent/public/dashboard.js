@@ -207,6 +207,8 @@
         height: 220,
         scales: { x: { time: true }, y: spec.range ? { range: spec.range } : { auto: true } },
         axes: [{}, { values: (_u, ticks) => ticks.map(spec.fmt), size: 80 }],
+        // Off the chart, the legend shows the newest values rather than "–".
+        hooks: { setCursor: [showNewest] },
         series: [
           { value: hoverTime },
           ...spec.series.map(([, label, stroke, options]) => ({
@@ -223,10 +225,19 @@
     }
   }
 
+  function showNewest(plot) {
+    const n = plot.data[0].length;
+    if (n > 0 && (plot.cursor.left ?? -1) < 0) plot.setLegend({ idx: n - 1 }, false);
+  }
+
   function redraw(group) {
     for (const key of Object.keys(group.specs)) {
       fillLive(group, key);
-      group.plots[key]?.setData(group.data[key]);
+      const plot = group.plots[key];
+      if (plot) {
+        plot.setData(group.data[key]);
+        showNewest(plot);
+      }
       // What the page shows, for people and tests: each limit line's value as an attribute.
       const el = $(`${group.prefix}-${key}`);
       group.specs[key].series.forEach(([field], i) => {

@@ -75,7 +75,7 @@ describe.skipIf(!ready)('dashboard layout (needs root and Debian chromium)', () 
     await page.close();
   });
 
-  it('shows the hover time with seconds', async () => {
+  it('shows the hover time with seconds, and the newest values when not hovering', async () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     await page.goto(`${agent.url}/`);
     await page.waitForFunction(
@@ -86,13 +86,19 @@ describe.skipIf(!ready)('dashboard layout (needs root and Debian chromium)', () 
       undefined,
       { timeout: 20_000 },
     );
+    const time = page.locator('#chart-cpu .u-legend .u-series').first().locator('.u-value');
+    const busy = page.locator('#chart-cpu .u-legend .u-series').nth(1).locator('.u-value');
+    const withSeconds = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+    // Off the chart the legend shows the newest point, not "–".
+    await expect.poll(async () => time.textContent(), { timeout: 5_000 }).toMatch(withSeconds);
+    expect(await busy.textContent()).toMatch(/^\d+\.\d %$/);
+    const newest = await time.textContent();
+    // Hovering the left part of the chart shows an older point's time, with seconds.
     const over = page.locator('#chart-cpu .u-over');
     const box = (await over.boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2);
-    const time = page.locator('#chart-cpu .u-legend .u-series').first().locator('.u-value');
-    await expect
-      .poll(async () => time.textContent(), { timeout: 5_000 })
-      .toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2);
+    await expect.poll(async () => time.textContent(), { timeout: 5_000 }).not.toBe(newest);
+    expect(await time.textContent()).toMatch(withSeconds);
     await page.close();
   });
 

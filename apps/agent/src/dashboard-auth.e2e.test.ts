@@ -91,4 +91,22 @@ describe.skipIf(!ready)('dashboard with a token (needs Debian chromium)', () => 
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('takes an old ?token= link into the session and out of the address bar', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    const urls: string[] = [];
+    page.on('request', (r) => urls.push(r.url()));
+    await page.goto(`${agent.url}/?token=${token}#/`);
+    await page.waitForFunction(
+      () => ((window as unknown as Dashboard).arcboxDashboard?.samples() ?? 0) >= 1,
+      undefined,
+      { timeout: 20_000 },
+    );
+    expect(page.url()).toBe(`${agent.url}/#/`);
+    expect(await page.locator('#auth').isVisible()).toBe(false);
+    // Only the link itself carried it; no call the page made did.
+    expect(urls.filter((u) => u.includes(token))).toEqual([`${agent.url}/?token=${token}`]);
+    await context.close();
+  });
 });

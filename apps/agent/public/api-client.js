@@ -106,15 +106,10 @@ function stream(path, on) {
 export const api = {
   get,
   stream,
-  hasToken: () => token !== null,
   /** Keeps `value` for this browser session (the tab) and uses it from now on. */
   setToken(value) {
     token = value;
     sessionStorage.setItem(KEY, value);
-  },
-  forgetToken() {
-    token = null;
-    sessionStorage.removeItem(KEY);
   },
   onUnauthorised(listener) {
     unauthorisedListeners.add(listener);

@@ -97,6 +97,7 @@ function renderTables(sample) {
     cell(`${rate(v.virtioNetRxBps)} / ${rate(v.virtioNetTxBps)}`, true),
   ]);
 }
+
 // Optional panel: shown when the agent samples filesystems.
 function renderFilesystems(filesystems) {
   const section = $('filesystems-section');
@@ -120,6 +121,7 @@ function renderFilesystems(filesystems) {
     cell(f.readOnly ? 'ro' : ''),
   ]);
 }
+
 // Optional panel: the processes the agent keeps (top N by CPU, memory and I/O), busiest first.
 function renderProcesses(processes) {
   const section = $('processes-section');
@@ -150,6 +152,7 @@ function renderProcesses(processes) {
     ),
   ]);
 }
+
 async function loadAlerts() {
   const res = await api.get('/api/v1/alerts').catch(() => null);
   if (!res?.ok) return;
@@ -161,6 +164,7 @@ async function loadAlerts() {
 
 // Lifecycle events (OOM kills, restarts), newest first: "web-1 OOM-killed, limit 256.0 MiB · 2 min ago".
 const events = [];
+
 function renderEvents() {
   const list = $('events');
   list.replaceChildren();
@@ -179,6 +183,7 @@ function renderEvents() {
     list.append(li);
   }
 }
+
 async function loadEvents() {
   const since = Date.now() - 24 * 3600 * 1000;
   const res = await api.get(`/api/v1/events?since=${since}&limit=20`).catch(() => null);
@@ -187,6 +192,7 @@ async function loadEvents() {
   events.splice(0, events.length, ...body.events.reverse());
   renderEvents();
 }
+
 function connect() {
   if (state.unauthorised) return;
   api.stream('/api/v1/stream', {
@@ -206,6 +212,7 @@ function connect() {
     sample: onSample,
   });
 }
+
 function onSample(data) {
   const sample = JSON.parse(data);
   state.samples += 1;
@@ -243,7 +250,6 @@ $('auth-form').addEventListener('submit', (event) => {
   location.reload();
 });
 
-// ---- The container page: #/container/<id> ----
 /**
  * The page an address names: `#/container/<id>`, `#/vm/<id>`, else the overview. Ids are
  * untrusted (they come from the address bar): decoded and bounded, else null.
@@ -258,6 +264,7 @@ function pageOf(hash) {
     return { page: m[1], id: null };
   }
 }
+
 function route() {
   if (state.unauthorised) return;
   for (const page of Object.values(pages)) page.hide();
@@ -294,12 +301,14 @@ $('range').addEventListener('change', () => {
   if (state.view.page !== 'overview' && state.view.id) pages[state.view.page].reload();
   else loadHistory(host, 'system', state.rangeMs);
 });
+
 // The charts of a page: the host's, or a page's (the VM page's once built).
 const groupOf = (page) => (page === 'overview' ? host : (pages[page]?.group() ?? null));
 window.addEventListener('resize', () => {
   const group = groupOf(state.view.page);
   if (group) resizePlots(group);
 });
+
 // Read by the browser tests: how many points each chart holds, and what each chart draws.
 window.arcboxDashboard = {
   points: () => Object.fromEntries(Object.keys(hostCharts).map((k) => [k, host.data[k][0].length])),
@@ -323,5 +332,6 @@ loadEvents();
 setInterval(() => {
   if (!state.unauthorised) loadAlerts();
 }, 2000);
+
 // Keeps the "2 min ago" current.
 setInterval(renderEvents, 30_000);

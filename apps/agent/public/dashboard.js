@@ -1,427 +1,337 @@
-// The agent's dashboard: plain browser JavaScript, served by the agent with uPlot (no CDN).
-// History comes from /api/v1/history, live samples from the /api/v1/stream Server-Sent Events.
-/* global uPlot */
-(() => {
-  const params = new URLSearchParams(location.search);
-  const token = params.get('token');
-  const withToken = (path) =>
-    token ? `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : path;
-  const $ = (id) => document.getElementById(id);
+// The agent's dashboard: plain browser JavaScript modules, served by the agent with uPlot (no CDN).
+// History comes from /api/v1/history, live samples from the /api/v1/stream Server-Sent Events,
+// both through api-client.js (the token, when the agent has one, goes in a header). This file is
+// the overview (host charts, alerts, events, tables), the stream, the token form and the routes;
+// container-page.js and vm-page.js are the pages a row opens.
+import { renderAlerts } from './alerts.js';
+import { api } from './api-client.js';
+import {
+  appendRow,
+  chartGroup,
+  columns,
+  ensurePlots,
+  loadHistory,
+  redraw,
+  resizePlots,
+  trim,
+} from './charts.js';
+import { containerHref, createContainerPage } from './container-page.js';
+import { $, cell, fillTable, linkCell } from './dom.js';
+import { age, bytes, pct, rate } from './format.js';
+import { sparkCell } from './sparkline.js';
+import { createVmPage, vmHref } from './vm-page.js';
 
-  const bytes = (v) => {
-    if (v === null || v === undefined || Number.isNaN(v)) return '–';
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let i = 0;
-    let n = Math.abs(v);
-    while (n >= 1024 && i < units.length - 1) {
-      n /= 1024;
-      i += 1;
-    }
-    return `${(Math.sign(v) * n).toFixed(n >= 100 || i === 0 ? 0 : 1)} ${units[i]}`;
-  };
-  const rate = (v) => (v === null || v === undefined ? '–' : `${bytes(v)}/s`);
-  const pct = (v) => (v === null || v === undefined ? '–' : `${v.toFixed(1)} %`);
+// The host's charts (specs as charts.js describes them).
+const hostCharts = {
+  cpu: {
+    series: [
+      ['cpuPercent', 'busy', '#2563eb'],
+      ['cpuUser', 'user', '#16a34a'],
+      ['cpuSystem', 'system', '#dc2626'],
+      ['cpuIowait', 'iowait', '#ca8a04'],
+    ],
+    fmt: pct,
+    range: [0, 100],
+  },
+  memory: {
+    series: [
+      ['memoryUsed', 'used', '#7c3aed'],
+      ['memoryCached', 'cached', '#0891b2'],
+      ['memoryTotal', 'total', '#6b7280'],
+    ],
+    fmt: bytes,
+  },
+  disk: {
+    series: [
+      ['diskReadBps', 'read', '#16a34a'],
+      ['diskWriteBps', 'write', '#dc2626'],
+    ],
+    fmt: rate,
+  },
+  net: {
+    series: [
+      ['netRxBps', 'rx', '#2563eb'],
+      ['netTxBps', 'tx', '#ea580c'],
+    ],
+    fmt: rate,
+  },
+};
+const state = {
+  rangeMs: Number($('range').value),
+  samples: 0,
+  unauthorised: false,
+  alerts: [],
+  /** The newest sample from the stream. */
+  latest: null,
+  /** What is on screen: { page: 'overview' }, or { page: 'container' | 'vm', id }. */
+  view: { page: 'overview' },
+};
 
-  const charts = {
-    cpu: {
-      series: [
-        ['cpuPercent', 'busy', '#2563eb'],
-        ['cpuUser', 'user', '#16a34a'],
-        ['cpuSystem', 'system', '#dc2626'],
-        ['cpuIowait', 'iowait', '#ca8a04'],
-      ],
-      fmt: pct,
-      range: [0, 100],
-    },
-    memory: {
-      series: [
-        ['memoryUsed', 'used', '#7c3aed'],
-        ['memoryCached', 'cached', '#0891b2'],
-        ['memoryTotal', 'total', '#6b7280'],
-      ],
-      fmt: bytes,
-    },
-    disk: {
-      series: [
-        ['diskReadBps', 'read', '#16a34a'],
-        ['diskWriteBps', 'write', '#dc2626'],
-      ],
-      fmt: rate,
-    },
-    net: {
-      series: [
-        ['netRxBps', 'rx', '#2563eb'],
-        ['netTxBps', 'tx', '#ea580c'],
-      ],
-      fmt: rate,
-    },
-  };
-  const state = {
-    rangeMs: Number($('range').value),
-    data: {},
-    plots: {},
-    sparks: new Map(),
-    samples: 0,
-  };
+const host = chartGroup('chart', hostCharts);
+const pages = { container: createContainerPage(state), vm: createVmPage(state) };
 
-  function makePlot(key) {
-    const spec = charts[key];
-    const el = $(`chart-${key}`);
-    const opts = {
-      width: Math.max(300, el.clientWidth),
-      height: 220,
-      scales: { x: { time: true }, y: spec.range ? { range: spec.range } : { auto: true } },
-      axes: [{}, { values: (_u, ticks) => ticks.map(spec.fmt), size: 80 }],
-      series: [
-        {},
-        ...spec.series.map(([, label, stroke]) => ({
-          label,
-          stroke,
-          width: 1.5,
-          value: (_u, v) => spec.fmt(v),
-          spanGaps: false,
-        })),
-      ],
-    };
-    state.data[key] = [[], ...spec.series.map(() => [])];
-    state.plots[key] = new uPlot(opts, state.data[key], el);
+function renderTables(sample) {
+  const containers = [...sample.containers].sort(
+    (a, b) => (b.cpuPercent ?? -1) - (a.cpuPercent ?? -1),
+  );
+  fillTable('containers', 'container-count', containers, 'No containers', (c) => [
+    linkCell(c.name, containerHref(c.id)),
+    cell(c.id.length > 24 ? `${c.id.slice(0, 24)}…` : c.id),
+    cell(pct(c.cpuPercent), true),
+    sparkCell(`c:${c.id}`, c.cpuPercent),
+    cell(bytes(c.memoryUsed), true),
+    cell(c.memoryLimit === null ? 'none' : bytes(c.memoryLimit), true),
+    cell(`${rate(c.netRxBps)} / ${rate(c.netTxBps)}`, true),
+    cell(`${rate(c.blockReadBps)} / ${rate(c.blockWriteBps)}`, true),
+    cell(c.pids ?? '–', true),
+  ]);
+  renderFilesystems(sample.filesystems);
+  renderProcesses(sample.processes);
+  fillTable('vms', 'vm-count', sample.vms, 'No VMs', (v) => [
+    linkCell(v.name, vmHref(v.id)),
+    cell(v.vmm),
+    cell(pct(v.cpuPercent), true),
+    sparkCell(`v:${v.id}`, v.cpuPercent),
+    cell(`${bytes(v.memoryUsed)} / ${bytes(v.memoryTotal)}`, true),
+    cell(`${rate(v.virtioBlkReadBps)} / ${rate(v.virtioBlkWriteBps)}`, true),
+    cell(`${rate(v.virtioNetRxBps)} / ${rate(v.virtioNetTxBps)}`, true),
+  ]);
+}
+
+// Optional panel: shown when the agent samples filesystems.
+function renderFilesystems(filesystems) {
+  const section = $('filesystems-section');
+  section.hidden = filesystems === undefined;
+  if (filesystems === undefined) return;
+  const rows = [...filesystems].sort((a, b) => a.mountPoint.localeCompare(b.mountPoint));
+  fillTable('filesystems', 'filesystem-count', rows, 'No filesystems', (f) => [
+    cell(f.mountPoint),
+    cell(f.device),
+    cell(f.fsType),
+    cell(bytes(f.sizeBytes), true),
+    cell(bytes(f.usedBytes), true),
+    cell(bytes(f.availableBytes), true),
+    cell(pct(f.usedPercent), true),
+    cell(
+      f.inodesTotal === null || f.inodesTotal === undefined
+        ? '–'
+        : `${f.inodesUsed} / ${f.inodesTotal}`,
+      true,
+    ),
+    cell(f.readOnly ? 'ro' : ''),
+  ]);
+}
+
+// Optional panel: the processes the agent keeps (top N by CPU, memory and I/O), busiest first.
+function renderProcesses(processes) {
+  const section = $('processes-section');
+  section.hidden = processes === undefined;
+  if (processes === undefined) return;
+  const rows = [...processes].sort(
+    (a, b) => (b.cpuPercent ?? -1) - (a.cpuPercent ?? -1) || a.pid - b.pid,
+  );
+  fillTable('processes', 'process-count', rows, 'No processes', (p) => [
+    cell(p.pid, true),
+    cell(p.comm),
+    cell(p.user ?? '–'),
+    cell(pct(p.cpuPercent), true),
+    cell(bytes(p.residentBytes), true),
+    cell(
+      p.ioReadBps === null && p.ioWriteBps === null
+        ? '–'
+        : `${rate(p.ioReadBps)} / ${rate(p.ioWriteBps)}`,
+      true,
+    ),
+    cell(p.container === null ? 'host' : p.container.slice(0, 12)),
+    cell(
+      p.command === null
+        ? `[${p.comm}]`
+        : p.command.length > 60
+          ? `${p.command.slice(0, 60)}…`
+          : p.command,
+    ),
+  ]);
+}
+
+async function loadAlerts() {
+  const res = await api.get('/api/v1/alerts').catch(() => null);
+  if (!res?.ok) return;
+  const { alerts } = await res.json();
+  state.alerts = alerts;
+  renderAlerts($('alerts'), alerts, 'No alerts');
+  if (state.view.page !== 'overview' && state.view.id) pages[state.view.page].alertsChanged();
+}
+
+// Lifecycle events (OOM kills, restarts), newest first: "web-1 OOM-killed, limit 256.0 MiB · 2 min ago".
+const events = [];
+
+function renderEvents() {
+  const list = $('events');
+  list.replaceChildren();
+  if (events.length === 0) {
+    const li = document.createElement('li');
+    li.className = 'none';
+    li.textContent = 'No events';
+    list.append(li);
+    return;
   }
-
-  function redraw() {
-    for (const key of Object.keys(charts)) state.plots[key].setData(state.data[key]);
+  for (const e of events.slice(0, 20)) {
+    const li = document.createElement('li');
+    li.className = e.type === 'oom-kill' ? 'critical firing' : 'warning firing';
+    li.dataset.type = e.type;
+    li.textContent = `${e.message} · ${age(Date.now() - e.time)} ago`;
+    list.append(li);
   }
+}
 
-  function trim() {
-    const from = Date.now() / 1000 - state.rangeMs / 1000;
-    for (const key of Object.keys(charts)) {
-      const d = state.data[key];
-      let drop = 0;
-      while (drop < d[0].length && d[0][drop] < from) drop += 1;
-      if (drop > 0) for (const col of d) col.splice(0, drop);
-    }
-  }
+async function loadEvents() {
+  const since = Date.now() - 24 * 3600 * 1000;
+  const res = await api.get(`/api/v1/events?since=${since}&limit=20`).catch(() => null);
+  if (!res?.ok) return;
+  const body = await res.json();
+  events.splice(0, events.length, ...body.events.reverse());
+  renderEvents();
+}
 
-  function appendSystem(system) {
-    if (!system) return;
-    const t = system.timestamp / 1000;
-    for (const [key, spec] of Object.entries(charts)) {
-      const d = state.data[key];
-      if (d[0].length > 0 && d[0][d[0].length - 1] >= t) continue;
-      d[0].push(t);
-      spec.series.forEach(([field], i) => {
-        d[i + 1].push(system[field] ?? null);
-      });
-    }
-  }
-
-  // The finest step history keeps (the agent's sample interval): a finer one is refused.
-  let resolutionMs = null;
-  async function historyResolution() {
-    if (resolutionMs === null) {
-      const res = await fetch(withToken('/api/v1/series'));
-      resolutionMs = res.ok ? (await res.json()).resolutionMs : 1000;
-    }
-    return resolutionMs;
-  }
-
-  async function loadHistory() {
-    const fields = [...new Set(Object.values(charts).flatMap((c) => c.series.map(([f]) => f)))];
-    // About 600 points across the range whatever its length, in whole sample intervals.
-    const resolution = await historyResolution();
-    const step = Math.max(1, Math.ceil(state.rangeMs / 600 / resolution)) * resolution;
-    const url = `/api/v1/history?series=system&fields=${fields.join(',')}&from=${Date.now() - state.rangeMs}&step=${step}`;
-    const res = await fetch(withToken(url));
-    if (!res.ok) return;
-    const h = await res.json();
-    const times = h.timestamps.map((t) => t / 1000);
-    for (const [key, spec] of Object.entries(charts)) {
-      state.data[key] = [times.slice(), ...spec.series.map(([f]) => (h.values[f] ?? []).slice())];
-    }
-    redraw();
-  }
-
-  function spark(id, value) {
-    let s = state.sparks.get(id);
-    if (!s) {
-      s = [];
-      state.sparks.set(id, s);
-    }
-    s.push(value ?? Number.NaN);
-    if (s.length > 60) s.shift();
-    return s;
-  }
-
-  function drawSpark(canvas, points) {
-    const ctx = canvas.getContext('2d');
-    const w = canvas.width;
-    const h = canvas.height;
-    ctx.clearRect(0, 0, w, h);
-    const finite = points.filter((p) => Number.isFinite(p));
-    const max = Math.max(1, ...finite);
-    ctx.strokeStyle = '#2563eb';
-    ctx.lineWidth = 1.5;
-    ctx.beginPath();
-    let started = false;
-    points.forEach((p, i) => {
-      if (!Number.isFinite(p)) return;
-      const x = (i / 59) * (w - 2) + 1;
-      const y = h - 1 - (p / max) * (h - 2);
-      if (started) ctx.lineTo(x, y);
-      else ctx.moveTo(x, y);
-      started = true;
-    });
-    ctx.stroke();
-  }
-
-  function cell(text, num) {
-    const td = document.createElement('td');
-    td.textContent = text;
-    if (num) td.className = 'num';
-    return td;
-  }
-
-  function sparkCell(id, value) {
-    const td = document.createElement('td');
-    const canvas = document.createElement('canvas');
-    canvas.className = 'spark';
-    canvas.width = 120;
-    canvas.height = 24;
-    canvas.dataset.points = String(spark(id, value).length);
-    drawSpark(canvas, state.sparks.get(id));
-    td.append(canvas);
-    return td;
-  }
-
-  function fillTable(tableId, countId, rows, empty, columns) {
-    const body = $(tableId).tBodies[0];
-    body.replaceChildren();
-    $(countId).textContent = rows.length > 0 ? `(${rows.length})` : '';
-    if (rows.length === 0) {
-      const tr = document.createElement('tr');
-      tr.className = 'none';
-      const td = document.createElement('td');
-      td.colSpan = $(tableId).tHead.rows[0].cells.length;
-      td.textContent = empty;
-      tr.append(td);
-      body.append(tr);
-      return;
-    }
-    for (const row of rows) {
-      const tr = document.createElement('tr');
-      tr.dataset.id = row.id;
-      tr.append(...columns(row));
-      body.append(tr);
-    }
-  }
-
-  function renderTables(sample) {
-    const containers = [...sample.containers].sort(
-      (a, b) => (b.cpuPercent ?? -1) - (a.cpuPercent ?? -1),
-    );
-    fillTable('containers', 'container-count', containers, 'No containers', (c) => [
-      cell(c.name),
-      cell(c.id.length > 24 ? `${c.id.slice(0, 24)}…` : c.id),
-      cell(pct(c.cpuPercent), true),
-      sparkCell(`c:${c.id}`, c.cpuPercent),
-      cell(bytes(c.memoryUsed), true),
-      cell(c.memoryLimit === null ? 'none' : bytes(c.memoryLimit), true),
-      cell(`${rate(c.netRxBps)} / ${rate(c.netTxBps)}`, true),
-      cell(`${rate(c.blockReadBps)} / ${rate(c.blockWriteBps)}`, true),
-      cell(c.pids ?? '–', true),
-    ]);
-    renderFilesystems(sample.filesystems);
-    renderProcesses(sample.processes);
-    fillTable('vms', 'vm-count', sample.vms, 'No VMs', (v) => [
-      cell(v.name),
-      cell(v.vmm),
-      cell(pct(v.cpuPercent), true),
-      sparkCell(`v:${v.id}`, v.cpuPercent),
-      cell(`${bytes(v.memoryUsed)} / ${bytes(v.memoryTotal)}`, true),
-      cell(`${rate(v.virtioBlkReadBps)} / ${rate(v.virtioBlkWriteBps)}`, true),
-      cell(`${rate(v.virtioNetRxBps)} / ${rate(v.virtioNetTxBps)}`, true),
-    ]);
-  }
-
-  // Optional panel: shown when the agent samples filesystems.
-  function renderFilesystems(filesystems) {
-    const section = $('filesystems-section');
-    section.hidden = filesystems === undefined;
-    if (filesystems === undefined) return;
-    const rows = [...filesystems].sort((a, b) => a.mountPoint.localeCompare(b.mountPoint));
-    fillTable('filesystems', 'filesystem-count', rows, 'No filesystems', (f) => [
-      cell(f.mountPoint),
-      cell(f.device),
-      cell(f.fsType),
-      cell(bytes(f.sizeBytes), true),
-      cell(bytes(f.usedBytes), true),
-      cell(bytes(f.availableBytes), true),
-      cell(pct(f.usedPercent), true),
-      cell(
-        f.inodesTotal === null || f.inodesTotal === undefined
-          ? '–'
-          : `${f.inodesUsed} / ${f.inodesTotal}`,
-        true,
-      ),
-      cell(f.readOnly ? 'ro' : ''),
-    ]);
-  }
-
-  // Optional panel: the processes the agent keeps (top N by CPU, memory and I/O), busiest first.
-  function renderProcesses(processes) {
-    const section = $('processes-section');
-    section.hidden = processes === undefined;
-    if (processes === undefined) return;
-    const rows = [...processes].sort(
-      (a, b) => (b.cpuPercent ?? -1) - (a.cpuPercent ?? -1) || a.pid - b.pid,
-    );
-    fillTable('processes', 'process-count', rows, 'No processes', (p) => [
-      cell(p.pid, true),
-      cell(p.comm),
-      cell(p.user ?? '–'),
-      cell(pct(p.cpuPercent), true),
-      cell(bytes(p.residentBytes), true),
-      cell(
-        p.ioReadBps === null && p.ioWriteBps === null
-          ? '–'
-          : `${rate(p.ioReadBps)} / ${rate(p.ioWriteBps)}`,
-        true,
-      ),
-      cell(p.container === null ? 'host' : p.container.slice(0, 12)),
-      cell(
-        p.command === null
-          ? `[${p.comm}]`
-          : p.command.length > 60
-            ? `${p.command.slice(0, 60)}…`
-            : p.command,
-      ),
-    ]);
-  }
-
-  const age = (ms) => {
-    const s = Math.max(0, Math.floor(ms / 1000));
-    if (s < 60) return `${s} s`;
-    const m = Math.floor(s / 60);
-    if (m < 60) return `${m} min`;
-    const h = Math.floor(m / 60);
-    return h < 48 ? `${h} h ${m % 60} min` : `${Math.floor(h / 24)} d ${h % 24} h`;
-  };
-
-  // rule · series · field value comparison warn / crit · how long; from the alert's own fields.
-  function alertText(a) {
-    const levels = [
-      a.text.warn === null ? null : `warn ${a.text.warn}`,
-      a.text.crit === null ? null : `crit ${a.text.crit}`,
-    ]
-      .filter((x) => x !== null)
-      .join(' / ');
-    const when =
-      a.state === 'resolved'
-        ? `resolved ${age(Date.now() - a.since)} ago`
-        : `${a.state} for ${age(Date.now() - a.since)}`;
-    return `${a.rule} · ${a.name} · ${a.field} ${a.text.value} ${a.comparison} ${levels} · ${when}`;
-  }
-
-  async function loadAlerts() {
-    const res = await fetch(withToken('/api/v1/alerts')).catch(() => null);
-    if (!res?.ok) return;
-    const { alerts } = await res.json();
-    const list = $('alerts');
-    list.replaceChildren();
-    if (alerts.length === 0) {
-      const li = document.createElement('li');
-      li.className = 'none';
-      li.textContent = 'No alerts';
-      list.append(li);
-      return;
-    }
-    for (const a of alerts) {
-      const li = document.createElement('li');
-      li.className = `${a.severity} ${a.state}`;
-      li.dataset.rule = a.rule;
-      li.dataset.severity = a.severity;
-      li.textContent = alertText(a);
-      li.title = a.description ?? a.message;
-      list.append(li);
-    }
-  }
-
-  // Lifecycle events (OOM kills, restarts), newest first: "web-1 OOM-killed, limit 256.0 MiB · 2 min ago".
-  const events = [];
-  function renderEvents() {
-    const list = $('events');
-    list.replaceChildren();
-    if (events.length === 0) {
-      const li = document.createElement('li');
-      li.className = 'none';
-      li.textContent = 'No events';
-      list.append(li);
-      return;
-    }
-    for (const e of events.slice(0, 20)) {
-      const li = document.createElement('li');
-      li.className = e.type === 'oom-kill' ? 'critical firing' : 'warning firing';
-      li.dataset.type = e.type;
-      li.textContent = `${e.message} · ${age(Date.now() - e.time)} ago`;
-      list.append(li);
-    }
-  }
-
-  async function loadEvents() {
-    const since = Date.now() - 24 * 3600 * 1000;
-    const res = await fetch(withToken(`/api/v1/events?since=${since}&limit=20`)).catch(() => null);
-    if (!res?.ok) return;
-    const body = await res.json();
-    events.splice(0, events.length, ...body.events.reverse());
-    renderEvents();
-  }
-
-  function connect() {
-    const source = new EventSource(withToken('/api/v1/stream'));
-    source.addEventListener('open', () => {
+function connect() {
+  if (state.unauthorised) return;
+  api.stream('/api/v1/stream', {
+    open() {
       $('status').textContent = 'live';
       $('status').className = 'status live';
-    });
-    source.addEventListener('error', () => {
+    },
+    error() {
       $('status').textContent = 'reconnecting…';
       $('status').className = 'status';
-    });
-    source.addEventListener('lifecycle', (event) => {
-      events.unshift(JSON.parse(event.data));
+    },
+    lifecycle(data) {
+      events.unshift(JSON.parse(data));
       events.length = Math.min(events.length, 20);
       renderEvents();
-    });
-    source.addEventListener('sample', (event) => {
-      const sample = JSON.parse(event.data);
-      state.samples += 1;
-      appendSystem(sample.system);
-      trim();
-      redraw();
-      renderTables(sample);
-      if (sample.system)
-        $('status').textContent = `live · ${new Date(sample.time).toLocaleTimeString()}`;
-    });
-  }
+    },
+    sample: onSample,
+  });
+}
 
-  for (const key of Object.keys(charts)) makePlot(key);
-  $('range').addEventListener('change', () => {
-    state.rangeMs = Number($('range').value);
-    loadHistory();
+function onSample(data) {
+  const sample = JSON.parse(data);
+  state.samples += 1;
+  state.latest = sample;
+  appendRow(host, sample.system);
+  trim(host, state.rangeMs);
+  if (state.view.page === 'overview') redraw(host);
+  renderTables(sample);
+  if (state.view.page !== 'overview' && state.view.id) pages[state.view.page].update(sample);
+  if (sample.system)
+    $('status').textContent = `live · ${new Date(sample.time).toLocaleTimeString()}`;
+}
+
+// Every API call answered 401: say so, ask for the token, and show no empty "healthy" lists.
+function showUnauthorised({ tokenRefused }) {
+  if (state.unauthorised) return;
+  state.unauthorised = true;
+  document.body.dataset.auth = 'unauthorised';
+  $('status').textContent = 'unauthorised';
+  $('status').className = 'status unauthorised';
+  $('auth-message').textContent = tokenRefused
+    ? 'The agent refused the token given: enter it again.'
+    : 'This agent asks for its token (authToken or --token-file in its config).';
+  $('auth').hidden = false;
+  for (const view of document.querySelectorAll('main.view')) view.hidden = true;
+  $('auth-token').focus();
+}
+api.onUnauthorised(showUnauthorised);
+$('auth-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const value = $('auth-token').value.trim();
+  if (value === '') return;
+  api.setToken(value);
+  // Everything starts again with the token: history, alerts, events and the stream.
+  location.reload();
+});
+
+/**
+ * The page an address names: `#/container/<id>`, `#/vm/<id>`, else the overview. Ids are
+ * untrusted (they come from the address bar): decoded and bounded, else null.
+ */
+function pageOf(hash) {
+  const m = /^#\/(container|vm)\/(.+)$/.exec(hash);
+  if (!m) return { page: 'overview' };
+  try {
+    const id = decodeURIComponent(m[2]);
+    return { page: m[1], id: id.length > 0 && id.length <= 256 ? id : null };
+  } catch {
+    return { page: m[1], id: null };
+  }
+}
+
+function route() {
+  if (state.unauthorised) return;
+  for (const page of Object.values(pages)) page.hide();
+  const target = pageOf(location.hash);
+  state.view = target;
+  $('overview').hidden = target.page !== 'overview';
+  $('container-view').hidden = target.page !== 'container';
+  $('vm-view').hidden = target.page !== 'vm';
+  if (target.page === 'overview') {
+    document.title = 'arcbox-perf agent';
+    ensurePlots(host);
+    resizePlots(host);
+    redraw(host);
+    return;
+  }
+  window.scrollTo(0, 0);
+  pages[target.page].show(target.id);
+}
+
+// A click anywhere on a container's or VM's row opens its page (the name is a link too).
+for (const [table, href] of [
+  ['containers', containerHref],
+  ['vms', vmHref],
+]) {
+  $(table).tBodies[0].addEventListener('click', (event) => {
+    const tr = event.target.closest('tr[data-id]');
+    if (!tr || event.target.closest('a')) return;
+    location.hash = href(tr.dataset.id);
   });
-  window.addEventListener('resize', () => {
-    for (const key of Object.keys(charts)) {
-      const el = $(`chart-${key}`);
-      state.plots[key].setSize({ width: Math.max(300, el.clientWidth), height: 220 });
-    }
-  });
-  // Read by the browser test: how many points each chart holds.
-  window.arcboxDashboard = {
-    points: () => Object.fromEntries(Object.keys(charts).map((k) => [k, state.data[k][0].length])),
-    samples: () => state.samples,
-  };
-  loadHistory().finally(connect);
-  loadAlerts();
-  loadEvents();
-  setInterval(loadAlerts, 2000);
-  // Keeps the "2 min ago" current.
-  setInterval(renderEvents, 30_000);
-})();
+}
+window.addEventListener('hashchange', route);
+$('range').addEventListener('change', () => {
+  state.rangeMs = Number($('range').value);
+  if (state.view.page !== 'overview' && state.view.id) pages[state.view.page].reload();
+  else loadHistory(host, 'system', state.rangeMs);
+});
+
+// The charts of a page: the host's, or a page's (the VM page's once built).
+const groupOf = (page) => (page === 'overview' ? host : (pages[page]?.group() ?? null));
+window.addEventListener('resize', () => {
+  const group = groupOf(state.view.page);
+  if (group) resizePlots(group);
+});
+
+// Read by the browser tests: how many points each chart holds, and what each chart draws.
+window.arcboxDashboard = {
+  points: () => Object.fromEntries(Object.keys(hostCharts).map((k) => [k, host.data[k][0].length])),
+  samples: () => state.samples,
+  view: () => ({ ...state.view }),
+  /** The columns of a chart, by field: `chart('container', 'memory').memoryLimit`. */
+  chart: (page, key) => {
+    const group = groupOf(page === 'host' ? 'overview' : page);
+    return group?.specs[key] ? columns(group, key) : null;
+  },
+  /** The labels of a chart's lines, as uPlot draws them. */
+  labels: (page, key) =>
+    groupOf(page === 'host' ? 'overview' : page)
+      ?.plots[key]?.series.slice(1)
+      .map((s) => s.label) ?? null,
+};
+route();
+loadHistory(host, 'system', state.rangeMs).finally(connect);
+loadAlerts();
+loadEvents();
+setInterval(() => {
+  if (!state.unauthorised) loadAlerts();
+}, 2000);
+
+// Keeps the "2 min ago" current.
+setInterval(renderEvents, 30_000);

@@ -245,7 +245,7 @@ describe('agent start-up checks', () => {
         (await agent.get('/metrics', { headers: { authorization: 'Bearer s3cret' } })).status,
       ).toBe(200);
       expect((await agent.get('/healthz?token=s3cret')).status).toBe(200);
-      // The dashboard's files load without it (they hold no data); its API calls carry ?token=.
+      // The dashboard's files load without it (they hold no data); its API calls carry the header.
       expect((await agent.get('/')).status).toBe(200);
       expect((await agent.get('/uPlot.iife.min.js')).status).toBe(200);
       expect((await agent.get('/api/v1/snapshot')).status).toBe(401);

@@ -41,7 +41,7 @@ describe.skipIf(!ready)(
           '  vms:',
           `    sockets: ["${vm.socket}"]`,
           'rules:',
-          '  - { name: forced-memory, metric: system.memoryTotal, comparison: ">", warn: 1 }',
+          '  - { name: forced-memory, metric: system.memoryTotal, comparison: ">", warn: 1, description: "Forced by the test" }',
           '',
         ].join('\n'),
       );
@@ -120,10 +120,16 @@ describe.skipIf(!ready)(
 
       const alert = page.locator('#alerts li[data-rule="forced-memory"]');
       await alert.waitFor({ timeout: 20_000 });
-      // rule · series · field value (with its unit) comparison thresholds · how long firing
-      expect(await alert.textContent()).toMatch(
-        /^forced-memory · \S+ · memoryTotal \d+(\.\d)? GiB > warn 1 B · firing for \d+ (s|min)$/,
-      );
+      // severity, rule, series, field, the value with its unit, the thresholds with theirs, how
+      // long firing, the rule's description: not "FIRING warning: system memoryTotal 1.6e10 > 1".
+      const part = async (name: string) => alert.locator(`.alert-${name}`).textContent();
+      expect(await part('severity')).toBe('warning');
+      expect(await part('rule')).toBe('forced-memory');
+      expect(await part('field')).toBe('memoryTotal');
+      expect(await part('value')).toMatch(/^\d+(\.\d)? GiB$/);
+      expect(await part('threshold')).toBe('> warn 1 B');
+      expect(await part('age')).toMatch(/^firing for \d+ (s|min)$/);
+      expect(await part('description')).toBe('Forced by the test');
       expect(await alert.getAttribute('data-severity')).toBe('warning');
 
       // The filesystems panel lists what the snapshot has, with df's figures.

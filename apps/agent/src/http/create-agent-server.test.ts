@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { createMonitor } from '@arcbox/perf';
 import {
   type LifecycleEvent,
@@ -77,6 +78,7 @@ async function serve(
     historyLimits?: HistoryLimits;
     processes?: AgentState['processes'];
     events?: LifecycleEvent[];
+    publicDir?: string | null;
   } = {},
 ): Promise<Harness> {
   const kinds = options.kinds ?? createKindRegistry(defaultKinds());
@@ -108,7 +110,7 @@ async function serve(
   const server = createAgentServer({
     state,
     token: () => options.token ?? null,
-    publicDir: null,
+    publicDir: options.publicDir ?? null,
     ...(options.historyLimits ? { historyLimits: options.historyLimits } : {}),
   });
   servers.push(server);
@@ -453,6 +455,26 @@ describe('who may ask', () => {
     expect(res.status).toBe(503);
     expect((await fetch(`${h.url}/metrics`)).status).toBe(503);
     expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe("the dashboard's files", () => {
+  // The dashboard as shipped (the build copies public/ next to main.js).
+  const publicDir = fileURLToPath(new URL('../../public', import.meta.url));
+
+  it('answers /favicon.ico with the SVG icon, without the token (public code, no data)', async () => {
+    const h = await serve({ token: 'k-9f3a', publicDir });
+    const ico = await fetch(`${h.url}/favicon.ico`);
+    expect(ico.status).toBe(200);
+    expect(ico.headers.get('content-type')).toBe('image/svg+xml');
+    const svg = await ico.text();
+    expect(svg).toMatch(/^<svg /);
+    expect(await (await fetch(`${h.url}/favicon.svg`)).text()).toBe(svg);
+    expect((await fetch(`${h.url}/`)).headers.get('content-type')).toMatch(/^text\/html/);
+    expect((await fetch(`${h.url}/api-client.js`)).status).toBe(200);
+    // Data still needs the token; a path out of the directory is no file.
+    expect((await fetch(`${h.url}/api/v1/alerts`)).status).toBe(401);
+    expect((await fetch(`${h.url}/..%2fpackage.json`)).status).toBe(401);
   });
 });
 

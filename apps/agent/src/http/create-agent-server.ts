@@ -50,6 +50,9 @@ const mime: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
+/** Paths browsers ask for whatever the page names: `/favicon.ico` is answered by the SVG icon. */
+const STATIC_ALIASES: Record<string, string> = { '/favicon.ico': '/favicon.svg' };
+
 /** A stream client whose unsent data passes this is dropped rather than buffered without bound. */
 export const MAX_STREAM_BACKLOG_BYTES = 8 * 1024 * 1024;
 
@@ -209,7 +212,8 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse, path: string) {
     if (options.publicDir === null) return false;
-    const relative = normalize(path === '/' ? '/index.html' : path).replace(/^(\.\.[/\\])+/, '');
+    const wanted = path === '/' ? '/index.html' : (STATIC_ALIASES[path] ?? path);
+    const relative = normalize(wanted).replace(/^(\.\.[/\\])+/, '');
     const file = join(options.publicDir, relative);
     if (!file.startsWith(options.publicDir)) return false;
     const info = await stat(file).catch(() => null);

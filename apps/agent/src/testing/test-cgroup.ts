@@ -19,6 +19,12 @@ export interface TestCgroup {
   dirs: string[];
   /** Starts a process inside the cgroup (a busy loop by default). */
   run(script?: string): Promise<ChildProcess>;
+  /**
+   * Sets a memory limit (bytes), a CPU quota (cores, over a 100 ms period) and a CPU weight
+   * (v2 `cpu.weight`, 1..10000, 100 by default; v1 `cpu.shares` = weight x 10.24): a heavier
+   * cgroup keeps its CPU on a machine other work keeps busy.
+   */
+  limit(limits: { memoryBytes?: number; cpuCores?: number; cpuWeight?: number }): Promise<void>;
   remove(): Promise<void>;
 }
 
@@ -40,6 +46,28 @@ export async function createTestCgroup(name: string): Promise<TestCgroup> {
       for (const dir of dirs) await writeFile(join(dir, 'cgroup.procs'), String(child.pid));
       child.stdin?.write('go\n');
       return child;
+    },
+    async limit({ memoryBytes, cpuCores, cpuWeight }) {
+      const quota = cpuCores === undefined ? undefined : Math.round(cpuCores * 100_000);
+      if (isCgroupV2) {
+        const dir = dirs[0]!;
+        if (memoryBytes !== undefined)
+          await writeFile(join(dir, 'memory.max'), String(memoryBytes));
+        if (quota !== undefined) await writeFile(join(dir, 'cpu.max'), `${quota} 100000`);
+        if (cpuWeight !== undefined) await writeFile(join(dir, 'cpu.weight'), String(cpuWeight));
+        return;
+      }
+      const v1 = (controller: string) => dirs.find((d) => d === join(base, controller, name));
+      const memory = v1('memory');
+      if (memoryBytes !== undefined && memory)
+        await writeFile(join(memory, 'memory.limit_in_bytes'), String(memoryBytes));
+      const cpu = v1('cpu');
+      if (quota !== undefined && cpu) {
+        await writeFile(join(cpu, 'cpu.cfs_period_us'), '100000');
+        await writeFile(join(cpu, 'cpu.cfs_quota_us'), String(quota));
+      }
+      if (cpuWeight !== undefined && cpu)
+        await writeFile(join(cpu, 'cpu.shares'), String(Math.round(cpuWeight * 10.24)));
     },
     async remove() {
       for (const child of children) {

@@ -1,0 +1,183 @@
+// The container page, #/container/<id>: CPU against its quota, memory against its limit, block
+// and network I/O, PIDs (history, then the live stream), its processes and its alerts.
+import { renderAlerts } from './alerts.js';
+import { api } from './api-client.js';
+import {
+  appendRow,
+  chartGroup,
+  dashed,
+  ensurePlots,
+  fromZero,
+  loadHistory,
+  redraw,
+  reset,
+  resizePlots,
+  trim,
+} from './charts.js';
+import { $, cell, fillTable, renderFacts } from './dom.js';
+import { bytes, count, pct, rate } from './format.js';
+
+export const containerHref = (id) => `#/container/${encodeURIComponent(id)}`;
+
+export const containerCharts = {
+  cpu: {
+    series: [
+      ['cpuPercent', 'CPU', '#2563eb'],
+      // The quota in force now (cpu.max / cfs_quota), 100 = one core, as cpuPercent.
+      ['cpuLimitPercent', 'quota', '#dc2626', { ...dashed, live: true }],
+    ],
+    fmt: pct,
+    range: fromZero(100),
+  },
+  memory: {
+    series: [
+      ['memoryUsed', 'working set', '#7c3aed'],
+      ['memoryUsage', 'usage', '#0891b2'],
+      ['memoryLimit', 'limit', '#dc2626', dashed],
+    ],
+    fmt: bytes,
+    range: fromZero(),
+  },
+  block: {
+    series: [
+      ['blockReadBps', 'read', '#16a34a'],
+      ['blockWriteBps', 'write', '#dc2626'],
+    ],
+    fmt: rate,
+    range: fromZero(1024),
+  },
+  net: {
+    series: [
+      ['netRxBps', 'rx', '#2563eb'],
+      ['netTxBps', 'tx', '#ea580c'],
+    ],
+    fmt: rate,
+    range: fromZero(1024),
+  },
+  pids: {
+    series: [
+      ['pids', 'PIDs', '#7c3aed'],
+      ['pidsLimit', 'limit', '#dc2626', dashed],
+    ],
+    fmt: count,
+    range: fromZero(),
+  },
+};
+
+function containerRow(c) {
+  if (!c) return null;
+  return { ...c, cpuLimitPercent: c.cpuLimitCores === null ? null : c.cpuLimitCores * 100 };
+}
+
+/**
+ * The page's behaviour over the dashboard's shared `state` (latest sample, alerts, range, view):
+ * `show(id)` when the address names a container (id null: not a valid id), `update(sample)` on
+ * each sample while shown, `hide()` when the address moves on.
+ */
+export function createContainerPage(state) {
+  const group = chartGroup('container-chart', containerCharts);
+  let processTimer = null;
+
+  function describeContainer(id, c) {
+    $('container-title').textContent = c ? c.name : id;
+    const facts = c
+      ? [
+          ['Id', c.id],
+          ['Runtime', c.runtime],
+          ['CPU', pct(c.cpuPercent)],
+          ['CPU quota', c.cpuLimitCores === null ? 'none' : `${c.cpuLimitCores} cores`],
+          ['Memory', bytes(c.memoryUsed)],
+          ['Memory limit', c.memoryLimit === null ? 'none' : bytes(c.memoryLimit)],
+          [
+            'PIDs',
+            c.pids === null ? '–' : `${c.pids}${c.pidsLimit === null ? '' : ` / ${c.pidsLimit}`}`,
+          ],
+        ]
+      : [['Id', id]];
+    renderFacts($('container-facts'), facts);
+    $('container-missing').hidden = c !== undefined || state.latest === null;
+  }
+
+  function renderContainerAlerts(id) {
+    const mine = state.alerts.filter(
+      (a) => a.kind === 'container' && (a.series === `container:${id}` || a.series === id),
+    );
+    renderAlerts($('container-alerts'), mine, 'No alerts for this container');
+  }
+
+  async function loadContainerProcesses(id) {
+    if (state.unauthorised) return;
+    const query = new URLSearchParams({ container: id, limit: '50' });
+    const res = await api.get(`/api/v1/processes?${query}`).catch(() => null);
+    if (state.view.id !== id || !res) return;
+    const table = $('container-processes');
+    if (res.status === 404) {
+      $('container-process-note').textContent = 'The agent does not read processes.';
+      return;
+    }
+    if (!res.ok) return;
+    $('container-process-note').textContent = '';
+    const { processes } = await res.json();
+    const rows = processes.map((p) => ({ ...p, id: String(p.pid) }));
+    fillTable(table.id, 'container-process-count', rows, 'No processes', (p) => [
+      cell(p.pid, true),
+      cell(p.comm),
+      cell(p.user ?? '–'),
+      cell(pct(p.cpuPercent), true),
+      cell(bytes(p.residentBytes), true),
+      cell(
+        p.ioReadBps === null && p.ioWriteBps === null
+          ? '–'
+          : `${rate(p.ioReadBps)} / ${rate(p.ioWriteBps)}`,
+        true,
+      ),
+      cell(
+        p.command === null
+          ? `[${p.comm}]`
+          : p.command.length > 80
+            ? `${p.command.slice(0, 80)}…`
+            : p.command,
+      ),
+    ]);
+  }
+
+  return {
+    group: () => group,
+    show(id) {
+      $('container-bad-id').hidden = id !== null;
+      $('container-body').hidden = id === null;
+      if (id === null) return;
+      document.title = `${id.slice(0, 64)} · arcbox-perf agent`;
+      reset(group);
+      ensurePlots(group);
+      resizePlots(group);
+      const c = containerRow(state.latest?.containers.find((x) => x.id === id));
+      describeContainer(id, c ?? undefined);
+      if (c) group.live.cpuLimitPercent = c.cpuLimitPercent;
+      redraw(group);
+      renderContainerAlerts(id);
+      loadHistory(group, `container:${id}`, state.rangeMs);
+      loadContainerProcesses(id);
+      processTimer = setInterval(() => loadContainerProcesses(id), 3000);
+    },
+    hide() {
+      clearInterval(processTimer);
+      processTimer = null;
+    },
+    update(sample) {
+      const { id } = state.view;
+      const c = containerRow(sample.containers.find((x) => x.id === id));
+      describeContainer(id, c ?? undefined);
+      if (!c) return;
+      group.live.cpuLimitPercent = c.cpuLimitPercent;
+      appendRow(group, c);
+      trim(group, state.rangeMs);
+      redraw(group);
+    },
+    alertsChanged: () => renderContainerAlerts(state.view.id),
+    reload() {
+      reset(group);
+      loadHistory(group, `container:${state.view.id}`, state.rangeMs);
+    },
+  };
+}

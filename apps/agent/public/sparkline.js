@@ -1,0 +1,48 @@
+// The tables' last-minute sparklines: up to 60 points per row, drawn on a small canvas.
+
+const sparks = new Map();
+
+function spark(id, value) {
+  let s = sparks.get(id);
+  if (!s) {
+    s = [];
+    sparks.set(id, s);
+  }
+  s.push(value ?? Number.NaN);
+  if (s.length > 60) s.shift();
+  return s;
+}
+
+function drawSpark(canvas, points) {
+  const ctx = canvas.getContext('2d');
+  const w = canvas.width;
+  const h = canvas.height;
+  ctx.clearRect(0, 0, w, h);
+  const finite = points.filter((p) => Number.isFinite(p));
+  const max = Math.max(1, ...finite);
+  ctx.strokeStyle = '#2563eb';
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  let started = false;
+  points.forEach((p, i) => {
+    if (!Number.isFinite(p)) return;
+    const x = (i / 59) * (w - 2) + 1;
+    const y = h - 1 - (p / max) * (h - 2);
+    if (started) ctx.lineTo(x, y);
+    else ctx.moveTo(x, y);
+    started = true;
+  });
+  ctx.stroke();
+}
+
+export function sparkCell(id, value) {
+  const td = document.createElement('td');
+  const canvas = document.createElement('canvas');
+  canvas.className = 'spark';
+  canvas.width = 120;
+  canvas.height = 24;
+  canvas.dataset.points = String(spark(id, value).length);
+  drawSpark(canvas, sparks.get(id));
+  td.append(canvas);
+  return td;
+}

@@ -1,0 +1,175 @@
+// The VM page, #/vm/<id>: a line per vCPU (from the live stream: history keeps the VM's totals),
+// CPU of the vCPUs and of the VMM process, guest memory against its total, virtio-blk and
+// virtio-net (totals from history, and a table per device), its alerts.
+import { renderAlerts } from './alerts.js';
+import {
+  appendRow,
+  chartGroup,
+  dashed,
+  ensurePlots,
+  fromZero,
+  loadHistory,
+  redraw,
+  reset,
+  resizePlots,
+  trim,
+} from './charts.js';
+import { $, cell, fillTable, renderFacts } from './dom.js';
+import { bytes, pct, rate } from './format.js';
+
+export const vmHref = (id) => `#/vm/${encodeURIComponent(id)}`;
+
+const vcpuColours = ['#2563eb', '#16a34a', '#dc2626', '#ca8a04', '#7c3aed', '#0891b2', '#db2777'];
+/** The VM page's charts: one line per vCPU (`vcpus` of the stream), so built per VM. */
+function vmCharts(vcpuCount) {
+  return {
+    vcpus: {
+      series: Array.from({ length: vcpuCount }, (_, i) => [
+        `vcpu${i}`,
+        `vCPU ${i}`,
+        vcpuColours[i % vcpuColours.length],
+        { stream: true },
+      ]),
+      fmt: pct,
+      range: fromZero(100),
+    },
+    cpu: {
+      series: [
+        ['cpuPercent', 'vCPUs', '#2563eb'],
+        ['processCpuPercent', 'VMM process', '#6b7280'],
+      ],
+      fmt: pct,
+      range: fromZero(100),
+    },
+    memory: {
+      series: [
+        ['memoryUsed', 'used', '#7c3aed'],
+        ['memoryTotal', 'total', '#dc2626', dashed],
+      ],
+      fmt: bytes,
+      range: fromZero(),
+    },
+    disk: {
+      series: [
+        ['virtioBlkReadBps', 'read', '#16a34a'],
+        ['virtioBlkWriteBps', 'write', '#dc2626'],
+      ],
+      fmt: rate,
+      range: fromZero(1024),
+    },
+    net: {
+      series: [
+        ['virtioNetRxBps', 'rx', '#2563eb'],
+        ['virtioNetTxBps', 'tx', '#ea580c'],
+      ],
+      fmt: rate,
+      range: fromZero(1024),
+    },
+  };
+}
+function vmRow(v) {
+  const row = { ...v };
+  v.vcpuPercent.forEach((p, i) => {
+    row[`vcpu${i}`] = p;
+  });
+  return row;
+}
+/** The page's behaviour over the dashboard's shared `state`, as the container page's. */
+export function createVmPage(state) {
+  /** The charts of the VM shown: { id, vcpus, group }, rebuilt when the vCPU count changes. */
+  let shown = null;
+
+  function drop() {
+    if (shown) for (const plot of Object.values(shown.group.plots)) plot.destroy();
+    shown = null;
+  }
+
+  /** (Re)builds the VM charts for `vcpuCount` vCPUs and loads their history. */
+  function build(id, vcpuCount) {
+    if (shown && shown.id === id && shown.vcpus === vcpuCount) return;
+    drop();
+    const group = chartGroup('vm-chart', vmCharts(vcpuCount));
+    shown = { id, vcpus: vcpuCount, group };
+    ensurePlots(group);
+    loadHistory(group, `vm:${id}`, state.rangeMs);
+  }
+
+  function describeVm(id, v) {
+    $('vm-title').textContent = v ? v.name : id;
+    const facts = v
+      ? [
+          ['Id', v.id],
+          ['VMM', v.vmm],
+          ['PID', v.pid === null ? '–' : String(v.pid)],
+          ['vCPUs', String(v.vcpuPercent.length)],
+          ['CPU (vCPUs)', pct(v.cpuPercent)],
+          ['Memory', `${bytes(v.memoryUsed)} / ${bytes(v.memoryTotal)}`],
+          ['Memory from', v.memorySource ?? '–'],
+        ]
+      : [['Id', id]];
+    renderFacts($('vm-facts'), facts);
+    $('vm-missing').hidden = v !== undefined || state.latest === null;
+    const devices = v
+      ? [
+          ...(v.blockDevices ?? []).map((d) => ({
+            id: `blk:${d.device}`,
+            kind: 'virtio-blk',
+            device: d.device,
+            in: d.readBps,
+            out: d.writeBps,
+          })),
+          ...(v.netDevices ?? []).map((d) => ({
+            id: `net:${d.device}`,
+            kind: 'virtio-net',
+            device: d.device,
+            in: d.rxBps,
+            out: d.txBps,
+          })),
+        ]
+      : [];
+    fillTable('vm-devices', 'vm-device-count', devices, 'No virtio devices', (d) => [
+      cell(d.kind),
+      cell(d.device),
+      cell(rate(d.in), true),
+      cell(rate(d.out), true),
+    ]);
+  }
+  function renderVmAlerts(id) {
+    const mine = state.alerts.filter(
+      (a) => a.kind === 'vm' && (a.series === `vm:${id}` || a.series === id),
+    );
+    renderAlerts($('vm-alerts'), mine, 'No alerts for this VM');
+  }
+  return {
+    group: () => shown?.group ?? null,
+    show(id) {
+      $('vm-bad-id').hidden = id !== null;
+      $('vm-body').hidden = id === null;
+      if (id === null) return;
+      document.title = `${id.slice(0, 64)} · arcbox-perf agent`;
+      const v = state.latest?.vms.find((x) => x.id === id);
+      describeVm(id, v);
+      renderVmAlerts(id);
+      if (shown?.id !== id) drop();
+      if (v) build(id, v.vcpuPercent.length);
+      else if (shown) resizePlots(shown.group);
+    },
+    hide() {},
+    update(sample) {
+      const { id } = state.view;
+      const v = sample.vms.find((x) => x.id === id);
+      describeVm(id, v);
+      if (!v) return;
+      build(id, v.vcpuPercent.length);
+      appendRow(shown.group, vmRow(v));
+      trim(shown.group, state.rangeMs);
+      redraw(shown.group);
+    },
+    alertsChanged: () => renderVmAlerts(state.view.id),
+    reload() {
+      if (!shown) return;
+      reset(shown.group);
+      loadHistory(shown.group, `vm:${shown.id}`, state.rangeMs);
+    },
+  };
+}

@@ -93,7 +93,7 @@ export function toPrometheusAlertRules(
 }
 
 function refuse(rule: AlertRule, why: string): never {
-  throw new PerfError('CONFIG_ERROR', `alert rule "${rule.name}": ${why}`, { field: 'metric' });
+  throw new PerfError('CONFIG_ERROR', `alert rule "${rule.name}": ${why}`);
 }
 
 /** The queries of a kind: its table, or for a kind without an exporter the gauges `fieldFamilies` names. */
@@ -135,7 +135,7 @@ function convertRule(
 
   const { select, filters } = matchersOf(rule, table);
   const value = `${windowed(rule, query, select)}${filters.map((f) => ` ${f}`).join('')}`;
-  const operand = /^[\w:]+(\{[^}]*\})?$/.test(value) ? value : `(${value})`;
+  const operand = isAtom(value) ? value : `(${value})`;
 
   const levels: Array<{ severity: AlertSeverity; threshold: number }> = [];
   if (rule.warn !== null) levels.push({ severity: 'warning', threshold: rule.warn });
@@ -255,6 +255,28 @@ function windowed(rule: AlertRule, query: FieldQuery, select: Select): string {
       return `${fn}(${perInterval}${subquery})`;
     }
   }
+}
+
+/**
+ * Whether an expression needs no parentheses before a comparison: a selector, or one call or
+ * parenthesised group spanning the whole text (quotes are skipped when counting parentheses).
+ */
+function isAtom(expr: string): boolean {
+  if (/^[\w:]+(\{[^}]*\})?$/.test(expr)) return true;
+  const open = /^[\w:]*\(/.exec(expr);
+  if (!open) return false;
+  let depth = 0;
+  let quoted = false;
+  for (let i = open[0].length - 1; i < expr.length; i++) {
+    const ch = expr[i];
+    if (quoted) {
+      if (ch === '\\') i++;
+      else if (ch === '"') quoted = false;
+    } else if (ch === '"') quoted = true;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i === expr.length - 1;
+  }
+  return false;
 }
 
 /** `=` for a literal, `=~` with an anchored (Prometheus anchors it), escaped regex for a `*` glob. */

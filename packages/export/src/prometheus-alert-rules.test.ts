@@ -147,7 +147,7 @@ describe('toPrometheusAlertRules', () => {
     }
   });
 
-  it('makes one rule per severity; only the lowest keeps firing until clear', () => {
+  it('makes one rule per severity: the lowest has for and clear, critical follows it', () => {
     const out = toPrometheusAlertRules([
       rule({ name: 'both', warn: 90, crit: 98, clear: 80, forSeconds: 900 }),
       rule({ name: 'crit-only', warn: null, crit: 95, clear: 85 }),
@@ -156,12 +156,15 @@ describe('toPrometheusAlertRules', () => {
     const rules = out.groups[0]!.rules;
     expect(rules.map((r) => [r.alert, r.labels.severity, r.for])).toEqual([
       ['both', 'warning', '15m'],
-      ['both', 'critical', '15m'],
+      ['both', 'critical', undefined],
       ['crit-only', 'critical', undefined],
       ['no-clear', 'warning', '1m30s'],
     ]);
     expect(rules[0]!.expr).toContain('>= 80 and ignoring(alertname, alertstate, severity)');
-    expect(rules[1]!.expr).toBe('(100 * arcbox_perf_cpu_busy_ratio) > 98');
+    // Critical while the warning fires (its `for` served) and the value is past crit.
+    expect(rules[1]!.expr).toBe(
+      '(100 * arcbox_perf_cpu_busy_ratio) > 98 and ignoring(alertname, alertstate, severity) ALERTS{alertname="both", alertstate="firing", severity="warning"}',
+    );
     expect(rules[2]!.expr).toContain('severity="critical"');
     expect(rules[3]!.expr).not.toContain('ALERTS');
     expect(out.yaml).toContain('        for: 1m30s\n');

@@ -145,26 +145,35 @@ function convertRule(
     rule.windowSeconds > 0 && rule.windowAggregation !== 'last'
       ? ` (${rule.windowAggregation} over ${promDuration(rule.windowSeconds * 1000)})`
       : '';
+  const firing = (severity: AlertSeverity) =>
+    `ignoring(alertname, alertstate, severity) ALERTS{alertname=${promString(rule.name)}, alertstate="firing", severity="${severity}"}`;
+  const forText = rule.forSeconds > 0 ? ` for ${promDuration(rule.forSeconds * 1000)}` : '';
+  const lowest = levels[0]?.severity;
   return levels.map(({ severity, threshold }, i) => {
     let expr = `${operand} ${rule.comparison} ${num(threshold)}`;
-    // Hysteresis: the lowest level keeps firing until the value crosses `clear`, as ours does.
-    // Higher levels follow the value, as our severity does while firing.
-    if (i === 0 && rule.clear !== null) {
-      expr += ` or (${operand} ${above ? '>=' : '<='} ${num(rule.clear)} and ignoring(alertname, alertstate, severity) ALERTS{alertname=${promString(rule.name)}, alertstate="firing", severity="${severity}"})`;
+    let description = `${metric}${window} ${rule.comparison} ${num(threshold)}`;
+    if (i === 0) {
+      // Hysteresis: once firing, the alert holds until the value crosses `clear`, read from
+      // Prometheus' own ALERTS series of the previous evaluation.
+      if (rule.clear !== null) {
+        expr += ` or (${operand} ${above ? '>=' : '<='} ${num(rule.clear)} and ${firing(severity)})`;
+        description += `, until ${above ? 'below' : 'above'} ${num(rule.clear)}`;
+      }
+      description += forText;
+    } else if (lowest) {
+      // Our severity follows the value while the alert fires: critical whenever the warning
+      // fires (its `for` served, evaluated just before in this group) and crit is crossed.
+      expr += ` and ${firing(lowest)}`;
+      description += ` while ${lowest} fires`;
     }
-    const summary = rule.description ?? `${metric} ${rule.comparison} ${num(threshold)}`;
     return {
       alert: rule.name,
       expr,
-      ...(rule.forSeconds > 0 ? { for: promDuration(rule.forSeconds * 1000) } : {}),
+      ...(i === 0 && rule.forSeconds > 0 ? { for: promDuration(rule.forSeconds * 1000) } : {}),
       labels: { severity },
       annotations: {
-        summary,
-        description: `${metric}${window} ${rule.comparison} ${num(threshold)}${
-          rule.clear !== null && i === 0
-            ? `, until ${above ? 'below' : 'above'} ${num(rule.clear)}`
-            : ''
-        }${rule.forSeconds > 0 ? ` for ${promDuration(rule.forSeconds * 1000)}` : ''} (arcbox-perf rule ${rule.name})`,
+        summary: rule.description ?? `${metric} ${rule.comparison} ${num(threshold)}`,
+        description: `${description} (arcbox-perf rule ${rule.name})`,
       },
     };
   });

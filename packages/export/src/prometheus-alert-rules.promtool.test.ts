@@ -1,0 +1,367 @@
+// The exported rules checked and run by a real promtool (Debian's prometheus package) against
+// the same series our alert engine judges: every second, the readings below become metrics
+// through the kinds' own `compute`, those metrics go to perf-history's engine and, through this
+// package's exporters, to Prometheus' input series; both must have the same alerts firing.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  type AnyKind,
+  createKindRegistry,
+  defaultKinds,
+  emptyGpuReading,
+  type FilesystemReading,
+} from '@arcbox/perf-core';
+import { createAlertEngine, defaultAlertRules, parseAlertRules } from '@arcbox/perf-history';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { snapshotFamilies } from './export-snapshot.js';
+import { sampleName } from './metric-family.js';
+import { type PrometheusAlertRules, toPrometheusAlertRules } from './prometheus-alert-rules.js';
+import { constructedContainerReading, constructedSystemReading } from './test-metrics.js';
+
+const run = promisify(execFile);
+const PROMTOOL = '/usr/bin/promtool';
+const hasPromtool = existsSync(PROMTOOL);
+const why = '(needs promtool from Debian prometheus; .ci/apt-packages.txt installs it)';
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'arcbox-promrules-'));
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function promtool(args: string[]): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await run(PROMTOOL, args, { cwd: dir, maxBuffer: 64 << 20 });
+    return { code: 0, output: `${stdout}${stderr}` };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+}
+
+async function checkRules(name: string, converted: PrometheusAlertRules) {
+  const file = join(dir, name);
+  await writeFile(file, converted.yaml);
+  return promtool(['check', 'rules', file]);
+}
+
+/** Every feature of the rules format, each field kind of PromQL, every kind with a table. */
+const everyFeature = `
+rules:
+  - { name: avg-gauge, metric: system.cpuPercent, comparison: ">", warn: 80, crit: 95, clear: 70, window: { duration: 1m, aggregation: avg }, for: 5m }
+  - { name: max-expression, metric: system.memoryPercent, comparison: ">=", warn: 90, window: { duration: 30s, aggregation: max }, for: 90s }
+  - { name: min-gauge-below, metric: system.memoryAvailable, comparison: "<", warn: 1000000000, crit: 500000000, clear: 1500000000, window: { duration: 2m, aggregation: min } }
+  - { name: sum-gauge-at-most, metric: system.load1, comparison: "<=", crit: 0.1, window: { duration: 1m, aggregation: sum } }
+  - { name: last-window, metric: system.load1PerCore, warn: 2, window: { duration: 1m, aggregation: last } }
+  - { name: no-window, metric: system.cpuPressure, warn: 50 }
+  - name: container-glob
+    metric: container.cpuPercent
+    match: { id: "3f*", name: "web.*(prod)+[1]|a?b^$\\\\x\\"y", memoryLimited: true }
+    warn: 150
+    window: { duration: 1m, aggregation: avg }
+  - { name: container-rate-max, metric: container.netRxBps, match: { memoryLimited: false }, warn: 1000000, window: { duration: 1m, aggregation: max } }
+  - { name: container-of-host, metric: container.cpuPercentOfHost, warn: 50, window: { duration: 1m, aggregation: last } }
+  - { name: oom-sum, metric: container.memoryOomKillsNew, crit: 3, window: { duration: 10m, aggregation: sum } }
+  - { name: oom-min, metric: container.memoryOomKillsNew, comparison: ">=", warn: 1, window: { duration: 1m, aggregation: min } }
+  - { name: vm-by-name, metric: vm.memoryPercent, match: { name: "db-*", id: "qemu-*" }, warn: 90, clear: 80, window: { duration: 1m, aggregation: avg }, for: 1m }
+  - { name: vm-vcpus, metric: vm.cpuPercent, warn: 180, window: { duration: 1m, aggregation: avg } }
+  - { name: fs-readonly, metric: filesystem.inodesUsedPercent, match: { readOnly: false, name: "/var/*" }, comparison: ">=", warn: 90, crit: 99 }
+  - { name: gpu-mig, metric: gpu.slowdownMarginCelsius, match: { mig: true, name: "NVIDIA A100*" }, comparison: "<=", warn: 5, crit: 0, clear: 10, window: { duration: 30s, aggregation: avg }, for: 30s }
+  - { name: process-java, metric: process.residentBytes, match: { name: java, labels: { container: web }, inContainer: true }, warn: 2000000000 }
+  - { name: process-io, metric: process.ioWriteBps, warn: 50000000, window: { duration: 1m, aggregation: avg } }
+`;
+
+describe('promtool check rules', () => {
+  it.skipIf(!hasPromtool)(`passes on the exported default rules ${why}`, async () => {
+    const converted = toPrometheusAlertRules(defaultAlertRules);
+    expect(converted.refused).toEqual([]);
+    const { code, output } = await checkRules('defaults.yml', converted);
+    expect(output).toContain(`SUCCESS: ${converted.groups[0]!.rules.length} rules found`);
+    expect(code).toBe(0);
+  });
+
+  it.skipIf(!hasPromtool)(`passes on a rules file using every feature ${why}`, async () => {
+    const parsed = parseAlertRules(everyFeature, { source: 'every-feature.yaml' });
+    expect(parsed.errors.map((e) => e.message)).toEqual([]);
+    const converted = toPrometheusAlertRules(parsed.rules, { evaluationIntervalSeconds: 15 });
+    expect(converted.refused.map((e) => e.message)).toEqual([]);
+    const { code, output } = await checkRules('every-feature.yml', converted);
+    expect(output).toContain(`SUCCESS: ${converted.groups[0]!.rules.length} rules found`);
+    expect(code).toBe(0);
+  });
+
+  it.skipIf(!hasPromtool)(
+    `fails on a broken rule, so the checks above can fail ${why}`,
+    async () => {
+      const converted = toPrometheusAlertRules(defaultAlertRules);
+      const broken = { ...converted, yaml: converted.yaml.replace('[59s999ms]', '[59s999ms') };
+      const { code } = await checkRules('broken.yml', broken);
+      expect(code).not.toBe(0);
+    },
+  );
+});
+
+// --- The same series through both ----------------------------------------------------------
+
+const SECONDS = 2400;
+const GIB = 2 ** 30;
+
+/** A step function: `[from second, value]` pairs, the last one at or before `i` holds. */
+const steps =
+  (...points: Array<[number, number]>) =>
+  (i: number): number =>
+    points.reduce((v, [from, value]) => (i >= from ? value : v), points[0]![1]);
+
+// Each profile crosses its rule's thresholds: straight to critical and back, a short breach
+// that never outlasts `for`, a warning that sits between `clear` and the raise threshold
+// (hysteresis keeps it firing) and then drops below `clear`.
+const hostCpu = steps(
+  [0, 50],
+  [60, 99],
+  [1060, 50],
+  [1100, 99],
+  [1160, 50],
+  [1200, 95],
+  [2200, 85],
+  [2300, 50],
+);
+const hostMemory = steps([0, 40], [100, 99], [1150, 40], [1250, 93], [2250, 85], [2330, 40]);
+const hostLoad1 = steps([0, 1], [30, 9], [1100, 1], [1200, 5], [2200, 3.2], [2280, 1]);
+const webMemory = steps(
+  [0, 50],
+  [30, 99],
+  [500, 50],
+  [600, 92],
+  [1000, 85],
+  [1100, 50],
+  [1500, 95],
+  [1560, 50],
+);
+const webOomKills = steps([0, 0], [700, 1], [1500, 3]);
+const webRestarts = steps([0, 0], [200, 1], [300, 2], [400, 3], [1600, 5], [1610, 7], [1620, 10]);
+const dataUsed = steps([0, 50], [100, 92], [400, 88], [500, 80], [700, 96], [900, 50]);
+const gpuMemory = steps([0, 50], [100, 96], [400, 92], [500, 50], [700, 99.5], [900, 50]);
+const gpuTemperature = steps([0, 60], [100, 87], [300, 82], [400, 70], [600, 92], [800, 60]);
+
+function readingsAt(i: number) {
+  const ms = 1000 * i;
+  const base = constructedSystemReading(ms, 1);
+  // Cumulative CPU seconds up to second i: busy (user + system) and idle per the profile.
+  let busy = 0;
+  let idle = 0;
+  for (let s = 1; s <= i; s++) {
+    busy += (2 * hostCpu(s)) / 100;
+    idle += 2 - (2 * hostCpu(s)) / 100;
+  }
+  const total = 8 * GIB;
+  const used = Math.round((total * hostMemory(i)) / 100);
+  const { cpu, memory } = base;
+  if (!cpu || !memory) throw new Error('the constructed host reading has CPU and memory');
+  const system = {
+    ...base,
+    cpu: { ...cpu, total: { ...cpu.total, user: busy / 1.5, system: busy / 3, idle } },
+    memory: { ...memory, total, used, available: total - used, free: total - used },
+    load: { load1: hostLoad1(i), load5: 1, load15: 1 },
+  };
+  const web = {
+    ...constructedContainerReading('3f2a', 'web', ms, 1),
+    memoryLimit: GIB,
+    memoryWorkingSet: Math.round((GIB * webMemory(i)) / 100),
+    memoryOomKills: webOomKills(i),
+    restartCount: webRestarts(i),
+  };
+  // Near the host's whole memory but without a limit: the default rule only watches limited ones.
+  const batch = {
+    ...constructedContainerReading('9c1d', 'batch', ms, 1),
+    memoryWorkingSet: Math.round(7.9 * GIB),
+  };
+  const fs = (mountPoint: string, readOnly: boolean, usedPercent: number): FilesystemReading => {
+    const size = 100 * GIB;
+    const free = Math.round((size * (100 - usedPercent)) / 100);
+    return {
+      monotonicMs: ms,
+      time: ms,
+      mountPoint,
+      device: `/dev/${readOnly ? 'sr0' : 'vdb'}`,
+      fsType: readOnly ? 'iso9660' : 'ext4',
+      readOnly,
+      sizeBytes: size,
+      freeBytes: free,
+      availableBytes: free,
+      inodesTotal: 1000,
+      inodesFree: 500,
+      sharedSpace: null,
+      problems: [],
+    };
+  };
+  const gpu = emptyGpuReading({
+    id: 'GPU-5e1f',
+    uuid: 'GPU-5e1f',
+    index: 0,
+    vendor: 'nvidia',
+    name: 'NVIDIA A100',
+    monotonicMs: ms,
+    time: ms,
+    memoryTotalBytes: 40 * GIB,
+    memoryUsedBytes: Math.round((40 * GIB * gpuMemory(i)) / 100),
+    temperatureCelsius: gpuTemperature(i),
+    slowdownTemperatureCelsius: 90,
+  });
+  return {
+    system,
+    containers: [web, batch],
+    filesystems: [fs('/data', false, dataUsed(i)), fs('/media/cdrom', true, 99)],
+    gpus: [gpu],
+  };
+}
+
+type Readings = ReturnType<typeof readingsAt>;
+
+/** Metrics from two readings through each kind's own `compute`, as a monitor makes them. */
+function metricsOf(kinds: readonly AnyKind[], previous: Readings | null, current: Readings) {
+  const sample: Record<string, unknown> = {};
+  for (const kind of kinds) {
+    const now = current[kind.sampleKey as keyof Readings] as unknown;
+    if (now === undefined) continue;
+    const before = previous?.[kind.sampleKey as keyof Readings] as unknown;
+    if (kind.singleton) sample[kind.sampleKey] = kind.compute(before ?? null, now);
+    else
+      sample[kind.sampleKey] = (now as unknown[]).map((r) =>
+        kind.compute(
+          (before as unknown[] | undefined)?.find((p) => kind.keyOf(p) === kind.keyOf(r)) ?? null,
+          r,
+        ),
+      );
+  }
+  return sample;
+}
+
+/** The labels Prometheus gives an alert of a series, empty values dropped as Prometheus does. */
+function labelsOfSeries(series: string, sample: Record<string, unknown>): Record<string, string> {
+  const [kind, id] = series.split(/:(.*)/s) as [string, string | undefined];
+  const find = (key: string, idOf: (m: Record<string, unknown>) => unknown) =>
+    (sample[key] as Array<Record<string, unknown>>).find((m) => idOf(m) === id)!;
+  let labels: Record<string, string> = {};
+  if (kind === 'container') {
+    const c = find('containers', (m) => m.id);
+    labels = { id: String(c.id), name: String(c.name) };
+  } else if (kind === 'filesystem') {
+    const f = find('filesystems', (m) => m.mountPoint);
+    labels = {
+      device: String(f.device),
+      fstype: String(f.fsType),
+      mountpoint: String(f.mountPoint),
+    };
+  } else if (kind === 'gpu') {
+    const g = find('gpus', (m) => m.id);
+    labels = { gpu: String(g.index), uuid: String(g.uuid), name: String(g.name), parent: '' };
+  }
+  return Object.fromEntries(Object.entries(labels).filter(([, v]) => v !== ''));
+}
+
+describe('promtool test rules: the exported rules fire and resolve as our engine does', () => {
+  it.skipIf(!hasPromtool)(
+    `on series crossing every default rule's thresholds, second by second ${why}`,
+    async () => {
+      const kinds = createKindRegistry(defaultKinds());
+      const converted = toPrometheusAlertRules(defaultAlertRules, { evaluationIntervalSeconds: 1 });
+      expect(converted.refused).toEqual([]);
+      const rulesFile = join(dir, 'engine-rules.yml');
+      await writeFile(rulesFile, converted.yaml);
+      const queried = new Set(converted.yaml.match(/arcbox_perf_\w+/g));
+
+      const engine = createAlertEngine({ rules: defaultAlertRules, kinds });
+      const series = new Map<string, string[]>();
+      // alertname -> per second, the alerts expected firing (labels), as JSON for comparison.
+      const expected = new Map<string, Array<Array<Record<string, string>>>>();
+      const firedRules = new Set<string>();
+      let previous: Readings | null = null;
+      for (let i = 0; i < SECONDS; i++) {
+        const readings = readingsAt(i);
+        const sample = metricsOf(kinds.kinds, previous, readings);
+        previous = readings;
+        engine.evaluate(sample);
+        for (const family of snapshotFamilies(sample)) {
+          const name = sampleName(family);
+          if (!queried.has(name)) continue;
+          for (const s of family.samples) {
+            const labels = Object.entries(s.labels)
+              .filter(([, v]) => v !== '')
+              .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+              .join(', ');
+            const key = `${name}{${labels}}`;
+            const values = series.get(key) ?? Array<string>(SECONDS).fill('_');
+            series.set(key, values);
+            values[i] = String(s.value);
+          }
+        }
+        for (const rule of defaultAlertRules) {
+          const perSecond = expected.get(rule.name) ?? [];
+          expected.set(rule.name, perSecond);
+          const now: Array<Record<string, string>> = [];
+          for (const st of engine.states()) {
+            if (st.rule !== rule.name || st.state !== 'firing') continue;
+            firedRules.add(`${rule.name}/${st.severity}`);
+            const labels = labelsOfSeries(st.series, sample);
+            if (rule.warn !== null) now.push({ ...labels, severity: 'warning' });
+            if (st.severity === 'critical') now.push({ ...labels, severity: 'critical' });
+          }
+          perSecond.push(now);
+        }
+      }
+      // The profiles reach every severity of every default rule (else the test proves less).
+      const reached = defaultAlertRules.flatMap((r) => [
+        ...(r.warn === null ? [] : [`${r.name}/warning`]),
+        ...(r.crit === null ? [] : [`${r.name}/critical`]),
+      ]);
+      expect([...firedRules].sort()).toEqual(expect.arrayContaining(reached.sort()));
+
+      const annotations = (alert: string, severity: string) =>
+        converted.groups[0]!.rules.find((r) => r.alert === alert && r.labels.severity === severity)!
+          .annotations;
+      const tests = [];
+      for (const [alertname, perSecond] of expected) {
+        for (let i = 0; i < SECONDS; i++) {
+          tests.push({
+            eval_time: `${i}s`,
+            alertname,
+            exp_alerts: perSecond[i]!.map((labels) => ({
+              exp_labels: labels,
+              exp_annotations: annotations(alertname, labels.severity!),
+            })),
+          });
+        }
+      }
+      const testFile = join(dir, 'engine-test.yml');
+      await writeFile(
+        testFile,
+        JSON.stringify({
+          rule_files: [rulesFile],
+          evaluation_interval: '1s',
+          tests: [
+            {
+              interval: '1s',
+              input_series: [...series].map(([s, values]) => ({
+                series: s,
+                values: values.join(' '),
+              })),
+              alert_rule_test: tests,
+            },
+          ],
+        }),
+      );
+      const { code, output } = await promtool(['test', 'rules', testFile]);
+      // promtool prints a failure as blank lines and indented blocks: keep the first ones.
+      const failures = output.replace(/\n\s*\n/g, '\n').slice(0, 6000);
+      expect(failures).toContain('SUCCESS');
+      expect(code).toBe(0);
+    },
+    240_000,
+  );
+});

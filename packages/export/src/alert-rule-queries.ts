@@ -180,6 +180,7 @@ const filesystem: KindQueries = {
   kind: 'filesystem',
   idLabel: 'mountpoint',
   nameLabel: 'mountpoint',
+  labels: ['device', 'fstype'],
   facts: {
     readOnly: (value, s) => `and ${s(f('readonly'))} == ${value ? 1 : 0}`,
   },

@@ -147,6 +147,22 @@ describe('toPrometheusAlertRules', () => {
     }
   });
 
+  it('quotes a rule name in the ALERTS matcher and a filesystem label as a matcher', () => {
+    expect(
+      exprOf(
+        rule({
+          name: 'disk "x" \\',
+          target: 'filesystem',
+          field: 'usedBytes',
+          match: { labels: { fstype: 'ext4' } },
+          clear: 80,
+        }),
+      ),
+    ).toBe(
+      String.raw`arcbox_perf_filesystem_used_bytes{fstype="ext4"} > 90 or (arcbox_perf_filesystem_used_bytes{fstype="ext4"} >= 80 and ignoring(alertname, alertstate, severity) ALERTS{alertname="disk \"x\" \\", alertstate="firing", severity="warning"})`,
+    );
+  });
+
   it('makes one rule per severity: the lowest has for and clear, critical follows it', () => {
     const out = toPrometheusAlertRules([
       rule({ name: 'both', warn: 90, crit: 98, clear: 80, forSeconds: 900 }),

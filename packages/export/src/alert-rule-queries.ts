@@ -50,15 +50,29 @@ const rate = (counter: string, scale = 1): FieldQuery => ({
 });
 const increase = (counter: string): FieldQuery => ({ type: 'increase', counter });
 
+/**
+ * Share of CPU time in some modes, as perf-core computes it: their seconds over the seconds of
+ * every mode, summed over the CPUs (guest time is inside user and nice, and not a mode here).
+ */
+const cpuShare = (modes: string): FieldQuery => ({
+  type: 'rate',
+  expr: (s, r) => {
+    const matcher = modes.includes('|') ? `mode=~"${modes}"` : `mode="${modes}"`;
+    return `100 * sum without(cpu, mode) (${r(s(m('cpu_seconds_total'), matcher))}) / sum without(cpu, mode) (${r(s(m('cpu_seconds_total')))})`;
+  },
+});
+
 const host: KindQueries = {
   kind: 'system',
   fields: {
     cpuPercent: gauge(m('cpu_busy_ratio'), 100),
-    cpuIdle: {
-      type: 'rate',
-      expr: (s, r) =>
-        `100 * sum without(cpu, mode) (${r(s(m('cpu_seconds_total'), 'mode=~"idle|iowait"'))}) / ignoring(cpu, mode) group_left() ${m('cpus')}`,
-    },
+    cpuUser: cpuShare('user'),
+    cpuNice: cpuShare('nice'),
+    cpuSystem: cpuShare('system'),
+    cpuIdle: cpuShare('idle'),
+    cpuIowait: cpuShare('iowait'),
+    cpuSteal: cpuShare('steal'),
+    cpuIrq: cpuShare('irq|softirq'),
     memoryTotal: gauge(m('memory_total_bytes')),
     memoryUsed: gauge(m('memory_used_bytes')),
     memoryAvailable: gauge(m('memory_available_bytes')),

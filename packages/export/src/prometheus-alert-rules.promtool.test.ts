@@ -13,14 +13,21 @@ import {
   createKindRegistry,
   defaultKinds,
   emptyGpuReading,
+  type AlertRule,
   type FilesystemReading,
+  type ProcessReading,
 } from '@arcbox/perf-core';
 import { createAlertEngine, defaultAlertRules, parseAlertRules } from '@arcbox/perf-history';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotFamilies } from './export-snapshot.js';
 import { sampleName } from './metric-family.js';
+import { defaultKindQueries } from './alert-rule-queries.js';
 import { type PrometheusAlertRules, toPrometheusAlertRules } from './prometheus-alert-rules.js';
-import { constructedContainerReading, constructedSystemReading } from './test-metrics.js';
+import {
+  constructedContainerReading,
+  constructedSystemReading,
+  constructedVmReading,
+} from './test-metrics.js';
 
 const run = promisify(execFile);
 const PROMTOOL = '/usr/bin/promtool';
@@ -363,5 +370,232 @@ describe('promtool test rules: the exported rules fire and resolve as our engine
       expect(code).toBe(0);
     },
     240_000,
+  );
+});
+
+// --- Every field's PromQL against the value our kinds compute ----------------------------------
+
+/** Readings of every kind whose counters all grow (k = i + 1), with every field measured. */
+function richReadingsAt(i: number) {
+  const ms = 1000 * i;
+  const k = i + 1;
+  const system = constructedSystemReading(ms, k);
+  const counters = (id: string, name: string, limited: boolean) => ({
+    ...constructedContainerReading(id, name, ms, k),
+    memoryLimit: limited ? GIB : null,
+    cpuLimitCores: limited ? 2 : null,
+    cpuPeriods: 10 * k,
+    cpuThrottledPeriods: 2 * k,
+    cpuThrottledSeconds: 0.25 * k,
+    memoryOomKills: k,
+    memoryOomEvents: 2 * k,
+    memoryLimitHits: 3 * k,
+    memoryHighEvents: 4 * k,
+    restartCount: k * k,
+    pidsLimit: limited ? 100 : null,
+    interfaces: system.interfaces,
+  });
+  const process: ProcessReading = {
+    monotonicMs: ms,
+    time: ms,
+    pid: 4242,
+    ppid: 1,
+    startTime: 100,
+    comm: 'java',
+    command: 'java -jar app.jar',
+    uid: 0,
+    user: 'root',
+    state: 'S',
+    threads: 12,
+    cpuUserSeconds: k,
+    cpuSystemSeconds: k / 2,
+    cpuSeconds: 1.5 * k,
+    residentBytes: 3 * GIB,
+    swapBytes: 2 ** 20,
+    ioReadBytes: 1000 * k,
+    ioWriteBytes: 3000 * k * k,
+    container: '3f2a',
+    kernelThread: false,
+    hostCpuCount: 2,
+  };
+  const fs = (mountPoint: string, readOnly: boolean): FilesystemReading => ({
+    monotonicMs: ms,
+    time: ms,
+    mountPoint,
+    device: readOnly ? '/dev/sr0' : '/dev/vdb',
+    fsType: readOnly ? 'iso9660' : 'ext4',
+    readOnly,
+    sizeBytes: 100 * GIB,
+    freeBytes: 30 * GIB,
+    availableBytes: 25 * GIB,
+    inodesTotal: 1000,
+    inodesFree: 300,
+    sharedSpace: null,
+    problems: [],
+  });
+  const gpu = emptyGpuReading({
+    id: 'GPU-5e1f',
+    uuid: 'GPU-5e1f',
+    index: 0,
+    vendor: 'nvidia',
+    name: 'NVIDIA A100',
+    monotonicMs: ms,
+    time: ms,
+    utilizationPercent: 40,
+    memoryUtilizationPercent: 20,
+    memoryUsedBytes: 10 * GIB,
+    memoryTotalBytes: 40 * GIB,
+    powerWatts: 250,
+    powerLimitWatts: 400,
+    temperatureCelsius: 71,
+    slowdownTemperatureCelsius: 90,
+    smClockHz: 1.4e9,
+    memoryClockHz: 1.2e9,
+    fanPercent: 55,
+    performanceState: 0,
+    eccCorrectedErrors: 3,
+    eccUncorrectedErrors: 0,
+    encoderPercent: 5,
+    decoderPercent: 6,
+    rendererPercent: 7,
+    tilerPercent: 8,
+  });
+  return {
+    system,
+    containers: [counters('3f2a', 'web', true), counters('9c1d', 'batch', false)],
+    // A tenth per second: a vCPU is busy at most one second per second.
+    vms: [constructedVmReading('qemu-1', ms, k / 10)],
+    filesystems: [fs('/data', false), fs('/media/cdrom', true)],
+    gpus: [gpu],
+    processes: [process],
+  };
+}
+
+/** The labels a field's PromQL result carries for one series of a kind (empty values dropped). */
+function resultLabels(kind: string, m: Record<string, unknown>): Record<string, string> {
+  const labels: Record<string, string> =
+    kind === 'container'
+      ? { id: String(m.id), name: String(m.name) }
+      : kind === 'vm'
+        ? { vm: String(m.id) }
+        : kind === 'filesystem'
+          ? { device: String(m.device), fstype: String(m.fsType), mountpoint: String(m.mountPoint) }
+          : kind === 'gpu'
+            ? { gpu: String(m.index), uuid: String(m.uuid), name: String(m.name), parent: '' }
+            : kind === 'process'
+              ? { pid: String(m.pid), comm: String(m.comm), container: String(m.container ?? '') }
+              : {};
+  return Object.fromEntries(Object.entries(labels).filter(([, v]) => v !== ''));
+}
+
+const labelText = (labels: Record<string, string>) =>
+  `{${Object.entries(labels)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ')}}`;
+
+describe('promtool: every field the queries map reads what our kinds compute', () => {
+  it.skipIf(!hasPromtool)(
+    `each field's PromQL (no window) equals the field on every series ${why}`,
+    async () => {
+      const kinds = createKindRegistry(defaultKinds());
+      const tables = defaultKindQueries();
+      const STEPS = 3;
+      const samples: Array<Record<string, unknown>> = [];
+      let previous: ReturnType<typeof richReadingsAt> | null = null;
+      for (let i = 0; i < STEPS; i++) {
+        const readings = richReadingsAt(i);
+        samples.push(metricsOf(kinds.kinds, previous as never, readings as never));
+        previous = readings;
+      }
+      const last = samples.at(-1)!;
+      // A rule per mapped field whose threshold every value passes: its expression is the value.
+      const rules: AlertRule[] = tables.flatMap((t) =>
+        Object.keys(t.fields).map((field) => ({
+          name: `${t.kind}.${field}`,
+          target: t.kind,
+          field,
+          comparison: '>' as const,
+          warn: -1e15,
+          crit: null,
+          clear: null,
+          windowSeconds: 0,
+          windowAggregation: 'last' as const,
+          forSeconds: 0,
+        })),
+      );
+      const converted = toPrometheusAlertRules(rules);
+      expect(converted.refused).toEqual([]);
+
+      const series = new Map<string, string[]>();
+      for (let i = 0; i < STEPS; i++) {
+        for (const family of snapshotFamilies(samples[i]!)) {
+          for (const s of family.samples) {
+            const labels = Object.fromEntries(Object.entries(s.labels).filter(([, v]) => v !== ''));
+            const key = `${sampleName(family)}${labelText(labels)}`;
+            const values = series.get(key) ?? Array<string>(STEPS).fill('_');
+            series.set(key, values);
+            values[i] = String(s.value);
+          }
+        }
+      }
+      const tests = [];
+      let measured = 0;
+      for (const rule of rules) {
+        const kind = kinds.get(rule.target)!;
+        const field = kind.fields.find((f) => f.name === rule.field)!;
+        const list = (kind.singleton ? [last[kind.sampleKey]] : last[kind.sampleKey]) as Array<
+          Record<string, unknown>
+        >;
+        let n = 0;
+        for (const m of list) {
+          const value = field.value(m);
+          if (value === null) continue;
+          n += 1;
+          const key = `arcbox_expected${labelText({ field: rule.name, ...resultLabels(kind.name, m) })}`;
+          series.set(key, [...Array<string>(STEPS - 1).fill('_'), String(value)]);
+        }
+        if (n > 0) measured += 1;
+        const expr = converted.groups[0]!.rules.find((r) => r.alert === rule.name)!.expr;
+        const expected = `arcbox_expected{field="${rule.name}"}`;
+        const count = (q: string) => ({
+          expr: `count(${q})`,
+          eval_time: `${STEPS - 1}s`,
+          exp_samples: n > 0 ? [{ labels: '{}', value: n }] : [],
+        });
+        tests.push(count(expr), count(`(${expr}) - ignoring(field) ${expected}`), {
+          expr: `abs((${expr}) - ignoring(field) ${expected}) > ignoring(field) (1e-6 * abs(${expected}) + 1e-9)`,
+          eval_time: `${STEPS - 1}s`,
+          exp_samples: [],
+        });
+      }
+      // The readings measure nearly every mapped field (macOS-only ones stay null on Linux readings).
+      expect(measured).toBeGreaterThan(rules.length - 8);
+
+      const rulesFile = join(dir, 'fields.yml');
+      await writeFile(rulesFile, converted.yaml);
+      const testFile = join(dir, 'fields-test.yml');
+      await writeFile(
+        testFile,
+        JSON.stringify({
+          rule_files: [rulesFile],
+          evaluation_interval: '1s',
+          tests: [
+            {
+              interval: '1s',
+              input_series: [...series].map(([s, values]) => ({
+                series: s,
+                values: values.join(' '),
+              })),
+              promql_expr_test: tests,
+            },
+          ],
+        }),
+      );
+      const { code, output } = await promtool(['test', 'rules', testFile]);
+      const failures = output.replace(/\n\s*\n/g, '\n').slice(0, 6000);
+      expect(failures).toContain('SUCCESS');
+      expect(code).toBe(0);
+    },
+    120_000,
   );
 });

@@ -143,8 +143,9 @@ export function constructedContainer(id: string, name: string): ContainerMetrics
   );
 }
 
-export function constructedVm(id: string): VmMetrics {
-  const reading = (t: number, k: number): VmReading => ({
+/** A VM reading at monotonic `t` ms whose counters are `k` times a base amount. */
+export function constructedVmReading(id: string, t: number, k: number): VmReading {
+  return {
     id,
     name: `${id}-name`,
     vmm: 'qemu',
@@ -186,6 +187,9 @@ export function constructedVm(id: string): VmMetrics {
       },
     ],
     problems: [],
-  });
-  return computeVmMetrics(reading(1000, 1), reading(2000, 2));
+  };
+}
+
+export function constructedVm(id: string): VmMetrics {
+  return computeVmMetrics(constructedVmReading(id, 1000, 1), constructedVmReading(id, 2000, 2));
 }

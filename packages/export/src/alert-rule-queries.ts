@@ -62,6 +62,18 @@ const cpuShare = (modes: string): FieldQuery => ({
   },
 });
 
+/** Host totals count whole disks and physical interfaces only (`counted_in_total` of their info). */
+const counted = (info: 'disk' | 'network', expr: string): string =>
+  info === 'disk'
+    ? `sum without(device) (${expr} and ignoring(kind, counted_in_total) ${m('disk_info')}{counted_in_total="true"})`
+    : `sum without(interface) (${expr} and ignoring(loopback, virtual, counted_in_total) ${m('network_info')}{counted_in_total="true"})`;
+const hostTotal = (info: 'disk' | 'network', counter: string): FieldQuery =>
+  expression((s) => counted(info, s(m(counter))));
+const hostRate = (info: 'disk' | 'network', ...counters: string[]): FieldQuery => ({
+  type: 'rate',
+  expr: (s, r) => counters.map((c) => counted(info, r(s(m(c))))).join(' + '),
+});
+
 const host: KindQueries = {
   kind: 'system',
   fields: {
@@ -104,6 +116,19 @@ const host: KindQueries = {
       type: 'expression',
       expr: (s) => `100 * ${s(m('pressure_avg10_ratio'), 'resource="io", kind="some"')}`,
     },
+    diskReadBytes: hostTotal('disk', 'disk_read_bytes_total'),
+    diskWriteBytes: hostTotal('disk', 'disk_written_bytes_total'),
+    diskReadBps: hostRate('disk', 'disk_read_bytes_total'),
+    diskWriteBps: hostRate('disk', 'disk_written_bytes_total'),
+    diskTotalBps: hostRate('disk', 'disk_read_bytes_total', 'disk_written_bytes_total'),
+    diskReadIops: hostRate('disk', 'disk_reads_completed_total'),
+    diskWriteIops: hostRate('disk', 'disk_writes_completed_total'),
+    netRxBytes: hostTotal('network', 'network_receive_bytes_total'),
+    netTxBytes: hostTotal('network', 'network_transmit_bytes_total'),
+    netRxBps: hostRate('network', 'network_receive_bytes_total'),
+    netTxBps: hostRate('network', 'network_transmit_bytes_total'),
+    netRxPps: hostRate('network', 'network_receive_packets_total'),
+    netTxPps: hostRate('network', 'network_transmit_packets_total'),
     load1: gauge(m('load1')),
     load5: gauge(m('load5')),
     load15: gauge(m('load15')),
@@ -168,6 +193,13 @@ const container: KindQueries = {
 };
 
 const v = (name: string) => m(`vm_${name}`);
+/** A VM's disks and NICs are series per device: the VM's figure is their sum. */
+const vmDevices = (counter: string): FieldQuery =>
+  expression((s) => `sum without(device) (${s(counter)})`);
+const vmDeviceRate = (counter: string): FieldQuery => ({
+  type: 'rate',
+  expr: (s, r) => `sum without(device) (${r(s(counter))})`,
+});
 const vm: KindQueries = {
   kind: 'vm',
   idLabel: 'vm',
@@ -186,6 +218,18 @@ const vm: KindQueries = {
     memoryPercent: expression(
       (s) => `100 * ${s(v('memory_used_bytes'))} / ${s(v('memory_total_bytes'))}`,
     ),
+    virtioBlkReadBytes: vmDevices(v('block_read_bytes_total')),
+    virtioBlkWriteBytes: vmDevices(v('block_written_bytes_total')),
+    virtioBlkReadBps: vmDeviceRate(v('block_read_bytes_total')),
+    virtioBlkWriteBps: vmDeviceRate(v('block_written_bytes_total')),
+    virtioBlkReadIops: vmDeviceRate(v('block_reads_completed_total')),
+    virtioBlkWriteIops: vmDeviceRate(v('block_writes_completed_total')),
+    virtioNetRxBytes: vmDevices(v('network_receive_bytes_total')),
+    virtioNetTxBytes: vmDevices(v('network_transmit_bytes_total')),
+    virtioNetRxBps: vmDeviceRate(v('network_receive_bytes_total')),
+    virtioNetTxBps: vmDeviceRate(v('network_transmit_bytes_total')),
+    virtioNetRxPps: vmDeviceRate(v('network_receive_packets_total')),
+    virtioNetTxPps: vmDeviceRate(v('network_transmit_packets_total')),
   },
 };
 

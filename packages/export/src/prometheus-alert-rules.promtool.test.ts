@@ -379,7 +379,18 @@ describe('promtool test rules: the exported rules fire and resolve as our engine
 function richReadingsAt(i: number) {
   const ms = 1000 * i;
   const k = i + 1;
-  const system = constructedSystemReading(ms, k);
+  const base = constructedSystemReading(ms, k);
+  const disks = base.disks ?? [];
+  const nics = base.interfaces ?? [];
+  // A partition and a bridge: in /metrics, but not in the host totals.
+  const system = {
+    ...base,
+    disks: [
+      ...disks,
+      { ...disks[0]!, name: 'vda1', kind: 'partition' as const, countedInTotal: false },
+    ],
+    interfaces: [...nics, { ...nics[0]!, name: 'br0', virtual: true, countedInTotal: false }],
+  };
   const counters = (id: string, name: string, limited: boolean) => ({
     ...constructedContainerReading(id, name, ms, k),
     memoryLimit: limited ? GIB : null,

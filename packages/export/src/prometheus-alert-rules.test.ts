@@ -213,7 +213,7 @@ describe('toPrometheusAlertRules', () => {
 
   it('refuses, naming the rule, what /metrics cannot express, and keeps the other rules', () => {
     const out = toPrometheusAlertRules([
-      rule({ name: 'disk-busy', field: 'diskReadBps' }),
+      rule({ name: 'block-iops', target: 'container', field: 'blockReadIops' }),
       rule({
         name: 'by-label',
         target: 'container',
@@ -232,7 +232,7 @@ describe('toPrometheusAlertRules', () => {
     expect(out.refused.map((e) => [e.code, e.message])).toEqual([
       [
         'CONFIG_ERROR',
-        'alert rule "disk-busy": system.diskReadBps has no series in /metrics to compute it from, so Prometheus cannot evaluate it',
+        'alert rule "block-iops": container.blockReadIops has no series in /metrics to compute it from, so Prometheus cannot evaluate it',
       ],
       [
         'CONFIG_ERROR',
@@ -248,7 +248,7 @@ describe('toPrometheusAlertRules', () => {
       ],
     ]);
     expect(out.groups[0]!.rules.map((r) => r.alert)).toEqual(['kept']);
-    expect(out.yaml).not.toContain('disk-busy');
+    expect(out.yaml).not.toContain('block-iops');
   });
 
   it('reads a kind without an exporter through the gauges fieldFamilies names', () => {

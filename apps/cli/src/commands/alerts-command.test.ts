@@ -228,19 +228,19 @@ describe('arcbox-perf alerts export (built binary)', () => {
   it('names each rule it cannot read or convert on stderr, prints the others, exits 1', async () => {
     const file = await rules(
       'mixed.yaml',
-      'rules:\n  - { name: disk-read, metric: system.diskReadBps, warn: 1 }\n  - { name: web-mem, metric: container.memoryUsed, match: { name: "web.*" }, warn: 1000 }\n  - { name: typo, metric: system.nope, warn: 1 }\n',
+      'rules:\n  - { name: block-iops, metric: container.blockReadIops, warn: 1 }\n  - { name: web-mem, metric: container.memoryUsed, match: { name: "web.*" }, warn: 1000 }\n  - { name: typo, metric: system.nope, warn: 1 }\n',
     );
     const run = await runBuiltCli(['alerts', 'export', '--rules', file]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      'alert rule "disk-read": system.diskReadBps has no series in /metrics',
+      'alert rule "block-iops": container.blockReadIops has no series in /metrics',
     );
     expect(run.stderr).toContain('alert rule "typo"');
     expect(run.stdout).toContain(
       // The glob as an escaped regex in a PromQL string, in a YAML double-quoted string.
       String.raw`expr: "arcbox_perf_container_memory_working_set_bytes{name=~\"web\\\\..*\"} > 1000"`,
     );
-    expect(run.stdout).not.toContain('disk-read');
+    expect(run.stdout).not.toContain('block-iops');
   });
 
   it.skipIf(!hasPromtool)(

@@ -228,15 +228,15 @@ function readingsAt(i: number) {
   };
 }
 
-type Readings = ReturnType<typeof readingsAt>;
+type Readings = Record<string, unknown>;
 
 /** Metrics from two readings through each kind's own `compute`, as a monitor makes them. */
 function metricsOf(kinds: readonly AnyKind[], previous: Readings | null, current: Readings) {
   const sample: Record<string, unknown> = {};
   for (const kind of kinds) {
-    const now = current[kind.sampleKey as keyof Readings] as unknown;
+    const now = current[kind.sampleKey];
     if (now === undefined) continue;
-    const before = previous?.[kind.sampleKey as keyof Readings] as unknown;
+    const before = previous?.[kind.sampleKey];
     if (kind.singleton) sample[kind.sampleKey] = kind.compute(before ?? null, now);
     else
       sample[kind.sampleKey] = (now as unknown[]).map((r) =>
@@ -249,129 +249,215 @@ function metricsOf(kinds: readonly AnyKind[], previous: Readings | null, current
   return sample;
 }
 
-/** The labels Prometheus gives an alert of a series, empty values dropped as Prometheus does. */
-function labelsOfSeries(series: string, sample: Record<string, unknown>): Record<string, string> {
-  const [kind, id] = series.split(/:(.*)/s) as [string, string | undefined];
-  const find = (key: string, idOf: (m: Record<string, unknown>) => unknown) =>
-    (sample[key] as Array<Record<string, unknown>>).find((m) => idOf(m) === id)!;
-  let labels: Record<string, string> = {};
-  if (kind === 'container') {
-    const c = find('containers', (m) => m.id);
-    labels = { id: String(c.id), name: String(c.name) };
-  } else if (kind === 'filesystem') {
-    const f = find('filesystems', (m) => m.mountPoint);
-    labels = {
-      device: String(f.device),
-      fstype: String(f.fsType),
-      mountpoint: String(f.mountPoint),
-    };
-  } else if (kind === 'gpu') {
-    const g = find('gpus', (m) => m.id);
-    labels = { gpu: String(g.index), uuid: String(g.uuid), name: String(g.name), parent: '' };
-  }
-  return Object.fromEntries(Object.entries(labels).filter(([, v]) => v !== ''));
+/** The labels Prometheus gives an alert of an engine series (`container:<id>`). */
+function labelsOfSeries(
+  series: string,
+  sample: Record<string, unknown>,
+  kinds: ReturnType<typeof createKindRegistry>,
+): Record<string, string> {
+  const [name, id] = series.split(/:(.*)/s) as [string, string | undefined];
+  const kind = kinds.get(name)!;
+  if (kind.singleton) return {};
+  const m = (sample[kind.sampleKey] as Array<Record<string, unknown>>).find(
+    (x) => kind.identity(x).id === id,
+  )!;
+  return resultLabels(kind.name, m);
 }
+
+/**
+ * Feeds `seconds` of readings, one a second, to perf-history's engine and, as the series
+ * /metrics exports, to promtool with the exported rules; every second, for every rule, the
+ * alerts Prometheus has firing must be the ones the engine has (a warning whenever ours fires,
+ * a critical while ours is critical). Returns the rule/severity pairs that fired at all.
+ */
+async function compareWithEngine(
+  name: string,
+  rules: readonly AlertRule[],
+  seconds: number,
+  readingsAt: (i: number) => Readings,
+): Promise<Set<string>> {
+  const kinds = createKindRegistry(defaultKinds());
+  const converted = toPrometheusAlertRules(rules, { evaluationIntervalSeconds: 1 });
+  expect(converted.refused).toEqual([]);
+  const rulesFile = join(dir, `${name}-rules.yml`);
+  await writeFile(rulesFile, converted.yaml);
+  const queried = new Set(converted.yaml.match(/arcbox_perf_\w+/g));
+
+  const engine = createAlertEngine({ rules, kinds });
+  const series = new Map<string, string[]>();
+  // alertname -> per second, the alerts expected firing (labels).
+  const expected = new Map<string, Array<Array<Record<string, string>>>>();
+  const fired = new Set<string>();
+  let previous: Readings | null = null;
+  for (let i = 0; i < seconds; i++) {
+    const readings = readingsAt(i);
+    const sample = metricsOf(kinds.kinds, previous, readings);
+    previous = readings;
+    engine.evaluate(sample);
+    for (const family of snapshotFamilies(sample)) {
+      const metric = sampleName(family);
+      if (!queried.has(metric)) continue;
+      for (const s of family.samples) {
+        const labels = Object.fromEntries(Object.entries(s.labels).filter(([, v]) => v !== ''));
+        const key = `${metric}${labelText(labels)}`;
+        const values = series.get(key) ?? Array<string>(seconds).fill('_');
+        series.set(key, values);
+        values[i] = String(s.value);
+      }
+    }
+    for (const rule of rules) {
+      const perSecond = expected.get(rule.name) ?? [];
+      expected.set(rule.name, perSecond);
+      const now: Array<Record<string, string>> = [];
+      for (const st of engine.states()) {
+        if (st.rule !== rule.name || st.state !== 'firing') continue;
+        fired.add(`${rule.name}/${st.severity}`);
+        const labels = labelsOfSeries(st.series, sample, kinds);
+        if (rule.warn !== null) now.push({ ...labels, severity: 'warning' });
+        if (st.severity === 'critical') now.push({ ...labels, severity: 'critical' });
+      }
+      perSecond.push(now);
+    }
+  }
+
+  const annotations = (alert: string, severity: string) =>
+    converted.groups[0]!.rules.find((r) => r.alert === alert && r.labels.severity === severity)!
+      .annotations;
+  const tests = [];
+  for (const [alertname, perSecond] of expected) {
+    for (let i = 0; i < seconds; i++) {
+      tests.push({
+        eval_time: `${i}s`,
+        alertname,
+        exp_alerts: perSecond[i]!.map((labels) => ({
+          exp_labels: labels,
+          exp_annotations: annotations(alertname, labels.severity!),
+        })),
+      });
+    }
+  }
+  const testFile = join(dir, `${name}-test.yml`);
+  await writeFile(
+    testFile,
+    JSON.stringify({
+      rule_files: [rulesFile],
+      evaluation_interval: '1s',
+      tests: [
+        {
+          interval: '1s',
+          input_series: [...series].map(([s, values]) => ({ series: s, values: values.join(' ') })),
+          alert_rule_test: tests,
+        },
+      ],
+    }),
+  );
+  const { code, output } = await promtool(['test', 'rules', testFile]);
+  // promtool prints a failure as blank lines and indented blocks: keep the first ones.
+  const failures = output.replace(/\n\s*\n/g, '\n').slice(0, 6000);
+  expect(failures).toContain('SUCCESS');
+  expect(code).toBe(0);
+  return fired;
+}
+
+const severitiesOf = (rules: readonly AlertRule[]) =>
+  rules.flatMap((r) => [
+    ...(r.warn === null ? [] : [`${r.name}/warning`]),
+    ...(r.crit === null ? [] : [`${r.name}/critical`]),
+  ]);
 
 describe('promtool test rules: the exported rules fire and resolve as our engine does', () => {
   it.skipIf(!hasPromtool)(
     `on series crossing every default rule's thresholds, second by second ${why}`,
     async () => {
-      const kinds = createKindRegistry(defaultKinds());
-      const converted = toPrometheusAlertRules(defaultAlertRules, { evaluationIntervalSeconds: 1 });
-      expect(converted.refused).toEqual([]);
-      const rulesFile = join(dir, 'engine-rules.yml');
-      await writeFile(rulesFile, converted.yaml);
-      const queried = new Set(converted.yaml.match(/arcbox_perf_\w+/g));
-
-      const engine = createAlertEngine({ rules: defaultAlertRules, kinds });
-      const series = new Map<string, string[]>();
-      // alertname -> per second, the alerts expected firing (labels), as JSON for comparison.
-      const expected = new Map<string, Array<Array<Record<string, string>>>>();
-      const firedRules = new Set<string>();
-      let previous: Readings | null = null;
-      for (let i = 0; i < SECONDS; i++) {
-        const readings = readingsAt(i);
-        const sample = metricsOf(kinds.kinds, previous, readings);
-        previous = readings;
-        engine.evaluate(sample);
-        for (const family of snapshotFamilies(sample)) {
-          const name = sampleName(family);
-          if (!queried.has(name)) continue;
-          for (const s of family.samples) {
-            const labels = Object.entries(s.labels)
-              .filter(([, v]) => v !== '')
-              .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-              .join(', ');
-            const key = `${name}{${labels}}`;
-            const values = series.get(key) ?? Array<string>(SECONDS).fill('_');
-            series.set(key, values);
-            values[i] = String(s.value);
-          }
-        }
-        for (const rule of defaultAlertRules) {
-          const perSecond = expected.get(rule.name) ?? [];
-          expected.set(rule.name, perSecond);
-          const now: Array<Record<string, string>> = [];
-          for (const st of engine.states()) {
-            if (st.rule !== rule.name || st.state !== 'firing') continue;
-            firedRules.add(`${rule.name}/${st.severity}`);
-            const labels = labelsOfSeries(st.series, sample);
-            if (rule.warn !== null) now.push({ ...labels, severity: 'warning' });
-            if (st.severity === 'critical') now.push({ ...labels, severity: 'critical' });
-          }
-          perSecond.push(now);
-        }
-      }
+      const fired = await compareWithEngine('defaults', defaultAlertRules, SECONDS, readingsAt);
       // The profiles reach every severity of every default rule (else the test proves less).
-      const reached = defaultAlertRules.flatMap((r) => [
-        ...(r.warn === null ? [] : [`${r.name}/warning`]),
-        ...(r.crit === null ? [] : [`${r.name}/critical`]),
-      ]);
-      expect([...firedRules].sort()).toEqual(expect.arrayContaining(reached.sort()));
+      expect([...fired].sort()).toEqual([...severitiesOf(defaultAlertRules)].sort());
+    },
+    240_000,
+  );
 
-      const annotations = (alert: string, severity: string) =>
-        converted.groups[0]!.rules.find((r) => r.alert === alert && r.labels.severity === severity)!
-          .annotations;
-      const tests = [];
-      for (const [alertname, perSecond] of expected) {
-        for (let i = 0; i < SECONDS; i++) {
-          tests.push({
-            eval_time: `${i}s`,
-            alertname,
-            exp_alerts: perSecond[i]!.map((labels) => ({
-              exp_labels: labels,
-              exp_annotations: annotations(alertname, labels.severity!),
-            })),
-          });
-        }
-      }
-      const testFile = join(dir, 'engine-test.yml');
-      await writeFile(
-        testFile,
-        JSON.stringify({
-          rule_files: [rulesFile],
-          evaluation_interval: '1s',
-          tests: [
-            {
-              interval: '1s',
-              input_series: [...series].map(([s, values]) => ({
-                series: s,
-                values: values.join(' '),
-              })),
-              alert_rule_test: tests,
-            },
-          ],
-        }),
-      );
-      const { code, output } = await promtool(['test', 'rules', testFile]);
-      // promtool prints a failure as blank lines and indented blocks: keep the first ones.
-      const failures = output.replace(/\n\s*\n/g, '\n').slice(0, 6000);
-      expect(failures).toContain('SUCCESS');
-      expect(code).toBe(0);
+  it.skipIf(!hasPromtool)(
+    `for rates and counts per interval under every aggregation and comparison ${why}`,
+    async () => {
+      const parsed = parseAlertRules(rateRules, { source: 'rate-rules.yaml' });
+      expect(parsed.errors.map((e) => e.message)).toEqual([]);
+      const fired = await compareWithEngine('rates', parsed.rules, RATE_SECONDS, rateReadingsAt);
+      expect([...fired].sort()).toEqual([...severitiesOf(parsed.rules)].sort());
     },
     240_000,
   );
 });
+
+// Rules over per-interval rates (container CPU, host CPU modes, VM vCPUs) and counts per
+// interval (restarts), each aggregation, each comparison, with and without clear and for.
+const rateRules = `
+rules:
+  - { name: web-cpu-avg, metric: container.cpuPercent, match: { name: "w*" }, warn: 120, crit: 170, clear: 90, window: { duration: 1m, aggregation: avg }, for: 2m }
+  - { name: web-cpu-max, metric: container.cpuPercent, comparison: ">=", crit: 190, window: { duration: 30s, aggregation: max } }
+  - { name: web-cpu-min-low, metric: container.cpuPercent, match: { id: "3f2a" }, comparison: "<", warn: 30, clear: 50, window: { duration: 30s, aggregation: min }, for: 30s }
+  - { name: web-cpu-sum, metric: container.cpuPercent, warn: 5000, window: { duration: 1m, aggregation: sum } }
+  - { name: host-user-last, metric: system.cpuUser, comparison: "<=", warn: 20, crit: 10, window: { duration: 1m, aggregation: last } }
+  - { name: vm-vcpus, metric: vm.cpuPercent, warn: 150, clear: 120, window: { duration: 1m, aggregation: avg }, for: 1m }
+  - { name: restarts-max, metric: container.restartsNew, warn: 0, crit: 2, window: { duration: 2m, aggregation: max } }
+`;
+
+const RATE_SECONDS = 1200;
+// Container CPU in % of one core (counter seconds per second x 100); at most 200 (2 host CPUs).
+const webCpu = steps([0, 60], [90, 150], [400, 100], [500, 60], [600, 195], [900, 10], [1000, 60]);
+// Host user share in %, the rest idle.
+const hostUser = steps([0, 50], [200, 15], [300, 5], [400, 50]);
+// Sum of two vCPUs in %; at most 100 each.
+const vmCpu = steps([0, 50], [100, 170], [300, 130], [400, 50], [700, 190], [800, 50]);
+const webRestartCount = steps([0, 4], [300, 5], [600, 8], [610, 9]);
+
+/** Cumulative sum of a per-second profile up to second i, from a non-zero start. */
+const cumulative = (profile: (s: number) => number, i: number, start: number) => {
+  let sum = start;
+  for (let s = 1; s <= i; s++) sum += profile(s);
+  return sum;
+};
+
+function rateReadingsAt(i: number): Readings {
+  const ms = 1000 * i;
+  const base = constructedSystemReading(ms, 1);
+  const cpu = base.cpu!;
+  const user = cumulative((s) => (2 * hostUser(s)) / 100, i, 1000);
+  const idle = cumulative((s) => 2 - (2 * hostUser(s)) / 100, i, 1000);
+  const zero = {
+    ...cpu.total,
+    user,
+    nice: 0,
+    system: 0,
+    idle,
+    iowait: 0,
+    irq: 0,
+    softirq: 0,
+    steal: 0,
+    guest: 0,
+    guestNice: 0,
+  };
+  const vm = constructedVmReading('qemu-1', ms, 1);
+  const vcpu = (share: number) => cumulative((s) => (vmCpu(s) * share) / 100, i, 500);
+  return {
+    system: { ...base, cpu: { total: zero, cores: [{ id: 0, times: zero }] } },
+    containers: [
+      {
+        ...constructedContainerReading('3f2a', 'web', ms, 1),
+        cpuSeconds: cumulative((s) => webCpu(s) / 100, i, 100),
+        restartCount: webRestartCount(i),
+      },
+    ],
+    vms: [
+      {
+        ...vm,
+        vcpus: [
+          { ...vm.vcpus[0]!, cpuSeconds: vcpu(0.5) },
+          { ...vm.vcpus[1]!, cpuSeconds: vcpu(0.5) },
+        ],
+      },
+    ],
+  };
+}
 
 // --- Every field's PromQL against the value our kinds compute ----------------------------------
 

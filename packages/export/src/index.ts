@@ -46,7 +46,8 @@ export {
 export type { CsvColumn } from './format-csv.js';
 export { defaultKindQueries } from './alert-rule-queries.js';
 export type { FieldQuery, KindQueries, Select } from './alert-rule-queries.js';
-export { globMatcher, promDuration, toPrometheusAlertRules } from './prometheus-alert-rules.js';
+export { toPrometheusAlertRules } from './prometheus-alert-rules.js';
+export { globMatcher, promDuration } from './promql-text.js';
 export type {
   PrometheusAlertingRule,
   PrometheusAlertRules,

@@ -5,15 +5,14 @@ import {
   type KindDescriptor,
   vmKind,
 } from '@arcbox/perf-core';
-import { defaultAlertRules, globMatches } from '@arcbox/perf-history';
-import fc from 'fast-check';
+import { defaultAlertRules } from '@arcbox/perf-history';
 import { describe, expect, it } from 'vitest';
 import { defaultKindQueries, type FieldQuery } from './alert-rule-queries.js';
 import { containerFamilies } from './container-families.js';
 import { filesystemFamilies } from './filesystem-families.js';
 import { gpuFamilies } from './gpu-families.js';
 import { sampleName } from './metric-family.js';
-import { globMatcher, promDuration, toPrometheusAlertRules } from './prometheus-alert-rules.js';
+import { toPrometheusAlertRules } from './prometheus-alert-rules.js';
 import { processFamilies } from './process-families.js';
 import { systemFamilies } from './system-families.js';
 import { constructedSystem } from './test-metrics.js';
@@ -40,47 +39,6 @@ const exprOf = (r: AlertRule, index = 0): string => {
   if (!converted) throw new Error(`no rule ${index} for ${r.name}`);
   return converted.expr;
 };
-
-describe('globMatcher', () => {
-  it('keeps a name without * as an exact matcher, quoting " and \\', () => {
-    expect(globMatcher('web.1')).toBe('="web.1"');
-    expect(globMatcher('a"b\\c')).toBe('="a\\"b\\\\c"');
-  });
-
-  it('turns * into .* and escapes every regex character of the literal parts', () => {
-    expect(globMatcher('web.*')).toBe('=~"web\\\\..*"');
-    expect(globMatcher('*(x)+[y]{2}|z?^$')).toBe(
-      '=~".*\\\\(x\\\\)\\\\+\\\\[y\\\\]\\\\{2\\\\}\\\\|z\\\\?\\\\^\\\\$"',
-    );
-  });
-
-  it('matches exactly what our glob matches, anchored as Prometheus anchors it', () => {
-    const chars = ['a', 'b', '.', '(', '[', '\\', '|', '+', '?', '-'];
-    const glob = fc.string({ unit: fc.constantFrom(...chars, '*', '*'), maxLength: 8 });
-    const text = fc.string({ unit: fc.constantFrom(...chars), maxLength: 8 });
-    fc.assert(
-      fc.property(glob, text, (glob, value) => {
-        const matcher = globMatcher(glob);
-        const quoted = matcher.replace(/^=~?/, '');
-        // PromQL strings escape as JSON does for these characters.
-        const body = JSON.parse(quoted) as string;
-        const prometheus = matcher.startsWith('=~')
-          ? new RegExp(`^(?:${body})$`).test(value)
-          : body === value;
-        return prometheus === globMatches(glob, value);
-      }),
-    );
-  });
-});
-
-describe('promDuration', () => {
-  it('writes Prometheus durations, milliseconds included', () => {
-    expect(promDuration(900_000)).toBe('15m');
-    expect(promDuration(59_999)).toBe('59s999ms');
-    expect(promDuration(600_001)).toBe('10m1ms');
-    expect(promDuration(5_400_000)).toBe('1h30m');
-  });
-});
 
 describe('toPrometheusAlertRules', () => {
   it('writes each window aggregation of a gauge as <agg>_over_time over the window, 1 ms short', () => {

@@ -51,6 +51,7 @@ describe('arcbox-perf (built binary): help, version, errors', () => {
     'history',
     'alerts',
     'alerts check',
+    'alerts export',
     'record',
     'replay',
   ])('%s --help has examples', async (cmd) => {

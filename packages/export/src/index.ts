@@ -29,7 +29,7 @@ export { vmFamilies } from './vm-families.js';
 export { collectorFamilies } from './collector-families.js';
 export { formatMetrics, snapshotFamilies } from './export-snapshot.js';
 export type { ExportOptions, ExportSnapshot } from './export-snapshot.js';
-export { defaultExporters, fieldFamilies, kindFamilies } from './kind-exporter.js';
+export { defaultExporters, fieldFamilies, fieldFamilyName, kindFamilies } from './kind-exporter.js';
 export type { KindExporter } from './kind-exporter.js';
 export { filesystemFamilies } from './filesystem-families.js';
 export { processFamilies } from './process-families.js';
@@ -44,3 +44,13 @@ export {
   vmCsvColumns,
 } from './format-csv.js';
 export type { CsvColumn } from './format-csv.js';
+export { defaultKindQueries } from './alert-rule-queries.js';
+export type { FieldQuery, KindQueries, Select } from './alert-rule-queries.js';
+export { toPrometheusAlertRules } from './prometheus-alert-rules.js';
+export { globMatcher, promDuration } from './promql-text.js';
+export type {
+  PrometheusAlertingRule,
+  PrometheusAlertRules,
+  PrometheusAlertRulesOptions,
+  PrometheusRuleGroup,
+} from './prometheus-alert-rules.js';

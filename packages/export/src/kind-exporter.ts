@@ -63,16 +63,29 @@ function promUnit(unit: FieldUnit): { suffix: string; scale: number } {
 }
 
 /**
+ * The gauge `fieldFamilies` exports for a stored field (`arcbox_perf_<kind>_<field>_<unit>`)
+ * and the factor from the field's unit to the exported one (percentages become 0..1 ratios).
+ */
+export function fieldFamilyName(
+  kind: string,
+  field: { readonly name: string; readonly unit: FieldUnit },
+): { name: string; scale: number } {
+  const { suffix, scale } = promUnit(field.unit);
+  const base = `${METRIC_PREFIX}_${kind}_${snake(field.name)}`;
+  return { name: suffix && !base.endsWith(`_${suffix}`) ? `${base}_${suffix}` : base, scale };
+}
+
+/**
  * A gauge per stored field of a kind that has no exporter of its own:
  * `arcbox_perf_<kind>_<field>_<unit>`, labelled by the series' id and name (and its labels).
  */
 export function fieldFamilies(kind: AnyKind, metrics: readonly unknown[]): MetricFamily[] {
   const stored = kind.fields.filter((f) => f.stored);
   const specs = stored.map((f) => {
-    const { suffix, scale } = promUnit(f.unit);
-    const base = `${METRIC_PREFIX}_${kind.name}_${snake(f.name)}`;
+    const { name, scale } = fieldFamilyName(kind.name, f);
+    const { suffix } = promUnit(f.unit);
     return {
-      name: suffix && !base.endsWith(`_${suffix}`) ? `${base}_${suffix}` : base,
+      name,
       type: 'gauge' as const,
       help: f.description,
       ...(suffix === 'bytes' || suffix === 'seconds' || suffix === 'ratio' ? { unit: suffix } : {}),

@@ -25,8 +25,9 @@ const times = (user: number, idle: number) => ({
   guestNice: 0,
 });
 
-export function constructedSystem(): SystemMetrics {
-  const reading = (t: number, k: number): SystemReading => ({
+/** A host reading at monotonic `t` ms whose counters are `k` times a base amount. */
+export function constructedSystemReading(t: number, k: number): SystemReading {
+  return {
     platform: 'linux',
     monotonicMs: t,
     time: 1_700_000_000_000 + t,
@@ -90,12 +91,21 @@ export function constructedSystem(): SystemMetrics {
     load: { load1: 0.5, load5: 0.25, load15: 0.125 },
     pressure: null,
     problems: [],
-  });
-  return computeSystemMetrics(reading(1000, 1), reading(2000, 2));
+  };
 }
 
-export function constructedContainer(id: string, name: string): ContainerMetrics {
-  const reading = (t: number, k: number): ContainerReading => ({
+export function constructedSystem(): SystemMetrics {
+  return computeSystemMetrics(constructedSystemReading(1000, 1), constructedSystemReading(2000, 2));
+}
+
+/** A container reading at monotonic `t` ms whose counters are `k` times a base amount. */
+export function constructedContainerReading(
+  id: string,
+  name: string,
+  t: number,
+  k: number,
+): ContainerReading {
+  return {
     id,
     name,
     runtime: 'cgroup',
@@ -123,12 +133,19 @@ export function constructedContainer(id: string, name: string): ContainerMetrics
     pids: 3,
     pidsLimit: null,
     problems: [],
-  });
-  return computeContainerMetrics(reading(1000, 1), reading(2000, 2));
+  };
 }
 
-export function constructedVm(id: string): VmMetrics {
-  const reading = (t: number, k: number): VmReading => ({
+export function constructedContainer(id: string, name: string): ContainerMetrics {
+  return computeContainerMetrics(
+    constructedContainerReading(id, name, 1000, 1),
+    constructedContainerReading(id, name, 2000, 2),
+  );
+}
+
+/** A VM reading at monotonic `t` ms whose counters are `k` times a base amount. */
+export function constructedVmReading(id: string, t: number, k: number): VmReading {
+  return {
     id,
     name: `${id}-name`,
     vmm: 'qemu',
@@ -170,6 +187,9 @@ export function constructedVm(id: string): VmMetrics {
       },
     ],
     problems: [],
-  });
-  return computeVmMetrics(reading(1000, 1), reading(2000, 2));
+  };
+}
+
+export function constructedVm(id: string): VmMetrics {
+  return computeVmMetrics(constructedVmReading(id, 1000, 1), constructedVmReading(id, 2000, 2));
 }

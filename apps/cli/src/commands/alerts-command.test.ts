@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AlertStatus } from '@arcbox/perf-history';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasCommand } from '../test-support/has-command.js';
 import { runBuiltCli, schemaValidator } from '../test-support/run-built-cli.js';
 import {
   canCreateCgroups,
@@ -208,5 +209,59 @@ describe('the exit code of alerts check', () => {
     expect(checkExitCode([status('firing', 'critical')], 2)).toBe(2);
     // Pending is not firing yet.
     expect(checkExitCode([status('pending', 'critical')], 0)).toBe(0);
+  });
+});
+
+const hasPromtool = hasCommand('promtool', ['--version']);
+
+describe('arcbox-perf alerts export (built binary)', () => {
+  it('prints the built-in rules as Prometheus alerting rules, one per severity', async () => {
+    const run = await runBuiltCli(['alerts', 'export', '--format', 'prometheus']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^groups:\n {2}- name: "arcbox-perf"\n {4}rules:\n/m);
+    expect(run.stdout).toContain('      - alert: "host-cpu-high"\n');
+    expect(run.stdout).toContain('          severity: "critical"\n');
+    expect(run.stdout).toContain('arcbox_perf_container_memory_working_set_bytes');
+  });
+
+  it('names each rule it cannot read or convert on stderr, prints the others, exits 1', async () => {
+    const file = await rules(
+      'mixed.yaml',
+      'rules:\n  - { name: block-iops, metric: container.blockReadIops, warn: 1 }\n  - { name: web-mem, metric: container.memoryUsed, match: { name: "web.*" }, warn: 1000 }\n  - { name: typo, metric: system.nope, warn: 1 }\n',
+    );
+    const run = await runBuiltCli(['alerts', 'export', '--rules', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'alert rule "block-iops": container.blockReadIops has no series in /metrics',
+    );
+    expect(run.stderr).toContain('alert rule "typo"');
+    expect(run.stdout).toContain(
+      // The glob as an escaped regex in a PromQL string, in a YAML double-quoted string.
+      String.raw`expr: "arcbox_perf_container_memory_working_set_bytes{name=~\"web\\\\..*\"} > 1000"`,
+    );
+    expect(run.stdout).not.toContain('block-iops');
+  });
+
+  it.skipIf(!hasPromtool)(
+    'prints a file promtool check rules accepts (needs promtool from Debian prometheus)',
+    async () => {
+      const run = await runBuiltCli(['alerts', 'export']);
+      const file = join(dir, 'exported.rules.yml');
+      await writeFile(file, run.stdout);
+      const { execFile } = await import('node:child_process');
+      const checked = await new Promise<string>((resolve, reject) =>
+        execFile('promtool', ['check', 'rules', file], (error, stdout, stderr) =>
+          error ? reject(new Error(`${stdout}${stderr}`)) : resolve(stdout),
+        ),
+      );
+      expect(checked).toMatch(/SUCCESS: \d+ rules found/);
+    },
+  );
+
+  it('refuses a format it does not write', async () => {
+    const run = await runBuiltCli(['alerts', 'export', '--format', 'yaml']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('expected one of prometheus');
   });
 });

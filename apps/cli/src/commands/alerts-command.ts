@@ -3,7 +3,7 @@ import { PerfError } from '@arcbox/perf-core';
 import type { AlertStatus } from '@arcbox/perf-history';
 import type { Command } from 'commander';
 import { type CliContext, writeLine } from '../cli-context.js';
-import { integerOption, intervalOption } from '../parse-options.js';
+import { choiceOption, integerOption, intervalOption } from '../parse-options.js';
 import { alertValueText, seriesLabel, thresholdText } from '../render/alert-text.js';
 import { formatTable } from '../render/format-table.js';
 import { createSampler } from '../sampling/create-sampler.js';
@@ -55,8 +55,13 @@ export function registerAlertsCommand(
       examples([
         ['arcbox-perf alerts check', "the built-in rules against this host's current state"],
         ['arcbox-perf alerts check --rules rules.yaml', 'exit 0 ok, 1 warn, 2 crit, 3 unknown'],
+        [
+          'arcbox-perf alerts export --format prometheus > arcbox-perf.rules.yml',
+          'the same rules for Prometheus',
+        ],
       ]),
     );
+  registerAlertsExport(alerts, context);
   const check = alerts
     .command('check')
     .description(
@@ -204,5 +209,54 @@ export function registerAlertsCommand(
         );
       }
       ctx.setExitCode(code);
+    });
+}
+
+const exportFormats = ['prometheus'] as const;
+
+interface ExportFlags {
+  format: (typeof exportFormats)[number];
+  rules?: string;
+}
+
+/**
+ * `alerts export`: the rules (a file or the defaults) as a Prometheus alerting-rules file on
+ * stdout, converted by @arcbox/perf-export. A rule that cannot be read or written over the
+ * exported series is named on stderr and the exit code is 1; the others are still printed.
+ */
+function registerAlertsExport(alerts: Command, context: (cmd: Command) => Promise<CliContext>) {
+  alerts
+    .command('export')
+    .description(
+      'print the alert rules as a Prometheus alerting-rules file over the /metrics names',
+    )
+    .option('-f, --format <format>', 'prometheus', choiceOption(exportFormats), 'prometheus')
+    .option('-r, --rules <file>', 'YAML or JSON rules file (default: the built-in rules)')
+    .addHelpText(
+      'after',
+      `\nOne Prometheus rule per severity (label "severity"), the same thresholds, window and "for";\nclear (hysteresis) and the critical level read Prometheus' ALERTS series. A rule /metrics\ncannot express is named on stderr (exit 1). The mapping: apps/cli/README.md, "alerts export".\n${examples(
+        [
+          [
+            'arcbox-perf alerts export --format prometheus > arcbox-perf.rules.yml',
+            'the built-in rules',
+          ],
+          [
+            'arcbox-perf alerts export --rules rules.yaml | promtool check rules /dev/stdin',
+            'a rules file, checked',
+          ],
+        ],
+      )}`,
+    )
+    .action(async (flags: ExportFlags, cmd: Command) => {
+      const ctx = await context(cmd);
+      const [loaded, { toPrometheusAlertRules }] = await Promise.all([
+        loadRules(flags.rules, ctx.signal),
+        import('@arcbox/perf-export'),
+      ]);
+      const converted = toPrometheusAlertRules(loaded.rules);
+      ctx.io.stdout.write(converted.yaml);
+      for (const error of [...loaded.errors, ...converted.refused])
+        ctx.io.stderr.write(`${ctx.color.red('rule error')}: ${error.message}\n`);
+      ctx.setExitCode(loaded.errors.length + converted.refused.length > 0 ? 1 : 0);
     });
 }

@@ -82,7 +82,7 @@ export const systemKind: KindDescriptor<SystemReading, SystemMetrics> = {
     f('cpuUser', 'percent', 'CPU time in user mode (nice excluded).'),
     f('cpuNice', 'percent', 'CPU time in user mode at low priority.'),
     f('cpuSystem', 'percent', 'CPU time in the kernel.'),
-    f('cpuIdle', 'percent', 'CPU idle, iowait included.'),
+    f('cpuIdle', 'percent', 'CPU idle, iowait not included (that is cpuIowait).'),
     f('cpuIowait', 'percent', 'CPU idle while I/O was outstanding.'),
     f('cpuSteal', 'percent', 'CPU time taken by the hypervisor for other guests.'),
     f('cpuIrq', 'percent', 'CPU time serving interrupts (irq + softirq).'),

@@ -603,6 +603,9 @@ describe('PerfMonitor and processes', () => {
     expect(containerReads).toBe(1);
     expect(await cold.collectProcesses({ container: 'n-beef0002' })).toEqual([]);
     expect(await cold.collectProcesses({ container: 'nobody' })).toEqual([]);
+    // Once containers were seen, an id or an unknown name reads none again.
+    expect(await cold.collectProcesses({ container: 'cafe' })).toHaveLength(6);
+    expect(containerReads).toBe(1);
     await cold.close();
     // After a round, names come from its series.
     const warm = fresh();

@@ -288,28 +288,27 @@ export class PerfMonitor implements AsyncDisposable {
 
   /** Ids of the live containers of this name among the series seen so far. */
   private containersNamed(name: string): string[] {
-    return this.history
-      .series()
-      .filter((s) => s.kind === 'container' && s.name === name && s.goneSince === null)
+    return this.liveContainers()
+      .filter((s) => s.name === name)
       .map((s) => s.id);
+  }
+
+  private liveContainers() {
+    return this.history.series().filter((s) => s.kind === 'container' && s.goneSince === null);
   }
 
   /**
    * What `container` names: itself (an id, an id prefix, or `host`) and every container of that
-   * name. Names come from the series seen so far; with none of that name seen yet, the
-   * containers are read once to learn them.
+   * name. Names come from the series seen so far; before any container was seen (a first call
+   * with no round before it), the containers are read once to learn them.
    */
   private async containerIds(container: string, signal?: AbortSignal): Promise<string[]> {
-    let ids = this.containersNamed(container);
-    if (ids.length === 0 && container !== '' && container !== 'host') {
-      const kind = this.kinds.get('container');
+    const kind = this.kinds.get('container');
+    if (this.liveContainers().length === 0 && container !== '' && container !== 'host' && kind) {
       const collectors = await this.resolved();
-      if (kind && collectors.containers) {
-        const read = (await this.collectKind(kind, signal ? { signal } : {})) as ContainerMetrics[];
-        ids = read.filter((c) => c.name === container).map((c) => c.id);
-      }
+      if (collectors.containers) await this.collectKind(kind, signal ? { signal } : {});
     }
-    return [container, ...ids];
+    return [container, ...this.containersNamed(container)];
   }
 
   /**

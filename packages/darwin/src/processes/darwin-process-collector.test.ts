@@ -48,10 +48,14 @@ describe('darwin process collector', () => {
     // One more CPU second over 2 s: half a core.
     expect(chrome.cpuPercent).toBeCloseTo(50);
     expect(chrome.comm).toBe('Google Chrome');
+    // utime splits the total: 6000 s user of 7426.67 s (the second reading).
+    expect(chrome.cpuUserSeconds).toBe(6000);
+    expect(chrome.cpuSystemSeconds).toBeCloseTo(1426.67);
     expect(chrome).toMatchObject({
       ioReadBytes: null,
       ioWriteBytes: null,
       swapBytes: null,
+      threads: null,
       container: null,
     });
   });

@@ -24,9 +24,12 @@ export interface DarwinProcessCollectorOptions {
 
 /**
  * The macOS processes collector ('processes'): ONE `ps` per round (argument array, fixed `-o`
- * columns with cumulative CPU `time`, so CPU % comes from core like every counter). `ps` gives
- * no per-process I/O, swap or thread count without task_info: those are null, never 0.
- * Containers run inside a VM on macOS: every process is the host's (`container` null).
+ * columns with cumulative CPU `time` and `utime`, so CPU % and its user/system split come from
+ * core like every counter). I/O bytes, swap and thread count are null, never 0: macOS keeps
+ * them in `proc_pid_rusage` / `proc_pidinfo`, which only native code can call, and `ps` has no
+ * column for them (its `inblk`/`oublk` are the rusage of exited children, `nswap` is always 0).
+ * Containers run inside a Linux VM on macOS, whose processes the host does not see: every
+ * process is the host's (`container` null).
  */
 export function createDarwinProcessCollector(
   options: DarwinProcessCollectorOptions = {},
@@ -63,8 +66,8 @@ export function createDarwinProcessCollector(
           user: r.user,
           state: r.state,
           threads: null,
-          cpuUserSeconds: null,
-          cpuSystemSeconds: null,
+          cpuUserSeconds: r.cpuUserSeconds,
+          cpuSystemSeconds: r.cpuUserSeconds === null ? null : r.cpuSeconds - r.cpuUserSeconds,
           cpuSeconds: r.cpuSeconds,
           residentBytes: r.residentBytes,
           swapBytes: null,

@@ -23,6 +23,7 @@ describe('macOS ps parser (constructed fixtures, see __fixtures__/PROVENANCE.md)
       comm: '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
     });
     expect(chrome.cpuSeconds).toBeCloseTo(123 * 60 + 45.67);
+    expect(chrome.cpuUserSeconds).toBe(6000);
     expect(rows[0]?.startTime).toBe(new Date(2026, 11, 5, 9, 0, 1).getTime() / 1000);
     expect(rows.find((r) => r.pid === 999)?.state).toBe('Z');
   });
@@ -35,8 +36,26 @@ describe('macOS ps parser (constructed fixtures, see __fixtures__/PROVENANCE.md)
     expect(parseLstart(['Sat', 'Foo', '5', '09:00:01', '2026'])).toBeNull();
   });
 
+  it('reads output without the utime column (recordings made before it): user CPU is null', () => {
+    const old = fixture.replace(/^(\s*(?:\S+\s+){5})\S+\s+/gm, '$1');
+    expect(old).not.toContain('100:00.00');
+    const rows = parsePs(old);
+    expect(rows.map((r) => r.pid)).toEqual([1, 88, 412, 413, 999, 1001]);
+    expect(rows.find((r) => r.pid === 412)).toMatchObject({
+      cpuUserSeconds: null,
+      state: 'R',
+      user: 'alice',
+      comm: '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+    });
+  });
+
+  it('caps user CPU at the total: both are rounded to hundredths', () => {
+    const line = '  7 1 0 10 0:00.10 0:00.11 S Sat Dec  5 09:00:01 2026 root /bin/x\n';
+    expect(parsePs(line)[0]).toMatchObject({ cpuSeconds: 0.1, cpuUserSeconds: 0.1 });
+  });
+
   it('skips a header and a cut row; nothing readable at all is a PARSE_ERROR', () => {
-    const text = `  PID  PPID   UID    RSS      TIME STAT STARTED                      USER  COMM\n${fixture}   77 1 0\n`;
+    const text = `  PID  PPID   UID    RSS      TIME     UTIME STAT STARTED                      USER  COMM\n${fixture}   77 1 0\n`;
     expect(parsePs(text)).toHaveLength(6);
     expect(parsePs('')).toEqual([]);
     expect(() => parsePs('ps: illegal option\n')).toThrow(PerfError);

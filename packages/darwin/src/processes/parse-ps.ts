@@ -7,8 +7,10 @@ export interface PsRow {
   uid: number;
   /** Resident set, bytes (`rss` is KiB). */
   residentBytes: number;
-  /** Cumulative CPU time, seconds (`time`). */
+  /** Cumulative CPU time, seconds (`time`: user + system). */
   cpuSeconds: number;
+  /** Cumulative user CPU time, seconds (`utime`); null in output without that column. */
+  cpuUserSeconds: number | null;
   /** First letter of `state` (`R`, `S`, `I`, `U`, `Z`, `T`). */
   state: string;
   /** `lstart` as seconds since the epoch (local time, whole seconds). */
@@ -21,9 +23,10 @@ export interface PsRow {
 /**
  * The `-o` columns, each with an empty header (`=`) so no header line is printed. `comm` comes
  * last: it is the only column that may hold spaces. `lstart` is always five words
- * (`Sat Dec  5 15:21:11 2026`).
+ * (`Sat Dec  5 15:21:11 2026`). `utime` (user CPU, same layout as `time`) splits CPU into user
+ * and system (`time` − `utime`).
  */
-export const PS_COLUMNS = 'pid=,ppid=,uid=,rss=,time=,state=,lstart=,user=,comm=';
+export const PS_COLUMNS = 'pid=,ppid=,uid=,rss=,time=,utime=,state=,lstart=,user=,comm=';
 
 /** `ps -axww -o ...`: every process, no width limit. */
 export const darwinPsArgs: readonly string[] = ['-axww', '-o', PS_COLUMNS];
@@ -78,23 +81,29 @@ export function parsePs(text: string): PsRow[] {
     if (line === '') continue;
     seen += 1;
     const words = line.split(/\s+/);
-    if (words.length < 13) continue;
-    const [pid, ppid, uid, rss, time, state] = words.map((w) => w);
+    // Recordings made before `utime` was asked for lack that column: a state, not a time, follows `time`.
+    const user = words.length >= 6 ? parsePsTime(words[5]!) : null;
+    const at = user === null ? 5 : 6;
+    if (words.length < at + 8) continue;
+    const [pid, ppid, uid, rss, time] = words;
+    const state = words[at];
     const nums = [pid, ppid, uid, rss].map((w) => (/^\d+$/.test(w ?? '') ? Number(w) : null));
     const cpu = parsePsTime(time ?? '');
-    const start = parseLstart(words.slice(6, 11));
+    const start = parseLstart(words.slice(at + 1, at + 6));
     if (nums.includes(null) || cpu === null || start === null || !state) continue;
-    // comm is the rest of the line after the 12th word, spaces kept.
-    const comm = restAfter(line, 12);
+    // comm is the rest of the line after the user word, spaces kept.
+    const comm = restAfter(line, at + 7);
     rows.push({
       pid: nums[0]!,
       ppid: nums[1]!,
       uid: nums[2]!,
       residentBytes: nums[3]! * 1024,
       cpuSeconds: cpu,
+      // Both are rounded to hundredths: user can exceed the total by that rounding, never more.
+      cpuUserSeconds: user === null ? null : Math.min(user, cpu),
       state: state[0]!,
       startTime: start,
-      user: words[11]!,
+      user: words[at + 6]!,
       comm,
     });
   }

@@ -1,5 +1,6 @@
-// Agent footprint at 1 Hz with system + 100 containers (cgroups made here) + history + rules and no
-// scrapes, side by side with an idle Node timer and node_exporter scraped at 1 Hz, over the same
+// Agent footprint at 1 Hz with system + 100 containers (cgroups made here, one sleeper each) +
+// history + rules and no scrapes, on a host of ARCBOX_BENCH_PROCESSES (300) processes (idle
+// sleepers are added to get there), side by side with an idle Node timer and node_exporter scraped at 1 Hz, over the same
 // window. CPU is % of one core (utime + stime from /proc/<pid>/stat), RSS from /proc/<pid>/status.
 // Two windows: the first minute (from 5 s after start: V8 is still compiling the once-a-second
 // code then) and a minute of the steady state a daemon spends its life in (from
@@ -12,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 import {
   canMakeCgroups,
   cpuSeconds,
+  fillProcesses,
   makeCgroups,
+  processCount,
   median,
   rssBytes,
   startAgent,
@@ -24,6 +27,7 @@ import {
 const seconds = Number(process.env.ARCBOX_BENCH_SECONDS ?? 60);
 const warmup = Number(process.env.ARCBOX_BENCH_WARMUP ?? 180);
 const containers = 100;
+const processTarget = Number(process.env.ARCBOX_BENCH_PROCESSES ?? 300);
 if (!canMakeCgroups) {
   console.log('skipped: needs root and a cgroup tree to make 100 cgroups');
   process.exit(0);
@@ -31,6 +35,7 @@ if (!canMakeCgroups) {
 
 const prefix = `arcbox-bench-${process.pid}`;
 const cgroups = await makeCgroups(prefix, containers);
+const filler = fillProcesses(processTarget);
 const agent = await startAgent(
   `interval: 1s\nsources:\n  containers: { discover: false, paths: ["/${prefix}-*"] }\nhistory: { flushInterval: 10s }\n`,
 );
@@ -114,7 +119,7 @@ try {
     ]);
   });
   console.log(
-    `two ${seconds} s windows, ${snapshot.containers.length} containers, 1 sample/s; goal: agent under 0.5 % and 96 MB`,
+    `two ${seconds} s windows, ${snapshot.containers.length} containers, ${processCount()} processes on the host, 1 sample/s; goal: agent under 0.5 % and 96 MB, and under node_exporter with processes on`,
   );
   table(rows);
 } finally {
@@ -124,5 +129,6 @@ try {
   await agent.stop();
   await baseline?.stop();
   await noProcesses.stop();
+  await filler.stop();
   await cgroups.remove();
 }

@@ -1,7 +1,7 @@
 // Shared by the agent benchmarks: cgroups to watch, processes to measure, peers to compare with.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -58,6 +58,32 @@ export async function makeCgroups(prefix, count) {
         }
         await rmdir(d).catch(() => undefined);
       }
+    },
+  };
+}
+
+/** Processes on the host now: the numeric entries of /proc. */
+export function processCount() {
+  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).length;
+}
+
+/**
+ * Idle sleepers outside any test cgroup until the host has `target` processes (none when it
+ * already has as many), as a host running a few dozen services does.
+ */
+export function fillProcesses(target) {
+  const sleepers = [];
+  for (let n = processCount(); n < target; n += 1)
+    sleepers.push(spawn('sleep', ['3600'], { stdio: 'ignore' }));
+  return {
+    count: sleepers.length,
+    async stop() {
+      for (const c of sleepers) c.kill('SIGKILL');
+      await Promise.all(
+        sleepers.map((c) =>
+          c.exitCode === null && c.signalCode === null ? once(c, 'exit') : null,
+        ),
+      );
     },
   };
 }

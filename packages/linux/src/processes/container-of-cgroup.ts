@@ -14,7 +14,10 @@ export interface KnownContainerCgroup {
  */
 export interface ContainerOfCgroup {
   (path: string | null): string | null;
+  /** Takes the containers read now; answers change only if they differ from the last ones. */
   update(known: readonly KnownContainerCgroup[]): void;
+  /** Goes up by one each time `update` changed the answers: a caller's own cache is stale then. */
+  readonly generation: number;
 }
 
 const MAX_CACHED = 4096;
@@ -24,9 +27,14 @@ export function createContainerOfCgroup(
 ): ContainerOfCgroup {
   let byPath = new Map<string, string>();
   let cache = new Map<string, string | null>();
+  let generation = 0;
   const set = (list: readonly KnownContainerCgroup[]) => {
+    // The same containers as last time (the usual case, asked every 2 s): answers stand.
+    if (list.length === byPath.size && list.every((k) => byPath.get(trimSlash(k.path)) === k.id))
+      return;
     byPath = new Map(list.map((k) => [trimSlash(k.path), k.id]));
     cache = new Map();
+    generation += 1;
   };
   set(known);
   const lookup = (raw: string | null): string | null => {
@@ -46,7 +54,10 @@ export function createContainerOfCgroup(
     cache.set(raw, answer);
     return answer;
   };
-  return Object.assign(lookup, { update: set });
+  return Object.defineProperties(lookup, {
+    update: { value: set },
+    generation: { get: () => generation },
+  }) as ContainerOfCgroup;
 }
 
 function trimSlash(path: string): string {

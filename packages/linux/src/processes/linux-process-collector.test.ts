@@ -177,6 +177,19 @@ describe('linux process collector on a constructed proc tree', () => {
     expect((await c.collect({ signal }))[0]?.container).toBe('/mygroup/a');
   });
 
+  it('a container that appears, or changes id, after its process was seen re-attributes it', async () => {
+    const root = tree([{ pid: 51, cgroup: '4:memory:/mygroup/b/leaf\n' }]);
+    let known: { id: string; path: string }[] = [];
+    const c = createLinuxProcessCollector({ root, containers: () => known, containersEveryMs: 0 });
+    expect((await c.collect({ signal }))[0]?.container).toBeNull();
+    known = [{ id: '/mygroup/b', path: '/mygroup/b' }];
+    expect((await c.collect({ signal }))[0]?.container).toBe('/mygroup/b');
+    known = [{ id: 'renamed', path: '/mygroup/b' }];
+    expect((await c.collect({ signal }))[0]?.container).toBe('renamed');
+    known = [];
+    expect((await c.collect({ signal }))[0]?.container).toBeNull();
+  });
+
   it('throws MISSING_FILE when the root has no proc', async () => {
     const root = mkdtempSync(join(tmpdir(), 'arcbox-noproc-'));
     roots.push(root);

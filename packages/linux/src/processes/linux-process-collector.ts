@@ -62,11 +62,17 @@ export interface LinuxProcessCollector extends Collector<ProcessReading[]> {
 
 /** What is kept per process (pid + start time) between rounds: what does not change, or rarely. */
 interface Known {
+  /** `proc/<pid>` and its `stat`, made once: a kept descriptor is looked up by path each round. */
+  dir: string;
+  statPath: string;
   startTime: number;
   command: string | null;
   kernelThread: boolean;
   cgroupPath: string | null;
   cgroupAt: number;
+  /** The container of `cgroupPath`, and the containers' generation it was answered for. */
+  container: string | null;
+  containerGeneration: number;
   seen: number;
   /** utime + stime at the last round, ticks. */
   ticks: number;
@@ -153,31 +159,36 @@ export function createLinuxProcessCollector(
   };
 
   const readOne = (pid: number, now: number, stamp: { monotonicMs: number; time: number }) => {
-    const dir = `proc/${pid}`;
+    let k = known.get(pid);
+    const dir = k?.dir ?? `proc/${pid}`;
+    const statPath = k?.statPath ?? `${dir}/stat`;
     // A kept descriptor of an exited process fails once (and is closed): a pid reused since is
     // read again through a fresh open.
     const statText =
-      softOf(statReader, `${dir}/stat`) ??
-      (statReader !== reader && known.has(pid) ? softOf(statReader, `${dir}/stat`) : null);
+      softOf(statReader, statPath) ??
+      (statReader !== reader && k !== undefined ? softOf(statReader, statPath) : null);
     if (statText === null) return null;
     let stat: ProcessStat;
     try {
-      stat = parseProcessStat(statText, `${dir}/stat`);
+      stat = parseProcessStat(statText, statPath);
     } catch {
       // A stat we cannot read names no process we could report (nor keeps a descriptor).
       if (statReader !== reader) statReader.forget(`${dir}/`);
       return null;
     }
-    let k = known.get(pid);
     if (!k || k.startTime !== stat.startTime) {
       const raw = soft(`${dir}/cmdline`, commandMaxBytes);
       const command = raw === null ? null : commandLine(raw);
       k = {
+        dir,
+        statPath,
         startTime: stat.startTime,
         command,
         kernelThread: command === null && (stat.ppid === KTHREADD || pid === KTHREADD),
         cgroupPath: null,
         cgroupAt: Number.NEGATIVE_INFINITY,
+        container: null,
+        containerGeneration: -1,
         seen: round,
         ticks: -1,
         fullAt: Number.NEGATIVE_INFINITY,
@@ -191,6 +202,11 @@ export function createLinuxProcessCollector(
       const text = soft(`${dir}/cgroup`);
       k.cgroupPath = text === null ? null : containerCgroupPath(parseProcessCgroup(text));
       k.cgroupAt = now;
+      k.containerGeneration = -1;
+    }
+    if (!k.kernelThread && k.containerGeneration !== containerOf.generation) {
+      k.container = containerOf(k.cgroupPath);
+      k.containerGeneration = containerOf.generation;
     }
     const ticksNow = stat.utime + stat.stime;
     const idle =
@@ -228,7 +244,7 @@ export function createLinuxProcessCollector(
       swapBytes: status.swapBytes,
       ioReadBytes: io?.readBytes ?? null,
       ioWriteBytes: io?.writeBytes ?? null,
-      container: k.kernelThread ? null : containerOf(k.cgroupPath),
+      container: k.kernelThread ? null : k.container,
       kernelThread: k.kernelThread,
       hostCpuCount,
       monotonicMs: stamp.monotonicMs,

@@ -89,7 +89,14 @@ describe('process file parsers', () => {
     expect(of(`/kubepods.slice/kubepods-pod1.slice/cri-containerd-${ID}.scope`)).toBe(ID);
     expect(of('/user.slice/user-0.slice/session-1.scope')).toBeNull();
     expect(of(null)).toBeNull();
+    const generation = of.generation;
+    of.update([
+      { id: '/mygroup', path: '/mygroup' },
+      { id: '/mygroup/inner', path: '/mygroup/inner' },
+    ]);
+    expect(of.generation).toBe(generation);
     of.update([]);
+    expect(of.generation).toBe(generation + 1);
     expect(of('/mygroup/other')).toBeNull();
   });
 });

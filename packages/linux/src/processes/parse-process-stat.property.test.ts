@@ -33,7 +33,17 @@ function bySplit(text: string) {
 
 const token = fc.oneof(
   fc.nat().map(String),
-  fc.constantFrom('S', 'R', 'D', 'Z', '-1', '18446744073709551615', '99999999999999999999', 'x', ''),
+  fc.constantFrom(
+    'S',
+    'R',
+    'D',
+    'Z',
+    '-1',
+    '18446744073709551615',
+    '99999999999999999999',
+    'x',
+    '',
+  ),
 );
 const blank = fc.constantFrom(' ', '  ', '\t', ' \r');
 

@@ -237,4 +237,35 @@ describe('linux process collector on a constructed proc tree', () => {
     );
     expect(all.find((r) => r.pid === 60)?.residentBytes).toBe(2000 * 1024);
   });
+
+  it('reads a process cgroup every 5 s while it is young, then every minute', async () => {
+    const root = tree([{ pid: 80 }]);
+    const inner = createFileReader({ root, keepOpen: false });
+    const reads: string[] = [];
+    const reader: FileReader = {
+      ...inner,
+      root,
+      read: (p, max) => {
+        reads.push(p);
+        return inner.read(p, max);
+      },
+    };
+    let now = 0;
+    const clock = () => ({ monotonicMs: now, time: now });
+    const c = createLinuxProcessCollector({ reader, clock });
+    const cgroupReadsBy = async (until: number) => {
+      reads.length = 0;
+      let n = 0;
+      for (; now <= until; now += 1000) {
+        await c.collect({ signal });
+        n += reads.filter((p) => p === 'proc/80/cgroup').length;
+        reads.length = 0;
+      }
+      return n;
+    };
+    // Seconds 0..59: at 0, 5, ..., 55.
+    expect(await cgroupReadsBy(59_000)).toBe(12);
+    // The next two minutes: at 60 s after the last read, then every 60 s.
+    expect(await cgroupReadsBy(179_000)).toBe(2);
+  });
 });

@@ -40,7 +40,11 @@ export interface LinuxProcessCollectorOptions {
    */
   containers?: () => readonly KnownContainerCgroup[];
   containersEveryMs?: number;
-  /** How long a process's cgroup is trusted before it is read again, ms; 5 s by default. */
+  /**
+   * How long a process's cgroup is trusted before it is read again, ms: 5 s by default in its
+   * first minute, then 12 times that. A process's cgroup is set when it starts (a runtime or
+   * systemd puts it there) and seldom changes later.
+   */
   cgroupRefreshMs?: number;
   /**
    * A process whose CPU time has not moved since the last round (and that is neither running nor
@@ -70,6 +74,8 @@ interface Known {
   kernelThread: boolean;
   cgroupPath: string | null;
   cgroupAt: number;
+  /** When the process was first seen: its cgroup is read more often while it is young. */
+  firstAt: number;
   /** The container of `cgroupPath`, and the containers' generation it was answered for. */
   container: string | null;
   containerGeneration: number;
@@ -84,6 +90,8 @@ interface Known {
 
 const defaultClock = () => ({ monotonicMs: performance.now(), time: Date.now() });
 const PASSWD_REFRESH_MS = 60_000;
+const CGROUP_YOUNG_MS = 60_000;
+const CGROUP_SETTLED_FACTOR = 12;
 const PASSWD_MAX_BYTES = 4 * 2 ** 20;
 const KTHREADD = 2;
 
@@ -187,6 +195,7 @@ export function createLinuxProcessCollector(
         kernelThread: command === null && (stat.ppid === KTHREADD || pid === KTHREADD),
         cgroupPath: null,
         cgroupAt: Number.NEGATIVE_INFINITY,
+        firstAt: now,
         container: null,
         containerGeneration: -1,
         seen: round,
@@ -198,7 +207,9 @@ export function createLinuxProcessCollector(
       known.set(pid, k);
     }
     k.seen = round;
-    if (!k.kernelThread && now - k.cgroupAt >= cgroupRefreshMs) {
+    const cgroupEvery =
+      now - k.firstAt < CGROUP_YOUNG_MS ? cgroupRefreshMs : cgroupRefreshMs * CGROUP_SETTLED_FACTOR;
+    if (!k.kernelThread && now - k.cgroupAt >= cgroupEvery) {
       const text = soft(`${dir}/cgroup`);
       k.cgroupPath = text === null ? null : containerCgroupPath(parseProcessCgroup(text));
       k.cgroupAt = now;
@@ -257,7 +268,9 @@ export function createLinuxProcessCollector(
     name: 'processes',
     async collect({ signal }: CollectOptions) {
       throwIfAborted(signal, 'processes');
-      const now = performance.now();
+      // One clock for the reading's stamp and the refresh schedule (a test can drive both).
+      const stamp = clock();
+      const now = stamp.monotonicMs;
       round += 1;
       if (options.containers && now - containersAt >= containersEveryMs) {
         containersAt = now;
@@ -275,7 +288,6 @@ export function createLinuxProcessCollector(
       }
       pids.sort((a, b) => a - b);
       if (pids.length > maxProcesses) pids.length = maxProcesses;
-      const stamp = clock();
       const out: ProcessReading[] = [];
       for (const pid of pids) {
         const r = readOne(pid, now, stamp);

@@ -49,8 +49,11 @@ export interface LinuxProcessCollectorOptions {
   /**
    * A process whose CPU time has not moved since the last round (and that is neither running nor
    * in uninterruptible sleep) keeps its last `status` and `io` figures for up to this long, ms;
-   * 5 s by default. Most processes of a host are idle: this reads one file for each of them per
-   * round instead of three. 0 reads every file of every process on every round.
+   * 15 s by default. Most processes of a host are idle: this reads one file for each of them per
+   * round instead of three. Opening and reading `status` and `io` costs several times a read of
+   * `stat` on its kept descriptor, so at 5 s the refreshes of idle processes cost more than all
+   * the `stat` reads. An idle process's I/O counters cannot move, and its memory moves only when
+   * the kernel reclaims it. 0 reads every file of every process on every round.
    */
   idleRefreshMs?: number;
   /**
@@ -133,7 +136,7 @@ export function createLinuxProcessCollector(
   const fileMaxBytes = bound(options.fileMaxBytes ?? 16 * 1024, 'fileMaxBytes', 2 ** 20);
   const containersEveryMs = options.containersEveryMs ?? 2000;
   const cgroupRefreshMs = options.cgroupRefreshMs ?? 5000;
-  const idleRefreshMs = options.idleRefreshMs ?? 5000;
+  const idleRefreshMs = options.idleRefreshMs ?? 15_000;
   const containerOf = createContainerOfCgroup();
   let containersAt = Number.NEGATIVE_INFINITY;
   let users: Map<number, string> | null = null;

@@ -7,6 +7,8 @@ export interface EncodedRound {
   /** The round's WriteRequest, protobuf, uncompressed. */
   bytes: Buffer;
   series: number;
+  /** The round's timestamp, ms. */
+  timeMs?: number;
 }
 
 export interface FamiliesEncoder {
@@ -90,7 +92,7 @@ export function createFamiliesEncoder(
       }
       keys.length = n;
       parts.length = 0;
-      return { bytes: out, series: n };
+      return { bytes: out, series: n, timeMs: timestampMs };
     },
     get cached() {
       return labels.size;

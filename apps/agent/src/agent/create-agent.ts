@@ -18,6 +18,7 @@ import { type AgentServer, createAgentServer } from '../http/create-agent-server
 import { HttpError } from '../http/http-error.js';
 import { agentFamilies } from '../export/agent-families.js';
 import { type AgentRemoteWrite, startRemoteWrite } from '../export/start-remote-write.js';
+import { openAckFile } from '@arcbox/perf-remote-write';
 import { createNotifier } from '../notify/create-notifier.js';
 import type { AgentSample } from '../sampler/agent-sample.js';
 import { type MonitorSampler, startMonitorSampler } from '../sampler/monitor-sampler.js';
@@ -93,8 +94,7 @@ export function createAgent(options: AgentOptions): Agent {
   const notifier = createNotifier(config.notifications, log, { version: options.version });
   let lastSample: AgentSample | null = null;
   let sampler: MonitorSampler | null = null;
-  const remoteWrite: AgentRemoteWrite | null =
-    config.export.remoteWrite.length > 0 ? startRemoteWrite(config.export, log) : null;
+  let remoteWrite: AgentRemoteWrite | null = null;
 
   const onSample = (sample: AgentSample, events: readonly AlertEvent[]) => {
     lastSample = sample;
@@ -178,6 +178,18 @@ export function createAgent(options: AgentOptions): Agent {
           events: monitor.eventLog,
           flushIntervalMs: config.history.flushIntervalMs,
           log,
+        });
+      }
+      if (config.export.remoteWrite.length > 0) {
+        const acks = config.history.persist
+          ? await openAckFile({ path: join(config.stateDir, 'remote-write-acks.json'), log })
+          : null;
+        remoteWrite = startRemoteWrite(config.export, log, {
+          history,
+          kinds,
+          latest: () => lastSample?.values ?? null,
+          intervalMs: config.intervalMs,
+          acks,
         });
       }
       const address = await server.listen(config.listen.host, config.listen.port);

@@ -17,6 +17,7 @@ import type { AgentState } from '../http/agent-state.js';
 import { type AgentServer, createAgentServer } from '../http/create-agent-server.js';
 import { HttpError } from '../http/http-error.js';
 import { agentFamilies } from '../export/agent-families.js';
+import { type AgentOtlp, startOtlp } from '../export/start-otlp.js';
 import { type AgentRemoteWrite, startRemoteWrite } from '../export/start-remote-write.js';
 import { openAckFile } from '@arcbox/perf-remote-write';
 import { createNotifier } from '../notify/create-notifier.js';
@@ -95,10 +96,15 @@ export function createAgent(options: AgentOptions): Agent {
   let lastSample: AgentSample | null = null;
   let sampler: MonitorSampler | null = null;
   let remoteWrite: AgentRemoteWrite | null = null;
+  let otlp: AgentOtlp | null = null;
 
   const onSample = (sample: AgentSample, events: readonly AlertEvent[]) => {
     lastSample = sample;
-    remoteWrite?.push(agentFamilies(sample, kinds, { version: options.version }), sample.time);
+    if (remoteWrite || otlp) {
+      const families = agentFamilies(sample, kinds, { version: options.version });
+      remoteWrite?.push(families, sample.time);
+      otlp?.update(families);
+    }
     notifier.handle(alerts.transitions(events, sample.time));
     for (const listener of listeners) {
       try {
@@ -161,6 +167,7 @@ export function createAgent(options: AgentOptions): Agent {
     await notifier.close();
     // What is still queued gets a short grace to reach the receivers, as notifications do.
     await remoteWrite?.close(2000);
+    await otlp?.close();
     await historyFile?.close();
     await server.close();
   }
@@ -192,6 +199,8 @@ export function createAgent(options: AgentOptions): Agent {
           acks,
         });
       }
+      if (config.export.otlp.length > 0)
+        otlp = await startOtlp(config.export, log, options.version);
       const address = await server.listen(config.listen.host, config.listen.port);
       sampler = startMonitorSampler(monitor, onSample, (error) =>
         log(`sampling failed: ${(error as Error).message}`),

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { OTEL_NAMES } from '@arcbox/perf-otlp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type OtlpReceiver,
@@ -81,5 +82,20 @@ describe('the agent pushing OTLP metrics', () => {
     expect(states).toEqual(expect.arrayContaining(['used', 'free', 'cached', 'buffers']));
     // The agent's own series keep our names.
     expect(metrics.has('arcbox_perf_build_info')).toBe(true);
+  });
+
+  it('maps only names /metrics prints (the host, filesystem and process ones, read here)', async () => {
+    const text = await (await agent.get('/metrics')).text();
+    const printed = new Set(
+      text
+        .split('\n')
+        .filter((l) => l !== '' && !l.startsWith('#'))
+        .map((l) => l.split(/[{ ]/)[0]),
+    );
+    // Containers are off here: their names are checked in @arcbox/perf-otlp's tests.
+    const missing = Object.keys(OTEL_NAMES).filter(
+      (n) => !n.startsWith('arcbox_perf_container_') && !printed.has(n),
+    );
+    expect(missing).toEqual([]);
   });
 });

@@ -20,7 +20,7 @@ import {
 import { createAlertEngine, defaultAlertRules, parseAlertRules } from '@arcbox/perf-history';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotFamilies } from './export-snapshot.js';
-import { sampleName } from './metric-family.js';
+import { type MetricFamily, sampleName } from './metric-family.js';
 import { defaultKindQueries } from './alert-rule-queries.js';
 import { type PrometheusAlertRules, toPrometheusAlertRules } from './prometheus-alert-rules.js';
 import {
@@ -56,6 +56,58 @@ async function checkRules(name: string, converted: PrometheusAlertRules) {
   const file = join(dir, name);
   await writeFile(file, converted.yaml);
   return promtool(['check', 'rules', file]);
+}
+
+/** One step's families as promtool input series (`_` where a series had no sample that step). */
+function writeSeries(
+  series: Map<string, string[]>,
+  families: readonly MetricFamily[],
+  i: number,
+  steps: number,
+  keep: (metric: string) => boolean = () => true,
+) {
+  for (const family of families) {
+    const metric = sampleName(family);
+    if (!keep(metric)) continue;
+    for (const s of family.samples) {
+      const labels = Object.fromEntries(Object.entries(s.labels).filter(([, v]) => v !== ''));
+      const key = `${metric}${labelText(labels)}`;
+      const values = series.get(key) ?? Array<string>(steps).fill('_');
+      series.set(key, values);
+      values[i] = String(s.value);
+    }
+  }
+}
+
+/** Runs `promtool test rules` over the series (one value a step) and expects it to pass. */
+async function testRules(
+  name: string,
+  rulesFile: string,
+  series: Map<string, string[]>,
+  tests: { alert_rule_test?: unknown[]; promql_expr_test?: unknown[] },
+  step = '1s',
+  evaluationInterval = '1s',
+) {
+  const testFile = join(dir, `${name}-test.yml`);
+  await writeFile(
+    testFile,
+    JSON.stringify({
+      rule_files: [rulesFile],
+      evaluation_interval: evaluationInterval,
+      tests: [
+        {
+          interval: step,
+          input_series: [...series].map(([s, values]) => ({ series: s, values: values.join(' ') })),
+          ...tests,
+        },
+      ],
+    }),
+  );
+  const { code, output } = await promtool(['test', 'rules', testFile]);
+  // promtool prints a failure as blank lines and indented blocks: keep the first ones.
+  const failures = output.replace(/\n\s*\n/g, '\n').slice(0, 6000);
+  expect(failures).toContain('SUCCESS');
+  expect(code).toBe(0);
 }
 
 /** Every feature of the rules format, each field kind of PromQL, every kind with a table. */
@@ -294,17 +346,7 @@ async function compareWithEngine(
     const sample = metricsOf(kinds.kinds, previous, readings);
     previous = readings;
     engine.evaluate(sample);
-    for (const family of snapshotFamilies(sample)) {
-      const metric = sampleName(family);
-      if (!queried.has(metric)) continue;
-      for (const s of family.samples) {
-        const labels = Object.fromEntries(Object.entries(s.labels).filter(([, v]) => v !== ''));
-        const key = `${metric}${labelText(labels)}`;
-        const values = series.get(key) ?? Array<string>(seconds).fill('_');
-        series.set(key, values);
-        values[i] = String(s.value);
-      }
-    }
+    writeSeries(series, snapshotFamilies(sample), i, seconds, (metric) => queried.has(metric));
     for (const rule of rules) {
       const perSecond = expected.get(rule.name) ?? [];
       expected.set(rule.name, perSecond);
@@ -336,26 +378,7 @@ async function compareWithEngine(
       });
     }
   }
-  const testFile = join(dir, `${name}-test.yml`);
-  await writeFile(
-    testFile,
-    JSON.stringify({
-      rule_files: [rulesFile],
-      evaluation_interval: '1s',
-      tests: [
-        {
-          interval: '1s',
-          input_series: [...series].map(([s, values]) => ({ series: s, values: values.join(' ') })),
-          alert_rule_test: tests,
-        },
-      ],
-    }),
-  );
-  const { code, output } = await promtool(['test', 'rules', testFile]);
-  // promtool prints a failure as blank lines and indented blocks: keep the first ones.
-  const failures = output.replace(/\n\s*\n/g, '\n').slice(0, 6000);
-  expect(failures).toContain('SUCCESS');
-  expect(code).toBe(0);
+  await testRules(name, rulesFile, series, { alert_rule_test: tests });
   return fired;
 }
 
@@ -624,17 +647,7 @@ describe('promtool: every field the queries map reads what our kinds compute', (
       expect(converted.refused).toEqual([]);
 
       const series = new Map<string, string[]>();
-      for (let i = 0; i < STEPS; i++) {
-        for (const family of snapshotFamilies(samples[i]!)) {
-          for (const s of family.samples) {
-            const labels = Object.fromEntries(Object.entries(s.labels).filter(([, v]) => v !== ''));
-            const key = `${sampleName(family)}${labelText(labels)}`;
-            const values = series.get(key) ?? Array<string>(STEPS).fill('_');
-            series.set(key, values);
-            values[i] = String(s.value);
-          }
-        }
-      }
+      for (let i = 0; i < STEPS; i++) writeSeries(series, snapshotFamilies(samples[i]!), i, STEPS);
       const tests = [];
       let measured = 0;
       for (const rule of rules) {
@@ -670,29 +683,82 @@ describe('promtool: every field the queries map reads what our kinds compute', (
 
       const rulesFile = join(dir, 'fields.yml');
       await writeFile(rulesFile, converted.yaml);
-      const testFile = join(dir, 'fields-test.yml');
-      await writeFile(
-        testFile,
-        JSON.stringify({
-          rule_files: [rulesFile],
-          evaluation_interval: '1s',
-          tests: [
-            {
-              interval: '1s',
-              input_series: [...series].map(([s, values]) => ({
-                series: s,
-                values: values.join(' '),
-              })),
-              promql_expr_test: tests,
-            },
-          ],
-        }),
-      );
-      const { code, output } = await promtool(['test', 'rules', testFile]);
-      const failures = output.replace(/\n\s*\n/g, '\n').slice(0, 6000);
-      expect(failures).toContain('SUCCESS');
-      expect(code).toBe(0);
+      await testRules('fields', rulesFile, series, { promql_expr_test: tests });
     },
     120_000,
+  );
+});
+
+describe('promtool: rules exported for an evaluation interval', () => {
+  it.skipIf(!hasPromtool)(
+    `fire at the first evaluation "for" after the one that saw the condition, and hold until clear ${why}`,
+    async () => {
+      const { rules } = parseAlertRules(
+        [
+          'rules:',
+          '  - { name: slow-for, metric: system.load1, warn: 4, for: 45s }',
+          '  - { name: held, metric: system.memoryPercent, warn: 90, clear: 80 }',
+        ].join('\n'),
+      );
+      const converted = toPrometheusAlertRules(rules, { evaluationIntervalSeconds: 30 });
+      expect(converted.refused).toEqual([]);
+      expect(converted.notes).toEqual([]);
+      expect(converted.groups[0]!.interval).toBe('30s');
+      // 45 s is two 30 s evaluations: written as the 1m Prometheus waits anyway.
+      expect(converted.groups[0]!.rules.find((r) => r.alert === 'slow-for')!.for).toBe('1m');
+      expect((await checkRules('interval-30s.yml', converted)).code).toBe(0);
+      const rulesFile = join(dir, 'interval-30s.yml');
+
+      // One sample a second for 5 minutes: load 5 from 100 s to 250 s; memory 95 % from 100 s,
+      // 85 % (between clear and warn) from 160 s, 70 % from 220 s.
+      const steps = 300;
+      const at = (f: (s: number) => number) =>
+        Array.from({ length: steps }, (_, s) => String(f(s)));
+      const series = new Map([
+        ['arcbox_perf_load1', at((s) => (s >= 100 && s < 250 ? 5 : 1))],
+        ['arcbox_perf_memory_total_bytes', at(() => 100)],
+        [
+          'arcbox_perf_memory_used_bytes',
+          at((s) => (s < 100 ? 50 : s < 160 ? 95 : s < 220 ? 85 : 70)),
+        ],
+      ]);
+      const annotations = (alert: string) =>
+        converted.groups[0]!.rules.find((r) => r.alert === alert)!.annotations;
+      const expect_ = (alertname: string, seconds: number, firing: boolean) => ({
+        eval_time: `${seconds}s`,
+        alertname,
+        exp_alerts: firing
+          ? [{ exp_labels: { severity: 'warning' }, exp_annotations: annotations(alertname) }]
+          : [],
+      });
+      await testRules(
+        'interval-30s',
+        rulesFile,
+        series,
+        {
+          alert_rule_test: [
+            // Seen at the 120 s evaluation (pending), firing at 180 s: not at 150 s, where our
+            // engine (judging every second) would have fired since 145 s.
+            expect_('slow-for', 150, false),
+            expect_('slow-for', 180, true),
+            expect_('slow-for', 240, true),
+            expect_('slow-for', 270, false),
+            // Firing at 120 s, held at 85 % (the 150 s evaluation's ALERTS), resolved at 70 %.
+            expect_('held', 90, false),
+            expect_('held', 120, true),
+            expect_('held', 210, true),
+            expect_('held', 240, false),
+          ],
+        },
+        '1s',
+        '30s',
+      );
+      // Past Prometheus' 5-minute lookback the previous evaluation's ALERTS are gone: refused.
+      const slow = toPrometheusAlertRules(rules, { evaluationIntervalSeconds: 600 });
+      expect(slow.refused.map((e) => e.message)).toEqual([
+        expect.stringMatching(/^alert rule "held": clear needs the previous evaluation's ALERTS/),
+      ]);
+    },
+    60_000,
   );
 });

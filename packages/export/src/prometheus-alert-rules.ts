@@ -42,7 +42,12 @@ export interface PrometheusAlertRulesOptions {
   exporters?: readonly KindExporter[];
   /** Name of the rule group (`arcbox-perf`). */
   groupName?: string;
-  /** Evaluation interval of the group in seconds; Prometheus' global one when omitted. */
+  /**
+   * Evaluation interval of the group in seconds; Prometheus' global one when omitted. With it,
+   * `for` is written rounded up to a whole number of intervals (when Prometheus fires anyway),
+   * a window shorter than it is noted (samples between evaluations go unjudged), and `clear`
+   * is refused past Prometheus' 5-minute lookback (the previous evaluation's ALERTS would be gone).
+   */
   evaluationIntervalSeconds?: number;
 }
 
@@ -52,7 +57,12 @@ export interface PrometheusAlertRules {
   yaml: string;
   /** One CONFIG_ERROR per rule that has no PromQL equivalent, naming the rule and why. */
   refused: PerfError[];
+  /** Where a rule converts but Prometheus will judge fewer samples than ours (one line each). */
+  notes: string[];
 }
+
+/** How far back Prometheus looks for an instant vector's sample (its default lookback delta). */
+const LOOKBACK_SECONDS = 300;
 
 /** How long the last-interval functions (`irate`, `idelta`) look back for two samples. */
 const LAST_INTERVAL_RANGE = '1m';
@@ -75,9 +85,28 @@ export function toPrometheusAlertRules(
   const exporters = options.exporters ?? defaultExporters();
   const out: PrometheusAlertingRule[] = [];
   const refused: PerfError[] = [];
+  const notes: string[] = [];
+  const every = options.evaluationIntervalSeconds;
+  if (every !== undefined && !(every > 0 && every <= 86_400))
+    throw new PerfError('INVALID_ARGUMENT', `evaluation interval must be 0 to 1 day, got ${every}`);
   for (const rule of rules) {
     try {
-      out.push(...convertRule(rule, kinds, queries, exporters));
+      if (every !== undefined) {
+        if (rule.clear !== null && every > LOOKBACK_SECONDS)
+          refuse(
+            rule,
+            `clear needs the previous evaluation's ALERTS series, which Prometheus no longer reads past its 5m lookback (evaluation interval ${promDuration(every * 1000)})`,
+          );
+        if (
+          rule.windowSeconds > 0 &&
+          rule.windowAggregation !== 'last' &&
+          rule.windowSeconds < every
+        )
+          notes.push(
+            `alert rule "${rule.name}": its ${promDuration(rule.windowSeconds * 1000)} window is shorter than the evaluation interval ${promDuration(every * 1000)}: samples between evaluations are not judged`,
+          );
+      }
+      out.push(...convertRule(rule, kinds, queries, exporters, every));
     } catch (error) {
       if (!PerfError.isInstance(error)) throw error;
       refused.push(error);
@@ -90,7 +119,7 @@ export function toPrometheusAlertRules(
       : { interval: promDuration(options.evaluationIntervalSeconds * 1000) }),
     rules: out,
   };
-  return { groups: [group], yaml: rulesYaml([group]), refused };
+  return { groups: [group], yaml: rulesYaml([group]), refused, notes };
 }
 
 function refuse(rule: AlertRule, why: string): never {
@@ -122,8 +151,15 @@ function convertRule(
   kinds: KindRegistry,
   queries: readonly KindQueries[],
   exporters: readonly KindExporter[],
+  evaluationIntervalSeconds?: number,
 ): PrometheusAlertingRule[] {
   const metric = `${rule.target}.${rule.field}`;
+  // Prometheus fires at the first evaluation at least `for` after the one that first saw the
+  // condition: a whole number of intervals, written as such.
+  const forSeconds =
+    evaluationIntervalSeconds === undefined || rule.forSeconds <= 0
+      ? rule.forSeconds
+      : Math.ceil(rule.forSeconds / evaluationIntervalSeconds - 1e-9) * evaluationIntervalSeconds;
   const kind = kinds.get(rule.target);
   if (!kind) refuse(rule, `"${rule.target}" is not a kind of series`);
   const table = queriesOf(kind, queries, exporters);
@@ -148,7 +184,7 @@ function convertRule(
       : '';
   const firing = (severity: AlertSeverity) =>
     `ignoring(alertname, alertstate, severity) ALERTS{alertname=${promString(rule.name)}, alertstate="firing", severity="${severity}"}`;
-  const forText = rule.forSeconds > 0 ? ` for ${promDuration(rule.forSeconds * 1000)}` : '';
+  const forText = forSeconds > 0 ? ` for ${promDuration(forSeconds * 1000)}` : '';
   const lowest = levels[0]?.severity;
   return levels.map(({ severity, threshold }, i) => {
     let expr = `${operand} ${rule.comparison} ${num(threshold)}`;
@@ -170,7 +206,7 @@ function convertRule(
     return {
       alert: rule.name,
       expr,
-      ...(i === 0 && rule.forSeconds > 0 ? { for: promDuration(rule.forSeconds * 1000) } : {}),
+      ...(i === 0 && forSeconds > 0 ? { for: promDuration(forSeconds * 1000) } : {}),
       labels: { severity },
       annotations: {
         summary: rule.description ?? `${metric} ${rule.comparison} ${num(threshold)}`,

@@ -46,8 +46,13 @@ const round = (t: number, n = 2): RemoteSeries[] =>
     samples: [{ value: t, timestampMs: t }],
   }));
 
-function writer(url: string, log: string[], extra: { maxQueuedSamples?: number } = {}) {
+function writer(
+  url: string,
+  log: string[],
+  extra: Partial<Parameters<typeof createRemoteWriter>[0]> = {},
+) {
   return createRemoteWriter({
+    ...extra,
     target: { url, timeoutMs: 2000, bearerToken: 'sekret', headers: { 'X-Scope-OrgID': 'a' } },
     intervalMs: 60_000,
     maxQueuedSamples: extra.maxQueuedSamples ?? 1000,
@@ -131,5 +136,66 @@ describe('createRemoteWriter', () => {
     expect(w.stats().maxQueuedSamplesSeen).toBeLessThanOrEqual(10);
     expect(log.filter((l) => l.includes('queue'))).toHaveLength(1);
     await w.close();
+  });
+
+  it('fills the rounds the queue dropped from the catch-up source first, then goes on live', async () => {
+    const r = await receiver([]);
+    const log: string[] = [];
+    const asked: [number, number][] = [];
+    const acked: number[] = [];
+    const w = writer('http://127.0.0.1:1/api/v1/write', log, {
+      maxQueuedSamples: 4,
+      onAcked: (t) => acked.push(t),
+    });
+    // Receiver down: rounds 1..10 queued, 1..8 dropped.
+    for (let t = 1; t <= 10; t++) w.push(round(t));
+    await w.close();
+    expect(w.stats().queuedSamples).toBe(4);
+
+    // The same rounds on a writer that had round 2 acknowledged before (a restart), with a
+    // source that holds rounds 3..8 as history would: sent before 9 and 10, each batch acked.
+    await using again = writer(r.url, log, {
+      ackedMs: 2,
+      onAcked: (t) => acked.push(t),
+      catchUp: {
+        async *batches(after, before) {
+          asked.push([after, before]);
+          for (let t = after + 1; t < before; t += 3) {
+            const rounds = [t, t + 1, t + 2].filter((x) => x < before).flatMap((x) => round(x));
+            yield {
+              bytes: encodeWriteRequest(rounds),
+              series: rounds.length,
+              samples: rounds.length,
+              ackMs: Math.min(t + 2, before - 1),
+            };
+          }
+        },
+      },
+    });
+    for (const t of [9, 10]) again.push(round(t));
+    await again.flush();
+    expect(asked).toEqual([[2, 9]]);
+    const times = r.received.flatMap((x) => x.series.map((s) => s.samples[0]!.timestampMs));
+    expect(times).toEqual([3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10]);
+    expect(acked).toEqual([5, 8, 10]);
+    expect(again.stats()).toMatchObject({ caughtUpSamples: 12, sentSamples: 4, ackedMs: 10 });
+  });
+
+  it('asks no catch-up without a gap, and without an acknowledged round to start from', async () => {
+    const r = await receiver([]);
+    const asked: number[] = [];
+    const catchUp = {
+      // biome-ignore lint/correctness/useYield: a source asked for nothing yields nothing
+      async *batches(after: number) {
+        asked.push(after);
+      },
+    };
+    await using w = writer(r.url, [], { catchUp });
+    for (const t of [1, 2, 3]) w.push(round(t));
+    await w.flush();
+    w.push(round(4));
+    await w.flush();
+    expect(asked).toEqual([]);
+    expect(w.stats().ackedMs).toBe(4);
   });
 });

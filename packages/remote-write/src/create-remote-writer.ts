@@ -2,6 +2,7 @@ import { encodeWriteRequest } from './encode-write-request.js';
 import { type RemoteWriteTarget, postWriteRequest } from './send-write-request.js';
 import { snappyCompress, snappyUncompress } from './snappy-block.js';
 import type { EncodedRound } from './encode-families.js';
+import type { CatchUpBatch, CatchUpSource } from './history-catch-up.js';
 import type { RemoteSeries } from './write-request.js';
 
 /**
@@ -22,6 +23,16 @@ export interface RemoteWriterOptions {
   maxBackoffMs: number;
   log: (line: string) => void;
   fetch?: typeof fetch;
+  /**
+   * The time of the newest round the receiver acknowledged before this writer started (read
+   * back from the agent's state dir); with `catchUp`, what lies between it and the first round
+   * queued here is sent from history first.
+   */
+  ackedMs?: number | null;
+  /** Called with the time of the newest round acknowledged, after each accepted request. */
+  onAcked?: (timeMs: number) => void;
+  /** Where rounds the queue no longer holds are read back from (history), oldest first. */
+  catchUp?: CatchUpSource;
 }
 
 export interface RemoteWriterStats {
@@ -33,13 +44,17 @@ export interface RemoteWriterStats {
   /** Bytes the queued rounds take now (encoded, compressed once they wait or the receiver fails). */
   queuedBytes: number;
   retries: number;
+  /** Samples sent from history to fill a gap the queue could not (outage or restart). */
+  caughtUpSamples: number;
+  /** The newest round time acknowledged; null before any. */
+  ackedMs: number | null;
 }
 
 export interface RemoteWriter {
   /** Queues one round (its series, each with its samples) to send oldest first. */
   push(series: RemoteSeries[]): void;
   /** Queues one round already encoded (a `FamiliesEncoder`'s), with its sample count. */
-  pushEncoded(round: EncodedRound, samples: number): void;
+  pushEncoded(round: EncodedRound, samples: number, timeMs?: number): void;
   /** Sends everything queued now, retrying with backoff until done or `signal` aborts. */
   flush(options?: { signal?: AbortSignal }): Promise<void>;
   stats(): RemoteWriterStats;
@@ -49,6 +64,8 @@ export interface RemoteWriter {
 
 const samplesOf = (round: readonly RemoteSeries[]) =>
   round.reduce((n, s) => n + s.samples.length, 0);
+const newestOf = (round: readonly RemoteSeries[]) =>
+  round.reduce((t, s) => s.samples.reduce((u, x) => Math.max(u, x.timestampMs), t), 0);
 
 /**
  * Pushes rounds to one remote write receiver every `intervalMs`, oldest first, in batches of
@@ -66,6 +83,7 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
     rawBytes: number;
     series: number;
     samples: number;
+    timeMs: number;
   }[] = [];
   let rawQueued = 0;
   const compressOldest = (all: boolean) => {
@@ -84,7 +102,12 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
     maxQueuedSamplesSeen: 0,
     queuedBytes: 0,
     retries: 0,
+    caughtUpSamples: 0,
+    ackedMs: options.ackedMs ?? null,
   };
+  // Rounds went missing between the last acknowledged one and the queue's first: the writer
+  // started after a restart, or the queue overflowed. History fills the gap before the queue.
+  let gap = stats.ackedMs !== null;
   const closing = new AbortController();
   let backoffMs = 0;
   let running: Promise<void> | null = null;
@@ -103,8 +126,85 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
       signal.addEventListener('abort', done, { once: true });
     });
 
+  function acked(timeMs: number) {
+    if (stats.ackedMs !== null && timeMs <= stats.ackedMs) return;
+    stats.ackedMs = timeMs;
+    options.onAcked?.(timeMs);
+  }
+
+  function backOff(reason: string) {
+    stats.retries += 1;
+    compressOldest(true);
+    backoffMs = Math.min(
+      options.maxBackoffMs,
+      backoffMs === 0 ? options.minBackoffMs : backoffMs * 2,
+    );
+    options.log(
+      `remote write to ${redact(options.target.url)} failed (${reason}); retrying in ${backoffMs} ms`,
+    );
+  }
+
+  /** Sends one catch-up batch until the receiver answers; false when `signal` aborted. */
+  async function sendBatch(batch: CatchUpBatch, signal: AbortSignal): Promise<boolean> {
+    const body = snappyCompress(batch.bytes);
+    while (!signal.aborted) {
+      let result: Awaited<ReturnType<typeof postWriteRequest>>;
+      try {
+        result = await postWriteRequest(options.target, body, {
+          signal,
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        });
+      } catch {
+        return false;
+      }
+      if (result.outcome === 'retry') {
+        backOff(result.reason);
+        await sleep(backoffMs, signal);
+        continue;
+      }
+      backoffMs = 0;
+      if (result.outcome === 'ok') stats.caughtUpSamples += batch.samples;
+      else {
+        stats.droppedSamples += batch.samples;
+        options.log(
+          `remote write to ${redact(options.target.url)} refused ${batch.series} caught-up series (${batch.samples} samples), dropped: ${result.reason}`,
+        );
+      }
+      acked(batch.ackMs);
+      return true;
+    }
+    return false;
+  }
+
+  /** Sends what history holds after the last acknowledged round and before the queue's first. */
+  async function catchUp(source: CatchUpSource, signal: AbortSignal): Promise<boolean> {
+    const from = stats.ackedMs!;
+    const to = queue[0]!.timeMs;
+    try {
+      for await (const batch of source.batches(from, to, signal)) {
+        if (!(await sendBatch(batch, signal))) return false;
+      }
+    } catch (error) {
+      if (signal.aborted) return false;
+      options.log(
+        `remote write to ${redact(options.target.url)}: catching up from history failed (${(error as Error).message}); those rounds are a gap`,
+      );
+    }
+    return !signal.aborted;
+  }
+
   async function sendAll(signal: AbortSignal): Promise<void> {
     while (queue.length > 0 && !signal.aborted) {
+      if (gap && stats.ackedMs !== null && options.catchUp) {
+        // Rounds the queue drops while this catch-up runs set `gap` again: a next one follows.
+        gap = false;
+        if (!(await catchUp(options.catchUp, signal))) {
+          gap = true;
+          return;
+        }
+        continue;
+      }
+      gap = false;
       const parts: Buffer[] = [];
       let rounds = 0;
       let samples = 0;
@@ -117,6 +217,9 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
         seriesCount += next.series;
         rounds += 1;
       }
+      // The queue may drop its oldest rounds (overflow) while this request is out.
+      const batch = new Set(queue.slice(0, rounds));
+      const lastTime = queue[rounds - 1]!.timeMs;
       const only = rounds === 1 ? queue[0]!.block : null;
       const body = only ?? snappyCompress(rounds === 1 ? parts[0]! : Buffer.concat(parts));
       parts.length = 0;
@@ -130,21 +233,17 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
         return; // aborted: the rounds stay queued
       }
       if (result.outcome === 'retry') {
-        stats.retries += 1;
-        compressOldest(true);
-        backoffMs = Math.min(
-          options.maxBackoffMs,
-          backoffMs === 0 ? options.minBackoffMs : backoffMs * 2,
-        );
-        options.log(
-          `remote write to ${redact(options.target.url)} failed (${result.reason}); retrying in ${backoffMs} ms`,
-        );
+        backOff(result.reason);
         await sleep(backoffMs, signal);
         continue;
       }
       backoffMs = 0;
-      for (const sent of queue.splice(0, rounds)) rawQueued -= sent.raw?.length ?? 0;
-      stats.queuedSamples -= samples;
+      while (queue.length > 0 && batch.has(queue[0]!)) {
+        const sent = queue.shift()!;
+        rawQueued -= sent.raw?.length ?? 0;
+        stats.queuedSamples -= sent.samples;
+      }
+      acked(lastTime);
       if (result.outcome === 'ok') stats.sentSamples += samples;
       else {
         stats.droppedSamples += samples;
@@ -170,13 +269,14 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
   timer = setTimeout(tick, options.intervalMs);
   timer.unref?.();
 
-  function pushEncoded(round: EncodedRound, samples: number) {
+  function pushEncoded(round: EncodedRound, samples: number, timeMs = round.timeMs ?? 0) {
     queue.push({
       raw: round.bytes,
       block: null,
       rawBytes: round.bytes.length,
       series: round.series,
       samples,
+      timeMs,
     });
     rawQueued += round.bytes.length;
     compressOldest(backoffMs > 0);
@@ -189,6 +289,7 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
       dropped += old.samples;
     }
     if (dropped > 0) {
+      gap = true;
       stats.droppedSamples += dropped;
       if (!overflowLogged)
         options.log(
@@ -201,7 +302,11 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
 
   return {
     push(series) {
-      pushEncoded({ bytes: encodeWriteRequest(series), series: series.length }, samplesOf(series));
+      pushEncoded(
+        { bytes: encodeWriteRequest(series), series: series.length },
+        samplesOf(series),
+        newestOf(series),
+      );
     },
     pushEncoded,
     async flush({ signal } = {}) {

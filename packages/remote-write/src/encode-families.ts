@@ -1,5 +1,5 @@
 import { PerfError } from '@arcbox/perf-core';
-import { type MetricFamily, sampleName } from '@arcbox/perf-export';
+import { type Labels, type MetricFamily, sampleName } from '@arcbox/perf-export';
 import { encodeWriteRequest } from './encode-write-request.js';
 import { familiesToSeries } from './families-to-series.js';
 
@@ -7,12 +7,14 @@ export interface EncodedRound {
   /** The round's WriteRequest, protobuf, uncompressed. */
   bytes: Buffer;
   series: number;
+  /** The round's timestamp, ms. */
+  timeMs?: number;
 }
 
 export interface FamiliesEncoder {
   /** One round of families as a WriteRequest: the bytes `encodeWriteRequest(familiesToSeries(...))` gives. */
   encode(families: readonly MetricFamily[], timestampMs: number): EncodedRound;
-  /** Series whose encoded labels are kept. */
+  /** Encoded label sets kept (the live series', and those looked up by key). */
   readonly cached: number;
 }
 
@@ -24,14 +26,17 @@ const SAMPLE_TIMESTAMP = 0x10;
 /**
  * Encodes rounds of families as remote write requests, keeping each series' encoded (sorted)
  * labels from one round to the next: the series of a host barely change, so a round costs a
- * lookup and a copy per series instead of sorting and UTF-8 encoding its labels again. The cache
- * holds the series of the last round (and is cut back to them when it grows past twice that).
+ * comparison and a copy per series instead of sorting and UTF-8 encoding its labels again. The
+ * labels are kept by family and sample position: a sample whose labels equal those at its
+ * position last round reuses their bytes without building any key. Only where the positions
+ * moved (a container came or went) is a series looked up by a key of its name and labels, in a
+ * second cache that is emptied once it holds twice the live series.
  */
 export function createFamiliesEncoder(
   externalLabels: Readonly<Record<string, string>> = {},
 ): FamiliesEncoder {
-  let labels = new Map<string, Buffer>();
-  const keys: string[] = [];
+  const byPosition = new Map<string, { labels: Labels[]; bytes: Buffer[] }>();
+  let byKey = new Map<string, Buffer>();
   const parts: Buffer[] = [];
   return {
     encode(families, timestampMs) {
@@ -41,21 +46,35 @@ export function createFamiliesEncoder(
       let total = 0;
       let n = 0;
       for (const family of families) {
-        const name = sampleName(family);
-        for (const sample of family.samples) {
-          let key = name;
-          for (const k in sample.labels) key += `\u0000${k}\u0001${sample.labels[k]}`;
-          let bytes = labels.get(key);
-          if (bytes === undefined) {
-            bytes = labelsOf(family, sample.labels);
-            labels.set(key, bytes);
+        let kept = byPosition.get(family.name);
+        if (kept === undefined) {
+          kept = { labels: [], bytes: [] };
+          byPosition.set(family.name, kept);
+        }
+        const samples = family.samples;
+        for (let j = 0; j < samples.length; j++) {
+          const sampleLabels = samples[j]!.labels;
+          let bytes: Buffer;
+          const before = kept.labels[j];
+          if (before !== undefined && sameLabels(before, sampleLabels)) bytes = kept.bytes[j]!;
+          else {
+            let key = sampleName(family);
+            for (const k in sampleLabels) key += `\u0000${k}\u0001${sampleLabels[k]}`;
+            const found = byKey.get(key);
+            if (found === undefined) {
+              bytes = labelsOf(family, sampleLabels);
+              byKey.set(key, bytes);
+            } else bytes = found;
           }
-          keys[n] = key;
+          kept.labels[j] = sampleLabels;
+          kept.bytes[j] = bytes;
           parts[n] = bytes;
           n += 1;
           const size = bytes.length + 1 + 1 + sampleSize;
           total += 1 + varintLength(size) + size;
         }
+        kept.labels.length = samples.length;
+        kept.bytes.length = samples.length;
       }
       const out = Buffer.allocUnsafe(total);
       let at = 0;
@@ -82,18 +101,16 @@ export function createFamiliesEncoder(
           varint(timestampMs);
         }
       }
-      // Series that went away leave the cache once it holds twice the live ones.
-      if (labels.size > 2 * n + 1000) {
-        const live = new Map<string, Buffer>();
-        for (let j = 0; j < n; j++) live.set(keys[j]!, parts[j]!);
-        labels = live;
-      }
-      keys.length = n;
+      // Series that went away leave the key cache once it holds twice the live ones (the
+      // positions hold every live series' bytes).
+      if (byKey.size > 2 * n + 1000) byKey = new Map();
       parts.length = 0;
-      return { bytes: out, series: n };
+      return { bytes: out, series: n, timeMs: timestampMs };
     },
     get cached() {
-      return labels.size;
+      let live = 0;
+      for (const kept of byPosition.values()) live += kept.bytes.length;
+      return live + byKey.size;
     },
   };
 
@@ -107,6 +124,18 @@ export function createFamiliesEncoder(
     while (whole[at]! >= 128) at += 1;
     return Buffer.from(whole.subarray(at + 1));
   }
+}
+
+/** The same label names with the same values (order aside: a series's labels are sorted). */
+function sameLabels(a: Labels, b: Labels): boolean {
+  if (a === b) return true;
+  let count = 0;
+  for (const k in b) {
+    if (a[k] !== b[k]) return false;
+    count += 1;
+  }
+  for (const _ in a) count -= 1;
+  return count === 0;
 }
 
 function varintLength(n: number): number {

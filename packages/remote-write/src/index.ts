@@ -14,3 +14,7 @@ export { postWriteRequest, REMOTE_WRITE_HEADERS, sendWriteRequest } from './send
 export type { RemoteWriteTarget, SendOutcome } from './send-write-request.js';
 export { snappyCompress, snappyUncompress } from './snappy-block.js';
 export type { RemoteLabel, RemoteSample, RemoteSeries } from './write-request.js';
+export { MAX_ACK_FILE_BYTES, MAX_ACK_TARGETS, openAckFile, parseAcks } from './ack-file.js';
+export type { AckFile, AckFileOptions } from './ack-file.js';
+export { createHistoryCatchUp } from './history-catch-up.js';
+export type { CatchUpBatch, CatchUpSource, HistoryCatchUpOptions } from './history-catch-up.js';

@@ -17,7 +17,9 @@ import type { AgentState } from '../http/agent-state.js';
 import { type AgentServer, createAgentServer } from '../http/create-agent-server.js';
 import { HttpError } from '../http/http-error.js';
 import { agentFamilies } from '../export/agent-families.js';
+import { type AgentOtlp, startOtlp } from '../export/start-otlp.js';
 import { type AgentRemoteWrite, startRemoteWrite } from '../export/start-remote-write.js';
+import { openAckFile } from '@arcbox/perf-remote-write';
 import { createNotifier } from '../notify/create-notifier.js';
 import type { AgentSample } from '../sampler/agent-sample.js';
 import { type MonitorSampler, startMonitorSampler } from '../sampler/monitor-sampler.js';
@@ -93,12 +95,16 @@ export function createAgent(options: AgentOptions): Agent {
   const notifier = createNotifier(config.notifications, log, { version: options.version });
   let lastSample: AgentSample | null = null;
   let sampler: MonitorSampler | null = null;
-  const remoteWrite: AgentRemoteWrite | null =
-    config.export.remoteWrite.length > 0 ? startRemoteWrite(config.export, log) : null;
+  let remoteWrite: AgentRemoteWrite | null = null;
+  let otlp: AgentOtlp | null = null;
 
   const onSample = (sample: AgentSample, events: readonly AlertEvent[]) => {
     lastSample = sample;
-    remoteWrite?.push(agentFamilies(sample, kinds, { version: options.version }), sample.time);
+    if (remoteWrite || otlp) {
+      const families = agentFamilies(sample, kinds, { version: options.version });
+      remoteWrite?.push(families, sample.time);
+      otlp?.update(families);
+    }
     notifier.handle(alerts.transitions(events, sample.time));
     for (const listener of listeners) {
       try {
@@ -161,6 +167,7 @@ export function createAgent(options: AgentOptions): Agent {
     await notifier.close();
     // What is still queued gets a short grace to reach the receivers, as notifications do.
     await remoteWrite?.close(2000);
+    await otlp?.close();
     await historyFile?.close();
     await server.close();
   }
@@ -180,6 +187,20 @@ export function createAgent(options: AgentOptions): Agent {
           log,
         });
       }
+      if (config.export.remoteWrite.length > 0) {
+        const acks = config.history.persist
+          ? await openAckFile({ path: join(config.stateDir, 'remote-write-acks.json'), log })
+          : null;
+        remoteWrite = startRemoteWrite(config.export, log, {
+          history,
+          kinds,
+          latest: () => lastSample?.values ?? null,
+          intervalMs: config.intervalMs,
+          acks,
+        });
+      }
+      if (config.export.otlp.length > 0)
+        otlp = await startOtlp(config.export, log, options.version);
       const address = await server.listen(config.listen.host, config.listen.port);
       sampler = startMonitorSampler(monitor, onSample, (error) =>
         log(`sampling failed: ${(error as Error).message}`),

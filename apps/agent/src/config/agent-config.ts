@@ -34,10 +34,19 @@ export interface RemoteWriteConfig {
   maxBatchSamples: number;
 }
 
+/** One OpenTelemetry OTLP/HTTP (protobuf) metrics endpoint the agent pushes to. */
+export interface OtlpConfig {
+  url: string;
+  headers: Record<string, string>;
+  intervalMs: number;
+  timeoutMs: number;
+}
+
 export interface ExportConfig {
   /** Added to every pushed series that has no label of that name; `instance` defaults to the host name. */
   externalLabels: Record<string, string>;
   remoteWrite: RemoteWriteConfig[];
+  otlp: OtlpConfig[];
 }
 
 export interface AgentConfig {

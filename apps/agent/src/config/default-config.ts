@@ -34,6 +34,6 @@ export function defaultConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig
     history: { retentionMs: 24 * 3_600_000, flushIntervalMs: 10_000, persist: true },
     rules: null,
     notifications: { log: true, delayMs: 0, repeatMs: 3_600_000, webhooks: [] },
-    export: { externalLabels: { instance: hostname() }, remoteWrite: [] },
+    export: { externalLabels: { instance: hostname() }, remoteWrite: [], otlp: [] },
   };
 }

@@ -48,7 +48,51 @@ describe('the export section', () => {
     expect(parseConfig('interval: 1s\n', 'agent.yaml', env).export).toEqual({
       externalLabels: { instance: hostname() },
       remoteWrite: [],
+      otlp: [],
     });
+  });
+
+  it('reads OTLP endpoints with their defaults and refuses bad ones', () => {
+    const config = parseConfig(
+      [
+        'export:',
+        '  otlp:',
+        '    - url: http://127.0.0.1:4318/v1/metrics',
+        '      headers: { x-honeycomb-team: key }',
+        '      interval: 15s',
+        '    - { url: "https://otel.example/v1/metrics" }',
+      ].join('\n'),
+      'agent.yaml',
+      env,
+    );
+    expect(config.export.otlp).toEqual([
+      {
+        url: 'http://127.0.0.1:4318/v1/metrics',
+        headers: { 'x-honeycomb-team': 'key' },
+        intervalMs: 15_000,
+        timeoutMs: 10_000,
+      },
+      {
+        url: 'https://otel.example/v1/metrics',
+        headers: {},
+        intervalMs: 60_000,
+        timeoutMs: 10_000,
+      },
+    ]);
+    expect(errorOf('export:\n  otlp:\n    - url: ftp://x\n')).toMatch(
+      /export\.otlp\[0\]\.url: must be http or https/,
+    );
+    expect(errorOf('export:\n  otlp:\n    - { interval: 1s }\n')).toMatch(/url: is required/);
+    expect(errorOf('export:\n  otlp:\n    - { url: "http://x/", interval: 2h }\n')).toMatch(
+      /interval: must be at most/,
+    );
+    expect(errorOf('export:\n  otlp:\n    - { url: "http://x/", temporality: delta }\n')).toMatch(
+      /temporality/,
+    );
+    expect(errorOf('export:\n  otlp: { url: "http://x/" }\n')).toMatch(/must be a list/);
+    expect(errorOf(`export:\n  otlp: [${'{ url: "http://x/" },'.repeat(17)}]\n`)).toMatch(
+      /at most 16 endpoints/,
+    );
   });
 
   it('refuses bad receivers and labels, never quoting a secret', () => {

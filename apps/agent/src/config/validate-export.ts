@@ -1,5 +1,5 @@
 import { type ConfigChecker, type ConfigPath, describeValue } from '@arcbox/perf';
-import type { ExportConfig, RemoteWriteConfig } from './agent-config.js';
+import type { ExportConfig, OtlpConfig, RemoteWriteConfig } from './agent-config.js';
 import { secretTypeOf } from './check-token.js';
 import {
   boundedDuration,
@@ -19,7 +19,7 @@ const MAX_LABEL_VALUE = 1024;
 export function validateExport(raw: unknown, target: ExportConfig, c: ConfigChecker): void {
   const e = c.section(raw, ['export']);
   if (!e) return;
-  c.known(e, ['export'], ['externalLabels', 'remoteWrite']);
+  c.known(e, ['export'], ['externalLabels', 'remoteWrite', 'otlp']);
   if ('externalLabels' in e) {
     const labels = c.section(e.externalLabels, ['export', 'externalLabels']);
     const out: Record<string, string> = {};
@@ -44,6 +44,34 @@ export function validateExport(raw: unknown, target: ExportConfig, c: ConfigChec
         remoteWrite(w, ['export', 'remoteWrite', i], c),
       );
   }
+  if ('otlp' in e) {
+    if (!Array.isArray(e.otlp))
+      c.fail(['export', 'otlp'], `must be a list, found ${describeValue(e.otlp)}`);
+    else if (e.otlp.length > 16) c.fail(['export', 'otlp'], 'at most 16 endpoints');
+    else target.otlp = e.otlp.flatMap((o, i) => otlp(o, ['export', 'otlp', i], c));
+  }
+}
+
+/** One OTLP/HTTP endpoint: `url` (the full metrics path), `headers`, `interval`, `timeout`. */
+function otlp(raw: unknown, path: ConfigPath, c: ConfigChecker): OtlpConfig[] {
+  const o = c.section(raw, path);
+  if (!o) return [];
+  c.known(o, path, ['url', 'headers', 'interval', 'timeout']);
+  const before = c.issues.length;
+  const url =
+    'url' in o ? c.str(o.url, [...path, 'url']) : void c.fail([...path, 'url'], 'is required');
+  if (url !== undefined) checkWebhookUrl(url, [...path, 'url'], c);
+  const headers = 'headers' in o ? webhookHeaders(o.headers, [...path, 'headers'], c) : {};
+  const intervalMs =
+    'interval' in o
+      ? boundedDuration(c, o.interval, [...path, 'interval'], DURATION_LIMITS.remoteWriteInterval)
+      : 60_000;
+  const timeoutMs =
+    'timeout' in o
+      ? boundedDuration(c, o.timeout, [...path, 'timeout'], DURATION_LIMITS.remoteWriteTimeout)
+      : 10_000;
+  if (c.issues.length !== before || url === undefined) return [];
+  return [{ url, headers, intervalMs: intervalMs ?? 60_000, timeoutMs: timeoutMs ?? 10_000 }];
 }
 
 function remoteWrite(raw: unknown, path: ConfigPath, c: ConfigChecker): RemoteWriteConfig[] {

@@ -1,6 +1,10 @@
+import type { KindRegistry, KindValues } from '@arcbox/perf-core';
 import type { MetricFamily } from '@arcbox/perf-export';
+import type { HistoryStore } from '@arcbox/perf-history';
 import {
+  type AckFile,
   createFamiliesEncoder,
+  createHistoryCatchUp,
   createRemoteWriter,
   type RemoteWriter,
 } from '@arcbox/perf-remote-write';
@@ -10,14 +14,26 @@ export interface AgentRemoteWrite {
   /** Queues one round's families (the ones /metrics prints) for every receiver. */
   push(families: readonly MetricFamily[], timeMs: number): void;
   stats(): ReturnType<RemoteWriter['stats']>[];
-  /** Sends what is queued for up to `graceMs`, then stops. */
+  /** Sends what is queued for up to `graceMs`, then stops (and saves how far each got). */
   close(graceMs: number): Promise<void>;
+}
+
+export interface RemoteWriteContext {
+  /** Where rounds the queue lost (an outage longer than it holds, a restart) are read back. */
+  history: HistoryStore;
+  kinds: KindRegistry;
+  /** The latest live round's metrics: the labels of the series caught up from history. */
+  latest: () => KindValues | null;
+  intervalMs: number;
+  /** How far each receiver acknowledged, kept across restarts; null without a state dir. */
+  acks: AckFile | null;
 }
 
 /** One writer per configured receiver; a round is encoded once and shared. */
 export function startRemoteWrite(
   config: ExportConfig,
   log: (line: string) => void,
+  context: RemoteWriteContext,
 ): AgentRemoteWrite {
   const writers = config.remoteWrite.map((w) =>
     createRemoteWriter({
@@ -34,6 +50,17 @@ export function startRemoteWrite(
       minBackoffMs: 500,
       maxBackoffMs: Math.max(500, Math.min(30_000, w.intervalMs * 3)),
       log,
+      ackedMs: context.acks?.get(w.url) ?? null,
+      onAcked: (timeMs) => context.acks?.set(w.url, timeMs),
+      catchUp: createHistoryCatchUp({
+        history: context.history,
+        kinds: context.kinds,
+        latest: context.latest,
+        externalLabels: config.externalLabels,
+        intervalMs: context.intervalMs,
+        maxBatchSamples: w.maxBatchSamples,
+        log,
+      }),
     }),
   );
   const encoder = createFamiliesEncoder(config.externalLabels);
@@ -49,6 +76,13 @@ export function startRemoteWrite(
       const signal = AbortSignal.timeout(graceMs);
       await Promise.all(writers.map((w) => w.flush({ signal })));
       await Promise.all(writers.map((w) => w.close()));
+      await context.acks?.flush();
+      config.remoteWrite.forEach((w, i) => {
+        const s = writers[i]!.stats();
+        log(
+          `remote write to ${new URL(w.url).host}: sent ${s.sentSamples} samples, caught up ${s.caughtUpSamples} from history, dropped ${s.droppedSamples}, queued at most ${s.maxQueuedSamplesSeen} (bound ${w.maxQueuedSamples})`,
+        );
+      });
     },
   };
 }

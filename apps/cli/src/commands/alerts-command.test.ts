@@ -259,6 +259,43 @@ describe('arcbox-perf alerts export (built binary)', () => {
     },
   );
 
+  it('writes the group interval, rounds "for" up to it, notes short windows and refuses what breaks', async () => {
+    const file = await rules(
+      'interval.yaml',
+      [
+        'rules:',
+        '  - { name: slow-for, metric: system.load1, warn: 4, for: 45s }',
+        '  - { name: short-window, metric: system.cpuPercent, warn: 90, window: { duration: 10s, aggregation: avg } }',
+        '  - { name: held, metric: system.memoryPercent, warn: 90, clear: 80 }',
+      ].join('\n'),
+    );
+    const run = await runBuiltCli([
+      'alerts',
+      'export',
+      '--rules',
+      file,
+      '--evaluation-interval',
+      '30s',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/- name: "arcbox-perf"\n {4}interval: 30s\n/);
+    expect(run.stdout).toMatch(/alert: "slow-for"\n.*\n {8}for: 1m\n/);
+    expect(run.stderr).toBe(
+      'note: alert rule "short-window": its 10s window is shorter than the evaluation interval 30s: samples between evaluations are not judged\n',
+    );
+    const long = await runBuiltCli(['alerts', 'export', '--rules', file, '-e', '10m']);
+    expect(long.code).toBe(1);
+    expect(long.stderr).toContain(
+      'alert rule "held": clear needs the previous evaluation\'s ALERTS series',
+    );
+    expect(long.stdout).toContain('alert: "slow-for"');
+    for (const bad of ['500ms', '1500ms', '2h', 'soon']) {
+      const refused = await runBuiltCli(['alerts', 'export', '-e', bad]);
+      expect(refused.code, bad).not.toBe(0);
+      expect(refused.stderr).toMatch(/from 1s to 1h|whole seconds/);
+    }
+  });
+
   it('refuses a format it does not write', async () => {
     const run = await runBuiltCli(['alerts', 'export', '--format', 'yaml']);
     expect(run.code).not.toBe(0);

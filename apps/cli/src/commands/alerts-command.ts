@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PerfError } from '@arcbox/perf-core';
 import type { AlertStatus } from '@arcbox/perf-history';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { type CliContext, writeLine } from '../cli-context.js';
 import { choiceOption, integerOption, intervalOption } from '../parse-options.js';
 import { alertValueText, seriesLabel, thresholdText } from '../render/alert-text.js';
@@ -214,9 +214,23 @@ export function registerAlertsCommand(
 
 const exportFormats = ['prometheus'] as const;
 
+/** A Prometheus rule group's interval: a duration of whole seconds from 1s to 1h. */
+function evaluationIntervalOption(value: string): number {
+  let ms: number | null = null;
+  try {
+    ms = intervalOption(value);
+  } catch {
+    // Said below with this option's own range.
+  }
+  if (ms === null || ms < 1000 || ms % 1000 !== 0)
+    throw new InvalidArgumentError(`expected whole seconds from 1s to 1h, got "${value}"`);
+  return ms;
+}
+
 interface ExportFlags {
   format: (typeof exportFormats)[number];
   rules?: string;
+  evaluationInterval?: number;
 }
 
 /**
@@ -232,6 +246,11 @@ function registerAlertsExport(alerts: Command, context: (cmd: Command) => Promis
     )
     .option('-f, --format <format>', 'prometheus', choiceOption(exportFormats), 'prometheus')
     .option('-r, --rules <file>', 'YAML or JSON rules file (default: the built-in rules)')
+    .option(
+      '-e, --evaluation-interval <time>',
+      'the group\'s evaluation interval (1s to 1h; default: Prometheus\' global one); "for" rounds up to whole intervals',
+      evaluationIntervalOption,
+    )
     .addHelpText(
       'after',
       `\nOne Prometheus rule per severity (label "severity"), the same thresholds, window and "for";\nclear (hysteresis) and the critical level read Prometheus' ALERTS series. A rule /metrics\ncannot express is named on stderr (exit 1). The mapping: apps/cli/README.md, "alerts export".\n${examples(
@@ -244,6 +263,10 @@ function registerAlertsExport(alerts: Command, context: (cmd: Command) => Promis
             'arcbox-perf alerts export --rules rules.yaml | promtool check rules /dev/stdin',
             'a rules file, checked',
           ],
+          [
+            'arcbox-perf alerts export --evaluation-interval 15s > arcbox-perf.rules.yml',
+            'for a group evaluated every 15 s',
+          ],
         ],
       )}`,
     )
@@ -253,10 +276,16 @@ function registerAlertsExport(alerts: Command, context: (cmd: Command) => Promis
         loadRules(flags.rules, ctx.signal),
         import('@arcbox/perf-export'),
       ]);
-      const converted = toPrometheusAlertRules(loaded.rules);
+      const converted = toPrometheusAlertRules(
+        loaded.rules,
+        flags.evaluationInterval === undefined
+          ? {}
+          : { evaluationIntervalSeconds: flags.evaluationInterval / 1000 },
+      );
       ctx.io.stdout.write(converted.yaml);
       for (const error of [...loaded.errors, ...converted.refused])
         ctx.io.stderr.write(`${ctx.color.red('rule error')}: ${error.message}\n`);
+      for (const note of converted.notes) ctx.io.stderr.write(`note: ${note}\n`);
       ctx.setExitCode(loaded.errors.length + converted.refused.length > 0 ? 1 : 0);
     });
 }

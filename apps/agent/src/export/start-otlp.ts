@@ -1,0 +1,35 @@
+import { hostname } from 'node:os';
+import type { MetricFamily } from '@arcbox/perf-export';
+import { createOtlpPusher, type OtlpPusher, readHostId } from '@arcbox/perf-otlp';
+import type { ExportConfig } from '../config/agent-config.js';
+
+export interface AgentOtlp {
+  /** The latest round's families (the ones /metrics prints), for every endpoint. */
+  update(families: readonly MetricFamily[]): void;
+  /** Exports once more (within each endpoint's timeout), then stops. */
+  close(): Promise<void>;
+}
+
+/** One OpenTelemetry SDK pipeline per configured OTLP endpoint, fed the same rounds. */
+export async function startOtlp(
+  config: ExportConfig,
+  log: (line: string) => void,
+  version: string,
+): Promise<AgentOtlp> {
+  const resource = { hostName: hostname(), hostId: await readHostId(), serviceVersion: version };
+  const pushers: OtlpPusher[] = config.otlp.map((o) =>
+    createOtlpPusher(
+      { url: o.url, headers: o.headers, intervalMs: o.intervalMs, timeoutMs: o.timeoutMs },
+      resource,
+      log,
+    ),
+  );
+  return {
+    update(families) {
+      for (const p of pushers) p.update(families);
+    },
+    async close() {
+      await Promise.all(pushers.map((p) => p.close()));
+    },
+  };
+}

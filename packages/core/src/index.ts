@@ -139,6 +139,13 @@ export { parseTime } from './parse-time.js';
 export {
   describeLifecycleEvent,
   formatAgo,
+  LIFECYCLE_EVENT_SOURCES,
   LIFECYCLE_EVENT_TYPES,
 } from './lifecycle-event.js';
-export type { LifecycleEvent, LifecycleEventType } from './lifecycle-event.js';
+export type {
+  LifecycleEvent,
+  LifecycleEventSource,
+  LifecycleEventType,
+} from './lifecycle-event.js';
+export { createOomEventMerge } from './merge-oom-events.js';
+export type { OomEventMerge, OomEventMergeOptions } from './merge-oom-events.js';

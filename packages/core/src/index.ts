@@ -39,7 +39,12 @@ export type {
 export { computeSystemMetrics, intervalSeconds } from './compute-system-metrics.js';
 export { computeInterfaceMetrics, sumOrNull } from './net-metrics.js';
 export { sumCounted, sumRates } from './sum-rates.js';
-export type { ContainerReading, ContainerRuntime, ContainerSource } from './container-reading.js';
+export type {
+  ContainerReading,
+  ContainerRuntime,
+  ContainerSource,
+  ContainerState,
+} from './container-reading.js';
 export { containerNumericFields } from './container-metrics.js';
 export type { ContainerMetrics, ContainerNumericField } from './container-metrics.js';
 export { computeContainerMetrics } from './compute-container-metrics.js';

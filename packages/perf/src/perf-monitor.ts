@@ -457,9 +457,12 @@ export class PerfMonitor implements AsyncDisposable {
    * Records an event from outside the rounds (an engine's `/events` subscription). An engine's
    * `oom` waits up to two rounds for the cgroup counter's `oom-kill` of the same container and
    * is published as one event with it (source `counter+engine`), or alone when none comes.
+   * Returns what was published now.
    */
-  publishEvent(event: LifecycleEvent): void {
-    for (const e of this.oomMerge.offer(event)) this.keepEvent(e);
+  publishEvent(event: LifecycleEvent): LifecycleEvent[] {
+    const out = this.oomMerge.offer(event);
+    for (const e of out) this.keepEvent(e);
+    return out;
   }
 
   private keepEvent(event: LifecycleEvent): void {

@@ -60,7 +60,10 @@ export async function* replaySamples(
       for (let index = 1; index <= recording.readings; index += 1) {
         const stamp = await recording.select(index, signal ? { signal } : {});
         const before = recording.refusals.length;
+        // The engine's events of this reading first, as they arrived before its round.
+        const published = recording.events().flatMap((e) => monitor.publishEvent(e));
         const sample = await monitor.collect(signal ? { signal } : {});
+        sample.events = [...published, ...sample.events];
         // A refused file ends the replay, whichever collector met it and however it took it.
         const refused = recording.refusals[before];
         if (refused) throw refused;

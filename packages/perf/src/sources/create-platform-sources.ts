@@ -179,9 +179,15 @@ async function buildFor(
       const docker = await import('@arcbox/perf-docker');
       const client = darwinEngineClient(docker, config, env);
       if (client) {
+        // The engine's /events mark the containers whose state and restart count to read again.
+        const lifecycle = docker.createEngineLifecycle({ client });
+        eventSources.push(
+          engineEventSource(docker, client.socketPath, (id) => lifecycle.invalidate(id)),
+        );
         collectors.containers = docker.createDockerContainerCollector({
           client,
           name: 'containers',
+          lifecycle,
         });
       } else notes.push('containers: no Docker-compatible engine socket found');
     }

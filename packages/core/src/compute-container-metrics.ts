@@ -85,6 +85,14 @@ export function computeContainerMetrics(
       prev && current.restartCount != null
         ? counterDeltaValue(prev.restartCount, current.restartCount)
         : null,
+    // Only where an engine gave them: readings without one keep the shape they always had.
+    ...(current.state !== undefined || current.restartCount !== undefined
+      ? {
+          state: current.state ?? null,
+          exitCode: current.exitCode ?? null,
+          oomKilled: current.oomKilled ?? null,
+        }
+      : {}),
     blockReadBytes: current.blockReadBytes,
     blockWriteBytes: current.blockWriteBytes,
     blockReadBps: counterRate(prev?.blockReadBytes, current.blockReadBytes, seconds),

@@ -1,4 +1,4 @@
-import type { ContainerRuntime, ContainerSource } from './container-reading.js';
+import type { ContainerRuntime, ContainerSource, ContainerState } from './container-reading.js';
 import type { SourceProblem } from './reading.js';
 import type { NetInterfaceMetrics } from './system-metrics.js';
 
@@ -54,6 +54,12 @@ export interface ContainerMetrics {
   restarts: number | null;
   /** Restarts in this interval; null on the first reading. */
   restartsNew: number | null;
+  /** The engine's state, refreshed with its restart count; null (or absent) without an engine. */
+  state?: ContainerState | null;
+  /** The last exit's code while exited; null while running or without an engine. */
+  exitCode?: number | null;
+  /** Whether the last exit was an OOM kill, as the engine tells it; null without an engine. */
+  oomKilled?: boolean | null;
 
   blockReadBytes: number | null;
   blockWriteBytes: number | null;

@@ -61,6 +61,12 @@ export interface ContainerReading extends ReadingStamp {
   memoryHighEvents?: number | null;
   /** The engine's RestartCount (inspect); absent or null without an engine. */
   restartCount?: number | null;
+  /** The engine's state (inspect `State.Status`); absent or null without an engine. */
+  state?: ContainerState | null;
+  /** The last exit's code while the container is exited (inspect); null while it runs. */
+  exitCode?: number | null;
+  /** Whether the last exit was an OOM kill, as the engine tells it (inspect `OOMKilled`). */
+  oomKilled?: boolean | null;
 
   blockReadBytes: number | null;
   blockWriteBytes: number | null;
@@ -76,3 +82,13 @@ export interface ContainerReading extends ReadingStamp {
   gpuMemoryBytes?: number | null;
   problems: SourceProblem[];
 }
+
+/** A container's state as a Docker-compatible engine names it (SEMANTICS.md, Container lifecycle). */
+export type ContainerState =
+  | 'created'
+  | 'running'
+  | 'paused'
+  | 'restarting'
+  | 'removing'
+  | 'exited'
+  | 'dead';

@@ -39,7 +39,12 @@ export type {
 export { computeSystemMetrics, intervalSeconds } from './compute-system-metrics.js';
 export { computeInterfaceMetrics, sumOrNull } from './net-metrics.js';
 export { sumCounted, sumRates } from './sum-rates.js';
-export type { ContainerReading, ContainerRuntime, ContainerSource } from './container-reading.js';
+export type {
+  ContainerReading,
+  ContainerRuntime,
+  ContainerSource,
+  ContainerState,
+} from './container-reading.js';
 export { containerNumericFields } from './container-metrics.js';
 export type { ContainerMetrics, ContainerNumericField } from './container-metrics.js';
 export { computeContainerMetrics } from './compute-container-metrics.js';
@@ -139,6 +144,13 @@ export { parseTime } from './parse-time.js';
 export {
   describeLifecycleEvent,
   formatAgo,
+  LIFECYCLE_EVENT_SOURCES,
   LIFECYCLE_EVENT_TYPES,
 } from './lifecycle-event.js';
-export type { LifecycleEvent, LifecycleEventType } from './lifecycle-event.js';
+export type {
+  LifecycleEvent,
+  LifecycleEventSource,
+  LifecycleEventType,
+} from './lifecycle-event.js';
+export { createOomEventMerge } from './merge-oom-events.js';
+export type { OomEventMerge, OomEventMergeOptions } from './merge-oom-events.js';

@@ -23,6 +23,14 @@ export const LIFECYCLE_EVENT_TYPES: readonly LifecycleEventType[] = [
   'unpause',
 ];
 
+export type LifecycleEventSource = 'counter' | 'engine' | 'counter+engine';
+
+export const LIFECYCLE_EVENT_SOURCES: readonly LifecycleEventSource[] = [
+  'counter',
+  'engine',
+  'counter+engine',
+];
+
 export interface LifecycleEvent {
   /** Wall-clock time, ms since the epoch: the reading that saw it, or the engine's stamp. */
   time: number;
@@ -31,8 +39,11 @@ export interface LifecycleEvent {
   kind: string;
   id: string;
   name: string;
-  /** `counter`: seen as a counter's move between two readings; `engine`: the engine said so. */
-  source: 'counter' | 'engine';
+  /**
+   * `counter`: seen as a counter's move between two readings; `engine`: the engine said so;
+   * `counter+engine`: both saw the same OOM kill (SEMANTICS.md, Container lifecycle).
+   */
+  source: LifecycleEventSource;
   /** How many (kills, restarts) the counter moved by; 1 for an engine's event. */
   count: number;
   /** The memory limit at the time, bytes; null when unlimited or unknown. */

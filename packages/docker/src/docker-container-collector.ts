@@ -7,12 +7,18 @@ import {
 import { type DockerClient, hostFromInfo, limitsFromInspect } from './docker-client.js';
 import type { DockerContainerLimits, DockerInfo } from './docker-types.js';
 import { dockerStatsToReading } from './docker-stats-to-reading.js';
+import { createEngineLifecycle, type EngineLifecycle } from './engine-lifecycle.js';
 
 export interface DockerContainerCollectorOptions {
   client: DockerClient;
   clock?: () => { monotonicMs: number; time: number };
   /** Collector name in a registry; `docker` by default. */
   name?: string;
+  /**
+   * Keeps state, exit code, OOMKilled and restart count fresh (one the engine's `/events` can
+   * invalidate); one over `client` by default.
+   */
+  lifecycle?: EngineLifecycle;
 }
 
 const defaultClock = () => ({ monotonicMs: performance.now(), time: Date.now() });
@@ -28,6 +34,7 @@ export function createDockerContainerCollector(
 ): Collector<ContainerReading[]> {
   const { client } = options;
   const clock = options.clock ?? defaultClock;
+  const lifecycle = options.lifecycle ?? createEngineLifecycle({ client });
   let host: { memory: number | null; cpus: number | null } | null = null;
   // Configured limits per container, from one inspect call when the container is first seen.
   const limits = new Map<string, DockerContainerLimits>();
@@ -90,7 +97,8 @@ export function createDockerContainerCollector(
       );
       const live = new Set(containers.map((c) => c.id));
       for (const id of [...limits.keys()]) if (!live.has(id)) limits.delete(id);
-      return readings.filter((r): r is ContainerReading => r !== null);
+      const found = readings.filter((r): r is ContainerReading => r !== null);
+      return lifecycle.annotate(found, { signal });
     },
   };
 }

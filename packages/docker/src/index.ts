@@ -1,5 +1,11 @@
 export { createDockerClient, engineOf, limitsFromInspect } from './docker-client.js';
 export { lifecycleFromInspect } from './lifecycle-from-inspect.js';
+export { createEngineLifecycle } from './engine-lifecycle.js';
+export type {
+  EngineLifecycle,
+  EngineLifecycleFields,
+  EngineLifecycleOptions,
+} from './engine-lifecycle.js';
 export { parseEngineEvent, watchEngineEvents } from './watch-engine-events.js';
 export type {
   EngineEvent,

@@ -2,7 +2,10 @@
 // lab the Docker-client tests use), read through inspect.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PodmanLab, podmanLabMissing, startPodmanLab } from '../test-support/podman-lab.mjs';
+import type { ContainerReading } from '@arcbox/perf-core';
 import { createDockerClient, type DockerClient } from './docker-client.js';
+import { createDockerContainerCollector } from './docker-container-collector.js';
+import { createEngineLifecycle } from './engine-lifecycle.js';
 import { lifecycleFromInspect } from './lifecycle-from-inspect.js';
 import { type EngineEvent, watchEngineEvents } from './watch-engine-events.js';
 
@@ -47,7 +50,7 @@ describe.skipIf(!ready)(`podman inspect lifecycle (skipped: ${ready ? '' : why})
     watch.abort();
     await watching;
     if (!lab) return;
-    for (const n of [`arcbox-exit3-${suffix}`, `arcbox-flap-${suffix}`])
+    for (const n of [`arcbox-exit3-${suffix}`, `arcbox-flap-${suffix}`, `arcbox-twice-${suffix}`])
       await podman(['rm', '-f', '-t', '0', n]).catch(() => undefined);
     await lab.stop();
   }, 60_000);
@@ -104,14 +107,15 @@ describe.skipIf(!ready)(`podman inspect lifecycle (skipped: ${ready ? '' : why})
   it('their die events arrive through /events in order, exit code 3 first, then the flapping one three times', async () => {
     for (let i = 0; i < 50 && events.filter((e) => e.type === 'die').length < 4; i++)
       await sleep(100);
-    const dies = events.filter((e) => e.type === 'die');
+    const ours = new Set([`arcbox-exit3-${suffix}`, `arcbox-flap-${suffix}`]);
+    const dies = events.filter((e) => e.type === 'die' && ours.has(e.name));
     expect(dies.map((e) => `${e.name}:${e.exitCode}`)).toEqual([
       `arcbox-exit3-${suffix}:3`,
       `arcbox-flap-${suffix}:1`,
       `arcbox-flap-${suffix}:1`,
       `arcbox-flap-${suffix}:1`,
     ]);
-    const times = events.map((e) => e.time);
+    const times = events.filter((e) => ours.has(e.name)).map((e) => e.time);
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(events.some((e) => e.type === 'start')).toBe(true);
     // The policy's two restarts, each between a die and the next start.
@@ -119,4 +123,52 @@ describe.skipIf(!ready)(`podman inspect lifecycle (skipped: ${ready ? '' : why})
       events.filter((e) => e.type === 'restart' && e.name === `arcbox-flap-${suffix}`),
     ).toHaveLength(2);
   }, 30_000);
+
+  it('the container collector reads restart count 2 and state running after two policy restarts: refreshed when /events names it, not only at first sight', async () => {
+    const name = `arcbox-twice-${suffix}`;
+    // Fails its first two runs three seconds in, then stays up: the writable layer keeps /n across restarts.
+    const script =
+      'n=0; [ -f /n ] && read n < /n; n=$((n+1)); echo $n > /n; [ $n -le 2 ] && { sleep 3; exit 1; }; exec sleep 600';
+    // Refreshed only by events here (a refresh period far off), so only they can move it.
+    const lifecycle = createEngineLifecycle({ client, refreshMs: 3_600_000 });
+    const watchThis = new AbortController();
+    const watched = watchEngineEvents({
+      socketPath: lab!.socket,
+      signal: watchThis.signal,
+      onEvent: (e) => lifecycle.invalidate(e.id),
+    });
+    const collector = createDockerContainerCollector({ client, lifecycle });
+    try {
+      await podman([
+        'run',
+        '-d',
+        '--name',
+        name,
+        '--network',
+        'none',
+        '--restart',
+        'on-failure:5',
+        'localhost/arcbox-busybox:test',
+        'sh',
+        '-c',
+        script,
+      ]);
+      const seen: (number | null)[] = [];
+      let last: ContainerReading | undefined;
+      for (let i = 0; i < 200; i++) {
+        last = (await collector.collect({ signal })).find((r) => r.name === name);
+        if (last) seen.push(last.restartCount ?? null);
+        if (last?.restartCount === 2 && last.state === 'running') break;
+        await sleep(100);
+      }
+      expect(last).toMatchObject({ state: 'running', restartCount: 2, exitCode: null });
+      // First seen before its second restart, then moved while the collector ran, never back.
+      expect(seen[0]).toBeLessThan(2);
+      expect(seen).toEqual([...seen].sort((a, b) => (a ?? -1) - (b ?? -1)));
+      expect(lifecycleFromInspect((await client.inspect(name, { signal }))!).restartCount).toBe(2);
+    } finally {
+      watchThis.abort();
+      await watched;
+    }
+  }, 60_000);
 });

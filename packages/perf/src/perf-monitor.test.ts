@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import type {
+  LifecycleEvent,
   Collector,
   ContainerReading,
   CpuTimes,
@@ -659,6 +660,59 @@ describe('PerfMonitor lifecycle events (constructed container readings)', () => 
     expect(kept).toHaveLength(1);
     expect(kept[0]).toMatchObject({ type: 'oom-kill', memoryLimit: 2 ** 21, source: 'counter' });
     expect(monitor.recentEvents({ since: kept[0]!.time + 1 })).toEqual([]);
+    await monitor.close();
+  });
+
+  it('an engine oom and the counted kill of the same container are one event (counter+engine); an engine oom nothing counts comes out two rounds later', async () => {
+    let k = 0;
+    const kills = [0, 0, 1, 1, 1, 1];
+    const containers: ContainerCollector = {
+      name: 'containers',
+      async collect() {
+        k += 1;
+        return [
+          { ...containerReading('web', k), time: Date.now(), memoryOomKills: kills[k - 1] ?? 1 },
+          { ...containerReading('db', k), time: Date.now(), memoryOomKills: 0 },
+        ];
+      },
+    };
+    const monitor = createMonitor({
+      collectors: { system: constructedSystem().collector, containers },
+      alerts: false,
+    });
+    const engineOom = (id: string): LifecycleEvent => ({
+      time: Date.now(),
+      type: 'oom',
+      kind: 'container',
+      id,
+      name: `n-${id}`,
+      source: 'engine',
+      count: 1,
+      memoryLimit: null,
+      exitCode: null,
+    });
+    const rounds = [await monitor.collect()];
+    // The engine tells of the kill before the counter's next reading sees it.
+    monitor.publishEvent(engineOom('web'));
+    monitor.publishEvent(engineOom('db'));
+    expect(monitor.recentEvents()).toEqual([]);
+    for (let i = 0; i < 2; i++) rounds.push(await monitor.collect());
+    // A late engine report of the same kill, in the next round, is not a second event.
+    monitor.publishEvent(engineOom('web'));
+    for (let i = 0; i < 3; i++) rounds.push(await monitor.collect());
+    const summary = (e: LifecycleEvent) => `${e.type}:${e.id}:${e.source}:${e.count}`;
+    expect(rounds.map((r) => r.events.map(summary))).toEqual([
+      [],
+      [],
+      ['oom-kill:web:counter+engine:1', 'oom:db:engine:1'],
+      [],
+      [],
+      [],
+    ]);
+    expect(monitor.recentEvents().map(summary)).toEqual([
+      'oom:db:engine:1',
+      'oom-kill:web:counter+engine:1',
+    ]);
     await monitor.close();
   });
 });

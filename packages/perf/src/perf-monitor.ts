@@ -8,6 +8,7 @@ import {
   createBroadcast,
   createCollectorRegistry,
   createKindRegistry,
+  createOomEventMerge,
   createSeriesTracker,
   DEFAULT_COLLECTOR_TIMEOUT_MS,
   defaultKinds,
@@ -129,6 +130,8 @@ export class PerfMonitor implements AsyncDisposable {
   /** Lifecycle events kept for the history's retention period. */
   readonly eventLog: EventLog;
   private readonly eventCast = createBroadcast<LifecycleEvent>();
+  // One OOM kill seen by the cgroup counter and the engine is one event (SEMANTICS.md).
+  private readonly oomMerge = createOomEventMerge();
   private readonly options: PerfMonitorOptions;
   private notes: string[] = [];
   /** Intervals of kinds read less often than every round, by sample key. */
@@ -208,6 +211,7 @@ export class PerfMonitor implements AsyncDisposable {
       // Only kinds whose collector answered go to history and alerts: a failed collector's series
       // are not ended.
       const read: Record<string, unknown> = {};
+      let eventsRead = false;
       for (const kind of this.kinds.kinds) {
         const outcome = run[kind.sampleKey];
         if (!outcome) {
@@ -221,12 +225,14 @@ export class PerfMonitor implements AsyncDisposable {
           fill[kind.sampleKey] = metrics;
           read[kind.sampleKey] = metrics;
           this.noteEvents(kind, metrics, sample.events);
+          if (kind.events) eventsRead = true;
           if (this.intervals[kind.sampleKey]) this.lastMetrics.set(kind.sampleKey, metrics);
         } else {
           sample.errors[kind.sampleKey] = outcome.error;
           if (!kind.singleton) fill[kind.sampleKey] = [];
         }
       }
+      if (eventsRead) this.endEventRound(sample.events);
       this.history.appendSample(read);
       sample.alerts = this.alertEngine?.evaluate(read) ?? [];
       this.broadcast.publish(sample);
@@ -243,6 +249,7 @@ export class PerfMonitor implements AsyncDisposable {
       const value = await this.runOne(kind.sampleKey, options.signal);
       const metrics = this.keep(kind, this.compute(kind, value));
       this.noteEvents(kind, metrics, []);
+      if (kind.events) this.endEventRound([]);
       const values = { [kind.sampleKey]: metrics };
       this.history.appendSample(values);
       this.alertEngine?.evaluate(values);
@@ -446,10 +453,29 @@ export class PerfMonitor implements AsyncDisposable {
     return this.eventLog.since(options.since ?? 0, options.limit);
   }
 
-  /** Records an event from outside the rounds (an engine's `/events` subscription). */
-  publishEvent(event: LifecycleEvent): void {
+  /**
+   * Records an event from outside the rounds (an engine's `/events` subscription). An engine's
+   * `oom` waits up to two rounds for the cgroup counter's `oom-kill` of the same container and
+   * is published as one event with it (source `counter+engine`), or alone when none comes.
+   * Returns what was published now.
+   */
+  publishEvent(event: LifecycleEvent): LifecycleEvent[] {
+    const out = this.oomMerge.offer(event);
+    for (const e of out) this.keepEvent(e);
+    return out;
+  }
+
+  private keepEvent(event: LifecycleEvent): void {
     this.eventLog.append(event);
     this.eventCast.publish(event);
+  }
+
+  /** A round that read a kind with events ended: held engine `oom`s whose wait is over go out. */
+  private endEventRound(into: LifecycleEvent[]): void {
+    for (const e of this.oomMerge.endRound()) {
+      into.push(e);
+      this.keepEvent(e);
+    }
   }
 
   /** Alerts currently pending or firing. */
@@ -520,6 +546,7 @@ export class PerfMonitor implements AsyncDisposable {
     await this.queue.catch(() => undefined);
     if (this.registryPromise) await (await this.registryPromise.catch(() => null))?.close();
     this.broadcast.close();
+    for (const e of this.oomMerge.drain()) this.keepEvent(e);
     this.eventCast.close();
     this.alertEngine?.close();
   }
@@ -573,8 +600,10 @@ export class PerfMonitor implements AsyncDisposable {
     const list = kind.singleton ? (metrics === null ? [] : [metrics]) : (metrics as unknown[]);
     for (const m of list) {
       for (const event of kind.events(m)) {
-        into.push(event);
-        this.publishEvent(event);
+        for (const e of this.oomMerge.offer(event)) {
+          into.push(e);
+          this.keepEvent(e);
+        }
       }
     }
   }

@@ -81,6 +81,8 @@ describe(`lifecycle events in the history file (schema ${SCHEMA_VERSION}, ${driv
     const log = createEventLog();
     const first = await openSqliteHistory({ path, flushIntervalMs: 0, events: log });
     log.append(event('good', 5000));
+    // One OOM kill both sources saw (the merged event) is read back as such.
+    log.append({ ...event('both', 4500), source: 'counter+engine' });
     await first.close();
     const db = driver.open(path, { readOnly: false });
     const insert = db.prepare(
@@ -94,7 +96,10 @@ describe(`lifecycle events in the history file (schema ${SCHEMA_VERSION}, ${driv
     db.close();
     const next = createEventLog();
     const second = await openSqliteHistory({ path, flushIntervalMs: 0, events: next });
-    expect(next.since(0).map((e) => e.name)).toEqual(['good']);
+    expect(next.since(0).map((e) => `${e.name}:${e.source}`)).toEqual([
+      'good:counter',
+      'both:counter+engine',
+    ]);
     await second.close();
   });
 

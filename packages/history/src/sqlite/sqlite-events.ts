@@ -1,4 +1,8 @@
-import { LIFECYCLE_EVENT_TYPES, type LifecycleEvent } from '@arcbox/perf-core';
+import {
+  LIFECYCLE_EVENT_SOURCES,
+  LIFECYCLE_EVENT_TYPES,
+  type LifecycleEvent,
+} from '@arcbox/perf-core';
 import { DEFAULT_MAX_EVENTS } from '../event-log.js';
 import type { SqliteDatabase, SqliteRow } from './sqlite-driver.js';
 
@@ -80,6 +84,7 @@ export function createEventStore(db: SqliteDatabase, options: { maxAgeMs: number
 }
 
 const types = new Set<string>(LIFECYCLE_EVENT_TYPES);
+const sources = new Set<string>(LIFECYCLE_EVENT_SOURCES);
 
 /** A row as an event, or null when a field is missing, of the wrong type or out of bounds. */
 function eventOf(row: SqliteRow): LifecycleEvent | null {
@@ -99,7 +104,8 @@ function eventOf(row: SqliteRow): LifecycleEvent | null {
     !text(kind) ||
     !text(id) ||
     !text(name) ||
-    (source !== 'counter' && source !== 'engine') ||
+    typeof source !== 'string' ||
+    !sources.has(source) ||
     typeof n !== 'number' ||
     !Number.isSafeInteger(n) ||
     n < 0 ||
@@ -113,7 +119,7 @@ function eventOf(row: SqliteRow): LifecycleEvent | null {
     kind,
     id,
     name,
-    source,
+    source: source as LifecycleEvent['source'],
     count: n,
     memoryLimit: limit as number | null,
     exitCode: exit as number | null,

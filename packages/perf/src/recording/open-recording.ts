@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import {
   type Collector,
+  type LifecycleEvent,
   PerfError,
   type Platform,
   parseRecordedStamp,
@@ -50,6 +51,8 @@ export interface Recording extends AsyncDisposable {
   readonly current: number;
   /** Selects reading `index` (1-based) and gives its stamp; a reading without one is MISSING_FILE. */
   select(index: number, options?: { signal?: AbortSignal }): Promise<ReadingStamp>;
+  /** The engine's lifecycle events the selected reading recorded (`/events`), oldest first. */
+  events(): LifecycleEvent[];
   /** Files refused so far (links, FIFOs, devices, past a cap), each a READ_ERROR naming the file. */
   readonly refusals: readonly PerfError[];
   close(): Promise<void>;
@@ -126,6 +129,7 @@ export async function openRecording(
       await made.prepareReading({ signal: signal ?? new AbortController().signal });
       return stamp;
     },
+    events: () => made.events?.() ?? [],
     close,
     [Symbol.asyncDispose]: close,
   };

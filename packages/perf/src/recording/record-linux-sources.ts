@@ -11,6 +11,7 @@ import { closeCollectors } from '../sources/platform-sources.js';
 import { mountKey } from './mount-key.js';
 import type { ReadingCursor } from './reading-cursor.js';
 import { createRecordingEngine } from './recorded-engine.js';
+import { createEngineEventRecorder, type EngineEventRecorder } from './recorded-engine-events.js';
 import type { RecordedSources } from './recorded-sources.js';
 import { createStatfsRecorder, type StatfsRecorder } from './recorded-statfs.js';
 import { recordingVmProviders } from './record-vm-providers.js';
@@ -73,11 +74,13 @@ export async function createLinuxRecordingSources(
     },
   };
 
+  let engineEvents: EngineEventRecorder | null = null;
   if (config.containers.enabled) {
     let names: DockerClient | undefined;
+    let docker: typeof import('@arcbox/perf-docker') | null = null;
     let socket: string | null = null;
     if (config.docker.enabled) {
-      const docker = await import('@arcbox/perf-docker');
+      docker = await import('@arcbox/perf-docker');
       const found = findNamingDockerSocket(docker, {
         ...(config.docker.socket ? { socketPath: config.docker.socket } : {}),
         env,
@@ -93,8 +96,11 @@ export async function createLinuxRecordingSources(
           timeoutMs: config.docker.timeoutMs,
         });
         names = createRecordingEngine(client, () => cursor.folder);
+        engineEvents = createEngineEventRecorder(docker, found);
       }
     }
+    const engineClient = names;
+    const lifecycleOf = docker?.createEngineLifecycle;
     collectors.containers = {
       name: 'containers',
       async collect({ signal }): Promise<ContainerReading[]> {
@@ -106,7 +112,14 @@ export async function createLinuxRecordingSources(
           ...(names ? { names } : {}),
         });
         try {
-          return await collector.collect({ signal });
+          const readings = await collector.collect({ signal });
+          // Each reading inspects every container again, so each reading folder holds the
+          // replies its replay needs (state, exit code, restart count).
+          return engineClient && lifecycleOf
+            ? await lifecycleOf({ client: engineClient, refreshMs: 0 }).annotate(readings, {
+                signal,
+              })
+            : readings;
         } finally {
           collector.close();
         }
@@ -178,8 +191,10 @@ export async function createLinuxRecordingSources(
     notes,
     finishReading: async (folder) => {
       await statfs?.write(folder);
+      await engineEvents?.write(folder);
     },
     async close() {
+      await engineEvents?.close();
       await closeCollectors(collectors);
       live.close();
     },

@@ -1,3 +1,4 @@
+import type { LifecycleEvent } from '@arcbox/perf-core';
 import type { MonitorCollectors } from '../monitor-collectors.js';
 import type { RecordedSources } from './recorded-sources.js';
 
@@ -20,5 +21,7 @@ export interface ReplaySources {
   collectors: MonitorCollectors;
   /** Loads what the selected reading's collectors take from memory (darwin's node:os values). */
   prepareReading(options: { signal: AbortSignal }): Promise<void>;
+  /** The engine's `/events` the selected reading recorded (none where it has none). */
+  events?(): LifecycleEvent[];
   close(): Promise<void>;
 }

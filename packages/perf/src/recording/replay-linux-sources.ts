@@ -5,6 +5,7 @@ import { mountKey } from './mount-key.js';
 import type { ReadingCursor } from './reading-cursor.js';
 import { recordedFileReader } from './recorded-file-reader.js';
 import { createReplayEngine } from './recorded-engine.js';
+import { replayEngineEvents } from './recorded-engine-events.js';
 import type { RecordedSources } from './recorded-sources.js';
 import { bigintStatfs, createStatfsReplay } from './recorded-statfs.js';
 import type { RecordingFiles } from './recording-files.js';
@@ -35,6 +36,7 @@ export async function createLinuxReplaySources(
   const containers = recorded.containers;
   if (containers) {
     const names = containers.engine ? createReplayEngine(tree, containers.engine) : undefined;
+    const docker = names ? await import('@arcbox/perf-docker') : null;
     collectors.containers = {
       name: 'containers',
       async collect({ signal }): Promise<ContainerReading[]> {
@@ -48,7 +50,13 @@ export async function createLinuxReplaySources(
           ...(names ? { names } : {}),
         });
         try {
-          return await collector.collect({ signal });
+          const readings = await collector.collect({ signal });
+          // As recorded: every container inspected in every reading.
+          return names && docker
+            ? await docker
+                .createEngineLifecycle({ client: names, refreshMs: 0 })
+                .annotate(readings, { signal })
+            : readings;
         } finally {
           collector.close();
         }
@@ -107,6 +115,7 @@ export async function createLinuxReplaySources(
   return {
     collectors,
     prepareReading: async () => {},
+    events: () => (recorded.containers?.engine ? replayEngineEvents(tree()) : []),
     close: () => closeCollectors(collectors),
   };
 }

@@ -1,4 +1,9 @@
-import { type KindRegistry, PerfError, readingFolderName } from '@arcbox/perf-core';
+import {
+  type KindRegistry,
+  type LifecycleEvent,
+  PerfError,
+  readingFolderName,
+} from '@arcbox/perf-core';
 import type { AlertRule } from '@arcbox/perf-history';
 import { createMonitor, type PerfSample } from '../perf-monitor.js';
 import { type OpenRecordingOptions, openRecording } from './open-recording.js';
@@ -56,11 +61,17 @@ export async function* replaySamples(
       ...(options.kinds ? { kinds: options.kinds } : {}),
       ...(options.alerts === undefined ? {} : { alerts: options.alerts }),
     });
+    let carried: LifecycleEvent[] = [];
     try {
       for (let index = 1; index <= recording.readings; index += 1) {
         const stamp = await recording.select(index, signal ? { signal } : {});
         const before = recording.refusals.length;
+        // The engine's events of this reading first, as they arrived before its round.
+        const published = recording.events().flatMap((e) => monitor.publishEvent(e));
         const sample = await monitor.collect(signal ? { signal } : {});
+        // The first reading only seeds the rates: its events go out with the first sample.
+        sample.events = [...carried, ...published, ...sample.events];
+        carried = index === 1 ? sample.events : [];
         // A refused file ends the replay, whichever collector met it and however it took it.
         const refused = recording.refusals[before];
         if (refused) throw refused;

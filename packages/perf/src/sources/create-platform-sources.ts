@@ -13,6 +13,7 @@ import {
 } from './platform-sources.js';
 import { findOnPath } from './find-on-path.js';
 import { createVmSources } from './vm-sources.js';
+import { withEngineLifecycle } from './with-engine-lifecycle.js';
 import { withGpuMemory } from './with-gpu-memory.js';
 
 export interface CreatePlatformSourcesOptions {
@@ -102,22 +103,24 @@ async function buildFor(
         notes.push(
           `docker: no engine socket at ${config.docker.socket}: containers keep their cgroup names`,
         );
-      if (docker && socket !== undefined) eventSources.push(engineEventSource(docker, socket));
+      const engine =
+        docker && socket !== undefined
+          ? docker.createDockerClient({ socketPath: socket, timeoutMs: config.docker.timeoutMs })
+          : undefined;
       containerCollector = linux.createCgroupContainerCollector({
         root,
         discover: config.containers.discover,
         cgroupPaths: config.containers.paths,
         descriptors,
-        ...(docker && socket !== undefined
-          ? {
-              names: docker.createDockerClient({
-                socketPath: socket,
-                timeoutMs: config.docker.timeoutMs,
-              }),
-            }
-          : {}),
+        ...(engine ? { names: engine } : {}),
       });
       collectors.containers = containerCollector;
+      if (docker && engine && socket !== undefined) {
+        // State, exit code and restart count from the engine, read again when /events names one.
+        const lifecycle = docker.createEngineLifecycle({ client: engine });
+        eventSources.push(engineEventSource(docker, socket, (id) => lifecycle.invalidate(id)));
+        collectors.containers = withEngineLifecycle(containerCollector, lifecycle);
+      }
     }
     if (config.processes.enabled) {
       // Processes get the ids the container collector gives their cgroups.
@@ -176,9 +179,15 @@ async function buildFor(
       const docker = await import('@arcbox/perf-docker');
       const client = darwinEngineClient(docker, config, env);
       if (client) {
+        // The engine's /events mark the containers whose state and restart count to read again.
+        const lifecycle = docker.createEngineLifecycle({ client });
+        eventSources.push(
+          engineEventSource(docker, client.socketPath, (id) => lifecycle.invalidate(id)),
+        );
         collectors.containers = docker.createDockerContainerCollector({
           client,
           name: 'containers',
+          lifecycle,
         });
       } else notes.push('containers: no Docker-compatible engine socket found');
     }

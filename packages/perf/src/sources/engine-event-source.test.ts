@@ -29,10 +29,8 @@ describe('engineEventSource', () => {
     await new Promise<void>((r) => server.listen(path, r));
     const controller = new AbortController();
     const got: LifecycleEvent[] = [];
-    const done = engineEventSource(
-      docker,
-      path,
-    )({
+    const touched: string[] = [];
+    const done = engineEventSource(docker, path, (id) => touched.push(id))({
       signal: controller.signal,
       publish: (e) => {
         got.push(e);
@@ -42,6 +40,8 @@ describe('engineEventSource', () => {
     await done;
     server.close();
     rmSync(dir, { recursive: true, force: true });
+    // The container the event names is read again (its restart count, state, exit code).
+    expect(touched).toEqual(['abc']);
     expect(got).toEqual([
       {
         time: at * 1000,

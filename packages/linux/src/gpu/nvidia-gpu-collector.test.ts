@@ -7,6 +7,7 @@ import { type GpuReading, PerfError, withTimeout } from '@arcbox/perf-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCgroupContainerCollector } from '../cgroup/cgroup-container-collector.js';
 import { type RuncContainer, startRuncContainer } from '../cgroup/testing/runc-container.js';
+import { nvidiaReadingsFromRaw } from './assemble-nvidia-readings.js';
 import { createNvidiaGpuCollector, type NvidiaGpuCollector } from './nvidia-gpu-collector.js';
 
 const exec = promisify(execFileCb);
@@ -151,6 +152,43 @@ describe('streaming nvidia-smi (stand-in on PATH)', () => {
       { pid: 675, usedMemoryBytes: 22 * 2 ** 20, container: null },
       { pid: 5762, usedMemoryBytes: 1005 * 2 ** 20, container: null },
     ]);
+  });
+
+  it('keeps what a round was made from, raw, and rebuilding the round from it gives the same readings', async () => {
+    c = createNvidiaGpuCollector({
+      command: s.bin,
+      intervalMs: 200,
+      appsIntervalMs: 100,
+      detailIntervalMs: 100,
+      keepRaw: true,
+    });
+    expect(c.lastRaw()).toBeNull();
+    let gpus: GpuReading[] = [];
+    for (
+      let i = 0;
+      i < 20 && !(gpus[1]?.processes.length && gpus[1].slowdownTemperatureCelsius);
+      i++
+    ) {
+      gpus = await round(c);
+      await sleep(100);
+    }
+    const raw = c.lastRaw();
+    expect(raw?.lines).toEqual(
+      readFileSync(join(fixtures, 'query-gpu-a10g-t4.csv'), 'utf8').trim().split('\n'),
+    );
+    expect(raw?.apps?.containers).toEqual({ 675: null, 5762: null });
+    expect(raw?.detail).toBe(readFileSync(join(fixtures, 'tesla-t4.xml'), 'utf8'));
+    const stamp = { monotonicMs: 1, time: 2 };
+    expect(nvidiaReadingsFromRaw(raw!, stamp)).toEqual(gpus.map((g) => ({ ...g, ...stamp })));
+    // Without keepRaw nothing is kept.
+    const plain = createNvidiaGpuCollector({
+      command: s.bin,
+      intervalMs: 200,
+      detailIntervalMs: 0,
+    });
+    await round(plain);
+    expect(plain.lastRaw()).toBeNull();
+    plain.close();
   });
 
   const runcReady =

@@ -41,10 +41,10 @@ export interface RecordedSources {
     hostCpuCount: number;
   } | null;
   /**
-   * GPUs (absent in recordings made before them): NVIDIA's nvidia-smi output under each
-   * reading's `gpus/`.
+   * GPUs (absent in recordings made before them): NVIDIA's nvidia-smi output (Linux) or the
+   * Mac's `ioreg -c IOAccelerator` output (`gpus/commands/ioreg.txt`) under each reading's `gpus/`.
    */
-  gpus?: { source: 'nvidia-smi' } | null;
+  gpus?: { source: 'nvidia-smi' | 'ioreg' } | null;
   /** Collector timeouts by sample key, as the recording ran them. */
   timeouts: Record<string, number>;
 }
@@ -143,8 +143,9 @@ export function parseRecordedSources(
   let gpus: RecordedSources['gpus'] = null;
   if (top.gpus !== null && top.gpus !== undefined) {
     const g = object(top.gpus) ?? fail('gpus', 'must be an object or null');
-    if (g.source !== 'nvidia-smi') fail('gpus.source', 'must be "nvidia-smi"');
-    gpus = { source: 'nvidia-smi' };
+    if (g.source !== (platform === 'darwin' ? 'ioreg' : 'nvidia-smi'))
+      fail('gpus.source', `must be "${platform === 'darwin' ? 'ioreg' : 'nvidia-smi'}"`);
+    gpus = { source: g.source as 'nvidia-smi' | 'ioreg' };
   }
 
   const t = object(top.timeouts) ?? fail('timeouts', 'must be an object');

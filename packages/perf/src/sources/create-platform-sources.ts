@@ -194,6 +194,9 @@ async function buildFor(
       collectors.processes = darwin.createDarwinProcessCollector({
         timeoutMs: config.processes.timeoutMs,
       });
+    // Apple Silicon: one ioreg per round; a Mac without an Apple GPU gives none after the first.
+    if (config.gpus.enabled)
+      collectors.gpus = darwin.createDarwinGpuCollector({ timeoutMs: config.gpus.timeoutMs });
     return collectors;
   }
   throw new PerfError(

@@ -40,6 +40,7 @@ while :; do
   case "$mode" in
     hang) exec sleep 1000 ;;
     die) echo stream > ${join(dir, 'mode')}; printf '0, GPU-9a9a6c50-2a47-2f51-a9'; exit 1 ;;
+    one) head -n 1 ${join(fixtures, 'query-gpu-a10g-t4.csv')}; sleep "$period"; continue ;;
   esac
   cat ${join(fixtures, 'query-gpu-a10g-t4.csv')}
   sleep "$period"
@@ -51,7 +52,7 @@ done
   return {
     bin,
     dir,
-    setMode: (m: 'stream' | 'hang' | 'die') => writeFileSync(join(dir, 'mode'), m),
+    setMode: (m: 'stream' | 'hang' | 'die' | 'one') => writeFileSync(join(dir, 'mode'), m),
     setApps: (text: string) => writeFileSync(join(dir, 'apps.csv'), text),
     streams: () =>
       readFileSync(log, 'utf8')
@@ -87,6 +88,22 @@ describe('streaming nvidia-smi (stand-in on PATH)', () => {
     expect(s.streams()).toHaveLength(1);
     expect(s.streams()[0]).toContain('-lms 200');
     expect(s.streams()[0]).toContain('--format=csv,noheader,nounits');
+  });
+
+  it('a GPU gone from the stream is gone from the rounds within two periods', async () => {
+    c = createNvidiaGpuCollector({ command: s.bin, intervalMs: 200, detailIntervalMs: 0 });
+    expect(await round(c)).toHaveLength(2);
+    s.setMode('one');
+    await sleep(200);
+    const started = performance.now();
+    let gpus = await round(c);
+    while (gpus.length === 2 && performance.now() - started < 2000) {
+      await sleep(50);
+      gpus = await round(c);
+    }
+    expect(gpus.map((g) => g.name)).toEqual(['NVIDIA A10G']);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(c.spawns).toBe(1);
   });
 
   it('fails one round when the child dies mid-line, then reads from a restarted child', async () => {
@@ -188,7 +205,7 @@ describe('streaming nvidia-smi (stand-in on PATH)', () => {
     });
     await round(plain);
     expect(plain.lastRaw()).toBeNull();
-    plain.close();
+    plain.close?.();
   });
 
   const runcReady =

@@ -79,7 +79,7 @@ const MAX_BACKOFF_MS = 30_000;
  * round takes the latest lines it printed, with no process spawned per round. A child that exits
  * fails the next round (one round), and is started again after a delay that doubles up to 30 s
  * (reset by its first output). A child that prints nothing leaves the round waiting until the
- * collector's timeout, and is killed and restarted after 10 intervals of silence. Per-process GPU
+ * collector's timeout, and is killed and restarted after 10 (to 15) intervals of silence. Per-process GPU
  * memory comes from a `--query-compute-apps` run every `appsIntervalMs`, each pid given the
  * container of its cgroup (the processes kind's attribution); `-q -x` every `detailIntervalMs`
  * adds the slowdown temperature and MIG instances.
@@ -107,6 +107,8 @@ export function createNvidiaGpuCollector(
   let flushTimer: NodeJS.Timeout | null = null;
   let restartTimer: NodeJS.Timeout | null = null;
   let watchdog: NodeJS.Timeout | null = null;
+  let lastOutputAt = 0;
+  const silenceMs = Math.max(10 * intervalMs, 10_000);
   let delay = firstDelay;
   let seq = 0;
   let latest: Batch | null = null;
@@ -149,15 +151,24 @@ export function createNvidiaGpuCollector(
       pending.push(reading);
       if (keepRaw) pendingLines.push(line);
     }
-    // As many lines as the last tick had: this tick is complete, no timer needed.
+    // As many lines as the last tick had: this tick is complete. Short of that, the rest of the
+    // tick (or the next tick's first line) completes it: no timer armed per tick, since a timer
+    // cleared at once still wakes the loop when it was due. Only the first tick, or one with more
+    // GPUs than the last, is closed by a short timer.
     if (latest && pending.length === latest.readings.length) return flush();
+    if (latest && pending.length < latest.readings.length) return;
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = setTimeout(flush, Math.min(50, intervalMs / 4));
   };
 
+  // One slow check of the last output's time, not a timer re-armed on every chunk (timer churn
+  // was a measurable share of a round's own CPU).
   const armWatchdog = () => {
-    if (watchdog) clearTimeout(watchdog);
-    watchdog = setTimeout(() => child?.kill('SIGKILL'), Math.max(10 * intervalMs, 10_000));
+    lastOutputAt = performance.now();
+    if (watchdog) clearInterval(watchdog);
+    watchdog = setInterval(() => {
+      if (performance.now() - lastOutputAt > silenceMs) child?.kill('SIGKILL');
+    }, silenceMs / 2);
     watchdog.unref();
   };
 
@@ -178,7 +189,7 @@ export function createNvidiaGpuCollector(
     armWatchdog();
     c.stdout!.setEncoding('utf8');
     c.stdout!.on('data', (chunk: string) => {
-      armWatchdog();
+      lastOutputAt = performance.now();
       buffer += chunk;
       let nl = buffer.indexOf('\n');
       while (nl >= 0) {
@@ -192,7 +203,8 @@ export function createNvidiaGpuCollector(
     const ended = (why: string) => {
       if (child !== c) return;
       child = null;
-      if (watchdog) clearTimeout(watchdog);
+      if (watchdog) clearInterval(watchdog);
+      watchdog = null;
       // What was mid-line is lost; lines already complete stand.
       buffer = '';
       flush();

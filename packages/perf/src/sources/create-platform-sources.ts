@@ -27,8 +27,9 @@ export interface CreatePlatformSourcesOptions {
  * never import a platform package themselves.
  *
  * Linux: the host, cgroup containers (named through a Docker-compatible engine when its socket
- * exists), VMs of every enabled VMM and filesystems, all read under `root`. macOS: the host,
- * containers from an engine when its socket exists, VMs of the API-socket VMMs, filesystems.
+ * exists), VMs of every enabled VMM, filesystems and NVIDIA GPUs (nvidia-smi on the PATH), all
+ * read under `root`. macOS: the host, containers from an engine when its socket exists, VMs of
+ * the API-socket VMMs, filesystems, processes and Apple GPUs (ioreg).
  */
 export async function createPlatformSources(
   config: SourcesConfig,

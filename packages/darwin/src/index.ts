@@ -78,3 +78,7 @@ export {
   PS_MAX_ROWS,
 } from './processes/parse-ps.js';
 export type { PsRow } from './processes/parse-ps.js';
+export { createDarwinGpuCollector, IOREG_ACCELERATOR_ARGS } from './gpus/darwin-gpu-collector.js';
+export type { DarwinGpuCollectorOptions } from './gpus/darwin-gpu-collector.js';
+export { parseIoregAccelerators } from './gpus/parse-ioreg-accelerator.js';
+export type { AppleAccelerator } from './gpus/parse-ioreg-accelerator.js';

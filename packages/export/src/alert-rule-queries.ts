@@ -181,6 +181,7 @@ const container: KindQueries = {
     netTxPps: rate(c('network_transmit_packets_total')),
     pids: gauge(c('pids')),
     pidsLimit: gauge(c('pids_limit')),
+    gpuMemoryBytes: gauge(c('gpu_memory_used_bytes')),
     memoryOomKills: gauge(c('oom_kills_total')),
     memoryOomKillsNew: increase(c('oom_kills_total')),
     memoryOomEvents: gauge(c('oom_events_total')),

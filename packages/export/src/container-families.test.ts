@@ -24,3 +24,18 @@ describe('container lifecycle families', () => {
     expect(text).not.toContain('arcbox_perf_container_memory_high_events_total{');
   });
 });
+
+describe('container GPU memory family', () => {
+  it('publishes gpuMemoryBytes in bytes, 0 for a container without GPU work, absent when unknown', () => {
+    const withGpu = { ...constructedContainer('abc', 'infer'), gpuMemoryBytes: 512 * 2 ** 20 };
+    const none = { ...constructedContainer('def', 'web'), gpuMemoryBytes: 0 };
+    const unknown = { ...constructedContainer('ghi', 'db'), gpuMemoryBytes: null };
+    const text = formatExposition(containerFamilies([withGpu, none, unknown]), 'prometheus');
+    expect(text).toContain('# TYPE arcbox_perf_container_gpu_memory_used_bytes gauge');
+    expect(text).toContain(
+      'arcbox_perf_container_gpu_memory_used_bytes{id="abc",name="infer"} 536870912\n',
+    );
+    expect(text).toContain('arcbox_perf_container_gpu_memory_used_bytes{id="def",name="web"} 0\n');
+    expect(text).not.toContain('arcbox_perf_container_gpu_memory_used_bytes{id="ghi"');
+  });
+});

@@ -131,6 +131,15 @@ const containerSpecs: ReadonlyArray<FamilySpec<ContainerMetrics>> = [
     help: 'Packets sent by the container.',
     value: (c) => c.netTxPackets,
   },
+  // cAdvisor's container_accelerator_memory_used_bytes (per device; removed with its NVIDIA
+  // support); ours is the sum over devices, from the compute apps attributed to the container.
+  {
+    name: p('gpu_memory_used_bytes'),
+    type: 'gauge',
+    unit: 'bytes',
+    help: 'GPU memory held by the container’s processes, summed over devices (absent when unknown).',
+    value: (c) => c.gpuMemoryBytes,
+  },
   {
     name: p('pids'),
     type: 'gauge',

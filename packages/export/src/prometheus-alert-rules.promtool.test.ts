@@ -513,6 +513,8 @@ function richReadingsAt(i: number) {
     memoryHighEvents: 4 * k,
     restartCount: k * k,
     pidsLimit: limited ? 100 : null,
+    // GPU memory of the container's processes: some, and none (0, not absent).
+    gpuMemoryBytes: limited ? 512 * 2 ** 20 * k : 0,
     interfaces: system.interfaces,
   });
   const process: ProcessReading = {

@@ -125,3 +125,5 @@ export type { NvidiaXmlDevice, NvidiaXmlProcess } from './gpu/parse-nvidia-smi-x
 export { parseComputeApps, parseQueryGpuLine } from './gpu/parse-nvidia-csv.js';
 export type { ComputeApp } from './gpu/parse-nvidia-csv.js';
 export { NVIDIA_QUERY_FIELDS } from './gpu/nvidia-query-fields.js';
+export { nvidiaReadingsFromRaw } from './gpu/assemble-nvidia-readings.js';
+export type { NvidiaAppsAnswer, NvidiaRawRound } from './gpu/assemble-nvidia-readings.js';

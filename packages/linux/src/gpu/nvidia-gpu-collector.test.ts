@@ -7,6 +7,7 @@ import { type GpuReading, PerfError, withTimeout } from '@arcbox/perf-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCgroupContainerCollector } from '../cgroup/cgroup-container-collector.js';
 import { type RuncContainer, startRuncContainer } from '../cgroup/testing/runc-container.js';
+import { nvidiaReadingsFromRaw } from './assemble-nvidia-readings.js';
 import { createNvidiaGpuCollector, type NvidiaGpuCollector } from './nvidia-gpu-collector.js';
 
 const exec = promisify(execFileCb);
@@ -39,6 +40,7 @@ while :; do
   case "$mode" in
     hang) exec sleep 1000 ;;
     die) echo stream > ${join(dir, 'mode')}; printf '0, GPU-9a9a6c50-2a47-2f51-a9'; exit 1 ;;
+    one) head -n 1 ${join(fixtures, 'query-gpu-a10g-t4.csv')}; sleep "$period"; continue ;;
   esac
   cat ${join(fixtures, 'query-gpu-a10g-t4.csv')}
   sleep "$period"
@@ -50,7 +52,7 @@ done
   return {
     bin,
     dir,
-    setMode: (m: 'stream' | 'hang' | 'die') => writeFileSync(join(dir, 'mode'), m),
+    setMode: (m: 'stream' | 'hang' | 'die' | 'one') => writeFileSync(join(dir, 'mode'), m),
     setApps: (text: string) => writeFileSync(join(dir, 'apps.csv'), text),
     streams: () =>
       readFileSync(log, 'utf8')
@@ -86,6 +88,22 @@ describe('streaming nvidia-smi (stand-in on PATH)', () => {
     expect(s.streams()).toHaveLength(1);
     expect(s.streams()[0]).toContain('-lms 200');
     expect(s.streams()[0]).toContain('--format=csv,noheader,nounits');
+  });
+
+  it('a GPU gone from the stream is gone from the rounds within two periods', async () => {
+    c = createNvidiaGpuCollector({ command: s.bin, intervalMs: 200, detailIntervalMs: 0 });
+    expect(await round(c)).toHaveLength(2);
+    s.setMode('one');
+    await sleep(200);
+    const started = performance.now();
+    let gpus = await round(c);
+    while (gpus.length === 2 && performance.now() - started < 2000) {
+      await sleep(50);
+      gpus = await round(c);
+    }
+    expect(gpus.map((g) => g.name)).toEqual(['NVIDIA A10G']);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(c.spawns).toBe(1);
   });
 
   it('fails one round when the child dies mid-line, then reads from a restarted child', async () => {
@@ -151,6 +169,43 @@ describe('streaming nvidia-smi (stand-in on PATH)', () => {
       { pid: 675, usedMemoryBytes: 22 * 2 ** 20, container: null },
       { pid: 5762, usedMemoryBytes: 1005 * 2 ** 20, container: null },
     ]);
+  });
+
+  it('keeps what a round was made from, raw, and rebuilding the round from it gives the same readings', async () => {
+    c = createNvidiaGpuCollector({
+      command: s.bin,
+      intervalMs: 200,
+      appsIntervalMs: 100,
+      detailIntervalMs: 100,
+      keepRaw: true,
+    });
+    expect(c.lastRaw()).toBeNull();
+    let gpus: GpuReading[] = [];
+    for (
+      let i = 0;
+      i < 20 && !(gpus[1]?.processes.length && gpus[1].slowdownTemperatureCelsius);
+      i++
+    ) {
+      gpus = await round(c);
+      await sleep(100);
+    }
+    const raw = c.lastRaw();
+    expect(raw?.lines).toEqual(
+      readFileSync(join(fixtures, 'query-gpu-a10g-t4.csv'), 'utf8').trim().split('\n'),
+    );
+    expect(raw?.apps?.containers).toEqual({ 675: null, 5762: null });
+    expect(raw?.detail).toBe(readFileSync(join(fixtures, 'tesla-t4.xml'), 'utf8'));
+    const stamp = { monotonicMs: 1, time: 2 };
+    expect(nvidiaReadingsFromRaw(raw!, stamp)).toEqual(gpus.map((g) => ({ ...g, ...stamp })));
+    // Without keepRaw nothing is kept.
+    const plain = createNvidiaGpuCollector({
+      command: s.bin,
+      intervalMs: 200,
+      detailIntervalMs: 0,
+    });
+    await round(plain);
+    expect(plain.lastRaw()).toBeNull();
+    plain.close?.();
   });
 
   const runcReady =

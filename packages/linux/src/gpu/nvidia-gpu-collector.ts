@@ -14,7 +14,15 @@ import {
 import { containerCgroupPath, parseProcessCgroup } from '../processes/parse-process-cgroup.js';
 import { NVIDIA_QUERY_FIELDS } from './nvidia-query-fields.js';
 import { MAX_CSV_LINE, parseComputeApps, parseQueryGpuLine } from './parse-nvidia-csv.js';
-import { parseNvidiaSmiXml } from './parse-nvidia-smi-xml.js';
+import {
+  appsByUuid,
+  assembleNvidiaReadings,
+  detailsById,
+  MAX_TICK_GPUS,
+  type NvidiaAppsAnswer,
+  type NvidiaDetail,
+  type NvidiaRawRound,
+} from './assemble-nvidia-readings.js';
 
 export interface NvidiaGpuCollectorOptions {
   /** The nvidia-smi to run (found on PATH by name by default). */
@@ -35,6 +43,8 @@ export interface NvidiaGpuCollectorOptions {
   containers?: () => readonly KnownContainerCgroup[];
   /** First restart delay after the child dies, ms (doubling up to 30 s). Default 200. */
   restartDelayMs?: number;
+  /** Keep what each round was made from, for `lastRaw()` (a recording); off live. */
+  keepRaw?: boolean;
 }
 
 export interface NvidiaGpuCollector extends Collector<GpuReading[]> {
@@ -45,15 +55,23 @@ export interface NvidiaGpuCollector extends Collector<GpuReading[]> {
    * are absent); null before the first answer.
    */
   memoryByContainer(): Map<string, number> | null;
+  /**
+   * What the last round returned was made from, as nvidia-smi printed it (with `keepRaw` only;
+   * null otherwise or before a round): `nvidiaReadingsFromRaw` rebuilds the round from it.
+   */
+  lastRaw(): NvidiaRawRound | null;
+  /** The compute-apps and `-q -x` answers in use now, raw (with `keepRaw` only). */
+  latestAnswers(): Pick<NvidiaRawRound, 'apps' | 'detail'>;
 }
 
 interface Batch {
   seq: number;
   at: number;
   readings: GpuReading[];
+  /** The tick's lines, with `keepRaw` only. */
+  lines: string[];
 }
 
-const MAX_PENDING_GPUS = 64;
 const MAX_BACKOFF_MS = 30_000;
 
 /**
@@ -61,7 +79,7 @@ const MAX_BACKOFF_MS = 30_000;
  * round takes the latest lines it printed, with no process spawned per round. A child that exits
  * fails the next round (one round), and is started again after a delay that doubles up to 30 s
  * (reset by its first output). A child that prints nothing leaves the round waiting until the
- * collector's timeout, and is killed and restarted after 10 intervals of silence. Per-process GPU
+ * collector's timeout, and is killed and restarted after 10 (to 15) intervals of silence. Per-process GPU
  * memory comes from a `--query-compute-apps` run every `appsIntervalMs`, each pid given the
  * container of its cgroup (the processes kind's attribution); `-q -x` every `detailIntervalMs`
  * adds the slowdown temperature and MIG instances.
@@ -84,9 +102,13 @@ export function createNvidiaGpuCollector(
   let closed = false;
   let buffer = '';
   let pending: GpuReading[] = [];
+  let pendingLines: string[] = [];
+  const keepRaw = options.keepRaw === true;
   let flushTimer: NodeJS.Timeout | null = null;
   let restartTimer: NodeJS.Timeout | null = null;
   let watchdog: NodeJS.Timeout | null = null;
+  let lastOutputAt = 0;
+  const silenceMs = Math.max(10 * intervalMs, 10_000);
   let delay = firstDelay;
   let seq = 0;
   let latest: Batch | null = null;
@@ -101,16 +123,20 @@ export function createNvidiaGpuCollector(
   let apps = new Map<string, GpuProcessReading[]>();
   let appsKnown = false;
   let appsAt = Number.NEGATIVE_INFINITY;
-  let details = new Map<string, { slowdown: number | null; migs: GpuReading[] }>();
+  let details = new Map<string, NvidiaDetail>();
   let detailAt = Number.NEGATIVE_INFINITY;
   let inFlight = 0;
+  let rawApps: NvidiaAppsAnswer | null = null;
+  let rawDetail: string | null = null;
+  let lastRaw: NvidiaRawRound | null = null;
 
   const flush = () => {
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = null;
     if (pending.length === 0) return;
-    latest = { seq: ++seq, at: performance.now(), readings: pending };
+    latest = { seq: ++seq, at: performance.now(), readings: pending, lines: pendingLines };
     pending = [];
+    pendingLines = [];
     delay = firstDelay;
     wake();
   };
@@ -121,16 +147,28 @@ export function createNvidiaGpuCollector(
     // Lines of one tick come in index order: an index seen again starts the next tick.
     const last = pending[pending.length - 1];
     if (last && (reading.index ?? 0) <= (last.index ?? 0)) flush();
-    if (pending.length < MAX_PENDING_GPUS) pending.push(reading);
-    // As many lines as the last tick had: this tick is complete, no timer needed.
+    if (pending.length < MAX_TICK_GPUS) {
+      pending.push(reading);
+      if (keepRaw) pendingLines.push(line);
+    }
+    // As many lines as the last tick had: this tick is complete. Short of that, the rest of the
+    // tick (or the next tick's first line) completes it: no timer armed per tick, since a timer
+    // cleared at once still wakes the loop when it was due. Only the first tick, or one with more
+    // GPUs than the last, is closed by a short timer.
     if (latest && pending.length === latest.readings.length) return flush();
+    if (latest && pending.length < latest.readings.length) return;
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = setTimeout(flush, Math.min(50, intervalMs / 4));
   };
 
+  // One slow check of the last output's time, not a timer re-armed on every chunk (timer churn
+  // was a measurable share of a round's own CPU).
   const armWatchdog = () => {
-    if (watchdog) clearTimeout(watchdog);
-    watchdog = setTimeout(() => child?.kill('SIGKILL'), Math.max(10 * intervalMs, 10_000));
+    lastOutputAt = performance.now();
+    if (watchdog) clearInterval(watchdog);
+    watchdog = setInterval(() => {
+      if (performance.now() - lastOutputAt > silenceMs) child?.kill('SIGKILL');
+    }, silenceMs / 2);
     watchdog.unref();
   };
 
@@ -139,6 +177,7 @@ export function createNvidiaGpuCollector(
     spawns += 1;
     buffer = '';
     pending = [];
+    pendingLines = [];
     const args = [
       `--query-gpu=${NVIDIA_QUERY_FIELDS.join(',')}`,
       '--format=csv,noheader,nounits',
@@ -150,7 +189,7 @@ export function createNvidiaGpuCollector(
     armWatchdog();
     c.stdout!.setEncoding('utf8');
     c.stdout!.on('data', (chunk: string) => {
-      armWatchdog();
+      lastOutputAt = performance.now();
       buffer += chunk;
       let nl = buffer.indexOf('\n');
       while (nl >= 0) {
@@ -164,7 +203,8 @@ export function createNvidiaGpuCollector(
     const ended = (why: string) => {
       if (child !== c) return;
       child = null;
-      if (watchdog) clearTimeout(watchdog);
+      if (watchdog) clearInterval(watchdog);
+      watchdog = null;
       // What was mid-line is lost; lines already complete stand.
       buffer = '';
       flush();
@@ -207,17 +247,13 @@ export function createNvidiaGpuCollector(
       runOnce(['--query-compute-apps=pid,gpu_uuid,used_memory', '--format=csv,noheader,nounits'])
         .then((text) => {
           if (options.containers) containerOf.update(options.containers());
-          const next = new Map<string, GpuProcessReading[]>();
-          for (const app of parseComputeApps(text)) {
-            const list = next.get(app.gpuUuid) ?? [];
-            list.push({
-              pid: app.pid,
-              usedMemoryBytes: app.usedMemoryBytes,
-              container: containerOfPid(app.pid),
-            });
-            next.set(app.gpuUuid, list);
-          }
-          apps = next;
+          const given: Record<string, string | null> = {};
+          apps = appsByUuid(parseComputeApps(text), (pid) => {
+            const container = containerOfPid(pid);
+            given[pid] = container;
+            return container;
+          });
+          if (keepRaw) rawApps = { text, containers: given };
           appsKnown = true;
         })
         .catch(() => undefined)
@@ -228,15 +264,8 @@ export function createNvidiaGpuCollector(
       inFlight += 1;
       runOnce(['-q', '-x'])
         .then((text) => {
-          const next = new Map<string, { slowdown: number | null; migs: GpuReading[] }>();
-          const stamp = { monotonicMs: performance.now(), time: Date.now() };
-          for (const d of parseNvidiaSmiXml(text, stamp)) {
-            const r = d.reading;
-            if (r.parentId === null)
-              next.set(r.id, { slowdown: r.slowdownTemperatureCelsius, migs: [] });
-            else next.get(r.parentId)?.migs.push(r);
-          }
-          details = next;
+          details = detailsById(text, { monotonicMs: performance.now(), time: Date.now() });
+          if (keepRaw) rawDetail = text;
         })
         .catch(() => undefined)
         .finally(() => (inFlight -= 1));
@@ -245,18 +274,8 @@ export function createNvidiaGpuCollector(
 
   const assemble = (batch: Batch): GpuReading[] => {
     returnedSeq = batch.seq;
-    const out: GpuReading[] = [];
-    for (const r of batch.readings) {
-      const d = details.get(r.id);
-      out.push({
-        ...r,
-        slowdownTemperatureCelsius: d?.slowdown ?? null,
-        processes: apps.get(r.id) ?? [],
-      });
-      for (const mig of d?.migs ?? [])
-        out.push({ ...mig, processes: mig.uuid ? (apps.get(mig.uuid) ?? []) : [] });
-    }
-    return out;
+    if (keepRaw) lastRaw = { lines: batch.lines, apps: rawApps, detail: rawDetail };
+    return assembleNvidiaReadings(batch.readings, details, apps);
   };
 
   return {
@@ -269,6 +288,8 @@ export function createNvidiaGpuCollector(
         ? gpuMemoryByContainer([...apps.values()].map((processes) => ({ processes })))
         : null;
     },
+    lastRaw: () => lastRaw,
+    latestAnswers: () => ({ apps: rawApps, detail: rawDetail }),
     async collect({ signal }) {
       if (closed) throw new PerfError('INVALID_ARGUMENT', 'the GPU collector is closed');
       start();

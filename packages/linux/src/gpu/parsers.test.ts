@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { PerfError } from '@arcbox/perf-core';
+import { emptyGpuReading, PerfError } from '@arcbox/perf-core';
 import { describe, expect, it } from 'vitest';
 import { parseComputeApps, parseQueryGpuLine, throttleReasons } from './parse-nvidia-csv.js';
 import { parseNvidiaSmiXml } from './parse-nvidia-smi-xml.js';
@@ -216,6 +216,19 @@ describe('nvidia-smi csv (constructed from the A10G and T4 captures)', () => {
       expect(reading.slowdownTemperatureCelsius).toBeNull();
     }
     expect(t4.index).toBe(1);
+  });
+
+  it('builds the reading in one literal, the same object the plain emptyGpuReading gives', () => {
+    const line = fixture('query-gpu-a10g-t4.csv').trim().split('\n')[1]!;
+    const fast = parseQueryGpuLine(line, stamp)!;
+    const { monotonicMs, time, id, vendor, name, ...rest } = fast;
+    const plain = emptyGpuReading({ monotonicMs, time, id, vendor, name, ...rest });
+    expect(fast).toStrictEqual(plain);
+    expect(Object.keys(fast).sort()).toEqual(
+      Object.keys(
+        emptyGpuReading({ monotonicMs: 0, time: 0, id: 'x', vendor: 'nvidia', name: 'x' }),
+      ).sort(),
+    );
   });
 
   it('skips lines it cannot read; N/A and Not Supported are null', () => {

@@ -1,4 +1,5 @@
 import { statfs as nodeStatfs } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as nodeOs from 'node:os';
 import type { CommandRunner, DarwinOs, StatfsFunction } from '@arcbox/perf-darwin';
 import type { SourcesConfig } from '../config/sources-config.js';
@@ -8,6 +9,7 @@ import type { ReadingCursor } from './reading-cursor.js';
 import { createRecordingEngine } from './recorded-engine.js';
 import type { RecordedSources } from './recorded-sources.js';
 import { createStatfsRecorder } from './recorded-statfs.js';
+import { GPU_FOLDER } from './recorded-gpus.js';
 import { recordingVmProviders } from './record-vm-providers.js';
 import type { RecordingSources } from './recording-sources.js';
 import { darwinEngineClient } from '../sources/darwin-engine-client.js';
@@ -120,6 +122,20 @@ export async function createDarwinRecordingSources(
     });
     sources.kinds.push('processes');
     sources.processes = { hostCpuCount };
+  }
+
+  if (config.gpus.enabled) {
+    // ioreg under gpus/commands/: the host's own ioreg (block storage) is commands/ioreg.txt.
+    collectors.gpus = darwin.createDarwinGpuCollector({
+      run: darwin.createRecordingRunner(inputs.run ?? darwin.createExecFileRunner(), () =>
+        join(cursor.folder, GPU_FOLDER),
+      ),
+      clock: cursor.clock,
+      timeoutMs: config.gpus.timeoutMs,
+    });
+    sources.kinds.push('gpus');
+    sources.gpus = { source: 'ioreg' };
+    sources.timeouts.gpus = config.gpus.timeoutMs;
   }
 
   const statfs = config.filesystems.enabled

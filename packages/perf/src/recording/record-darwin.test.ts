@@ -18,6 +18,11 @@ import { serveJson } from './testing/serve-json.js';
 const darwinFixtures = fileURLToPath(new URL('../../../darwin/', import.meta.url));
 const readingOf = (n: number) =>
   join(darwinFixtures, '__fixtures__/recordings/apple-silicon-2/readings', `000${n}`);
+// Constructed in ioreg's layout with the documented keys (perf-darwin's gpus/__fixtures__).
+const accelerators = readFileSync(
+  join(darwinFixtures, 'src/gpus/__fixtures__/ioreg_ioaccelerator_agx.txt'),
+  'utf8',
+);
 const mountList = readFileSync(
   join(darwinFixtures, 'src/filesystems/__fixtures__/mount_apple_silicon_sonoma.txt'),
   'utf8',
@@ -61,7 +66,9 @@ describe('recording a Mac (darwin collectors on recorded outputs) and replaying 
       return undefined;
     });
     const run: CommandRunner = {
-      async run(command) {
+      async run(command, args) {
+        if (command === 'ioreg' && args.includes('IOAccelerator'))
+          return { stdout: accelerators, stderr: '', exitCode: 0 };
         if (command === 'mount') return { stdout: mountList, stderr: '', exitCode: 0 };
         // Constructed in ps's documented layout (see perf-darwin's processes/__fixtures__):
         // java gains one CPU second per reading.
@@ -121,7 +128,7 @@ describe('recording a Mac (darwin collectors on recorded outputs) and replaying 
     expect(summary).toMatchObject({
       platform: 'darwin',
       readings: 2,
-      kinds: ['system', 'containers', 'processes', 'filesystems'],
+      kinds: ['system', 'containers', 'processes', 'gpus', 'filesystems'],
     });
     for await (const s of replaySamples(rec, { alerts: false })) replayed.push(s);
   });
@@ -142,6 +149,12 @@ describe('recording a Mac (darwin collectors on recorded outputs) and replaying 
       (p) => p.comm === 'java',
     );
     expect(java?.cpuPercent).toBeGreaterThan(0);
+    expect(
+      (computed.gpus as Array<{ name: string; utilizationPercent: number | null }>).map((g) => [
+        g.name,
+        g.utilizationPercent,
+      ]),
+    ).toEqual([['Apple M2 Pro', 34]]);
     const volumes = computed.filesystems as Array<{
       mountPoint: string;
       sizeBytes: number | null;
@@ -160,6 +173,11 @@ describe('recording a Mac (darwin collectors on recorded outputs) and replaying 
   it('keeps the outputs, engine replies and statfs results in each reading folder', () => {
     const folder = join(rec, 'readings/0001');
     expect(readFileSync(join(folder, 'commands/mount.txt'), 'utf8')).toBe(mountList);
+    // The GPU's ioreg apart from the host's (block storage) ioreg, which keeps commands/ioreg.txt.
+    expect(readFileSync(join(folder, 'gpus/commands/ioreg.txt'), 'utf8')).toBe(accelerators);
+    expect(readFileSync(join(folder, 'commands/ioreg.txt'), 'utf8')).toBe(
+      readFileSync(join(readingOf(1), 'commands/ioreg.txt'), 'utf8'),
+    );
     expect(readFileSync(join(folder, 'commands/vm_stat.txt'), 'utf8')).toBe(
       readFileSync(join(readingOf(1), 'commands/vm_stat.txt'), 'utf8'),
     );

@@ -17,6 +17,9 @@ import { createStatfsRecorder, type StatfsRecorder } from './recorded-statfs.js'
 import { recordingVmProviders } from './record-vm-providers.js';
 import type { RecordingSources } from './recording-sources.js';
 import { missingSocketDirNotes, vmCollectorOf } from '../sources/vm-collector-of.js';
+import { findOnPath } from '../sources/find-on-path.js';
+import { withGpuMemory } from '../sources/with-gpu-memory.js';
+import { createGpuRecorder, type GpuRecorder } from './record-gpus.js';
 
 /**
  * The Linux sources of `config`, as the live composition builds them, reading through one
@@ -164,6 +167,43 @@ export async function createLinuxRecordingSources(
     sources.processes = { hostCpuCount };
   }
 
+  // NVIDIA as live: the streaming child when nvidia-smi is on the PATH. Its pids are given the
+  // containers of the live cgroup discovery (the recorded cgroup collector is made per reading).
+  let gpus: GpuRecorder | null = null;
+  let discovery: ReturnType<typeof linux.createCgroupContainerCollector> | null = null;
+  const nvidiaSmi = config.gpus.enabled ? findOnPath('nvidia-smi', env) : null;
+  if (nvidiaSmi !== null) {
+    discovery = config.containers.enabled
+      ? linux.createCgroupContainerCollector({
+          root: config.root,
+          cgroupPaths: config.containers.paths,
+          discover: config.containers.discover,
+        })
+      : null;
+    gpus = createGpuRecorder(
+      linux,
+      {
+        command: nvidiaSmi,
+        env,
+        root: config.root,
+        intervalMs: config.gpus.intervalMs,
+        appsIntervalMs: config.gpus.appsIntervalMs,
+        commandTimeoutMs: Math.max(1000, config.gpus.timeoutMs),
+        ...(discovery ? { containers: () => discovery?.discover() ?? [] } : {}),
+      },
+      cursor,
+    );
+    const recorder = gpus;
+    collectors.gpus = recorder.collector;
+    if (collectors.containers)
+      collectors.containers = withGpuMemory(collectors.containers, () =>
+        recorder.memoryByContainer(),
+      );
+    sources.kinds.push('gpus');
+    sources.gpus = { source: 'nvidia-smi' };
+    sources.timeouts.gpus = config.gpus.timeoutMs;
+  }
+
   let statfs: StatfsRecorder<Awaited<ReturnType<typeof bigintStatfs>>> | null = null;
   if (config.filesystems.enabled) {
     const recorder = createStatfsRecorder(
@@ -192,10 +232,12 @@ export async function createLinuxRecordingSources(
     finishReading: async (folder) => {
       await statfs?.write(folder);
       await engineEvents?.write(folder);
+      await gpus?.write(folder);
     },
     async close() {
       await engineEvents?.close();
       await closeCollectors(collectors);
+      discovery?.close?.();
       live.close();
     },
   };

@@ -40,11 +40,16 @@ export interface RecordedSources {
     /** The CPUs the process figures were read against. */
     hostCpuCount: number;
   } | null;
+  /**
+   * GPUs (absent in recordings made before them): NVIDIA's nvidia-smi output (Linux) or the
+   * Mac's `ioreg -c IOAccelerator` output (`gpus/commands/ioreg.txt`) under each reading's `gpus/`.
+   */
+  gpus?: { source: 'nvidia-smi' | 'ioreg' } | null;
   /** Collector timeouts by sample key, as the recording ran them. */
   timeouts: Record<string, number>;
 }
 
-const KNOWN_KINDS = ['system', 'containers', 'vms', 'filesystems', 'processes'];
+const KNOWN_KINDS = ['system', 'containers', 'vms', 'filesystems', 'processes', 'gpus'];
 const KNOWN_VMMS: readonly Vmm[] = ['qemu', 'cloud-hypervisor', 'firecracker', 'libvirt'];
 const MAX_PATHS = 1000;
 const MAX_PATH_CHARS = 4096;
@@ -135,6 +140,14 @@ export function parseRecordedSources(
     processes = { hostCpuCount: count as number };
   }
 
+  let gpus: RecordedSources['gpus'] = null;
+  if (top.gpus !== null && top.gpus !== undefined) {
+    const g = object(top.gpus) ?? fail('gpus', 'must be an object or null');
+    if (g.source !== (platform === 'darwin' ? 'ioreg' : 'nvidia-smi'))
+      fail('gpus.source', `must be "${platform === 'darwin' ? 'ioreg' : 'nvidia-smi'}"`);
+    gpus = { source: g.source as 'nvidia-smi' | 'ioreg' };
+  }
+
   const t = object(top.timeouts) ?? fail('timeouts', 'must be an object');
   const timeouts: Record<string, number> = {};
   for (const key of KNOWN_KINDS) {
@@ -149,6 +162,7 @@ export function parseRecordedSources(
     ['vms', vms],
     ['filesystems', filesystems],
     ['processes', processes],
+    ['gpus', gpus],
   ] as const) {
     if (kinds.includes(key) !== (present !== null))
       fail(key, `kinds and ${key} disagree on whether ${key} were recorded`);
@@ -162,6 +176,7 @@ export function parseRecordedSources(
     vms,
     filesystems,
     processes,
+    gpus,
     timeouts,
   };
 }

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import type { MonitorCollectors } from '../monitor-collectors.js';
+import { GPU_FOLDER } from './recorded-gpus.js';
 import { closeCollectors } from '../sources/platform-sources.js';
 import type { ReadingCursor } from './reading-cursor.js';
 import { createReplayEngine } from './recorded-engine.js';
@@ -75,6 +77,13 @@ export async function createDarwinReplaySources(
       statfs: createStatfsReplay(cursor, tree, (path) => path, numberStatfs),
       clock: cursor.clock,
       statfsTimeoutMs: recorded.filesystems.statfsTimeoutMs,
+    });
+  }
+  if (recorded.gpus) {
+    collectors.gpus = darwin.createDarwinGpuCollector({
+      run: darwin.createReplayRunner(() => join(cursor.folder, GPU_FOLDER), { read }),
+      clock: cursor.clock,
+      timeoutMs: timeouts.gpus ?? 2000,
     });
   }
   return {

@@ -13,6 +13,8 @@ import type { ReplaySources } from './recording-sources.js';
 import { replayVmProviders } from './replay-vm-providers.js';
 import { vmCollectorOf } from '../sources/vm-collector-of.js';
 import { processCollectorOf } from './recorded-processes.js';
+import { withGpuMemory } from '../sources/with-gpu-memory.js';
+import { createGpuReplay } from './replay-gpus.js';
 
 /**
  * The Linux collectors, made as `createLinuxRecordingSources` made them, reading the reading
@@ -110,6 +112,13 @@ export async function createLinuxReplaySources(
       clock: cursor.clock,
       statfsTimeoutMs: recorded.filesystems.statfsTimeoutMs,
     });
+  }
+
+  if (recorded.gpus) {
+    const gpus = createGpuReplay(linux, tree, cursor);
+    collectors.gpus = gpus.collector;
+    if (collectors.containers)
+      collectors.containers = withGpuMemory(collectors.containers, () => gpus.memoryByContainer());
   }
 
   return {

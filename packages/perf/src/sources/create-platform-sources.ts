@@ -28,8 +28,9 @@ export interface CreatePlatformSourcesOptions {
  * never import a platform package themselves.
  *
  * Linux: the host, cgroup containers (named through a Docker-compatible engine when its socket
- * exists), VMs of every enabled VMM and filesystems, all read under `root`. macOS: the host,
- * containers from an engine when its socket exists, VMs of the API-socket VMMs, filesystems.
+ * exists), VMs of every enabled VMM, filesystems and NVIDIA GPUs (nvidia-smi on the PATH), all
+ * read under `root`. macOS: the host, containers from an engine when its socket exists, VMs of
+ * the API-socket VMMs, filesystems, processes and Apple GPUs (ioreg).
  */
 export async function createPlatformSources(
   config: SourcesConfig,
@@ -203,6 +204,9 @@ async function buildFor(
       collectors.processes = darwin.createDarwinProcessCollector({
         timeoutMs: config.processes.timeoutMs,
       });
+    // Apple Silicon: one ioreg per round; a Mac without an Apple GPU gives none after the first.
+    if (config.gpus.enabled)
+      collectors.gpus = darwin.createDarwinGpuCollector({ timeoutMs: config.gpus.timeoutMs });
     return collectors;
   }
   throw new PerfError(

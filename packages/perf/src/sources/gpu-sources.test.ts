@@ -103,3 +103,17 @@ describe('container GPU memory', () => {
     expect((await wrapped.collect({ signal })).map((r) => r.gpuMemoryBytes)).toEqual([512, 0]);
   });
 });
+
+describe('GPU sources on macOS (the composition only: ioreg runs on a Mac)', () => {
+  it('builds the Apple GPU collector when sources.gpus is on, none when off', async () => {
+    const on = await createPlatformSources(config({}), { platform: 'darwin', env: {} });
+    expect(on.collectors.gpus?.name).toBe('gpus');
+    await on.close();
+    const off = await createPlatformSources(config({ enabled: false }), {
+      platform: 'darwin',
+      env: {},
+    });
+    expect(off.collectors.gpus).toBeUndefined();
+    await off.close();
+  });
+});

@@ -19,6 +19,7 @@ import { containerHref, createContainerPage } from './container-page.js';
 import { $, cell, fillTable, linkCell } from './dom.js';
 import { age, bytes, pct, rate } from './format.js';
 import { sparkCell } from './sparkline.js';
+import { ioChart, netColours, processCells } from './page-parts.js';
 import { createVmPage, vmHref } from './vm-page.js';
 
 // The host's charts (specs as charts.js describes them).
@@ -41,20 +42,8 @@ const hostCharts = {
     ],
     fmt: bytes,
   },
-  disk: {
-    series: [
-      ['diskReadBps', 'read', '#16a34a'],
-      ['diskWriteBps', 'write', '#dc2626'],
-    ],
-    fmt: rate,
-  },
-  net: {
-    series: [
-      ['netRxBps', 'rx', '#2563eb'],
-      ['netTxBps', 'tx', '#ea580c'],
-    ],
-    fmt: rate,
-  },
+  disk: ioChart(['diskReadBps', 'read'], ['diskWriteBps', 'write']),
+  net: ioChart(['netRxBps', 'rx'], ['netTxBps', 'tx'], netColours),
 };
 const state = {
   rangeMs: Number($('range').value),
@@ -130,27 +119,9 @@ function renderProcesses(processes) {
   const rows = [...processes].sort(
     (a, b) => (b.cpuPercent ?? -1) - (a.cpuPercent ?? -1) || a.pid - b.pid,
   );
-  fillTable('processes', 'process-count', rows, 'No processes', (p) => [
-    cell(p.pid, true),
-    cell(p.comm),
-    cell(p.user ?? '–'),
-    cell(pct(p.cpuPercent), true),
-    cell(bytes(p.residentBytes), true),
-    cell(
-      p.ioReadBps === null && p.ioWriteBps === null
-        ? '–'
-        : `${rate(p.ioReadBps)} / ${rate(p.ioWriteBps)}`,
-      true,
-    ),
-    cell(p.container === null ? 'host' : p.container.slice(0, 12)),
-    cell(
-      p.command === null
-        ? `[${p.comm}]`
-        : p.command.length > 60
-          ? `${p.command.slice(0, 60)}…`
-          : p.command,
-    ),
-  ]);
+  fillTable('processes', 'process-count', rows, 'No processes', (p) =>
+    processCells(p, { container: true, commandWidth: 60 }),
+  );
 }
 
 async function loadAlerts() {

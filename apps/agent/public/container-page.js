@@ -68,6 +68,7 @@ function containerRow(c) {
  */
 export function createContainerPage(state) {
   const group = chartGroup('container-chart', containerCharts);
+  group.onZoom = state.zoomTo;
   let processTimer = null;
 
   function describeContainer(id, c) {
@@ -123,7 +124,7 @@ export function createContainerPage(state) {
       if (c) group.live.cpuLimitPercent = c.cpuLimitPercent;
       redraw(group);
       renderContainerAlerts(id);
-      loadHistory(group, `container:${id}`, state.rangeMs);
+      loadHistory(group, `container:${id}`, state.window());
       loadContainerProcesses(id);
       processTimer = setInterval(() => loadContainerProcesses(id), 3000);
     },
@@ -137,12 +138,12 @@ export function createContainerPage(state) {
       describeContainer(id, c ?? undefined);
       if (!c) return;
       group.live.cpuLimitPercent = c.cpuLimitPercent;
-      follow(group, c, state.rangeMs);
+      follow(group, c, state);
     },
     alertsChanged: () => renderContainerAlerts(state.view.id),
     reload() {
       reset(group);
-      loadHistory(group, `container:${state.view.id}`, state.rangeMs);
+      loadHistory(group, `container:${state.view.id}`, state.window());
     },
   };
 }

@@ -14,6 +14,7 @@ import {
   redraw,
   resizePlots,
   trim,
+  windowOf,
 } from './charts.js';
 import { containerHref, createContainerPage } from './container-page.js';
 import { $, cell, fillTable, linkCell } from './dom.js';
@@ -47,6 +48,10 @@ const hostCharts = {
 };
 const state = {
   rangeMs: Number($('range').value),
+  /** A window dragged on a chart, { from, to } in ms, or null: the last `rangeMs`. */
+  zoom: null,
+  window: () => windowOf(state.rangeMs, state.zoom),
+  zoomTo: (from, to) => zoomTo(from, to),
   samples: 0,
   unauthorised: false,
   alerts: [],
@@ -57,6 +62,7 @@ const state = {
 };
 
 const host = chartGroup('chart', hostCharts);
+host.onZoom = state.zoomTo;
 const pages = { container: createContainerPage(state), vm: createVmPage(state) };
 
 function renderTables(sample) {
@@ -188,9 +194,11 @@ function onSample(data) {
   const sample = JSON.parse(data);
   state.samples += 1;
   state.latest = sample;
-  appendRow(host, sample.system);
-  trim(host, state.rangeMs);
-  if (state.view.page === 'overview') redraw(host);
+  if (!state.zoom) {
+    appendRow(host, sample.system);
+    trim(host, state.rangeMs);
+    if (state.view.page === 'overview') redraw(host);
+  }
   renderTables(sample);
   if (state.view.page !== 'overview' && state.view.id) pages[state.view.page].update(sample);
   if (sample.system)
@@ -238,6 +246,8 @@ function pageOf(hash) {
 
 function route() {
   if (state.unauthorised) return;
+  // A zoomed window belongs to the page it was dragged on.
+  if (state.zoom) setZoom(null, false);
   for (const page of Object.values(pages)) page.hide();
   const target = pageOf(location.hash);
   state.view = target;
@@ -267,10 +277,40 @@ for (const [table, href] of [
   });
 }
 window.addEventListener('hashchange', route);
-$('range').addEventListener('change', () => {
-  state.rangeMs = Number($('range').value);
+/** Loads the shown page's history again for the window in force. */
+function reloadView() {
   if (state.view.page !== 'overview' && state.view.id) pages[state.view.page].reload();
-  else loadHistory(host, 'system', state.rangeMs);
+  else loadHistory(host, 'system', state.window());
+}
+
+const clock = (ms) => new Date(ms).toLocaleTimeString();
+
+function setZoom(zoom, reload = true) {
+  state.zoom = zoom;
+  $('zoom-reset').hidden = zoom === null;
+  $('zoom-window').textContent = zoom ? `(${clock(zoom.from)} – ${clock(zoom.to)})` : '';
+  if (reload) reloadView();
+}
+
+// Dragged on a chart: that window, at the finest step that fits it (one sample at the least).
+function zoomTo(from, to) {
+  setZoom({ from, to: Math.max(to, from + 2000) });
+}
+$('zoom-reset').addEventListener('click', () => setZoom(null));
+
+// "All kept": from the oldest point history holds of any series (its retention), 5 min at least.
+async function keptRangeMs() {
+  const res = await api.get('/api/v1/series').catch(() => null);
+  if (!res?.ok) return 24 * 3600 * 1000;
+  const { series } = await res.json();
+  const oldest = Math.min(Date.now(), ...series.map((s) => s.firstTime));
+  return Math.max(5 * 60 * 1000, Date.now() - oldest);
+}
+
+$('range').addEventListener('change', async () => {
+  const value = $('range').value;
+  state.rangeMs = value === 'all' ? await keptRangeMs() : Number(value);
+  setZoom(null);
 });
 
 // The charts of a page: the host's, or a page's (the VM page's once built).
@@ -290,6 +330,14 @@ window.arcboxDashboard = {
     const group = groupOf(page === 'host' ? 'overview' : page);
     return group?.specs[key] ? columns(group, key) : null;
   },
+  /** A chart's x scale (s) and the x axis' tick labels as drawn. */
+  xAxis: (page, key) => {
+    const plot = groupOf(page === 'host' ? 'overview' : page)?.plots[key];
+    return plot
+      ? { min: plot.scales.x.min, max: plot.scales.x.max, ticks: plot.axes[0]._values ?? [] }
+      : null;
+  },
+  zoom: () => (state.zoom ? { ...state.zoom } : null),
   /** The labels of a chart's lines, as uPlot draws them. */
   labels: (page, key) =>
     groupOf(page === 'host' ? 'overview' : page)
@@ -297,7 +345,7 @@ window.arcboxDashboard = {
       .map((s) => s.label) ?? null,
 };
 route();
-loadHistory(host, 'system', state.rangeMs).finally(connect);
+loadHistory(host, 'system', state.window()).finally(connect);
 loadAlerts();
 loadEvents();
 setInterval(() => {

@@ -24,10 +24,11 @@ export function renderOwnAlerts(state, kind, id, listId, empty) {
   renderAlerts($(listId), mine, empty);
 }
 
-/** A row's new sample on a page's charts: appended, trimmed to the range, drawn. */
-export function follow(group, row, rangeMs) {
+/** A row's new sample on a page's charts: appended, trimmed to the range, drawn; not when zoomed. */
+export function follow(group, row, state) {
+  if (state.zoom) return;
   appendRow(group, row);
-  trim(group, rangeMs);
+  trim(group, state.rangeMs);
   redraw(group);
 }
 

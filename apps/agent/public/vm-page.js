@@ -79,9 +79,10 @@ export function createVmPage(state) {
     if (shown && shown.id === id && shown.vcpus === vcpuCount) return;
     drop();
     const group = chartGroup('vm-chart', vmCharts(vcpuCount));
+    group.onZoom = state.zoomTo;
     shown = { id, vcpus: vcpuCount, group };
     ensurePlots(group);
-    loadHistory(group, `vm:${id}`, state.rangeMs);
+    loadHistory(group, `vm:${id}`, state.window());
   }
 
   function describeVm(id, v) {
@@ -143,13 +144,13 @@ export function createVmPage(state) {
       describeVm(id, v);
       if (!v) return;
       build(id, v.vcpuPercent.length);
-      follow(shown.group, vmRow(v), state.rangeMs);
+      follow(shown.group, vmRow(v), state);
     },
     alertsChanged: () => renderVmAlerts(state.view.id),
     reload() {
       if (!shown) return;
       reset(shown.group);
-      loadHistory(shown.group, `vm:${shown.id}`, state.rangeMs);
+      loadHistory(shown.group, `vm:${shown.id}`, state.window());
     },
   };
 }

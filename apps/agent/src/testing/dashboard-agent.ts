@@ -61,6 +61,8 @@ interface Dashboard {
   view(): { page: string; id?: string | null };
   chart(page: string, key: string): Columns | null;
   labels(page: string, key: string): string[] | null;
+  xAxis(page: string, key: string): { min: number; max: number; ticks: string[] } | null;
+  zoom(): { from: number; to: number } | null;
 }
 type Win = { arcboxDashboard: Dashboard };
 
@@ -82,6 +84,13 @@ export const dashboardLabels = (page: Page, view: string, key: string) =>
     key,
   ] as const);
 
+/** A chart's x scale (s) and its x axis' tick labels as drawn. */
+export const dashboardXAxis = (page: Page, view: string, key: string) =>
+  page.evaluate(([v, k]) => (window as unknown as Win).arcboxDashboard.xAxis(v!, k!), [
+    view,
+    key,
+  ] as const);
+
 /** Waits until every host chart holds at least `n` points. */
 export const waitForHostPoints = (page: Page, n: number, timeout = 30_000) =>
   page.waitForFunction(
@@ -95,6 +104,12 @@ export const waitForHostPoints = (page: Page, n: number, timeout = 30_000) =>
 
 export const lastValue = (col: Array<number | null> | undefined) =>
   col?.findLast((v) => v !== null && v !== undefined) ?? null;
+
+/** The highest measured value of a column (NaN when none). */
+export const peak = (col: Array<number | null> | undefined) => {
+  const values = (col ?? []).filter((v): v is number => v !== null && v !== undefined);
+  return values.length > 0 ? Math.max(...values) : Number.NaN;
+};
 
 export const measured = (col: Array<number | null> | undefined) =>
   (col ?? []).filter((v) => v !== null && v !== undefined).length;

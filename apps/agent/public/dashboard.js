@@ -17,9 +17,10 @@ import {
   windowOf,
 } from './charts.js';
 import { containerHref, createContainerPage } from './container-page.js';
-import { $, cell, fillTable, linkCell } from './dom.js';
+import { $, cell, linkCell } from './dom.js';
 import { age, bytes, pct, rate } from './format.js';
-import { sparkCell } from './sparkline.js';
+import { keepSparks, recordSpark, sparkCell } from './sparkline.js';
+import { createTableView } from './table-view.js';
 import { ioChart, netColours, processCells } from './page-parts.js';
 import { createVmPage, vmHref } from './vm-page.js';
 
@@ -65,70 +66,147 @@ const host = chartGroup('chart', hostCharts);
 host.onZoom = state.zoomTo;
 const pages = { container: createContainerPage(state), vm: createVmPage(state) };
 
+const num = (...values) =>
+  values.every((v) => v === null || v === undefined)
+    ? null
+    : values.reduce((sum, v) => sum + (v ?? 0), 0);
+
+// The overview's tables: sortable by any column, a filter box each; containers virtualise.
+const tables = {
+  containers: createTableView('containers', {
+    countId: 'container-count',
+    empty: 'No containers',
+    filterId: 'containers-filter',
+    filterText: (c) => `${c.name} ${c.id}`,
+    sort: { column: 2, descending: true },
+    virtualFrom: 100,
+    sortKeys: [
+      (c) => c.name,
+      (c) => c.id,
+      (c) => c.cpuPercent,
+      (c) => c.cpuPercent,
+      (c) => c.memoryUsed,
+      (c) => c.memoryLimit,
+      (c) => num(c.netRxBps, c.netTxBps),
+      (c) => num(c.blockReadBps, c.blockWriteBps),
+      (c) => c.pids,
+    ],
+    cells: (c) => [
+      linkCell(c.name, containerHref(c.id)),
+      cell(c.id.length > 24 ? `${c.id.slice(0, 24)}…` : c.id),
+      cell(pct(c.cpuPercent), true),
+      sparkCell(`c:${c.id}`),
+      cell(bytes(c.memoryUsed), true),
+      cell(c.memoryLimit === null ? 'none' : bytes(c.memoryLimit), true),
+      cell(`${rate(c.netRxBps)} / ${rate(c.netTxBps)}`, true),
+      cell(`${rate(c.blockReadBps)} / ${rate(c.blockWriteBps)}`, true),
+      cell(c.pids ?? '–', true),
+    ],
+  }),
+  vms: createTableView('vms', {
+    countId: 'vm-count',
+    empty: 'No VMs',
+    filterId: 'vms-filter',
+    filterText: (v) => `${v.name} ${v.id} ${v.vmm}`,
+    sortKeys: [
+      (v) => v.name,
+      (v) => v.vmm,
+      (v) => v.cpuPercent,
+      (v) => v.cpuPercent,
+      (v) => v.memoryUsed,
+      (v) => num(v.virtioBlkReadBps, v.virtioBlkWriteBps),
+      (v) => num(v.virtioNetRxBps, v.virtioNetTxBps),
+    ],
+    cells: (v) => [
+      linkCell(v.name, vmHref(v.id)),
+      cell(v.vmm),
+      cell(pct(v.cpuPercent), true),
+      sparkCell(`v:${v.id}`),
+      cell(`${bytes(v.memoryUsed)} / ${bytes(v.memoryTotal)}`, true),
+      cell(`${rate(v.virtioBlkReadBps)} / ${rate(v.virtioBlkWriteBps)}`, true),
+      cell(`${rate(v.virtioNetRxBps)} / ${rate(v.virtioNetTxBps)}`, true),
+    ],
+  }),
+  filesystems: createTableView('filesystems', {
+    countId: 'filesystem-count',
+    empty: 'No filesystems',
+    filterId: 'filesystems-filter',
+    filterText: (f) => `${f.mountPoint} ${f.device} ${f.fsType}`,
+    sort: { column: 0, descending: false },
+    sortKeys: [
+      (f) => f.mountPoint,
+      (f) => f.device,
+      (f) => f.fsType,
+      (f) => f.sizeBytes,
+      (f) => f.usedBytes,
+      (f) => f.availableBytes,
+      (f) => f.usedPercent,
+      (f) => f.inodesUsed,
+      (f) => (f.readOnly ? 1 : 0),
+    ],
+    cells: (f) => [
+      cell(f.mountPoint),
+      cell(f.device),
+      cell(f.fsType),
+      cell(bytes(f.sizeBytes), true),
+      cell(bytes(f.usedBytes), true),
+      cell(bytes(f.availableBytes), true),
+      cell(pct(f.usedPercent), true),
+      cell(
+        f.inodesTotal === null || f.inodesTotal === undefined
+          ? '–'
+          : `${f.inodesUsed} / ${f.inodesTotal}`,
+        true,
+      ),
+      cell(f.readOnly ? 'ro' : ''),
+    ],
+  }),
+  processes: createTableView('processes', {
+    countId: 'process-count',
+    empty: 'No processes',
+    filterId: 'processes-filter',
+    filterText: (p) =>
+      `${p.pid} ${p.comm} ${p.user ?? ''} ${p.container ?? 'host'} ${p.command ?? ''}`,
+    sort: { column: 3, descending: true },
+    sortKeys: [
+      (p) => p.pid,
+      (p) => p.comm,
+      (p) => p.user,
+      (p) => p.cpuPercent,
+      (p) => p.residentBytes,
+      (p) => num(p.ioReadBps, p.ioWriteBps),
+      (p) => p.container ?? '',
+      (p) => p.command ?? p.comm,
+    ],
+    cells: (p) => processCells(p, { container: true, commandWidth: 60 }),
+  }),
+};
+
 function renderTables(sample) {
-  const containers = [...sample.containers].sort(
-    (a, b) => (b.cpuPercent ?? -1) - (a.cpuPercent ?? -1),
-  );
-  fillTable('containers', 'container-count', containers, 'No containers', (c) => [
-    linkCell(c.name, containerHref(c.id)),
-    cell(c.id.length > 24 ? `${c.id.slice(0, 24)}…` : c.id),
-    cell(pct(c.cpuPercent), true),
-    sparkCell(`c:${c.id}`, c.cpuPercent),
-    cell(bytes(c.memoryUsed), true),
-    cell(c.memoryLimit === null ? 'none' : bytes(c.memoryLimit), true),
-    cell(`${rate(c.netRxBps)} / ${rate(c.netTxBps)}`, true),
-    cell(`${rate(c.blockReadBps)} / ${rate(c.blockWriteBps)}`, true),
-    cell(c.pids ?? '–', true),
-  ]);
-  renderFilesystems(sample.filesystems);
-  renderProcesses(sample.processes);
-  fillTable('vms', 'vm-count', sample.vms, 'No VMs', (v) => [
-    linkCell(v.name, vmHref(v.id)),
-    cell(v.vmm),
-    cell(pct(v.cpuPercent), true),
-    sparkCell(`v:${v.id}`, v.cpuPercent),
-    cell(`${bytes(v.memoryUsed)} / ${bytes(v.memoryTotal)}`, true),
-    cell(`${rate(v.virtioBlkReadBps)} / ${rate(v.virtioBlkWriteBps)}`, true),
-    cell(`${rate(v.virtioNetRxBps)} / ${rate(v.virtioNetTxBps)}`, true),
-  ]);
+  // Every row's sparkline takes this sample's point, in sight or not.
+  const ids = new Set();
+  for (const c of sample.containers) ids.add(recordSparkOf(`c:${c.id}`, c.cpuPercent));
+  for (const v of sample.vms) ids.add(recordSparkOf(`v:${v.id}`, v.cpuPercent));
+  keepSparks(ids);
+  tables.containers.set(sample.containers);
+  tables.vms.set(sample.vms);
+  // Optional panels: shown when the agent samples filesystems and processes.
+  for (const key of ['filesystems', 'processes']) {
+    $(`${key}-section`).hidden = sample[key] === undefined;
+    if (sample[key] !== undefined) tables[key].set(byPid(key, sample[key]));
+  }
 }
 
-// Optional panel: shown when the agent samples filesystems.
-function renderFilesystems(filesystems) {
-  const section = $('filesystems-section');
-  section.hidden = filesystems === undefined;
-  if (filesystems === undefined) return;
-  const rows = [...filesystems].sort((a, b) => a.mountPoint.localeCompare(b.mountPoint));
-  fillTable('filesystems', 'filesystem-count', rows, 'No filesystems', (f) => [
-    cell(f.mountPoint),
-    cell(f.device),
-    cell(f.fsType),
-    cell(bytes(f.sizeBytes), true),
-    cell(bytes(f.usedBytes), true),
-    cell(bytes(f.availableBytes), true),
-    cell(pct(f.usedPercent), true),
-    cell(
-      f.inodesTotal === null || f.inodesTotal === undefined
-        ? '–'
-        : `${f.inodesUsed} / ${f.inodesTotal}`,
-      true,
-    ),
-    cell(f.readOnly ? 'ro' : ''),
-  ]);
-}
+const recordSparkOf = (id, value) => {
+  recordSpark(id, value);
+  return id;
+};
 
-// Optional panel: the processes the agent keeps (top N by CPU, memory and I/O), busiest first.
-function renderProcesses(processes) {
-  const section = $('processes-section');
-  section.hidden = processes === undefined;
-  if (processes === undefined) return;
-  const rows = [...processes].sort(
-    (a, b) => (b.cpuPercent ?? -1) - (a.cpuPercent ?? -1) || a.pid - b.pid,
-  );
-  fillTable('processes', 'process-count', rows, 'No processes', (p) =>
-    processCells(p, { container: true, commandWidth: 60 }),
-  );
-}
+// Processes of equal CPU keep PID order; filesystems have their mount point as id.
+const byPid = (key, rows) =>
+  key === 'processes'
+    ? [...rows].sort((a, b) => a.pid - b.pid)
+    : rows.map((f) => ({ ...f, id: f.mountPoint }));
 
 async function loadAlerts() {
   const res = await api.get('/api/v1/alerts').catch(() => null);

@@ -11,6 +11,8 @@ import type { TestVm } from './test-qemu.js';
 export const artifacts = fileURLToPath(new URL('../../.artifacts/', import.meta.url));
 
 export interface DashboardAgentOptions {
+  /** The sample interval, 500ms by default. */
+  interval?: string;
   /** Cgroup paths the agent reads as containers (discovery off). */
   containers?: string[];
   /** QMP sockets of VMs. */
@@ -22,7 +24,7 @@ export interface DashboardAgentOptions {
 }
 
 export function dashboardConfig(options: DashboardAgentOptions): string {
-  const lines = ['interval: 500ms', ...(options.extra ?? [])];
+  const lines = [`interval: ${options.interval ?? '500ms'}`, ...(options.extra ?? [])];
   if (options.containers || options.vms) {
     lines.push('sources:', '  containers:', '    discover: false');
     if (options.containers?.length) lines.push(`    paths: ${JSON.stringify(options.containers)}`);
@@ -119,12 +121,14 @@ export async function tearDown(parts: {
   browser?: Browser;
   agent?: RunningAgent;
   cgroup?: TestCgroup;
+  cgroups?: TestCgroup[];
   vm?: TestVm;
   dirs?: Array<string | undefined>;
 }): Promise<void> {
   await parts.browser?.close();
   await parts.agent?.stop();
   await parts.cgroup?.remove();
+  for (const cgroup of parts.cgroups ?? []) await cgroup.remove();
   await parts.vm?.stop();
   if (parts.agent) await removeDir(parts.agent.dir);
   for (const dir of parts.dirs ?? []) if (dir) await removeDir(dir);

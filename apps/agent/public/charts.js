@@ -28,7 +28,7 @@ export function chartGroup(prefix, specs) {
 
 // A field whose peaks matter: measured, in history, and not a limit or a total.
 const hasMax = ([field, , , options]) =>
-  !options?.live && !options?.stream && !/Limit|Total/.test(field);
+  !options?.live && !options?.stream && !/Limit|Total|Count/.test(field);
 
 /** The lines a chart draws: its spec's, plus a max line per measured field when binned. */
 export function layout(group, key) {

@@ -9,7 +9,9 @@ import {
   appendRow,
   chartGroup,
   columns,
+  dashed,
   ensurePlots,
+  fromZero,
   loadHistory,
   redraw,
   resizePlots,
@@ -18,7 +20,8 @@ import {
 } from './charts.js';
 import { containerHref, createContainerPage } from './container-page.js';
 import { $, cell, linkCell } from './dom.js';
-import { age, bytes, pct, rate } from './format.js';
+import { createBreakdown, createHeatStrip, diskLines, interfaceLines } from './breakdowns.js';
+import { age, bytes, count, pct, rate } from './format.js';
 import { keepSparks, recordSpark, sparkCell } from './sparkline.js';
 import { createTableView } from './table-view.js';
 import { ioChart, netColours, processCells } from './page-parts.js';
@@ -46,6 +49,33 @@ const hostCharts = {
   },
   disk: ioChart(['diskReadBps', 'read'], ['diskWriteBps', 'write']),
   net: ioChart(['netRxBps', 'rx'], ['netTxBps', 'tx'], netColours),
+  load: {
+    series: [
+      ['load1', '1 min', '#2563eb'],
+      ['load5', '5 min', '#16a34a'],
+      ['load15', '15 min', '#ca8a04'],
+      ['cpuCount', 'cores', '#6b7280', dashed],
+    ],
+    fmt: count,
+    range: fromZero(1),
+  },
+  pressure: {
+    series: [
+      ['cpuPressure', 'CPU', '#2563eb'],
+      ['memoryPressure', 'memory', '#7c3aed'],
+      ['ioPressure', 'I/O', '#ca8a04'],
+    ],
+    fmt: pct,
+    range: fromZero(5),
+  },
+  swap: {
+    series: [
+      ['swapUsed', 'used', '#7c3aed'],
+      ['swapTotal', 'total', '#6b7280', dashed],
+    ],
+    fmt: bytes,
+    range: fromZero(1024 * 1024),
+  },
 };
 const state = {
   rangeMs: Number($('range').value),
@@ -64,6 +94,12 @@ const state = {
 
 const host = chartGroup('chart', hostCharts);
 host.onZoom = state.zoomTo;
+// From the stream only: a line per disk and per interface, and the per-core heat strip.
+const breakdowns = {
+  disks: createBreakdown('disks', diskLines, state.zoomTo),
+  ifaces: createBreakdown('ifaces', interfaceLines, state.zoomTo),
+};
+const cores = createHeatStrip('cpu-cores');
 const pages = { container: createContainerPage(state), vm: createVmPage(state) };
 
 const num = (...values) =>
@@ -272,11 +308,15 @@ function onSample(data) {
   const sample = JSON.parse(data);
   state.samples += 1;
   state.latest = sample;
+  const overview = state.view.page === 'overview';
   if (!state.zoom) {
     appendRow(host, sample.system);
     trim(host, state.rangeMs);
-    if (state.view.page === 'overview') redraw(host);
+    if (overview) redraw(host);
   }
+  for (const breakdown of Object.values(breakdowns)) breakdown.update(sample, state, overview);
+  cores.update(sample);
+  if (overview) cores.draw();
   renderTables(sample);
   if (state.view.page !== 'overview' && state.view.id) pages[state.view.page].update(sample);
   if (sample.system)
@@ -393,9 +433,18 @@ $('range').addEventListener('change', async () => {
 
 // The charts of a page: the host's, or a page's (the VM page's once built).
 const groupOf = (page) => (page === 'overview' ? host : (pages[page]?.group() ?? null));
+// A chart by page and key: the overview's breakdowns are groups of their own.
+const groupFor = (page, key) =>
+  page === 'host' || page === 'overview'
+    ? (breakdowns[key]?.group() ?? host)
+    : (pages[page]?.group() ?? null);
 window.addEventListener('resize', () => {
   const group = groupOf(state.view.page);
   if (group) resizePlots(group);
+  if (state.view.page === 'overview') {
+    for (const b of Object.values(breakdowns)) if (b.group()) resizePlots(b.group());
+    cores.draw();
+  }
 });
 
 // Read by the browser tests: how many points each chart holds, and what each chart draws.
@@ -405,12 +454,12 @@ window.arcboxDashboard = {
   view: () => ({ ...state.view }),
   /** The columns of a chart, by field: `chart('container', 'memory').memoryLimit`. */
   chart: (page, key) => {
-    const group = groupOf(page === 'host' ? 'overview' : page);
+    const group = groupFor(page, key);
     return group?.specs[key] ? columns(group, key) : null;
   },
   /** A chart's x scale (s) and the x axis' tick labels as drawn. */
   xAxis: (page, key) => {
-    const plot = groupOf(page === 'host' ? 'overview' : page)?.plots[key];
+    const plot = groupFor(page, key)?.plots[key];
     return plot
       ? { min: plot.scales.x.min, max: plot.scales.x.max, ticks: plot.axes[0]._values ?? [] }
       : null;
@@ -418,7 +467,7 @@ window.arcboxDashboard = {
   zoom: () => (state.zoom ? { ...state.zoom } : null),
   /** The labels of a chart's lines, as uPlot draws them. */
   labels: (page, key) =>
-    groupOf(page === 'host' ? 'overview' : page)
+    groupFor(page, key)
       ?.plots[key]?.series.slice(1)
       .map((s) => s.label) ?? null,
 };

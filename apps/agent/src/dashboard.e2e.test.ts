@@ -1,9 +1,14 @@
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserTestNeeds, launchChromium } from './testing/chromium.js';
 import {
   artifacts,
+  dashboardChart,
+  dashboardLabels,
+  keepArtifact,
+  lastValue,
   pageErrors,
   startDashboardAgent,
   tearDown,
@@ -51,7 +56,11 @@ describe.skipIf(!needs.ready)(`dashboard in headless Chromium (${needs.reason})`
     await page.goto(`${agent.url}/`);
     // uPlot draws into a canvas per chart; wait for several live points on every chart.
     await waitForHostPoints(page, 4);
-    expect(await page.locator('.uplot canvas').count()).toBe(4);
+    // CPU, memory, disk, network, load, pressure, swap; per disk and per interface as the
+    // stream brings them.
+    await expect
+      .poll(async () => page.locator('#overview .uplot').count())
+      .toBeGreaterThanOrEqual(7);
     // The CPU line is drawn: the plot's canvas is not blank where the series runs.
     const inked = await page.evaluate(() => {
       const canvas = document.querySelector('#chart-cpu canvas') as HTMLCanvasElement;
@@ -150,6 +159,60 @@ describe.skipIf(!needs.ready)(`dashboard in headless Chromium (${needs.reason})`
     await page.waitForTimeout(500);
     await mkdir(artifacts, { recursive: true });
     await page.screenshot({ path: `${artifacts}dashboard.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('draws load, pressure, swap, a heat strip per core, a line per disk and per interface', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1400 } });
+    const errors = pageErrors(page);
+    await page.goto(`${agent.url}/`);
+    await waitForHostPoints(page, 4);
+    const snapshot = (await (await agent.get('/api/v1/snapshot')).json()) as {
+      system: {
+        cpuCount: number;
+        swapTotal: number;
+        cpuPressure: number | null;
+        disks: Array<{ name: string; countedInTotal: boolean }>;
+        interfaces: Array<{ name: string; loopback: boolean }>;
+      };
+    };
+    const { system } = snapshot;
+    const host = (key: string) => dashboardChart(page, 'host', key);
+    // Load, against the core count drawn as a dashed line.
+    expect(lastValue((await host('load'))?.load1)).toBeGreaterThan(0);
+    expect(lastValue((await host('load'))?.cpuCount)).toBe(system.cpuCount);
+    // Pressure (PSI) where the kernel has it, and swap against its total.
+    if (system.cpuPressure !== null)
+      expect(lastValue((await host('pressure'))?.cpuPressure)).not.toBeNull();
+    expect(lastValue((await host('swap'))?.swapTotal)).toBe(system.swapTotal);
+
+    // The heat strip: a row per core, a column per sample, each 0-100.
+    const strip = page.locator('#cpu-cores');
+    await expect
+      .poll(async () => Number(await strip.getAttribute('data-columns')))
+      .toBeGreaterThan(2);
+    expect(Number(await strip.getAttribute('data-cores'))).toBe(system.cpuCount);
+    const last = (await strip.getAttribute('data-last'))!.split(',').map(Number);
+    expect(last).toHaveLength(system.cpuCount);
+    for (const p of last) expect(p).toBeGreaterThanOrEqual(0);
+
+    // A line per disk counted in the total, and per interface but loopback (8 at the most).
+    const disks = system.disks.filter((d) => d.countedInTotal).map((d) => d.name);
+    const ifaces = system.interfaces.filter((i) => !i.loopback).map((i) => i.name);
+    expect(disks.length + ifaces.length).toBeGreaterThan(0);
+    for (const [key, names] of [
+      ['disks', disks],
+      ['ifaces', ifaces],
+    ] as const) {
+      if (names.length === 0) continue;
+      const drawn = (await dashboardLabels(page, 'host', key)) ?? [];
+      expect(drawn.length).toBe(Math.min(8, names.length));
+      for (const name of drawn) expect(names).toContain(name);
+      expect(Object.keys((await host(key)) ?? {}).length).toBe(drawn.length);
+    }
+    const shot = join(vmDir, 'panels.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    await keepArtifact(shot, 'overview-panels.png');
     expect(errors).toEqual([]);
   });
 });

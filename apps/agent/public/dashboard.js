@@ -465,6 +465,8 @@ window.arcboxDashboard = {
       : null;
   },
   zoom: () => (state.zoom ? { ...state.zoom } : null),
+  /** A chart's timestamps (ms). */
+  times: (page, key) => groupFor(page, key)?.data[key]?.[0].map((t) => t * 1000) ?? null,
   /** The labels of a chart's lines, as uPlot draws them. */
   labels: (page, key) =>
     groupFor(page, key)

@@ -65,6 +65,7 @@ interface Dashboard {
   labels(page: string, key: string): string[] | null;
   xAxis(page: string, key: string): { min: number; max: number; ticks: string[] } | null;
   zoom(): { from: number; to: number } | null;
+  times(page: string, key: string): number[] | null;
 }
 type Win = { arcboxDashboard: Dashboard };
 
@@ -89,6 +90,13 @@ export const dashboardLabels = (page: Page, view: string, key: string) =>
 /** A chart's x scale (s) and its x axis' tick labels as drawn. */
 export const dashboardXAxis = (page: Page, view: string, key: string) =>
   page.evaluate(([v, k]) => (window as unknown as Win).arcboxDashboard.xAxis(v!, k!), [
+    view,
+    key,
+  ] as const);
+
+/** A chart's timestamps (ms). */
+export const dashboardTimes = (page: Page, view: string, key: string) =>
+  page.evaluate(([v, k]) => (window as unknown as Win).arcboxDashboard.times(v!, k!), [
     view,
     key,
   ] as const);

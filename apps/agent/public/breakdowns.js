@@ -13,7 +13,7 @@ const MAX_LINES = 8;
  * A chart of one line per device, `pick(sample)` giving [{ name, value }]; rebuilt when the set
  * of devices changes. `update(sample, state)` on each sample while the overview is shown.
  */
-export function createBreakdown(elementKey, pick, zoomTo) {
+export function createBreakdown(elementKey, pick, zoomTo, fmt = rate) {
   let shown = null; // { names, group }
 
   function build(names) {
@@ -21,8 +21,8 @@ export function createBreakdown(elementKey, pick, zoomTo) {
     const specs = {
       [elementKey]: {
         series: names.map((n, i) => [`d${i}`, n, colours[i % colours.length], { stream: true }]),
-        fmt: rate,
-        range: fromZero(1024),
+        fmt,
+        range: fromZero(fmt === rate ? 1024 : 1),
       },
     };
     const group = chartGroup('chart', specs);
@@ -49,6 +49,13 @@ export function createBreakdown(elementKey, pick, zoomTo) {
     },
   };
 }
+
+/** GPUs (a MIG instance is a line of its own): `field` of each. */
+export const gpuLines = (field) => (sample) =>
+  (sample.gpus ?? []).map((g) => ({
+    name: g.name === g.id ? g.id : `${g.name} (${g.index ?? g.id.slice(0, 12)})`,
+    value: g[field] ?? null,
+  }));
 
 /** Disks counted in the host's total (no loops, no partitions): read + write per second. */
 export const diskLines = (sample) =>

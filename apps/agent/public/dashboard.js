@@ -20,7 +20,13 @@ import {
 } from './charts.js';
 import { containerHref, createContainerPage } from './container-page.js';
 import { $, cell, linkCell } from './dom.js';
-import { createBreakdown, createHeatStrip, diskLines, interfaceLines } from './breakdowns.js';
+import {
+  createBreakdown,
+  createHeatStrip,
+  diskLines,
+  gpuLines,
+  interfaceLines,
+} from './breakdowns.js';
 import { age, bytes, count, pct, rate } from './format.js';
 import { keepSparks, recordSpark, sparkCell } from './sparkline.js';
 import { createTableView } from './table-view.js';
@@ -98,6 +104,8 @@ host.onZoom = state.zoomTo;
 const breakdowns = {
   disks: createBreakdown('disks', diskLines, state.zoomTo),
   ifaces: createBreakdown('ifaces', interfaceLines, state.zoomTo),
+  gpuBusy: createBreakdown('gpuBusy', gpuLines('utilizationPercent'), state.zoomTo, pct),
+  gpuMemory: createBreakdown('gpuMemory', gpuLines('memoryUsedBytes'), state.zoomTo, bytes),
 };
 const cores = createHeatStrip('cpu-cores');
 const pages = { container: createContainerPage(state), vm: createVmPage(state) };
@@ -197,6 +205,33 @@ const tables = {
       cell(f.readOnly ? 'ro' : ''),
     ],
   }),
+  gpus: createTableView('gpus', {
+    countId: 'gpu-count',
+    empty: 'No GPUs',
+    sortKeys: [
+      (g) => g.name,
+      (g) => g.id,
+      (g) => g.utilizationPercent,
+      (g) => g.memoryUsedBytes,
+      (g) => g.temperatureCelsius,
+      (g) => g.powerWatts,
+      (g) => g.performanceState,
+    ],
+    cells: (g) => [
+      cell(g.name),
+      cell(g.id.length > 24 ? `${g.id.slice(0, 24)}…` : g.id),
+      cell(pct(g.utilizationPercent), true),
+      cell(`${bytes(g.memoryUsedBytes)} / ${bytes(g.memoryTotalBytes)}`, true),
+      cell(g.temperatureCelsius === null ? '–' : `${g.temperatureCelsius} °C`, true),
+      cell(
+        g.powerWatts === null
+          ? '–'
+          : `${g.powerWatts.toFixed(1)} W${g.powerLimitWatts === null ? '' : ` / ${g.powerLimitWatts.toFixed(0)} W`}`,
+        true,
+      ),
+      cell(g.performanceState === null ? '–' : `P${g.performanceState}`, true),
+    ],
+  }),
   processes: createTableView('processes', {
     countId: 'process-count',
     empty: 'No processes',
@@ -226,6 +261,7 @@ function renderTables(sample) {
   keepSparks(ids);
   tables.containers.set(sample.containers);
   tables.vms.set(sample.vms);
+  if (sample.gpus?.length) tables.gpus.set(sample.gpus);
   // Optional panels: shown when the agent samples filesystems and processes.
   for (const key of ['filesystems', 'processes']) {
     $(`${key}-section`).hidden = sample[key] === undefined;
@@ -314,7 +350,11 @@ function onSample(data) {
     trim(host, state.rangeMs);
     if (overview) redraw(host);
   }
-  for (const breakdown of Object.values(breakdowns)) breakdown.update(sample, state, overview);
+  // The GPU panel is there when the gpu kind has series.
+  const gpus = sample.gpus ?? [];
+  $('gpus-section').hidden = gpus.length === 0;
+  for (const [key, breakdown] of Object.entries(breakdowns))
+    if (gpus.length > 0 || !key.startsWith('gpu')) breakdown.update(sample, state, overview);
   cores.update(sample);
   if (overview) cores.draw();
   renderTables(sample);

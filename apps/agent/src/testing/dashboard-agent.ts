@@ -21,6 +21,8 @@ export interface DashboardAgentOptions {
   rules?: string[];
   /** More config lines, as written. */
   extra?: string[];
+  /** The agent's environment, over this process's. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function dashboardConfig(options: DashboardAgentOptions): string {
@@ -38,7 +40,7 @@ export function dashboardConfig(options: DashboardAgentOptions): string {
 export async function startDashboardAgent(
   options: DashboardAgentOptions = {},
 ): Promise<RunningAgent> {
-  const agent = await startAgent(dashboardConfig(options));
+  const agent = await startAgent(dashboardConfig(options), options.env ? { env: options.env } : {});
   await agent.waitReady();
   return agent;
 }

@@ -88,8 +88,10 @@ export function createHeatStrip(canvasId) {
       const canvas = $(canvasId);
       const rows = Math.max(1, ...columns.map((c) => c.length));
       const cell = Math.max(4, Math.min(14, Math.floor(160 / rows)));
-      canvas.width = canvas.clientWidth || 600;
-      canvas.height = rows * cell;
+      // Resized only when its box changes: setting the size reallocates the canvas.
+      const width = canvas.clientWidth || 600;
+      if (canvas.width !== width) canvas.width = width;
+      if (canvas.height !== rows * cell) canvas.height = rows * cell;
       const ctx = canvas.getContext('2d');
       const w = canvas.width / HEAT_COLUMNS;
       ctx.clearRect(0, 0, canvas.width, canvas.height);

@@ -21,7 +21,17 @@ export const fromZero =
 
 /** Charts over one series (`system`, `container:<id>`), drawn into #<prefix>-<key>. */
 export function chartGroup(prefix, specs) {
-  const group = { prefix, specs, plots: {}, data: {}, live: {}, binned: false, onZoom: null };
+  const group = {
+    prefix,
+    specs,
+    plots: {},
+    data: {},
+    live: {},
+    binned: false,
+    onZoom: null,
+    /** A zoomed window { from, to } in s: the x axis shows it, whatever the data reach. */
+    xWindow: null,
+  };
   reset(group);
   return group;
 }
@@ -66,6 +76,22 @@ function setBinned(group, binned) {
 
 export const chartWidth = (el) => Math.max(200, el.clientWidth);
 
+// Charts off screen are not drawn each round (most of an update's cost is painting): a chart
+// scrolled into sight draws what it holds then.
+const onScreen = new WeakSet();
+const pending = new Map();
+const sight = new IntersectionObserver((entries) => {
+  for (const entry of entries) {
+    if (!entry.isIntersecting) {
+      onScreen.delete(entry.target);
+      continue;
+    }
+    onScreen.add(entry.target);
+    pending.get(entry.target)?.();
+    pending.delete(entry.target);
+  }
+});
+
 /** Makes the uPlot instances once their elements are on screen (a hidden one has no width). */
 export function ensurePlots(group) {
   for (const [key, spec] of Object.entries(group.specs)) {
@@ -105,6 +131,7 @@ export function ensurePlots(group) {
       ),
     };
     group.plots[key] = new uPlot(opts, group.data[key], el);
+    sight.observe(el);
   }
 }
 
@@ -126,12 +153,17 @@ export function redraw(group) {
   for (const key of Object.keys(group.specs)) {
     fillLive(group, key);
     const plot = group.plots[key];
-    if (plot) {
-      plot.setData(group.data[key]);
-      showNewest(plot);
-    }
-    // What the page shows, for people and tests: each limit line's value as an attribute.
     const el = $(`${group.prefix}-${key}`);
+    const draw = () => {
+      // A plot made again since (max lines on or off, another VM) draws itself.
+      if (group.plots[key] !== plot) return;
+      plot.setData(group.data[key]);
+      if (group.xWindow) plot.setScale('x', { min: group.xWindow.from, max: group.xWindow.to });
+      showNewest(plot);
+    };
+    if (plot && onScreen.has(el)) draw();
+    else if (plot) pending.set(el, draw);
+    // What the page shows, for people and tests: each limit line's value as an attribute.
     el.dataset.binned = String(group.binned);
     group.specs[key].series.forEach(([field], i) => {
       if (!/Limit/.test(field)) return;
@@ -222,8 +254,13 @@ export async function loadHistory(group, series, win) {
   if (resolution === null) return false;
   const step = Math.max(1, Math.ceil(win.span / 600 / resolution)) * resolution;
   const h = await historyColumns(series, fields, win, step);
-  // A series history has not seen yet (a container just started) draws from live samples.
-  if (!h) return false;
+  group.xWindow = win.to === null ? null : { from: win.from / 1000, to: win.to / 1000 };
+  // A series history has not seen yet (a container just started) draws from live samples; a
+  // zoomed window history has nothing of keeps what was drawn, narrowed to it.
+  if (!h || h.timestamps.length === 0) {
+    redraw(group);
+    return false;
+  }
   const binned = h.step > resolution || h.resolutionMs > resolution;
   const maxFields = [...new Set(inHistory.filter(hasMax).map(([f]) => f))];
   const peaks =

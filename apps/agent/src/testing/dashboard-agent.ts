@@ -75,33 +75,26 @@ type Win = { arcboxDashboard: Dashboard };
 export const dashboardView = (page: Page) =>
   page.evaluate(() => (window as unknown as Win).arcboxDashboard.view());
 
+type ChartReadOut = 'chart' | 'labels' | 'xAxis' | 'times';
+
+/** One of the page's per-chart read-outs, for chart `key` of `view` ('host', 'container', 'vm'). */
+const readOut = <M extends ChartReadOut>(method: M) => {
+  return (page: Page, view: string, key: string) =>
+    page.evaluate(
+      ([m, v, k]) =>
+        (window as unknown as Win).arcboxDashboard[m](v, k) as ReturnType<Dashboard[M]>,
+      [method, view, key] as [M, string, string],
+    );
+};
+
 /** A chart's columns by field, as drawn (`chart(page, 'container', 'memory').memoryLimit`). */
-export const dashboardChart = (page: Page, view: string, key: string) =>
-  page.evaluate(([v, k]) => (window as unknown as Win).arcboxDashboard.chart(v!, k!), [
-    view,
-    key,
-  ] as const);
-
+export const dashboardChart = readOut('chart');
 /** The labels of a chart's lines, as uPlot draws them. */
-export const dashboardLabels = (page: Page, view: string, key: string) =>
-  page.evaluate(([v, k]) => (window as unknown as Win).arcboxDashboard.labels(v!, k!), [
-    view,
-    key,
-  ] as const);
-
+export const dashboardLabels = readOut('labels');
 /** A chart's x scale (s) and its x axis' tick labels as drawn. */
-export const dashboardXAxis = (page: Page, view: string, key: string) =>
-  page.evaluate(([v, k]) => (window as unknown as Win).arcboxDashboard.xAxis(v!, k!), [
-    view,
-    key,
-  ] as const);
-
+export const dashboardXAxis = readOut('xAxis');
 /** A chart's timestamps (ms). */
-export const dashboardTimes = (page: Page, view: string, key: string) =>
-  page.evaluate(([v, k]) => (window as unknown as Win).arcboxDashboard.times(v!, k!), [
-    view,
-    key,
-  ] as const);
+export const dashboardTimes = readOut('times');
 
 /** Waits until every host chart holds at least `n` points. */
 export const waitForHostPoints = (page: Page, n: number, timeout = 30_000) =>

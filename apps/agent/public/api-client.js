@@ -28,17 +28,23 @@ async function get(path, { signal } = {}) {
 
 /**
  * Reads `path` as Server-Sent Events with the token in a header, reconnecting after the
- * server's `retry:` (2 s by default). `on` maps event names to handlers of the data text;
+ * server's `retry:` (2 s by default) with the last event's id in `Last-Event-ID`, so the
+ * agent sends what was missed meanwhile. `on` maps event names to handlers of the data text;
  * `open` and `error` are called as the connection comes and goes. A 401 ends it.
  */
 function stream(path, on) {
   const controller = new AbortController();
   let retryMs = 2000;
   let closed = false;
+  let lastEventId = '';
 
   async function readOnce() {
     const res = await fetch(path, {
-      headers: { ...headers(), accept: 'text/event-stream' },
+      headers: {
+        ...headers(),
+        accept: 'text/event-stream',
+        ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+      },
       cache: 'no-store',
       signal: controller.signal,
     });
@@ -78,6 +84,7 @@ function stream(path, on) {
       if (field === 'event') event = value;
       else if (field === 'data') data.push(value);
       else if (field === 'retry' && /^\d+$/.test(value)) retryMs = Number(value);
+      else if (field === 'id' && value.length <= 64 && !value.includes('\0')) lastEventId = value;
     }
     if (data.length > 0) on[event]?.(data.join('\n'));
   }

@@ -3,6 +3,10 @@
 // rows from the live stream. Each chart's spec: { series: [[field, label, colour, options]],
 // fmt, range }; `live: true` fields are not in history (the latest sample's value is drawn across
 // the range), `stream: true` fields are not either (drawn from the samples since the page opened).
+// When history answers in bins of several samples (a long range, or a rollup tier), the average
+// hides a short burst: each measured field then gets a `<field>Max` line from the same query with
+// aggregation=max, and a band between the two. Dragging across a chart zooms the group to that
+// window (`group.onZoom(from, to)`, in ms).
 /* global uPlot */
 import { api } from './api-client.js';
 import { $ } from './dom.js';
@@ -17,34 +21,95 @@ export const fromZero =
 
 /** Charts over one series (`system`, `container:<id>`), drawn into #<prefix>-<key>. */
 export function chartGroup(prefix, specs) {
-  const group = { prefix, specs, plots: {}, data: {}, live: {} };
+  const group = {
+    prefix,
+    specs,
+    plots: {},
+    data: {},
+    live: {},
+    binned: false,
+    onZoom: null,
+    /** A zoomed window { from, to } in s: the x axis shows it, whatever the data reach. */
+    xWindow: null,
+  };
   reset(group);
   return group;
 }
 
+// A field whose peaks matter: measured, in history, and not a limit or a total.
+const hasMax = ([field, , , options]) =>
+  !options?.live && !options?.stream && !/Limit|Total|Count/.test(field);
+
+/** The lines a chart draws: its spec's, plus a max line per measured field when binned. */
+export function layout(group, key) {
+  const { series } = group.specs[key];
+  if (!group.binned) return series;
+  return [
+    ...series,
+    ...series
+      .filter(hasMax)
+      .map(([field, label, colour]) => [
+        `${field}Max`,
+        `${label} max`,
+        colour,
+        { max: field, width: 1, dash: [3, 3] },
+      ]),
+  ];
+}
+
 export function reset(group) {
-  for (const [key, spec] of Object.entries(group.specs))
-    group.data[key] = [[], ...spec.series.map(() => [])];
+  for (const key of Object.keys(group.specs))
+    group.data[key] = [[], ...layout(group, key).map(() => [])];
   group.live = {};
 }
 
+/** Switches the max lines on or off; the plots are made again with the lines they now draw. */
+function setBinned(group, binned) {
+  if (group.binned === binned) return;
+  group.binned = binned;
+  const had = Object.keys(group.plots).length > 0;
+  for (const plot of Object.values(group.plots)) plot.destroy();
+  group.plots = {};
+  reset(group);
+  if (had) ensurePlots(group);
+}
+
 export const chartWidth = (el) => Math.max(200, el.clientWidth);
+
+// Charts off screen are not drawn each round (most of an update's cost is painting): a chart
+// scrolled into sight draws what it holds then.
+const onScreen = new WeakSet();
+const pending = new Map();
+const sight = new IntersectionObserver((entries) => {
+  for (const entry of entries) {
+    if (!entry.isIntersecting) {
+      onScreen.delete(entry.target);
+      continue;
+    }
+    onScreen.add(entry.target);
+    pending.get(entry.target)?.();
+    pending.delete(entry.target);
+  }
+});
 
 /** Makes the uPlot instances once their elements are on screen (a hidden one has no width). */
 export function ensurePlots(group) {
   for (const [key, spec] of Object.entries(group.specs)) {
     if (group.plots[key]) continue;
     const el = $(`${group.prefix}-${key}`);
+    const lines = layout(group, key);
     const opts = {
       width: chartWidth(el),
       height: 220,
       scales: { x: { time: true }, y: spec.range ? { range: spec.range } : { auto: true } },
       axes: [{}, { values: (_u, ticks) => ticks.map(spec.fmt), size: 80 }],
+      // Dragging selects a window; the group zooms to it (history at a finer step), not uPlot.
+      cursor: { drag: { x: true, y: false, setScale: false } },
       // Off the chart, the legend shows the newest values rather than "–".
-      hooks: { setCursor: [showNewest] },
+      hooks: { setCursor: [showNewest], setSelect: [(u) => zoomTo(group, u)] },
       series: [
         { value: hoverTime },
-        ...spec.series.map(([, label, stroke, options]) => ({
+        ...lines.map(([, label, stroke, options]) => ({
           label,
           stroke,
           width: options?.width ?? 1.5,
@@ -53,9 +118,30 @@ export function ensurePlots(group) {
           spanGaps: false,
         })),
       ],
+      // The band between a field's average and its max (1-based series indexes).
+      bands: lines.flatMap(([, , colour, options], i) =>
+        options?.max
+          ? [
+              {
+                series: [i + 1, lines.findIndex(([f]) => f === options.max) + 1],
+                fill: `${colour}33`,
+              },
+            ]
+          : [],
+      ),
     };
     group.plots[key] = new uPlot(opts, group.data[key], el);
+    sight.observe(el);
   }
+}
+
+function zoomTo(group, u) {
+  const { left, width } = u.select;
+  if (width < 4) return;
+  const from = u.posToVal(left, 'x') * 1000;
+  const to = u.posToVal(left + width, 'x') * 1000;
+  u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+  if (to > from) group.onZoom?.(from, to);
 }
 
 function showNewest(plot) {
@@ -67,12 +153,18 @@ export function redraw(group) {
   for (const key of Object.keys(group.specs)) {
     fillLive(group, key);
     const plot = group.plots[key];
-    if (plot) {
-      plot.setData(group.data[key]);
-      showNewest(plot);
-    }
-    // What the page shows, for people and tests: each limit line's value as an attribute.
     const el = $(`${group.prefix}-${key}`);
+    const draw = () => {
+      // A plot made again since (max lines on or off, another VM) draws itself.
+      if (group.plots[key] !== plot) return;
+      plot.setData(group.data[key]);
+      if (group.xWindow) plot.setScale('x', { min: group.xWindow.from, max: group.xWindow.to });
+      showNewest(plot);
+    };
+    if (plot && onScreen.has(el)) draw();
+    else if (plot) pending.set(el, draw);
+    // What the page shows, for people and tests: each limit line's value as an attribute.
+    el.dataset.binned = String(group.binned);
     group.specs[key].series.forEach(([field], i) => {
       if (!/Limit/.test(field)) return;
       const col = group.data[key][i + 1];
@@ -107,12 +199,13 @@ export function trim(group, rangeMs) {
 export function appendRow(group, row) {
   if (!row) return;
   const t = row.timestamp / 1000;
-  for (const [key, spec] of Object.entries(group.specs)) {
+  for (const key of Object.keys(group.specs)) {
     const d = group.data[key];
     if (d[0].length > 0 && d[0][d[0].length - 1] >= t) continue;
     d[0].push(t);
-    spec.series.forEach(([field], i) => {
-      d[i + 1].push(row[field] ?? null);
+    // A live sample is its own max.
+    layout(group, key).forEach(([field, , , options], i) => {
+      d[i + 1].push(row[options?.max ?? field] ?? null);
     });
   }
 }
@@ -129,37 +222,71 @@ async function historyResolution() {
   return resolutionMs;
 }
 
-/** Fills `group` with `series`' history over the last `rangeMs` (about 600 points). */
-export async function loadHistory(group, series, rangeMs) {
-  const fields = [
-    ...new Set(
-      Object.values(group.specs).flatMap((c) =>
-        c.series.filter(([, , , o]) => !o?.live && !o?.stream).map(([f]) => f),
-      ),
-    ),
-  ];
-  // About 600 points across the range whatever its length, in whole sample intervals.
-  const resolution = await historyResolution();
-  if (resolution === null) return;
-  const step = Math.max(1, Math.ceil(rangeMs / 600 / resolution)) * resolution;
+/** The window a page shows: the last `rangeMs`, or a zoomed { from, to } (ms). */
+export const windowOf = (rangeMs, zoom) =>
+  zoom
+    ? { from: zoom.from, to: zoom.to, span: zoom.to - zoom.from }
+    : { from: Date.now() - rangeMs, to: null, span: rangeMs };
+
+async function historyColumns(series, fields, win, step, aggregation) {
   const query = new URLSearchParams({
     series,
     fields: fields.join(','),
-    from: String(Date.now() - rangeMs),
+    from: String(Math.round(win.from)),
+    ...(win.to === null ? {} : { to: String(Math.round(win.to)) }),
     step: String(step),
+    ...(aggregation ? { aggregation } : {}),
   });
   const res = await api.get(`/api/v1/history?${query}`);
-  // A series history has not seen yet (a container just started) draws from live samples.
-  if (!res.ok) return;
-  const h = await res.json();
+  return res.ok ? res.json() : null;
+}
+
+/**
+ * Fills `group` with `series`' history over `win` (about 600 points), and its max per bin when
+ * a point is more than one sample. Resolves false when there is nothing (yet) to draw.
+ */
+export async function loadHistory(group, series, win) {
+  const specs = Object.values(group.specs);
+  const inHistory = specs.flatMap((c) => c.series.filter(([, , , o]) => !o?.live && !o?.stream));
+  const fields = [...new Set(inHistory.map(([f]) => f))];
+  // About 600 points across the window whatever its length, in whole sample intervals.
+  const resolution = await historyResolution();
+  if (resolution === null) return false;
+  const step = Math.max(1, Math.ceil(win.span / 600 / resolution)) * resolution;
+  const h = await historyColumns(series, fields, win, step);
+  group.xWindow = win.to === null ? null : { from: win.from / 1000, to: win.to / 1000 };
+  // A series history has not seen yet (a container just started) draws from live samples; a
+  // zoomed window history has nothing of keeps what was drawn, narrowed to it.
+  if (!h || h.timestamps.length === 0) {
+    redraw(group);
+    return false;
+  }
+  const binned = h.step > resolution || h.resolutionMs > resolution;
+  const maxFields = [...new Set(inHistory.filter(hasMax).map(([f]) => f))];
+  const peaks =
+    binned && maxFields.length > 0
+      ? await historyColumns(series, maxFields, win, h.step, 'max')
+      : null;
+  setBinned(group, binned);
   const times = h.timestamps.map((t) => t / 1000);
-  for (const [key, spec] of Object.entries(group.specs)) {
+  const none = () => times.map(() => null);
+  for (const key of Object.keys(group.specs)) {
     group.data[key] = [
       times.slice(),
-      ...spec.series.map(([f]) => (h.values[f] ?? times.map(() => null)).slice()),
+      ...layout(group, key).map(([f, , , o]) =>
+        o?.max ? (alignTo(h.timestamps, peaks, o.max) ?? none()) : (h.values[f] ?? none()).slice(),
+      ),
     ];
   }
   redraw(group);
+  return true;
+}
+
+// The max answer's column on the average answer's timestamps (the same bins, asked apart).
+function alignTo(timestamps, answer, field) {
+  if (!answer?.values[field]) return null;
+  const at = new Map(answer.timestamps.map((t, i) => [t, answer.values[field][i]]));
+  return timestamps.map((t) => at.get(t) ?? null);
 }
 
 export function resizePlots(group) {
@@ -171,5 +298,5 @@ export function resizePlots(group) {
 
 export const columns = (group, key) =>
   Object.fromEntries(
-    group.specs[key].series.map(([field], i) => [field, group.data[key][i + 1].slice()]),
+    layout(group, key).map(([field], i) => [field, group.data[key][i + 1].slice()]),
   );

@@ -1,9 +1,7 @@
 // The container page, #/container/<id>: CPU against its quota, memory against its limit, block
 // and network I/O, PIDs (history, then the live stream), its processes and its alerts.
-import { renderAlerts } from './alerts.js';
 import { api } from './api-client.js';
 import {
-  appendRow,
   chartGroup,
   dashed,
   ensurePlots,
@@ -12,10 +10,18 @@ import {
   redraw,
   reset,
   resizePlots,
-  trim,
 } from './charts.js';
-import { $, cell, fillTable, renderFacts } from './dom.js';
-import { bytes, count, pct, rate } from './format.js';
+import { $, fillTable, renderFacts } from './dom.js';
+import { bytes, count, pct } from './format.js';
+import {
+  describeSubject,
+  follow,
+  ioChart,
+  netColours,
+  openPage,
+  processCells,
+  renderOwnAlerts,
+} from './page-parts.js';
 
 export const containerHref = (id) => `#/container/${encodeURIComponent(id)}`;
 
@@ -38,22 +44,8 @@ export const containerCharts = {
     fmt: bytes,
     range: fromZero(),
   },
-  block: {
-    series: [
-      ['blockReadBps', 'read', '#16a34a'],
-      ['blockWriteBps', 'write', '#dc2626'],
-    ],
-    fmt: rate,
-    range: fromZero(1024),
-  },
-  net: {
-    series: [
-      ['netRxBps', 'rx', '#2563eb'],
-      ['netTxBps', 'tx', '#ea580c'],
-    ],
-    fmt: rate,
-    range: fromZero(1024),
-  },
+  block: ioChart(['blockReadBps', 'read'], ['blockWriteBps', 'write']),
+  net: ioChart(['netRxBps', 'rx'], ['netTxBps', 'tx'], netColours),
   pids: {
     series: [
       ['pids', 'PIDs', '#7c3aed'],
@@ -76,10 +68,11 @@ function containerRow(c) {
  */
 export function createContainerPage(state) {
   const group = chartGroup('container-chart', containerCharts);
+  group.onZoom = state.zoomTo;
   let processTimer = null;
 
   function describeContainer(id, c) {
-    $('container-title').textContent = c ? c.name : id;
+    describeSubject('container', id, c, state);
     const facts = c
       ? [
           ['Id', c.id],
@@ -95,15 +88,10 @@ export function createContainerPage(state) {
         ]
       : [['Id', id]];
     renderFacts($('container-facts'), facts);
-    $('container-missing').hidden = c !== undefined || state.latest === null;
   }
 
-  function renderContainerAlerts(id) {
-    const mine = state.alerts.filter(
-      (a) => a.kind === 'container' && (a.series === `container:${id}` || a.series === id),
-    );
-    renderAlerts($('container-alerts'), mine, 'No alerts for this container');
-  }
+  const renderContainerAlerts = (id) =>
+    renderOwnAlerts(state, 'container', id, 'container-alerts', 'No alerts for this container');
 
   async function loadContainerProcesses(id) {
     if (state.unauthorised) return;
@@ -119,35 +107,15 @@ export function createContainerPage(state) {
     $('container-process-note').textContent = '';
     const { processes } = await res.json();
     const rows = processes.map((p) => ({ ...p, id: String(p.pid) }));
-    fillTable(table.id, 'container-process-count', rows, 'No processes', (p) => [
-      cell(p.pid, true),
-      cell(p.comm),
-      cell(p.user ?? '–'),
-      cell(pct(p.cpuPercent), true),
-      cell(bytes(p.residentBytes), true),
-      cell(
-        p.ioReadBps === null && p.ioWriteBps === null
-          ? '–'
-          : `${rate(p.ioReadBps)} / ${rate(p.ioWriteBps)}`,
-        true,
-      ),
-      cell(
-        p.command === null
-          ? `[${p.comm}]`
-          : p.command.length > 80
-            ? `${p.command.slice(0, 80)}…`
-            : p.command,
-      ),
-    ]);
+    fillTable(table.id, 'container-process-count', rows, 'No processes', (p) =>
+      processCells(p, { container: false, commandWidth: 80 }),
+    );
   }
 
   return {
     group: () => group,
     show(id) {
-      $('container-bad-id').hidden = id !== null;
-      $('container-body').hidden = id === null;
-      if (id === null) return;
-      document.title = `${id.slice(0, 64)} · arcbox-perf agent`;
+      if (!openPage('container', id)) return;
       reset(group);
       ensurePlots(group);
       resizePlots(group);
@@ -156,7 +124,7 @@ export function createContainerPage(state) {
       if (c) group.live.cpuLimitPercent = c.cpuLimitPercent;
       redraw(group);
       renderContainerAlerts(id);
-      loadHistory(group, `container:${id}`, state.rangeMs);
+      loadHistory(group, `container:${id}`, state.window());
       loadContainerProcesses(id);
       processTimer = setInterval(() => loadContainerProcesses(id), 3000);
     },
@@ -170,14 +138,12 @@ export function createContainerPage(state) {
       describeContainer(id, c ?? undefined);
       if (!c) return;
       group.live.cpuLimitPercent = c.cpuLimitPercent;
-      appendRow(group, c);
-      trim(group, state.rangeMs);
-      redraw(group);
+      follow(group, c, state);
     },
     alertsChanged: () => renderContainerAlerts(state.view.id),
     reload() {
       reset(group);
-      loadHistory(group, `container:${state.view.id}`, state.rangeMs);
+      loadHistory(group, `container:${state.view.id}`, state.window());
     },
   };
 }

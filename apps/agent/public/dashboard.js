@@ -9,16 +9,28 @@ import {
   appendRow,
   chartGroup,
   columns,
+  dashed,
   ensurePlots,
+  fromZero,
   loadHistory,
   redraw,
   resizePlots,
   trim,
+  windowOf,
 } from './charts.js';
 import { containerHref, createContainerPage } from './container-page.js';
-import { $, cell, fillTable, linkCell } from './dom.js';
-import { age, bytes, pct, rate } from './format.js';
-import { sparkCell } from './sparkline.js';
+import { $, cell, linkCell } from './dom.js';
+import {
+  createBreakdown,
+  createHeatStrip,
+  diskLines,
+  gpuLines,
+  interfaceLines,
+} from './breakdowns.js';
+import { age, bytes, count, pct, rate } from './format.js';
+import { keepSparks, recordSpark, sparkCell } from './sparkline.js';
+import { createTableView } from './table-view.js';
+import { ioChart, netColours, processCells } from './page-parts.js';
 import { createVmPage, vmHref } from './vm-page.js';
 
 // The host's charts (specs as charts.js describes them).
@@ -41,23 +53,42 @@ const hostCharts = {
     ],
     fmt: bytes,
   },
-  disk: {
+  disk: ioChart(['diskReadBps', 'read'], ['diskWriteBps', 'write']),
+  net: ioChart(['netRxBps', 'rx'], ['netTxBps', 'tx'], netColours),
+  load: {
     series: [
-      ['diskReadBps', 'read', '#16a34a'],
-      ['diskWriteBps', 'write', '#dc2626'],
+      ['load1', '1 min', '#2563eb'],
+      ['load5', '5 min', '#16a34a'],
+      ['load15', '15 min', '#ca8a04'],
+      ['cpuCount', 'cores', '#6b7280', dashed],
     ],
-    fmt: rate,
+    fmt: count,
+    range: fromZero(1),
   },
-  net: {
+  pressure: {
     series: [
-      ['netRxBps', 'rx', '#2563eb'],
-      ['netTxBps', 'tx', '#ea580c'],
+      ['cpuPressure', 'CPU', '#2563eb'],
+      ['memoryPressure', 'memory', '#7c3aed'],
+      ['ioPressure', 'I/O', '#ca8a04'],
     ],
-    fmt: rate,
+    fmt: pct,
+    range: fromZero(5),
+  },
+  swap: {
+    series: [
+      ['swapUsed', 'used', '#7c3aed'],
+      ['swapTotal', 'total', '#6b7280', dashed],
+    ],
+    fmt: bytes,
+    range: fromZero(1024 * 1024),
   },
 };
 const state = {
   rangeMs: Number($('range').value),
+  /** A window dragged on a chart, { from, to } in ms, or null: the last `rangeMs`. */
+  zoom: null,
+  window: () => windowOf(state.rangeMs, state.zoom),
+  zoomTo: (from, to) => zoomTo(from, to),
   samples: 0,
   unauthorised: false,
   alerts: [],
@@ -68,90 +99,186 @@ const state = {
 };
 
 const host = chartGroup('chart', hostCharts);
+host.onZoom = state.zoomTo;
+// From the stream only: a line per disk and per interface, and the per-core heat strip.
+const breakdowns = {
+  disks: createBreakdown('disks', diskLines, state.zoomTo),
+  ifaces: createBreakdown('ifaces', interfaceLines, state.zoomTo),
+  gpuBusy: createBreakdown('gpuBusy', gpuLines('utilizationPercent'), state.zoomTo, pct),
+  gpuMemory: createBreakdown('gpuMemory', gpuLines('memoryUsedBytes'), state.zoomTo, bytes),
+};
+const cores = createHeatStrip('cpu-cores');
 const pages = { container: createContainerPage(state), vm: createVmPage(state) };
 
+const num = (...values) =>
+  values.every((v) => v === null || v === undefined)
+    ? null
+    : values.reduce((sum, v) => sum + (v ?? 0), 0);
+
+// The overview's tables: sortable by any column, a filter box each; containers virtualise.
+const tables = {
+  containers: createTableView('containers', {
+    countId: 'container-count',
+    empty: 'No containers',
+    filterId: 'containers-filter',
+    filterText: (c) => `${c.name} ${c.id}`,
+    sort: { column: 2, descending: true },
+    virtualFrom: 100,
+    sortKeys: [
+      (c) => c.name,
+      (c) => c.id,
+      (c) => c.cpuPercent,
+      (c) => c.cpuPercent,
+      (c) => c.memoryUsed,
+      (c) => c.memoryLimit,
+      (c) => num(c.netRxBps, c.netTxBps),
+      (c) => num(c.blockReadBps, c.blockWriteBps),
+      (c) => c.pids,
+    ],
+    cells: (c) => [
+      linkCell(c.name, containerHref(c.id)),
+      cell(c.id.length > 24 ? `${c.id.slice(0, 24)}…` : c.id),
+      cell(pct(c.cpuPercent), true),
+      sparkCell(`c:${c.id}`),
+      cell(bytes(c.memoryUsed), true),
+      cell(c.memoryLimit === null ? 'none' : bytes(c.memoryLimit), true),
+      cell(`${rate(c.netRxBps)} / ${rate(c.netTxBps)}`, true),
+      cell(`${rate(c.blockReadBps)} / ${rate(c.blockWriteBps)}`, true),
+      cell(c.pids ?? '–', true),
+    ],
+  }),
+  vms: createTableView('vms', {
+    countId: 'vm-count',
+    empty: 'No VMs',
+    filterId: 'vms-filter',
+    filterText: (v) => `${v.name} ${v.id} ${v.vmm}`,
+    sortKeys: [
+      (v) => v.name,
+      (v) => v.vmm,
+      (v) => v.cpuPercent,
+      (v) => v.cpuPercent,
+      (v) => v.memoryUsed,
+      (v) => num(v.virtioBlkReadBps, v.virtioBlkWriteBps),
+      (v) => num(v.virtioNetRxBps, v.virtioNetTxBps),
+    ],
+    cells: (v) => [
+      linkCell(v.name, vmHref(v.id)),
+      cell(v.vmm),
+      cell(pct(v.cpuPercent), true),
+      sparkCell(`v:${v.id}`),
+      cell(`${bytes(v.memoryUsed)} / ${bytes(v.memoryTotal)}`, true),
+      cell(`${rate(v.virtioBlkReadBps)} / ${rate(v.virtioBlkWriteBps)}`, true),
+      cell(`${rate(v.virtioNetRxBps)} / ${rate(v.virtioNetTxBps)}`, true),
+    ],
+  }),
+  filesystems: createTableView('filesystems', {
+    countId: 'filesystem-count',
+    empty: 'No filesystems',
+    filterId: 'filesystems-filter',
+    filterText: (f) => `${f.mountPoint} ${f.device} ${f.fsType}`,
+    sort: { column: 0, descending: false },
+    sortKeys: [
+      (f) => f.mountPoint,
+      (f) => f.device,
+      (f) => f.fsType,
+      (f) => f.sizeBytes,
+      (f) => f.usedBytes,
+      (f) => f.availableBytes,
+      (f) => f.usedPercent,
+      (f) => f.inodesUsed,
+      (f) => (f.readOnly ? 1 : 0),
+    ],
+    cells: (f) => [
+      cell(f.mountPoint),
+      cell(f.device),
+      cell(f.fsType),
+      cell(bytes(f.sizeBytes), true),
+      cell(bytes(f.usedBytes), true),
+      cell(bytes(f.availableBytes), true),
+      cell(pct(f.usedPercent), true),
+      cell(
+        f.inodesTotal === null || f.inodesTotal === undefined
+          ? '–'
+          : `${f.inodesUsed} / ${f.inodesTotal}`,
+        true,
+      ),
+      cell(f.readOnly ? 'ro' : ''),
+    ],
+  }),
+  gpus: createTableView('gpus', {
+    countId: 'gpu-count',
+    empty: 'No GPUs',
+    sortKeys: [
+      (g) => g.name,
+      (g) => g.id,
+      (g) => g.utilizationPercent,
+      (g) => g.memoryUsedBytes,
+      (g) => g.temperatureCelsius,
+      (g) => g.powerWatts,
+      (g) => g.performanceState,
+    ],
+    cells: (g) => [
+      cell(g.name),
+      cell(g.id.length > 24 ? `${g.id.slice(0, 24)}…` : g.id),
+      cell(pct(g.utilizationPercent), true),
+      cell(`${bytes(g.memoryUsedBytes)} / ${bytes(g.memoryTotalBytes)}`, true),
+      cell(g.temperatureCelsius === null ? '–' : `${g.temperatureCelsius} °C`, true),
+      cell(
+        g.powerWatts === null
+          ? '–'
+          : `${g.powerWatts.toFixed(1)} W${g.powerLimitWatts === null ? '' : ` / ${g.powerLimitWatts.toFixed(0)} W`}`,
+        true,
+      ),
+      cell(g.performanceState === null ? '–' : `P${g.performanceState}`, true),
+    ],
+  }),
+  processes: createTableView('processes', {
+    countId: 'process-count',
+    empty: 'No processes',
+    filterId: 'processes-filter',
+    filterText: (p) =>
+      `${p.pid} ${p.comm} ${p.user ?? ''} ${p.container ?? 'host'} ${p.command ?? ''}`,
+    sort: { column: 3, descending: true },
+    sortKeys: [
+      (p) => p.pid,
+      (p) => p.comm,
+      (p) => p.user,
+      (p) => p.cpuPercent,
+      (p) => p.residentBytes,
+      (p) => num(p.ioReadBps, p.ioWriteBps),
+      (p) => p.container ?? '',
+      (p) => p.command ?? p.comm,
+    ],
+    cells: (p) => processCells(p, { container: true, commandWidth: 60 }),
+  }),
+};
+
 function renderTables(sample) {
-  const containers = [...sample.containers].sort(
-    (a, b) => (b.cpuPercent ?? -1) - (a.cpuPercent ?? -1),
-  );
-  fillTable('containers', 'container-count', containers, 'No containers', (c) => [
-    linkCell(c.name, containerHref(c.id)),
-    cell(c.id.length > 24 ? `${c.id.slice(0, 24)}…` : c.id),
-    cell(pct(c.cpuPercent), true),
-    sparkCell(`c:${c.id}`, c.cpuPercent),
-    cell(bytes(c.memoryUsed), true),
-    cell(c.memoryLimit === null ? 'none' : bytes(c.memoryLimit), true),
-    cell(`${rate(c.netRxBps)} / ${rate(c.netTxBps)}`, true),
-    cell(`${rate(c.blockReadBps)} / ${rate(c.blockWriteBps)}`, true),
-    cell(c.pids ?? '–', true),
-  ]);
-  renderFilesystems(sample.filesystems);
-  renderProcesses(sample.processes);
-  fillTable('vms', 'vm-count', sample.vms, 'No VMs', (v) => [
-    linkCell(v.name, vmHref(v.id)),
-    cell(v.vmm),
-    cell(pct(v.cpuPercent), true),
-    sparkCell(`v:${v.id}`, v.cpuPercent),
-    cell(`${bytes(v.memoryUsed)} / ${bytes(v.memoryTotal)}`, true),
-    cell(`${rate(v.virtioBlkReadBps)} / ${rate(v.virtioBlkWriteBps)}`, true),
-    cell(`${rate(v.virtioNetRxBps)} / ${rate(v.virtioNetTxBps)}`, true),
-  ]);
+  // Every row's sparkline takes this sample's point, in sight or not.
+  const ids = new Set();
+  for (const c of sample.containers) ids.add(recordSparkOf(`c:${c.id}`, c.cpuPercent));
+  for (const v of sample.vms) ids.add(recordSparkOf(`v:${v.id}`, v.cpuPercent));
+  keepSparks(ids);
+  tables.containers.set(sample.containers);
+  tables.vms.set(sample.vms);
+  if (sample.gpus?.length) tables.gpus.set(sample.gpus);
+  // Optional panels: shown when the agent samples filesystems and processes.
+  for (const key of ['filesystems', 'processes']) {
+    $(`${key}-section`).hidden = sample[key] === undefined;
+    if (sample[key] !== undefined) tables[key].set(byPid(key, sample[key]));
+  }
 }
 
-// Optional panel: shown when the agent samples filesystems.
-function renderFilesystems(filesystems) {
-  const section = $('filesystems-section');
-  section.hidden = filesystems === undefined;
-  if (filesystems === undefined) return;
-  const rows = [...filesystems].sort((a, b) => a.mountPoint.localeCompare(b.mountPoint));
-  fillTable('filesystems', 'filesystem-count', rows, 'No filesystems', (f) => [
-    cell(f.mountPoint),
-    cell(f.device),
-    cell(f.fsType),
-    cell(bytes(f.sizeBytes), true),
-    cell(bytes(f.usedBytes), true),
-    cell(bytes(f.availableBytes), true),
-    cell(pct(f.usedPercent), true),
-    cell(
-      f.inodesTotal === null || f.inodesTotal === undefined
-        ? '–'
-        : `${f.inodesUsed} / ${f.inodesTotal}`,
-      true,
-    ),
-    cell(f.readOnly ? 'ro' : ''),
-  ]);
-}
+const recordSparkOf = (id, value) => {
+  recordSpark(id, value);
+  return id;
+};
 
-// Optional panel: the processes the agent keeps (top N by CPU, memory and I/O), busiest first.
-function renderProcesses(processes) {
-  const section = $('processes-section');
-  section.hidden = processes === undefined;
-  if (processes === undefined) return;
-  const rows = [...processes].sort(
-    (a, b) => (b.cpuPercent ?? -1) - (a.cpuPercent ?? -1) || a.pid - b.pid,
-  );
-  fillTable('processes', 'process-count', rows, 'No processes', (p) => [
-    cell(p.pid, true),
-    cell(p.comm),
-    cell(p.user ?? '–'),
-    cell(pct(p.cpuPercent), true),
-    cell(bytes(p.residentBytes), true),
-    cell(
-      p.ioReadBps === null && p.ioWriteBps === null
-        ? '–'
-        : `${rate(p.ioReadBps)} / ${rate(p.ioWriteBps)}`,
-      true,
-    ),
-    cell(p.container === null ? 'host' : p.container.slice(0, 12)),
-    cell(
-      p.command === null
-        ? `[${p.comm}]`
-        : p.command.length > 60
-          ? `${p.command.slice(0, 60)}…`
-          : p.command,
-    ),
-  ]);
-}
+// Processes of equal CPU keep PID order; filesystems have their mount point as id.
+const byPid = (key, rows) =>
+  key === 'processes'
+    ? [...rows].sort((a, b) => a.pid - b.pid)
+    : rows.map((f) => ({ ...f, id: f.mountPoint }));
 
 async function loadAlerts() {
   const res = await api.get('/api/v1/alerts').catch(() => null);
@@ -217,9 +344,19 @@ function onSample(data) {
   const sample = JSON.parse(data);
   state.samples += 1;
   state.latest = sample;
-  appendRow(host, sample.system);
-  trim(host, state.rangeMs);
-  if (state.view.page === 'overview') redraw(host);
+  const overview = state.view.page === 'overview';
+  if (!state.zoom) {
+    appendRow(host, sample.system);
+    trim(host, state.rangeMs);
+    if (overview) redraw(host);
+  }
+  // The GPU panel is there when the gpu kind has series.
+  const gpus = sample.gpus ?? [];
+  $('gpus-section').hidden = gpus.length === 0;
+  for (const [key, breakdown] of Object.entries(breakdowns))
+    if (gpus.length > 0 || !key.startsWith('gpu')) breakdown.update(sample, state, overview);
+  cores.update(sample);
+  if (overview) cores.draw();
   renderTables(sample);
   if (state.view.page !== 'overview' && state.view.id) pages[state.view.page].update(sample);
   if (sample.system)
@@ -267,6 +404,8 @@ function pageOf(hash) {
 
 function route() {
   if (state.unauthorised) return;
+  // A zoomed window belongs to the page it was dragged on.
+  if (state.zoom) setZoom(null, false);
   for (const page of Object.values(pages)) page.hide();
   const target = pageOf(location.hash);
   state.view = target;
@@ -296,17 +435,56 @@ for (const [table, href] of [
   });
 }
 window.addEventListener('hashchange', route);
-$('range').addEventListener('change', () => {
-  state.rangeMs = Number($('range').value);
+/** Loads the shown page's history again for the window in force. */
+function reloadView() {
   if (state.view.page !== 'overview' && state.view.id) pages[state.view.page].reload();
-  else loadHistory(host, 'system', state.rangeMs);
+  else loadHistory(host, 'system', state.window());
+}
+
+const clock = (ms) => new Date(ms).toLocaleTimeString();
+
+function setZoom(zoom, reload = true) {
+  state.zoom = zoom;
+  $('zoom-reset').hidden = zoom === null;
+  $('zoom-window').textContent = zoom ? `(${clock(zoom.from)} – ${clock(zoom.to)})` : '';
+  if (reload) reloadView();
+}
+
+// Dragged on a chart: that window, at the finest step that fits it (one sample at the least).
+function zoomTo(from, to) {
+  setZoom({ from, to: Math.max(to, from + 2000) });
+}
+$('zoom-reset').addEventListener('click', () => setZoom(null));
+
+// "All kept": from the oldest point history holds of any series (its retention), 5 min at least.
+async function keptRangeMs() {
+  const res = await api.get('/api/v1/series').catch(() => null);
+  if (!res?.ok) return 24 * 3600 * 1000;
+  const { series } = await res.json();
+  const oldest = Math.min(Date.now(), ...series.map((s) => s.firstTime));
+  return Math.max(5 * 60 * 1000, Date.now() - oldest);
+}
+
+$('range').addEventListener('change', async () => {
+  const value = $('range').value;
+  state.rangeMs = value === 'all' ? await keptRangeMs() : Number(value);
+  setZoom(null);
 });
 
 // The charts of a page: the host's, or a page's (the VM page's once built).
 const groupOf = (page) => (page === 'overview' ? host : (pages[page]?.group() ?? null));
+// A chart by page and key: the overview's breakdowns are groups of their own.
+const groupFor = (page, key) =>
+  page === 'host' || page === 'overview'
+    ? (breakdowns[key]?.group() ?? host)
+    : (pages[page]?.group() ?? null);
 window.addEventListener('resize', () => {
   const group = groupOf(state.view.page);
   if (group) resizePlots(group);
+  if (state.view.page === 'overview') {
+    for (const b of Object.values(breakdowns)) if (b.group()) resizePlots(b.group());
+    cores.draw();
+  }
 });
 
 // Read by the browser tests: how many points each chart holds, and what each chart draws.
@@ -316,17 +494,27 @@ window.arcboxDashboard = {
   view: () => ({ ...state.view }),
   /** The columns of a chart, by field: `chart('container', 'memory').memoryLimit`. */
   chart: (page, key) => {
-    const group = groupOf(page === 'host' ? 'overview' : page);
+    const group = groupFor(page, key);
     return group?.specs[key] ? columns(group, key) : null;
   },
+  /** A chart's x scale (s) and the x axis' tick labels as drawn. */
+  xAxis: (page, key) => {
+    const plot = groupFor(page, key)?.plots[key];
+    return plot
+      ? { min: plot.scales.x.min, max: plot.scales.x.max, ticks: plot.axes[0]._values ?? [] }
+      : null;
+  },
+  zoom: () => (state.zoom ? { ...state.zoom } : null),
+  /** A chart's timestamps (ms). */
+  times: (page, key) => groupFor(page, key)?.data[key]?.[0].map((t) => t * 1000) ?? null,
   /** The labels of a chart's lines, as uPlot draws them. */
   labels: (page, key) =>
-    groupOf(page === 'host' ? 'overview' : page)
+    groupFor(page, key)
       ?.plots[key]?.series.slice(1)
       .map((s) => s.label) ?? null,
 };
 route();
-loadHistory(host, 'system', state.rangeMs).finally(connect);
+loadHistory(host, 'system', state.window()).finally(connect);
 loadAlerts();
 loadEvents();
 setInterval(() => {

@@ -2,7 +2,8 @@
 
 const sparks = new Map();
 
-function spark(id, value) {
+/** Records a row's value of this sample (every row, in sight or not). */
+export function recordSpark(id, value) {
   let s = sparks.get(id);
   if (!s) {
     s = [];
@@ -11,6 +12,11 @@ function spark(id, value) {
   s.push(value ?? Number.NaN);
   if (s.length > 60) s.shift();
   return s;
+}
+
+/** Forgets the rows not in `ids` (a container that went away). */
+export function keepSparks(ids) {
+  for (const id of sparks.keys()) if (!ids.has(id)) sparks.delete(id);
 }
 
 function drawSpark(canvas, points) {
@@ -35,14 +41,16 @@ function drawSpark(canvas, points) {
   ctx.stroke();
 }
 
-export function sparkCell(id, value) {
+/** A cell drawing the row's recorded points. */
+export function sparkCell(id) {
   const td = document.createElement('td');
   const canvas = document.createElement('canvas');
   canvas.className = 'spark';
   canvas.width = 120;
   canvas.height = 24;
-  canvas.dataset.points = String(spark(id, value).length);
-  drawSpark(canvas, sparks.get(id));
+  const points = sparks.get(id) ?? [];
+  canvas.dataset.points = String(points.length);
+  drawSpark(canvas, points);
   td.append(canvas);
   return td;
 }

@@ -1,21 +1,25 @@
 // The VM page, #/vm/<id>: a line per vCPU (from the live stream: history keeps the VM's totals),
 // CPU of the vCPUs and of the VMM process, guest memory against its total, virtio-blk and
 // virtio-net (totals from history, and a table per device), its alerts.
-import { renderAlerts } from './alerts.js';
 import {
-  appendRow,
   chartGroup,
   dashed,
   ensurePlots,
   fromZero,
   loadHistory,
-  redraw,
   reset,
   resizePlots,
-  trim,
 } from './charts.js';
 import { $, cell, fillTable, renderFacts } from './dom.js';
 import { bytes, pct, rate } from './format.js';
+import {
+  describeSubject,
+  follow,
+  ioChart,
+  netColours,
+  openPage,
+  renderOwnAlerts,
+} from './page-parts.js';
 
 export const vmHref = (id) => `#/vm/${encodeURIComponent(id)}`;
 
@@ -49,22 +53,8 @@ function vmCharts(vcpuCount) {
       fmt: bytes,
       range: fromZero(),
     },
-    disk: {
-      series: [
-        ['virtioBlkReadBps', 'read', '#16a34a'],
-        ['virtioBlkWriteBps', 'write', '#dc2626'],
-      ],
-      fmt: rate,
-      range: fromZero(1024),
-    },
-    net: {
-      series: [
-        ['virtioNetRxBps', 'rx', '#2563eb'],
-        ['virtioNetTxBps', 'tx', '#ea580c'],
-      ],
-      fmt: rate,
-      range: fromZero(1024),
-    },
+    disk: ioChart(['virtioBlkReadBps', 'read'], ['virtioBlkWriteBps', 'write']),
+    net: ioChart(['virtioNetRxBps', 'rx'], ['virtioNetTxBps', 'tx'], netColours),
   };
 }
 function vmRow(v) {
@@ -89,13 +79,14 @@ export function createVmPage(state) {
     if (shown && shown.id === id && shown.vcpus === vcpuCount) return;
     drop();
     const group = chartGroup('vm-chart', vmCharts(vcpuCount));
+    group.onZoom = state.zoomTo;
     shown = { id, vcpus: vcpuCount, group };
     ensurePlots(group);
-    loadHistory(group, `vm:${id}`, state.rangeMs);
+    loadHistory(group, `vm:${id}`, state.window());
   }
 
   function describeVm(id, v) {
-    $('vm-title').textContent = v ? v.name : id;
+    describeSubject('vm', id, v, state);
     const facts = v
       ? [
           ['Id', v.id],
@@ -108,7 +99,6 @@ export function createVmPage(state) {
         ]
       : [['Id', id]];
     renderFacts($('vm-facts'), facts);
-    $('vm-missing').hidden = v !== undefined || state.latest === null;
     const devices = v
       ? [
           ...(v.blockDevices ?? []).map((d) => ({
@@ -134,19 +124,12 @@ export function createVmPage(state) {
       cell(rate(d.out), true),
     ]);
   }
-  function renderVmAlerts(id) {
-    const mine = state.alerts.filter(
-      (a) => a.kind === 'vm' && (a.series === `vm:${id}` || a.series === id),
-    );
-    renderAlerts($('vm-alerts'), mine, 'No alerts for this VM');
-  }
+  const renderVmAlerts = (id) =>
+    renderOwnAlerts(state, 'vm', id, 'vm-alerts', 'No alerts for this VM');
   return {
     group: () => shown?.group ?? null,
     show(id) {
-      $('vm-bad-id').hidden = id !== null;
-      $('vm-body').hidden = id === null;
-      if (id === null) return;
-      document.title = `${id.slice(0, 64)} · arcbox-perf agent`;
+      if (!openPage('vm', id)) return;
       const v = state.latest?.vms.find((x) => x.id === id);
       describeVm(id, v);
       renderVmAlerts(id);
@@ -161,15 +144,13 @@ export function createVmPage(state) {
       describeVm(id, v);
       if (!v) return;
       build(id, v.vcpuPercent.length);
-      appendRow(shown.group, vmRow(v));
-      trim(shown.group, state.rangeMs);
-      redraw(shown.group);
+      follow(shown.group, vmRow(v), state);
     },
     alertsChanged: () => renderVmAlerts(state.view.id),
     reload() {
       if (!shown) return;
       reset(shown.group);
-      loadHistory(shown.group, `vm:${shown.id}`, state.rangeMs);
+      loadHistory(shown.group, `vm:${shown.id}`, state.window());
     },
   };
 }

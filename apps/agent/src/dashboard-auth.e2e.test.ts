@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Request } from 'playwright-core';
+import type { Browser, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningAgent, removeDir, startAgent } from './testing/spawn-agent.js';
+import { browserTestNeeds, launchChromium } from './testing/chromium.js';
+import { pageErrors, startDashboardAgent, tearDown } from './testing/dashboard-agent.js';
+import type { RunningAgent } from './testing/spawn-agent.js';
 
-const chromiumPath = '/usr/bin/chromium';
-const ready = existsSync(chromiumPath);
+const needs = browserTestNeeds();
 const token = 'dash-t0ken-9f3a';
 
 type Dashboard = { arcboxDashboard?: { points(): Record<string, number>; samples(): number } };
@@ -14,30 +14,21 @@ type Dashboard = { arcboxDashboard?: { points(): Record<string, number>; samples
  * unauthorised (not an empty, healthy-looking page); a wrong token is refused; the right one,
  * typed into the form, brings the data, and it is only ever sent in a header.
  */
-describe.skipIf(!ready)('dashboard with a token (needs Debian chromium)', () => {
+describe.skipIf(!needs.ready)(`dashboard with a token (${needs.reason})`, () => {
   let agent: RunningAgent;
   let browser: Browser;
 
   beforeAll(async () => {
-    agent = await startAgent(`authToken: ${token}\ninterval: 500ms\n`);
-    await agent.waitReady();
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    agent = await startDashboardAgent({ extra: [`authToken: ${token}`] });
+    browser = await launchChromium();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await agent?.stop();
-    if (agent) await removeDir(agent.dir);
-  });
+  afterAll(() => tearDown({ browser, agent }));
 
   it('asks for the token, refuses a wrong one, shows data with the right one', async () => {
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const errors = pageErrors(page);
     const requests: Request[] = [];
     page.on('request', (r) => requests.push(r));
 

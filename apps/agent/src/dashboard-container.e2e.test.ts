@@ -1,32 +1,28 @@
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningAgent, removeDir, startAgent, tempDir } from './testing/spawn-agent.js';
-import { canMakeCgroups, createTestCgroup, type TestCgroup } from './testing/test-cgroup.js';
+import { browserTestNeeds, launchChromium } from './testing/chromium.js';
+import {
+  type Columns,
+  dashboardChart,
+  dashboardView,
+  keepArtifact,
+  lastValue,
+  pageErrors,
+  startDashboardAgent,
+  tearDown,
+} from './testing/dashboard-agent.js';
+import { type RunningAgent, tempDir } from './testing/spawn-agent.js';
+import { createTestCgroup, type TestCgroup } from './testing/test-cgroup.js';
 
-const chromiumPath = '/usr/bin/chromium';
-const ready = existsSync(chromiumPath) && canMakeCgroups;
-const artifacts = fileURLToPath(new URL('../.artifacts/', import.meta.url));
+const needs = browserTestNeeds({ cgroups: true });
 const memoryLimit = 256 * 1024 * 1024;
 const cpuCores = 0.8;
 
-interface Dashboard {
-  view(): { page: string; id?: string | null };
-  chart(page: string, key: string): Record<string, Array<number | null>>;
-}
-const dashboard = (page: Page) =>
-  page.evaluate(() => (window as unknown as { arcboxDashboard: Dashboard }).arcboxDashboard.view());
-const columns = (page: Page, key: string) =>
-  page.evaluate(
-    (k) =>
-      (window as unknown as { arcboxDashboard: Dashboard }).arcboxDashboard.chart('container', k),
-    key,
-  );
-const lastValue = (col: Array<number | null> | undefined) =>
-  col?.findLast((v) => v !== null && v !== undefined) ?? null;
+const dashboard = dashboardView;
+const columns = async (page: Page, key: string): Promise<Columns> =>
+  (await dashboardChart(page, 'container', key)) ?? {};
 
 /**
  * The container page in Debian's headless Chromium against a real agent and a real cgroup with
@@ -34,7 +30,7 @@ const lastValue = (col: Array<number | null> | undefined) =>
  * the row opens #/container/<id>, the CPU line is above 50 %, the limit lines are drawn at the configured
  * limits (read from the chart's own data), its processes and its alert are listed, back returns.
  */
-describe.skipIf(!ready)('dashboard container page (needs root and Debian chromium)', () => {
+describe.skipIf(!needs.ready)(`dashboard container page (${needs.reason})`, () => {
   let agent: RunningAgent;
   let cgroup: TestCgroup;
   let browser: Browser;
@@ -50,37 +46,20 @@ describe.skipIf(!ready)('dashboard container page (needs root and Debian chromiu
     await cgroup.run();
     // 16 MiB held in a shell variable: a working set the memory chart can show under the limit.
     await cgroup.run("x=$(head -c 16777216 /dev/zero | tr '\\0' a); while :; do sleep 1; done");
-    agent = await startAgent(
-      [
-        'interval: 500ms',
-        'sources:',
-        '  containers:',
-        '    discover: false',
-        `    paths: ["${cgroup.path}"]`,
-        'rules:',
-        '  - { name: forced-container-cpu, metric: container.cpuPercent, comparison: ">", warn: 1 }',
-        '',
-      ].join('\n'),
-    );
-    await agent.waitReady();
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    agent = await startDashboardAgent({
+      containers: [cgroup.path],
+      rules: [
+        '{ name: forced-container-cpu, metric: container.cpuPercent, comparison: ">", warn: 1 }',
+      ],
     });
+    browser = await launchChromium();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await agent?.stop();
-    await cgroup?.remove();
-    if (agent) await removeDir(agent.dir);
-    if (dir) await removeDir(dir);
-  });
+  afterAll(() => tearDown({ browser, agent, cgroup, dirs: [dir] }));
 
   it('opens from the row, draws CPU against the quota and memory against the limit, goes back', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const errors = pageErrors(page);
     await page.goto(`${agent.url}/`);
     const row = page.locator(`#containers tbody tr[data-id$="${name}"]`);
     await row.waitFor({ timeout: 20_000 });
@@ -150,8 +129,7 @@ describe.skipIf(!ready)('dashboard container page (needs root and Debian chromiu
     );
     expect(png.length).toBeGreaterThan(10_000);
     // Kept beside the overview's screenshot for people to look at.
-    await mkdir(artifacts, { recursive: true });
-    await copyFile(shot, join(artifacts, 'container-page.png'));
+    await keepArtifact(shot, 'container-page.png');
 
     // The browser's back button returns to the overview.
     await page.goBack();
@@ -164,8 +142,7 @@ describe.skipIf(!ready)('dashboard container page (needs root and Debian chromiu
 
   it('says so for an id that names no container, and for one that is too long', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const errors = pageErrors(page);
     await page.goto(`${agent.url}/#/container/${encodeURIComponent('/no-such<b>thing')}`);
     await page.locator('#container-missing').waitFor({ state: 'visible', timeout: 15_000 });
     // Shown as text, never as markup.

@@ -1,15 +1,18 @@
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningAgent, removeDir, startAgent, tempDir } from './testing/spawn-agent.js';
-import { canMakeCgroups, createTestCgroup, type TestCgroup } from './testing/test-cgroup.js';
+import { browserTestNeeds, launchChromium } from './testing/chromium.js';
+import {
+  keepArtifact,
+  pageErrors,
+  startDashboardAgent,
+  tearDown,
+} from './testing/dashboard-agent.js';
+import { type RunningAgent, tempDir } from './testing/spawn-agent.js';
+import { createTestCgroup, type TestCgroup } from './testing/test-cgroup.js';
 
-const chromiumPath = '/usr/bin/chromium';
-const ready = existsSync(chromiumPath) && canMakeCgroups;
-const artifacts = fileURLToPath(new URL('../.artifacts/', import.meta.url));
+const needs = browserTestNeeds({ cgroups: true });
 
 const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
@@ -18,7 +21,7 @@ const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.s
  * seconds, and no sideways scrolling at 360 px, on the overview (with a container, processes
  * and filesystems in its tables) and on a container's page.
  */
-describe.skipIf(!ready)('dashboard layout (needs root and Debian chromium)', () => {
+describe.skipIf(!needs.ready)(`dashboard layout (${needs.reason})`, () => {
   let agent: RunningAgent;
   let cgroup: TestCgroup;
   let browser: Browser;
@@ -29,32 +32,16 @@ describe.skipIf(!ready)('dashboard layout (needs root and Debian chromium)', () 
     dir = await tempDir('arcbox-dash-layout-');
     cgroup = await createTestCgroup(name);
     await cgroup.run('while :; do sleep 1; done');
-    agent = await startAgent(
-      [
-        'interval: 500ms',
-        'sources:',
-        '  containers:',
-        '    discover: false',
-        `    paths: ["${cgroup.path}"]`,
-        'rules:',
-        '  - { name: forced-memory-with-a-long-rule-name, metric: system.memoryTotal, comparison: ">", warn: 1, description: "A rule forced by the test, with a description long enough to wrap at 360 px" }',
-        '',
-      ].join('\n'),
-    );
-    await agent.waitReady();
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    agent = await startDashboardAgent({
+      containers: [cgroup.path],
+      rules: [
+        '{ name: forced-memory-with-a-long-rule-name, metric: system.memoryTotal, comparison: ">", warn: 1, description: "A rule forced by the test, with a description long enough to wrap at 360 px" }',
+      ],
     });
+    browser = await launchChromium();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await agent?.stop();
-    await cgroup?.remove();
-    if (agent) await removeDir(agent.dir);
-    if (dir) await removeDir(dir);
-  });
+  afterAll(() => tearDown({ browser, agent, cgroup, dirs: [dir] }));
 
   it('serves a favicon: /favicon.ico and the icon the page names', async () => {
     const ico = await agent.get('/favicon.ico');
@@ -104,8 +91,7 @@ describe.skipIf(!ready)('dashboard layout (needs root and Debian chromium)', () 
 
   it('does not scroll sideways at 360 px, on the overview and on a container page', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 780 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const errors = pageErrors(page);
     await page.goto(`${agent.url}/`);
     const row = page.locator(`#containers tbody tr[data-id$="${name}"]`);
     await row.waitFor({ timeout: 20_000 });
@@ -133,9 +119,8 @@ describe.skipIf(!ready)('dashboard layout (needs root and Debian chromium)', () 
       const png = await readFile(shot);
       expect(png.subarray(1, 4).toString()).toBe('PNG');
     }
-    await mkdir(artifacts, { recursive: true });
-    await copyFile(overview, join(artifacts, 'overview-360.png'));
-    await copyFile(container, join(artifacts, 'container-360.png'));
+    await keepArtifact(overview, 'overview-360.png');
+    await keepArtifact(container, 'container-360.png');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,37 +1,32 @@
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningAgent, removeDir, startAgent, tempDir } from './testing/spawn-agent.js';
-import { hasQemu, startTestVm, type TestVm } from './testing/test-qemu.js';
+import { browserTestNeeds, launchChromium } from './testing/chromium.js';
+import {
+  dashboardChart,
+  dashboardLabels,
+  dashboardView,
+  keepArtifact,
+  measured,
+  pageErrors,
+  startDashboardAgent,
+  tearDown,
+} from './testing/dashboard-agent.js';
+import { type RunningAgent, tempDir } from './testing/spawn-agent.js';
+import { startTestVm, type TestVm } from './testing/test-qemu.js';
 
-const chromiumPath = '/usr/bin/chromium';
-const ready = existsSync(chromiumPath) && hasQemu;
-const artifacts = fileURLToPath(new URL('../.artifacts/', import.meta.url));
-
-type Columns = Record<string, Array<number | null>>;
-interface Dashboard {
-  view(): { page: string; id?: string | null };
-  chart(page: string, key: string): Columns | null;
-  labels(page: string, key: string): string[] | null;
-}
-type Win = { arcboxDashboard: Dashboard };
-const view = (page: Page) => page.evaluate(() => (window as unknown as Win).arcboxDashboard.view());
-const chart = (page: Page, key: string) =>
-  page.evaluate((k) => (window as unknown as Win).arcboxDashboard.chart('vm', k), key);
-const labels = (page: Page, key: string) =>
-  page.evaluate((k) => (window as unknown as Win).arcboxDashboard.labels('vm', k), key);
-const measured = (col: Array<number | null> | undefined) =>
-  (col ?? []).filter((v) => v !== null && v !== undefined).length;
+const needs = browserTestNeeds({ qemu: true });
+const view = dashboardView;
+const chart = (page: Page, key: string) => dashboardChart(page, 'vm', key);
+const labels = (page: Page, key: string) => dashboardLabels(page, 'vm', key);
 
 /**
  * The VM page in Debian's headless Chromium against a real agent and a real QEMU (2 vCPUs,
  * 64 MiB, TCG, no guest) over QMP: clicking the VM's row opens #/vm/<id>, the vCPU chart has one
  * line per vCPU with live points, guest memory's total is the configured 64 MiB, back returns.
  */
-describe.skipIf(!ready)('dashboard VM page (needs Debian chromium and qemu-system-x86)', () => {
+describe.skipIf(!needs.ready)(`dashboard VM page (${needs.reason})`, () => {
   let agent: RunningAgent;
   let vm: TestVm;
   let vmDir: string;
@@ -40,36 +35,15 @@ describe.skipIf(!ready)('dashboard VM page (needs Debian chromium and qemu-syste
   beforeAll(async () => {
     vmDir = await tempDir('arcbox-dash-vm-');
     vm = await startTestVm(vmDir, `arcbox-dash-vmpage-${process.pid}`);
-    agent = await startAgent(
-      [
-        'interval: 500ms',
-        'sources:',
-        '  containers:',
-        '    discover: false',
-        '  vms:',
-        `    sockets: ["${vm.socket}"]`,
-        '',
-      ].join('\n'),
-    );
-    await agent.waitReady();
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    agent = await startDashboardAgent({ containers: [], vms: [vm.socket] });
+    browser = await launchChromium();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await agent?.stop();
-    await vm?.stop();
-    if (agent) await removeDir(agent.dir);
-    if (vmDir) await removeDir(vmDir);
-  });
+  afterAll(() => tearDown({ browser, agent, vm, dirs: [vmDir] }));
 
   it('opens from the row and draws one line per vCPU, memory against the total', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const errors = pageErrors(page);
     await page.goto(`${agent.url}/`);
     const row = page.locator(`#vms tbody tr[data-id="${vm.id}"]`);
     await row.waitFor({ timeout: 20_000 });
@@ -109,8 +83,7 @@ describe.skipIf(!ready)('dashboard VM page (needs Debian chromium and qemu-syste
     const png = await readFile(shot);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(png.length).toBeGreaterThan(10_000);
-    await mkdir(artifacts, { recursive: true });
-    await copyFile(shot, join(artifacts, 'vm-page.png'));
+    await keepArtifact(shot, 'vm-page.png');
 
     await page.goBack();
     await page.waitForFunction(() => location.hash === '');

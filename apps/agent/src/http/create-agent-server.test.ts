@@ -20,6 +20,7 @@ import {
   createAgentServer,
   MAX_STREAM_BACKLOG_BYTES,
 } from './create-agent-server.js';
+import { STREAM_REPLAY, type StreamReplayLimits } from './event-stream.js';
 import { HISTORY_LIMITS, type HistoryLimits } from './history-route.js';
 
 /** A kind the agent has never heard of: it must reach every answer all the same. */
@@ -79,6 +80,7 @@ async function serve(
     processes?: AgentState['processes'];
     events?: LifecycleEvent[];
     publicDir?: string | null;
+    streamReplay?: StreamReplayLimits;
   } = {},
 ): Promise<Harness> {
   const kinds = options.kinds ?? createKindRegistry(defaultKinds());
@@ -112,6 +114,7 @@ async function serve(
     token: () => options.token ?? null,
     publicDir: options.publicDir ?? null,
     ...(options.historyLimits ? { historyLimits: options.historyLimits } : {}),
+    ...(options.streamReplay ? { streamReplay: options.streamReplay } : {}),
   });
   servers.push(server);
   const address = await server.listen(options.host ?? '127.0.0.1', 0);
@@ -124,6 +127,39 @@ async function serve(
       for (const l of listeners) l(sample);
     },
   };
+}
+
+/**
+ * Reads /api/v1/stream with `headers` until `done(text)`, calling `then` once the stream is
+ * open; the connection is closed at the end.
+ */
+async function readEvents(
+  url: string,
+  headers: Record<string, string>,
+  done: (text: string) => boolean,
+  then?: () => void,
+): Promise<string> {
+  const controller = new AbortController();
+  const res = await fetch(`${url}/api/v1/stream`, { headers, signal: controller.signal });
+  const reader = res.body!.getReader();
+  let text = '';
+  let called = false;
+  const timeout = setTimeout(() => controller.abort(), 5000);
+  try {
+    while (!done(text)) {
+      const { value, done: end } = await reader.read();
+      if (end) break;
+      text += new TextDecoder().decode(value);
+      if (!called && then) {
+        called = true;
+        then();
+      }
+    }
+  } finally {
+    clearTimeout(timeout);
+    controller.abort();
+  }
+  return text;
 }
 
 /** A GET with any Host header (fetch does not let a caller set Host). */
@@ -277,7 +313,7 @@ describe('the stream', () => {
   });
 
   it('drops a reader that stops reading once its backlog passes the limit', async () => {
-    const h = await serve();
+    const h = await serve({ streamReplay: { ...STREAM_REPLAY, graceMs: 0 } });
     const socket = connect(Number(new URL(h.url).port), '127.0.0.1');
     await once(socket, 'connect');
     socket.write('GET /api/v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
@@ -288,17 +324,91 @@ describe('the stream', () => {
     const mib = 'x'.repeat(1024 * 1024);
     let sent = 0;
     // Each sample is about 1 MiB of JSON: what the kernel's buffers cannot take piles up.
-    while (h.listeners.size > 0 && sent < 200) {
+    while (h.server.streamClients > 0 && sent < 200) {
       h.publish({ time: sent, values: { containers: [{ id: mib }] }, collectors: [] });
       sent += 1;
       await new Promise((r) => setImmediate(r));
     }
-    expect(h.listeners.size).toBe(0);
     expect(h.server.streamClients).toBe(0);
+    // With no client left and no grace period, nothing is recorded any more.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(h.listeners.size).toBe(0);
     // Dropped past the limit, not before: at least the limit's worth was sent.
     expect(sent * 1024 * 1024).toBeGreaterThan(MAX_STREAM_BACKLOG_BYTES);
     socket.resume();
     await closed;
+  });
+
+  it('gives each event an id and sends a reconnecting client what it missed (Last-Event-ID)', async () => {
+    const h = await serve({ events: [] });
+    const sample = (time: number): AgentSample => ({ time, values: {}, collectors: [] });
+    h.publish(sample(1));
+    const first = await readEvents(
+      h.url,
+      {},
+      (t) => t.includes('"time":2'),
+      () => h.publish(sample(2)),
+    );
+    const ids = [...first.matchAll(/^id: (\S+)$/gm)].map((m) => m[1]!);
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).toMatch(/^[0-9a-z]+-\d+$/);
+    // Away for three rounds and an OOM kill; back with the last id seen: all of them, in order.
+    await new Promise((r) => setTimeout(r, 20));
+    for (const t of [3, 4]) h.publish(sample(t));
+    for (const l of eventListeners) l(oomEvent(4500));
+    h.publish(sample(5));
+    const back = await readEvents(h.url, { 'last-event-id': ids[1]! }, (t) =>
+      t.includes('"time":5'),
+    );
+    expect([...back.matchAll(/"time":(\d+)/g)].map((m) => Number(m[1]))).toEqual([3, 4, 4500, 5]);
+    expect(back).toContain('event: lifecycle');
+    // Nothing missed: nothing sent until the next round.
+    const idNow = [...back.matchAll(/^id: (\S+)$/gm)].at(-1)![1]!;
+    const none = await readEvents(
+      h.url,
+      { 'last-event-id': idNow },
+      (t) => t.includes('"time":6'),
+      () => h.publish(sample(6)),
+    );
+    expect([...none.matchAll(/"time":(\d+)/g)].map((m) => Number(m[1]))).toEqual([6]);
+    // An id of another run, a stranger or a huge one: the newest sample only.
+    for (const bad of ['zz-1', `${idNow.split('-')[0]}-99999`, 'x'.repeat(10_000), '1-2-3']) {
+      const text = await readEvents(h.url, { 'last-event-id': bad }, (t) => t.includes('"time":6'));
+      expect(
+        [...text.matchAll(/"time":(\d+)/g)].map((m) => Number(m[1])),
+        bad.slice(0, 20),
+      ).toEqual([6]);
+    }
+  });
+
+  it('keeps a bounded replay: the newest events by count and bytes, none after the grace period', async () => {
+    const h = await serve({ streamReplay: { maxEvents: 3, maxBytes: 1_000_000, graceMs: 50 } });
+    const sample = (time: number, pad = ''): AgentSample => ({
+      time,
+      values: { containers: pad === '' ? [] : [{ id: pad }] },
+      collectors: [],
+    });
+    h.publish(sample(1));
+    const first = await readEvents(h.url, {}, (t) => t.includes('"time":1'));
+    const id = /^id: (\S+)$/m.exec(first)![1]!;
+    for (let t = 2; t <= 10; t += 1) h.publish(sample(t));
+    // Only the last three are kept: 8, 9, 10 (the gap before them cannot be filled).
+    const back = await readEvents(h.url, { 'last-event-id': id }, (t) => t.includes('"time":10'));
+    expect([...back.matchAll(/"time":(\d+)/g)].map((m) => Number(m[1]))).toEqual([8, 9, 10]);
+    // Past the grace period with no client, nothing is kept or recorded.
+    await new Promise((r) => setTimeout(r, 150));
+    expect(h.listeners.size).toBe(0);
+
+    const bytes = await serve({ streamReplay: { maxEvents: 100, maxBytes: 5000, graceMs: 1000 } });
+    bytes.publish(sample(1));
+    const start = await readEvents(bytes.url, {}, (t) => t.includes('"time":1'));
+    const from = /^id: (\S+)$/m.exec(start)![1]!;
+    // 2 KB each: 5000 bytes hold two.
+    for (let t = 2; t <= 6; t += 1) bytes.publish(sample(t, 'y'.repeat(2000)));
+    const kept = await readEvents(bytes.url, { 'last-event-id': from }, (t) =>
+      t.includes('"time":6'),
+    );
+    expect([...kept.matchAll(/"time":(\d+)/g)].map((m) => Number(m[1]))).toEqual([5, 6]);
   });
 });
 

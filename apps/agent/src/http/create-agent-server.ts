@@ -6,7 +6,6 @@ import { extname, join, normalize } from 'node:path';
 import { contentTypeOf, formatExposition, negotiateExposition } from '@arcbox/perf-export';
 import { describeLifecycleEvent } from '@arcbox/perf-core';
 import { isLoopbackHost } from '../config/listen-address.js';
-import type { AgentSample } from '../sampler/agent-sample.js';
 import type { AgentState } from './agent-state.js';
 import { isAuthorized } from './check-auth.js';
 import { isAllowedHost } from './check-host.js';
@@ -14,7 +13,8 @@ import { createHistoryRoute, HISTORY_LIMITS, type HistoryLimits } from './histor
 import { badParameter, HttpError } from './http-error.js';
 import { parseTimeParam } from './parse-query.js';
 import { parseProcessQuery } from './process-query.js';
-import { snapshotJson, streamJson } from './sample-json.js';
+import { createEventStream, type StreamReplayLimits } from './event-stream.js';
+import { snapshotJson } from './sample-json.js';
 import { agentFamilies } from '../export/agent-families.js';
 
 export interface AgentServerOptions {
@@ -30,6 +30,8 @@ export interface AgentServerOptions {
   log?: (line: string) => void;
   /** Bounds of `/api/v1/history` (tests); HISTORY_LIMITS otherwise. */
   historyLimits?: HistoryLimits;
+  /** What `/api/v1/stream` keeps for reconnecting clients (tests); STREAM_REPLAY otherwise. */
+  streamReplay?: StreamReplayLimits;
 }
 
 export interface AgentServer {
@@ -53,8 +55,7 @@ const mime: Record<string, string> = {
 /** Paths browsers ask for whatever the page names: `/favicon.ico` is answered by the SVG icon. */
 const STATIC_ALIASES: Record<string, string> = { '/favicon.ico': '/favicon.svg' };
 
-/** A stream client whose unsent data passes this is dropped rather than buffered without bound. */
-export const MAX_STREAM_BACKLOG_BYTES = 8 * 1024 * 1024;
+export { MAX_STREAM_BACKLOG_BYTES } from './event-stream.js';
 
 /** Paths answered without the token: probes (see the README: liveness probes cannot send one). */
 const PROBES = new Set(['/healthz', '/readyz']);
@@ -88,16 +89,9 @@ type Route = (
 export function createAgentServer(options: AgentServerOptions): AgentServer {
   const { state } = options;
   const { kinds } = state;
-  const streams = new Set<ServerResponse>();
+  const stream = createEventStream(state, kinds, options.streamReplay);
   let bound: AddressInfo | null = null;
   let listenHost = '';
-  // The stream event of the newest sample, serialized once and written to every client.
-  let streamed: { sample: AgentSample; event: string } | null = null;
-  const streamEvent = (sample: AgentSample): string => {
-    if (streamed?.sample !== sample)
-      streamed = { sample, event: `event: sample\ndata: ${streamJson(sample, kinds)}\n\n` };
-    return streamed.event;
-  };
   const log = options.log ?? (() => undefined);
   const history = state.history
     ? createHistoryRoute(state.history, options.historyLimits ?? HISTORY_LIMITS)
@@ -149,47 +143,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       if (!history) throw new HttpError(404, 'history is off');
       return history(req, res, url);
     },
-    '/api/v1/stream': (req, res) => {
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        connection: 'keep-alive',
-      });
-      // HEAD asks for the headers only: nothing to subscribe to.
-      if (req.method === 'HEAD') {
-        res.end();
-        return;
-      }
-      res.write(': arcbox-perf agent stream\nretry: 2000\n\n');
-      const first = state.latest();
-      if (first) res.write(streamEvent(first));
-      streams.add(res);
-      const unsubscribe = state.subscribe((sample) => {
-        // A client that does not read is dropped rather than buffered without bound.
-        if (res.writableLength > MAX_STREAM_BACKLOG_BYTES) {
-          res.destroy();
-          return;
-        }
-        res.write(streamEvent(sample));
-      });
-      const unsubscribeEvents =
-        state.subscribeEvents?.((event) => {
-          if (res.writableLength > MAX_STREAM_BACKLOG_BYTES) {
-            res.destroy();
-            return;
-          }
-          const data = JSON.stringify({ ...event, message: describeLifecycleEvent(event) });
-          res.write(`event: lifecycle\ndata: ${data}\n\n`);
-        }) ?? (() => undefined);
-      const end = () => {
-        unsubscribe();
-        unsubscribeEvents();
-        streams.delete(res);
-        if (streams.size === 0) streamed = null;
-      };
-      req.once('close', end);
-      res.once('close', end);
-    },
+    '/api/v1/stream': (req, res) => stream.open(req, res),
     '/healthz': (req, res) => sendJson(res, 200, { status: 'ok' }, req.method === 'HEAD'),
     '/readyz': (req, res, _url, authorized) => {
       const reason = state.notReadyReason();
@@ -294,7 +248,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
   return {
     server,
     get streamClients() {
-      return streams.size;
+      return stream.clients;
     },
     listen(host, port) {
       return new Promise((resolve, reject) => {
@@ -309,8 +263,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     },
     isLoopback: () => bound !== null && isLoopbackHost(bound.address),
     close() {
-      for (const res of streams) res.end();
-      streams.clear();
+      stream.close();
       return new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

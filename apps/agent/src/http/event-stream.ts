@@ -1,0 +1,153 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { describeLifecycleEvent, type KindRegistry } from '@arcbox/perf-core';
+import type { AgentSample } from '../sampler/agent-sample.js';
+import type { AgentState } from './agent-state.js';
+import { streamJson } from './sample-json.js';
+
+/** A stream client whose unsent data passes this is dropped rather than buffered without bound. */
+export const MAX_STREAM_BACKLOG_BYTES = 8 * 1024 * 1024;
+
+export interface StreamReplayLimits {
+  /** Events kept for a reconnecting client (`Last-Event-ID`), and their bytes at the most. */
+  maxEvents: number;
+  maxBytes: number;
+  /** How long events are still kept once the last client left (a reconnect takes a few s). */
+  graceMs: number;
+}
+
+/** Ten minutes at 1 Hz, 8 MiB at the most; kept for 2 min after the last client left. */
+export const STREAM_REPLAY: StreamReplayLimits = {
+  maxEvents: 600,
+  maxBytes: 8 * 1024 * 1024,
+  graceMs: 120_000,
+};
+
+interface Entry {
+  seq: number;
+  text: string;
+}
+
+/**
+ * `/api/v1/stream`: Server-Sent Events, one `sample` per round and one `lifecycle` per lifecycle
+ * event, each with an `id:` (`<run>-<n>`, the run so an id from before a restart is not taken
+ * for one of this run). A client that reconnects with `Last-Event-ID` is sent the events it
+ * missed from a bounded buffer, so its charts have no gap; events are recorded (serialized once,
+ * for every client) only while a client is connected and for `graceMs` after the last left.
+ */
+export function createEventStream(
+  state: AgentState,
+  kinds: KindRegistry,
+  limits: StreamReplayLimits = STREAM_REPLAY,
+) {
+  const clients = new Set<ServerResponse>();
+  const run = Date.now().toString(36);
+  const ring: Entry[] = [];
+  let bytes = 0;
+  let seq = 0;
+  let lastSample: { sample: AgentSample; entry: Entry } | null = null;
+  let unsubscribe: (() => void) | null = null;
+  let grace: NodeJS.Timeout | null = null;
+
+  function record(event: string, data: string): Entry {
+    seq += 1;
+    const entry = { seq, text: `id: ${run}-${seq}\nevent: ${event}\ndata: ${data}\n\n` };
+    ring.push(entry);
+    bytes += entry.text.length;
+    while (ring.length > limits.maxEvents || (bytes > limits.maxBytes && ring.length > 1))
+      bytes -= ring.shift()!.text.length;
+    return entry;
+  }
+
+  function sampleEntry(sample: AgentSample): Entry {
+    if (lastSample?.sample !== sample)
+      lastSample = { sample, entry: record('sample', streamJson(sample, kinds)) };
+    return lastSample.entry;
+  }
+
+  function write(res: ServerResponse, text: string): void {
+    // A client that does not read is dropped rather than buffered without bound.
+    if (res.writableLength > MAX_STREAM_BACKLOG_BYTES) res.destroy();
+    else res.write(text);
+  }
+
+  const broadcast = (entry: Entry) => {
+    for (const res of clients) write(res, entry.text);
+  };
+
+  function listen(): void {
+    if (grace) clearTimeout(grace);
+    grace = null;
+    if (unsubscribe) return;
+    const samples = state.subscribe((sample) => broadcast(sampleEntry(sample)));
+    const events =
+      state.subscribeEvents?.((event) =>
+        broadcast(
+          record('lifecycle', JSON.stringify({ ...event, message: describeLifecycleEvent(event) })),
+        ),
+      ) ?? (() => undefined);
+    unsubscribe = () => {
+      samples();
+      events();
+    };
+  }
+
+  function forget(): void {
+    unsubscribe?.();
+    unsubscribe = null;
+    ring.length = 0;
+    bytes = 0;
+    lastSample = null;
+  }
+
+  /** The `<n>` of a Last-Event-ID this run gave, else null (absent, odd, or another run's). */
+  function lastSeen(header: string | string[] | undefined): number | null {
+    if (typeof header !== 'string' || header.length > 40) return null;
+    const m = /^([0-9a-z]{1,12})-(\d{1,15})$/.exec(header);
+    if (!m || m[1] !== run) return null;
+    const n = Number(m[2]);
+    return n <= seq ? n : null;
+  }
+
+  return {
+    get clients() {
+      return clients.size;
+    },
+    open(req: IncomingMessage, res: ServerResponse): void {
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
+      // HEAD asks for the headers only: nothing to subscribe to.
+      if (req.method === 'HEAD') {
+        res.end();
+        return;
+      }
+      res.write(': arcbox-perf agent stream\nretry: 2000\n\n');
+      listen();
+      const after = lastSeen(req.headers['last-event-id']);
+      const missed = after === null ? [] : ring.filter((e) => e.seq > after);
+      for (const entry of missed) write(res, entry.text);
+      // Nothing to replay (a new client, or one whose events are gone): the newest sample.
+      if (missed.length === 0 && after !== seq) {
+        const first = state.latest();
+        if (first) write(res, sampleEntry(first).text);
+      }
+      clients.add(res);
+      const end = () => {
+        if (!clients.delete(res) || clients.size > 0) return;
+        grace = setTimeout(forget, limits.graceMs);
+        grace.unref();
+      };
+      req.once('close', end);
+      res.once('close', end);
+    },
+    close(): void {
+      for (const res of clients) res.end();
+      clients.clear();
+      if (grace) clearTimeout(grace);
+      grace = null;
+      forget();
+    },
+  };
+}

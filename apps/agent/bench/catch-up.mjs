@@ -7,8 +7,6 @@
 // Figures: samples/s, CPU (% of one core; samples per CPU second is the figure that does not
 // depend on what else the machine runs) and the RSS reached while catching up.
 // Run: node apps/agent/bench/catch-up.mjs (after pnpm build). ARCBOX_BENCH_ROUNDS (3600).
-import { once } from 'node:events';
-import { createServer } from 'node:http';
 import {
   computeContainerMetrics,
   computeSystemMetrics,
@@ -21,10 +19,9 @@ import {
   createFamiliesEncoder,
   createHistoryCatchUp,
   createRemoteWriter,
-  decodeWriteRequest,
-  snappyUncompress,
 } from '@arcbox/perf-remote-write';
 import { table } from './support/bench-support.mjs';
+import { startWriteReceiver } from './support/write-receiver.mjs';
 
 const ROUNDS = Number(process.env.ARCBOX_BENCH_ROUNDS ?? 3600);
 const CONTAINERS = 100;
@@ -119,21 +116,8 @@ const history = createHistoryStore({ kinds, sampleIntervalMs: 1000, maxAgeMs: 3_
 for (let k = 1; k <= ROUNDS; k++) history.appendSample(round(k));
 const latest = round(ROUNDS + 1);
 
-const wire = { requests: 0, bytes: 0, samples: 0 };
-const receiver = createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    const body = Buffer.concat(chunks);
-    wire.requests += 1;
-    wire.bytes += body.length;
-    for (const s of decodeWriteRequest(snappyUncompress(body, 64 << 20)))
-      wire.samples += s.samples.length;
-    res.writeHead(204).end();
-  });
-});
-receiver.listen(0, '127.0.0.1');
-await once(receiver, 'listening');
+const receiver = await startWriteReceiver();
+const { wire } = receiver;
 
 const baseRss = process.memoryUsage().rss;
 let maxRss = baseRss;
@@ -144,7 +128,7 @@ const watch = setInterval(() => {
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const writer = createRemoteWriter({
-  target: { url: `http://127.0.0.1:${receiver.address().port}/api/v1/write`, timeoutMs: 30_000 },
+  target: { url: receiver.url, timeoutMs: 30_000 },
   intervalMs: 60_000,
   maxQueuedSamples: 2_000_000,
   maxBatchSamples: 20_000,

@@ -5,10 +5,7 @@
 // per sample (uncompressed, and gzip as a scraper asking for it would get).
 // Run: node apps/agent/bench/remote-write.mjs (as root; after pnpm build).
 // ARCBOX_BENCH_SECONDS (60) and ARCBOX_BENCH_WARMUP (30) set the window.
-import { once } from 'node:events';
-import { createServer } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { decodeWriteRequest, snappyUncompress } from '@arcbox/perf-remote-write';
 import {
   canMakeCgroups,
   cpuSeconds,
@@ -17,6 +14,7 @@ import {
   startAgent,
   table,
 } from './support/bench-support.mjs';
+import { startWriteReceiver } from './support/write-receiver.mjs';
 
 const seconds = Number(process.env.ARCBOX_BENCH_SECONDS ?? 60);
 const warmup = Number(process.env.ARCBOX_BENCH_WARMUP ?? 30);
@@ -25,22 +23,9 @@ if (!canMakeCgroups) {
   process.exit(0);
 }
 
-const wire = { requests: 0, bytes: 0, samples: 0 };
-const receiver = createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    const body = Buffer.concat(chunks);
-    wire.requests += 1;
-    wire.bytes += body.length;
-    for (const s of decodeWriteRequest(snappyUncompress(body, 64 << 20)))
-      wire.samples += s.samples.length;
-    res.writeHead(204).end();
-  });
-});
-receiver.listen(0, '127.0.0.1');
-await once(receiver, 'listening');
-const receiverUrl = `http://127.0.0.1:${receiver.address().port}/api/v1/write`;
+const receiver = await startWriteReceiver();
+const { wire } = receiver;
+const receiverUrl = receiver.url;
 
 const prefix = `arcbox-rw-bench-${process.pid}`;
 const cgroups = await makeCgroups(prefix, 100);

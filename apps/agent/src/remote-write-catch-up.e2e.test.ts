@@ -1,17 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  freePort,
-  type RunningAgent,
-  removeDir,
-  startAgent,
-  tempDir,
-} from './testing/spawn-agent.js';
+import { type RunningAgent, removeDir, startAgent, tempDir } from './testing/spawn-agent.js';
+import { hasPrometheus, startTestPrometheus, type TestPrometheus } from './testing/prometheus.js';
 
-const ready = existsSync('/usr/bin/prometheus');
+const ready = hasPrometheus;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -21,51 +14,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 describe.skipIf(!ready)('remote write catching up from history (needs Debian prometheus)', () => {
   let dir: string;
-  let prometheus: ChildProcess | null = null;
+  let prometheus: TestPrometheus;
   let promUrl: string;
-  let promLog = '';
-
-  async function startPrometheus() {
-    const p = spawn(
-      '/usr/bin/prometheus',
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'prom-data')}`,
-        `--web.listen-address=${promUrl.slice('http://'.length)}`,
-        '--web.enable-remote-write-receiver',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    prometheus = p;
-    p.stderr?.on('data', (d: Buffer) => {
-      promLog = (promLog + d.toString()).slice(-4000);
-    });
-    const end = Date.now() + 30_000;
-    while (
-      !(await fetch(`${promUrl}/-/ready`).then(
-        (r) => r.ok,
-        () => false,
-      ))
-    ) {
-      if (Date.now() > end) throw new Error(`prometheus not ready\n${promLog}`);
-      await sleep(200);
-    }
-  }
-
-  async function stopPrometheus() {
-    const p = prometheus!;
-    const exited = new Promise((r) => p.once('exit', r));
-    p.kill('SIGTERM');
-    await exited;
-    prometheus = null;
-  }
 
   /** The times Prometheus holds for one host series of `instance`, ms. */
   async function promTimes(instance: string, range: string): Promise<number[]> {
     const expr = `arcbox_perf_memory_total_bytes{instance="${instance}"}[${range}]`;
-    const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-    const body = (await res.json()) as { data: { result: { values: [number, string][] }[] } };
-    return (body.data.result[0]?.values ?? []).map(([t]) => Math.round(t * 1000));
+    const result = await prometheus.query<{ values: [number, string][] }>(expr);
+    return (result[0]?.values ?? []).map(([t]) => Math.round(t * 1000));
   }
 
   /** The times the agent's history holds for the host since `from`. */
@@ -103,13 +59,12 @@ describe.skipIf(!ready)('remote write catching up from history (needs Debian pro
 
   beforeAll(async () => {
     dir = await tempDir('arcbox-rw-catch-up-');
-    promUrl = `http://127.0.0.1:${await freePort()}`;
-    await writeFile(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\n');
-    await startPrometheus();
+    prometheus = await startTestPrometheus(dir);
+    promUrl = prometheus.url;
   });
 
   afterAll(async () => {
-    prometheus?.kill('SIGTERM');
+    prometheus?.kill();
     await removeDir(dir);
   });
 
@@ -120,11 +75,11 @@ describe.skipIf(!ready)('remote write catching up from history (needs Debian pro
     try {
       await agent.waitReady();
       await sleep(4000);
-      await stopPrometheus();
+      await prometheus.stop();
       const downFrom = Date.now();
       await sleep(120_000);
       const downTo = Date.now();
-      await startPrometheus();
+      await prometheus.start();
       await agent.waitForOutput((t) => t.includes('queue for'), 1000);
       // Backoff is at most 3 intervals; the catch-up itself takes well under a second.
       await sleep(8000);
@@ -156,7 +111,7 @@ describe.skipIf(!ready)('remote write catching up from history (needs Debian pro
     try {
       await agent.waitReady();
       await sleep(4000);
-      await stopPrometheus();
+      await prometheus.stop();
       const downFrom = Date.now();
       await sleep(8000);
       await agent.stop('SIGTERM');
@@ -173,7 +128,7 @@ describe.skipIf(!ready)('remote write catching up from history (needs Debian pro
       agent = await startAgent(config, { dir: home, port: agent.port });
       await agent.waitReady();
       await sleep(6000);
-      await startPrometheus();
+      await prometheus.start();
       await sleep(8000);
       // Every row history kept (the SIGKILLed agent's unflushed last second aside) is there.
       const rows = await historyTimes(agent, downFrom - 3000);

@@ -1,18 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  freePort,
-  type RunningAgent,
-  removeDir,
-  startAgent,
-  tempDir,
-} from './testing/spawn-agent.js';
+import { type RunningAgent, removeDir, startAgent, tempDir } from './testing/spawn-agent.js';
+import { hasPrometheus, startTestPrometheus, type TestPrometheus } from './testing/prometheus.js';
 import { canMakeCgroups, createTestCgroup, type TestCgroup } from './testing/test-cgroup.js';
 
-const ready = existsSync('/usr/bin/prometheus') && canMakeCgroups;
+const ready = hasPrometheus && canMakeCgroups;
 const dashboardFile = new URL('../grafana/arcbox-perf-fleet.json', import.meta.url);
 
 interface StreamedSample {
@@ -44,54 +36,22 @@ describe.skipIf(!ready)(
   () => {
     let dir: string;
     let agent: RunningAgent;
-    let prometheus: ChildProcess;
+    let prometheus: TestPrometheus;
     let promUrl: string;
-    let promLog = '';
     let cgroup: TestCgroup;
     const instance = `agent-rw-${process.pid}`;
 
     async function query(expr: string, time: number): Promise<string | null> {
-      const res = await fetch(
-        `${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}&time=${time / 1000}`,
-      );
-      const body = (await res.json()) as { data: { result: { value: [number, string] }[] } };
-      return body.data.result[0]?.value[1] ?? null;
-    }
-
-    async function startPrometheus() {
-      prometheus = spawn(
-        '/usr/bin/prometheus',
-        [
-          `--config.file=${join(dir, 'prometheus.yml')}`,
-          `--storage.tsdb.path=${join(dir, 'prom-data')}`,
-          `--web.listen-address=${promUrl.slice('http://'.length)}`,
-          '--web.enable-remote-write-receiver',
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      prometheus.stderr?.on('data', (d: Buffer) => {
-        promLog = (promLog + d.toString()).slice(-4000);
-      });
-      const end = Date.now() + 30_000;
-      while (
-        !(await fetch(`${promUrl}/-/ready`).then(
-          (r) => r.ok,
-          () => false,
-        ))
-      ) {
-        if (Date.now() > end) throw new Error(`prometheus not ready\n${promLog}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      const result = await prometheus.query<{ value: [number, string] }>(expr, time);
+      return result[0]?.value[1] ?? null;
     }
 
     beforeAll(async () => {
       dir = await tempDir('arcbox-rw-');
       cgroup = await createTestCgroup(`arcbox-rw-${process.pid}`);
       await cgroup.run();
-      const promPort = await freePort();
-      promUrl = `http://127.0.0.1:${promPort}`;
-      await writeFile(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\n');
-      await startPrometheus();
+      prometheus = await startTestPrometheus(dir);
+      promUrl = prometheus.url;
       agent = await startAgent(
         [
           'interval: 1s',
@@ -111,7 +71,7 @@ describe.skipIf(!ready)(
 
     afterAll(async () => {
       await agent?.stop();
-      prometheus?.kill('SIGTERM');
+      prometheus?.kill();
       await cgroup?.remove();
       await removeDir(dir);
     });
@@ -133,7 +93,7 @@ describe.skipIf(!ready)(
         used = await query(`max_over_time(arcbox_perf_memory_used_bytes${sel}[1ms])`, sample.time);
       }
       if (used === null)
-        throw new Error(`no sample at ${sample.time}\n${agent.output()}\n${promLog}`);
+        throw new Error(`no sample at ${sample.time}\n${agent.output()}\n${prometheus.log()}`);
       expect(Number(used)).toBe(sample.system.memoryUsed);
       expect(
         Number(
@@ -195,14 +155,11 @@ describe.skipIf(!ready)(
     });
 
     it('loses no round while Prometheus is down for 15 s (within the queue; the 2-minute outage is in remote-write-catch-up.e2e.test.ts)', async () => {
-      const p = prometheus;
-      const exited = new Promise((r) => p.once('exit', r));
-      p.kill('SIGTERM');
-      await exited;
+      await prometheus.stop();
       const downFrom = Date.now();
       await new Promise((r) => setTimeout(r, 15_000));
       const downTo = Date.now();
-      await startPrometheus();
+      await prometheus.start();
       // Retries back off to at most 3 intervals (3 s here); then the queue drains.
       await new Promise((r) => setTimeout(r, 8000));
       const expr = `arcbox_perf_memory_total_bytes{instance="${instance}"}[2m]`;

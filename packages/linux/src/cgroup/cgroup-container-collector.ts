@@ -134,10 +134,15 @@ export function createCgroupContainerCollector(
   // opened, read and closed (not rotated through the kept ones, see evictOldest). cgroup.procs
   // and runtime state files go through a reader that keeps nothing (see
   // ReadCgroupStatsOptions.procsReader). A given reader (a recording) serves all three, so
-  // everything read is recorded.
+  // everything read is recorded. Counters past the budget are not rotated either: read in the
+  // same order every second, evicting the oldest reopened every file once the working set
+  // passed the budget (measured: 930 opens a second at 1,000 containers, a quarter of the
+  // collector's time); kept first-come, only the ones past it are opened per read. A gone
+  // cgroup's descriptors are closed (forgetTarget), so a new container gets room again.
   const budget = options.descriptors ?? createDescriptorBudget();
   const reader =
-    options.reader ?? createFileReader({ root, keepOpen: true, maxOpen: budget.size, budget });
+    options.reader ??
+    createFileReader({ root, keepOpen: true, maxOpen: budget.size, evictOldest: false, budget });
   const limitsReader =
     options.reader ??
     createFileReader({

@@ -75,7 +75,7 @@ export function rssBytes(pid) {
 }
 
 /** Starts the built agent with `config` (YAML) on a free port; `stateDir` defaults to a fresh one. */
-export async function startAgent(config, { stateDir, main = agentMain } = {}) {
+export async function startAgent(config, { stateDir, main = agentMain, nodeArgs = [] } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'arcbox-bench-'));
   const port = await freePort();
   const file = join(dir, 'agent.yaml');
@@ -84,9 +84,13 @@ export async function startAgent(config, { stateDir, main = agentMain } = {}) {
     `listen: 127.0.0.1:${port}\nstateDir: ${JSON.stringify(stateDir ?? join(dir, 'state'))}\n${config}`,
   );
   // As `pnpm start` and the service files run it.
-  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, main, '--config', file], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...AGENT_NODE_FLAGS, ...nodeArgs, main, '--config', file],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let log = '';
   child.stderr.on('data', (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;

@@ -78,9 +78,15 @@ if (mode === 'open') {
 
 try {
   const rows = [];
-  for (const days of [1, 30]) {
-    const path = join(work, `h${days}.sqlite`);
-    const { values } = await synthesizeHistory(path, { containers: 100, days });
+  // The typical shape (most fields still, counters growing, rates often 0) and the one every
+  // field jitters in, the worst case for any lossless encoding (synthesize-history.js).
+  for (const [days, shape] of [
+    [1, 'typical'],
+    [30, 'typical'],
+    [30, 'jittered'],
+  ]) {
+    const path = join(work, `h${days}-${shape}.sqlite`);
+    const { values } = await synthesizeHistory(path, { containers: 100, days, shape });
     const size = statSync(path).size;
     const child = spawnSync(
       process.execPath,
@@ -93,7 +99,7 @@ try {
     if (child.status !== 0) throw new Error(`measuring ${days} days failed`);
     const r = JSON.parse(child.stdout.trim().split('\n').at(-1));
     rows.push({
-      history: `${days} d, 100 containers`,
+      history: `${days} d, 100 containers, ${shape}`,
       'file MB': (size / 1e6).toFixed(1),
       'bytes/value': (size / values).toFixed(2),
       'open s': (r.openMs / 1000).toFixed(2),

@@ -1,6 +1,7 @@
 import { PerfError } from '@arcbox/perf-core';
 import type { ColdRows, ColdSeries, ColdSource } from '../cold-source.js';
 import { decodeBlob } from './chunk-codec.js';
+import { COLUMN_CODEC, decodeColumns, decodeTimes } from './column-codec.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
 
 interface Chunk {
@@ -41,8 +42,13 @@ export function decodeChunk(c: Chunk, fields: readonly string[], series: string)
     });
   }
   const codec = c.codec ?? 0;
-  const times = decodeBlob(c.times, codec, 8, c.rows * 8, where);
-  const data = decodeBlob(c.data, codec, 4, c.rows * perRow * 4, where);
+  const columns = codec === COLUMN_CODEC;
+  const times = columns
+    ? decodeTimes(c.times, c.rows, where)
+    : decodeBlob(c.times, codec, 8, c.rows * 8, where);
+  const data = columns
+    ? decodeColumns(c.data, c.rows, perRow, where)
+    : decodeBlob(c.data, codec, 4, c.rows * perRow * 4, where);
   if (times.byteLength !== c.rows * 8 || data.byteLength !== c.rows * perRow * 4) {
     throw new PerfError(
       'STORE_ERROR',

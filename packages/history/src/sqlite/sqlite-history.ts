@@ -5,12 +5,12 @@ import { type HistoryConfig, resolveHistoryConfig } from '../history-config.js';
 import { createHistoryStore, type HistoryStore } from '../history-store.js';
 import { fieldsOf, type SeriesKind } from '../series-key.js';
 import { type HistoryEvent, memoryMs, type SeriesMeta } from '../series.js';
-import { encodeChunk } from './chunk-codec.js';
+import { COLUMN_CODEC, encodeColumns, encodeTimes } from './column-codec.js';
 import {
   APPLICATION_ID,
   MIGRATE_V1_TO_V2,
   MIGRATE_V2_TO_V3,
-  SCHEMA_V3,
+  SCHEMA_V4,
   SCHEMA_VERSION,
 } from './schema.js';
 import { createEventStore } from './sqlite-events.js';
@@ -82,7 +82,8 @@ class Pending {
   times: Float64Array;
   /** Row-major values: n per raw row, 4n (min, max, avg, count) per bucket. */
   values: Float32Array;
-  private width = 0;
+  /** Values per row (0 until the first row). */
+  width = 0;
 
   constructor(meta: SeriesMeta, level: number, rowsHint: number) {
     this.meta = meta;
@@ -118,12 +119,8 @@ class Pending {
     }
   }
 
-  timesBlob(): Uint8Array {
-    return new Uint8Array(this.times.buffer, 0, this.rows * 8);
-  }
-
-  valuesBlob(): Uint8Array {
-    return new Uint8Array(this.values.buffer, 0, this.rows * this.width * 4);
+  valueBits(): Uint32Array {
+    return new Uint32Array(this.values.buffer, 0, this.rows * this.width);
   }
 }
 
@@ -293,22 +290,18 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
           cold.forget(p.meta.key);
         }
       }
-      // Raw rows live an hour and come every flush for every series: stored plain (deflating a
-      // thousand small chunks every 10 s cost 100 ms a flush). Tier blocks live for days:
-      // shuffled and deflated.
-      const plain = p.level < 0;
-      const blobs = plain
-        ? { times: p.timesBlob(), data: p.valuesBlob() }
-        : encodeChunk(p.timesBlob(), p.valuesBlob());
+      // Column XOR (codec 2). Raw rows live an hour and come every flush for every series: not
+      // deflated (deflating a thousand small chunks every 10 s cost 100 ms a flush). Tier blocks
+      // live for days: deflated too.
       insertChunk.run(
         p.meta.key,
         p.level,
         p.times[0]!,
         p.times[p.rows - 1]!,
         p.rows,
-        blobs.times,
-        blobs.data,
-        plain ? 0 : 1,
+        encodeTimes(p.times, p.rows),
+        encodeColumns(p.valueBits(), p.rows, p.width, p.level >= 0),
+        COLUMN_CODEC,
       );
       rows += p.rows;
     }
@@ -560,16 +553,17 @@ function openChecked(driver: SqliteDriver, path: string, exists: boolean): Sqlit
     db.exec('PRAGMA synchronous = NORMAL');
     db.exec('PRAGMA foreign_keys = ON');
     const version = Number(pragma(db, 'user_version'));
-    if (version === 1 || version === 2) {
+    if (version >= 1 && version < SCHEMA_VERSION) {
       inTransaction(db, () => {
         if (version === 1) db.exec(MIGRATE_V1_TO_V2);
-        db.exec(MIGRATE_V2_TO_V3);
+        if (version <= 2) db.exec(MIGRATE_V2_TO_V3);
+        // 3 to 4: new chunks are codec 2; the tables stay as they are.
         db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
       });
     }
     if (version === 0) {
       inTransaction(db, () => {
-        db.exec(SCHEMA_V3);
+        db.exec(SCHEMA_V4);
         db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(
           'created',
           new Date().toISOString(),

@@ -22,6 +22,11 @@ describe('column codec (codec 2)', () => {
           const blob = encodeColumns(bits, rows, width, deflate);
           const back = new Uint32Array(decodeColumns(blob, rows, width, 'x').buffer);
           expect(back).toEqual(bits);
+          // Only some columns: those exactly, the others NaN.
+          const wanted = new Uint8Array(width).map((_, c) => (pool[c]! % 2 === 0 ? 1 : 0));
+          const some = new Uint32Array(decodeColumns(blob, rows, width, 'x', wanted).buffer);
+          for (let i = 0; i < bits.length; i++)
+            expect(some[i]).toBe(wanted[i % width] ? bits[i] : 0x7fc00000);
         },
       ),
     );

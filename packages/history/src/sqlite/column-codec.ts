@@ -85,12 +85,19 @@ export function encodeColumns(
   return framed;
 }
 
-/** A codec 2 values blob back to `rows * width` Float32s' bytes; anything odd is a STORE_ERROR. */
+const NAN_BITS = 0x7fc00000;
+
+/**
+ * A codec 2 values blob back to `rows * width` Float32s' bytes; anything odd is a STORE_ERROR.
+ * With `wanted` (1 per column to decode), the other columns are skipped (their bytes counted,
+ * not read) and come back NaN: a query for one field of a tier block decodes 4 of its columns.
+ */
 export function decodeColumns(
   blob: Uint8Array,
   rows: number,
   width: number,
   where: string,
+  wanted?: Uint8Array,
 ): Uint8Array {
   const values = rows * width;
   const mapBytes = (width + 7) >> 3;
@@ -127,8 +134,22 @@ export function decodeColumns(
     }
     return x >>> 0;
   };
+  const skip = (count: number) => {
+    for (let i = 0; i < count; i++) {
+      const mask = nibble & 1 ? body[m++]! >> 4 : body[m]! & 0xf;
+      nibble += 1;
+      b += (mask & 1) + ((mask >> 1) & 1) + ((mask >> 2) & 1) + (mask >> 3);
+    }
+    if (b > body.byteLength) fail(where, 'values shorter than their masks say');
+  };
   for (let c = 0; c < width; c++) {
-    if (body[c >> 3]! & (1 << (c & 7))) {
+    const constant = body[c >> 3]! & (1 << (c & 7));
+    if (wanted !== undefined && wanted[c] !== 1) {
+      skip(constant ? 1 : rows);
+      for (let r = 0; r < rows; r++) out[r * width + c] = NAN_BITS;
+      continue;
+    }
+    if (constant) {
       const x = take();
       for (let r = 0; r < rows; r++) out[r * width + c] = x;
       continue;

@@ -101,7 +101,8 @@ export async function startAgent(config, { stateDir, main = agentMain, nodeArgs 
       () => false,
     );
     if (ok) break;
-    if (i > 200) throw new Error(`agent not ready: ${log}`);
+    // Loading a day of history on a busy machine can take a while.
+    if (i > 900) throw new Error(`agent not ready: ${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

@@ -642,6 +642,11 @@ function load(db: SqliteDatabase, store: HistoryStore): void {
   const hot = db.prepare(
     'SELECT 1 AS hot FROM chunks WHERE series = ? AND ((level < 0 AND last >= ?) OR (level >= 0 AND last >= ?)) LIMIT 1',
   );
+  // Raw rows go to memory for the hot window, and further back only as far as the finest tier's
+  // open block needs them to be rebuilt (after a crash, up to its block; after a clean close,
+  // which writes every bucket, none): a day's load no longer decodes the whole raw hour.
+  const rawMemory = Math.min(maxAgeMs, store.config.memoryWindowMs);
+  const finestLast = db.prepare('SELECT max(last) AS t FROM chunks WHERE series = ? AND level = 0');
   for (const s of series) {
     // A kind this process does not know (kept by a newer release, or one not registered here)
     // stays in the file untouched and is left out of the store.
@@ -665,14 +670,20 @@ function load(db: SqliteDatabase, store: HistoryStore): void {
     const n = stored.length;
     const pick = (from: Float32Array, base: number) =>
       map.map((j) => (j < 0 ? Number.NaN : from[base + j]!));
+    let rawFrom = rawCut;
+    if (tiers.length > 0 && Number.isFinite(newest)) {
+      const last = Number(finestLast.get(s.key)?.t ?? Number.NaN);
+      if (Number.isFinite(last))
+        rawFrom = Math.max(rawCut, Math.min(newest - rawMemory, last + tiers[0]!.resolutionMs));
+    }
     for (const c of chunks.iterate(
       s.key,
-      rawCut,
+      rawFrom,
       tierCut,
     ) as IterableIterator<unknown> as IterableIterator<ChunkRow>) {
       const { times, values: data } = decodeChunk(c, stored as string[], s.key);
       for (let r = 0; r < c.rows; r++) {
-        if (times[r]! < (c.level < 0 ? rawCut : (cuts[c.level] ?? Number.NEGATIVE_INFINITY)))
+        if (times[r]! < (c.level < 0 ? rawFrom : (cuts[c.level] ?? Number.NEGATIVE_INFINITY)))
           continue;
         if (c.level < 0) restorer.raw(times[r]!, pick(data, r * n));
         else {

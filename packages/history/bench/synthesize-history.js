@@ -2,10 +2,11 @@
 // (1 s for 1 h, 1 min for `minuteDays`, 1 h for `days`) without appending every second of it:
 // the tier rows are written as the store writes them (the 1-min tier an hour block per chunk,
 // the hourly tier a chunk per hour), then the last hour of raw rows goes through a real store,
-// so its blocks, open buckets and rollups are the store's own. Values are the constructed load's
-// shapes (jittered +-5 %), Float32 as stored.
+// so its blocks, open buckets and rollups are the store's own. Values are constructed, in one of
+// two shapes (see fieldClass): `jittered` or `typical`. `values` counts what the file holds at
+// the end (every stored number, a row's time included), read back from it.
 import { fieldsOf } from '../dist/index.js';
-import { encodeChunk, loadSqliteDriver, openSqliteHistory } from '../dist/sqlite.js';
+import { encodeColumns, encodeTimes, loadSqliteDriver, openSqliteHistory } from '../dist/sqlite.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -41,9 +42,51 @@ function baseRow(kind, c) {
   });
 }
 
+/**
+ * How a field moves in the `typical` shape (constructed, by what each field is in SEMANTICS.md):
+ * limits and totals stay; lifecycle counters, throttling and swap stay 0; fields this platform
+ * never fills (GPU, macOS memory kinds) stay null; cumulative byte and CPU-second counters grow
+ * at a rate; rates are 0 in 7 seconds of 10 and jittered otherwise; memory moves by whole
+ * 4 KiB pages; percentages, pressure and load jitter +-5 % every second. The `jittered` shape
+ * (the one measured before) jitters every field +-5 % every second, the worst case for any
+ * lossless encoding: about 20 random bits in every Float32.
+ */
+function fieldClass(field) {
+  if (/^gpu|memoryApp|memoryWired|memoryCompressed/.test(field)) return 'absent';
+  if (/Limit$|Total$|^cpuCount$/.test(field)) return 'constant';
+  if (/Oom|[rR]estarts|LimitHits|HighEvents|Throttled|^swapUsed$/.test(field)) return 'zero';
+  if (/^pids$/.test(field)) return 'constant';
+  if (/Bytes$|^cpuSeconds$/.test(field)) return 'counter';
+  if (/Bps$|Pps$|Iops$/.test(field)) return 'rate';
+  if (/^memory|^swap/.test(field)) return 'pages';
+  return 'noise';
+}
+
+/** One field's value at time `t` (ms) in `shape`; `random` a seeded [0, 1). */
+function valueAt(shape, cls, base, t, random) {
+  if (shape === 'jittered') return base * (0.95 + 0.1 * random());
+  switch (cls) {
+    case 'absent':
+      return Number.NaN;
+    case 'constant':
+      return base;
+    case 'zero':
+      return 0;
+    case 'counter':
+      // Whole bytes (nanoseconds for CPU seconds, which Float32 keeps to 7 digits anyway).
+      return Math.floor((base / 1000) * (t / 1000));
+    case 'rate':
+      return random() < 0.7 ? 0 : base * (0.95 + 0.1 * random());
+    case 'pages':
+      return Math.round((base * (1 + 0.01 * Math.sin(t / 3_600_000))) / 4096) * 4096;
+    default:
+      return base * (0.95 + 0.1 * random());
+  }
+}
+
 export async function synthesizeHistory(
   path,
-  { containers = 100, days = 30, end = Date.now() } = {},
+  { containers = 100, days = 30, end = Date.now(), shape = 'jittered' } = {},
 ) {
   const config = agentHistoryConfig(days);
   const kinds = [
@@ -64,7 +107,7 @@ export async function synthesizeHistory(
     'INSERT INTO series (key, kind, id, name, labels, fields) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const chunk = db.prepare(
-    'INSERT INTO chunks (series, level, first, last, rows, times, data, codec) VALUES (?, ?, ?, ?, ?, ?, ?, 1)',
+    'INSERT INTO chunks (series, level, first, last, rows, times, data, codec) VALUES (?, ?, ?, ?, ?, ?, ?, 2)',
   );
   const random = seeded(7);
   let values = 0;
@@ -80,6 +123,7 @@ export async function synthesizeHistory(
       JSON.stringify(kind === 'system' ? {} : { app: 'bench' }),
       JSON.stringify(fieldsOf(kind)),
     );
+    const classes = fieldsOf(kind).map(fieldClass);
     const write = (level, resolution, from, to, perChunk) => {
       for (let start = from; start < to; start += perChunk * resolution) {
         const rows = Math.min(perChunk, Math.round((to - start) / resolution));
@@ -89,19 +133,47 @@ export async function synthesizeHistory(
           times[r] = start + r * resolution;
           for (let f = 0; f < n; f++) {
             const b = base[f];
-            const jitter = /Limit|Total|cpuCount/.test(fieldsOf(kind)[f])
-              ? 1
-              : 0.95 + 0.1 * random();
-            const avg = b * jitter;
-            data[r * 4 * n + f] = avg * 0.9;
-            data[r * 4 * n + n + f] = avg * 1.1;
+            const cls = classes[f];
+            let min;
+            let max;
+            let avg;
+            let count = resolution / 1000;
+            if (shape === 'jittered') {
+              avg =
+                b * (/Limit|Total|cpuCount/.test(fieldsOf(kind)[f]) ? 1 : 0.95 + 0.1 * random());
+              min = avg * 0.9;
+              max = avg * 1.1;
+            } else if (cls === 'counter' || cls === 'pages') {
+              // A bucket of a counter: its first, middle and last values.
+              min = valueAt(shape, cls, b, times[r], random);
+              avg = valueAt(shape, cls, b, times[r] + resolution / 2, random);
+              max = valueAt(shape, cls, b, times[r] + resolution - 1000, random);
+              if (min > max) [min, max] = [max, min];
+            } else if (cls === 'rate' || cls === 'noise') {
+              avg = valueAt(shape, 'noise', b, times[r], random) * (cls === 'rate' ? 0.3 : 1);
+              min = cls === 'rate' ? 0 : avg * 0.9;
+              max = avg * (cls === 'rate' ? 3.5 : 1.1);
+            } else {
+              min = max = avg = valueAt(shape, cls, b, times[r], random);
+              if (cls === 'absent') count = 0;
+            }
+            data[r * 4 * n + f] = min;
+            data[r * 4 * n + n + f] = max;
             data[r * 4 * n + 2 * n + f] = avg;
-            data[r * 4 * n + 3 * n + f] = resolution / 1000;
+            data[r * 4 * n + 3 * n + f] = count;
           }
         }
         values += rows * (4 * n + 1);
-        const blobs = encodeChunk(new Uint8Array(times.buffer), new Uint8Array(data.buffer));
-        chunk.run(key, level, times[0], times[rows - 1], rows, blobs.times, blobs.data);
+        // As the store writes a tier block (codec 2, deflated).
+        chunk.run(
+          key,
+          level,
+          times[0],
+          times[rows - 1],
+          rows,
+          encodeTimes(times, rows),
+          encodeColumns(new Uint32Array(data.buffer), rows, 4 * n, true),
+        );
       }
     };
     const hourStart = Math.floor((raw - days * DAY) / HOUR) * HOUR;
@@ -114,16 +186,36 @@ export async function synthesizeHistory(
   db.close();
   // The last hour at 1 Hz through a real store: raw rows, the open hour's minutes.
   const live = await openSqliteHistory({ path, flushIntervalMs: 0, config });
-  const rows = kinds.map(([kind, , base]) => ({ kind, base, row: new Array(base.length) }));
+  const rows = kinds.map(([kind, , base]) => ({
+    base,
+    classes: fieldsOf(kind).map(fieldClass),
+    row: new Array(base.length),
+  }));
   for (let t = Math.floor(raw / HOUR) * HOUR; t <= end; t += 1000) {
     kinds.forEach(([, key], i) => {
-      const { base, row } = rows[i];
-      for (let f = 0; f < base.length; f++) row[f] = base[f] * (0.95 + 0.1 * random());
+      const { base, classes, row } = rows[i];
+      for (let f = 0; f < base.length; f++) {
+        const v = valueAt(shape, classes[f], base[f], t, random);
+        row[f] = Number.isNaN(v) ? null : v;
+      }
       live.store.appendValues(key, t, row);
       values += row.length + 1;
     });
     if (t % 10_000 === 0) await live.flush();
   }
   await live.close();
-  return { config, values };
+  // What the file holds now (rows the retention removed while the last hour was written are
+  // not counted): a row's time and its values, 4 per field in a tier row.
+  const check = driver.open(path, { readOnly: true });
+  let stored = 0;
+  for (const r of check
+    .prepare(
+      'SELECT c.level AS level, sum(c.rows) AS rows, s.fields AS fields FROM chunks c JOIN series s ON s.key = c.series GROUP BY c.series, c.level',
+    )
+    .all()) {
+    const n = JSON.parse(String(r.fields)).length;
+    stored += Number(r.rows) * ((Number(r.level) < 0 ? n : 4 * n) + 1);
+  }
+  check.close();
+  return { config, values: stored, appended: values };
 }

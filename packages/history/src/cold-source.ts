@@ -20,8 +20,17 @@ export interface ColdSeries extends SeriesMeta {
  * from its page cache and the file, never from a socket.
  */
 export interface ColdSource {
-  /** Chunks of `series` at `level` (-1 raw) overlapping [from, to], oldest first. */
-  rows(series: string, level: number, from: number, to: number): ColdRows[];
+  /**
+   * Chunks of `series` at `level` (-1 raw) overlapping [from, to], oldest first. With `fields`,
+   * only those need to be read back (the others may be NaN).
+   */
+  rows(
+    series: string,
+    level: number,
+    from: number,
+    to: number,
+    fields?: readonly string[],
+  ): ColdRows[];
   /** Every series kept on disk. */
   series(): ColdSeries[];
   has(series: string): boolean;

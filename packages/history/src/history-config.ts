@@ -20,9 +20,11 @@ export interface HistoryConfig {
   /** Rollup tiers, finest first. Default 1 min for 24 h, then 1 h for 30 days. */
   tiers?: readonly HistoryTier[];
   /**
-   * How much of each rollup tier stays in memory. Unlimited by default (the store alone holds
-   * everything); a store backed by a disk store keeps a hot window (the SQLite history sets it to
-   * `maxAgeMs`) and reads older rows from disk, so memory no longer grows with retention.
+   * How much of the raw rows and of each rollup tier stays in memory. Unlimited by default (the
+   * store alone holds everything); a store backed by a disk store keeps a hot window (the SQLite
+   * history sets it to `maxAgeMs` unless given) and reads older rows from disk, so memory no
+   * longer grows with retention. A window shorter than `maxAgeMs` leaves the older raw rows on
+   * disk only: without a disk store attached they are gone.
    */
   memoryWindowMs?: number;
 }

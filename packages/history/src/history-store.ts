@@ -234,8 +234,11 @@ export function createHistoryStore(options: HistoryStoreOptions = {}): HistorySt
   // Runs after every full sample: written with forEach over a function made once, so it
   // allocates no iterator or closure per call.
   let sweepNow = 0;
+  // Raw rows stay in memory for the hot window when that is shorter than their retention: the
+  // rest is on disk, read when a query reaches it.
+  const rawMemoryMs = Math.min(resolved.maxAgeMs, resolved.memoryWindowMs);
   const sweepOne = (s: Series) => {
-    s.sweep(sweepNow, resolved.maxAgeMs);
+    s.sweep(sweepNow, rawMemoryMs);
     if (s.isEmpty()) remove(s);
   };
   function sweep(now = newest): void {

@@ -346,7 +346,8 @@ function coldRows(
   before: number | undefined,
 ): Rows {
   const limit = before === undefined ? to : Math.min(to, before);
-  const chunks = limit < from ? [] : cold.rows(series.key, level, from, limit);
+  const wanted = index.map((f) => series.fields[f]!);
+  const chunks = limit < from ? [] : cold.rows(series.key, level, from, limit, wanted);
   const picked: Array<{
     time: number;
     min: number[];

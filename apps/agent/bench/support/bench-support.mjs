@@ -101,7 +101,7 @@ export function rssBytes(pid) {
 }
 
 /** Starts the built agent with `config` (YAML) on a free port; `stateDir` defaults to a fresh one. */
-export async function startAgent(config, { stateDir, main = agentMain } = {}) {
+export async function startAgent(config, { stateDir, main = agentMain, nodeArgs = [] } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'arcbox-bench-'));
   const port = await freePort();
   const file = join(dir, 'agent.yaml');
@@ -110,9 +110,13 @@ export async function startAgent(config, { stateDir, main = agentMain } = {}) {
     `listen: 127.0.0.1:${port}\nstateDir: ${JSON.stringify(stateDir ?? join(dir, 'state'))}\n${config}`,
   );
   // As `pnpm start` and the service files run it.
-  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, main, '--config', file], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...AGENT_NODE_FLAGS, ...nodeArgs, main, '--config', file],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let log = '';
   child.stderr.on('data', (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;
@@ -123,7 +127,8 @@ export async function startAgent(config, { stateDir, main = agentMain } = {}) {
       () => false,
     );
     if (ok) break;
-    if (i > 200) throw new Error(`agent not ready: ${log}`);
+    // Loading a day of history on a busy machine can take a while.
+    if (i > 900) throw new Error(`agent not ready: ${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

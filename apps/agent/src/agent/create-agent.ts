@@ -59,9 +59,11 @@ function historyConfig(config: AgentConfig) {
   return {
     sampleIntervalMs: config.intervalMs,
     maxAgeMs: Math.min(retention, 3_600_000),
-    // With history on disk, memory holds the last hour (and the open buckets); older rows are
-    // read from the file when asked for, so memory does not grow with retention.
-    ...(config.history.persist ? { memoryWindowMs: Math.min(retention, 3_600_000) } : {}),
+    // With history on disk, memory holds the last 15 minutes of raw rows and of each tier (and
+    // the open buckets); older rows, the rest of the raw hour included, are read from the file
+    // when asked for, so memory does not grow with retention. The raw hour was most of the
+    // store's memory (day-of-history bench: 139 MB resident with it, 113 MB with 15 minutes).
+    ...(config.history.persist ? { memoryWindowMs: Math.min(retention, 15 * 60_000) } : {}),
     tiers: [
       { resolutionMs: 60_000, retentionMs: Math.min(retention, 86_400_000) },
       { resolutionMs: 3_600_000, retentionMs: Math.max(retention, 3_600_000) },

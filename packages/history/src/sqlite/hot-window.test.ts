@@ -130,4 +130,33 @@ describe('a hot window in memory, the rest on disk', () => {
     expect(q.values.pids).toEqual(Array.from({ length: 90 }, (_, i) => i));
     await h.close();
   });
+
+  it('keeps raw rows in memory for a window shorter than their retention, the rest read from disk, across a restart', async () => {
+    const path = join(dir, 'h.sqlite');
+    const short = { ...config, memoryWindowMs: HOUR };
+    const h = await openSqliteHistory({ path, flushIntervalMs: 0, config: short });
+    // 5 h of minutes, flushed every 10 minutes: the last 6 h of raw rows are all on disk.
+    for (let i = 0; i < 300; i++) {
+      h.store.appendValues('system', T0 + i * MINUTE, row(i, 'system'));
+      if (i % 10 === 9) await h.flush();
+    }
+    h.store.sweep(); // as every appendSample does
+    const expected = Array.from({ length: 300 }, (_, i) => (i % 97) + 0.5);
+    const check = (history: typeof h) => {
+      // Memory: the last hour of raw rows (and a few rows of a sealed segment's slack).
+      const info = history.store.series().find((s) => s.key === 'system')!;
+      expect(info.rawRows).toBeLessThanOrEqual(61 + 10);
+      expect(info.rawRows).toBeGreaterThanOrEqual(60);
+      const q = history.store.query({ series: 'system', fields: ['cpuPercent'], from: T0 });
+      expect(q.tier).toBe('raw');
+      expect(q.values.cpuPercent).toEqual(expected);
+      for (let i = 1; i < q.timestamps.length; i++)
+        expect(q.timestamps[i]! - q.timestamps[i - 1]!).toBe(MINUTE);
+    };
+    check(h);
+    await h.close();
+    const again = await openSqliteHistory({ path, flushIntervalMs: 0, config: short });
+    check(again);
+    await again.close();
+  });
 });

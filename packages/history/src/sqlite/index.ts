@@ -11,4 +11,5 @@ export type {
   SqliteValue,
 } from './sqlite-driver.js';
 export { decodeBlob, encodeChunk } from './chunk-codec.js';
+export { decodeColumns, decodeTimes, encodeColumns, encodeTimes } from './column-codec.js';
 export type { ChunkCodec } from './chunk-codec.js';

@@ -2,7 +2,7 @@
 export const APPLICATION_ID = 0x41524342;
 
 /** `PRAGMA user_version`: bumped with every change of the tables below. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * One row per series (its field order, so data is read back by field name even after a
@@ -61,3 +61,11 @@ CREATE INDEX events_by_time ON events(time);
 `;
 
 export const SCHEMA_V3 = `${SCHEMA_V2}${MIGRATE_V2_TO_V3}`;
+
+/**
+ * Schema 4: chunks written as codec 2 (column-codec.ts: each value XORed with the one above it,
+ * tier blocks deflated too). The tables do not change: a schema 3 file only gets the new
+ * version, its codec 0 and 1 chunks are read as they are, and an older release refuses the file
+ * as newer instead of failing on a codec it does not know.
+ */
+export const SCHEMA_V4 = SCHEMA_V3;

@@ -1,6 +1,7 @@
 import { PerfError } from '@arcbox/perf-core';
 import type { ColdRows, ColdSeries, ColdSource } from '../cold-source.js';
 import { decodeBlob } from './chunk-codec.js';
+import { COLUMN_CODEC, decodeColumns, decodeTimes } from './column-codec.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
 
 interface Chunk {
@@ -26,7 +27,12 @@ function floats<T extends Float32Array | Float64Array>(
  * file is untrusted: a `rows` larger than its blobs hold made a loader loop over 1e9 rows that
  * are not there, and a deflated blob could inflate without bound).
  */
-export function decodeChunk(c: Chunk, fields: readonly string[], series: string): ColdRows {
+export function decodeChunk(
+  c: Chunk,
+  fields: readonly string[],
+  series: string,
+  wanted?: readonly string[],
+): ColdRows {
   const perRow = c.level < 0 ? fields.length : 4 * fields.length;
   const where = `history chunk of ${series} (level ${c.level})`;
   if (
@@ -41,8 +47,13 @@ export function decodeChunk(c: Chunk, fields: readonly string[], series: string)
     });
   }
   const codec = c.codec ?? 0;
-  const times = decodeBlob(c.times, codec, 8, c.rows * 8, where);
-  const data = decodeBlob(c.data, codec, 4, c.rows * perRow * 4, where);
+  const columns = codec === COLUMN_CODEC;
+  const times = columns
+    ? decodeTimes(c.times, c.rows, where)
+    : decodeBlob(c.times, codec, 8, c.rows * 8, where);
+  const data = columns
+    ? decodeColumns(c.data, c.rows, perRow, where, wanted && columnsOf(fields, wanted, perRow))
+    : decodeBlob(c.data, codec, 4, c.rows * perRow * 4, where);
   if (times.byteLength !== c.rows * 8 || data.byteLength !== c.rows * perRow * 4) {
     throw new PerfError(
       'STORE_ERROR',
@@ -51,6 +62,18 @@ export function decodeChunk(c: Chunk, fields: readonly string[], series: string)
     );
   }
   return { fields, times: floats(times, Float64Array), values: floats(data, Float32Array) };
+}
+
+/** 1 for each column holding one of `wanted` (its min, max, avg and count in a tier row). */
+function columnsOf(fields: readonly string[], wanted: readonly string[], perRow: number) {
+  const n = fields.length;
+  const out = new Uint8Array(perRow);
+  for (const name of wanted) {
+    const j = fields.indexOf(name);
+    if (j < 0) continue;
+    for (let c = j; c < perRow; c += n) out[c] = 1;
+  }
+  return out;
 }
 
 function fieldList(text: unknown, series: string): string[] {
@@ -86,12 +109,12 @@ export function createSqliteColdSource(
     return f;
   };
   return {
-    rows(series, level, from, to) {
+    rows(series, level, from, to, wanted) {
       const f = fields(series);
       if (!f) return [];
       const out: ColdRows[] = [];
       for (const c of chunks.iterate(series, level, from, to))
-        out.push(decodeChunk(c as unknown as Chunk, f, series));
+        out.push(decodeChunk(c as unknown as Chunk, f, series, wanted));
       return out;
     },
     series(): ColdSeries[] {

@@ -5,12 +5,12 @@ import { type HistoryConfig, resolveHistoryConfig } from '../history-config.js';
 import { createHistoryStore, type HistoryStore } from '../history-store.js';
 import { fieldsOf, type SeriesKind } from '../series-key.js';
 import { type HistoryEvent, memoryMs, type SeriesMeta } from '../series.js';
-import { encodeChunk } from './chunk-codec.js';
+import { COLUMN_CODEC, encodeColumns, encodeTimes } from './column-codec.js';
 import {
   APPLICATION_ID,
   MIGRATE_V1_TO_V2,
   MIGRATE_V2_TO_V3,
-  SCHEMA_V3,
+  SCHEMA_V4,
   SCHEMA_VERSION,
 } from './schema.js';
 import { createEventStore } from './sqlite-events.js';
@@ -82,7 +82,8 @@ class Pending {
   times: Float64Array;
   /** Row-major values: n per raw row, 4n (min, max, avg, count) per bucket. */
   values: Float32Array;
-  private width = 0;
+  /** Values per row (0 until the first row). */
+  width = 0;
 
   constructor(meta: SeriesMeta, level: number, rowsHint: number) {
     this.meta = meta;
@@ -118,12 +119,8 @@ class Pending {
     }
   }
 
-  timesBlob(): Uint8Array {
-    return new Uint8Array(this.times.buffer, 0, this.rows * 8);
-  }
-
-  valuesBlob(): Uint8Array {
-    return new Uint8Array(this.values.buffer, 0, this.rows * this.width * 4);
+  valueBits(): Uint32Array {
+    return new Uint32Array(this.values.buffer, 0, this.rows * this.width);
   }
 }
 
@@ -293,22 +290,18 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
           cold.forget(p.meta.key);
         }
       }
-      // Raw rows live an hour and come every flush for every series: stored plain (deflating a
-      // thousand small chunks every 10 s cost 100 ms a flush). Tier blocks live for days:
-      // shuffled and deflated.
-      const plain = p.level < 0;
-      const blobs = plain
-        ? { times: p.timesBlob(), data: p.valuesBlob() }
-        : encodeChunk(p.timesBlob(), p.valuesBlob());
+      // Column XOR (codec 2). Raw rows live an hour and come every flush for every series: not
+      // deflated (deflating a thousand small chunks every 10 s cost 100 ms a flush). Tier blocks
+      // live for days: deflated too.
       insertChunk.run(
         p.meta.key,
         p.level,
         p.times[0]!,
         p.times[p.rows - 1]!,
         p.rows,
-        blobs.times,
-        blobs.data,
-        plain ? 0 : 1,
+        encodeTimes(p.times, p.rows),
+        encodeColumns(p.valueBits(), p.rows, p.width, p.level >= 0),
+        COLUMN_CODEC,
       );
       rows += p.rows;
     }
@@ -560,16 +553,17 @@ function openChecked(driver: SqliteDriver, path: string, exists: boolean): Sqlit
     db.exec('PRAGMA synchronous = NORMAL');
     db.exec('PRAGMA foreign_keys = ON');
     const version = Number(pragma(db, 'user_version'));
-    if (version === 1 || version === 2) {
+    if (version >= 1 && version < SCHEMA_VERSION) {
       inTransaction(db, () => {
         if (version === 1) db.exec(MIGRATE_V1_TO_V2);
-        db.exec(MIGRATE_V2_TO_V3);
+        if (version <= 2) db.exec(MIGRATE_V2_TO_V3);
+        // 3 to 4: new chunks are codec 2; the tables stay as they are.
         db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
       });
     }
     if (version === 0) {
       inTransaction(db, () => {
-        db.exec(SCHEMA_V3);
+        db.exec(SCHEMA_V4);
         db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(
           'created',
           new Date().toISOString(),
@@ -648,6 +642,11 @@ function load(db: SqliteDatabase, store: HistoryStore): void {
   const hot = db.prepare(
     'SELECT 1 AS hot FROM chunks WHERE series = ? AND ((level < 0 AND last >= ?) OR (level >= 0 AND last >= ?)) LIMIT 1',
   );
+  // Raw rows go to memory for the hot window, and further back only as far as the finest tier's
+  // open block needs them to be rebuilt (after a crash, up to its block; after a clean close,
+  // which writes every bucket, none): a day's load no longer decodes the whole raw hour.
+  const rawMemory = Math.min(maxAgeMs, store.config.memoryWindowMs);
+  const finestLast = db.prepare('SELECT max(last) AS t FROM chunks WHERE series = ? AND level = 0');
   for (const s of series) {
     // A kind this process does not know (kept by a newer release, or one not registered here)
     // stays in the file untouched and is left out of the store.
@@ -671,14 +670,20 @@ function load(db: SqliteDatabase, store: HistoryStore): void {
     const n = stored.length;
     const pick = (from: Float32Array, base: number) =>
       map.map((j) => (j < 0 ? Number.NaN : from[base + j]!));
+    let rawFrom = rawCut;
+    if (tiers.length > 0 && Number.isFinite(newest)) {
+      const last = Number(finestLast.get(s.key)?.t ?? Number.NaN);
+      if (Number.isFinite(last))
+        rawFrom = Math.max(rawCut, Math.min(newest - rawMemory, last + tiers[0]!.resolutionMs));
+    }
     for (const c of chunks.iterate(
       s.key,
-      rawCut,
+      rawFrom,
       tierCut,
     ) as IterableIterator<unknown> as IterableIterator<ChunkRow>) {
       const { times, values: data } = decodeChunk(c, stored as string[], s.key);
       for (let r = 0; r < c.rows; r++) {
-        if (times[r]! < (c.level < 0 ? rawCut : (cuts[c.level] ?? Number.NEGATIVE_INFINITY)))
+        if (times[r]! < (c.level < 0 ? rawFrom : (cuts[c.level] ?? Number.NEGATIVE_INFINITY)))
           continue;
         if (c.level < 0) restorer.raw(times[r]!, pick(data, r * n));
         else {

@@ -23,6 +23,11 @@ export interface FileReader {
   exists(path: string): boolean;
   /** Entries of a directory, or null when it does not exist. A recording keeps only the subdirectories and the files that were read. */
   list(path: string): DirEntry[] | null;
+  /**
+   * A directory's link count (2 + its subdirectories on cgroupfs, ext4, tmpfs), null when it
+   * cannot be read. Optional: a reader without it (a recording) has every listing taken again.
+   */
+  linkCount?(path: string): number | null;
   /** Drops kept descriptors under a path prefix (a cgroup or process that went away). */
   forget(prefix: string): void;
   close(): void;
@@ -163,6 +168,13 @@ export function createFileReader(options: FileReaderOptions = {}): FileReader {
         return true;
       } catch {
         return false;
+      }
+    },
+    linkCount(path) {
+      try {
+        return statSync(join(root, path)).nlink;
+      } catch {
+        return null;
       }
     },
     list(path) {

@@ -681,7 +681,8 @@ describe('PerfMonitor lifecycle events (constructed container readings)', () => 
       alerts: false,
     });
     const engineOom = (id: string): LifecycleEvent => ({
-      time: Date.now(),
+      // Stamped before any later reading, even one in the same millisecond: the log orders by time.
+      time: Date.now() - 1,
       type: 'oom',
       kind: 'container',
       id,

@@ -29,6 +29,14 @@ export async function freePort() {
   return port;
 }
 
+/** SIGKILLs child processes and waits until every one has exited. */
+async function killAll(children) {
+  for (const c of children) c.kill('SIGKILL');
+  await Promise.all(
+    children.map((c) => (c.exitCode === null && c.signalCode === null ? once(c, 'exit') : null)),
+  );
+}
+
 /** `count` cgroups named `<prefix>-<n>`, each holding one sleeping process, as containers would. */
 export async function makeCgroups(prefix, count) {
   const made = [];
@@ -44,12 +52,7 @@ export async function makeCgroups(prefix, count) {
   }
   return {
     async remove() {
-      for (const c of sleepers) c.kill('SIGKILL');
-      await Promise.all(
-        sleepers.map((c) =>
-          c.exitCode === null && c.signalCode === null ? once(c, 'exit') : null,
-        ),
-      );
+      await killAll(sleepers);
       for (const d of made) {
         for (let i = 0; i < 50; i += 1) {
           const procs = await readFile(join(d, 'cgroup.procs'), 'utf8').catch(() => '');
@@ -78,12 +81,7 @@ export function fillProcesses(target) {
   return {
     count: sleepers.length,
     async stop() {
-      for (const c of sleepers) c.kill('SIGKILL');
-      await Promise.all(
-        sleepers.map((c) =>
-          c.exitCode === null && c.signalCode === null ? once(c, 'exit') : null,
-        ),
-      );
+      await killAll(sleepers);
     },
   };
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Cost of one full process scan with about 500 processes (idle `sleep` children are spawned to
 // get there, and killed after): our collector in its steady state (each round: stat on a kept
-// descriptor, plus status and io for the processes whose CPU time moved; idle ones every 15 s) and
+// descriptor, plus status and io for the processes whose CPU time or rss moved; idle ones every 60 s) and
 // on a first scan (a new collector: stat, status, io, cmdline and cgroup of every process) against the floor of reading the same files raw
 // (open, readSync into one reused buffer, close; no parsing), against spawning
 // `ps -eo pid,ppid,pcpu,rss,comm` (its CPU counted from our cutime+cstime once reaped), and

@@ -108,6 +108,24 @@ describe('linux process collector on this machine', () => {
     expect(Math.abs((m.cpuPercent ?? 0) - own)).toBeLessThanOrEqual(2);
   }, 20_000);
 
+  it('on this procfs the listing is reused between forks, and a process started since is still seen', async () => {
+    const c = createLinuxProcessCollector();
+    await c.collect({ signal });
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const pid = child.pid!;
+      const seen = (await c.collect({ signal })).some((r) => r.pid === pid);
+      expect(seen).toBe(true);
+      child.kill();
+      await new Promise((r) => child.once('exit', r));
+      const after = await c.collect({ signal });
+      expect(after.some((r) => r.pid === pid)).toBe(false);
+    } finally {
+      child.kill();
+      c.close();
+    }
+  });
+
   it('a child holding 256 MiB of touched memory reads at least 256 MiB resident', async () => {
     await ask(child, 'hold', { mib: 256 });
     const collector = createLinuxProcessCollector();

@@ -21,8 +21,9 @@ function stat(
   utime: number,
   stime: number,
   start: number,
+  rssPages = 0,
 ) {
-  return `${pid} (${comm}) S ${ppid} ${pid} ${pid} 0 -1 4194560 0 0 0 0 ${utime} ${stime} 0 0 20 0 1 0 ${start} 0 0\n`;
+  return `${pid} (${comm}) S ${ppid} ${pid} ${pid} 0 -1 4194560 0 0 0 0 ${utime} ${stime} 0 0 20 0 1 0 ${start} 0 ${rssPages}\n`;
 }
 
 interface Proc {
@@ -32,6 +33,8 @@ interface Proc {
   utime?: number;
   start?: number;
   rss?: number;
+  /** stat's resident pages (the hint); 0 unless given. */
+  rssPages?: number;
   uid?: number;
   cmdline?: string;
   io?: string | null;
@@ -60,7 +63,7 @@ function write(root: string, p: Proc) {
   if (p.files === false) return;
   writeFileSync(
     join(dir, 'stat'),
-    stat(p.pid, p.comm ?? 'app', p.ppid ?? 1, p.utime ?? 100, 0, p.start ?? 1000),
+    stat(p.pid, p.comm ?? 'app', p.ppid ?? 1, p.utime ?? 100, 0, p.start ?? 1000, p.rssPages),
   );
   writeFileSync(
     join(dir, 'status'),
@@ -236,6 +239,103 @@ describe('linux process collector on a constructed proc tree', () => {
       unstamped(second.find((r) => r.pid === 61)),
     );
     expect(all.find((r) => r.pid === 60)?.residentBytes).toBe(2000 * 1024);
+  });
+
+  it('an idle process whose resident pages moved in stat has its status read again', async () => {
+    const root = tree([{ pid: 62, comm: 'idle', utime: 100, rss: 1000, rssPages: 250 }]);
+    const inner = createFileReader({ root, keepOpen: false });
+    const reads: string[] = [];
+    const reader: FileReader = {
+      ...inner,
+      root,
+      read: (p, max) => {
+        reads.push(p);
+        return inner.read(p, max);
+      },
+    };
+    const c = createLinuxProcessCollector({ reader });
+    await c.collect({ signal });
+    // Reclaimed while asleep: no CPU used, fewer pages.
+    write(root, { pid: 62, comm: 'idle', utime: 100, rss: 600, rssPages: 150 });
+    reads.length = 0;
+    const [r] = await c.collect({ signal });
+    expect(reads.sort()).toEqual(['proc/62/io', 'proc/62/stat', 'proc/62/status']);
+    expect(r?.residentBytes).toBe(600 * 1024);
+    // Nothing moved since: stat alone.
+    reads.length = 0;
+    await c.collect({ signal });
+    expect(reads).toEqual(['proc/62/stat']);
+  });
+
+  it('spreads the idle refreshes of processes first seen together over the refresh window', async () => {
+    const root = tree(Array.from({ length: 60 }, (_, i) => ({ pid: 100 + i })));
+    const inner = createFileReader({ root, keepOpen: false });
+    const reads: string[] = [];
+    const reader: FileReader = {
+      ...inner,
+      root,
+      read: (p, max) => {
+        reads.push(p);
+        return inner.read(p, max);
+      },
+    };
+    let now = 0;
+    const clock = () => ({ monotonicMs: now, time: now });
+    const c = createLinuxProcessCollector({ reader, clock, idleRefreshMs: 60_000 });
+    await c.collect({ signal });
+    const perRound: number[] = [];
+    for (let round = 1; round <= 60; round++) {
+      now += 1000;
+      reads.length = 0;
+      await c.collect({ signal });
+      perRound.push(reads.filter((p) => p.endsWith('/status')).length);
+    }
+    // Each refreshed once in the minute, never all in one round.
+    expect(perRound.reduce((a, b) => a + b, 0)).toBe(60);
+    expect(Math.max(...perRound)).toBeLessThanOrEqual(5);
+  });
+
+  it('reuses the last listing while the newest pid in loadavg holds, at most relistEveryMs', async () => {
+    const root = tree([{ pid: 70 }, { pid: 71 }]);
+    writeFileSync(join(root, 'proc/loadavg'), '0.00 0.01 0.05 1/120 71\n');
+    const inner = createFileReader({ root, keepOpen: false });
+    let listings = 0;
+    const reader: FileReader = {
+      ...inner,
+      root,
+      list: (p) => {
+        listings += 1;
+        return inner.list(p);
+      },
+    };
+    let now = 0;
+    const clock = () => ({ monotonicMs: now, time: now });
+    const c = createLinuxProcessCollector({ reader, clock, reuseListing: true });
+    const pids = async () => (await c.collect({ signal })).map((r) => r.pid);
+    expect(await pids()).toEqual([70, 71]);
+    // 71 exits: its stat is gone, so it drops out without a listing.
+    rmSync(join(root, 'proc/71'), { recursive: true });
+    now += 1000;
+    expect(await pids()).toEqual([70]);
+    expect(listings).toBe(1);
+    // A new process moves the newest pid: listed again, and seen.
+    write(root, { pid: 72 });
+    writeFileSync(join(root, 'proc/loadavg'), '0.00 0.01 0.05 1/121 72\n');
+    now += 1000;
+    expect(await pids()).toEqual([70, 72]);
+    expect(listings).toBe(2);
+    // A pid the loadavg does not show (a tree edited behind its back) is found by the periodic listing.
+    write(root, { pid: 73 });
+    now += 1000;
+    expect(await pids()).toEqual([70, 72]);
+    now += 10_000;
+    expect(await pids()).toEqual([70, 72, 73]);
+    expect(listings).toBe(3);
+    // Off (the default on a constructed tree): every round lists.
+    const plain = createLinuxProcessCollector({ reader, clock });
+    await plain.collect({ signal });
+    await plain.collect({ signal });
+    expect(listings).toBe(5);
   });
 
   it('reads a process cgroup every 5 s while it is young, then every minute', async () => {

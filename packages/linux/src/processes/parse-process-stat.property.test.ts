@@ -28,6 +28,7 @@ function bySplit(text: string) {
     stime,
     threads: parseCounter(f[17]),
     startTime,
+    rssPages: parseCounter(f[21]),
   };
 }
 

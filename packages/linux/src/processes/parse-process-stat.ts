@@ -11,18 +11,20 @@ export interface ProcessStat {
   threads: number | null;
   /** Clock ticks after boot the process started (field 22). */
   startTime: number;
+  /**
+   * Resident pages (field 24), null when absent: a hint that memory moved, never reported.
+   * Since Linux 6.2 it is a quick read of per-CPU counters, off by the batches not yet folded
+   * in (156 kB for pid 1 on a 6.18 kernel), where `status` VmRSS sums them exactly.
+   */
+  rssPages: number | null;
 }
 
 const SPACE = 32;
 const TAB = 9;
 const NEWLINE = 10;
 const CR = 13;
-/**
- * The last field a reading needs (starttime): the rest of the line is not looked at. Not rss
- * (field 24): since Linux 6.2 it is a quick read of per-CPU counters, off by the batches not
- * yet folded in (156 kB for pid 1 on a 6.18 kernel), where `status` VmRSS sums them exactly.
- */
-const LAST_FIELD = 22;
+/** The last field a reading needs (rss, as a hint): the rest of the line is not looked at. */
+const LAST_FIELD = 24;
 
 const isBlank = (c: number) => c === SPACE || c === TAB || c === NEWLINE || c === CR;
 
@@ -44,6 +46,7 @@ export function parseProcessStat(text: string, file = 'stat'): ProcessStat {
   let stime: number | null = null;
   let threads: number | null = null;
   let startTime: number | null = null;
+  let rssPages: number | null = null;
   const end = text.length;
   let i = close + 1;
   // Field 3 (state) is the first token after ')'.
@@ -68,8 +71,11 @@ export function parseProcessStat(text: string, file = 'stat'): ProcessStat {
       case 20:
         threads = parseCounter(text.slice(start, i));
         break;
-      case LAST_FIELD:
+      case 22:
         startTime = parseCounter(text.slice(start, i));
+        break;
+      case LAST_FIELD:
+        rssPages = parseCounter(text.slice(start, i));
         break;
     }
   }
@@ -95,5 +101,6 @@ export function parseProcessStat(text: string, file = 'stat'): ProcessStat {
     stime: stime!,
     threads,
     startTime: startTime!,
+    rssPages,
   };
 }

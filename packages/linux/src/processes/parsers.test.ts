@@ -21,6 +21,7 @@ describe('process file parsers', () => {
       stime: 50,
       threads: 3,
       startTime: 987654,
+      rssPages: 200,
     });
   });
 

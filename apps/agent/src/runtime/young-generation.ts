@@ -36,7 +36,8 @@ const newSpace = () =>
  * their own setting: then nothing is done. `pnpm start` and the service files start the agent
  * with `--min-semi-space-size=4 --max-semi-space-size=4` (only a flag can set the starting size,
  * which spares the scavenges of the first MiBs); this cap covers every other launch (the npm bin,
- * `node dist/main.js`).
+ * `node dist/main.js`) on Node 20; Node 24's V8 grows new space a page at a time even at
+ * factor 1, so there it only slows the growth and the start flags are what bound it.
  */
 export function capYoungGeneration(options: YoungGenerationCapOptions = {}): YoungGenerationCap {
   const execArgv = options.execArgv ?? process.execArgv;

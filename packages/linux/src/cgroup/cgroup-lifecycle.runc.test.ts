@@ -73,6 +73,7 @@ describe.skipIf(!ready)(`container lifecycle counters (skipped: ${ready ? '' : w
       name: `arcbox-quota-${suffix}`,
       script: 'while :; do :; done',
       memoryLimit: 64 * MIB,
+      cpuShares: 262_144,
       pidsLimit: 32,
       throttleBundleDisk: false,
       cpuQuotaUs: 50_000,

@@ -93,8 +93,10 @@ describe.skipIf(!ready)(`cgroup v2 in a QEMU guest (skipped: ${why ?? ''})`, () 
     expect(metrics.cpuPercent).toBeGreaterThan(40);
     expect(metrics.cpuPercent).toBeLessThan(60);
     // 10 periods a second, nearly all throttled while the loop spins (measured: 9.1/s, 47 %).
+    // Each reading is stamped when its copy begins and cpu.stat is read some way into it: under
+    // emulation on a loaded host the two copies can take different times (seen: 11.07/s).
     expect(metrics.cpuThrottledPeriodsPerSecond).toBeGreaterThan(5);
-    expect(metrics.cpuThrottledPeriodsPerSecond).toBeLessThanOrEqual(11);
+    expect(metrics.cpuThrottledPeriodsPerSecond).toBeLessThanOrEqual(12);
     expect(metrics.cpuThrottledSecondsPerSecond).toBeGreaterThan(0.1);
   });
 });

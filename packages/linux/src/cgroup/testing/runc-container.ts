@@ -24,6 +24,11 @@ export interface RuncContainerSpec {
   throttleBundleDisk: boolean;
   /** CFS quota, µs per 100 ms period (50_000 = half a core); none when absent. */
   cpuQuotaUs?: number;
+  /**
+   * CPU shares (v1; 1024 is the default weight): a busy loop given the most keeps its core, or
+   * its quota, while other work loads the machine.
+   */
+  cpuShares?: number;
 }
 
 export interface RuncContainer {
@@ -60,7 +65,12 @@ export async function startRuncContainer(spec: RuncContainerSpec): Promise<RuncC
     memory: { limit: spec.memoryLimit },
     pids: { limit: spec.pidsLimit },
   };
-  if (spec.cpuQuotaUs !== undefined) resources.cpu = { quota: spec.cpuQuotaUs, period: 100_000 };
+  if (spec.cpuQuotaUs !== undefined || spec.cpuShares !== undefined) {
+    resources.cpu = {
+      ...(spec.cpuQuotaUs !== undefined && { quota: spec.cpuQuotaUs, period: 100_000 }),
+      ...(spec.cpuShares !== undefined && { shares: spec.cpuShares }),
+    };
+  }
   if (spec.throttleBundleDisk) {
     const dev = statSync(bundle).dev;
     const major = Number((BigInt(dev) >> 8n) & 0xfffn);

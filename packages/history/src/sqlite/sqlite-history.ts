@@ -13,6 +13,7 @@ import {
   SCHEMA_V4,
   SCHEMA_VERSION,
 } from './schema.js';
+import { createCheckpointer } from './sqlite-checkpointer.js';
 import { createEventStore } from './sqlite-events.js';
 import { DEFAULT_MAX_EVENTS, type EventLog } from '../event-log.js';
 import { createSqliteColdSource, decodeChunk } from './sqlite-cold-source.js';
@@ -31,7 +32,10 @@ export interface SqliteHistoryOptions {
   config?: HistoryConfig;
   /** Background flush period; 0 = only explicit `flush()`. Default 10 s. */
   flushIntervalMs?: number;
-  /** Called with a background flush's error (the batch stays pending and is retried). */
+  /**
+   * Called with a background flush's error (the batch stays pending and is retried), and once if
+   * the checkpoint worker fails (checkpoints then run on the main thread, in the commit).
+   */
   onError?: (error: PerfError) => void;
   signal?: AbortSignal;
   /** Bound on opening and checking the file. Default 10 s. */
@@ -45,6 +49,12 @@ export interface SqliteHistoryOptions {
    * and every event appended to it later is written with the next flush.
    */
   events?: EventLog;
+  /**
+   * The WAL is moved into the database file by a worker thread after each flush; a WAL larger
+   * than this afterwards (readers kept the checkpoint from finishing) is truncated, waiting for
+   * them. Default 64 MiB.
+   */
+  maxWalBytes?: number;
 }
 
 export interface FlushResult {
@@ -132,7 +142,8 @@ const HEADER = 'SQLite format 3\u0000';
  * newer schema) is refused with a STORE_ERROR and never written: it is checked read-only first.
  *
  * The driver is synchronous; a flush is one transaction of a few ms (WAL, synchronous=NORMAL:
- * a commit appends to the WAL without waiting for fsync), so it runs on the event loop.
+ * a commit appends to the WAL without waiting for fsync), so it runs on the event loop. The
+ * checkpoint, which writes and syncs the database file, runs in a worker thread between flushes.
  */
 export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<SqliteHistory> {
   const { path } = options;
@@ -351,12 +362,15 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     pendingRows -= rows;
     const eventBatch = events.take();
     try {
+      // The checkpoint of the last flush first: the WAL then starts over instead of growing.
+      await checkpointer.idle();
       const result = await inTransactionAsync(db, async () => {
         const written = await write(batch);
         events.write(eventBatch, store.newest());
         return written;
       });
       for (const [key, row] of result.upserted) committed.set(key, row);
+      checkpointer.committed();
       return {
         chunks: batch.length,
         rows: result.rows,
@@ -377,6 +391,14 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
       throw PerfError.from(cause, 'STORE_ERROR', `flushing history to ${path} failed`);
     }
   }
+
+  const checkpointer = createCheckpointer({
+    db,
+    path,
+    driver,
+    maxWalBytes: options.maxWalBytes ?? 64 * 1024 * 1024,
+    onError: options.onError,
+  });
 
   const interval = options.flushIntervalMs ?? 10_000;
   const timer =
@@ -402,6 +424,7 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
       unsubscribe();
       unsubscribeEvents();
       store.attachCold(null);
+      await checkpointer.close();
       checkpointAndClose(db);
     }
   }
@@ -586,6 +609,8 @@ function openChecked(driver: SqliteDriver, path: string, exists: boolean): Sqlit
  */
 function checkpointAndClose(db: SqliteDatabase): void {
   try {
+    // A checkpoint worker that did not stop in time may still hold the checkpoint lock.
+    db.exec('PRAGMA busy_timeout = 5000');
     db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   } finally {
     db.close();

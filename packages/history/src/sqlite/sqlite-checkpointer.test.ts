@@ -41,15 +41,18 @@ function append(
 }
 
 /**
- * A driver module whose connections fail every `wal_checkpoint` (a disk that fails under the
- * worker): written to the temp dir, re-exporting the real driver's `DatabaseSync`.
+ * A driver module whose connections fail (or hang in) every `wal_checkpoint`, a disk that fails
+ * or stalls under the worker: written to the temp dir, wrapping the real driver's `DatabaseSync`.
  */
-async function failingCheckpointModule(real: SqliteDriver): Promise<string> {
+async function failingCheckpointModule(
+  real: SqliteDriver,
+  how: 'throw' | 'hang' = 'throw',
+): Promise<string> {
   const target =
     real.module === 'node:sqlite'
       ? 'node:sqlite'
       : pathToFileURL(createRequire(import.meta.url).resolve(real.module!)).href;
-  const file = join(dir, 'failing-driver.mjs');
+  const file = join(dir, `${how}-driver.mjs`);
   await writeFile(
     file,
     `const real = await import(${JSON.stringify(target)});
@@ -58,6 +61,8 @@ export function DatabaseSync(path, options) {
   const db = new Real(path, options);
   return {
     exec(sql) {
+      if (sql.includes('wal_checkpoint') && ${JSON.stringify(how)} === 'hang')
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
       if (sql.includes('wal_checkpoint')) throw new Error('disk on fire');
       return db.exec(sql);
     },
@@ -187,5 +192,35 @@ describe(`checkpoints off the event loop (${driver.name})`, () => {
     const again = await openSqliteHistory({ path, flushIntervalMs: 0 });
     expect(again.store.newest()).toBe(T0 + 899_000);
     await again.close();
+  });
+
+  it('a worker stuck in a checkpoint is waited for at most waitMs, then terminated at close', async () => {
+    const path = join(dir, 'h.db');
+    const db = driver.open(path, { readOnly: false });
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('CREATE TABLE t (x BLOB)');
+    const stuck = { ...driver, module: await failingCheckpointModule(driver, 'hang') };
+    const checkpointer = createCheckpointer({
+      db,
+      path,
+      driver: stuck,
+      maxWalBytes: 64 << 20,
+      waitMs: 200,
+    });
+    const insert = db.prepare('INSERT INTO t VALUES (?)');
+    for (let i = 0; i < 3; i++) {
+      await checkpointer.idle();
+      insert.run(new Uint8Array(20_000));
+      checkpointer.committed();
+    }
+    // Nothing checkpointed, nothing lost: the writes are in the WAL, readable.
+    expect(checkpointer.where()).toBe('worker');
+    await checkpointer.close();
+    expect(checkpointer.where()).toBe('main');
+    expect(db.prepare('SELECT count(*) AS n FROM t').get()?.n).toBe(3);
+    db.exec('PRAGMA busy_timeout = 5000');
+    db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    expect(walBytes(path)).toBe(0);
+    db.close();
   });
 });

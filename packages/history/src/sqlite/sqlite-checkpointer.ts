@@ -56,6 +56,9 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
   let worker: Worker | null;
   try {
     worker = new Worker(WORKER_URL, {
+      // Not the process's flags (`--input-type` alone makes the worker fail to start); node:sqlite's
+      // "experimental" warning on Node 22 was already printed once by the main thread.
+      execArgv: ['--disable-warning=ExperimentalWarning'],
       workerData: {
         path,
         module: driver.module,

@@ -95,8 +95,9 @@ describe(`checkpoints off the event loop (${driver.name})`, () => {
     const written = statSync(path).size;
     await h.close();
     expect(errors).toEqual([]);
-    // The first flush (which also creates the series rows) set the size; none went past it.
-    expect(Math.max(...sizes)).toBe(sizes[0]);
+    // The first flush (which also creates the series rows) set the size; a later one may write a
+    // page or two more (a b-tree split: seen with node:sqlite), never the sum of the flushes.
+    expect(Math.max(...sizes)).toBeLessThan(sizes[0]! * 1.5);
     expect(Math.max(...sizes)).toBeLessThan(written / 4);
     // Close checkpoints what is left: the database file stands alone.
     expect(walBytes(path)).toBe(0);

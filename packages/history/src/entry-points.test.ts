@@ -43,4 +43,31 @@ describe('entry points (built package)', () => {
     `;
     expect(await loadsSqlite('sqlite.js', open)).toBe(true);
   });
+
+  it('the built package starts its checkpoint worker (dist/sqlite-checkpoint-worker.js) without an error', async () => {
+    const source = `
+      const { mkdtempSync, rmSync } = await import('node:fs');
+      const { openSqliteHistory } = await import(${JSON.stringify(`${dist}sqlite.js`)});
+      const { fieldsOf } = await import(${JSON.stringify(`${dist}index.js`)});
+      const dir = mkdtempSync('/tmp/arcbox-entry-');
+      const errors = [];
+      const h = await openSqliteHistory({
+        path: dir + '/h.sqlite',
+        flushIntervalMs: 0,
+        onError: (e) => errors.push(String(e.cause ?? e)),
+      });
+      for (let i = 0; i < 5; i++) {
+        const row = fieldsOf('system').map(() => i);
+        h.store.appendValues('system', Date.UTC(2026, 0, 1) + i * 1000, row);
+        await h.flush();
+      }
+      await h.close();
+      rmSync(dir, { recursive: true, force: true });
+      console.log(JSON.stringify(errors));
+    `;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', source], {
+      timeout: 30_000,
+    });
+    expect(JSON.parse(stdout.trim())).toEqual([]);
+  });
 });

@@ -22,6 +22,12 @@ export interface SqliteDatabase {
 export interface SqliteDriver {
   /** `node:sqlite` or `@photostructure/sqlite`. */
   readonly name: string;
+  /**
+   * The module this driver's `DatabaseSync` comes from, for a worker thread to open the same file
+   * with the same SQLite library (a checkpoint off the event loop). Set by `loadSqliteDriver()`;
+   * a driver without it checkpoints on the main thread, in the commit.
+   */
+  readonly module?: string;
   open(path: string, options: { readOnly: boolean }): SqliteDatabase;
 }
 
@@ -56,6 +62,7 @@ async function importDriver(name: SqliteDriverName): Promise<SqliteDriver | null
   const { DatabaseSync } = module;
   return {
     name,
+    module: name,
     open: (path, { readOnly }) =>
       new DatabaseSync(path, { readOnly, enableForeignKeyConstraints: true }),
   };

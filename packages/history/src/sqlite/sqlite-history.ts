@@ -13,6 +13,7 @@ import {
   SCHEMA_V4,
   SCHEMA_VERSION,
 } from './schema.js';
+import { createCheckpointer } from './sqlite-checkpointer.js';
 import { createEventStore } from './sqlite-events.js';
 import { DEFAULT_MAX_EVENTS, type EventLog } from '../event-log.js';
 import { createSqliteColdSource, decodeChunk } from './sqlite-cold-source.js';
@@ -31,7 +32,10 @@ export interface SqliteHistoryOptions {
   config?: HistoryConfig;
   /** Background flush period; 0 = only explicit `flush()`. Default 10 s. */
   flushIntervalMs?: number;
-  /** Called with a background flush's error (the batch stays pending and is retried). */
+  /**
+   * Called with a background flush's error (the batch stays pending and is retried), and once if
+   * the checkpoint worker fails (checkpoints then run on the main thread, in the commit).
+   */
   onError?: (error: PerfError) => void;
   signal?: AbortSignal;
   /** Bound on opening and checking the file. Default 10 s. */
@@ -45,6 +49,12 @@ export interface SqliteHistoryOptions {
    * and every event appended to it later is written with the next flush.
    */
   events?: EventLog;
+  /**
+   * The WAL is moved into the database file by a worker thread after each flush; a WAL larger
+   * than this afterwards (readers kept the checkpoint from finishing) is truncated, waiting for
+   * them. Default 64 MiB.
+   */
+  maxWalBytes?: number;
 }
 
 export interface FlushResult {
@@ -132,7 +142,8 @@ const HEADER = 'SQLite format 3\u0000';
  * newer schema) is refused with a STORE_ERROR and never written: it is checked read-only first.
  *
  * The driver is synchronous; a flush is one transaction of a few ms (WAL, synchronous=NORMAL:
- * a commit appends to the WAL without waiting for fsync), so it runs on the event loop.
+ * a commit appends to the WAL without waiting for fsync), so it runs on the event loop. The
+ * checkpoint, which writes and syncs the database file, runs in a worker thread between flushes.
  */
 export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<SqliteHistory> {
   const { path } = options;
@@ -310,8 +321,15 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     if (!Number.isNaN(newest)) {
       const cutoffs = [store.config.maxAgeMs, ...store.config.tiers.map((t) => t.retentionMs)];
       for (let i = 0; i < cutoffs.length; i++) {
-        await new Promise((resolve) => setImmediate(resolve));
-        deleted += Number(deleteOld.run(i - 1, newest - cutoffs[i]!, deleteBatch).changes);
+        // In statements of DELETE_STATEMENT_CHUNKS, a turn each, up to deleteBatch per tier.
+        for (let left = deleteBatch; left > 0; ) {
+          await new Promise((resolve) => setImmediate(resolve));
+          const limit = Math.min(left, DELETE_STATEMENT_CHUNKS);
+          const n = Number(deleteOld.run(i - 1, newest - cutoffs[i]!, limit).changes);
+          deleted += n;
+          left -= limit;
+          if (n < limit) break;
+        }
       }
       if (deleted > 0 && Number(deleteSeries.run().changes) > 0) {
         committed.clear();
@@ -338,6 +356,9 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     throwIfAborted(flushOptions.signal, 'history flush');
     if (closed) throw new PerfError('STORE_ERROR', `history database ${path} is closed`);
     const started = performance.now();
+    // Not in the turn of the caller (which may have just appended a thousand containers).
+    await new Promise((resolve) => setImmediate(resolve));
+    if (closed) throw new PerfError('STORE_ERROR', `history database ${path} is closed`);
     const tierBatch = ready.splice(0);
     for (const [key, p] of pending) {
       if (!flushOptions.all && !complete(p)) continue;
@@ -351,12 +372,15 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     pendingRows -= rows;
     const eventBatch = events.take();
     try {
+      // The checkpoint of the last flush first: the WAL then starts over instead of growing.
+      await checkpointer.idle();
       const result = await inTransactionAsync(db, async () => {
         const written = await write(batch);
         events.write(eventBatch, store.newest());
         return written;
       });
       for (const [key, row] of result.upserted) committed.set(key, row);
+      checkpointer.committed();
       return {
         chunks: batch.length,
         rows: result.rows,
@@ -377,6 +401,14 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
       throw PerfError.from(cause, 'STORE_ERROR', `flushing history to ${path} failed`);
     }
   }
+
+  const checkpointer = createCheckpointer({
+    db,
+    path,
+    driver,
+    maxWalBytes: options.maxWalBytes ?? 64 * 1024 * 1024,
+    onError: options.onError,
+  });
 
   const interval = options.flushIntervalMs ?? 10_000;
   const timer =
@@ -402,6 +434,7 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
       unsubscribe();
       unsubscribeEvents();
       store.attachCold(null);
+      await checkpointer.close();
       checkpointAndClose(db);
     }
   }
@@ -466,8 +499,14 @@ function pragma(db: SqliteDatabase, name: string): SqliteRow[keyof SqliteRow] | 
   return row === undefined ? undefined : Object.values(row)[0];
 }
 
-/** How long a flush works before it lets the event loop run, ms. */
-const SLICE_MS = 15;
+/**
+ * How long a flush works before it lets the event loop run, ms. On a loaded machine a slice's
+ * wall time is a multiple of its CPU time: short slices keep the stall under 50 ms there too.
+ */
+const SLICE_MS = 5;
+
+/** Chunks one retention DELETE removes at most (the whole batch, 2,000, was one statement). */
+const DELETE_STATEMENT_CHUNKS = 500;
 
 /** `inTransaction` for work that yields to the event loop between its slices. */
 async function inTransactionAsync<T>(db: SqliteDatabase, work: () => Promise<T>): Promise<T> {
@@ -586,6 +625,8 @@ function openChecked(driver: SqliteDriver, path: string, exists: boolean): Sqlit
  */
 function checkpointAndClose(db: SqliteDatabase): void {
   try {
+    // A checkpoint worker that did not stop in time may still hold the checkpoint lock.
+    db.exec('PRAGMA busy_timeout = 5000');
     db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   } finally {
     db.close();

@@ -66,6 +66,8 @@ export async function openHistoryFile(options: HistoryFileOptions): Promise<Hist
       ...(options.events ? { events: options.events } : {}),
       flushIntervalMs: 0,
       ...(options.driver ? { driver: options.driver } : {}),
+      // With no background flush, only a failed checkpoint worker is reported here.
+      onError: (e) => log(`history: ${e.message}`),
     });
   } catch (error) {
     return unavailable(withoutLocation((error as Error).message, path));

@@ -127,6 +127,48 @@ describe('alert engine (constructed metrics)', () => {
     expect(engine.states()).toEqual([]);
   });
 
+  it('keeps the alert of a container still present that no longer matches, and ends it once gone', () => {
+    const engine = createAlertEngine({
+      rules: [
+        rule({
+          name: 'mem',
+          target: 'container',
+          field: 'memoryPercent',
+          warn: 90,
+          clear: null,
+          match: { facts: { memoryLimited: true } },
+        }),
+      ],
+    });
+    expect(engine.evaluate({ containers: [ctr(0, 'a', { memoryPercent: 95 })] })).toMatchObject([
+      { series: 'container:a', state: 'firing' },
+    ]);
+    // Unlimited now: not evaluated, not gone.
+    const unlimited = ctr(1, 'a', { memoryPercent: 95, memoryLimit: null });
+    expect(engine.evaluate({ containers: [unlimited] })).toEqual([]);
+    expect(engine.active()).toMatchObject([{ series: 'container:a', state: 'firing' }]);
+    expect(engine.evaluate({ containers: [] })).toMatchObject([
+      { series: 'container:a', state: 'resolved', reason: 'series-gone' },
+    ]);
+  });
+
+  it('keeps a firing alert across setRules with the same rule, and ends it when its series goes', () => {
+    const rules = [rule({ name: 'mem', target: 'container', field: 'memoryPercent', clear: null })];
+    const engine = createAlertEngine({ rules });
+    const round = (second: number, ids: string[]) =>
+      engine
+        .evaluate({ containers: ids.map((id) => ctr(second, id, { memoryPercent: 95 })) })
+        .map((e) => `${e.series}:${e.state}`);
+    expect(round(0, ['a', 'b'])).toEqual(['container:a:firing', 'container:b:firing']);
+    engine.setRules([...rules]);
+    expect(round(1, ['a', 'b'])).toEqual([]);
+    expect(round(2, ['b'])).toEqual(['container:a:resolved']);
+    expect(engine.states().map((s) => s.series)).toEqual(['container:b']);
+    engine.setRules([{ ...rules[0]!, warn: 99 }]);
+    expect(engine.states()).toEqual([]);
+    expect(round(3, ['b'])).toEqual([]);
+  });
+
   it('delivers events to callbacks and to for-await readers', async () => {
     const engine = createAlertEngine({ rules: [rule({})] });
     const called: string[] = [];

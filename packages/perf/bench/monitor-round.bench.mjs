@@ -16,7 +16,18 @@ const T0 = Date.UTC(2026, 0, 1);
 
 function systemReading(k) {
   const busy = k * 50;
-  const times = (b, idle) => ({ user: b, nice: 0, system: 0, idle, iowait: 0, irq: 0, softirq: 0, steal: 0, guest: 0, guestNice: 0 });
+  const times = (b, idle) => ({
+    user: b,
+    nice: 0,
+    system: 0,
+    idle,
+    iowait: 0,
+    irq: 0,
+    softirq: 0,
+    steal: 0,
+    guest: 0,
+    guestNice: 0,
+  });
   return {
     monotonicMs: k * 1000,
     time: T0 + k * 1000,

@@ -169,6 +169,55 @@ describe('alert engine (constructed metrics)', () => {
     expect(round(3, ['b'])).toEqual([]);
   });
 
+  it('follows each container whatever its place in the list, one that went and came back starting over', () => {
+    const engine = createAlertEngine({
+      rules: [rule({ name: 'mem', target: 'container', field: 'memoryPercent', clear: null })],
+    });
+    const round = (second: number, list: Array<[string, number]>) =>
+      engine
+        .evaluate({
+          containers: list.map(([id, memoryPercent]) => ctr(second, id, { memoryPercent })),
+        })
+        .map((e) => `${e.series}:${e.state}`);
+    expect(
+      round(0, [
+        ['a', 95],
+        ['b', 10],
+        ['c', 10],
+      ]),
+    ).toEqual(['container:a:firing']);
+    expect(
+      round(1, [
+        ['c', 10],
+        ['a', 95],
+        ['b', 10],
+      ]),
+    ).toEqual([]);
+    expect(
+      round(2, [
+        ['b', 95],
+        ['c', 10],
+      ]),
+    ).toEqual(['container:b:firing', 'container:a:resolved']);
+    expect(
+      round(3, [
+        ['a', 95],
+        ['b', 95],
+        ['c', 10],
+      ]),
+    ).toEqual(['container:a:firing']);
+    // One collected alone (partial) between full rounds, then the full order changes again.
+    engine.evaluate({ containers: [ctr(4, 'c', { memoryPercent: 95 })] }, { partial: true });
+    expect(
+      round(5, [
+        ['c', 10],
+        ['b', 95],
+        ['a', 10],
+      ]),
+    ).toEqual(['container:c:resolved', 'container:a:resolved']);
+    expect(engine.active().map((a) => a.series)).toEqual(['container:b']);
+  });
+
   it('delivers events to callbacks and to for-await readers', async () => {
     const engine = createAlertEngine({ rules: [rule({})] });
     const called: string[] = [];

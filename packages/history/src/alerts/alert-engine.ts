@@ -110,6 +110,11 @@ interface Bound {
   facts: Array<[(metrics: unknown) => boolean, boolean]>;
   /** This rule's tracks by series id: a round finds them without building any key. */
   tracks: Map<string, Track>;
+  /**
+   * The tracks of the last full evaluation by place in its kind's list: lists come in the same
+   * order round after round, so the track at the same place is checked (by id) before the map.
+   */
+  order: Array<Track | undefined>;
 }
 
 interface Track {
@@ -119,6 +124,8 @@ interface Track {
   seriesName: string;
   /** The last evaluation whose list held this series (gone detection). */
   seenRound: number;
+  /** Set when the track ended (its series went, its rule changed): never found by place again. */
+  removed: boolean;
   state: AlertState;
   severity: AlertSeverity | null;
   since: number | null;
@@ -169,6 +176,7 @@ function bindRules(rules: readonly AlertRule[], kinds: KindRegistry): Bound[] {
         ([fact, want]): [(metrics: unknown) => boolean, boolean] => [kind.facts[fact]!, want],
       ),
       tracks: new Map(),
+      order: [],
       summary: {
         rule: rule.name,
         description: rule.description ?? null,
@@ -197,8 +205,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   let round = 0;
 
   /** The track of rule `b` on series `id`, made (and its key built) the first time only. */
-  function track(b: Bound, id: string, seriesName: string): Track {
-    let t = b.tracks.get(id);
+  function track(b: Bound, id: string, seriesName: string, known?: Track): Track {
+    let t = known ?? b.tracks.get(id);
     if (!t) {
       const series = seriesKey(b.kind.name, id, kinds);
       t = {
@@ -207,6 +215,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         series,
         seriesName,
         seenRound: round,
+        removed: false,
         state: 'ok',
         severity: null,
         since: null,
@@ -330,6 +339,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       }
       tracks.delete(key);
       t.bound.tracks.delete(t.id);
+      t.removed = true;
     }
   }
 
@@ -349,25 +359,32 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         if (Number.isNaN(at) && list.length > 0) at = kind.identity(list[0]).timestamp;
       }
       if (Number.isNaN(at)) at = Date.now();
+      const full = !evaluateOptions.partial;
       for (const b of bound) {
         const list = lists.get(b.kind);
         if (!list) continue;
+        const order = b.order;
         for (let i = 0; i < list.length; i++) {
           const m = list[i];
           const who = b.kind.identity(m);
+          const guess = full ? order[i] : undefined;
+          const known =
+            guess !== undefined && !guess.removed && guess.id === who.id ? guess : undefined;
           if (!matches(b, m, who.id, who.name, who.labels)) {
             // Present, so not gone, though no longer matched: its track stays as it was.
-            const kept = b.tracks.get(who.id);
+            const kept = known ?? (b.tracks.size > 0 ? b.tracks.get(who.id) : undefined);
             if (kept) kept.seenRound = round;
+            if (full) order[i] = kept;
             continue;
           }
-          const t = track(b, who.id, who.name);
+          const t = track(b, who.id, who.name, known);
           t.seenRound = round;
+          if (full) order[i] = t;
           observe(t, b.value(m), who.monotonicMs, who.timestamp, out);
         }
+        if (full) order.length = list.length;
       }
-      if (!evaluateOptions.partial)
-        for (const kind of lists.keys()) if (!kind.singleton) endGone(kind, at, out);
+      if (full) for (const kind of lists.keys()) if (!kind.singleton) endGone(kind, at, out);
       for (const e of out) {
         for (const l of listeners) l(e);
         broadcast.publish(e);
@@ -386,7 +403,10 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         if (keep) {
           t.bound = keep;
           keep.tracks.set(t.id, t);
-        } else tracks.delete(key);
+        } else {
+          tracks.delete(key);
+          t.removed = true;
+        }
       }
       bound = nextBound;
       rules = bound.map((b) => b.rule);

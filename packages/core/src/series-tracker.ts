@@ -14,33 +14,71 @@ export interface SeriesTracker<R, M> {
   clear(): void;
 }
 
+/** One series' last reading; made once per series, then updated in place. */
+interface Slot<R> {
+  reading: R;
+  /** The update that last saw the series. */
+  round: number;
+  /** The reading before that update's first one (a key twice in one update reads from it). */
+  before: R | null;
+}
+
+/**
+ * One map from key to a slot updated in place, not a new map of every series per update: at
+ * 1,000 containers a round, a new map grew through ten sizes and was dropped a second later.
+ * Series that went away are found by the update's stamp, only when the count says some did.
+ */
 export function createSeriesTracker<R, M>(
   keyOf: (reading: R) => string,
   compute: (previous: R | null, current: R) => M,
 ): SeriesTracker<R, M> {
-  let previous = new Map<string, R>();
+  const slots = new Map<string, Slot<R>>();
+  let round = 0;
   const updateOne = (reading: R) => {
     const key = keyOf(reading);
-    const metrics = compute(previous.get(key) ?? null, reading);
-    previous.set(key, reading);
+    const slot = slots.get(key);
+    const metrics = compute(slot?.reading ?? null, reading);
+    if (slot) slot.reading = reading;
+    else slots.set(key, { reading, round, before: null });
     return metrics;
   };
   return {
     update(readings) {
-      const next = new Map<string, R>();
-      const out = readings.map((r) => {
+      round += 1;
+      let seen = 0;
+      const out = new Array<M>(readings.length);
+      for (let i = 0; i < readings.length; i++) {
+        const r = readings[i]!;
         const key = keyOf(r);
-        next.set(key, r);
-        return compute(previous.get(key) ?? null, r);
-      });
-      previous = next;
+        const slot = slots.get(key);
+        let previous: R | null;
+        if (slot === undefined) {
+          previous = null;
+          slots.set(key, { reading: r, round, before: null });
+          seen += 1;
+        } else if (slot.round === round) {
+          // The same key again in this update: it follows the previous update's reading too.
+          previous = slot.before;
+          slot.reading = r;
+        } else {
+          previous = slot.reading;
+          slot.before = previous;
+          slot.reading = r;
+          slot.round = round;
+          seen += 1;
+        }
+        out[i] = compute(previous, r);
+      }
+      if (seen !== slots.size) {
+        for (const [key, slot] of slots) if (slot.round !== round) slots.delete(key);
+      }
       return out;
     },
     updateOne,
-    ids: () => [...previous.keys()],
+    ids: () => [...slots.keys()],
     forget: (id) => {
-      previous.delete(id);
+      slots.delete(id);
     },
-    clear: () => previous.clear(),
+    clear: () => slots.clear(),
   };
 }

@@ -198,6 +198,50 @@ describe('history store (constructed values)', () => {
     expect(store.has('container:c0-0')).toBe(false);
   });
 
+  it('appends each container to its own series whatever its place in the list, one that left memory coming back anew', () => {
+    const store = createHistoryStore();
+    // A disk store attached: a series that ends leaves memory at once.
+    store.attachCold({ rows: () => [], series: () => [], has: () => false });
+    const round = (second: number, ids: string[]) =>
+      store.appendSample({
+        containers: ids.map((id) => ({
+          id,
+          name: id,
+          labels: {},
+          timestamp: T0 + second * 1000,
+          monotonicMs: second * 1000,
+          cpuPercent: Number(id.slice(1)) * 100 + second,
+        })) as never,
+      });
+    round(0, ['c1', 'c2', 'c3']);
+    round(1, ['c3', 'c1', 'c2']);
+    round(2, ['c1', 'c3']);
+    round(3, ['c2', 'c3', 'c1']);
+    const cpu = (id: string) => {
+      const r = store.query({
+        series: `container:${id}`,
+        fields: ['cpuPercent'],
+        from: T0,
+        to: T0 + 3000,
+        step: 1000,
+      });
+      return r.timestamps.map((t, i) => [(t - T0) / 1000, r.values.cpuPercent![i]]);
+    };
+    expect(cpu('c1')).toEqual([
+      [0, 100],
+      [1, 101],
+      [2, 102],
+      [3, 103],
+    ]);
+    expect(cpu('c2')).toEqual([[3, 203]]); // ended at 2 s and left memory: a new series
+    expect(cpu('c3')).toEqual([
+      [0, 300],
+      [1, 301],
+      [2, 302],
+      [3, 303],
+    ]);
+  });
+
   it('iterates a large range in chunks that add up to the one-shot answer', async () => {
     const store = createHistoryStore({ maxSamples: 5000, maxAgeMs: 10 * 3_600_000 });
     fill(store, 'system', T0, 4000, (i) => i % 7);

@@ -144,6 +144,12 @@ interface KindSlot {
   series: Map<string, Series>;
   extract: (metrics: object, into: Float64Array) => Float64Array;
   scratch: Float64Array;
+  /**
+   * The series of the last full sample's list, by position: a kind's list comes in the same
+   * order round after round, so the series at the same place is checked (by id) before the map
+   * is asked.
+   */
+  order: Series[];
 }
 
 export function createHistoryStore(options: HistoryStoreOptions = {}): HistoryStore {
@@ -160,6 +166,7 @@ export function createHistoryStore(options: HistoryStoreOptions = {}): HistorySt
       series: new Map(),
       extract: createFieldExtractor(fields),
       scratch: new Float64Array(fields.length),
+      order: [],
     });
   }
   const slotOf = (kind: SeriesKind): KindSlot => {
@@ -191,6 +198,7 @@ export function createHistoryStore(options: HistoryStoreOptions = {}): HistorySt
   }
 
   function remove(s: Series): void {
+    s.removed = true;
     all.delete(s.key);
     slots.get(s.kind)?.series.delete(s.id);
   }
@@ -218,11 +226,20 @@ export function createHistoryStore(options: HistoryStoreOptions = {}): HistorySt
     return s;
   }
 
-  function appendTo(slot: KindSlot, m: object): void {
+  /** Appends one series' metrics; `at` is its place in a full sample's list (-1 when alone). */
+  function appendTo(slot: KindSlot, m: object, at = -1): void {
     const who = slot.kind.identity(m);
-    const s = slot.kind.singleton
-      ? get(slot.kind.name, slot.kind.name)
-      : withMeta(get(slot.kind.name, who.id), who.name, who.labels as Record<string, string>);
+    let s: Series;
+    if (slot.kind.singleton) s = get(slot.kind.name, slot.kind.name);
+    else {
+      const guess = at >= 0 ? slot.order[at] : undefined;
+      s =
+        guess !== undefined && !guess.removed && guess.id === who.id
+          ? guess
+          : get(slot.kind.name, who.id);
+      if (at >= 0) slot.order[at] = s;
+      withMeta(s, who.name, who.labels as Record<string, string>);
+    }
     s.seenRound = round;
     append(s, who.timestamp, slot.extract(m, slot.scratch));
   }
@@ -323,8 +340,11 @@ export function createHistoryStore(options: HistoryStoreOptions = {}): HistorySt
       for (const slot of slots.values()) {
         const list = metricsOf(slot.kind, sample);
         if (list === undefined) continue;
-        for (let i = 0; i < list.length; i++) appendTo(slot, list[i] as object);
-        if (!slot.kind.singleton) markGone(slot.series);
+        for (let i = 0; i < list.length; i++) appendTo(slot, list[i] as object, i);
+        if (!slot.kind.singleton) {
+          slot.order.length = list.length;
+          markGone(slot.series);
+        }
       }
       sweep();
     },
@@ -411,7 +431,10 @@ export function createHistoryStore(options: HistoryStoreOptions = {}): HistorySt
     sweep,
     clear() {
       all.clear();
-      for (const slot of slots.values()) slot.series.clear();
+      for (const slot of slots.values()) {
+        slot.series.clear();
+        slot.order.length = 0;
+      }
       newest = Number.NaN;
       offset = 0;
     },

@@ -72,6 +72,8 @@ export class Series implements SeriesMeta {
   goneSince: number | null = null;
   /** The store's last full-sample round this series was in (gone detection). */
   seenRound = 0;
+  /** Set when the store let go of the series (a new one takes its key if it comes back). */
+  removed = false;
   readonly raw: ColumnRing;
   readonly tiers: Tier[];
   emit: ((event: HistoryEvent) => void) | null = null;

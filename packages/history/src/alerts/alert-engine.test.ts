@@ -127,6 +127,97 @@ describe('alert engine (constructed metrics)', () => {
     expect(engine.states()).toEqual([]);
   });
 
+  it('keeps the alert of a container still present that no longer matches, and ends it once gone', () => {
+    const engine = createAlertEngine({
+      rules: [
+        rule({
+          name: 'mem',
+          target: 'container',
+          field: 'memoryPercent',
+          warn: 90,
+          clear: null,
+          match: { facts: { memoryLimited: true } },
+        }),
+      ],
+    });
+    expect(engine.evaluate({ containers: [ctr(0, 'a', { memoryPercent: 95 })] })).toMatchObject([
+      { series: 'container:a', state: 'firing' },
+    ]);
+    // Unlimited now: not evaluated, not gone.
+    const unlimited = ctr(1, 'a', { memoryPercent: 95, memoryLimit: null });
+    expect(engine.evaluate({ containers: [unlimited] })).toEqual([]);
+    expect(engine.active()).toMatchObject([{ series: 'container:a', state: 'firing' }]);
+    expect(engine.evaluate({ containers: [] })).toMatchObject([
+      { series: 'container:a', state: 'resolved', reason: 'series-gone' },
+    ]);
+  });
+
+  it('keeps a firing alert across setRules with the same rule, and ends it when its series goes', () => {
+    const rules = [rule({ name: 'mem', target: 'container', field: 'memoryPercent', clear: null })];
+    const engine = createAlertEngine({ rules });
+    const round = (second: number, ids: string[]) =>
+      engine
+        .evaluate({ containers: ids.map((id) => ctr(second, id, { memoryPercent: 95 })) })
+        .map((e) => `${e.series}:${e.state}`);
+    expect(round(0, ['a', 'b'])).toEqual(['container:a:firing', 'container:b:firing']);
+    engine.setRules([...rules]);
+    expect(round(1, ['a', 'b'])).toEqual([]);
+    expect(round(2, ['b'])).toEqual(['container:a:resolved']);
+    expect(engine.states().map((s) => s.series)).toEqual(['container:b']);
+    engine.setRules([{ ...rules[0]!, warn: 99 }]);
+    expect(engine.states()).toEqual([]);
+    expect(round(3, ['b'])).toEqual([]);
+  });
+
+  it('follows each container whatever its place in the list, one that went and came back starting over', () => {
+    const engine = createAlertEngine({
+      rules: [rule({ name: 'mem', target: 'container', field: 'memoryPercent', clear: null })],
+    });
+    const round = (second: number, list: Array<[string, number]>) =>
+      engine
+        .evaluate({
+          containers: list.map(([id, memoryPercent]) => ctr(second, id, { memoryPercent })),
+        })
+        .map((e) => `${e.series}:${e.state}`);
+    expect(
+      round(0, [
+        ['a', 95],
+        ['b', 10],
+        ['c', 10],
+      ]),
+    ).toEqual(['container:a:firing']);
+    expect(
+      round(1, [
+        ['c', 10],
+        ['a', 95],
+        ['b', 10],
+      ]),
+    ).toEqual([]);
+    expect(
+      round(2, [
+        ['b', 95],
+        ['c', 10],
+      ]),
+    ).toEqual(['container:b:firing', 'container:a:resolved']);
+    expect(
+      round(3, [
+        ['a', 95],
+        ['b', 95],
+        ['c', 10],
+      ]),
+    ).toEqual(['container:a:firing']);
+    // One collected alone (partial) between full rounds, then the full order changes again.
+    engine.evaluate({ containers: [ctr(4, 'c', { memoryPercent: 95 })] }, { partial: true });
+    expect(
+      round(5, [
+        ['c', 10],
+        ['b', 95],
+        ['a', 10],
+      ]),
+    ).toEqual(['container:c:resolved', 'container:a:resolved']);
+    expect(engine.active().map((a) => a.series)).toEqual(['container:b']);
+  });
+
   it('delivers events to callbacks and to for-await readers', async () => {
     const engine = createAlertEngine({ rules: [rule({})] });
     const called: string[] = [];

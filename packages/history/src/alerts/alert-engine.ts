@@ -15,6 +15,7 @@ import {
 } from '@arcbox/perf-core';
 import type { ContainerMetrics, SystemMetrics, VmMetrics } from '@arcbox/perf-core';
 import { defaultKindRegistry, seriesKey } from '../series-key.js';
+import { AlertWindow } from './alert-window.js';
 import { globMatches } from './glob-match.js';
 
 /** What a rule watches and how it judges it: enough to render an alert without the rule. */
@@ -104,21 +105,35 @@ interface Bound {
   kind: AnyKind;
   value: KindField<unknown>['value'];
   summary: AlertRuleSummary;
+  /** The matcher's labels and facts as pairs, made once (not an `Object.entries` per series). */
+  labels: Array<[string, string]>;
+  facts: Array<[(metrics: unknown) => boolean, boolean]>;
+  /** This rule's tracks by series id: a round finds them without building any key. */
+  tracks: Map<string, Track>;
+  /**
+   * The tracks of the last full evaluation by place in its kind's list: lists come in the same
+   * order round after round, so the track at the same place is checked (by id) before the map.
+   */
+  order: Array<Track | undefined>;
 }
 
 interface Track {
   bound: Bound;
+  id: string;
   series: string;
   seriesName: string;
+  /** The last evaluation whose list held this series (gone detection). */
+  seenRound: number;
+  /** Set when the track ended (its series went, its rule changed): never found by place again. */
+  removed: boolean;
   state: AlertState;
   severity: AlertSeverity | null;
   since: number | null;
   /** Monotonic ms at which breaching began. */
   sinceMono: number;
   value: number | null;
-  /** The window: monotonic times and values, oldest first. */
-  times: number[];
-  values: number[];
+  /** The window: monotonic times and values, oldest first, and their aggregate. */
+  window: AlertWindow;
 }
 
 /** Checks rules against the kinds: unknown kinds, fields, facts and duplicate names are CONFIG_ERRORs. */
@@ -156,6 +171,12 @@ function bindRules(rules: readonly AlertRule[], kinds: KindRegistry): Bound[] {
       rule,
       kind,
       value: field.value,
+      labels: Object.entries(rule.match?.labels ?? {}),
+      facts: Object.entries(rule.match?.facts ?? {}).map(
+        ([fact, want]): [(metrics: unknown) => boolean, boolean] => [kind.facts[fact]!, want],
+      ),
+      tracks: new Map(),
+      order: [],
       summary: {
         rule: rule.name,
         description: rule.description ?? null,
@@ -180,23 +201,30 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const listeners = new Set<(event: AlertEvent) => void>();
   const broadcast = createBroadcast<AlertEvent>();
 
-  function track(b: Bound, series: string, seriesName: string): Track {
-    const key = `${b.rule.name}\u0000${series}`;
-    let t = tracks.get(key);
+  // Evaluations so far: a track stamped with the current one was in this round's list.
+  let round = 0;
+
+  /** The track of rule `b` on series `id`, made (and its key built) the first time only. */
+  function track(b: Bound, id: string, seriesName: string, known?: Track): Track {
+    let t = known ?? b.tracks.get(id);
     if (!t) {
+      const series = seriesKey(b.kind.name, id, kinds);
       t = {
         bound: b,
+        id,
         series,
         seriesName,
+        seenRound: round,
+        removed: false,
         state: 'ok',
         severity: null,
         since: null,
         sinceMono: 0,
         value: null,
-        times: [],
-        values: [],
+        window: new AlertWindow(b.rule.windowAggregation),
       };
-      tracks.set(key, t);
+      b.tracks.set(id, t);
+      tracks.set(`${b.rule.name}\u0000${series}`, t);
     }
     t.seriesName = seriesName;
     return t;
@@ -210,18 +238,12 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     out: AlertEvent[],
   ): void {
     const rule = t.bound.rule;
-    if (value !== null && Number.isFinite(value)) {
-      t.times.push(mono);
-      t.values.push(value);
-    }
+    const window = t.window;
+    if (value !== null && Number.isFinite(value)) window.push(mono, value);
     // Keep the samples of the last windowSeconds (at least the newest one).
-    const cutoff = mono - rule.windowSeconds * 1000;
-    while (t.times.length > 1 && t.times[0]! <= cutoff) {
-      t.times.shift();
-      t.values.shift();
-    }
-    if (t.values.length === 0) return; // nothing measured yet: the state holds
-    const v = windowValue(t.values, rule.windowAggregation);
+    window.dropTo(mono - rule.windowSeconds * 1000);
+    if (window.size === 0) return; // nothing measured yet: the state holds
+    const v = window.value();
     t.value = v;
     const level = severityOf(rule, v);
     switch (t.state) {
@@ -279,11 +301,14 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     if (!match) return true;
     if (match.id !== undefined && !globMatches(match.id, id)) return false;
     if (match.name !== undefined && !globMatches(match.name, name)) return false;
-    if (match.labels)
-      for (const [k, v] of Object.entries(match.labels)) if (labels[k] !== v) return false;
-    if (match.facts)
-      for (const [fact, want] of Object.entries(match.facts))
-        if (b.kind.facts[fact]?.(m) !== want) return false;
+    for (let i = 0; i < b.labels.length; i++) {
+      const [k, v] = b.labels[i]!;
+      if (labels[k] !== v) return false;
+    }
+    for (let i = 0; i < b.facts.length; i++) {
+      const [fact, want] = b.facts[i]!;
+      if (fact(m) !== want) return false;
+    }
     return true;
   }
 
@@ -292,13 +317,11 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     return false;
   }
 
-  function endGone(kind: AnyKind, list: readonly unknown[], at: number, out: AlertEvent[]) {
-    // The set of present series is built only when some series of that kind is tracked: with
-    // no matching rule it would be made and dropped every round.
+  /** Ends the tracks of `kind` whose series was not in this round's list (stamped in `evaluate`). */
+  function endGone(kind: AnyKind, at: number, out: AlertEvent[]) {
     if (!hasTracks(kind.name)) return;
-    const present = new Set(list.map((m) => seriesKey(kind.name, kind.identity(m).id, kinds)));
     for (const [key, t] of tracks) {
-      if (t.bound.kind !== kind || present.has(t.series)) continue;
+      if (t.bound.kind !== kind || t.seenRound === round) continue;
       if (t.state === 'firing' || t.state === 'pending') {
         out.push({
           ...t.bound.summary,
@@ -315,6 +338,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         });
       }
       tracks.delete(key);
+      t.bound.tracks.delete(t.id);
+      t.removed = true;
     }
   }
 
@@ -323,6 +348,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       return rules;
     },
     evaluate(sample, evaluateOptions = {}) {
+      round += 1;
       const out: AlertEvent[] = [];
       let at = Number.NaN;
       const lists = new Map<AnyKind, readonly unknown[]>();
@@ -333,24 +359,32 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         if (Number.isNaN(at) && list.length > 0) at = kind.identity(list[0]).timestamp;
       }
       if (Number.isNaN(at)) at = Date.now();
+      const full = !evaluateOptions.partial;
       for (const b of bound) {
         const list = lists.get(b.kind);
         if (!list) continue;
+        const order = b.order;
         for (let i = 0; i < list.length; i++) {
           const m = list[i];
           const who = b.kind.identity(m);
-          if (!matches(b, m, who.id, who.name, who.labels)) continue;
-          observe(
-            track(b, seriesKey(b.kind.name, who.id, kinds), who.name),
-            b.value(m),
-            who.monotonicMs,
-            who.timestamp,
-            out,
-          );
+          const guess = full ? order[i] : undefined;
+          const known =
+            guess !== undefined && !guess.removed && guess.id === who.id ? guess : undefined;
+          if (!matches(b, m, who.id, who.name, who.labels)) {
+            // Present, so not gone, though no longer matched: its track stays as it was.
+            const kept = known ?? (b.tracks.size > 0 ? b.tracks.get(who.id) : undefined);
+            if (kept) kept.seenRound = round;
+            if (full) order[i] = kept;
+            continue;
+          }
+          const t = track(b, who.id, who.name, known);
+          t.seenRound = round;
+          if (full) order[i] = t;
+          observe(t, b.value(m), who.monotonicMs, who.timestamp, out);
         }
+        if (full) order.length = list.length;
       }
-      if (!evaluateOptions.partial)
-        for (const [kind, list] of lists) if (!kind.singleton) endGone(kind, list, at, out);
+      if (full) for (const kind of lists.keys()) if (!kind.singleton) endGone(kind, at, out);
       for (const e of out) {
         for (const l of listeners) l(e);
         broadcast.publish(e);
@@ -366,8 +400,13 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       }
       for (const [key, t] of tracks) {
         const keep = same.get(t.bound.rule.name);
-        if (keep) t.bound = keep;
-        else tracks.delete(key);
+        if (keep) {
+          t.bound = keep;
+          keep.tracks.set(t.id, t);
+        } else {
+          tracks.delete(key);
+          t.removed = true;
+        }
       }
       bound = nextBound;
       rules = bound.map((b) => b.rule);
@@ -425,14 +464,6 @@ function status(t: Track): AlertStatus {
     value: t.value,
     since: t.since,
   };
-}
-
-function windowValue(values: number[], aggregation: AlertRule['windowAggregation']): number {
-  if (aggregation === 'last') return values[values.length - 1]!;
-  if (aggregation === 'max') return Math.max(...values);
-  if (aggregation === 'min') return Math.min(...values);
-  if (aggregation === 'sum') return values.reduce((a, b) => a + b, 0);
-  return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
 function beyond(rule: AlertRule, value: number, threshold: number): boolean {

@@ -372,21 +372,12 @@ export function readCgroupStats(
       memoryInactiveFile = count(inactive, statFile, 'inactive_file', problems);
     }
     memoryWorkingSet = workingSet(memoryUsage, memoryInactiveFile, problems);
-    // OOM and limit-hit counters. A kill or a limit hit moves the usage too, so while the usage
-    // has not moved they are carried over like memory.stat (every file is read again at each
-    // limits refresh, which bounds what a carried figure can miss).
-    const carryEvents =
-      prev !== null &&
-      memoryUsage !== null &&
-      prev.memoryUsage === memoryUsage &&
-      (prev.memoryOomKills !== null || prev.memoryLimitHits !== null);
+    // OOM and limit-hit counters: read on every reading, never carried over. An unmoved usage
+    // proves nothing here: a cgroup at its limit sits at the same usage while its charges fail
+    // (measured on this machine, a 16 MiB cgroup writing files: in 19 of the 21 intervals of 50 ms
+    // whose usage_in_bytes held, memory.failcnt moved), and the kernel counts failcnt with or without a limit set.
     if (options.lifecycle === false) {
       // Not asked for: the counters stay null.
-    } else if (carryEvents) {
-      memoryOomKills = prev.memoryOomKills;
-      memoryOomEvents = prev.memoryOomEvents;
-      memoryLimitHits = prev.memoryLimitHits;
-      memoryHighEvents = prev.memoryHighEvents;
     } else if (mem1 !== null) {
       const oom = readFile(reader, f.memoryOomControl1, seen, problems);
       // Kernels before 4.13 have no oom_kill line: the count stays null, not 0.
@@ -483,7 +474,11 @@ export function readCgroupStats(
     if (cpuLimitFrom === 'v1') {
       // -1 is the kernel's "no quota"; parseCgroupLimit reads it as null.
       const quota = parseWith(readLimit(f.cfsQuota1), f.cfsQuota1, parseCgroupLimit, sink);
-      const period = parseWith(readLimit(f.cfsPeriod1), f.cfsPeriod1, parseCgroupCount, sink);
+      // The period only matters under a quota: without one it is not read (one read fewer).
+      const period =
+        quota !== null && quota > 0
+          ? parseWith(readLimit(f.cfsPeriod1), f.cfsPeriod1, parseCgroupCount, sink)
+          : null;
       cpuLimitCores = cpuLimitFromCfs(quota, period);
     } else if (cpuLimitFrom === 'v2')
       cpuLimitCores = parseWith(readLimit(f.cpuMax2), f.cpuMax2, parseCpuMax, sink);

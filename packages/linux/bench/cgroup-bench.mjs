@@ -11,7 +11,7 @@
 // the same run, in blocks of BENCH_BLOCK rounds whose order rotates (A B C D, B C D A, ...), each
 // round started BENCH_PACE_MS after the last (a busy container's figures move between rounds, as
 // at 1 Hz), for scenarios BENCH_SCENARIOS: idle (empty cgroups), busy (one process per cgroup
-// that maps and unmaps 256 KiB-1 MiB every 300 ms, so usage and CPU time move), busy-limit (the
+// that maps 256 KiB for a second and unmaps it for one, so usage and CPU time move), busy-limit (the
 // same under a 64 MiB memory.limit_in_bytes). ARCBOX_BENCH_BASELINE=<another build's
 // dist/index.js> adds that build's two collectors to the same blocks (before/after, same run).
 // BENCH_FLOORS=0 skips the floors table. Each collector runs in its own process.
@@ -55,9 +55,12 @@ if (process.argv[2] === '--worker') {
       process.disconnect();
       return;
     }
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     const got = await collector.collect({ signal });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    const c = process.cpuUsage(c0);
+    const cpuMs = (c.user + c.system) / 1000;
     const failed = got.flatMap((g) => g.problems).find((p) => p.code === 'READ_ERROR');
     const error =
       got.length !== Number(n)
@@ -65,7 +68,7 @@ if (process.argv[2] === '--worker') {
         : failed
           ? `${failed.source}: ${failed.message}`
           : null;
-    process.send({ ms, error });
+    process.send({ ms, cpuMs, error });
   });
 }
 const WORKER = process.argv[2] === '--worker';
@@ -314,17 +317,20 @@ const AB_SIZES = (process.env.BENCH_AB_CGROUPS ?? '100,1000').split(',').map(Num
 const BLOCK = Number(process.env.BENCH_BLOCK ?? 4);
 const AB_ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 32);
 const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 250);
+// Light on purpose (one wake a second, 64 pages: one charge batch): at N = 1000 a heavier
+// process overloaded this 2-core machine and the rounds measured the run queue.
 const BUSY_C = `#include <string.h>
 #include <sys/mman.h>
 #include <time.h>
 int main(void) {
-  struct timespec hold = {0, 300000000};
+  struct timespec wait = {1, 0};
+  size_t n = 256 << 10;
   for (unsigned i = 0;; i++) {
-    size_t n = (size_t)(i % 4 + 1) << 18;
     char *p = mmap(0, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p != MAP_FAILED) memset(p, (int)i, n);
-    nanosleep(&hold, 0);
+    nanosleep(&wait, 0);
     if (p != MAP_FAILED) munmap(p, n);
+    nanosleep(&wait, 0);
   }
 }
 `;
@@ -390,12 +396,14 @@ async function lifecycleAB() {
             stdio: 'inherit',
           }),
           ms: [],
+          cpu: [],
+          blocks: [],
         }));
         const round = async (v) => {
           v.worker.send('round');
           const [m] = await once(v.worker, 'message');
           if (m.error) throw new Error(`${v.label}: ${m.error}`);
-          return m.ms;
+          return m;
         };
         // Warm-up: each collector reads every cgroup (limits, descriptors, JIT) a few times.
         for (let w = 0; w < 6; w++) for (const v of live) await round(v);
@@ -404,12 +412,17 @@ async function lifecycleAB() {
         for (let b = 0; b < blocks; b++) {
           for (let k = 0; k < live.length; k++) {
             const v = live[(b + k) % live.length];
+            const cpu = [];
             for (let r = 0; r < BLOCK; r++) {
               const wait = next - performance.now();
               if (wait > 0) await sleep(wait);
               next = performance.now() + PACE_MS;
-              v.ms.push(await round(v));
+              const m = await round(v);
+              v.ms.push(m.ms);
+              v.cpu.push(m.cpuMs);
+              cpu.push(m.cpuMs);
             }
+            v.blocks.push(median(cpu));
           }
         }
         results.push({ scenario, n, live });
@@ -437,23 +450,31 @@ async function lifecycleAB() {
   const labels = [...new Set(variants.map((v) => v.label.replace(/[+-]lc$/, '')))];
   console.log('');
   console.log(
-    `lifecycle counters, A/B interleaved: median ms per round (${AB_ROUNDS} rounds each, blocks of ${BLOCK} rotated, paced ${PACE_MS} ms); extra = with/without - 1`,
+    `lifecycle counters, A/B interleaved (${AB_ROUNDS} rounds each, blocks of ${BLOCK} rotated, paced ${PACE_MS} ms): the collector process's CPU time per round (user + system, median, ms), which another job's load does not stretch as it does wall time; extra = median over rotation cycles of (block with counters / block without) - 1; wall = median wall ms per round`,
   );
   const head = ['scenario', 'N'];
-  for (const l of labels) head.push(`${l}+lc`, `${l}-lc`, `${l} extra`);
+  for (const l of labels) head.push(`${l}+lc`, `${l}-lc`, `${l} extra`, `${l} wall+/-`);
   if (labels.length === 2) head.push('after/before');
-  console.log(head.map((h) => h.padStart(14)).join(''));
+  console.log(head.map((h) => h.padStart(15)).join(''));
   for (const { scenario, n, live } of results) {
-    const med = Object.fromEntries(live.map((v) => [v.label, median(v.ms)]));
+    const by = Object.fromEntries(live.map((v) => [v.label, v]));
     const cells = [scenario, String(n)];
     for (const l of labels) {
-      const on = med[`${l}+lc`];
-      const off = med[`${l}-lc`];
-      cells.push(on.toFixed(2), off.toFixed(2), `${((on / off - 1) * 100).toFixed(1)} %`);
+      const on = by[`${l}+lc`];
+      const off = by[`${l}-lc`];
+      const ratios = on.blocks.map((b, i) => b / off.blocks[i]);
+      cells.push(
+        median(on.cpu).toFixed(2),
+        median(off.cpu).toFixed(2),
+        `${((median(ratios) - 1) * 100).toFixed(1)} %`,
+        `${median(on.ms).toFixed(1)}/${median(off.ms).toFixed(1)}`,
+      );
     }
     if (labels.length === 2)
-      cells.push(`${(med[`${labels[1]}+lc`] / med[`${labels[0]}+lc`]).toFixed(2)}x`);
-    console.log(cells.map((c) => c.padStart(14)).join(''));
+      cells.push(
+        `${(median(by[`${labels[1]}+lc`].cpu) / median(by[`${labels[0]}+lc`].cpu)).toFixed(2)}x`,
+      );
+    console.log(cells.map((c) => c.padStart(15)).join(''));
   }
 }
 

@@ -1,5 +1,5 @@
 import { PerfError, type SourceProblem } from '@arcbox/perf-core';
-import type { FileReader } from '../fs/file-reader.js';
+import type { ByteScanner, FileReader } from '../fs/file-reader.js';
 import type { CgroupLayout, CgroupMount } from './cgroup-layout.js';
 import {
   CGROUP_COUNT_LIMIT,
@@ -15,6 +15,7 @@ import {
   parseFlatKeyed,
 } from './parse-cgroup-values.js';
 import { parseBlkio, parseIoStat } from './parse-io-stat.js';
+import { NO_KEY, scanCountBytes, scanKeyedBytes } from './scan-cgroup-bytes.js';
 import { scanFlatKeyed, scanKeyValue } from './scan-cgroup-text.js';
 
 /** Limits of a cgroup and one of its processes: they change rarely, so they may be cached. */
@@ -208,6 +209,36 @@ function readFile(
   }
 }
 
+/**
+ * A file read through the reader's byte path (FileReader.readWith) with `scan`: the scanned
+ * answer; null when there is no such mount or file, or it is unreadable (a problem in `sink`, as
+ * readFile); undefined when the reader has no byte path or the scan declined the content, and
+ * the caller reads the text (readFile) and parses it.
+ */
+function scanFile<A, T>(
+  from: FileReader,
+  file: string | null,
+  seen: Seen,
+  sink: SourceProblem[],
+  scan: ByteScanner<A, T | undefined>,
+  arg: A,
+): T | null | undefined {
+  if (file === null) return null;
+  const readWith = from.readWith;
+  if (readWith === undefined) return undefined;
+  try {
+    const value = readWith(file, scan, arg);
+    if (value !== null) seen.present = true;
+    return value;
+  } catch (error) {
+    seen.present = true;
+    sink.push({ source: file, message: (error as Error).message, code: codeOf(error) });
+    return null;
+  }
+}
+
+const OOM_KILL_KEY = new TextEncoder().encode('oom_kill ');
+
 function parseWith<T>(
   text: string | null,
   file: string | null,
@@ -379,17 +410,36 @@ export function readCgroupStats(
     if (options.lifecycle === false) {
       // Not asked for: the counters stay null.
     } else if (mem1 !== null) {
-      const oom = readFile(reader, f.memoryOomControl1, seen, problems);
-      // Kernels before 4.13 have no oom_kill line: the count stays null, not 0.
-      if (oom !== null)
-        memoryOomKills = count(
-          flatKeys(oom, V1_OOM_KEYS)[0],
-          f.memoryOomControl1,
-          'oom_kill',
-          problems,
-        );
-      const failcnt = readFile(reader, f.memoryFailcnt1, seen, problems);
-      memoryLimitHits = parseWith(failcnt, f.memoryFailcnt1, parseCgroupCount, problems);
+      // Scanned from the read buffer where the reader can (see scanFile), else read as text.
+      const kills = scanFile(
+        reader,
+        f.memoryOomControl1,
+        seen,
+        problems,
+        scanKeyedBytes,
+        OOM_KILL_KEY,
+      );
+      if (kills === undefined) {
+        const oom = readFile(reader, f.memoryOomControl1, seen, problems);
+        // Kernels before 4.13 have no oom_kill line: the count stays null, not 0.
+        if (oom !== null)
+          memoryOomKills = count(
+            flatKeys(oom, V1_OOM_KEYS)[0],
+            f.memoryOomControl1,
+            'oom_kill',
+            problems,
+          );
+      } else if (kills !== null && kills !== NO_KEY) memoryOomKills = kills;
+      const hits = scanFile(reader, f.memoryFailcnt1, seen, problems, scanCountBytes, undefined);
+      memoryLimitHits =
+        hits !== undefined
+          ? hits
+          : parseWith(
+              readFile(reader, f.memoryFailcnt1, seen, problems),
+              f.memoryFailcnt1,
+              parseCgroupCount,
+              problems,
+            );
     } else {
       const events = readFile(reader, f.memoryEvents2, seen, problems);
       if (events !== null) {

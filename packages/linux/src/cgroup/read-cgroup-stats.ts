@@ -239,6 +239,25 @@ function scanFile<A, T>(
 
 const OOM_KILL_KEY = new TextEncoder().encode('oom_kill ');
 
+/**
+ * A one-number file as `parse` reads it, scanned from the read buffer where the reader can:
+ * undefined when there is no such mount or file (or it is unreadable: a problem in `sink`), null
+ * when it is there but not a count (a problem in `sink`), else its value.
+ */
+function readCount(
+  from: FileReader,
+  file: string | null,
+  seen: Seen,
+  sink: SourceProblem[],
+  parse: (text: string, file: string) => number,
+): number | null | undefined {
+  const fast = scanFile(from, file, seen, sink, scanCountBytes, undefined);
+  if (fast === null) return undefined;
+  if (fast !== undefined) return fast;
+  const text = readFile(from, file, seen, sink);
+  return text === null ? undefined : parseWith(text, file, parse, sink);
+}
+
 function parseWith<T>(
   text: string | null,
   file: string | null,
@@ -335,21 +354,19 @@ export function readCgroupStats(
   let pidsFrom: 'v1' | 'v2' | null = null;
 
   // CPU time: v1 cpuacct.usage (ns), else cgroup2 cpu.stat usage_usec.
-  const usage = readFile(reader, f.cpuacctUsage, seen, problems);
+  const usageNs = readCount(reader, f.cpuacctUsage, seen, problems, parseCgroupNanoseconds);
+  const usage = usageNs !== undefined;
   const carryThrottling =
-    usage !== null && prev !== null && prev.cpuLimitCores === null && prev.cpuPeriods !== null;
+    usage && prev !== null && prev.cpuLimitCores === null && prev.cpuPeriods !== null;
   const cpuStat1 = carryThrottling ? null : readFile(reader, f.cpuStat1, seen, problems);
-  if (usage !== null) {
-    const ns = parseWith(usage, f.cpuacctUsage, parseCgroupNanoseconds, problems);
-    cpuSeconds = ns === null ? null : ns / 1e9;
-  }
+  if (usage) cpuSeconds = usageNs === null ? null : usageNs / 1e9;
   if (carryThrottling) {
     cpuPeriods = prev.cpuPeriods;
     cpuThrottledPeriods = prev.cpuThrottledPeriods;
     cpuThrottledSeconds = prev.cpuThrottledSeconds;
   }
   const cpuStat2 =
-    !carryThrottling && (usage === null || cpuStat1 === null)
+    !carryThrottling && (!usage || cpuStat1 === null)
       ? readFile(reader, f.cpuStat2, seen, problems)
       : null;
   if (cpuStat1 !== null) {
@@ -376,27 +393,27 @@ export function readCgroupStats(
       cpuLimitFrom = 'v2';
     }
   }
-  if (cpuSeconds === null && usage === null) missing('cpu', 'cpuacct.usage, cpu.stat usage_usec');
+  if (cpuSeconds === null && !usage) missing('cpu', 'cpuacct.usage, cpu.stat usage_usec');
 
   // Memory: v1 usage_in_bytes / total_inactive_file, else v2 memory.current / inactive_file.
-  const mem1 = readFile(reader, f.memoryUsage1, seen, problems);
-  const mem2 = mem1 !== null ? null : readFile(reader, f.memoryCurrent2, seen, problems);
-  if (mem1 !== null || mem2 !== null) {
-    memoryUsage =
-      mem1 !== null
-        ? parseWith(mem1, f.memoryUsage1, parseCgroupCount, problems)
-        : parseWith(mem2, f.memoryCurrent2, parseCgroupCount, problems);
-    memoryLimitFrom = mem1 !== null ? 'v1' : 'v2';
+  const usage1 = readCount(reader, f.memoryUsage1, seen, problems, parseCgroupCount);
+  const mem1 = usage1 !== undefined;
+  const usage2 = mem1
+    ? undefined
+    : readCount(reader, f.memoryCurrent2, seen, problems, parseCgroupCount);
+  if (mem1 || usage2 !== undefined) {
+    memoryUsage = mem1 ? usage1 : (usage2 ?? null);
+    memoryLimitFrom = mem1 ? 'v1' : 'v2';
     if (prev !== null && prev.memoryInactiveFile !== null && prev.memoryUsage === memoryUsage) {
       memoryInactiveFile = prev.memoryInactiveFile;
     } else {
-      const statFile = mem1 !== null ? f.memoryStat1 : f.memoryStat2;
+      const statFile = mem1 ? f.memoryStat1 : f.memoryStat2;
       const stat = readFile(reader, statFile, seen, problems);
       // Only one key is needed from this long file: find it rather than parse every line.
       const inactive =
         stat === null
           ? null
-          : ((mem1 !== null
+          : ((mem1
               ? keyValue(stat, 'total_inactive_file', '\ntotal_inactive_file ')
               : keyValue(stat, 'inactive_file', '\ninactive_file ')) ??
             keyValue(stat, 'inactive_file', '\ninactive_file '));
@@ -409,7 +426,7 @@ export function readCgroupStats(
     // whose usage_in_bytes held, memory.failcnt moved), and the kernel counts failcnt with or without a limit set.
     if (options.lifecycle === false) {
       // Not asked for: the counters stay null.
-    } else if (mem1 !== null) {
+    } else if (mem1) {
       // Scanned from the read buffer where the reader can (see scanFile), else read as text.
       const kills = scanFile(
         reader,
@@ -503,15 +520,13 @@ export function readCgroupStats(
   }
 
   // PIDs: same files on both layouts.
-  let current = readFile(reader, f.pidsCurrent1, seen, problems);
-  let currentFile = f.pidsCurrent1;
-  if (current !== null) pidsFrom = 'v1';
+  let current = readCount(reader, f.pidsCurrent1, seen, problems, parseCgroupCount);
+  if (current !== undefined) pidsFrom = 'v1';
   else {
-    current = readFile(reader, f.pidsCurrent2, seen, problems);
-    currentFile = f.pidsCurrent2;
-    if (current !== null) pidsFrom = 'v2';
+    current = readCount(reader, f.pidsCurrent2, seen, problems, parseCgroupCount);
+    if (current !== undefined) pidsFrom = 'v2';
   }
-  if (current !== null) pids = parseWith(current, currentFile, parseCgroupCount, problems);
+  if (current !== undefined) pids = current;
   else if (seen.present) missing('pids', 'pids.current');
 
   const present = seen.present;

@@ -87,7 +87,7 @@ describe('readCgroupStats with and without the byte path', () => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('reads the same figures either way, canonical or odd content', () => {
+  it('reads the same figures either way, canonical or odd content, files present or not', () => {
     const controllers = ['cpuacct', 'cpu', 'memory', 'blkio', 'pids'];
     const layout = layoutFromMounts(
       controllers.map((c) => ({
@@ -97,28 +97,34 @@ describe('readCgroupStats with and without the byte path', () => {
         version: 1 as const,
       })),
     );
-    const cases: Array<[string, string]> = [
-      ['oom_kill_disable 0\nunder_oom 0\noom_kill 2\n', '17\n'],
-      ['oom_kill_disable 0\nunder_oom 0\n', '0\n'],
-      ['oom_kill_disable 0\nunder_oom\t0\noom_kill 4\n', ' 9 \n'],
-      ['oom_kill -3\n', '-1\n'],
-      ['oom_kill 99999999999999999999\n', '9007199254740993\n'],
-      ['garbage', 'x\n'],
+    // memory.oom_control, memory.failcnt, then one text for cpuacct.usage, memory.usage_in_bytes
+    // and pids.current; null leaves those three files out.
+    const cases: Array<[string, string, string | null]> = [
+      ['oom_kill_disable 0\nunder_oom 0\noom_kill 2\n', '17\n', '5000000000\n'],
+      ['oom_kill_disable 0\nunder_oom 0\n', '0\n', '0\n'],
+      ['oom_kill_disable 0\nunder_oom\t0\noom_kill 4\n', ' 9 \n', ' 12 \n'],
+      ['oom_kill -3\n', '-1\n', '-1\n'],
+      ['oom_kill 99999999999999999999\n', '9007199254740993\n', '18446744073709551615\n'],
+      ['garbage', 'x\n', 'x\n'],
+      ['oom_kill 1\n', '1\n', '1234567890123456789\n'],
+      ['oom_kill 1\n', '1\n', null],
     ];
-    for (const [oom, failcnt] of cases) {
+    for (const [oom, failcnt, one] of cases) {
       const dir = mkdtempSync(join(tmpdir(), 'arcbox-bytes-'));
       dirs.push(dir);
       for (const c of controllers)
         mkdirSync(join(dir, 'sys/fs/cgroup', c, 'box'), { recursive: true });
       const write = (c: string, f: string, t: string) =>
         writeFileSync(join(dir, 'sys/fs/cgroup', c, 'box', f), t);
-      write('cpuacct', 'cpuacct.usage', '5000000000\n');
-      write('memory', 'memory.usage_in_bytes', '10485760\n');
+      if (one !== null) {
+        write('cpuacct', 'cpuacct.usage', one);
+        write('memory', 'memory.usage_in_bytes', one);
+        write('pids', 'pids.current', one);
+      }
       write('memory', 'memory.stat', 'total_inactive_file 1048576\n');
       write('memory', 'memory.limit_in_bytes', '67108864\n');
       write('memory', 'memory.oom_control', oom);
       write('memory', 'memory.failcnt', failcnt);
-      write('pids', 'pids.current', '3\n');
       const fast = createFileReader({ root: dir });
       expect(fast.readWith).toBeTypeOf('function');
       const plain: FileReader = { ...fast };

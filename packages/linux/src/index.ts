@@ -1,5 +1,5 @@
 export { createFileReader } from './fs/file-reader.js';
-export type { DirEntry, FileReader, FileReaderOptions } from './fs/file-reader.js';
+export type { ByteScanner, DirEntry, FileReader, FileReaderOptions } from './fs/file-reader.js';
 export { createDescriptorBudget } from './fs/descriptor-budget.js';
 export type { DescriptorBudget } from './fs/descriptor-budget.js';
 export { createRecordingReader } from './fs/recording-reader.js';

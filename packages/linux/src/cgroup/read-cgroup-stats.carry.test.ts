@@ -67,7 +67,7 @@ describe('readCgroupStats with the previous reading', () => {
     });
   };
 
-  it('carries cpu.stat without a quota, memory.stat while usage holds, blkio ops while bytes hold', () => {
+  it('carries cpu.stat without a quota, memory.stat while usage holds, blkio ops while bytes hold (never the OOM and limit-hit counters)', () => {
     const first = read(null);
     expect(reads).toContain('memory.stat');
     expect(reads).toContain('cpu.stat');
@@ -79,6 +79,8 @@ describe('readCgroupStats with the previous reading', () => {
     expect(reads.sort()).toEqual([
       'blkio.throttle.io_service_bytes_recursive',
       'cpuacct.usage',
+      'memory.failcnt',
+      'memory.oom_control',
       'memory.usage_in_bytes',
       'pids.current',
     ]);
@@ -99,6 +101,44 @@ describe('readCgroupStats with the previous reading', () => {
     const second = read(first);
     expect(reads).toEqual(expect.arrayContaining(['memory.oom_control', 'memory.failcnt']));
     expect([second.memoryOomKills, second.memoryLimitHits]).toEqual([3, 40]);
+  });
+
+  it('reads memory.failcnt and memory.oom_control while usage holds at the limit', () => {
+    // A cgroup at its limit: charges fail and are reclaimed back to the same usage, so the
+    // usage holds between two readings while failcnt (and an OOM kill) moves.
+    write('memory', 'memory.usage_in_bytes', '67104768\n');
+    const first = read(null);
+    expect([first.memoryOomKills, first.memoryLimitHits]).toEqual([2, 17]);
+    write('memory', 'memory.oom_control', 'oom_kill_disable 0\nunder_oom 0\noom_kill 3\n');
+    write('memory', 'memory.failcnt', '15849\n');
+    const second = read(first);
+    expect(second.memoryUsage).toBe(first.memoryUsage);
+    expect(reads).toEqual(expect.arrayContaining(['memory.oom_control', 'memory.failcnt']));
+    expect([second.memoryOomKills, second.memoryLimitHits]).toEqual([3, 15849]);
+  });
+
+  it('reads memory.failcnt as a counter without a memory limit', () => {
+    write('memory', 'memory.limit_in_bytes', '9223372036854771712\n');
+    write('memory', 'memory.failcnt', '5\n');
+    const first = read(null);
+    expect(first.memoryLimit).toBeNull();
+    expect(first.memoryLimitHits).toBe(5);
+    // A limit set and removed since the limits were read leaves its hits: still read each time.
+    write('memory', 'memory.failcnt', '9\n');
+    const second = read(first);
+    expect(reads).toContain('memory.failcnt');
+    expect(second.memoryLimitHits).toBe(9);
+  });
+
+  it('reads cpu.cfs_period_us only under a CPU quota', () => {
+    const none = read(null);
+    expect(reads).toContain('cpu.cfs_quota_us');
+    expect(reads).not.toContain('cpu.cfs_period_us');
+    expect(none.cpuLimitCores).toBeNull();
+    write('cpu', 'cpu.cfs_quota_us', '150000\n');
+    const quota = read(null);
+    expect(reads).toContain('cpu.cfs_period_us');
+    expect(quota.cpuLimitCores).toBe(1.5);
   });
 
   it('reads memory.stat again when usage moved, and the ops table when bytes moved', () => {

@@ -109,6 +109,36 @@ describe('createFileReader descriptor budget', () => {
     expect(openFds()).toBe(before);
     reader.close();
   });
+
+  it('forget of a directory closes the files under it, nested ones too, and no others', () => {
+    const root = tempDir();
+    const paths = ['g/c1/a', 'g/c1/sub/b', 'g/c10/a', 'g/c2/a', 'h/c1/a'];
+    for (const p of paths) {
+      mkdirSync(join(root, p, '..'), { recursive: true });
+      writeFileSync(join(root, p), p);
+    }
+    const budget = createDescriptorBudget(100);
+    const reader = createFileReader({ root, budget });
+    for (const p of paths) expect(reader.read(p)).toBe(p);
+    expect(budget.kept).toBe(5);
+    // The plain rule is `path.startsWith(prefix)`: `g/c1/` is not a prefix of `g/c10/a`.
+    reader.forget('g/c1/');
+    expect(budget.kept).toBe(3);
+    reader.forget('g/c1/');
+    reader.forget('nowhere/');
+    expect(budget.kept).toBe(3);
+    // A prefix that is not a directory still goes by startsWith.
+    reader.forget('g/c');
+    expect(budget.kept).toBe(1);
+    reader.forget('h/');
+    expect(budget.kept).toBe(0);
+    // Read again after forget: kept again, and forgotten again by its directory.
+    expect(reader.read('g/c1/sub/b')).toBe('g/c1/sub/b');
+    expect(budget.kept).toBe(1);
+    reader.forget('g/c1/sub/');
+    expect(budget.kept).toBe(0);
+    reader.close();
+  });
 });
 
 describe('a descriptor budget shared by readers', () => {

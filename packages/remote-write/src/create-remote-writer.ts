@@ -1,6 +1,7 @@
 import { encodeWriteRequest } from './encode-write-request.js';
 import { type RemoteWriteTarget, postWriteRequest } from './send-write-request.js';
-import { snappyCompress, snappyUncompress } from './snappy-block.js';
+import { snappyUncompress } from './snappy-block.js';
+import { createSnappyCompressor } from './snappy-compressor.js';
 import type { EncodedRound } from './encode-families.js';
 import type { CatchUpBatch, CatchUpSource } from './history-catch-up.js';
 import type { RemoteSeries } from './write-request.js';
@@ -86,6 +87,8 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
     timeMs: number;
   }[] = [];
   let rawQueued = 0;
+  // Its hash table and scratch output are kept from one request to the next.
+  const snappyCompress = createSnappyCompressor().compress;
   const compressOldest = (all: boolean) => {
     for (const entry of queue) {
       if (!all && rawQueued <= RAW_QUEUE_BYTES) return;

@@ -89,6 +89,25 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
   let rawQueued = 0;
   // Its hash table and scratch output are kept from one request to the next.
   const snappyCompress = createSnappyCompressor().compress;
+  // A batch's rounds are joined here before compressing (the compressor copies its output out),
+  // kept for the next batch up to RAW_QUEUE_BYTES rather than allocated each time.
+  let joinScratch: Buffer | null = null;
+  const join = (parts: readonly Buffer[]): Buffer => {
+    if (parts.length === 1) return parts[0]!;
+    let length = 0;
+    for (const p of parts) length += p.length;
+    let out = joinScratch;
+    if (out === null || out.length < length) {
+      out = Buffer.allocUnsafe(length);
+      if (length <= RAW_QUEUE_BYTES) joinScratch = out;
+    }
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out.subarray(0, length);
+  };
   const compressOldest = (all: boolean) => {
     for (const entry of queue) {
       if (!all && rawQueued <= RAW_QUEUE_BYTES) return;
@@ -224,7 +243,7 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
       const batch = new Set(queue.slice(0, rounds));
       const lastTime = queue[rounds - 1]!.timeMs;
       const only = rounds === 1 ? queue[0]!.block : null;
-      const body = only ?? snappyCompress(rounds === 1 ? parts[0]! : Buffer.concat(parts));
+      const body = only ?? snappyCompress(join(parts));
       parts.length = 0;
       let result: Awaited<ReturnType<typeof postWriteRequest>>;
       try {

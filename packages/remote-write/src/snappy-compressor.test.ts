@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { uncompress } from 'snappyjs';
 import { describe, expect, it } from 'vitest';
 import { snappyCompress, snappyUncompress } from './snappy-block.js';
-import { createSnappyCompressor, maxCompressedLength } from './snappy-compressor.js';
+import { createSnappyCompressor, maxCompressedLength, snappyHeader } from './snappy-compressor.js';
 
 const decode = (block: Uint8Array) => Buffer.from(uncompress(block));
 
@@ -51,6 +51,24 @@ describe('createSnappyCompressor', () => {
       expect(snappyUncompress(fast, length).equals(decode(plain))).toBe(true);
       expect(Math.abs(fast.length - plain.length)).toBeLessThanOrEqual(plain.length * 0.02 + 4);
     }
+  });
+
+  it('gives elements that, end to end after one header, are a block of the inputs end to end', () => {
+    const snappy = createSnappyCompressor();
+    fc.assert(
+      fc.property(fc.array(fc.nat(200_000), { maxLength: 6 }), fc.nat(), (lengths, seed) => {
+        const inputs = lengths.map((n, i) => repetitive(seed + i, n));
+        const total = inputs.reduce((n, b) => n + b.length, 0);
+        const block = Buffer.concat([
+          snappyHeader(total),
+          ...inputs.map((b) => snappy.compressElements(b)),
+        ]);
+        expect(decode(block).equals(Buffer.concat(inputs))).toBe(true);
+        expect(snappyUncompress(block, total).length).toBe(total);
+      }),
+      { numRuns: 30 },
+    );
+    expect(snappyHeader(300).equals(Buffer.from([0xac, 0x02]))).toBe(true);
   });
 
   it('returns blocks that later calls do not overwrite (the scratch buffer is its own)', () => {

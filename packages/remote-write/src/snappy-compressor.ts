@@ -10,6 +10,24 @@
 export interface SnappyCompressor {
   /** One snappy block holding `bytes`; a new Buffer of exactly the compressed length. */
   compress(bytes: Uint8Array): Buffer;
+  /**
+   * The block's elements without its length header. Each call's elements refer only to their
+   * own bytes, so the elements of several calls, end to end after `snappyHeader` of their total
+   * uncompressed length, are one valid block of those bytes end to end.
+   */
+  compressElements(bytes: Uint8Array): Buffer;
+}
+
+/** A snappy block's header: its uncompressed length as a varint. */
+export function snappyHeader(length: number): Buffer {
+  const out: number[] = [];
+  let n = length;
+  while (n >= 128) {
+    out.push((n % 128) | 0x80);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+  return Buffer.from(out);
 }
 
 const FRAGMENT = 1 << 16;
@@ -26,28 +44,32 @@ export function maxCompressedLength(n: number): number {
 export function createSnappyCompressor(): SnappyCompressor {
   const table = new Uint16Array(1 << MAX_TABLE_BITS);
   let scratch: Buffer | null = null;
-  return {
-    compress(bytes) {
-      const need = maxCompressedLength(bytes.length);
-      let out = scratch;
-      if (out === null || out.length < need) {
-        out = Buffer.allocUnsafe(need);
-        if (need <= KEEP_SCRATCH) scratch = out;
-      }
-      let op = 0;
+  const run = (bytes: Uint8Array, header: boolean): Buffer => {
+    const need = maxCompressedLength(bytes.length);
+    let out = scratch;
+    if (out === null || out.length < need) {
+      out = Buffer.allocUnsafe(need);
+      if (need <= KEEP_SCRATCH) scratch = out;
+    }
+    let op = 0;
+    if (header) {
       let n = bytes.length;
       while (n >= 128) {
         out[op++] = (n & 0x7f) | 0x80;
         n >>>= 7;
       }
       out[op++] = n;
-      for (let at = 0; at < bytes.length; at += FRAGMENT) {
-        op = compressFragment(bytes, at, Math.min(FRAGMENT, bytes.length - at), out, op, table);
-      }
-      const result = Buffer.allocUnsafe(op);
-      out.copy(result, 0, 0, op);
-      return result;
-    },
+    }
+    for (let at = 0; at < bytes.length; at += FRAGMENT) {
+      op = compressFragment(bytes, at, Math.min(FRAGMENT, bytes.length - at), out, op, table);
+    }
+    const result = Buffer.allocUnsafe(op);
+    out.copy(result, 0, 0, op);
+    return result;
+  };
+  return {
+    compress: (bytes) => run(bytes, true),
+    compressElements: (bytes) => run(bytes, false),
   };
 }
 

@@ -1,15 +1,9 @@
 import { encodeWriteRequest } from './encode-write-request.js';
 import { type RemoteWriteTarget, postWriteRequest } from './send-write-request.js';
-import { snappyCompress, snappyUncompress } from './snappy-block.js';
+import { createSnappyCompressor, snappyHeader } from './snappy-compressor.js';
 import type { EncodedRound } from './encode-families.js';
 import type { CatchUpBatch, CatchUpSource } from './history-catch-up.js';
 import type { RemoteSeries } from './write-request.js';
-
-/**
- * Rounds wait uncompressed up to this many bytes, so a batch is compressed once, when it is
- * sent; past it (and while the receiver is failing) the oldest are compressed to save memory.
- */
-export const RAW_QUEUE_BYTES = 8 * 2 ** 20;
 
 export interface RemoteWriterOptions {
   target: RemoteWriteTarget;
@@ -41,7 +35,7 @@ export interface RemoteWriterStats {
   queuedSamples: number;
   /** The most the queue held, in samples: the memory bound at work. */
   maxQueuedSamplesSeen: number;
-  /** Bytes the queued rounds take now (encoded, compressed once they wait or the receiver fails). */
+  /** Bytes the queued rounds take now (compressed). */
   queuedBytes: number;
   retries: number;
   /** Samples sent from history to fill a gap the queue could not (outage or restart). */
@@ -74,27 +68,20 @@ const newestOf = (round: readonly RemoteSeries[]) =>
  * one log line naming the series count and the reason. Memory is bounded by `maxQueuedSamples`.
  */
 export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
-  // Each round is kept encoded (about 130 bytes a sample instead of some 600 as objects), and
-  // compressed (about 20) once it has waited past RAW_QUEUE_BYTES or the receiver fails;
-  // WriteRequests concatenate, so a batch is its rounds' protobuf bytes end to end.
+  // Each round is compressed as it is queued (about 20 bytes a sample instead of some 130
+  // encoded, or 600 as objects), so no round waits uncompressed long enough to reach the old
+  // generation. A round is wider than snappy's 64 KiB fragments, so compressing rounds one by
+  // one costs no ratio; and since each round's snappy elements refer only to its own bytes, a
+  // batch is one header and its rounds' elements end to end (WriteRequests concatenate too).
   const queue: {
-    raw: Buffer | null;
-    block: Buffer | null;
+    elements: Buffer;
     rawBytes: number;
     series: number;
     samples: number;
     timeMs: number;
   }[] = [];
-  let rawQueued = 0;
-  const compressOldest = (all: boolean) => {
-    for (const entry of queue) {
-      if (!all && rawQueued <= RAW_QUEUE_BYTES) return;
-      if (entry.raw === null) continue;
-      entry.block = snappyCompress(entry.raw);
-      rawQueued -= entry.raw.length;
-      entry.raw = null;
-    }
-  };
+  // Its hash table and scratch output are kept from one round to the next.
+  const snappy = createSnappyCompressor();
   const stats: RemoteWriterStats = {
     sentSamples: 0,
     droppedSamples: 0,
@@ -134,7 +121,6 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
 
   function backOff(reason: string) {
     stats.retries += 1;
-    compressOldest(true);
     backoffMs = Math.min(
       options.maxBackoffMs,
       backoffMs === 0 ? options.minBackoffMs : backoffMs * 2,
@@ -146,7 +132,7 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
 
   /** Sends one catch-up batch until the receiver answers; false when `signal` aborted. */
   async function sendBatch(batch: CatchUpBatch, signal: AbortSignal): Promise<boolean> {
-    const body = snappyCompress(batch.bytes);
+    const body = snappy.compress(batch.bytes);
     while (!signal.aborted) {
       let result: Awaited<ReturnType<typeof postWriteRequest>>;
       try {
@@ -209,19 +195,20 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
       let rounds = 0;
       let samples = 0;
       let seriesCount = 0;
+      let rawBytes = 0;
       while (rounds < queue.length) {
         const next = queue[rounds]!;
         if (rounds > 0 && samples + next.samples > options.maxBatchSamples) break;
-        parts.push(next.raw ?? snappyUncompress(next.block!, next.rawBytes));
+        parts.push(next.elements);
         samples += next.samples;
         seriesCount += next.series;
+        rawBytes += next.rawBytes;
         rounds += 1;
       }
       // The queue may drop its oldest rounds (overflow) while this request is out.
       const batch = new Set(queue.slice(0, rounds));
       const lastTime = queue[rounds - 1]!.timeMs;
-      const only = rounds === 1 ? queue[0]!.block : null;
-      const body = only ?? snappyCompress(rounds === 1 ? parts[0]! : Buffer.concat(parts));
+      const body = Buffer.concat([snappyHeader(rawBytes), ...parts]);
       parts.length = 0;
       let result: Awaited<ReturnType<typeof postWriteRequest>>;
       try {
@@ -240,7 +227,6 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
       backoffMs = 0;
       while (queue.length > 0 && batch.has(queue[0]!)) {
         const sent = queue.shift()!;
-        rawQueued -= sent.raw?.length ?? 0;
         stats.queuedSamples -= sent.samples;
       }
       acked(lastTime);
@@ -271,20 +257,16 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
 
   function pushEncoded(round: EncodedRound, samples: number, timeMs = round.timeMs ?? 0) {
     queue.push({
-      raw: round.bytes,
-      block: null,
+      elements: snappy.compressElements(round.bytes),
       rawBytes: round.bytes.length,
       series: round.series,
       samples,
       timeMs,
     });
-    rawQueued += round.bytes.length;
-    compressOldest(backoffMs > 0);
     stats.queuedSamples += samples;
     let dropped = 0;
     while (stats.queuedSamples > options.maxQueuedSamples && queue.length > 1) {
       const old = queue.shift()!;
-      rawQueued -= old.raw?.length ?? 0;
       stats.queuedSamples -= old.samples;
       dropped += old.samples;
     }
@@ -323,7 +305,7 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
     },
     stats: () => ({
       ...stats,
-      queuedBytes: queue.reduce((n, e) => n + (e.raw?.length ?? e.block?.length ?? 0), 0),
+      queuedBytes: queue.reduce((n, e) => n + e.elements.length, 0),
     }),
     async close() {
       closing.abort();

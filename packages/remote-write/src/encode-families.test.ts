@@ -48,6 +48,31 @@ describe('createFamiliesEncoder', () => {
     }
   });
 
+  it('stays exact when families share one labels object per container and one changes', () => {
+    const encoder = createFamiliesEncoder(external);
+    const rounds = [
+      ['a', 'b', 'c'],
+      ['a', 'b', 'c'],
+      ['a', 'x', 'c'],
+      ['c', 'a', 'x'],
+      ['c', 'a', 'x'],
+    ];
+    for (const [n, names] of rounds.entries()) {
+      // As the exporters build them: one object per container, in every family of the round.
+      const shared = names.map((name, i) => ({ id: `id-${i}`, name }));
+      const cpu = createFamily('arcbox_perf_container_cpu_seconds', 'counter', 'h', 'seconds');
+      const memory = createFamily('arcbox_perf_container_memory_bytes', 'gauge', 'h', 'bytes');
+      for (const labels of shared) {
+        cpu.add(labels, n);
+        memory.add(labels, n * 2);
+      }
+      const families = [cpu.family, memory.family];
+      const { bytes } = encoder.encode(families, 1000 + n);
+      const expected = encodeWriteRequest(familiesToSeries(families, 1000 + n, external));
+      expect(bytes.equals(expected), `round ${n}`).toBe(true);
+    }
+  });
+
   it('keeps the labels of the live series only, once the gone ones outnumber them', () => {
     const encoder = createFamiliesEncoder();
     for (let r = 0; r < 30; r += 1) {

@@ -38,6 +38,9 @@ export function createFamiliesEncoder(
   const byPosition = new Map<string, { labels: Labels[]; bytes: Buffer[] }>();
   let byKey = new Map<string, Buffer>();
   const parts: Buffer[] = [];
+  // A round's families share one labels object per container (or VM, ...): once found equal to
+  // the last round's, the pair is not compared again this round.
+  const equal = new Map<Labels, Labels>();
   return {
     encode(families, timestampMs) {
       checkTimestamp(timestampMs);
@@ -56,7 +59,11 @@ export function createFamiliesEncoder(
           const sampleLabels = samples[j]!.labels;
           let bytes: Buffer;
           const before = kept.labels[j];
-          if (before !== undefined && sameLabels(before, sampleLabels)) bytes = kept.bytes[j]!;
+          if (
+            before !== undefined &&
+            (equal.get(sampleLabels) === before || sameLabelsOnce(before, sampleLabels))
+          )
+            bytes = kept.bytes[j]!;
           else {
             let key = sampleName(family);
             for (const k in sampleLabels) key += `\u0000${k}\u0001${sampleLabels[k]}`;
@@ -77,34 +84,34 @@ export function createFamiliesEncoder(
         kept.bytes.length = samples.length;
       }
       const out = Buffer.allocUnsafe(total);
+      const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+      // Every sample of a round ends with the same timestamp: its bytes are written once here.
+      const stamp = new Uint8Array(1 + tsLength);
+      stamp[0] = SAMPLE_TIMESTAMP;
+      writeVarint(stamp, 1, timestampMs);
       let at = 0;
-      const varint = (v: number) => {
-        while (v >= 128) {
-          out[at++] = (v % 128) | 128;
-          v = Math.floor(v / 128);
-        }
-        out[at++] = v;
-      };
       let i = 0;
       for (const family of families) {
         for (const sample of family.samples) {
           const bytes = parts[i]!;
           i += 1;
           out[at++] = TIMESERIES;
-          varint(bytes.length + 2 + sampleSize);
-          at += bytes.copy(out, at);
+          at = writeVarint(out, at, bytes.length + 2 + sampleSize);
+          out.set(bytes, at);
+          at += bytes.length;
           out[at++] = SAMPLE;
-          varint(sampleSize);
+          out[at++] = sampleSize; // at most 9 + 1 + 10 bytes: one varint byte
           out[at++] = SAMPLE_VALUE;
-          at = out.writeDoubleLE(sample.value, at);
-          out[at++] = SAMPLE_TIMESTAMP;
-          varint(timestampMs);
+          view.setFloat64(at, sample.value, true);
+          at += 8;
+          for (let k = 0; k < stamp.length; k++) out[at++] = stamp[k]!;
         }
       }
       // Series that went away leave the key cache once it holds twice the live ones (the
       // positions hold every live series' bytes).
       if (byKey.size > 2 * n + 1000) byKey = new Map();
       parts.length = 0;
+      equal.clear();
       return { bytes: out, series: n, timeMs: timestampMs };
     },
     get cached() {
@@ -113,6 +120,12 @@ export function createFamiliesEncoder(
       return live + byKey.size;
     },
   };
+
+  function sameLabelsOnce(before: Labels, now: Labels): boolean {
+    if (!sameLabels(before, now)) return false;
+    equal.set(now, before);
+    return true;
+  }
 
   /** A series' sorted Label entries, as they sit inside its TimeSeries message. */
   function labelsOf(family: MetricFamily, sampleLabels: Readonly<Record<string, string>>): Buffer {
@@ -136,6 +149,16 @@ function sameLabels(a: Labels, b: Labels): boolean {
   }
   for (const _ in a) count -= 1;
   return count === 0;
+}
+
+/** Writes `v` (a non-negative safe integer) as a protobuf varint at `at`; returns the next position. */
+function writeVarint(out: Uint8Array, at: number, v: number): number {
+  while (v >= 128) {
+    out[at++] = (v % 128) | 128;
+    v = Math.floor(v / 128);
+  }
+  out[at++] = v;
+  return at;
 }
 
 function varintLength(n: number): number {

@@ -18,3 +18,5 @@ export { MAX_ACK_FILE_BYTES, MAX_ACK_TARGETS, openAckFile, parseAcks } from './a
 export type { AckFile, AckFileOptions } from './ack-file.js';
 export { createHistoryCatchUp } from './history-catch-up.js';
 export type { CatchUpBatch, CatchUpSource, HistoryCatchUpOptions } from './history-catch-up.js';
+export { createSnappyCompressor, maxCompressedLength, snappyHeader } from './snappy-compressor.js';
+export type { SnappyCompressor } from './snappy-compressor.js';

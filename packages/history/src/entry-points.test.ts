@@ -54,6 +54,7 @@ describe('entry points (built package)', () => {
       const h = await openSqliteHistory({
         path: dir + '/h.sqlite',
         flushIntervalMs: 0,
+        checkpointWorkerFromChunks: 0,
         onError: (e) => errors.push(String(e.cause ?? e)),
       });
       for (let i = 0; i < 5; i++) {

@@ -82,6 +82,7 @@ describe(`checkpoints off the event loop (${driver.name})`, () => {
     const h = await openSqliteHistory({
       path,
       flushIntervalMs: 0,
+      checkpointWorkerFromChunks: 0,
       onError: (e) => errors.push(e),
     });
     const sizes: number[] = [];
@@ -108,7 +109,12 @@ describe(`checkpoints off the event loop (${driver.name})`, () => {
 
   it('truncates a WAL past maxWalBytes', async () => {
     const path = join(dir, 'h.db');
-    const h = await openSqliteHistory({ path, flushIntervalMs: 0, maxWalBytes: 0 });
+    const h = await openSqliteHistory({
+      path,
+      flushIntervalMs: 0,
+      maxWalBytes: 0,
+      checkpointWorkerFromChunks: 0,
+    });
     append(h.store, 0, 10, 20);
     await h.flush();
     expect(walBytes(path)).toBeGreaterThan(0);
@@ -143,12 +149,53 @@ describe(`checkpoints off the event loop (${driver.name})`, () => {
     db.close();
   });
 
+  it('starts the worker with the first commit of startAtChunks, not before', async () => {
+    const path = join(dir, 'h.db');
+    const db = driver.open(path, { readOnly: false });
+    db.exec('PRAGMA journal_mode = WAL');
+    const autocheckpoint = () => Object.values(db.prepare('PRAGMA wal_autocheckpoint').get()!)[0];
+    const checkpointer = createCheckpointer({
+      db,
+      path,
+      driver,
+      maxWalBytes: 64 << 20,
+      startAtChunks: 500,
+    });
+    checkpointer.committed(499);
+    expect(checkpointer.where()).toBe('main');
+    // SQLite's own checkpoint in the commit stays on until then.
+    expect(autocheckpoint()).toBe(1000);
+    checkpointer.committed(500);
+    expect(checkpointer.where()).toBe('worker');
+    expect(autocheckpoint()).toBe(0);
+    await checkpointer.idle();
+    await checkpointer.close();
+    db.close();
+  });
+
+  it('a history of small flushes keeps the checkpoint in the commit (no worker)', async () => {
+    const path = join(dir, 'h.db');
+    const h = await openSqliteHistory({ path, flushIntervalMs: 0 });
+    const sizes: number[] = [];
+    for (let f = 0; f < 5; f++) {
+      append(h.store, f * 10, 10, 20);
+      await h.flush();
+      sizes.push(walBytes(path));
+    }
+    // Flushes of 20 series, under the default 500: no worker restarts the WAL after each one, it
+    // grows towards SQLite's 1,000 pages (the worker's test above holds it at one flush).
+    expect(sizes[4]).toBeGreaterThan(sizes[0]! * 2);
+    await h.close();
+    expect(walBytes(path)).toBe(0);
+  });
+
   it('a worker that cannot start falls back to the main thread, said once, nothing lost', async () => {
     const path = join(dir, 'h.db');
     const errors: PerfError[] = [];
     const h = await openSqliteHistory({
       path,
       flushIntervalMs: 0,
+      checkpointWorkerFromChunks: 0,
       driver: { ...driver, module: 'no-such-sqlite-driver' },
       onError: (e) => errors.push(e),
     });
@@ -176,6 +223,7 @@ describe(`checkpoints off the event loop (${driver.name})`, () => {
     const h = await openSqliteHistory({
       path,
       flushIntervalMs: 0,
+      checkpointWorkerFromChunks: 0,
       driver: failing,
       onError: (e) => errors.push(e),
     });

@@ -11,8 +11,11 @@ import type { SqliteDatabase, SqliteDriver } from './sqlite-driver.js';
 export interface Checkpointer {
   /** Where checkpoints run: `worker`, or `main` (SQLite's automatic one, in the commit). */
   where(): 'worker' | 'main';
-  /** After a commit: asks for a checkpoint (one at a time; commits meanwhile ask for one more). */
-  committed(): void;
+  /**
+   * After a commit of `chunks` chunks: asks for a checkpoint (one at a time; commits meanwhile ask
+   * for one more), starting the worker with the first commit of at least `startAtChunks`.
+   */
+  committed(chunks?: number): void;
   /**
    * Resolves once the checkpoint in flight is done, or `waitMs` after it was asked for. The
    * writer awaits it before a transaction: the WAL restarts from its start only after a complete
@@ -35,6 +38,12 @@ export interface CheckpointerOptions {
   onError?: (error: PerfError) => void;
   /** Longest wait for a checkpoint before a transaction, and for the worker to stop. */
   waitMs?: number;
+  /**
+   * The worker starts with the first commit of at least this many chunks; until then SQLite's
+   * own checkpoint runs in the commit. The worker's isolate costs about 10 MB resident, more
+   * than a small host's stalls are worth. Default 0: at once.
+   */
+  startAtChunks?: number;
 }
 
 const WORKER_URL = new URL('./sqlite-checkpoint-worker.js', import.meta.url);
@@ -53,25 +62,31 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
   // A SQLite built single-threaded has no locks between threads: keep its checkpoint where it is.
   if (driver.module === undefined || singleThreaded(db)) return onMainThread();
 
-  let worker: Worker | null;
-  try {
-    worker = new Worker(WORKER_URL, {
-      // Not the process's flags (`--input-type` alone makes the worker fail to start); node:sqlite's
-      // "experimental" warning on Node 22 was already printed once by the main thread.
-      execArgv: ['--disable-warning=ExperimentalWarning'],
-      workerData: {
-        path,
-        module: driver.module,
-        maxWalBytes: options.maxWalBytes,
-        busyTimeoutMs: TRUNCATE_BUSY_MS,
-      },
-    });
-  } catch (cause) {
-    report(cause);
-    return onMainThread();
-  }
-  worker.unref();
-  db.exec('PRAGMA wal_autocheckpoint = 0');
+  const startAtChunks = options.startAtChunks ?? 0;
+  let worker: Worker | null = null;
+  let failed = false;
+  const start = () => {
+    try {
+      worker = new Worker(WORKER_URL, {
+        // Not the process's flags (`--input-type` alone makes the worker fail to start);
+        // node:sqlite's "experimental" warning on Node 22 was already printed by the main thread.
+        execArgv: ['--disable-warning=ExperimentalWarning'],
+        workerData: {
+          path,
+          module: driver.module,
+          maxWalBytes: options.maxWalBytes,
+          busyTimeoutMs: TRUNCATE_BUSY_MS,
+        },
+      });
+    } catch (cause) {
+      failed = true;
+      report(cause);
+      return;
+    }
+    worker.unref();
+    db.exec('PRAGMA wal_autocheckpoint = 0');
+    listen(worker);
+  };
 
   let closing = false;
   let asked = 0;
@@ -94,31 +109,35 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
   };
   /** The worker is gone: back to SQLite's checkpoint in the commit. Slower turns, nothing lost. */
   const fallBack = (cause: unknown) => {
-    const failed = worker;
-    if (!failed) return;
+    const gone = worker;
+    if (!gone) return;
     worker = null;
+    failed = true;
     settle();
-    void failed.terminate().catch(() => undefined);
+    void gone.terminate().catch(() => undefined);
     if (closing) return;
     db.exec(`PRAGMA wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
     report(cause);
   };
-  worker.on('message', (message: WorkerMessage) => {
-    if (message.type === 'failed') {
-      fallBack(new Error(message.message));
-      return;
-    }
-    if (message.type !== 'done') return;
-    settle();
-    if (again) {
-      again = false;
-      ask();
-    }
-  });
-  worker.on('error', fallBack);
-  worker.on('exit', (code) => {
-    if (!closing) fallBack(new Error(`the checkpoint worker exited with code ${code}`));
-  });
+  function listen(w: Worker): void {
+    w.on('message', (message: WorkerMessage) => {
+      if (message.type === 'failed') {
+        fallBack(new Error(message.message));
+        return;
+      }
+      if (message.type !== 'done') return;
+      settle();
+      if (again) {
+        again = false;
+        ask();
+      }
+    });
+    w.on('error', fallBack);
+    w.on('exit', (code) => {
+      if (!closing) fallBack(new Error(`the checkpoint worker exited with code ${code}`));
+    });
+  }
+  if (startAtChunks <= 0) start();
 
   function report(cause: unknown): void {
     options.onError?.(
@@ -132,7 +151,8 @@ export function createCheckpointer(options: CheckpointerOptions): Checkpointer {
 
   return {
     where: () => (worker ? 'worker' : 'main'),
-    committed() {
+    committed(chunks = Number.POSITIVE_INFINITY) {
+      if (!worker && !failed && !closing && chunks >= startAtChunks) start();
       if (!worker) return;
       if (inFlight) again = true;
       else ask();

@@ -224,7 +224,11 @@ describe('linux process collector on a constructed proc tree', () => {
     write(root, { pid: 61, comm: 'busy', utime: 150, rss: 2000 });
     reads.length = 0;
     const second = await fast.collect({ signal });
-    expect(reads.filter((p) => p.startsWith('proc/60/'))).toEqual(['proc/60/stat']);
+    // Its ticks held: schedstat is asked (absent from this tree: ticks decide), not status or io.
+    expect(reads.filter((p) => p.startsWith('proc/60/'))).toEqual([
+      'proc/60/stat',
+      'proc/60/schedstat',
+    ]);
     expect(reads.filter((p) => p.startsWith('proc/61/')).sort()).toEqual([
       'proc/61/io',
       'proc/61/stat',
@@ -261,10 +265,32 @@ describe('linux process collector on a constructed proc tree', () => {
     const [r] = await c.collect({ signal });
     expect(reads.sort()).toEqual(['proc/62/io', 'proc/62/stat', 'proc/62/status']);
     expect(r?.residentBytes).toBe(600 * 1024);
-    // Nothing moved since: stat alone.
+    // Nothing moved since: stat, and schedstat to confirm.
     reads.length = 0;
     await c.collect({ signal });
-    expect(reads).toEqual(['proc/62/stat']);
+    expect(reads).toEqual(['proc/62/stat', 'proc/62/schedstat']);
+  });
+
+  it('a process whose ticks held but whose time on CPU (schedstat) moved has its io read again', async () => {
+    // dd writing with O_DIRECT from a pipe: megabytes on less CPU than one 10 ms tick.
+    const root = tree([{ pid: 63, comm: 'dd', utime: 100, rss: 1000 }]);
+    const schedstat = (ns: number) =>
+      writeFileSync(join(root, 'proc/63/schedstat'), `${ns} 5000 12\n`);
+    const ioOf = (written: number) =>
+      writeFileSync(join(root, 'proc/63/io'), `read_bytes: 0\nwrite_bytes: ${written}\n`);
+    schedstat(1_000_000_000);
+    ioOf(0);
+    const c = createLinuxProcessCollector({ root });
+    await c.collect({ signal });
+    // A round with nothing moved: schedstat is known from then on.
+    expect((await c.collect({ signal }))[0]?.ioWriteBytes).toBe(0);
+    ioOf(64 * 2 ** 20);
+    schedstat(1_000_400_000);
+    expect((await c.collect({ signal }))[0]?.ioWriteBytes).toBe(64 * 2 ** 20);
+    // Written again, but schedstat held: the write cannot have happened; figures kept.
+    ioOf(128 * 2 ** 20);
+    expect((await c.collect({ signal }))[0]?.ioWriteBytes).toBe(64 * 2 ** 20);
+    c.close();
   });
 
   it('spreads the idle refreshes of processes first seen together over the refresh window', async () => {

@@ -52,8 +52,10 @@ export interface LinuxProcessCollectorOptions {
    * `status` and `io` figures for up to this long, ms; 60 s by default. Most processes of a host
    * are idle: this reads one file for each of them per round instead of three. Opening and
    * reading `status` and `io` costs several times a read of `stat` on its kept descriptor. An
-   * idle process's I/O counters cannot move; its memory moves when the kernel reclaims it, which
-   * stat's rss shows (to within the kernel's per-CPU batches, which only the refresh catches).
+   * idle process's I/O counters cannot move; CPU ticks are 10 ms, so a process whose ticks held is
+   * idle only when its exact time on CPU (`schedstat`, read for those alone) held too. Its memory
+   * moves when the kernel reclaims it, which stat's rss shows (to within the kernel's per-CPU
+   * batches, which only the refresh catches).
    * 0 reads every file of every process on every round.
    */
   idleRefreshMs?: number;
@@ -98,6 +100,8 @@ interface Known {
   ticks: number;
   /** stat's resident pages at the last round. */
   rssPages: number | null;
+  /** Time on CPU from `schedstat` when last read, ns (null: not read, or no such file). */
+  runtimeNs: number | null;
   /** When status and io were last read, and what they held. */
   fullAt: number;
   status: ProcessStatus | null;
@@ -105,6 +109,14 @@ interface Known {
 }
 
 const defaultClock = () => ({ monotonicMs: performance.now(), time: Date.now() });
+
+/** `schedstat`'s first field, ns on CPU; null when absent or unreadable. */
+const runtimeOf = (text: string | null): number | null => {
+  if (text === null) return null;
+  const end = text.indexOf(' ');
+  const ns = Number(end < 0 ? text.trim() : text.slice(0, end));
+  return Number.isSafeInteger(ns) && ns >= 0 ? ns : null;
+};
 const PASSWD_REFRESH_MS = 60_000;
 const CGROUP_YOUNG_MS = 60_000;
 const CGROUP_SETTLED_FACTOR = 12;
@@ -222,6 +234,7 @@ export function createLinuxProcessCollector(
         seen: round,
         ticks: -1,
         rssPages: null,
+        runtimeNs: null,
         fullAt: Number.NEGATIVE_INFINITY,
         status: null,
         io: null,
@@ -242,13 +255,21 @@ export function createLinuxProcessCollector(
       k.containerGeneration = containerOf.generation;
     }
     const ticksNow = stat.utime + stat.stime;
-    const idle =
+    let idle =
       ticksNow === k.ticks &&
       stat.rssPages === k.rssPages &&
       stat.state !== 'R' &&
       stat.state !== 'D' &&
       now - k.fullAt < idleRefreshMs &&
       k.status !== null;
+    if (idle) {
+      // Ticks are 10 ms: a process can write megabytes (O_DIRECT, from a pipe) on less CPU than
+      // one. Its time on CPU in ns (schedstat) moves with any system call; where the kernel has
+      // no schedstat, ticks decide alone.
+      const runtime = runtimeOf(softOf(statReader, `${dir}/schedstat`));
+      idle = runtime === null || runtime === k.runtimeNs;
+      k.runtimeNs = runtime;
+    }
     k.ticks = ticksNow;
     k.rssPages = stat.rssPages;
     if (!idle) {

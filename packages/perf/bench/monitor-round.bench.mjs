@@ -6,6 +6,7 @@
 // ARCBOX_BENCH_DIST=/other/checkout/packages/perf/dist runs another build's monitor.
 // Run: node packages/perf/bench/monitor-round.bench.mjs (after pnpm build).
 import { pathToFileURL } from 'node:url';
+import { emptyCpuTimes } from '@arcbox/perf-core';
 
 const dist = process.env.ARCBOX_BENCH_DIST ?? new URL('../dist/', import.meta.url).pathname;
 const { PerfMonitor } = await import(pathToFileURL(`${dist}/index.js`).href);
@@ -16,18 +17,7 @@ const T0 = Date.UTC(2026, 0, 1);
 
 function systemReading(k) {
   const busy = k * 50;
-  const times = (b, idle) => ({
-    user: b,
-    nice: 0,
-    system: 0,
-    idle,
-    iowait: 0,
-    irq: 0,
-    softirq: 0,
-    steal: 0,
-    guest: 0,
-    guestNice: 0,
-  });
+  const times = (b, idle) => ({ ...emptyCpuTimes(), user: b, idle });
   return {
     monotonicMs: k * 1000,
     time: T0 + k * 1000,

@@ -75,6 +75,14 @@ export function DatabaseSync(path, options) {
   return pathToFileURL(file).href;
 }
 
+/** The newest sample a fresh open of the file finds: what a restart would have. */
+async function newestAfterReopen(path: string): Promise<number> {
+  const again = await openSqliteHistory({ path, flushIntervalMs: 0 });
+  const newest = again.store.newest();
+  await again.close();
+  return newest;
+}
+
 describe(`checkpoints off the event loop (${driver.name})`, () => {
   it('runs in a worker: the WAL starts over after each flush instead of growing', async () => {
     const path = join(dir, 'h.db');
@@ -102,9 +110,7 @@ describe(`checkpoints off the event loop (${driver.name})`, () => {
     expect(Math.max(...sizes)).toBeLessThan(written / 4);
     // Close checkpoints what is left: the database file stands alone.
     expect(walBytes(path)).toBe(0);
-    const again = await openSqliteHistory({ path, flushIntervalMs: 0 });
-    expect(again.store.newest()).toBe(T0 + 799_000);
-    await again.close();
+    expect(await newestAfterReopen(path)).toBe(T0 + 799_000);
   });
 
   it('truncates a WAL past maxWalBytes', async () => {
@@ -215,9 +221,7 @@ describe(`checkpoints off the event loop (${driver.name})`, () => {
     const db = driver.open(path, { readOnly: true });
     expect(Object.values(db.prepare('PRAGMA integrity_check').get()!)[0]).toBe('ok');
     db.close();
-    const again = await openSqliteHistory({ path, flushIntervalMs: 0 });
-    expect(again.store.newest()).toBe(T0 + 49_000);
-    await again.close();
+    expect(await newestAfterReopen(path)).toBe(T0 + 49_000);
   });
 
   it('a worker whose checkpoint fails falls back to the main thread, nothing lost', async () => {
@@ -242,9 +246,7 @@ describe(`checkpoints off the event loop (${driver.name})`, () => {
     expect(walBytes(path)).toBeLessThan(statSync(path).size);
     await h.close();
     expect(walBytes(path)).toBe(0);
-    const again = await openSqliteHistory({ path, flushIntervalMs: 0 });
-    expect(again.store.newest()).toBe(T0 + 899_000);
-    await again.close();
+    expect(await newestAfterReopen(path)).toBe(T0 + 899_000);
   });
 
   it('a worker stuck in a checkpoint is waited for at most waitMs, then terminated at close', async () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ColumnRing, segmentRowsFor } from './column-ring.js';
 
@@ -61,5 +62,72 @@ describe('ColumnRing', () => {
     ring.dropBefore(1000);
     expect(ring.size).toBe(0);
     expect(ring.byteLength()).toBe(0);
+  });
+
+  it('with a phase, holds the same rows as without one, and packs its first segment alike', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 500 }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.array(fc.oneof(fc.constant(-1), fc.integer({ min: 0, max: 40 })), { maxLength: 30 }),
+        (phase, rowsIn, steps) => {
+          const plain = new ColumnRing(300, 2, 1, Uint8Array);
+          const phased = new ColumnRing(300, 2, 1, Uint8Array, phase);
+          let t = 0;
+          const add = (n: number) => {
+            for (let i = 0; i < n; i++, t++) {
+              for (const ring of [plain, phased]) {
+                const at = ring.append(T0 + t * 1000);
+                ring.tail().values[at] = 7; // constant
+                ring.tail().values[ring.rows + at] = (t * 13) % 101;
+                ring.tail().counts![at] = t % 5;
+              }
+            }
+          };
+          add(rowsIn);
+          // Drops by age (-1: half of what is held) between appends.
+          for (const n of steps) {
+            if (n >= 0) add(n * 7);
+            else {
+              const cutoff = T0 + (t - plain.size / 2) * 1000;
+              for (const ring of [plain, phased]) ring.dropBefore(cutoff);
+            }
+          }
+          expect(phased.size).toBe(plain.size);
+          for (let i = 0; i < plain.size; i++) {
+            expect(phased.timeAt(i)).toBe(plain.timeAt(i));
+            expect(phased.valueAt(0, i)).toBe(plain.valueAt(0, i));
+            expect(phased.valueAt(1, i)).toBe(plain.valueAt(1, i));
+            expect(phased.countAt(0, i)).toBe(plain.countAt(0, i));
+          }
+          // The constant column is packed as a constant in every sealed segment, the first too.
+          for (const seg of phased.segments) {
+            if (seg.valueSlot) expect(seg.valueSlot[0]).toBe(-1);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('seals rings that fill in step in different rounds when their phases differ', () => {
+    const rings = Array.from({ length: 12 }, (_, k) => new ColumnRing(3600, 1, 0, null, k * 10));
+    const sealsByRound: number[] = [];
+    for (let round = 0; round < 240; round++) {
+      let seals = 0;
+      for (const ring of rings) {
+        const before = ring.segments.length;
+        ring.append(T0 + round * 1000);
+        if (ring.segments.length > before && before > 0) seals += 1;
+      }
+      sealsByRound.push(seals);
+    }
+    // 120-row segments: each ring seals once or twice in 240 rounds, never two in one round.
+    expect(Math.max(...sealsByRound)).toBe(1);
+    expect(sealsByRound.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(12);
+    // Without phases, all twelve seal in the same round.
+    const inStep = Array.from({ length: 12 }, () => new ColumnRing(3600, 1));
+    for (let round = 0; round < 121; round++) for (const r of inStep) r.append(T0 + round * 1000);
+    expect(inStep.every((r) => r.segments.length === 2)).toBe(true);
   });
 });

@@ -79,15 +79,27 @@ export class ColumnRing {
    * sees a stream of new buffers.
    */
   private pool: Segment[] = [];
+  /** Where an empty ring's first row goes in its first segment (see the constructor). */
+  private readonly phase: number;
+  /** Rows before the first one written in the open segment (a phased first segment), else 0. */
+  private unused = 0;
 
+  /**
+   * `phase` places an empty ring's first row that far into its first segment. Rings filled in
+   * step (a thousand containers, one row each a round) would otherwise all seal a segment in
+   * the same round: given different phases, their seals spread over a segment's rounds. It
+   * costs only the unused start of the first segment.
+   */
   constructor(
     maxRows: number,
     valueColumns: number,
     countColumns = 0,
     countType: CountType | null = null,
+    phase = 0,
   ) {
     this.maxRows = Math.max(1, Math.floor(maxRows));
     this.rows = segmentRowsFor(this.maxRows);
+    this.phase = Math.abs(Math.floor(phase)) % this.rows;
     this.valueColumns = valueColumns;
     this.countColumns = countColumns;
     this.countType = countType;
@@ -140,12 +152,14 @@ export class ColumnRing {
    */
   append(time: number): number {
     if (this.size === this.maxRows) this.dropFront(1);
+    if (this.segments.length === 0) this.head = this.phase;
     const p = this.head + this.size;
     const offset = p % this.rows;
-    if (offset === 0 && ((p / this.rows) | 0) === this.segments.length) {
+    if (((p / this.rows) | 0) === this.segments.length) {
       const last = this.segments.length - 1;
       if (last >= 0) this.segments[last] = this.seal(this.segments[last]!);
       this.segments.push(this.openSegment());
+      this.unused = offset;
     }
     this.size += 1;
     this.segments[this.segments.length - 1]!.times[offset] = time;
@@ -248,6 +262,7 @@ export class ColumnRing {
    */
   private seal(seg: Segment): Segment {
     const rows = this.rows;
+    if (this.unused > 0) this.fillUnused(seg);
     const bits = new Uint32Array(seg.values.buffer, seg.values.byteOffset, seg.values.length);
     const plan = planValues(bits, this.valueColumns, rows);
     const counts = seg.counts ? planCounts(seg.counts, this.countColumns, rows) : null;
@@ -275,6 +290,25 @@ export class ColumnRing {
     if (seg.counts && counts) writeCounts(seg.counts, counts.constant, rows, sealed);
     this.spare = seg;
     return sealed;
+  }
+
+  /**
+   * Copies the first written row into the rows before it, never read: the segment then packs as
+   * if the ring had started at its first row (a constant column stays constant).
+   */
+  private fillUnused(seg: Segment): void {
+    const rows = this.rows;
+    const from = this.unused;
+    this.unused = 0;
+    seg.times.fill(seg.times[from]!, 0, from);
+    for (let c = 0; c < this.valueColumns; c++) {
+      seg.values.fill(seg.values[c * rows + from]!, c * rows, c * rows + from);
+    }
+    const counts = seg.counts;
+    if (!counts) return;
+    for (let c = 0; c < this.countColumns; c++) {
+      counts.fill(counts[c * rows + from]!, c * rows, c * rows + from);
+    }
   }
 
   private allocateSealed(

@@ -176,6 +176,8 @@ export function createHistoryStore(options: HistoryStoreOptions = {}): HistorySt
     throw new PerfError('UNKNOWN_SERIES', `no history kind "${kind}"`, { field: 'series' });
   };
   let round = 0;
+  /** Series made so far: each one's phase, so series that start together seal apart. */
+  let created = 0;
   const listeners = new Set<(event: HistoryEvent) => void>();
   let offset = 0;
   let newest = Number.NaN;
@@ -189,7 +191,7 @@ export function createHistoryStore(options: HistoryStoreOptions = {}): HistorySt
     let s = slot.series.get(id);
     if (!s) {
       const key = seriesKey(kind, id, kinds);
-      s = new Series(key, kind, id, slot.fields, resolved);
+      s = new Series(key, kind, id, slot.fields, resolved, created++);
       s.emit = listeners.size > 0 ? dispatch : null;
       all.set(key, s);
       slot.series.set(id, s);

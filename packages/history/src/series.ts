@@ -85,6 +85,8 @@ export class Series implements SeriesMeta {
     id: string,
     fields: readonly string[],
     config: ResolvedHistoryConfig,
+    /** Spreads the rings' segment seals across series (see `ColumnRing`). */
+    phase = 0,
   ) {
     this.key = key;
     this.kind = kind;
@@ -93,7 +95,7 @@ export class Series implements SeriesMeta {
     this.fields = fields;
     const n = fields.length;
     this.n = n;
-    this.raw = new ColumnRing(config.maxSamples, n);
+    this.raw = new ColumnRing(config.maxSamples, n, 0, null, phase);
     this.tiers = config.tiers.map((t, level) => {
       // Room for 4x the nominal samples per bucket (ad-hoc collections between ticks).
       const countMax = Math.ceil(t.resolutionMs / config.sampleIntervalMs) * 4;
@@ -101,7 +103,13 @@ export class Series implements SeriesMeta {
       return {
         resolutionMs: t.resolutionMs,
         retentionMs: t.retentionMs,
-        ring: new ColumnRing(Math.ceil(memoryMs(level, config) / t.resolutionMs), 3 * n, n, counts),
+        ring: new ColumnRing(
+          Math.ceil(memoryMs(level, config) / t.resolutionMs),
+          3 * n,
+          n,
+          counts,
+          phase,
+        ),
         memoryMs: memoryMs(level, config),
         countMax: counts === Uint32Array ? 0xffffffff : counts === Uint16Array ? 0xffff : 0xff,
         acc: accumulator(n),

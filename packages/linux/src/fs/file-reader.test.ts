@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDescriptorBudget } from './descriptor-budget.js';
 import { createFileReader } from './file-reader.js';
@@ -138,6 +139,48 @@ describe('createFileReader descriptor budget', () => {
     reader.forget('g/c1/sub/');
     expect(budget.kept).toBe(0);
     reader.close();
+  });
+
+  it('forget of a directory closes what startsWith would, whatever was read and forgotten before', () => {
+    const root = tempDir();
+    const names = ['a', 'b', 'ab'];
+    const files: string[] = [];
+    const folders: string[] = [''];
+    for (const x of names) {
+      folders.push(`${x}/`);
+      for (const y of names) {
+        folders.push(`${x}/${y}/`);
+        mkdirSync(join(root, x, y), { recursive: true });
+        for (const f of [`${x}/f`, `${x}/${y}/f`, `${x}/${y}/g`]) {
+          if (!files.includes(f)) files.push(f);
+          writeFileSync(join(root, f), f);
+        }
+      }
+    }
+    const step = fc.oneof(
+      fc.record({ read: fc.constantFrom(...files) }),
+      fc.record({ forget: fc.constantFrom(...folders.filter((d) => d !== '')) }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        const budget = createDescriptorBudget(1000);
+        const reader = createFileReader({ root, budget });
+        const model = new Set<string>();
+        for (const s of steps) {
+          if ('read' in s) {
+            expect(reader.read(s.read)).toBe(s.read);
+            model.add(s.read);
+          } else {
+            reader.forget(s.forget);
+            for (const f of [...model]) if (f.startsWith(s.forget)) model.delete(f);
+          }
+          expect(budget.kept).toBe(model.size);
+        }
+        reader.close();
+        expect(budget.kept).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

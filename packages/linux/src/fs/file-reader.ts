@@ -106,19 +106,44 @@ export function createFileReader(options: FileReaderOptions = {}): FileReader {
   const evictOldest = options.evictOldest ?? true;
   const budget = options.budget;
   const fds = new Map<string, number>();
-  // Kept paths by each directory above them (`a/`, `a/b/`, ...): forget of a cgroup's or a
-  // process's directory closes its own files without a pass over every kept one (at 1,000
-  // containers a pass per forgotten container took seconds when they all went at once).
-  const under = new Map<string, Set<string>>();
+  // Kept paths by their directory, and directories by their parent (`a/b/` under `a/`): forget
+  // of a cgroup's or a process's directory walks its own subtree, not every kept path (at 1,000
+  // containers a pass per forgotten container took seconds when they all went at once). Each path
+  // and directory is held once: an index by every ancestor held each path at every level (2.5 MB
+  // at 1,000 containers on cgroup v1, against 0.2 MB for the descriptors themselves).
+  const files = new Map<string, Set<string>>();
+  const subdirs = new Map<string, Set<string>>();
   let buffer = Buffer.allocUnsafe(64 * 1024);
 
   const keep = (path: string, fd: number) => {
     fds.set(path, fd);
-    for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
-      const dir = path.slice(0, i + 1);
-      const paths = under.get(dir);
-      if (paths === undefined) under.set(dir, new Set([path]));
-      else paths.add(path);
+    let dir = parentOf(path);
+    const kept = files.get(dir);
+    if (kept !== undefined) {
+      kept.add(path);
+      return;
+    }
+    files.set(dir, new Set([path]));
+    // A directory new to the index: link it, and any new parent, up to one already linked.
+    while (dir !== '') {
+      const parent = parentOf(dir);
+      const children = subdirs.get(parent);
+      if (children?.has(dir)) break;
+      if (children === undefined) subdirs.set(parent, new Set([dir]));
+      else children.add(dir);
+      if (files.has(parent) || children !== undefined) break;
+      dir = parent;
+    }
+  };
+
+  /** Unlinks directories left with no kept path in or below them, from `dir` up. */
+  const prune = (start: string) => {
+    let dir = start;
+    while (dir !== '' && !files.has(dir) && !subdirs.has(dir)) {
+      const parent = parentOf(dir);
+      const children = subdirs.get(parent);
+      if (children?.delete(dir) && children.size === 0) subdirs.delete(parent);
+      dir = parent;
     }
   };
 
@@ -126,10 +151,11 @@ export function createFileReader(options: FileReaderOptions = {}): FileReader {
     const fd = fds.get(path);
     if (fd === undefined) return;
     fds.delete(path);
-    for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
-      const dir = path.slice(0, i + 1);
-      const paths = under.get(dir);
-      if (paths?.delete(path) && paths.size === 0) under.delete(dir);
+    const dir = parentOf(path);
+    const kept = files.get(dir);
+    if (kept?.delete(path) && kept.size === 0) {
+      files.delete(dir);
+      prune(dir);
     }
     budget?.give();
     try {
@@ -230,8 +256,13 @@ export function createFileReader(options: FileReaderOptions = {}): FileReader {
     },
     forget(prefix) {
       if (prefix.endsWith('/')) {
-        const paths = under.get(prefix);
-        if (paths !== undefined) for (const path of [...paths]) closeFd(path);
+        const gone: string[] = [];
+        const dirs = [prefix];
+        for (let dir = dirs.pop(); dir !== undefined; dir = dirs.pop()) {
+          for (const path of files.get(dir) ?? []) gone.push(path);
+          for (const sub of subdirs.get(dir) ?? []) dirs.push(sub);
+        }
+        for (const path of gone) closeFd(path);
         return;
       }
       for (const path of [...fds.keys()]) if (path.startsWith(prefix)) closeFd(path);
@@ -248,4 +279,9 @@ export function createFileReader(options: FileReaderOptions = {}): FileReader {
     },
   });
   return reader;
+}
+
+/** `a/b/` of `a/b/c` and of `a/b/c/`; '' at the top. */
+function parentOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/', path.length - 2) + 1);
 }

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSeriesTracker, type SeriesTracker } from './series-tracker.js';
@@ -50,6 +52,27 @@ const operation = fc.oneof(
 );
 
 describe('createSeriesTracker', () => {
+  it('holds one reading per series between updates, not the one before it too', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const tracker = createSeriesTracker(keyOf, compute);
+    // Made in a function of their own, so the test keeps no reference to the first reading.
+    const weak = (() => {
+      const first = { key: 'a', n: 1 };
+      tracker.update([first, { key: 'b', n: 1 }]);
+      tracker.update([
+        { key: 'a', n: 2 },
+        { key: 'b', n: 2 },
+      ]);
+      return new WeakRef(first);
+    })();
+    // A WeakRef keeps its target for the rest of the job that made it.
+    await new Promise((r) => setTimeout(r, 0));
+    gc();
+    expect(weak.deref()).toBeUndefined();
+    expect(tracker.update([{ key: 'a', n: 3 }])).toEqual([[2, 3]]);
+  });
+
   it('pairs every reading with the one a new map per update would, series coming, going and repeating', () => {
     fc.assert(
       fc.property(fc.array(operation, { maxLength: 40 }), (ops) => {

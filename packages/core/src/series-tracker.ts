@@ -19,7 +19,10 @@ interface Slot<R> {
   reading: R;
   /** The update that last saw the series. */
   round: number;
-  /** The reading before that update's first one (a key twice in one update reads from it). */
+  /**
+   * During an update, the reading before its first one (a key twice in one update reads from
+   * it); null again once the update is done, so no series holds two readings between rounds.
+   */
   before: R | null;
 }
 
@@ -33,6 +36,8 @@ export function createSeriesTracker<R, M>(
   compute: (previous: R | null, current: R) => M,
 ): SeriesTracker<R, M> {
   const slots = new Map<string, Slot<R>>();
+  /** Slots whose `before` the running update set; reused from one update to the next. */
+  const touched: Slot<R>[] = [];
   let round = 0;
   const updateOne = (reading: R) => {
     const key = keyOf(reading);
@@ -63,12 +68,15 @@ export function createSeriesTracker<R, M>(
         } else {
           previous = slot.reading;
           slot.before = previous;
+          touched.push(slot);
           slot.reading = r;
           slot.round = round;
           seen += 1;
         }
         out[i] = compute(previous, r);
       }
+      for (let i = 0; i < touched.length; i++) touched[i]!.before = null;
+      touched.length = 0;
       if (seen !== slots.size) {
         for (const [key, slot] of slots) if (slot.round !== round) slots.delete(key);
       }

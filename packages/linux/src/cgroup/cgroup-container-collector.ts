@@ -11,6 +11,7 @@ import { createDescriptorBudget, type DescriptorBudget } from '../fs/descriptor-
 import { createFileReader, type DirEntry, type FileReader } from '../fs/file-reader.js';
 import { MAX_COUNTER, parseCounter } from '../host/parse-number.js';
 import { type CgroupLayout, detectCgroupLayout } from './cgroup-layout.js';
+import { createHostOomKills } from './host-oom-kills.js';
 import {
   type CgroupTarget,
   discoverRuntimeCgroups,
@@ -161,6 +162,7 @@ export function createCgroupContainerCollector(
   const limitsRefreshMs = options.limitsRefreshMs ?? 10_000;
   const discoverEveryMs = options.discoverEveryMs ?? 2000;
   const lifecycle = options.lifecycleCounters ?? true;
+  const hostOomKills = createHostOomKills(reader);
   const lookup = toLookup(options.names);
   // runc state through the reader that does not keep descriptors (or the given one, recorded).
   const stateNames = createRuntimeStateNames({ reader: coldReader });
@@ -286,6 +288,7 @@ export function createCgroupContainerCollector(
     host: ReturnType<typeof hostFacts>,
     name: string | undefined,
     extra: SourceProblem[],
+    hostOomKillsHeld = false,
   ): ContainerReading | null => {
     const l = getLayout();
     const stamp = clock();
@@ -316,6 +319,7 @@ export function createCgroupContainerCollector(
         files,
         previous: cached === null ? null : last,
         lifecycle,
+        hostOomKillsHeld,
       });
     let stats = read(fresh ? before : null);
     if (!stats.present) {
@@ -393,11 +397,12 @@ export function createCgroupContainerCollector(
       const list = currentTargets(performance.now());
       const nameProblems = await resolveNames(list, signal);
       const host = hostFacts();
+      const oomKillsHeld = lifecycle && hostOomKills.quiet();
       const readings: ContainerReading[] = [];
       const seen = new Set<string>();
       for (const target of list) {
         throwIfAborted(signal, 'containers');
-        const reading = readOne(target, host, undefined, nameProblems);
+        const reading = readOne(target, host, undefined, nameProblems, oomKillsHeld);
         if (!reading) continue;
         seen.add(target.path);
         readings.push(reading);

@@ -67,7 +67,7 @@ describe('readCgroupStats with the previous reading', () => {
     });
   };
 
-  it('carries cpu.stat without a quota, memory.stat while usage holds, blkio ops while bytes hold (never the OOM and limit-hit counters)', () => {
+  it('carries cpu.stat without a quota, memory.stat while usage holds, blkio ops while bytes hold (not the OOM and limit-hit counters under a limit)', () => {
     const first = read(null);
     expect(reads).toContain('memory.stat');
     expect(reads).toContain('cpu.stat');
@@ -117,17 +117,37 @@ describe('readCgroupStats with the previous reading', () => {
     expect([second.memoryOomKills, second.memoryLimitHits]).toEqual([3, 15849]);
   });
 
-  it('reads memory.failcnt as a counter without a memory limit', () => {
+  it('carries memory.failcnt while the limits in use say the cgroup has no memory limit, and reads it at the next limits refresh', () => {
     write('memory', 'memory.limit_in_bytes', '9223372036854771712\n');
     write('memory', 'memory.failcnt', '5\n');
     const first = read(null);
     expect(first.memoryLimit).toBeNull();
     expect(first.memoryLimitHits).toBe(5);
-    // A limit set and removed since the limits were read leaves its hits: still read each time.
+    // No limit of its own: the kernel counts no failed charge on it (a parent's limit counts on
+    // the parent). A limit set and removed within the limits' cache shows at their next read.
     write('memory', 'memory.failcnt', '9\n');
     const second = read(first);
+    expect(reads).not.toContain('memory.failcnt');
+    expect(second.memoryLimitHits).toBe(5);
+    const refreshed = read(null);
     expect(reads).toContain('memory.failcnt');
-    expect(second.memoryLimitHits).toBe(9);
+    expect(refreshed.memoryLimitHits).toBe(9);
+  });
+
+  it('carries memory.oom_control only while the host counted no OOM kill', () => {
+    const first = read(null);
+    write('memory', 'memory.oom_control', 'oom_kill_disable 0\nunder_oom 0\noom_kill 3\n');
+    reads = [];
+    const held = readCgroupStats(reader, layout, '/box', {
+      previous: first,
+      limits: first.limits,
+      hostOomKillsHeld: true,
+    });
+    expect(reads).not.toContain('memory.oom_control');
+    expect(held.memoryOomKills).toBe(2);
+    const moved = read(first);
+    expect(reads).toContain('memory.oom_control');
+    expect(moved.memoryOomKills).toBe(3);
   });
 
   it('reads cpu.cfs_period_us only under a CPU quota', () => {

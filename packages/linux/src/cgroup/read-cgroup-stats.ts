@@ -84,6 +84,12 @@ export interface ReadCgroupStatsOptions {
    * memory.events); true by default. Off, they are null (the bench compares the cost).
    */
   lifecycle?: boolean;
+  /**
+   * The host counted no OOM kill over the last readings (`createHostOomKills`): v1's
+   * `memory.oom_control` count is carried from `previous` instead of read, as no cgroup's
+   * count can have moved.
+   */
+  hostOomKillsHeld?: boolean;
 }
 
 /** Every directory (relative to the reader root) a reading of `path` may touch, one per mount. */
@@ -238,6 +244,34 @@ function scanFile<A, T>(
 }
 
 const OOM_KILL_KEY = new TextEncoder().encode('oom_kill ');
+
+/** v1 `memory.failcnt`, scanned from the read buffer where the reader can, else read as text. */
+function readCount1(
+  reader: FileReader,
+  file: string | null,
+  seen: Seen,
+  problems: SourceProblem[],
+): number | null {
+  const hits = scanFile(reader, file, seen, problems, scanCountBytes, undefined);
+  if (hits !== undefined) return hits;
+  return parseWith(readFile(reader, file, seen, problems), file, parseCgroupCount, problems);
+}
+
+/**
+ * v1 `memory.oom_control`'s `oom_kill`, scanned from the read buffer where the reader can, else
+ * read as text; null before kernel 4.13 (no such line), not 0.
+ */
+function readOomKills1(
+  reader: FileReader,
+  file: string | null,
+  seen: Seen,
+  problems: SourceProblem[],
+): number | null {
+  const kills = scanFile(reader, file, seen, problems, scanKeyedBytes, OOM_KILL_KEY);
+  if (kills !== undefined) return kills === null || kills === NO_KEY ? null : kills;
+  const oom = readFile(reader, file, seen, problems);
+  return oom === null ? null : count(flatKeys(oom, V1_OOM_KEYS)[0], file, 'oom_kill', problems);
+}
 
 /**
  * A one-number file as `parse` reads it, scanned from the read buffer where the reader can:
@@ -420,43 +454,25 @@ export function readCgroupStats(
       memoryInactiveFile = count(inactive, statFile, 'inactive_file', problems);
     }
     memoryWorkingSet = workingSet(memoryUsage, memoryInactiveFile, problems);
-    // OOM and limit-hit counters: read on every reading, never carried over. An unmoved usage
-    // proves nothing here: a cgroup at its limit sits at the same usage while its charges fail
-    // (measured on this machine, a 16 MiB cgroup writing files: in 19 of the 21 intervals of 50 ms
-    // whose usage_in_bytes held, memory.failcnt moved), and the kernel counts failcnt with or without a limit set.
+    // OOM and limit-hit counters. An unmoved usage proves nothing here: a cgroup at its limit
+    // sits at the same usage while its charges fail (a 16 MiB cgroup writing files: in 19 of the
+    // 21 intervals of 50 ms whose usage_in_bytes held, memory.failcnt moved). What does prove
+    // them unmoved (SEMANTICS.md, Container lifecycle): for oom_kill, the host's own count
+    // holding (`hostOomKillsHeld`); for failcnt, no memory limit on the cgroup itself (the
+    // kernel counts a failed charge only on the counter whose limit it hit: under a parent
+    // limited to 16 MiB, a child without one read failcnt 0 while its parent's went to 62).
     if (options.lifecycle === false) {
       // Not asked for: the counters stay null.
     } else if (mem1) {
-      // Scanned from the read buffer where the reader can (see scanFile), else read as text.
-      const kills = scanFile(
-        reader,
-        f.memoryOomControl1,
-        seen,
-        problems,
-        scanKeyedBytes,
-        OOM_KILL_KEY,
-      );
-      if (kills === undefined) {
-        const oom = readFile(reader, f.memoryOomControl1, seen, problems);
-        // Kernels before 4.13 have no oom_kill line: the count stays null, not 0.
-        if (oom !== null)
-          memoryOomKills = count(
-            flatKeys(oom, V1_OOM_KEYS)[0],
-            f.memoryOomControl1,
-            'oom_kill',
-            problems,
-          );
-      } else if (kills !== null && kills !== NO_KEY) memoryOomKills = kills;
-      const hits = scanFile(reader, f.memoryFailcnt1, seen, problems, scanCountBytes, undefined);
+      const carry = prev !== null && options.limits != null;
+      memoryOomKills =
+        carry && options.hostOomKillsHeld === true && prev.memoryOomKills !== null
+          ? prev.memoryOomKills
+          : readOomKills1(reader, f.memoryOomControl1, seen, problems);
       memoryLimitHits =
-        hits !== undefined
-          ? hits
-          : parseWith(
-              readFile(reader, f.memoryFailcnt1, seen, problems),
-              f.memoryFailcnt1,
-              parseCgroupCount,
-              problems,
-            );
+        carry && options.limits?.memoryLimit === null && prev.memoryLimitHits !== null
+          ? prev.memoryLimitHits
+          : readCount1(reader, f.memoryFailcnt1, seen, problems);
     } else {
       const events = readFile(reader, f.memoryEvents2, seen, problems);
       if (events !== null) {

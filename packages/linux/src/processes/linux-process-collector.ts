@@ -55,7 +55,8 @@ export interface LinuxProcessCollectorOptions {
    * idle process's I/O counters cannot move; CPU ticks are 10 ms, so a process whose ticks held is
    * idle only when its exact time on CPU (`schedstat`, read for those alone) held too. Its memory
    * moves when the kernel reclaims it, which stat's rss shows (to within the kernel's per-CPU
-   * batches, which only the refresh catches).
+   * batches, which only the refresh catches). A kernel thread (no memory of its own, no io read)
+   * has nothing in status that can move: it is read at its refresh alone, busy or not.
    * 0 reads every file of every process on every round.
    */
   idleRefreshMs?: number;
@@ -129,7 +130,8 @@ const KTHREADD = 2;
 
 /**
  * Every process under `<root>/proc`, one reading per round: `stat` each round, `status` and `io`
- * each round the process used CPU (else every `idleRefreshMs`); `cmdline` once per process;
+ * each round the process used CPU (else every `idleRefreshMs`; kept open while it stays busy);
+ * `cmdline` once per process;
  * `cgroup` every few seconds. Sync reads of procfs (never
  * waiting on a device, TOOLCHAIN.md) through one reused buffer, no descriptor kept. A process
  * that exits between the listing and its reads is skipped; `io` that cannot be read (another

@@ -33,11 +33,13 @@ function cpuMs() {
   return (u.user + u.system) / 1000 + children;
 }
 
-async function measure(fn, rounds, gapMs = 0) {
+/** `after`, untimed, runs after each call (a first scan's collector is closed there). */
+async function measure(fn, rounds, gapMs = 0, after = () => {}) {
   const gap = () => (gapMs ? new Promise((r) => setTimeout(r, gapMs)) : undefined);
   for (let i = 0; i < Math.min(3, rounds); i++) {
     await gap();
     await fn();
+    after();
   }
   const wall = [];
   const cpu = [];
@@ -48,6 +50,7 @@ async function measure(fn, rounds, gapMs = 0) {
     await fn();
     wall.push(performance.now() - t0);
     cpu.push(cpuMs() - c0);
+    after();
   }
   return { wall: median(wall), cpu: median(cpu) };
 }
@@ -78,6 +81,9 @@ try {
   const count = pids().length;
   const steady = createLinuxProcessCollector();
   await steady.collect({ signal });
+  // Each first scan is a new collector keeping its processes' stat open: closed once measured,
+  // or a host of a thousand processes runs out of descriptors in twenty rounds.
+  let firstScan = null;
   const rows = [
     ['raw floor: stat+status+io', await measure(rawRead(['stat', 'status', 'io']), ROUNDS)],
     [
@@ -90,7 +96,15 @@ try {
     ],
     [
       'ours, first scan (+cmdline+cgroup)',
-      await measure(() => createLinuxProcessCollector().collect({ signal }), ROUNDS),
+      await measure(
+        () => {
+          firstScan = createLinuxProcessCollector();
+          return firstScan.collect({ signal });
+        },
+        ROUNDS,
+        0,
+        () => firstScan?.close(),
+      ),
     ],
     [
       'spawn ps -eo pid,ppid,pcpu,rss,comm',

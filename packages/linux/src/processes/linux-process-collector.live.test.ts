@@ -12,7 +12,12 @@ import {
 } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSeriesTracker, type ProcessMetrics, processKind } from '@arcbox/perf-core';
+import {
+  createSeriesTracker,
+  type ProcessMetrics,
+  type ProcessReading,
+  processKind,
+} from '@arcbox/perf-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createCgroupContainerCollector } from '../cgroup/cgroup-container-collector.js';
 import { exec, isRoot, which } from '../cgroup/testing/exec.js';
@@ -189,6 +194,38 @@ describe('linux process collector on this machine', () => {
     },
     20_000,
   );
+
+  it('keeps the status and io of a process busy two rounds running open, and closes them when it idles', async () => {
+    // A shell spinning is always runnable (R): busy on every round, whatever the timing.
+    const spinner = spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' });
+    const c = createLinuxProcessCollector();
+    try {
+      const pid = spinner.pid!;
+      const kept = () =>
+        openFds()
+          .proc.filter((p) => p.startsWith(`${pid} `))
+          .map((p) => p.slice(p.lastIndexOf('/') + 1))
+          .sort();
+      await c.collect({ signal });
+      // First seen: its status and io were opened for one read.
+      expect(kept()).toEqual(['stat']);
+      await c.collect({ signal });
+      expect(kept()).toEqual(['io', 'stat', 'status']);
+      // Stopped (a signal is handled on its way back to user space: wait for it). Idle within
+      // three rounds: one may see ticks it used before, the next its first time on CPU from
+      // schedstat, the one after that held too.
+      spinner.kill('SIGSTOP');
+      while (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'T') await sleep(5);
+      let idle: ProcessReading | undefined;
+      for (let round = 0; round < 3; round++)
+        idle = (await c.collect({ signal })).find((r) => r.pid === pid);
+      expect(idle?.state).toBe('T');
+      expect(kept()).toEqual(['schedstat', 'stat']);
+    } finally {
+      spinner.kill('SIGKILL');
+      c.close();
+    }
+  });
 
   it('2,000 short-lived processes forked while sampling: no error, no leaked descriptor', async () => {
     const collector = createLinuxProcessCollector();

@@ -271,6 +271,42 @@ describe('linux process collector on a constructed proc tree', () => {
     expect(reads).toEqual(['proc/62/stat', 'proc/62/schedstat']);
   });
 
+  it('a kernel thread has stat read each round, and status only at its refresh, busy or not', async () => {
+    // No memory of its own and no io read: nothing of status can move.
+    const root = tree([{ pid: 80, comm: 'kworker/0:1', ppid: 2, uid: 0, cmdline: '', utime: 5 }]);
+    const inner = createFileReader({ root, keepOpen: false });
+    const reads: string[] = [];
+    const reader: FileReader = {
+      ...inner,
+      root,
+      read: (p, max) => {
+        reads.push(p);
+        return inner.read(p, max);
+      },
+    };
+    let now = 0;
+    const clock = () => ({ monotonicMs: now, time: now });
+    const c = createLinuxProcessCollector({ reader, clock, idleRefreshMs: 60_000 });
+    const [first] = await c.collect({ signal });
+    expect(first?.kernelThread).toBe(true);
+    // Busy (its ticks moved), then idle: stat alone, no schedstat, no status.
+    for (const utime of [9, 9]) {
+      write(root, { pid: 80, comm: 'kworker/0:1', ppid: 2, uid: 0, cmdline: '', utime });
+      now += 1000;
+      reads.length = 0;
+      const [r] = await c.collect({ signal });
+      expect(reads).toEqual(['proc/80/stat']);
+      expect(r?.cpuSeconds).toBe(0.09);
+      expect(r?.user).toBe('root');
+    }
+    // Its refresh, a minute on at the latest: status again, never io.
+    now += 60_000;
+    reads.length = 0;
+    await c.collect({ signal });
+    expect(reads.filter((p) => p.startsWith('proc/'))).toEqual(['proc/80/stat', 'proc/80/status']);
+    c.close();
+  });
+
   it('a process whose ticks held but whose time on CPU (schedstat) moved has its io read again', async () => {
     // dd writing with O_DIRECT from a pipe: megabytes on less CPU than one 10 ms tick.
     const root = tree([{ pid: 63, comm: 'dd', utime: 100, rss: 1000 }]);

@@ -55,7 +55,8 @@ export interface LinuxProcessCollectorOptions {
    * idle process's I/O counters cannot move; CPU ticks are 10 ms, so a process whose ticks held is
    * idle only when its exact time on CPU (`schedstat`, read for those alone) held too. Its memory
    * moves when the kernel reclaims it, which stat's rss shows (to within the kernel's per-CPU
-   * batches, which only the refresh catches).
+   * batches, which only the refresh catches). A kernel thread (no memory of its own, no io read)
+   * has nothing in status that can move: it is read at its refresh alone, busy or not.
    * 0 reads every file of every process on every round.
    */
   idleRefreshMs?: number;
@@ -104,6 +105,10 @@ interface Known {
   runtimeNs: number | null;
   /** When status and io were last read, and what they held. */
   fullAt: number;
+  /** Whether status and io were read last round because it was not idle. */
+  active: boolean;
+  /** Whether its status and io descriptors are kept (busy two rounds running). */
+  keptFull: boolean;
   status: ProcessStatus | null;
   io: ProcessIo | null;
 }
@@ -125,7 +130,8 @@ const KTHREADD = 2;
 
 /**
  * Every process under `<root>/proc`, one reading per round: `stat` each round, `status` and `io`
- * each round the process used CPU (else every `idleRefreshMs`); `cmdline` once per process;
+ * each round the process used CPU (else every `idleRefreshMs`; kept open while it stays busy);
+ * `cmdline` once per process;
  * `cgroup` every few seconds. Sync reads of procfs (never
  * waiting on a device, TOOLCHAIN.md) through one reused buffer, no descriptor kept. A process
  * that exits between the listing and its reads is skipped; `io` that cannot be read (another
@@ -150,6 +156,21 @@ export function createLinuxProcessCollector(
           root,
           keepOpen: true,
           maxOpen: Math.min(4096, Math.floor(budget.size / 4)),
+          evictOldest: false,
+          budget,
+        }));
+  // `status` and `io` of a process busy two rounds running are kept open too, and closed when
+  // it next idles: a few dozen processes of a host run every second (shells polling, runtimes'
+  // shims), and an open and a close of a procfs file cost more than its read. An eighth of the
+  // budget (at most 1024), so the every-round `stat` files keep their share.
+  const busyReader =
+    options.reader ??
+    (statReader === reader
+      ? reader
+      : createFileReader({
+          root,
+          keepOpen: true,
+          maxOpen: Math.min(1024, Math.floor(budget.size / 8)),
           evictOldest: false,
           budget,
         }));
@@ -218,6 +239,8 @@ export function createLinuxProcessCollector(
       return null;
     }
     if (!k || k.startTime !== stat.startTime) {
+      // A reused pid: the kept status and io were of the process that exited.
+      if (k?.keptFull) busyReader.forget(`${dir}/`);
       const raw = soft(`${dir}/cmdline`, commandMaxBytes);
       const command = raw === null ? null : commandLine(raw);
       k = {
@@ -236,6 +259,8 @@ export function createLinuxProcessCollector(
         rssPages: null,
         runtimeNs: null,
         fullAt: Number.NEGATIVE_INFINITY,
+        active: false,
+        keptFull: false,
         status: null,
         io: null,
       };
@@ -255,14 +280,17 @@ export function createLinuxProcessCollector(
       k.containerGeneration = containerOf.generation;
     }
     const ticksNow = stat.utime + stat.stime;
+    const fresh = now - k.fullAt < idleRefreshMs && k.status !== null;
+    // A kernel thread has no memory of its own and its io is not read: nothing of status can
+    // move (uid 0, no VmRSS or VmSwap), however busy it is. Its ticks come from stat.
     let idle =
-      ticksNow === k.ticks &&
-      stat.rssPages === k.rssPages &&
-      stat.state !== 'R' &&
-      stat.state !== 'D' &&
-      now - k.fullAt < idleRefreshMs &&
-      k.status !== null;
-    if (idle) {
+      fresh &&
+      (k.kernelThread ||
+        (ticksNow === k.ticks &&
+          stat.rssPages === k.rssPages &&
+          stat.state !== 'R' &&
+          stat.state !== 'D'));
+    if (idle && !k.kernelThread) {
       // Ticks are 10 ms: a process can write megabytes (O_DIRECT, from a pipe) on less CPU than
       // one. Its time on CPU in ns (schedstat) moves with any system call; where the kernel has
       // no schedstat, ticks decide alone.
@@ -272,12 +300,19 @@ export function createLinuxProcessCollector(
     }
     k.ticks = ticksNow;
     k.rssPages = stat.rssPages;
+    if (idle && k.keptFull) {
+      busyReader.forget(`${dir}/`);
+      k.keptFull = false;
+    }
     if (!idle) {
-      const statusText = soft(`${dir}/status`);
+      // Busy last round too: likely busy next round, so its descriptors are worth keeping.
+      const from = k.active && busyReader !== reader ? busyReader : reader;
+      if (from === busyReader) k.keptFull = true;
+      const statusText = softOf(from, `${dir}/status`);
       // Gone between the two reads.
       if (statusText === null) return null;
       k.status = parseProcessStatus(statusText);
-      const ioText = k.kernelThread ? null : soft(`${dir}/io`);
+      const ioText = k.kernelThread ? null : softOf(from, `${dir}/io`);
       k.io = ioText === null ? null : parseProcessIo(ioText);
       // A process's first refresh falls at a point of the window its pid picks, so the idle
       // processes seen in one round (all of them, at start) do not all refresh in one round.
@@ -286,6 +321,7 @@ export function createLinuxProcessCollector(
           ? now - ((pid * 7919) % idleRefreshMs)
           : now;
     }
+    k.active = !idle;
     const status = k.status!;
     const io = k.io;
     const reading: ProcessReading = {
@@ -361,6 +397,7 @@ export function createLinuxProcessCollector(
           // Gone mid-read: nothing of it is kept.
           known.delete(pid);
           if (statReader !== reader) statReader.forget(`proc/${pid}/`);
+          if (busyReader !== reader) busyReader.forget(`proc/${pid}/`);
         }
       }
       // Forget processes not seen this round (pids are reused), and their kept descriptors.
@@ -373,6 +410,7 @@ export function createLinuxProcessCollector(
           known = next;
         } else for (const pid of gone) known.delete(pid);
         if (statReader !== reader) for (const pid of gone) statReader.forget(`proc/${pid}/`);
+        if (busyReader !== reader) for (const pid of gone) busyReader.forget(`proc/${pid}/`);
       }
       return out;
     },
@@ -381,6 +419,7 @@ export function createLinuxProcessCollector(
       if (ownReader) {
         reader.close();
         if (statReader !== reader) statReader.close();
+        if (busyReader !== reader) busyReader.close();
       }
     },
   };

@@ -124,11 +124,15 @@ async function loadAndWatch(url, count, runs) {
         ? null
         : await (
             await page.waitForFunction(
-              (n) =>
-                Number(document.getElementById('containers')?.dataset.rows) >= n &&
-                (window.arcboxDashboard?.points().cpu ?? 0) > 0
+              (n) => {
+                const d = window.arcboxDashboard;
+                // Builds without historyLoaded() asked history before the stream: a point on the
+                // chart was history's.
+                const history = d?.historyLoaded ? d.historyLoaded() : (d?.points().cpu ?? 0) > 0;
+                return Number(document.getElementById('containers')?.dataset.rows) >= n && history
                   ? performance.now()
-                  : false,
+                  : false;
+              },
               count,
               { timeout: 30_000, polling: 'raf' },
             )

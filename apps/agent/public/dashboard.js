@@ -90,6 +90,9 @@ const state = {
   window: () => windowOf(state.rangeMs, state.zoom),
   zoomTo: (from, to) => zoomTo(from, to),
   samples: 0,
+  historyLoaded: false,
+  /** The tables skipped samples while the tab was hidden. */
+  tablesBehind: false,
   unauthorised: false,
   alerts: [],
   /** The newest sample from the stream. */
@@ -100,6 +103,16 @@ const state = {
 
 const host = chartGroup('chart', hostCharts);
 host.onZoom = state.zoomTo;
+// The data is asked for first, all at once, before the page builds its charts and tables (the
+// answers are handled once this module has run): the stream's first sample fills the tables
+// while history loads, and the rows it brings meanwhile follow history's last point
+// (loadHistory), so nothing is lost between them.
+connect();
+loadHistory(host, 'system', state.window()).finally(() => {
+  state.historyLoaded = true;
+});
+loadAlerts();
+loadEvents();
 // From the stream only: a line per disk and per interface, and the per-core heat strip.
 const breakdowns = {
   disks: createBreakdown('disks', diskLines, state.zoomTo),
@@ -254,11 +267,14 @@ const tables = {
 };
 
 function renderTables(sample) {
-  // Every row's sparkline takes this sample's point, in sight or not.
+  // Every row's sparkline takes this sample's point, in sight or not, hidden tab or not.
   const ids = new Set();
   for (const c of sample.containers) ids.add(recordSparkOf(`c:${c.id}`, c.cpuPercent));
   for (const v of sample.vms) ids.add(recordSparkOf(`v:${v.id}`, v.cpuPercent));
   keepSparks(ids);
+  // A hidden tab fills its tables once it is shown again, from the newest sample.
+  state.tablesBehind = document.hidden;
+  if (document.hidden) return;
   tables.containers.set(sample.containers);
   tables.vms.set(sample.vms);
   if (sample.gpus?.length) tables.gpus.set(sample.gpus);
@@ -285,7 +301,7 @@ async function loadAlerts() {
   if (!res?.ok) return;
   const { alerts } = await res.json();
   state.alerts = alerts;
-  renderAlerts($('alerts'), alerts, 'No alerts');
+  if (!document.hidden) renderAlerts($('alerts'), alerts, 'No alerts');
   if (state.view.page !== 'overview' && state.view.id) pages[state.view.page].alertsChanged();
 }
 
@@ -491,6 +507,8 @@ window.addEventListener('resize', () => {
 window.arcboxDashboard = {
   points: () => Object.fromEntries(Object.keys(hostCharts).map((k) => [k, host.data[k][0].length])),
   samples: () => state.samples,
+  /** Whether the overview's first history answer is in (drawn or found empty). */
+  historyLoaded: () => state.historyLoaded,
   view: () => ({ ...state.view }),
   /** The columns of a chart, by field: `chart('container', 'memory').memoryLimit`. */
   chart: (page, key) => {
@@ -513,10 +531,14 @@ window.arcboxDashboard = {
       ?.plots[key]?.series.slice(1)
       .map((s) => s.label) ?? null,
 };
+// Back in a hidden tab: its tables and alerts as they are now (charts draw themselves).
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden) return;
+  if (state.tablesBehind && state.latest) renderTables(state.latest);
+  renderAlerts($('alerts'), state.alerts, 'No alerts');
+});
+
 route();
-loadHistory(host, 'system', state.window()).finally(connect);
-loadAlerts();
-loadEvents();
 setInterval(() => {
   if (!state.unauthorised) loadAlerts();
 }, 2000);

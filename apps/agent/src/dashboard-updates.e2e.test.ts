@@ -1,0 +1,105 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserTestNeeds, launchChromium } from './testing/chromium.js';
+import {
+  dashboardTimes,
+  pageErrors,
+  startDashboardAgent,
+  tearDown,
+} from './testing/dashboard-agent.js';
+import type { RunningAgent } from './testing/spawn-agent.js';
+
+const needs = browserTestNeeds();
+type Win = { arcboxDashboard: { samples(): number; historyLoaded(): boolean } };
+
+/**
+ * How the overview takes its data, in Debian's headless Chromium against a real agent (500 ms
+ * rounds): the stream is asked for while history loads (a slow history answer, held back here
+ * by 3 s, leaves no gap where it meets the stream), and a table refilled every round keeps its
+ * row elements, changing only what changed.
+ */
+describe.skipIf(!needs.ready)(`dashboard updates (${needs.reason})`, () => {
+  let agent: RunningAgent;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    agent = await startDashboardAgent();
+    browser = await launchChromium();
+    // History to load: a few rounds before the page opens.
+    await new Promise((r) => setTimeout(r, 2000));
+  });
+
+  afterAll(async () => {
+    await tearDown({ browser, agent });
+  });
+
+  it('follows a slow history answer with the rounds the stream brought meanwhile', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const errors = pageErrors(page);
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+    let answeredAt = 0;
+    // The first history answer comes 3 s late (as read when asked: it ends then).
+    let held = false;
+    await page.route('**/api/v1/history?*', async (route) => {
+      if (held) return route.continue();
+      held = true;
+      const response = await route.fetch();
+      await new Promise((r) => setTimeout(r, 3000));
+      answeredAt = Date.now();
+      await route.fulfill({ response });
+    });
+    await page.goto(`${agent.url}/`);
+    await page.waitForFunction(
+      () => (window as unknown as Win).arcboxDashboard?.historyLoaded() === true,
+      undefined,
+      { timeout: 20_000 },
+    );
+    // The stream was asked for with history, not after its answer; rounds came meanwhile.
+    expect(asked.indexOf('/api/v1/stream')).toBeGreaterThanOrEqual(0);
+    expect(asked.indexOf('/api/v1/stream')).toBeLessThan(asked.lastIndexOf('/api/v1/history'));
+    expect(answeredAt).toBeGreaterThan(0);
+    const times = (await dashboardTimes(page, 'host', 'cpu'))!;
+    // History's rounds, then the stream's: about 10 rounds of 500 ms, none missing.
+    expect(times.filter((t) => t <= answeredAt - 3000).length).toBeGreaterThanOrEqual(2);
+    expect(times.filter((t) => t > answeredAt - 3000).length).toBeGreaterThanOrEqual(4);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThan(0);
+    expect(Math.max(...gaps)).toBeLessThan(1500);
+    // No /api/v1/series round trip before the first chart: the answer said the interval.
+    expect(asked).not.toContain('/api/v1/series');
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps the row elements of a table refilled every round', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const errors = pageErrors(page);
+    await page.goto(`${agent.url}/`);
+    const rows = page.locator('#filesystems tbody tr[data-id]');
+    await rows.first().waitFor({ timeout: 20_000 });
+    const marked = await page.evaluate(() => {
+      const trs = Array.from(
+        document.querySelectorAll<HTMLElement>('#filesystems tbody tr[data-id]'),
+      );
+      for (const tr of trs) (tr as HTMLElement & { mark?: boolean }).mark = true;
+      return trs.map((tr) => tr.dataset.id);
+    });
+    const at = await page.evaluate(() => (window as unknown as Win).arcboxDashboard.samples());
+    await page.waitForFunction(
+      (n) => (window as unknown as Win).arcboxDashboard.samples() >= n + 3,
+      at,
+      { timeout: 20_000 },
+    );
+    const kept = await page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>('#filesystems tbody tr[data-id]')).map(
+        (tr) => ({
+          id: tr.dataset.id,
+          mark: (tr as HTMLElement & { mark?: boolean }).mark === true,
+        }),
+      ),
+    );
+    expect(kept.map((r) => r.id).sort()).toEqual([...marked].sort());
+    expect(kept.every((r) => r.mark)).toBe(true);
+    expect(errors).toEqual([]);
+  });
+});

@@ -132,7 +132,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       if (!history) throw new HttpError(404, 'history is off');
       return history(req, res, url);
     },
-    '/api/v1/stream': (req, res) => stream.open(req, res),
+    '/api/v1/stream': (req, res, url) => stream.open(req, res, url),
     '/healthz': (req, res) => sendJson(res, 200, { status: 'ok' }, req.method === 'HEAD'),
     '/readyz': (req, res, _url, authorized) => {
       const reason = state.notReadyReason();

@@ -4,8 +4,8 @@
 // fmt, range }; `live: true` fields are not in history (the latest sample's value is drawn across
 // the range), `stream: true` fields are not either (drawn from the samples since the page opened).
 // When history answers in bins of several samples (a long range, or a rollup tier), the average
-// hides a short burst: each measured field then gets a `<field>Max` line from the same query with
-// aggregation=max, and a band between the two. Dragging across a chart zooms the group to that
+// hides a short burst or dip: each measured field then gets `<field>Max` and `<field>Min` lines
+// from the same query with aggregation=max and =min, and a band between the two. Dragging across a chart zooms the group to that
 // window (`group.onZoom(from, to)`, in ms).
 /* global uPlot */
 import { api } from './api-client.js';
@@ -41,20 +41,16 @@ export function chartGroup(prefix, specs) {
 const hasMax = ([field, , , options]) =>
   !options?.live && !options?.stream && !/Limit|Total|Count/.test(field);
 
-/** The lines a chart draws: its spec's, plus a max line per measured field when binned. */
+/** The lines a chart draws: its spec's, plus a max and a min line per measured field when binned. */
 export function layout(group, key) {
   const { series } = group.specs[key];
   if (!group.binned) return series;
   return [
     ...series,
-    ...series
-      .filter(hasMax)
-      .map(([field, label, colour]) => [
-        `${field}Max`,
-        `${label} max`,
-        colour,
-        { max: field, width: 1, dash: [3, 3] },
-      ]),
+    ...series.filter(hasMax).flatMap(([field, label, colour]) => [
+      [`${field}Max`, `${label} max`, colour, { peak: 'max', of: field, width: 1, dash: [3, 3] }],
+      [`${field}Min`, `${label} min`, colour, { peak: 'min', of: field, width: 1, dash: [1, 3] }],
+    ]),
   ];
 }
 
@@ -108,12 +104,12 @@ export function ensurePlots(group) {
           spanGaps: false,
         })),
       ],
-      // The band between a field's average and its max (1-based series indexes).
+      // The band between a field's min and its max (1-based series indexes).
       bands: lines.flatMap(([, , colour, options], i) =>
-        options?.max
+        options?.peak === 'max'
           ? [
               {
-                series: [i + 1, lines.findIndex(([f]) => f === options.max) + 1],
+                series: [i + 1, lines.findIndex(([f]) => f === `${options.of}Min`) + 1],
                 fill: `${colour}33`,
               },
             ]
@@ -237,9 +233,9 @@ export function appendRow(group, row, keep = true) {
     const d = group.data[key];
     if (d[0].length > 0 && d[0][d[0].length - 1] >= t) continue;
     d[0].push(t);
-    // A live sample is its own max.
+    // A live sample is its own max and min.
     layout(group, key).forEach(([field, , , options], i) => {
-      d[i + 1].push(row[options?.max ?? field] ?? null);
+      d[i + 1].push(row[options?.of ?? field] ?? null);
     });
     touch(group, key);
   }
@@ -318,10 +314,12 @@ export async function loadHistory(group, series, win) {
   }
   const binned = (h.step ?? h.resolutionMs) > resolution || h.resolutionMs > resolution;
   const maxFields = [...new Set(inHistory.filter(hasMax).map(([f]) => f))];
-  const peaks =
+  const [highs, lows] =
     binned && maxFields.length > 0
-      ? await historyColumns(series, maxFields, win, h.step, 'max')
-      : null;
+      ? await Promise.all(
+          ['max', 'min'].map((a) => historyColumns(series, maxFields, win, h.step, a)),
+        )
+      : [null, null];
   setBinned(group, binned);
   const times = h.timestamps.map((t) => t / 1000);
   const none = () => times.map(() => null);
@@ -329,7 +327,9 @@ export async function loadHistory(group, series, win) {
     group.data[key] = [
       times.slice(),
       ...layout(group, key).map(([f, , , o]) =>
-        o?.max ? (alignTo(h.timestamps, peaks, o.max) ?? none()) : (h.values[f] ?? none()).slice(),
+        o?.peak
+          ? (alignTo(h.timestamps, o.peak === 'max' ? highs : lows, o.of) ?? none())
+          : (h.values[f] ?? none()).slice(),
       ),
     ];
     touch(group, key);
@@ -339,7 +339,7 @@ export async function loadHistory(group, series, win) {
   return true;
 }
 
-// The max answer's column on the average answer's timestamps (the same bins, asked apart).
+// The max or min answer's column on the average answer's timestamps (the same bins, asked apart).
 function alignTo(timestamps, answer, field) {
   if (!answer?.values[field]) return null;
   const at = new Map(answer.timestamps.map((t, i) => [t, answer.values[field][i]]));

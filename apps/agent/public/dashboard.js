@@ -30,7 +30,7 @@ import {
 import { age, bytes, count, pct, rate } from './format.js';
 import { keepSparks, recordSpark, sparkCell } from './sparkline.js';
 import { createTableView } from './table-view.js';
-import { ioChart, netColours, processCells } from './page-parts.js';
+import { ioChart, netColours, processCells, processSortKeys, total } from './page-parts.js';
 import { createVmPage, vmHref } from './vm-page.js';
 
 // The host's charts (specs as charts.js describes them).
@@ -144,11 +144,6 @@ const breakdowns = {
 const cores = createHeatStrip('cpu-cores');
 const pages = { container: createContainerPage(state), vm: createVmPage(state) };
 
-const num = (...values) =>
-  values.every((v) => v === null || v === undefined)
-    ? null
-    : values.reduce((sum, v) => sum + (v ?? 0), 0);
-
 // The overview's tables: sortable by any column, a filter box each; containers virtualise.
 const tables = {
   containers: createTableView('containers', {
@@ -165,8 +160,8 @@ const tables = {
       (c) => c.cpuPercent,
       (c) => c.memoryUsed,
       (c) => c.memoryLimit,
-      (c) => num(c.netRxBps, c.netTxBps),
-      (c) => num(c.blockReadBps, c.blockWriteBps),
+      (c) => total(c.netRxBps, c.netTxBps),
+      (c) => total(c.blockReadBps, c.blockWriteBps),
       (c) => c.pids,
     ],
     cells: (c) => [
@@ -192,8 +187,8 @@ const tables = {
       (v) => v.cpuPercent,
       (v) => v.cpuPercent,
       (v) => v.memoryUsed,
-      (v) => num(v.virtioBlkReadBps, v.virtioBlkWriteBps),
-      (v) => num(v.virtioNetRxBps, v.virtioNetTxBps),
+      (v) => total(v.virtioBlkReadBps, v.virtioBlkWriteBps),
+      (v) => total(v.virtioNetRxBps, v.virtioNetTxBps),
     ],
     cells: (v) => [
       linkCell(v.name, vmHref(v.id)),
@@ -273,16 +268,7 @@ const tables = {
     filterText: (p) =>
       `${p.pid} ${p.comm} ${p.user ?? ''} ${p.container ?? 'host'} ${p.command ?? ''}`,
     sort: { column: 3, descending: true },
-    sortKeys: [
-      (p) => p.pid,
-      (p) => p.comm,
-      (p) => p.user,
-      (p) => p.cpuPercent,
-      (p) => p.residentBytes,
-      (p) => num(p.ioReadBps, p.ioWriteBps),
-      (p) => p.container ?? '',
-      (p) => p.command ?? p.comm,
-    ],
+    sortKeys: processSortKeys({ container: true }),
     cells: (p) => processCells(p, { container: true, commandWidth: 60 }),
   }),
 };

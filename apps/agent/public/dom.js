@@ -1,4 +1,4 @@
-// Small DOM builders the dashboard's pages share: cells, links, fact lists and tables. A cell is
+// Small DOM builders the dashboard's pages share: cells, links, fact lists, table rows. A cell is
 // a value ({ text, num } from `cell`, { text, href } from `linkCell`, or one with its own
 // `make()` and `patch(td)`), so a table refilled every second changes only the text that
 // changed, in place, rather than building its rows again (new elements every round cost layout,
@@ -98,25 +98,4 @@ export function renderFacts(dl, facts) {
     const text = String(v);
     if (dd.textContent !== text) dd.textContent = text;
   });
-}
-
-/** Fills a table's body with `rows` (each with an `id`), keeping the rows it already shows. */
-export function fillTable(tableId, countId, rows, empty, columns) {
-  const table = $(tableId);
-  const body = table.tBodies[0];
-  const count = rows.length > 0 ? `(${rows.length})` : '';
-  if ($(countId).textContent !== count) $(countId).textContent = count;
-  if (rows.length === 0) {
-    if (body.rows.length !== 1 || body.rows[0].className !== 'none')
-      body.replaceChildren(noteRow(empty, table.tHead.rows[0].cells.length));
-    return;
-  }
-  const old = new Map();
-  for (const tr of body.rows) if (tr.dataset.id !== undefined) old.set(tr.dataset.id, tr);
-  placeRows(
-    body,
-    rows.map((row) =>
-      patchRow(old.get(row.id) ?? document.createElement('tr'), row.id, columns(row)),
-    ),
-  );
 }

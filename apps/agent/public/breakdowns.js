@@ -1,10 +1,9 @@
 // Breakdowns drawn from the live stream (history keeps totals only): a line per disk and per
 // network interface, and the per-core CPU heat strip (a row per core, a column per sample).
-import { chartGroup, ensurePlots, fromZero } from './charts.js';
+import { appendRow, chartGroup, ensurePlots, fromZero, redraw, trim } from './charts.js';
 import { $ } from './dom.js';
 import { drawWhenSeen } from './draw-when-seen.js';
 import { rate } from './format.js';
-import { follow } from './page-parts.js';
 
 const colours = ['#2563eb', '#16a34a', '#dc2626', '#ca8a04', '#7c3aed', '#0891b2', '#db2777'];
 /** Lines per chart at the most: the busiest devices, so a host with 200 veths stays readable. */
@@ -46,9 +45,21 @@ export function createBreakdown(elementKey, pick, zoomTo, fmt = rate) {
         row[`d${i}`] = d.value;
       });
       if (visible) ensurePlots(shown.group);
-      follow(shown.group, row, state);
+      // No history to reload for a zoomed window: the rows keep coming, the axis shows the window.
+      appendRow(shown.group, row);
+      trim(shown.group, state.rangeMs);
+      showWindow(state.zoom);
+    },
+    /** The x axis over the zoomed window { from, to } (ms), or following the data (null). */
+    zoomed(zoom) {
+      if (shown) showWindow(zoom);
     },
   };
+
+  function showWindow(zoom) {
+    shown.group.xWindow = zoom ? { from: zoom.from / 1000, to: zoom.to / 1000 } : null;
+    redraw(shown.group);
+  }
 }
 
 /** GPUs (a MIG instance is a line of its own): `field` of each. */

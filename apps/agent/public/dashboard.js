@@ -470,6 +470,8 @@ function setZoom(zoom, reload = true) {
   state.zoom = zoom;
   $('zoom-reset').hidden = zoom === null;
   $('zoom-window').textContent = zoom ? `(${clock(zoom.from)} – ${clock(zoom.to)})` : '';
+  // The stream-only charts have no history to reload: their axes move to the window.
+  for (const b of Object.values(breakdowns)) b.zoomed(zoom);
   if (reload) reloadView();
 }
 

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserTestNeeds, launchChromium } from './testing/chromium.js';
 import {
   dashboardTimes,
+  dashboardXAxis,
+  waitForHostPoints,
   pageErrors,
   startDashboardAgent,
   tearDown,
@@ -10,7 +12,13 @@ import {
 import type { RunningAgent } from './testing/spawn-agent.js';
 
 const needs = browserTestNeeds();
-type Win = { arcboxDashboard: { samples(): number; historyLoaded(): boolean } };
+type Win = {
+  arcboxDashboard: {
+    samples(): number;
+    historyLoaded(): boolean;
+    zoom(): { from: number; to: number } | null;
+  };
+};
 
 /**
  * How the overview takes its data, in Debian's headless Chromium against a real agent (500 ms
@@ -100,6 +108,42 @@ describe.skipIf(!needs.ready)(`dashboard updates (${needs.reason})`, () => {
     );
     expect(kept.map((r) => r.id).sort()).toEqual([...marked].sort());
     expect(kept.every((r) => r.mark)).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it('moves the axis of a chart drawn from the stream only to a zoomed window, and back', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const errors = pageErrors(page);
+    await page.goto(`${agent.url}/`);
+    await waitForHostPoints(page, 6);
+    // The per-disk chart, or the per-interface one on a machine without a disk counted.
+    const key = (await page.locator('#chart-disks').getAttribute('data-devices'))
+      ? 'disks'
+      : 'ifaces';
+    await page.locator(`#chart-${key} .uplot`).waitFor({ timeout: 10_000 });
+    const over = (await page.locator('#chart-cpu .u-over').boundingBox())!;
+    const y = over.y + over.height / 2;
+    await page.mouse.move(over.x + over.width * 0.3, y);
+    await page.mouse.down();
+    await page.mouse.move(over.x + over.width * 0.6, y, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(() => (window as unknown as Win).arcboxDashboard.zoom() !== null);
+    const zoom = (await page.evaluate(() => (window as unknown as Win).arcboxDashboard.zoom()))!;
+    // The chart (no history: drawn from the stream) shows the zoomed window once in sight.
+    await page.locator(`#chart-${key}`).scrollIntoViewIfNeeded();
+    await expect
+      .poll(async () => {
+        const axis = await dashboardXAxis(page, 'host', key);
+        return axis ? [axis.min, axis.max] : null;
+      })
+      .toEqual([zoom.from / 1000, zoom.to / 1000]);
+    // Reset: it follows the stream again, past the window's end.
+    await page.click('#zoom-reset');
+    await expect
+      .poll(async () => (await dashboardXAxis(page, 'host', key))?.max ?? 0, {
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(zoom.to / 1000 + 1);
     expect(errors).toEqual([]);
   });
 });

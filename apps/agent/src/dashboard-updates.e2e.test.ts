@@ -139,6 +139,8 @@ describe.skipIf(!needs.ready)(`dashboard updates (${needs.reason})`, () => {
       .toEqual([zoom.from / 1000, zoom.to / 1000]);
     // Reset: it follows the stream again, past the window's end.
     await page.click('#zoom-reset');
+    // The button is at the top: the chart is drawn again once back in sight.
+    await page.locator(`#chart-${key}`).scrollIntoViewIfNeeded();
     await expect
       .poll(async () => (await dashboardXAxis(page, 'host', key))?.max ?? 0, {
         timeout: 10_000,

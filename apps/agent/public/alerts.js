@@ -18,10 +18,7 @@ export function alertItem(a) {
   ]
     .filter((x) => x !== null)
     .join(' / ');
-  const when =
-    a.state === 'resolved'
-      ? `resolved ${age(Date.now() - a.since)} ago`
-      : `${a.state} for ${age(Date.now() - a.since)}`;
+  const when = whenOf(a);
   const line = document.createElement('div');
   line.className = 'alert-line';
   line.append(
@@ -39,7 +36,18 @@ export function alertItem(a) {
   return li;
 }
 
+/** What each list shows now, so asking again every 2 s changes the DOM only when it differs. */
+const shown = new WeakMap();
+
+const whenOf = (a) =>
+  a.state === 'resolved'
+    ? `resolved ${age(Date.now() - a.since)} ago`
+    : `${a.state} for ${age(Date.now() - a.since)}`;
+
 export function renderAlerts(list, alerts, empty) {
+  const signature = JSON.stringify([empty, alerts, alerts.map(whenOf)]);
+  if (shown.get(list) === signature) return;
+  shown.set(list, signature);
   list.replaceChildren();
   if (alerts.length === 0) {
     const li = document.createElement('li');

@@ -1,9 +1,9 @@
 // Breakdowns drawn from the live stream (history keeps totals only): a line per disk and per
 // network interface, and the per-core CPU heat strip (a row per core, a column per sample).
-import { chartGroup, ensurePlots, fromZero } from './charts.js';
+import { appendRow, chartGroup, ensurePlots, fromZero, redraw, trim } from './charts.js';
 import { $ } from './dom.js';
+import { drawWhenSeen } from './draw-when-seen.js';
 import { rate } from './format.js';
-import { follow } from './page-parts.js';
 
 const colours = ['#2563eb', '#16a34a', '#dc2626', '#ca8a04', '#7c3aed', '#0891b2', '#db2777'];
 /** Lines per chart at the most: the busiest devices, so a host with 200 veths stays readable. */
@@ -45,9 +45,21 @@ export function createBreakdown(elementKey, pick, zoomTo, fmt = rate) {
         row[`d${i}`] = d.value;
       });
       if (visible) ensurePlots(shown.group);
-      follow(shown.group, row, state);
+      // No history to reload for a zoomed window: the rows keep coming, the axis shows the window.
+      appendRow(shown.group, row);
+      trim(shown.group, state.rangeMs);
+      showWindow(state.zoom);
+    },
+    /** The x axis over the zoomed window { from, to } (ms), or following the data (null). */
+    zoomed(zoom) {
+      if (shown) showWindow(zoom);
     },
   };
+
+  function showWindow(zoom) {
+    shown.group.xWindow = zoom ? { from: zoom.from / 1000, to: zoom.to / 1000 } : null;
+    redraw(shown.group);
+  }
 }
 
 /** GPUs (a MIG instance is a line of its own): `field` of each. */
@@ -84,34 +96,44 @@ export function createHeatStrip(canvasId) {
       columns.push(cores.map((c) => c.percent));
       if (columns.length > HEAT_COLUMNS) columns.shift();
     },
+    /** Its attributes now; its pixels in the next frame it is seen in (draw-when-seen.js). */
     draw() {
       const canvas = $(canvasId);
-      const rows = Math.max(1, ...columns.map((c) => c.length));
-      const cell = Math.max(4, Math.min(14, Math.floor(160 / rows)));
-      // Resized only when its box changes: setting the size reallocates the canvas.
-      const width = canvas.clientWidth || 600;
-      if (canvas.width !== width) canvas.width = width;
-      if (canvas.height !== rows * cell) canvas.height = rows * cell;
-      const ctx = canvas.getContext('2d');
-      const w = canvas.width / HEAT_COLUMNS;
-      ctx.clearRect(0, 0, canvas.width, canvas.height);
-      columns.forEach((col, x) => {
-        const left = (HEAT_COLUMNS - columns.length + x) * w;
-        col.forEach((p, y) => {
-          // Blue-ish at idle, red at 100 %; a core not measured this round stays blank.
-          if (p === null || p === undefined) return;
-          const v = Math.max(0, Math.min(100, p));
-          ctx.fillStyle = `hsl(${220 - v * 2.2} 80% ${92 - v * 0.45}%)`;
-          ctx.fillRect(left, y * cell, Math.ceil(w), cell - 1);
-        });
-      });
-      canvas.dataset.cores = String(rows);
-      canvas.dataset.columns = String(columns.length);
       const last = columns.at(-1) ?? [];
-      canvas.dataset.last = last.map((p) => (p === null ? '' : p.toFixed(0))).join(',');
-      canvas.title = last
+      const attrs = {
+        cores: String(Math.max(1, ...columns.map((c) => c.length))),
+        columns: String(columns.length),
+        last: last.map((p) => (p === null ? '' : p.toFixed(0))).join(','),
+      };
+      for (const [k, v] of Object.entries(attrs))
+        if (canvas.dataset[k] !== v) canvas.dataset[k] = v;
+      const title = last
         .map((p, i) => `core ${i}: ${p === null ? '–' : p.toFixed(0)} %`)
         .join('\n');
+      if (canvas.title !== title) canvas.title = title;
+      drawWhenSeen(canvas, () => paint(canvas));
     },
   };
+
+  function paint(canvas) {
+    const rows = Math.max(1, ...columns.map((c) => c.length));
+    const cell = Math.max(4, Math.min(14, Math.floor(160 / rows)));
+    // Resized only when its box changes: setting the size reallocates the canvas.
+    const width = canvas.clientWidth || 600;
+    if (canvas.width !== width) canvas.width = width;
+    if (canvas.height !== rows * cell) canvas.height = rows * cell;
+    const ctx = canvas.getContext('2d');
+    const w = canvas.width / HEAT_COLUMNS;
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    columns.forEach((col, x) => {
+      const left = (HEAT_COLUMNS - columns.length + x) * w;
+      col.forEach((p, y) => {
+        // Blue-ish at idle, red at 100 %; a core not measured this round stays blank.
+        if (p === null || p === undefined) return;
+        const v = Math.max(0, Math.min(100, p));
+        ctx.fillStyle = `hsl(${220 - v * 2.2} 80% ${92 - v * 0.45}%)`;
+        ctx.fillRect(left, y * cell, Math.ceil(w), cell - 1);
+      });
+    });
+  }
 }

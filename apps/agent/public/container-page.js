@@ -11,7 +11,7 @@ import {
   reset,
   resizePlots,
 } from './charts.js';
-import { $, fillTable, renderFacts } from './dom.js';
+import { $, renderFacts } from './dom.js';
 import { bytes, count, pct } from './format.js';
 import {
   describeSubject,
@@ -20,8 +20,10 @@ import {
   netColours,
   openPage,
   processCells,
+  processSortKeys,
   renderOwnAlerts,
 } from './page-parts.js';
+import { createTableView } from './table-view.js';
 
 export const containerHref = (id) => `#/container/${encodeURIComponent(id)}`;
 
@@ -67,6 +69,14 @@ function containerRow(c) {
  * each sample while shown, `hide()` when the address moves on.
  */
 export function createContainerPage(state) {
+  // Sortable by any column, as the overview's tables.
+  const processTable = createTableView('container-processes', {
+    countId: 'container-process-count',
+    empty: 'No processes',
+    sort: { column: 3, descending: true },
+    sortKeys: processSortKeys({ container: false }),
+    cells: (p) => processCells(p, { container: false, commandWidth: 80 }),
+  });
   const group = chartGroup('container-chart', containerCharts);
   group.onZoom = state.zoomTo;
   let processTimer = null;
@@ -98,7 +108,6 @@ export function createContainerPage(state) {
     const query = new URLSearchParams({ container: id, limit: '50' });
     const res = await api.get(`/api/v1/processes?${query}`).catch(() => null);
     if (state.view.id !== id || !res) return;
-    const table = $('container-processes');
     if (res.status === 404) {
       $('container-process-note').textContent = 'The agent does not read processes.';
       return;
@@ -107,9 +116,7 @@ export function createContainerPage(state) {
     $('container-process-note').textContent = '';
     const { processes } = await res.json();
     const rows = processes.map((p) => ({ ...p, id: String(p.pid) }));
-    fillTable(table.id, 'container-process-count', rows, 'No processes', (p) =>
-      processCells(p, { container: false, commandWidth: 80 }),
-    );
+    processTable.set(rows);
   }
 
   return {

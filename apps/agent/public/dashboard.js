@@ -30,7 +30,7 @@ import {
 import { age, bytes, count, pct, rate } from './format.js';
 import { keepSparks, recordSpark, sparkCell } from './sparkline.js';
 import { createTableView } from './table-view.js';
-import { ioChart, netColours, processCells } from './page-parts.js';
+import { ioChart, netColours, processCells, processSortKeys, total } from './page-parts.js';
 import { createVmPage, vmHref } from './vm-page.js';
 
 // The host's charts (specs as charts.js describes them).
@@ -83,6 +83,27 @@ const hostCharts = {
     range: fromZero(1024 * 1024),
   },
 };
+// Of each container, only what the table and the container page show: a container has some 60
+// fields, and at 500 containers the whole of them is most of what the page reads every second.
+const streamFields = new URLSearchParams({
+  containers: [
+    'name',
+    'runtime',
+    'timestamp',
+    'cpuPercent',
+    'cpuLimitCores',
+    'memoryUsed',
+    'memoryUsage',
+    'memoryLimit',
+    'netRxBps',
+    'netTxBps',
+    'blockReadBps',
+    'blockWriteBps',
+    'pids',
+    'pidsLimit',
+  ].join(','),
+}).toString();
+
 const state = {
   rangeMs: Number($('range').value),
   /** A window dragged on a chart, { from, to } in ms, or null: the last `rangeMs`. */
@@ -90,6 +111,9 @@ const state = {
   window: () => windowOf(state.rangeMs, state.zoom),
   zoomTo: (from, to) => zoomTo(from, to),
   samples: 0,
+  historyLoaded: false,
+  /** The tables skipped samples while the tab was hidden. */
+  tablesBehind: false,
   unauthorised: false,
   alerts: [],
   /** The newest sample from the stream. */
@@ -100,6 +124,16 @@ const state = {
 
 const host = chartGroup('chart', hostCharts);
 host.onZoom = state.zoomTo;
+// The data is asked for first, all at once, before the page builds its charts and tables (the
+// answers are handled once this module has run): the stream's first sample fills the tables
+// while history loads, and the rows it brings meanwhile follow history's last point
+// (loadHistory), so nothing is lost between them.
+connect();
+loadHistory(host, 'system', state.window()).finally(() => {
+  state.historyLoaded = true;
+});
+loadAlerts();
+loadEvents();
 // From the stream only: a line per disk and per interface, and the per-core heat strip.
 const breakdowns = {
   disks: createBreakdown('disks', diskLines, state.zoomTo),
@@ -109,11 +143,6 @@ const breakdowns = {
 };
 const cores = createHeatStrip('cpu-cores');
 const pages = { container: createContainerPage(state), vm: createVmPage(state) };
-
-const num = (...values) =>
-  values.every((v) => v === null || v === undefined)
-    ? null
-    : values.reduce((sum, v) => sum + (v ?? 0), 0);
 
 // The overview's tables: sortable by any column, a filter box each; containers virtualise.
 const tables = {
@@ -131,8 +160,8 @@ const tables = {
       (c) => c.cpuPercent,
       (c) => c.memoryUsed,
       (c) => c.memoryLimit,
-      (c) => num(c.netRxBps, c.netTxBps),
-      (c) => num(c.blockReadBps, c.blockWriteBps),
+      (c) => total(c.netRxBps, c.netTxBps),
+      (c) => total(c.blockReadBps, c.blockWriteBps),
       (c) => c.pids,
     ],
     cells: (c) => [
@@ -158,8 +187,8 @@ const tables = {
       (v) => v.cpuPercent,
       (v) => v.cpuPercent,
       (v) => v.memoryUsed,
-      (v) => num(v.virtioBlkReadBps, v.virtioBlkWriteBps),
-      (v) => num(v.virtioNetRxBps, v.virtioNetTxBps),
+      (v) => total(v.virtioBlkReadBps, v.virtioBlkWriteBps),
+      (v) => total(v.virtioNetRxBps, v.virtioNetTxBps),
     ],
     cells: (v) => [
       linkCell(v.name, vmHref(v.id)),
@@ -239,26 +268,20 @@ const tables = {
     filterText: (p) =>
       `${p.pid} ${p.comm} ${p.user ?? ''} ${p.container ?? 'host'} ${p.command ?? ''}`,
     sort: { column: 3, descending: true },
-    sortKeys: [
-      (p) => p.pid,
-      (p) => p.comm,
-      (p) => p.user,
-      (p) => p.cpuPercent,
-      (p) => p.residentBytes,
-      (p) => num(p.ioReadBps, p.ioWriteBps),
-      (p) => p.container ?? '',
-      (p) => p.command ?? p.comm,
-    ],
+    sortKeys: processSortKeys({ container: true }),
     cells: (p) => processCells(p, { container: true, commandWidth: 60 }),
   }),
 };
 
 function renderTables(sample) {
-  // Every row's sparkline takes this sample's point, in sight or not.
+  // Every row's sparkline takes this sample's point, in sight or not, hidden tab or not.
   const ids = new Set();
   for (const c of sample.containers) ids.add(recordSparkOf(`c:${c.id}`, c.cpuPercent));
   for (const v of sample.vms) ids.add(recordSparkOf(`v:${v.id}`, v.cpuPercent));
   keepSparks(ids);
+  // A hidden tab fills its tables once it is shown again, from the newest sample.
+  state.tablesBehind = document.hidden;
+  if (document.hidden) return;
   tables.containers.set(sample.containers);
   tables.vms.set(sample.vms);
   if (sample.gpus?.length) tables.gpus.set(sample.gpus);
@@ -285,7 +308,7 @@ async function loadAlerts() {
   if (!res?.ok) return;
   const { alerts } = await res.json();
   state.alerts = alerts;
-  renderAlerts($('alerts'), alerts, 'No alerts');
+  if (!document.hidden) renderAlerts($('alerts'), alerts, 'No alerts');
   if (state.view.page !== 'overview' && state.view.id) pages[state.view.page].alertsChanged();
 }
 
@@ -322,7 +345,7 @@ async function loadEvents() {
 
 function connect() {
   if (state.unauthorised) return;
-  api.stream('/api/v1/stream', {
+  api.stream(`/api/v1/stream?${streamFields}`, {
     open() {
       $('status').textContent = 'live';
       $('status').className = 'status live';
@@ -447,6 +470,8 @@ function setZoom(zoom, reload = true) {
   state.zoom = zoom;
   $('zoom-reset').hidden = zoom === null;
   $('zoom-window').textContent = zoom ? `(${clock(zoom.from)} – ${clock(zoom.to)})` : '';
+  // The stream-only charts have no history to reload: their axes move to the window.
+  for (const b of Object.values(breakdowns)) b.zoomed(zoom);
   if (reload) reloadView();
 }
 
@@ -491,6 +516,8 @@ window.addEventListener('resize', () => {
 window.arcboxDashboard = {
   points: () => Object.fromEntries(Object.keys(hostCharts).map((k) => [k, host.data[k][0].length])),
   samples: () => state.samples,
+  /** Whether the overview's first history answer is in (drawn or found empty). */
+  historyLoaded: () => state.historyLoaded,
   view: () => ({ ...state.view }),
   /** The columns of a chart, by field: `chart('container', 'memory').memoryLimit`. */
   chart: (page, key) => {
@@ -513,10 +540,14 @@ window.arcboxDashboard = {
       ?.plots[key]?.series.slice(1)
       .map((s) => s.label) ?? null,
 };
+// Back in a hidden tab: its tables and alerts as they are now (charts draw themselves).
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden) return;
+  if (state.tablesBehind && state.latest) renderTables(state.latest);
+  renderAlerts($('alerts'), state.alerts, 'No alerts');
+});
+
 route();
-loadHistory(host, 'system', state.window()).finally(connect);
-loadAlerts();
-loadEvents();
 setInterval(() => {
   if (!state.unauthorised) loadAlerts();
 }, 2000);

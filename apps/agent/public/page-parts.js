@@ -32,6 +32,24 @@ export function follow(group, row, state) {
   redraw(group);
 }
 
+/** The sum of rates (read + write), null when none of them was measured. */
+export const total = (...values) =>
+  values.every((v) => v === null || v === undefined)
+    ? null
+    : values.reduce((sum, v) => sum + (v ?? 0), 0);
+
+/** A process table's sort keys, by column: PID, command, user, CPU, resident, I/O[, container]. */
+export const processSortKeys = ({ container }) => [
+  (p) => p.pid,
+  (p) => p.comm,
+  (p) => p.user,
+  (p) => p.cpuPercent,
+  (p) => p.residentBytes,
+  (p) => total(p.ioReadBps, p.ioWriteBps),
+  ...(container ? [(p) => p.container ?? ''] : []),
+  (p) => p.command ?? p.comm,
+];
+
 const clip = (text, n) => (text.length > n ? `${text.slice(0, n)}…` : text);
 
 /** One process's cells: PID, command, user, CPU, resident, I/O, [container,] command line. */

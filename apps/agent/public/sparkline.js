@@ -1,4 +1,7 @@
-// The tables' last-minute sparklines: up to 60 points per row, drawn on a small canvas.
+// The tables' last-minute sparklines: up to 60 points per row, drawn on a small canvas. Every
+// row records each sample; a canvas is drawn in the next frame it is seen in (draw-when-seen.js),
+// so a table below the fold, or rows scrolled away, paint nothing each second.
+import { drawWhenSeen, forgetDrawing } from './draw-when-seen.js';
 
 const sparks = new Map();
 
@@ -24,8 +27,8 @@ function drawSpark(canvas, points) {
   const w = canvas.width;
   const h = canvas.height;
   ctx.clearRect(0, 0, w, h);
-  const finite = points.filter((p) => Number.isFinite(p));
-  const max = Math.max(1, ...finite);
+  let max = 1;
+  for (const p of points) if (p > max) max = p;
   ctx.strokeStyle = '#2563eb';
   ctx.lineWidth = 1.5;
   ctx.beginPath();
@@ -41,16 +44,33 @@ function drawSpark(canvas, points) {
   ctx.stroke();
 }
 
-/** A cell drawing the row's recorded points. */
-export function sparkCell(id) {
-  const td = document.createElement('td');
-  const canvas = document.createElement('canvas');
-  canvas.className = 'spark';
-  canvas.width = 120;
-  canvas.height = 24;
-  const points = sparks.get(id) ?? [];
-  canvas.dataset.points = String(points.length);
-  drawSpark(canvas, points);
-  td.append(canvas);
-  return td;
+function mark(canvas) {
+  const points = String(sparks.get(canvas.dataset.spark)?.length ?? 0);
+  if (canvas.dataset.points !== points) canvas.dataset.points = points;
+  drawWhenSeen(canvas, () => drawSpark(canvas, sparks.get(canvas.dataset.spark) ?? []));
 }
+
+/** Stops drawing the sparklines of `row`, a row its table dropped for good. */
+export function releaseSparks(row) {
+  for (const canvas of row.querySelectorAll('canvas.spark')) forgetDrawing(canvas);
+}
+
+/** A table cell (see dom.js) drawing row `id`'s recorded points. */
+export const sparkCell = (id) => ({
+  make() {
+    const td = document.createElement('td');
+    const canvas = document.createElement('canvas');
+    canvas.className = 'spark';
+    canvas.width = 120;
+    canvas.height = 24;
+    canvas.dataset.spark = id;
+    td.append(canvas);
+    mark(canvas);
+    return td;
+  },
+  patch(td) {
+    const canvas = td.firstChild;
+    if (canvas.dataset.spark !== id) canvas.dataset.spark = id;
+    mark(canvas);
+  },
+});

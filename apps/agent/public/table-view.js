@@ -1,8 +1,10 @@
 // A table the page refills on every sample: sorted by any column (a click on its header, again
 // for the other way), filtered by a text box, and, past `virtualFrom` rows, virtualised: only the
 // rows in sight of its scrolling box are in the DOM (500 containers stay fast), with spacer rows
-// keeping the scrollbar true.
-import { $ } from './dom.js';
+// keeping the scrollbar true. A row keeps its element from one sample to the next and only the
+// cells whose text changed are written (see dom.js); rows are moved only when the order changed.
+import { $, noteRow, patchRow, placeRows } from './dom.js';
+import { releaseSparks } from './sparkline.js';
 
 const compare = (a, b) => {
   // Nothing measured sorts last whichever way.
@@ -13,7 +15,8 @@ const compare = (a, b) => {
 
 /**
  * `sortKeys[i](row)` is column i's value to sort by (null: the column does not sort);
- * `cells(row)` the row's cells; `filterText(row)` what the filter box matches (case-insensitive).
+ * `cells(row)` the row's cell specs (dom.js); `filterText(row)` what the filter box matches
+ * (case-insensitive).
  */
 export function createTableView(tableId, options) {
   const { countId, empty, cells, sortKeys, filterId, filterText, virtualFrom = Infinity } = options;
@@ -23,7 +26,11 @@ export function createTableView(tableId, options) {
   let sort = options.sort ?? null; // { column, descending }
   let rows = [];
   let shown = [];
+  /** The element of each row by id, kept while the row is in `rows`. */
+  const elements = new Map();
+  // Measured once (reading a box forces a layout): a row's and the header's height.
   let rowHeight = 0;
+  let headHeight = 0;
   let scheduled = false;
 
   const headers = [...table.tHead.rows[0].cells];
@@ -59,30 +66,35 @@ export function createTableView(tableId, options) {
       draw();
     });
   });
+  window.addEventListener('resize', () => {
+    rowHeight = 0;
+  });
 
-  function note(text) {
-    const tr = document.createElement('tr');
-    tr.className = 'none';
-    const td = document.createElement('td');
-    td.colSpan = headers.length;
-    td.textContent = text;
-    tr.append(td);
-    return tr;
-  }
+  const notes = new Map();
+  const note = (text) => {
+    if (!notes.has(text)) notes.set(text, noteRow(text, headers.length));
+    return notes.get(text);
+  };
+  const spacers = [spacer(), spacer()];
 
-  function spacer(height) {
+  function spacer() {
     const tr = document.createElement('tr');
     tr.className = 'spacer';
-    tr.style.height = `${height}px`;
     return tr;
   }
 
-  function rowOf(row) {
-    const tr = document.createElement('tr');
-    tr.dataset.id = row.id;
-    tr.append(...cells(row));
+  function sized(tr, height) {
+    const text = `${height}px`;
+    if (tr.style.height !== text) tr.style.height = text;
     return tr;
   }
+
+  const rowOf = (row) =>
+    patchRow(elements.get(row.id) ?? document.createElement('tr'), row.id, cells(row));
+
+  const setText = (el, text) => {
+    if (el.textContent !== text) el.textContent = text;
+  };
 
   function render() {
     const needle = filter?.value.trim().toLowerCase() ?? '';
@@ -99,51 +111,66 @@ export function createTableView(tableId, options) {
       });
     }
     headers.forEach((th, i) => {
-      if (sortKeys[i])
-        th.setAttribute(
-          'aria-sort',
-          sort?.column === i ? (sort.descending ? 'descending' : 'ascending') : 'none',
-        );
+      if (!sortKeys[i]) return;
+      const value = sort?.column === i ? (sort.descending ? 'descending' : 'ascending') : 'none';
+      if (th.getAttribute('aria-sort') !== value) th.setAttribute('aria-sort', value);
     });
-    $(countId).textContent =
+    setText(
+      $(countId),
       rows.length === 0
         ? ''
         : shown.length === rows.length
           ? `(${rows.length})`
-          : `(${shown.length} of ${rows.length})`;
-    table.dataset.rows = String(shown.length);
+          : `(${shown.length} of ${rows.length})`,
+    );
+    const count = String(shown.length);
+    if (table.dataset.rows !== count) table.dataset.rows = count;
     draw();
   }
 
   function draw() {
     if (shown.length === 0) {
-      body.replaceChildren(note(rows.length === 0 ? empty : 'Nothing matches the filter'));
+      placeRows(body, [note(rows.length === 0 ? empty : 'Nothing matches the filter')]);
       return;
     }
     if (shown.length < virtualFrom) {
       wrap?.classList.remove('virtual');
-      body.replaceChildren(...shown.map(rowOf));
+      placeRows(body, shown.map(keep));
       return;
     }
     wrap.classList.add('virtual');
     if (rowHeight === 0) {
-      body.replaceChildren(rowOf(shown[0]));
+      placeRows(body, [keep(shown[0])]);
       rowHeight = Math.max(20, body.rows[0].getBoundingClientRect().height);
+      headHeight = table.tHead.getBoundingClientRect().height;
     }
-    const head = table.tHead.getBoundingClientRect().height;
-    const first = Math.max(0, Math.floor((wrap.scrollTop - head) / rowHeight) - 5);
-    const last = Math.min(shown.length, first + Math.ceil(wrap.clientHeight / rowHeight) + 10);
-    body.replaceChildren(
-      spacer(first * rowHeight),
-      ...shown.slice(first, last).map(rowOf),
-      spacer((shown.length - last) * rowHeight),
-    );
+    const first = Math.max(0, Math.floor((wrap.scrollTop - headHeight) / rowHeight) - 5);
+    // 70vh at most (dashboard.css): the box's height without asking for a layout.
+    const inView = Math.ceil((window.innerHeight * 0.7) / rowHeight);
+    const last = Math.min(shown.length, first + inView + 10);
+    placeRows(body, [
+      sized(spacers[0], first * rowHeight),
+      ...shown.slice(first, last).map(keep),
+      sized(spacers[1], (shown.length - last) * rowHeight),
+    ]);
+  }
+
+  function keep(row) {
+    const tr = rowOf(row);
+    elements.set(row.id, tr);
+    return tr;
   }
 
   return {
     /** Shows `rows` (each with an `id`), sorted and filtered as chosen. */
     set(next) {
       rows = next;
+      const ids = new Set(next.map((r) => r.id));
+      for (const [id, tr] of elements)
+        if (!ids.has(id)) {
+          elements.delete(id);
+          releaseSparks(tr);
+        }
       render();
     },
     /** How many rows pass the filter, and how many are in the DOM. */

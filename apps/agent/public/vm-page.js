@@ -10,7 +10,7 @@ import {
   reset,
   resizePlots,
 } from './charts.js';
-import { $, cell, fillTable, renderFacts } from './dom.js';
+import { $, cell, renderFacts } from './dom.js';
 import { bytes, pct, rate } from './format.js';
 import {
   describeSubject,
@@ -20,6 +20,7 @@ import {
   openPage,
   renderOwnAlerts,
 } from './page-parts.js';
+import { createTableView } from './table-view.js';
 
 export const vmHref = (id) => `#/vm/${encodeURIComponent(id)}`;
 
@@ -66,6 +67,14 @@ function vmRow(v) {
 }
 /** The page's behaviour over the dashboard's shared `state`, as the container page's. */
 export function createVmPage(state) {
+  // Sortable by any column, as the overview's tables.
+  const deviceTable = createTableView('vm-devices', {
+    countId: 'vm-device-count',
+    empty: 'No virtio devices',
+    sort: { column: 1, descending: false },
+    sortKeys: [(d) => d.kind, (d) => d.device, (d) => d.in, (d) => d.out],
+    cells: (d) => [cell(d.kind), cell(d.device), cell(rate(d.in), true), cell(rate(d.out), true)],
+  });
   /** The charts of the VM shown: { id, vcpus, group }, rebuilt when the vCPU count changes. */
   let shown = null;
 
@@ -117,12 +126,7 @@ export function createVmPage(state) {
           })),
         ]
       : [];
-    fillTable('vm-devices', 'vm-device-count', devices, 'No virtio devices', (d) => [
-      cell(d.kind),
-      cell(d.device),
-      cell(rate(d.in), true),
-      cell(rate(d.out), true),
-    ]);
+    deviceTable.set(devices);
   }
   const renderVmAlerts = (id) =>
     renderOwnAlerts(state, 'vm', id, 'vm-alerts', 'No alerts for this VM');

@@ -115,6 +115,15 @@ describe.skipIf(!needs.ready)(`dashboard container page (${needs.reason})`, () =
         { timeout: 15_000 },
       )
       .toBe(1);
+    // Sortable as the overview's tables: by CPU at first, by PID on a click on its header.
+    const processHeaders = page.locator('#container-processes thead th');
+    expect(await processHeaders.nth(3).getAttribute('aria-sort')).toBe('descending');
+    await processHeaders.nth(0).click();
+    expect(await processHeaders.nth(0).getAttribute('aria-sort')).toBe('ascending');
+    const pids = (
+      await page.locator('#container-processes tbody td:nth-child(1)').allTextContents()
+    ).map(Number);
+    expect(pids).toEqual([...pids].sort((a, b) => a - b));
     // Its alerts: the rule forced on container CPU, and only alerts of this container.
     const alert = page.locator('#container-alerts li[data-rule="forced-container-cpu"]');
     await alert.waitFor({ timeout: 15_000 });

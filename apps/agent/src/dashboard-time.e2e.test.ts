@@ -70,8 +70,23 @@ describe.skipIf(!needs.ready)(`dashboard time range, max lines and zoom (${needs
     const maxPeak = peak(binned.cpuPercentMax);
     expect(maxPeak).toBeGreaterThan(60);
     expect(peak(binned.cpuPercent), JSON.stringify(binned)).toBeLessThan(maxPeak * 0.8);
-    // uPlot draws the max line: its legend names it.
-    expect(await page.locator('#container-chart-cpu .u-legend').textContent()).toContain('CPU max');
+    // uPlot draws the max and min lines: its legend names them.
+    const legend = await page.locator('#container-chart-cpu .u-legend').textContent();
+    expect(legend).toContain('CPU max');
+    expect(legend).toContain('CPU min');
+    // Each bin's min is at most its average, which is at most its max; the burst's bin held
+    // idle samples too, so its min stays low.
+    const mins = binned.cpuPercentMin!;
+    expect(mins.some((v) => v !== null)).toBe(true);
+    binned.cpuPercent!.forEach((avg, i) => {
+      const [lo, hi] = [mins[i], binned.cpuPercentMax![i]];
+      if (avg === null || lo === null || lo === undefined || hi === null || hi === undefined)
+        return;
+      expect(lo).toBeLessThanOrEqual(avg + 1e-9);
+      expect(avg).toBeLessThanOrEqual(hi + 1e-9);
+    });
+    const burstBin = binned.cpuPercentMax!.indexOf(maxPeak);
+    expect(mins[burstBin]!).toBeLessThan(maxPeak * 0.8);
     const shot = join(dir, 'range-1h.png');
     await page.locator('#container-chart-cpu').screenshot({ path: shot });
     await keepArtifact(shot, 'range-1h-max.png');

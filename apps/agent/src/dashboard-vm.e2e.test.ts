@@ -77,6 +77,11 @@ describe.skipIf(!needs.ready)(`dashboard VM page (${needs.reason})`, () => {
       })
       .toBe(64 * 1024 * 1024);
     expect(await page.locator('#vm-view .uplot').count()).toBe(5);
+    // The devices table sorts as the overview's tables do: by device, the other way on a click.
+    const deviceHeaders = page.locator('#vm-devices thead th');
+    expect(await deviceHeaders.nth(1).getAttribute('aria-sort')).toBe('ascending');
+    await deviceHeaders.nth(1).click();
+    expect(await deviceHeaders.nth(1).getAttribute('aria-sort')).toBe('descending');
 
     const shot = join(vmDir, 'vm-page.png');
     await page.screenshot({ path: shot, fullPage: true });

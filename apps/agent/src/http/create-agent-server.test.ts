@@ -138,9 +138,10 @@ async function readEvents(
   headers: Record<string, string>,
   done: (text: string) => boolean,
   then?: () => void,
+  query = '',
 ): Promise<string> {
   const controller = new AbortController();
-  const res = await fetch(`${url}/api/v1/stream`, { headers, signal: controller.signal });
+  const res = await fetch(`${url}/api/v1/stream${query}`, { headers, signal: controller.signal });
   const reader = res.body!.getReader();
   let text = '';
   let called = false;
@@ -378,6 +379,81 @@ describe('the stream', () => {
         [...text.matchAll(/"time":(\d+)/g)].map((m) => Number(m[1])),
         bad.slice(0, 20),
       ).toEqual([6]);
+    }
+  });
+
+  it('sends a client only the fields it selects of the kinds it names, replays included', async () => {
+    const h = await serve({ events: [] });
+    const sample = (time: number): AgentSample => ({
+      time,
+      values: {
+        system: { cpuPercent: time, memoryUsed: 7 },
+        containers: [
+          { id: 'a', name: 'web', cpuPercent: time, memoryUsed: 10, problems: ['slow'] },
+        ],
+      } as never,
+      collectors: [],
+    });
+    const data = (text: string) =>
+      [...text.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>);
+    h.publish(sample(1));
+    const slim = '?containers=name,cpuPercent';
+    const first = await readEvents(h.url, {}, (t) => t.includes('"time":1'), undefined, slim);
+    expect(data(first)[0]!.containers).toEqual([{ id: 'a', name: 'web', cpuPercent: 1 }]);
+    // Kinds not named come whole; a client asking for nothing gets everything.
+    expect(data(first)[0]!.system).toEqual({ cpuPercent: 1, memoryUsed: 7 });
+    const full = await readEvents(h.url, {}, (t) => t.includes('"time":1'));
+    expect((data(full)[0]!.containers as unknown[])[0]).toMatchObject({ problems: ['slow'] });
+    // Back after two rounds with the last id: the missed rounds, in the same selection.
+    const id = /^id: (\S+)$/m.exec(first)![1]!;
+    h.publish(sample(2));
+    h.publish(sample(3));
+    const back = await readEvents(
+      h.url,
+      { 'last-event-id': id },
+      (t) => t.includes('"time":3'),
+      undefined,
+      slim,
+    );
+    expect(data(back).map((d) => d.containers)).toEqual([
+      [{ id: 'a', name: 'web', cpuPercent: 2 }],
+      [{ id: 'a', name: 'web', cpuPercent: 3 }],
+    ]);
+  });
+
+  it('refuses a selection naming no kind or no field (400), and a fifth one at once (429)', async () => {
+    const h = await serve();
+    h.publish({ time: 1, values: {}, collectors: [] });
+    for (const [query, parameter] of [
+      ['nope=a', 'nope'],
+      ['containers=a-b', 'containers'],
+      ['containers=a&containers=b', 'containers'],
+    ] as const) {
+      const bad = await fetch(`${h.url}/api/v1/stream?${query}`);
+      expect(bad.status, query).toBe(400);
+      expect(((await bad.json()) as { error: { parameter: string } }).error.parameter).toBe(
+        parameter,
+      );
+    }
+    const open: AbortController[] = [];
+    try {
+      for (const field of ['a', 'b', 'c', 'd']) {
+        const controller = new AbortController();
+        open.push(controller);
+        const res = await fetch(`${h.url}/api/v1/stream?vms=${field}`, {
+          signal: controller.signal,
+        });
+        expect(res.status).toBe(200);
+      }
+      expect((await fetch(`${h.url}/api/v1/stream?vms=e`)).status).toBe(429);
+      // The same selection again, or none, is served.
+      const again = new AbortController();
+      open.push(again);
+      expect((await fetch(`${h.url}/api/v1/stream?vms=a`, { signal: again.signal })).status).toBe(
+        200,
+      );
+    } finally {
+      for (const c of open) c.abort();
     }
   });
 

@@ -1,8 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
 import { contentTypeOf, formatExposition, negotiateExposition } from '@arcbox/perf-export';
 import { describeLifecycleEvent } from '@arcbox/perf-core';
 import { isLoopbackHost } from '../config/listen-address.js';
@@ -15,6 +12,7 @@ import { parseTimeParam } from './parse-query.js';
 import { parseProcessQuery } from './process-query.js';
 import { createEventStream, type StreamReplayLimits } from './event-stream.js';
 import { snapshotJson } from './sample-json.js';
+import { createStaticFiles } from './static-files.js';
 import { agentFamilies } from '../export/agent-families.js';
 
 export interface AgentServerOptions {
@@ -44,16 +42,6 @@ export interface AgentServer {
   /** Ends SSE streams and stops accepting; resolves when the server is closed. */
   close(): Promise<void>;
 }
-
-const mime: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-};
-
-/** Paths browsers ask for whatever the page names: `/favicon.ico` is answered by the SVG icon. */
-const STATIC_ALIASES: Record<string, string> = { '/favicon.ico': '/favicon.svg' };
 
 export { MAX_STREAM_BACKLOG_BYTES } from './event-stream.js';
 
@@ -93,6 +81,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
   let bound: AddressInfo | null = null;
   let listenHost = '';
   const log = options.log ?? (() => undefined);
+  const serveStatic = options.publicDir === null ? null : createStaticFiles(options.publicDir);
   const history = state.history
     ? createHistoryRoute(state.history, options.historyLimits ?? HISTORY_LIMITS)
     : null;
@@ -143,7 +132,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       if (!history) throw new HttpError(404, 'history is off');
       return history(req, res, url);
     },
-    '/api/v1/stream': (req, res) => stream.open(req, res),
+    '/api/v1/stream': (req, res, url) => stream.open(req, res, url),
     '/healthz': (req, res) => sendJson(res, 200, { status: 'ok' }, req.method === 'HEAD'),
     '/readyz': (req, res, _url, authorized) => {
       const reason = state.notReadyReason();
@@ -164,24 +153,6 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     },
   };
 
-  async function serveStatic(req: IncomingMessage, res: ServerResponse, path: string) {
-    if (options.publicDir === null) return false;
-    const wanted = path === '/' ? '/index.html' : (STATIC_ALIASES[path] ?? path);
-    const relative = normalize(wanted).replace(/^(\.\.[/\\])+/, '');
-    const file = join(options.publicDir, relative);
-    if (!file.startsWith(options.publicDir)) return false;
-    const info = await stat(file).catch(() => null);
-    if (!info?.isFile()) return false;
-    res.writeHead(200, {
-      'content-type': mime[extname(file)] ?? 'application/octet-stream',
-      'content-length': info.size,
-      'cache-control': 'no-cache',
-    });
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
-    return true;
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://agent.invalid');
     try {
@@ -200,7 +171,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       // Own keys only: "/constructor" must not find Object.prototype.constructor.
       const route = Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : undefined;
       // The dashboard's own files are public code; every route with data needs the token.
-      if (!route && (await serveStatic(req, res, url.pathname))) return;
+      if (!route && serveStatic && (await serveStatic(req, res, url.pathname))) return;
       // Off loopback a token is required; should none be in force, nothing with data is served.
       const authorized = token === null ? loopback : isAuthorized(req, url, token);
       if (!authorized && !(route && PROBES.has(url.pathname))) {

@@ -3,6 +3,8 @@ import { describeLifecycleEvent, type KindRegistry } from '@arcbox/perf-core';
 import type { AgentSample } from '../sampler/agent-sample.js';
 import type { AgentState } from './agent-state.js';
 import { streamJson } from './sample-json.js';
+import { parseStreamFields, type StreamFields } from './stream-fields.js';
+import { HttpError } from './http-error.js';
 
 /** A stream client whose unsent data passes this is dropped rather than buffered without bound. */
 export const MAX_STREAM_BACKLOG_BYTES = 8 * 1024 * 1024;
@@ -22,9 +24,22 @@ export const STREAM_REPLAY: StreamReplayLimits = {
   graceMs: 120_000,
 };
 
+/** Field selections (stream-fields.ts) recorded at once; one more is refused until one ends. */
+export const MAX_STREAM_SELECTIONS = 4;
+
+/** The full stream's selection name. */
+const FULL = '';
+
 interface Entry {
   seq: number;
-  text: string;
+  /** The event as each selection sends it (a lifecycle event: the same text for every one). */
+  texts: Map<string, string>;
+  shared: string | null;
+}
+
+interface Client {
+  res: ServerResponse;
+  selection: string;
 }
 
 /**
@@ -39,7 +54,9 @@ export function createEventStream(
   kinds: KindRegistry,
   limits: StreamReplayLimits = STREAM_REPLAY,
 ) {
-  const clients = new Set<ServerResponse>();
+  const clients = new Set<Client>();
+  /** The selections of clients connected now or since the stream was last forgotten. */
+  const selections = new Map<string, StreamFields | null>([[FULL, null]]);
   const run = Date.now().toString(36);
   const ring: Entry[] = [];
   let bytes = 0;
@@ -48,30 +65,62 @@ export function createEventStream(
   let unsubscribe: (() => void) | null = null;
   let grace: NodeJS.Timeout | null = null;
 
-  function record(event: string, data: string): Entry {
-    seq += 1;
-    const entry = { seq, text: `id: ${run}-${seq}\nevent: ${event}\ndata: ${data}\n\n` };
+  const frame = (n: number, event: string, data: string) =>
+    `id: ${run}-${n}\nevent: ${event}\ndata: ${data}\n\n`;
+  const sizeOf = (entry: Entry) =>
+    entry.shared?.length ?? [...entry.texts.values()].reduce((n, t) => n + t.length, 0);
+
+  function keep(entry: Entry): Entry {
     ring.push(entry);
-    bytes += entry.text.length;
+    bytes += sizeOf(entry);
     while (ring.length > limits.maxEvents || (bytes > limits.maxBytes && ring.length > 1))
-      bytes -= ring.shift()!.text.length;
+      bytes -= sizeOf(ring.shift()!);
     return entry;
   }
 
+  const record = (event: string, data: string): Entry => {
+    seq += 1;
+    return keep({ seq, texts: new Map(), shared: frame(seq, event, data) });
+  };
+
+  /** A sample's event, serialized once per selection in use (for every client of it). */
   function sampleEntry(sample: AgentSample): Entry {
-    if (lastSample?.sample !== sample)
-      lastSample = { sample, entry: record('sample', streamJson(sample, kinds)) };
+    if (lastSample?.sample !== sample) {
+      seq += 1;
+      const texts = new Map<string, string>();
+      for (const [name, fields] of selections)
+        texts.set(name, frame(seq, 'sample', streamJson(sample, kinds, fields)));
+      lastSample = { sample, entry: keep({ seq, texts, shared: null }) };
+    }
     return lastSample.entry;
   }
 
-  function write(res: ServerResponse, text: string): void {
+  /** `entry` as `selection` sends it; null when it was recorded before that selection was used. */
+  function textOf(entry: Entry, selection: string): string | null {
+    if (entry.shared !== null) return entry.shared;
+    const text = entry.texts.get(selection);
+    if (text !== undefined) return text;
+    // The newest sample can still be serialized for a selection that came after it.
+    if (lastSample?.entry !== entry) return null;
+    const made = frame(
+      entry.seq,
+      'sample',
+      streamJson(lastSample.sample, kinds, selections.get(selection)),
+    );
+    entry.texts.set(selection, made);
+    bytes += made.length;
+    return made;
+  }
+
+  function write(res: ServerResponse, text: string | null): void {
+    if (text === null) return;
     // A client that does not read is dropped rather than buffered without bound.
     if (res.writableLength > MAX_STREAM_BACKLOG_BYTES) res.destroy();
     else res.write(text);
   }
 
   const broadcast = (entry: Entry) => {
-    for (const res of clients) write(res, entry.text);
+    for (const client of clients) write(client.res, textOf(entry, client.selection));
   };
 
   function listen(): void {
@@ -97,6 +146,7 @@ export function createEventStream(
     ring.length = 0;
     bytes = 0;
     lastSample = null;
+    for (const name of selections.keys()) if (name !== FULL) selections.delete(name);
   }
 
   /** The `<n>` of a Last-Event-ID this run gave, else null (absent, odd, or another run's). */
@@ -112,7 +162,17 @@ export function createEventStream(
     get clients() {
       return clients.size;
     },
-    open(req: IncomingMessage, res: ServerResponse): void {
+    open(req: IncomingMessage, res: ServerResponse, url: URL): void {
+      const asked = parseStreamFields(url.searchParams, kinds);
+      const selection = asked?.name ?? FULL;
+      if (asked && !selections.has(selection)) {
+        if (selections.size > MAX_STREAM_SELECTIONS)
+          throw new HttpError(
+            429,
+            `${MAX_STREAM_SELECTIONS} field selections are streamed already; retry later or ask for the same fields`,
+          );
+        selections.set(selection, asked.fields);
+      }
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',
@@ -127,15 +187,16 @@ export function createEventStream(
       listen();
       const after = lastSeen(req.headers['last-event-id']);
       const missed = after === null ? [] : ring.filter((e) => e.seq > after);
-      for (const entry of missed) write(res, entry.text);
+      for (const entry of missed) write(res, textOf(entry, selection));
       // Nothing to replay (a new client, or one whose events are gone): the newest sample.
       if (missed.length === 0 && after !== seq) {
         const first = state.latest();
-        if (first) write(res, sampleEntry(first).text);
+        if (first) write(res, textOf(sampleEntry(first), selection));
       }
-      clients.add(res);
+      const client = { res, selection };
+      clients.add(client);
       const end = () => {
-        if (!clients.delete(res) || clients.size > 0) return;
+        if (!clients.delete(client) || clients.size > 0) return;
         grace = setTimeout(forget, limits.graceMs);
         grace.unref();
       };
@@ -143,7 +204,7 @@ export function createEventStream(
       res.once('close', end);
     },
     close(): void {
-      for (const res of clients) res.end();
+      for (const client of clients) client.res.end();
       clients.clear();
       if (grace) clearTimeout(grace);
       grace = null;

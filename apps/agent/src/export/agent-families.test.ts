@@ -173,7 +173,14 @@ function vmReading(id: string, k: number): VmReading {
       },
     ],
     netDevices: [
-      { device: 'net0', backend: 'tap0', rxBytes: 10 * k, txBytes: 20 * k, rxPackets: k, txPackets: k },
+      {
+        device: 'net0',
+        backend: 'tap0',
+        rxBytes: 10 * k,
+        txBytes: 20 * k,
+        rxPackets: k,
+        txPackets: k,
+      },
     ],
     problems: [],
   };

@@ -5,6 +5,8 @@
 // per sample (uncompressed, and gzip as a scraper asking for it would get).
 // Run: node apps/agent/bench/remote-write.mjs (as root; after pnpm build).
 // ARCBOX_BENCH_SECONDS (60) and ARCBOX_BENCH_WARMUP (30) set the window.
+// ARCBOX_BENCH_PROFILE=<dir> writes a --cpu-prof of each agent there (push-*.cpuprofile and
+// plain-*.cpuprofile; profile-summary.mjs reads them); its CPU figures then include the profiler.
 import { gzipSync } from 'node:zlib';
 import {
   canMakeCgroups,
@@ -30,10 +32,22 @@ const receiverUrl = receiver.url;
 const prefix = `arcbox-rw-bench-${process.pid}`;
 const cgroups = await makeCgroups(prefix, 100);
 const base = `interval: 1s\nsources:\n  containers: { discover: false, paths: ["/${prefix}-*"] }\nhistory: { flushInterval: 10s }\n`;
+const profile = process.env.ARCBOX_BENCH_PROFILE;
+const profiled = (name) =>
+  profile
+    ? {
+        nodeArgs: [
+          '--cpu-prof',
+          `--cpu-prof-dir=${profile}`,
+          `--cpu-prof-name=${name}-${process.pid}.cpuprofile`,
+        ],
+      }
+    : {};
 const pushing = await startAgent(
   `${base}export:\n  remoteWrite:\n    - { url: "${receiverUrl}", interval: 10s }\n`,
+  profiled('push'),
 );
-const plain = await startAgent(base);
+const plain = await startAgent(base, profiled('plain'));
 try {
   await new Promise((r) => setTimeout(r, warmup * 1000));
   const procs = [

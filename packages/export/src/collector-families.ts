@@ -1,5 +1,7 @@
 import type { CollectorStatus } from '@arcbox/perf-core';
-import { createFamily, type MetricFamily } from './metric-family.js';
+import { collectFamilies } from './collect-families.js';
+import type { MetricFamily } from './metric-family.js';
+import { type FamilyHead, type SampleWriter, writeSample } from './sample-writer.js';
 import { METRIC_PREFIX } from './system-families.js';
 
 /**
@@ -8,36 +10,53 @@ import { METRIC_PREFIX } from './system-families.js';
  * duration and reports success 0; a disabled one is left out.
  */
 export function collectorFamilies(statuses: ReadonlyArray<CollectorStatus>): MetricFamily[] {
-  const duration = createFamily(
-    `${METRIC_PREFIX}_scrape_collector_duration_seconds`,
-    'gauge',
-    "Duration of the collector's last run.",
-    'seconds',
+  return collectFamilies((writer) => writeCollectors(writer, statuses));
+}
+
+/** `collectorFamilies` through a writer. */
+export function writeCollectors(
+  writer: SampleWriter,
+  statuses: ReadonlyArray<CollectorStatus>,
+): void {
+  const enabled = statuses.filter((s) => s.enabled);
+  const labels = enabled.map((s) => ({ collector: s.name }));
+  const each = (head: FamilyHead, value: (s: CollectorStatus) => number | null) => {
+    writer.family(head);
+    for (let i = 0; i < enabled.length; i++) writeSample(writer, labels[i]!, value(enabled[i]!));
+  };
+  each(
+    {
+      name: `${METRIC_PREFIX}_scrape_collector_duration_seconds`,
+      help: "Duration of the collector's last run.",
+      type: 'gauge',
+      unit: 'seconds',
+    },
+    (s) => (s.lastOutcome ? s.lastOutcome.durationMs / 1000 : null),
   );
-  const success = createFamily(
-    `${METRIC_PREFIX}_scrape_collector_success`,
-    'gauge',
-    "Whether the collector's last run succeeded (1) or failed or has not run yet (0).",
+  each(
+    {
+      name: `${METRIC_PREFIX}_scrape_collector_success`,
+      help: "Whether the collector's last run succeeded (1) or failed or has not run yet (0).",
+      type: 'gauge',
+    },
+    (s) => (s.lastOutcome?.ok ? 1 : 0),
   );
-  const lastSuccess = createFamily(
-    `${METRIC_PREFIX}_scrape_collector_last_success_timestamp_seconds`,
-    'gauge',
-    'Unix time of the last successful run of the collector.',
-    'seconds',
+  each(
+    {
+      name: `${METRIC_PREFIX}_scrape_collector_last_success_timestamp_seconds`,
+      help: 'Unix time of the last successful run of the collector.',
+      type: 'gauge',
+      unit: 'seconds',
+    },
+    (s) => (s.lastSuccessAt === null ? null : s.lastSuccessAt / 1000),
   );
-  const timeout = createFamily(
-    `${METRIC_PREFIX}_scrape_collector_timeout_seconds`,
-    'gauge',
-    'Time the collector may take before it is abandoned for that run.',
-    'seconds',
+  each(
+    {
+      name: `${METRIC_PREFIX}_scrape_collector_timeout_seconds`,
+      help: 'Time the collector may take before it is abandoned for that run.',
+      type: 'gauge',
+      unit: 'seconds',
+    },
+    (s) => s.timeoutMs / 1000,
   );
-  for (const s of statuses) {
-    if (!s.enabled) continue;
-    const labels = { collector: s.name };
-    duration.add(labels, s.lastOutcome ? s.lastOutcome.durationMs / 1000 : null);
-    success.add(labels, s.lastOutcome?.ok ? 1 : 0);
-    lastSuccess.add(labels, s.lastSuccessAt === null ? null : s.lastSuccessAt / 1000);
-    timeout.add(labels, s.timeoutMs / 1000);
-  }
-  return [duration.family, success.family, lastSuccess.family, timeout.family];
 }

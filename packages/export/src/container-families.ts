@@ -1,6 +1,8 @@
 import type { ContainerMetrics } from '@arcbox/perf-core';
-import { type FamilySpec, familiesFrom, uniqueBy } from './family-table.js';
+import { collectFamilies } from './collect-families.js';
+import { type FamilySpec, uniqueBy, writeTable } from './family-table.js';
 import type { MetricFamily } from './metric-family.js';
+import type { SampleWriter } from './sample-writer.js';
 import { METRIC_PREFIX } from './system-families.js';
 
 const p = (name: string) => `${METRIC_PREFIX}_container_${name}`;
@@ -161,7 +163,16 @@ const containerSpecs: ReadonlyArray<FamilySpec<ContainerMetrics>> = [
  * reporting one container give one series.
  */
 export function containerFamilies(containers: ReadonlyArray<ContainerMetrics>): MetricFamily[] {
-  return familiesFrom(
+  return collectFamilies((writer) => writeContainers(writer, containers));
+}
+
+/** `containerFamilies` through a writer. */
+export function writeContainers(
+  writer: SampleWriter,
+  containers: ReadonlyArray<ContainerMetrics>,
+): void {
+  writeTable(
+    writer,
     containerSpecs,
     uniqueBy(containers, (c) => c.id),
     (c) => ({ id: c.id, name: c.name }),

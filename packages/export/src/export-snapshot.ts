@@ -8,10 +8,12 @@ import {
   type SystemMetrics,
   type VmMetrics,
 } from '@arcbox/perf-core';
-import { collectorFamilies } from './collector-families.js';
+import { collectFamilies } from './collect-families.js';
+import { writeCollectors } from './collector-families.js';
 import { type ExpositionFormat, formatExposition } from './format-exposition.js';
-import { type KindExporter, kindFamilies } from './kind-exporter.js';
-import { createFamily, type MetricFamily } from './metric-family.js';
+import { type KindExporter, writeKinds } from './kind-exporter.js';
+import type { MetricFamily } from './metric-family.js';
+import type { SampleWriter } from './sample-writer.js';
 import { METRIC_PREFIX } from './system-families.js';
 
 /** Which kinds an export covers and how each becomes families. */
@@ -40,20 +42,26 @@ export function snapshotFamilies(
   snapshot: ExportSnapshot,
   options: ExportOptions = {},
 ): MetricFamily[] {
-  const families: MetricFamily[] = [];
+  return collectFamilies((writer) => writeSnapshot(writer, snapshot, options));
+}
+
+/** `snapshotFamilies` through a writer: the same families in the same order, as no objects. */
+export function writeSnapshot(
+  writer: SampleWriter,
+  snapshot: ExportSnapshot,
+  options: ExportOptions = {},
+): void {
   if (snapshot.buildInfo) {
-    const info = createFamily(
-      `${METRIC_PREFIX}_build`,
-      'info',
-      'Version of the arcbox-perf exporter.',
-    );
-    info.add(snapshot.buildInfo, 1);
-    families.push(info.family);
+    writer.family({
+      name: `${METRIC_PREFIX}_build`,
+      help: 'Version of the arcbox-perf exporter.',
+      type: 'info',
+    });
+    writer.sample(snapshot.buildInfo, 1);
   }
   const kinds = options.kinds ?? createKindRegistry(defaultKinds());
-  families.push(...kindFamilies(kinds, snapshot, options.exporters));
-  if (snapshot.collectors) families.push(...collectorFamilies(snapshot.collectors));
-  return families;
+  writeKinds(writer, kinds, snapshot, options.exporters);
+  if (snapshot.collectors) writeCollectors(writer, snapshot.collectors);
 }
 
 /** A snapshot in the Prometheus 0.0.4 text format or OpenMetrics 1.0. */

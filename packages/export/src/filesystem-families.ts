@@ -1,5 +1,7 @@
 import type { FilesystemMetrics } from '@arcbox/perf-core';
-import { type FamilySpec, familiesFrom, uniqueBy } from './family-table.js';
+import { collectFamilies } from './collect-families.js';
+import { type FamilySpec, uniqueBy, writeTable } from './family-table.js';
+import type { SampleWriter } from './sample-writer.js';
 import type { MetricFamily } from './metric-family.js';
 import { METRIC_PREFIX } from './system-families.js';
 
@@ -57,7 +59,16 @@ const filesystemSpecs: ReadonlyArray<FamilySpec<FilesystemMetrics>> = [
 
 /** Per-mount families labelled like node_exporter's: {device, fstype, mountpoint}. */
 export function filesystemFamilies(filesystems: ReadonlyArray<FilesystemMetrics>): MetricFamily[] {
-  return familiesFrom(
+  return collectFamilies((writer) => writeFilesystems(writer, filesystems));
+}
+
+/** `filesystemFamilies` through a writer. */
+export function writeFilesystems(
+  writer: SampleWriter,
+  filesystems: ReadonlyArray<FilesystemMetrics>,
+): void {
+  writeTable(
+    writer,
     filesystemSpecs,
     uniqueBy(filesystems, (f) => f.mountPoint),
     (f) => ({ device: f.device, fstype: f.fsType, mountpoint: f.mountPoint }),

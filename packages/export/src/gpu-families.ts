@@ -1,6 +1,8 @@
 import type { GpuMetrics } from '@arcbox/perf-core';
-import { type FamilySpec, familiesFrom, uniqueBy } from './family-table.js';
+import { collectFamilies } from './collect-families.js';
+import { type FamilySpec, uniqueBy, writeTable } from './family-table.js';
 import type { MetricFamily } from './metric-family.js';
+import type { SampleWriter } from './sample-writer.js';
 import { METRIC_PREFIX } from './system-families.js';
 
 const g = (name: string) => `${METRIC_PREFIX}_gpu_${name}`;
@@ -142,8 +144,13 @@ interface GpuProcessRow {
  * {gpu, pid, container} (sum by container for a container's GPU memory).
  */
 export function gpuFamilies(gpus: ReadonlyArray<GpuMetrics>): MetricFamily[] {
+  return collectFamilies((writer) => writeGpus(writer, gpus));
+}
+
+/** `gpuFamilies` through a writer. */
+export function writeGpus(writer: SampleWriter, gpus: ReadonlyArray<GpuMetrics>): void {
   const list = uniqueBy(gpus, (m) => m.id);
-  const devices = familiesFrom(gpuSpecs, list, (m) => ({
+  writeTable(writer, gpuSpecs, list, (m) => ({
     gpu: m.index === null ? '' : String(m.index),
     uuid: m.uuid ?? m.id,
     name: m.name,
@@ -157,7 +164,8 @@ export function gpuFamilies(gpus: ReadonlyArray<GpuMetrics>): MetricFamily[] {
       container: p.container,
     })),
   );
-  const processes = familiesFrom<GpuProcessRow>(
+  writeTable<GpuProcessRow>(
+    writer,
     [
       {
         name: g('process_memory_used_bytes'),
@@ -170,5 +178,4 @@ export function gpuFamilies(gpus: ReadonlyArray<GpuMetrics>): MetricFamily[] {
     uniqueBy(rows, (r) => `${r.gpu.id}/${r.pid}`),
     (r) => ({ uuid: r.gpu.uuid ?? r.gpu.id, pid: String(r.pid), container: r.container ?? '' }),
   );
-  return [...devices, ...processes];
 }

@@ -23,11 +23,14 @@ export {
   PROMETHEUS_CONTENT_TYPE,
 } from './format-exposition.js';
 export type { ExpositionFormat } from './format-exposition.js';
+export { collectFamilies } from './collect-families.js';
+export { writeFamilies, writeSample } from './sample-writer.js';
+export type { FamilyHead, SampleWriter } from './sample-writer.js';
 export { METRIC_PREFIX, systemFamilies } from './system-families.js';
 export { containerFamilies } from './container-families.js';
 export { vmFamilies } from './vm-families.js';
 export { collectorFamilies } from './collector-families.js';
-export { formatMetrics, snapshotFamilies } from './export-snapshot.js';
+export { formatMetrics, snapshotFamilies, writeSnapshot } from './export-snapshot.js';
 export type { ExportOptions, ExportSnapshot } from './export-snapshot.js';
 export { defaultExporters, fieldFamilies, fieldFamilyName, kindFamilies } from './kind-exporter.js';
 export type { KindExporter } from './kind-exporter.js';

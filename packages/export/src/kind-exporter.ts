@@ -1,20 +1,24 @@
 import type {
   AnyKind,
   ContainerMetrics,
-  ProcessMetrics,
   FieldUnit,
+  FilesystemMetrics,
+  GpuMetrics,
   KindRegistry,
+  ProcessMetrics,
   SystemMetrics,
   VmMetrics,
 } from '@arcbox/perf-core';
-import { containerFamilies } from './container-families.js';
-import { familiesFrom, uniqueBy } from './family-table.js';
-import { gpuFamilies } from './gpu-families.js';
-import { processFamilies } from './process-families.js';
-import { filesystemFamilies } from './filesystem-families.js';
+import { collectFamilies } from './collect-families.js';
+import { writeContainers } from './container-families.js';
+import { uniqueBy, writeTable } from './family-table.js';
+import { writeFilesystems } from './filesystem-families.js';
+import { writeGpus } from './gpu-families.js';
 import type { MetricFamily } from './metric-family.js';
-import { METRIC_PREFIX, systemFamilies } from './system-families.js';
-import { vmFamilies } from './vm-families.js';
+import { writeProcesses } from './process-families.js';
+import { type SampleWriter, writeFamilies } from './sample-writer.js';
+import { METRIC_PREFIX, writeSystem } from './system-families.js';
+import { writeVms } from './vm-families.js';
 
 /**
  * How one kind's metrics become Prometheus families, by the kind's name. A kind with an
@@ -24,17 +28,29 @@ import { vmFamilies } from './vm-families.js';
 export interface KindExporter {
   readonly kind: string;
   families(metrics: readonly unknown[]): MetricFamily[];
+  /** The same families through a writer; without it, `families`' are written. */
+  write?(writer: SampleWriter, metrics: readonly unknown[]): void;
 }
 
 /** The exporters of the kinds arcbox-perf ships; a fresh list each call. */
 export function defaultExporters(): KindExporter[] {
+  const exporter = <T>(
+    kind: string,
+    write: (writer: SampleWriter, metrics: readonly T[]) => void,
+  ): KindExporter => ({
+    kind,
+    families: (m) => collectFamilies((writer) => write(writer, m as readonly T[])),
+    write: (writer, m) => write(writer, m as readonly T[]),
+  });
   return [
-    { kind: 'system', families: (m) => (m[0] ? systemFamilies(m[0] as SystemMetrics) : []) },
-    { kind: 'container', families: (m) => containerFamilies(m as ContainerMetrics[]) },
-    { kind: 'vm', families: (m) => vmFamilies(m as VmMetrics[]) },
-    { kind: 'filesystem', families: (m) => filesystemFamilies(m as never) },
-    { kind: 'process', families: (m) => processFamilies(m as ProcessMetrics[]) },
-    { kind: 'gpu', families: (m) => gpuFamilies(m as never) },
+    exporter<SystemMetrics>('system', (w, m) => {
+      if (m[0]) writeSystem(w, m[0]);
+    }),
+    exporter<ContainerMetrics>('container', writeContainers),
+    exporter<VmMetrics>('vm', writeVms),
+    exporter<FilesystemMetrics>('filesystem', writeFilesystems),
+    exporter<ProcessMetrics>('process', writeProcesses),
+    exporter<GpuMetrics>('gpu', writeGpus),
   ];
 }
 
@@ -80,6 +96,15 @@ export function fieldFamilyName(
  * `arcbox_perf_<kind>_<field>_<unit>`, labelled by the series' id and name (and its labels).
  */
 export function fieldFamilies(kind: AnyKind, metrics: readonly unknown[]): MetricFamily[] {
+  return collectFamilies((writer) => writeFields(writer, kind, metrics));
+}
+
+/** `fieldFamilies` through a writer. */
+export function writeFields(
+  writer: SampleWriter,
+  kind: AnyKind,
+  metrics: readonly unknown[],
+): void {
   const stored = kind.fields.filter((f) => f.stored);
   const specs = stored.map((f) => {
     const { name, scale } = fieldFamilyName(kind.name, f);
@@ -95,7 +120,8 @@ export function fieldFamilies(kind: AnyKind, metrics: readonly unknown[]): Metri
       },
     };
   });
-  return familiesFrom(
+  writeTable(
+    writer,
     specs,
     uniqueBy(metrics, (m) => kind.identity(m).id),
     (m) => {
@@ -111,13 +137,23 @@ export function kindFamilies(
   values: Readonly<Record<string, unknown>>,
   exporters: readonly KindExporter[] = defaultExporters(),
 ): MetricFamily[] {
-  const out: MetricFamily[] = [];
+  return collectFamilies((writer) => writeKinds(writer, kinds, values, exporters));
+}
+
+/** `kindFamilies` through a writer. */
+export function writeKinds(
+  writer: SampleWriter,
+  kinds: KindRegistry,
+  values: Readonly<Record<string, unknown>>,
+  exporters: readonly KindExporter[] = defaultExporters(),
+): void {
   for (const kind of kinds.kinds) {
     const value = values[kind.sampleKey];
     if (value === undefined || value === null) continue;
     const list = kind.singleton ? [value] : (value as readonly unknown[]);
     const exporter = exporters.find((e) => e.kind === kind.name);
-    out.push(...(exporter ? exporter.families(list) : fieldFamilies(kind, list)));
+    if (exporter === undefined) writeFields(writer, kind, list);
+    else if (exporter.write) exporter.write(writer, list);
+    else writeFamilies(writer, exporter.families(list));
   }
-  return out;
 }

@@ -1,5 +1,7 @@
 import type { ProcessMetrics } from '@arcbox/perf-core';
-import { type FamilySpec, familiesFrom, uniqueBy } from './family-table.js';
+import { collectFamilies } from './collect-families.js';
+import { type FamilySpec, uniqueBy, writeTable } from './family-table.js';
+import type { SampleWriter } from './sample-writer.js';
 import type { MetricFamily } from './metric-family.js';
 import { METRIC_PREFIX } from './system-families.js';
 
@@ -58,7 +60,16 @@ const processSpecs: ReadonlyArray<FamilySpec<ProcessMetrics>> = [
  * processes the monitor kept are given here (top N by CPU, memory and I/O): each is a series.
  */
 export function processFamilies(processes: ReadonlyArray<ProcessMetrics>): MetricFamily[] {
-  return familiesFrom(
+  return collectFamilies((writer) => writeProcesses(writer, processes));
+}
+
+/** `processFamilies` through a writer. */
+export function writeProcesses(
+  writer: SampleWriter,
+  processes: ReadonlyArray<ProcessMetrics>,
+): void {
+  writeTable(
+    writer,
     processSpecs,
     uniqueBy(processes, (m) => m.id),
     (m) => ({ pid: String(m.pid), comm: m.comm, container: m.container ?? '' }),

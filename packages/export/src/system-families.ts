@@ -1,6 +1,8 @@
 import type { CpuTimes, DiskMetrics, NetInterfaceMetrics, SystemMetrics } from '@arcbox/perf-core';
-import { type FamilySpec, familiesFrom } from './family-table.js';
-import { createFamily, type MetricFamily } from './metric-family.js';
+import { collectFamilies } from './collect-families.js';
+import { type FamilySpec, writeTable } from './family-table.js';
+import type { MetricFamily } from './metric-family.js';
+import { type FamilyHead, type SampleWriter, writeSample } from './sample-writer.js';
 
 /** Every exported metric starts with this. */
 export const METRIC_PREFIX = 'arcbox_perf';
@@ -123,87 +125,86 @@ const interfaceSpecs: ReadonlyArray<FamilySpec<NetInterfaceMetrics>> = [
 
 /** Host metric families: CPU, memory, swap, load, pressure, disks and network interfaces. */
 export function systemFamilies(m: SystemMetrics): MetricFamily[] {
-  const cpu = createFamily(
-    p('cpu_seconds'),
-    'counter',
-    'Seconds the CPUs spent in each mode.',
-    'seconds',
-  );
-  const guest = createFamily(
-    p('cpu_guest_seconds'),
-    'counter',
-    'Seconds the CPUs spent running guests, already included in user and nice.',
-    'seconds',
-  );
-  for (const core of m.cpuCoreTimes) {
-    const id = String(core.id);
-    for (const mode of cpuModes) cpu.add({ cpu: id, mode }, core.times[mode]);
-    guest.add({ cpu: id, mode: 'user' }, core.times.guest);
-    guest.add({ cpu: id, mode: 'nice' }, core.times.guestNice);
-  }
-  const cpus = createFamily(p('cpus'), 'gauge', 'Online logical CPUs.');
-  cpus.add({}, m.cpuCount);
-  const cpuBusy = createFamily(
-    p('cpu_busy_ratio'),
-    'gauge',
-    'Share of CPU time busy over the last sampling interval (0..1); use rate() of cpu_seconds_total for other windows.',
-    'ratio',
-  );
-  cpuBusy.add({}, ratio(m.cpuPercent));
+  return collectFamilies((writer) => writeSystem(writer, m));
+}
 
-  const mem = (name: string, help: string, value: number | null) => {
-    const f = createFamily(p(`${name}_bytes`), 'gauge', help, 'bytes');
-    f.add({}, value);
-    return f.family;
+/** `systemFamilies` through a writer. */
+export function writeSystem(writer: SampleWriter, m: SystemMetrics): void {
+  writer.family({
+    name: p('cpu_seconds'),
+    help: 'Seconds the CPUs spent in each mode.',
+    type: 'counter',
+    unit: 'seconds',
+  });
+  const ids = m.cpuCoreTimes.map((core) => String(core.id));
+  m.cpuCoreTimes.forEach((core, i) => {
+    for (const mode of cpuModes) writeSample(writer, { cpu: ids[i]!, mode }, core.times[mode]);
+  });
+  writer.family({
+    name: p('cpu_guest_seconds'),
+    help: 'Seconds the CPUs spent running guests, already included in user and nice.',
+    type: 'counter',
+    unit: 'seconds',
+  });
+  m.cpuCoreTimes.forEach((core, i) => {
+    writeSample(writer, { cpu: ids[i]!, mode: 'user' }, core.times.guest);
+    writeSample(writer, { cpu: ids[i]!, mode: 'nice' }, core.times.guestNice);
+  });
+  const one = (head: FamilyHead, value: number | null) => {
+    writer.family(head);
+    writeSample(writer, {}, value);
   };
-
-  const load = (n: 1 | 5 | 15, value: number | null) => {
-    const f = createFamily(p(`load${n}`), 'gauge', `${n}-minute load average.`);
-    f.add({}, value);
-    return f.family;
-  };
-
-  const pressure = createFamily(
-    p('pressure_avg10_ratio'),
-    'gauge',
-    'Pressure stall information: share of the last 10 s some (or all) tasks stalled on the resource (0..1).',
-    'ratio',
+  one({ name: p('cpus'), help: 'Online logical CPUs.', type: 'gauge' }, m.cpuCount);
+  one(
+    {
+      name: p('cpu_busy_ratio'),
+      help: 'Share of CPU time busy over the last sampling interval (0..1); use rate() of cpu_seconds_total for other windows.',
+      type: 'gauge',
+      unit: 'ratio',
+    },
+    ratio(m.cpuPercent),
   );
-  pressure.add({ resource: 'cpu', kind: 'some' }, ratio(m.cpuPressure));
-  pressure.add({ resource: 'memory', kind: 'some' }, ratio(m.memoryPressure));
-  pressure.add({ resource: 'memory', kind: 'full' }, ratio(m.memoryPressureFull));
-  pressure.add({ resource: 'io', kind: 'some' }, ratio(m.ioPressure));
 
-  return [
-    cpu.family,
-    guest.family,
-    cpus.family,
-    cpuBusy.family,
-    mem('memory_total', 'Physical memory.', m.memoryTotal),
-    mem(
-      'memory_available',
-      'Memory available for new work without swapping (MemAvailable).',
-      m.memoryAvailable,
-    ),
-    mem('memory_used', 'Memory in use: total minus available.', m.memoryUsed),
-    mem('memory_free', 'Memory not used for anything (MemFree).', m.memoryFree),
-    mem(
-      'memory_cached',
-      'Page cache and reclaimable slab (Cached + SReclaimable; macOS file-backed + purgeable).',
-      m.memoryCached,
-    ),
-    mem('memory_buffers', 'Block device buffers.', m.memoryBuffers),
-    mem('memory_shared', 'Shared memory and tmpfs (Shmem).', m.memoryShared),
-    mem('memory_wired', 'macOS wired memory.', m.memoryWired),
-    mem('memory_compressed', 'macOS memory held by the compressor.', m.memoryCompressed),
-    mem('swap_total', 'Swap space.', m.swapTotal),
-    mem('swap_used', 'Swap space in use.', m.swapUsed),
-    mem('swap_free', 'Swap space free.', m.swapFree),
-    load(1, m.load1),
-    load(5, m.load5),
-    load(15, m.load15),
-    pressure.family,
-    ...familiesFrom(diskSpecs, m.disks, (d) => ({ device: d.name })),
-    ...familiesFrom(interfaceSpecs, m.interfaces, (i) => ({ interface: i.name })),
-  ];
+  const mem = (name: string, help: string, value: number | null) =>
+    one({ name: p(`${name}_bytes`), help, type: 'gauge', unit: 'bytes' }, value);
+  mem('memory_total', 'Physical memory.', m.memoryTotal);
+  mem(
+    'memory_available',
+    'Memory available for new work without swapping (MemAvailable).',
+    m.memoryAvailable,
+  );
+  mem('memory_used', 'Memory in use: total minus available.', m.memoryUsed);
+  mem('memory_free', 'Memory not used for anything (MemFree).', m.memoryFree);
+  mem(
+    'memory_cached',
+    'Page cache and reclaimable slab (Cached + SReclaimable; macOS file-backed + purgeable).',
+    m.memoryCached,
+  );
+  mem('memory_buffers', 'Block device buffers.', m.memoryBuffers);
+  mem('memory_shared', 'Shared memory and tmpfs (Shmem).', m.memoryShared);
+  mem('memory_wired', 'macOS wired memory.', m.memoryWired);
+  mem('memory_compressed', 'macOS memory held by the compressor.', m.memoryCompressed);
+  mem('swap_total', 'Swap space.', m.swapTotal);
+  mem('swap_used', 'Swap space in use.', m.swapUsed);
+  mem('swap_free', 'Swap space free.', m.swapFree);
+
+  const load = (n: 1 | 5 | 15, value: number | null) =>
+    one({ name: p(`load${n}`), help: `${n}-minute load average.`, type: 'gauge' }, value);
+  load(1, m.load1);
+  load(5, m.load5);
+  load(15, m.load15);
+
+  writer.family({
+    name: p('pressure_avg10_ratio'),
+    help: 'Pressure stall information: share of the last 10 s some (or all) tasks stalled on the resource (0..1).',
+    type: 'gauge',
+    unit: 'ratio',
+  });
+  writeSample(writer, { resource: 'cpu', kind: 'some' }, ratio(m.cpuPressure));
+  writeSample(writer, { resource: 'memory', kind: 'some' }, ratio(m.memoryPressure));
+  writeSample(writer, { resource: 'memory', kind: 'full' }, ratio(m.memoryPressureFull));
+  writeSample(writer, { resource: 'io', kind: 'some' }, ratio(m.ioPressure));
+
+  writeTable(writer, diskSpecs, m.disks, (d) => ({ device: d.name }));
+  writeTable(writer, interfaceSpecs, m.interfaces, (i) => ({ interface: i.name }));
 }

@@ -1,5 +1,7 @@
 import type { VcpuMetrics, VirtioBlkMetrics, VirtioNetMetrics, VmMetrics } from '@arcbox/perf-core';
-import { type FamilySpec, familiesFrom, uniqueBy } from './family-table.js';
+import { collectFamilies } from './collect-families.js';
+import { type FamilySpec, uniqueBy, writeTable } from './family-table.js';
+import type { SampleWriter } from './sample-writer.js';
 import type { MetricFamily } from './metric-family.js';
 import { METRIC_PREFIX } from './system-families.js';
 
@@ -115,25 +117,31 @@ const netSpecs: ReadonlyArray<FamilySpec<Of<VirtioNetMetrics>>> = [
 
 /** Per-VM families labelled `{vm}` (the VM id); name, VMM and pid are on `arcbox_perf_vm_info`. */
 export function vmFamilies(vms: ReadonlyArray<VmMetrics>): MetricFamily[] {
+  return collectFamilies((writer) => writeVms(writer, vms));
+}
+
+/** `vmFamilies` through a writer. */
+export function writeVms(writer: SampleWriter, vms: ReadonlyArray<VmMetrics>): void {
   const unique = uniqueBy(vms, (vm) => vm.id);
   const each = <T>(pick: (vm: VmMetrics) => readonly T[]) =>
     unique.flatMap((vm) => pick(vm).map((item) => ({ vm: vm.id, item })));
-  return [
-    ...familiesFrom(vmSpecs, unique, (vm) => ({ vm: vm.id })),
-    ...familiesFrom(
-      vcpuSpecs,
-      each((vm) => vm.vcpus),
-      (v) => ({ vm: v.vm, vcpu: String(v.item.index) }),
-    ),
-    ...familiesFrom(
-      blockSpecs,
-      each((vm) => vm.blockDevices),
-      (d) => ({ vm: d.vm, device: d.item.device }),
-    ),
-    ...familiesFrom(
-      netSpecs,
-      each((vm) => vm.netDevices),
-      (n) => ({ vm: n.vm, device: n.item.device }),
-    ),
-  ];
+  writeTable(writer, vmSpecs, unique, (vm) => ({ vm: vm.id }));
+  writeTable(
+    writer,
+    vcpuSpecs,
+    each((vm) => vm.vcpus),
+    (v) => ({ vm: v.vm, vcpu: String(v.item.index) }),
+  );
+  writeTable(
+    writer,
+    blockSpecs,
+    each((vm) => vm.blockDevices),
+    (d) => ({ vm: d.vm, device: d.item.device }),
+  );
+  writeTable(
+    writer,
+    netSpecs,
+    each((vm) => vm.netDevices),
+    (n) => ({ vm: n.vm, device: n.item.device }),
+  );
 }

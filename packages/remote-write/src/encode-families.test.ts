@@ -1,4 +1,10 @@
-import { createFamily, type MetricFamily } from '@arcbox/perf-export';
+import {
+  collectFamilies,
+  createFamily,
+  type MetricFamily,
+  type SampleWriter,
+  writeFamilies,
+} from '@arcbox/perf-export';
 import { describe, expect, it } from 'vitest';
 import { decodeWriteRequest } from './decode-write-request.js';
 import { createFamiliesEncoder } from './encode-families.js';
@@ -81,6 +87,30 @@ describe('createFamiliesEncoder', () => {
       encoder.encode(round(r, ids), 1000 + r);
       expect(encoder.cached).toBeLessThanOrEqual(2 * 201 + 1000 + 201);
     }
+  });
+
+  it('encodes what a writer writes to the bytes of the families it collects, and recovers from a throw', () => {
+    const encoder = createFamiliesEncoder(external);
+    const rounds = [['a', 'b'], ['b', 'a', 'c'], ['c']];
+    for (const [n, ids] of rounds.entries()) {
+      const write = (writer: SampleWriter) => writeFamilies(writer, round(n, ids));
+      const { bytes, series } = encoder.encodeWritten(write, 1000 + n);
+      const expected = encodeWriteRequest(
+        familiesToSeries(collectFamilies(write), 1000 + n, external),
+      );
+      expect(bytes.equals(expected), `round ${n}`).toBe(true);
+      expect(series).toBe(2 * ids.length + 1);
+      // A round whose writer fails leaves nothing behind for the next.
+      expect(() =>
+        encoder.encodeWritten((writer) => {
+          write(writer);
+          throw new Error('collector gone');
+        }, 2000 + n),
+      ).toThrow('collector gone');
+    }
+    expect(() => encoder.encodeWritten((writer) => writer.sample({}, 1), 1)).toThrow(
+      /before any family/,
+    );
   });
 
   it('refuses a timestamp that is not whole non-negative milliseconds', () => {

@@ -1,5 +1,12 @@
 import { PerfError } from '@arcbox/perf-core';
-import { type Labels, type MetricFamily, sampleName } from '@arcbox/perf-export';
+import {
+  type FamilyHead,
+  type Labels,
+  type MetricFamily,
+  type SampleWriter,
+  sampleName,
+  writeFamilies,
+} from '@arcbox/perf-export';
 import { encodeWriteRequest } from './encode-write-request.js';
 import { familiesToSeries } from './families-to-series.js';
 
@@ -14,6 +21,11 @@ export interface EncodedRound {
 export interface FamiliesEncoder {
   /** One round of families as a WriteRequest: the bytes `encodeWriteRequest(familiesToSeries(...))` gives. */
   encode(families: readonly MetricFamily[], timestampMs: number): EncodedRound;
+  /**
+   * One round written straight into a WriteRequest by `write` (`writeSnapshot` and the like):
+   * the bytes `encode` gives for the families the same function writes, without building them.
+   */
+  encodeWritten(write: (writer: SampleWriter) => void, timestampMs: number): EncodedRound;
   /** Encoded label sets kept (the live series', and those looked up by key). */
   readonly cached: number;
 }
@@ -22,6 +34,11 @@ const TIMESERIES = 0x0a;
 const SAMPLE = 0x12;
 const SAMPLE_VALUE = 0x09;
 const SAMPLE_TIMESTAMP = 0x10;
+
+interface KeptFamily {
+  labels: Labels[];
+  bytes: Buffer[];
+}
 
 /**
  * Encodes rounds of families as remote write requests, keeping each series' encoded (sorted)
@@ -35,91 +52,129 @@ const SAMPLE_TIMESTAMP = 0x10;
 export function createFamiliesEncoder(
   externalLabels: Readonly<Record<string, string>> = {},
 ): FamiliesEncoder {
-  const byPosition = new Map<string, { labels: Labels[]; bytes: Buffer[] }>();
+  const byPosition = new Map<string, KeptFamily>();
   let byKey = new Map<string, Buffer>();
   const parts: Buffer[] = [];
+  let values = new Float64Array(1024);
   // A round's families share one labels object per container (or VM, ...): once found equal to
   // the last round's, the pair is not compared again this round.
   const equal = new Map<Labels, Labels>();
-  return {
-    encode(families, timestampMs) {
-      checkTimestamp(timestampMs);
-      const tsLength = varintLength(timestampMs);
-      const sampleSize = 9 + 1 + tsLength;
-      let total = 0;
-      let n = 0;
-      for (const family of families) {
-        let kept = byPosition.get(family.name);
-        if (kept === undefined) {
-          kept = { labels: [], bytes: [] };
-          byPosition.set(family.name, kept);
-        }
-        const samples = family.samples;
-        for (let j = 0; j < samples.length; j++) {
-          const sampleLabels = samples[j]!.labels;
-          let bytes: Buffer;
-          const before = kept.labels[j];
-          if (
-            before !== undefined &&
-            (equal.get(sampleLabels) === before || sameLabelsOnce(before, sampleLabels))
-          )
-            bytes = kept.bytes[j]!;
-          else {
-            let key = sampleName(family);
-            for (const k in sampleLabels) key += `\u0000${k}\u0001${sampleLabels[k]}`;
-            const found = byKey.get(key);
-            if (found === undefined) {
-              bytes = labelsOf(family, sampleLabels);
-              byKey.set(key, bytes);
-            } else bytes = found;
-          }
-          kept.labels[j] = sampleLabels;
-          kept.bytes[j] = bytes;
-          parts[n] = bytes;
-          n += 1;
-          const size = bytes.length + 1 + 1 + sampleSize;
-          total += 1 + varintLength(size) + size;
-        }
-        kept.labels.length = samples.length;
-        kept.bytes.length = samples.length;
+  // The family being written and where its next sample sits in it.
+  let head: FamilyHead | null = null;
+  let kept: KeptFamily | null = null;
+  let j = 0;
+  let n = 0;
+
+  const endFamily = () => {
+    if (kept === null) return;
+    kept.labels.length = j;
+    kept.bytes.length = j;
+  };
+  const writer: SampleWriter = {
+    family(next) {
+      endFamily();
+      head = next;
+      kept = byPosition.get(next.name) ?? null;
+      if (kept === null) {
+        kept = { labels: [], bytes: [] };
+        byPosition.set(next.name, kept);
       }
-      const out = Buffer.allocUnsafe(total);
-      const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-      // Every sample of a round ends with the same timestamp: its bytes are written once here.
-      const stamp = new Uint8Array(1 + tsLength);
-      stamp[0] = SAMPLE_TIMESTAMP;
-      writeVarint(stamp, 1, timestampMs);
-      let at = 0;
-      let i = 0;
-      for (const family of families) {
-        for (const sample of family.samples) {
-          const bytes = parts[i]!;
-          i += 1;
-          out[at++] = TIMESERIES;
-          at = writeVarint(out, at, bytes.length + 2 + sampleSize);
-          out.set(bytes, at);
-          at += bytes.length;
-          out[at++] = SAMPLE;
-          out[at++] = sampleSize; // at most 9 + 1 + 10 bytes: one varint byte
-          out[at++] = SAMPLE_VALUE;
-          view.setFloat64(at, sample.value, true);
-          at += 8;
-          for (let k = 0; k < stamp.length; k++) out[at++] = stamp[k]!;
-        }
+      j = 0;
+    },
+    sample(sampleLabels, value) {
+      if (head === null || kept === null)
+        throw new PerfError('INVALID_ARGUMENT', 'a sample was written before any family');
+      let bytes: Buffer;
+      const before = kept.labels[j];
+      if (
+        before !== undefined &&
+        (equal.get(sampleLabels) === before || sameLabelsOnce(before, sampleLabels))
+      )
+        bytes = kept.bytes[j]!;
+      else {
+        let key = sampleName(head);
+        for (const k in sampleLabels) key += `\u0000${k}\u0001${sampleLabels[k]}`;
+        const found = byKey.get(key);
+        if (found === undefined) {
+          bytes = labelsOf(head, sampleLabels);
+          byKey.set(key, bytes);
+        } else bytes = found;
       }
-      // Series that went away leave the key cache once it holds twice the live ones (the
-      // positions hold every live series' bytes).
-      if (byKey.size > 2 * n + 1000) byKey = new Map();
+      kept.labels[j] = sampleLabels;
+      kept.bytes[j] = bytes;
+      j += 1;
+      if (n === values.length) {
+        const grown = new Float64Array(2 * n);
+        grown.set(values);
+        values = grown;
+      }
+      parts[n] = bytes;
+      values[n] = value;
+      n += 1;
+    },
+  };
+
+  const encodeWritten = (write: (writer: SampleWriter) => void, timestampMs: number) => {
+    checkTimestamp(timestampMs);
+    n = 0;
+    head = null;
+    kept = null;
+    try {
+      write(writer);
+      endFamily();
+      return finish(timestampMs);
+    } finally {
       parts.length = 0;
       equal.clear();
-      return { bytes: out, series: n, timeMs: timestampMs };
-    },
+      head = null;
+      kept = null;
+    }
+  };
+
+  return {
+    encode: (families, timestampMs) =>
+      encodeWritten((w) => writeFamilies(w, families), timestampMs),
+    encodeWritten,
     get cached() {
       let live = 0;
-      for (const kept of byPosition.values()) live += kept.bytes.length;
+      for (const k of byPosition.values()) live += k.bytes.length;
       return live + byKey.size;
     },
   };
+
+  function finish(timestampMs: number): EncodedRound {
+    const tsLength = varintLength(timestampMs);
+    const sampleSize = 9 + 1 + tsLength;
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const size = parts[i]!.length + 2 + sampleSize;
+      total += 1 + varintLength(size) + size;
+    }
+    const out = Buffer.allocUnsafe(total);
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    // Every sample of a round ends with the same timestamp: its bytes are written once here.
+    const stamp = new Uint8Array(1 + tsLength);
+    stamp[0] = SAMPLE_TIMESTAMP;
+    writeVarint(stamp, 1, timestampMs);
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const bytes = parts[i]!;
+      out[at++] = TIMESERIES;
+      at = writeVarint(out, at, bytes.length + 2 + sampleSize);
+      out.set(bytes, at);
+      at += bytes.length;
+      out[at++] = SAMPLE;
+      out[at++] = sampleSize; // at most 9 + 1 + 10 bytes: one varint byte
+      out[at++] = SAMPLE_VALUE;
+      view.setFloat64(at, values[i]!, true);
+      at += 8;
+      for (let k = 0; k < stamp.length; k++) out[at++] = stamp[k]!;
+    }
+    // Series that went away leave the key cache once it holds twice the live ones (the
+    // positions hold every live series' bytes).
+    if (byKey.size > 2 * n + 1000) byKey = new Map();
+    return { bytes: out, series: n, timeMs: timestampMs };
+  }
 
   function sameLabelsOnce(before: Labels, now: Labels): boolean {
     if (!sameLabels(before, now)) return false;
@@ -128,7 +183,7 @@ export function createFamiliesEncoder(
   }
 
   /** A series' sorted Label entries, as they sit inside its TimeSeries message. */
-  function labelsOf(family: MetricFamily, sampleLabels: Readonly<Record<string, string>>): Buffer {
+  function labelsOf(family: FamilyHead, sampleLabels: Labels): Buffer {
     const one = { ...family, samples: [{ labels: sampleLabels, value: 0 }] };
     const [series] = familiesToSeries([one], 0, externalLabels);
     // The series without its sample: encode it alone and cut the TimeSeries header and sample off.

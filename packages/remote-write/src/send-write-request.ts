@@ -1,3 +1,4 @@
+import { type PostReply, postBody } from './post-body.js';
 import { snappyCompress } from './snappy-block.js';
 import { encodeWriteRequest } from './encode-write-request.js';
 import type { RemoteSeries } from './write-request.js';
@@ -58,34 +59,58 @@ export async function postWriteRequest(
   }
   const timeout = AbortSignal.timeout(target.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  let res: Response;
-  try {
-    res = await (options.fetch ?? fetch)(target.url, { method: 'POST', headers, body, signal });
-  } catch (error) {
+  const failed = (error: unknown): SendOutcome => {
     if (options.signal?.aborted) throw error;
     const reason = timeout.aborted ? `no answer within ${target.timeoutMs} ms` : errorText(error);
     return { outcome: 'retry', status: null, reason };
+  };
+  const outcome = (status: number, reason: () => string): SendOutcome => {
+    if (status >= 200 && status < 300) return { outcome: 'ok', status };
+    const why = `HTTP ${status}: ${reason()}`;
+    if (status === 429 || status >= 500) return { outcome: 'retry', status, reason: why };
+    return { outcome: 'drop', status, reason: why };
+  };
+  if (options.fetch === undefined) {
+    let reply: PostReply;
+    try {
+      reply = await postBody(new URL(target.url), headers, body, MAX_REASON_BYTES, signal);
+    } catch (error) {
+      return failed(error);
+    }
+    return outcome(reply.status, () => reasonText(reply.start));
+  }
+  let res: Response;
+  try {
+    res = await options.fetch(target.url, { method: 'POST', headers, body, signal });
+  } catch (error) {
+    return failed(error);
   }
   try {
-    if (res.ok) return { outcome: 'ok', status: res.status };
-    const reason = `HTTP ${res.status}: ${await readStart(res)}`;
-    if (res.status === 429 || res.status >= 500)
-      return { outcome: 'retry', status: res.status, reason };
-    return { outcome: 'drop', status: res.status, reason };
+    const start = res.ok ? Buffer.alloc(0) : await readStart(res);
+    return outcome(res.status, () => reasonText(start));
   } finally {
     await res.body?.cancel().catch(() => undefined);
   }
 }
 
 function errorText(error: unknown): string {
-  const e = error as { message?: string; cause?: { code?: string; message?: string } };
-  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(error);
+  const e = error as {
+    code?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
+  return e.cause?.code ?? e.cause?.message ?? e.code ?? e.message ?? String(error);
 }
 
-/** The first MAX_REASON_BYTES of a body as one line. */
-async function readStart(res: Response): Promise<string> {
+/** The start of a reply's body as one line. */
+function reasonText(start: Buffer): string {
+  return start.subarray(0, MAX_REASON_BYTES).toString('utf8').replace(/\s+/g, ' ').trim();
+}
+
+/** The first MAX_REASON_BYTES (or a little more) of a fetch reply's body. */
+async function readStart(res: Response): Promise<Buffer> {
   const reader = res.body?.getReader();
-  if (!reader) return '';
+  if (!reader) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
@@ -100,9 +125,5 @@ async function readStart(res: Response): Promise<string> {
   } finally {
     await reader.cancel().catch(() => undefined);
   }
-  return Buffer.concat(chunks)
-    .subarray(0, MAX_REASON_BYTES)
-    .toString('utf8')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return Buffer.concat(chunks);
 }

@@ -16,7 +16,7 @@ import { isLoopbackHost } from '../config/listen-address.js';
 import type { AgentState } from '../http/agent-state.js';
 import { type AgentServer, createAgentServer } from '../http/create-agent-server.js';
 import { HttpError } from '../http/http-error.js';
-import { agentFamilies } from '../export/agent-families.js';
+import { agentFamilies, writeAgentSamples } from '../export/agent-families.js';
 import { type AgentOtlp, startOtlp } from '../export/start-otlp.js';
 import { type AgentRemoteWrite, startRemoteWrite } from '../export/start-remote-write.js';
 import { openAckFile } from '@arcbox/perf-remote-write';
@@ -99,14 +99,12 @@ export function createAgent(options: AgentOptions): Agent {
   let sampler: MonitorSampler | null = null;
   let remoteWrite: AgentRemoteWrite | null = null;
   let otlp: AgentOtlp | null = null;
+  const buildInfo = { version: options.version };
 
   const onSample = (sample: AgentSample, events: readonly AlertEvent[]) => {
     lastSample = sample;
-    if (remoteWrite || otlp) {
-      const families = agentFamilies(sample, kinds, { version: options.version });
-      remoteWrite?.push(families, sample.time);
-      otlp?.update(families);
-    }
+    remoteWrite?.push((writer) => writeAgentSamples(writer, sample, kinds, buildInfo), sample.time);
+    if (otlp) otlp.update(agentFamilies(sample, kinds, buildInfo));
     notifier.handle(alerts.transitions(events, sample.time));
     for (const listener of listeners) {
       try {

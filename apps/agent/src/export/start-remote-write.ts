@@ -1,5 +1,5 @@
 import type { KindRegistry, KindValues } from '@arcbox/perf-core';
-import type { MetricFamily } from '@arcbox/perf-export';
+import type { SampleWriter } from '@arcbox/perf-export';
 import type { HistoryStore } from '@arcbox/perf-history';
 import {
   type AckFile,
@@ -11,8 +11,11 @@ import {
 import type { ExportConfig } from '../config/agent-config.js';
 
 export interface AgentRemoteWrite {
-  /** Queues one round's families (the ones /metrics prints) for every receiver. */
-  push(families: readonly MetricFamily[], timeMs: number): void;
+  /**
+   * Queues one round for every receiver: the samples `write` writes (`writeAgentSamples`, what
+   * /metrics prints), encoded as they are written.
+   */
+  push(write: (writer: SampleWriter) => void, timeMs: number): void;
   stats(): ReturnType<RemoteWriter['stats']>[];
   /** Sends what is queued for up to `graceMs`, then stops (and saves how far each got). */
   close(graceMs: number): Promise<void>;
@@ -65,9 +68,9 @@ export function startRemoteWrite(
   );
   const encoder = createFamiliesEncoder(config.externalLabels);
   return {
-    push(families, timeMs) {
+    push(write, timeMs) {
       if (writers.length === 0) return;
-      const round = encoder.encode(families, Math.round(timeMs));
+      const round = encoder.encodeWritten(write, Math.round(timeMs));
       // One sample per series in a round.
       for (const w of writers) w.pushEncoded(round, round.series);
     },

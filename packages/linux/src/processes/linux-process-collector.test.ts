@@ -74,6 +74,21 @@ function write(root: string, p: Proc) {
   writeFileSync(join(dir, 'cgroup'), p.cgroup ?? '0::/user.slice\n');
 }
 
+/** A reader of `root` that lists every path it reads, in order. */
+function countingReader(root: string): { reader: FileReader; reads: string[] } {
+  const inner = createFileReader({ root, keepOpen: false });
+  const reads: string[] = [];
+  const reader: FileReader = {
+    ...inner,
+    root,
+    read: (p, max) => {
+      reads.push(p);
+      return inner.read(p, max);
+    },
+  };
+  return { reader, reads };
+}
+
 describe('linux process collector on a constructed proc tree', () => {
   it('reads every process with its user, command line, memory, io and container', async () => {
     const root = tree([
@@ -206,16 +221,7 @@ describe('linux process collector on a constructed proc tree', () => {
       { pid: 60, comm: 'idle', utime: 100, rss: 1000 },
       { pid: 61, comm: 'busy', utime: 100, rss: 1000 },
     ]);
-    const inner = createFileReader({ root, keepOpen: false });
-    const reads: string[] = [];
-    const reader: FileReader = {
-      ...inner,
-      root,
-      read: (p, max) => {
-        reads.push(p);
-        return inner.read(p, max);
-      },
-    };
+    const { reader, reads } = countingReader(root);
     const fast = createLinuxProcessCollector({ reader, idleRefreshMs: 60_000 });
     const plain = createLinuxProcessCollector({ root, idleRefreshMs: 0 });
     await fast.collect({ signal });
@@ -247,16 +253,7 @@ describe('linux process collector on a constructed proc tree', () => {
 
   it('an idle process whose resident pages moved in stat has its status read again', async () => {
     const root = tree([{ pid: 62, comm: 'idle', utime: 100, rss: 1000, rssPages: 250 }]);
-    const inner = createFileReader({ root, keepOpen: false });
-    const reads: string[] = [];
-    const reader: FileReader = {
-      ...inner,
-      root,
-      read: (p, max) => {
-        reads.push(p);
-        return inner.read(p, max);
-      },
-    };
+    const { reader, reads } = countingReader(root);
     const c = createLinuxProcessCollector({ reader });
     await c.collect({ signal });
     // Reclaimed while asleep: no CPU used, fewer pages.
@@ -274,16 +271,7 @@ describe('linux process collector on a constructed proc tree', () => {
   it('a kernel thread has stat read each round, and status only at its refresh, busy or not', async () => {
     // No memory of its own and no io read: nothing of status can move.
     const root = tree([{ pid: 80, comm: 'kworker/0:1', ppid: 2, uid: 0, cmdline: '', utime: 5 }]);
-    const inner = createFileReader({ root, keepOpen: false });
-    const reads: string[] = [];
-    const reader: FileReader = {
-      ...inner,
-      root,
-      read: (p, max) => {
-        reads.push(p);
-        return inner.read(p, max);
-      },
-    };
+    const { reader, reads } = countingReader(root);
     let now = 0;
     const clock = () => ({ monotonicMs: now, time: now });
     const c = createLinuxProcessCollector({ reader, clock, idleRefreshMs: 60_000 });
@@ -331,16 +319,7 @@ describe('linux process collector on a constructed proc tree', () => {
 
   it('spreads the idle refreshes of processes first seen together over the refresh window', async () => {
     const root = tree(Array.from({ length: 60 }, (_, i) => ({ pid: 100 + i })));
-    const inner = createFileReader({ root, keepOpen: false });
-    const reads: string[] = [];
-    const reader: FileReader = {
-      ...inner,
-      root,
-      read: (p, max) => {
-        reads.push(p);
-        return inner.read(p, max);
-      },
-    };
+    const { reader, reads } = countingReader(root);
     let now = 0;
     const clock = () => ({ monotonicMs: now, time: now });
     const c = createLinuxProcessCollector({ reader, clock, idleRefreshMs: 60_000 });
@@ -402,16 +381,7 @@ describe('linux process collector on a constructed proc tree', () => {
 
   it('reads a process cgroup every 5 s while it is young, then every minute', async () => {
     const root = tree([{ pid: 80 }]);
-    const inner = createFileReader({ root, keepOpen: false });
-    const reads: string[] = [];
-    const reader: FileReader = {
-      ...inner,
-      root,
-      read: (p, max) => {
-        reads.push(p);
-        return inner.read(p, max);
-      },
-    };
+    const { reader, reads } = countingReader(root);
     let now = 0;
     const clock = () => ({ monotonicMs: now, time: now });
     const c = createLinuxProcessCollector({ reader, clock });

@@ -35,6 +35,21 @@ function fill(
 }
 
 describe('history store (constructed values)', () => {
+  it('gives series made together different phases, so their raw segments seal in different rounds', () => {
+    // No tiers: only the raw rings allocate. A ring's bytes grow when it seals its first
+    // 120-row segment; with every ring in step, all of them would seal at round 120 together.
+    const store = createHistoryStore({ maxSamples: 3600, tiers: [] });
+    const keys = Array.from({ length: 100 }, (_, i) => `container:c${i}` as SeriesKey);
+    const bytes: number[] = [];
+    for (let round = 0; round < 119; round++) {
+      for (const key of keys) store.appendValues(key, T0 + round * 1000, containerRow({}));
+      bytes.push(store.stats().bytes);
+    }
+    // Seals spread over the rounds: the bytes held grew in most of them, not once.
+    const grew = bytes.slice(1).filter((b, i) => b > bytes[i]!).length;
+    expect(grew).toBeGreaterThan(50);
+  });
+
   it('answers raw samples exactly, nulls as null', () => {
     const store = createHistoryStore();
     store.appendValues('system', T0, systemRow({ cpuPercent: 12.5, load1: 0.25 }));

@@ -14,6 +14,10 @@ const exec = promisify(execFileCb);
 const fixtures = new URL('./__fixtures__/', import.meta.url).pathname;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A tick of an old GPU, printed as fast as the shell can: a FIFO nobody read filled with it. */
+const backlogLine =
+  '0, GPU-00000000-0000-0000-0000-0000000000ff, OLD GPU, 1, 2, 3, 4, 5.5, 6, 7, 8, 9, 10, P0, 0x0000000000000000, 0, 0, 0, 0';
+
 /**
  * A stand-in nvidia-smi (a shell script) that logs each start and, asked for --query-gpu with
  * -lms N, prints the captured csv lines every N ms; `mode` files switch it to dying mid-line or
@@ -41,6 +45,7 @@ while :; do
     hang) exec sleep 1000 ;;
     die) echo stream > ${join(dir, 'mode')}; printf '0, GPU-9a9a6c50-2a47-2f51-a9'; exit 1 ;;
     one) head -n 1 ${join(fixtures, 'query-gpu-a10g-t4.csv')}; sleep "$period"; continue ;;
+    backlog) i=0; while [ $i -lt 1000 ]; do printf '%s\\n' "${backlogLine}"; i=$((i + 1)); done; continue ;;
   esac
   cat ${join(fixtures, 'query-gpu-a10g-t4.csv')}
   sleep "$period"
@@ -52,7 +57,8 @@ done
   return {
     bin,
     dir,
-    setMode: (m: 'stream' | 'hang' | 'die' | 'one') => writeFileSync(join(dir, 'mode'), m),
+    setMode: (m: 'stream' | 'hang' | 'die' | 'one' | 'backlog') =>
+      writeFileSync(join(dir, 'mode'), m),
     setApps: (text: string) => writeFileSync(join(dir, 'apps.csv'), text),
     streams: () =>
       readFileSync(log, 'utf8')
@@ -148,6 +154,32 @@ describe('streaming nvidia-smi (stand-in on PATH)', () => {
     expect((gpu as PromiseRejectedResult).reason.code).toBe('TIMEOUT');
     expect(performance.now() - started).toBeLessThan(1500);
     expect((other as PromiseFulfilledResult<number>).value).toBeLessThan(200);
+  });
+
+  it('after a backlog (a full FIFO nobody read), returns a tick printed after it, not the backlog', async () => {
+    c = createNvidiaGpuCollector({ command: s.bin, intervalMs: 1000, detailIntervalMs: 0 });
+    expect(await round(c)).toHaveLength(2);
+    // Rounds stop while the child prints far more than the FIFO holds, then blocks in a write.
+    s.setMode('backlog');
+    await sleep(1500);
+    s.setMode('stream');
+    const gpus = await round(c, 3000);
+    expect(gpus.map((g) => g.name)).toEqual(['NVIDIA A10G', 'Tesla T4']);
+    expect(c.spawns).toBe(1);
+  });
+
+  it('a command that cannot start fails the round with its reason, and nothing throws elsewhere', async () => {
+    c = createNvidiaGpuCollector({
+      command: join(s.dir, 'no-such-nvidia-smi'),
+      intervalMs: 200,
+      detailIntervalMs: 0,
+    });
+    const failed = await round(c).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(PerfError.isInstance(failed) && failed.code).toBe('COLLECTOR_FAILED');
+    expect((failed as Error).message).toContain('ENOENT');
   });
 
   it('adds the slowdown temperature from -q -x and processes from compute apps', async () => {

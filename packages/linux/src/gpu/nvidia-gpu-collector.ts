@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import {
   type Collector,
   type GpuProcessReading,
@@ -12,6 +12,7 @@ import {
   type KnownContainerCgroup,
 } from '../processes/container-of-cgroup.js';
 import { containerCgroupPath, parseProcessCgroup } from '../processes/parse-process-cgroup.js';
+import { type FifoChild, spawnToFifo } from './fifo-child.js';
 import { NVIDIA_QUERY_FIELDS } from './nvidia-query-fields.js';
 import { MAX_CSV_LINE, parseComputeApps, parseQueryGpuLine } from './parse-nvidia-csv.js';
 import {
@@ -73,13 +74,22 @@ interface Batch {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/** How often a round waiting for the stream looks at it again, ms. */
+const POLL_MS = 20;
+/**
+ * A child blocked in a write to a full FIFO (64 KiB) left at least 60 KiB in it (writes of up to
+ * 4 KiB are atomic); a read of that much may end with lines printed long ago.
+ */
+const STALE_BYTES = 60 * 1024;
 
 /**
  * NVIDIA GPUs through one long-lived `nvidia-smi --query-gpu=... -lms <interval>` child: each
- * round takes the latest lines it printed, with no process spawned per round. A child that exits
- * fails the next round (one round), and is started again after a delay that doubles up to 30 s
- * (reset by its first output). A child that prints nothing leaves the round waiting until the
- * collector's timeout, and is killed and restarted after 10 (to 15) intervals of silence. Per-process GPU
+ * round takes the latest lines it printed, with no process spawned per round. Its output goes to
+ * a FIFO read by the round itself (fifo-child.ts), so between rounds the stream wakes nothing. A
+ * child that exits fails the next round (one round), and is started again after a delay that
+ * doubles up to 30 s (reset by its first output). A child that prints nothing leaves the round
+ * waiting until the collector's timeout, and is killed (and restarted) by the first round after
+ * 10 intervals (at least 10 s) of silence. Per-process GPU
  * memory comes from a `--query-compute-apps` run every `appsIntervalMs`, each pid given the
  * container of its cgroup (the processes kind's attribution); `-q -x` every `detailIntervalMs`
  * adds the slowdown temperature and MIG instances.
@@ -97,22 +107,23 @@ export function createNvidiaGpuCollector(
   const reader = options.reader ?? createFileReader({ root: options.root ?? '/', keepOpen: false });
   const containerOf = createContainerOfCgroup();
 
-  let child: ChildProcess | null = null;
+  let child: FifoChild | null = null;
+  let starting: Promise<void> | null = null;
   let spawns = 0;
   let closed = false;
   let buffer = '';
   let pending: GpuReading[] = [];
   let pendingLines: string[] = [];
   const keepRaw = options.keepRaw === true;
-  let flushTimer: NodeJS.Timeout | null = null;
   let restartTimer: NodeJS.Timeout | null = null;
-  let watchdog: NodeJS.Timeout | null = null;
   let lastOutputAt = 0;
   const silenceMs = Math.max(10 * intervalMs, 10_000);
   let delay = firstDelay;
   let seq = 0;
   let latest: Batch | null = null;
   let returnedSeq = -1;
+  /** Output read before this time is dropped: what a child blocked on a full FIFO had printed. */
+  let staleUntil = 0;
   /** Set when the child exited since the last round: that round fails. */
   let failure: PerfError | null = null;
   const waiters = new Set<() => void>();
@@ -131,14 +142,11 @@ export function createNvidiaGpuCollector(
   let lastRaw: NvidiaRawRound | null = null;
 
   const flush = () => {
-    if (flushTimer) clearTimeout(flushTimer);
-    flushTimer = null;
     if (pending.length === 0) return;
     latest = { seq: ++seq, at: performance.now(), readings: pending, lines: pendingLines };
     pending = [];
     pendingLines = [];
     delay = firstDelay;
-    wake();
   };
 
   const onLine = (line: string) => {
@@ -151,29 +159,64 @@ export function createNvidiaGpuCollector(
       pending.push(reading);
       if (keepRaw) pendingLines.push(line);
     }
-    // As many lines as the last tick had: this tick is complete. Short of that, the rest of the
-    // tick (or the next tick's first line) completes it: no timer armed per tick, since a timer
-    // cleared at once still wakes the loop when it was due. Only the first tick, or one with more
-    // GPUs than the last, is closed by a short timer.
-    if (latest && pending.length === latest.readings.length) return flush();
-    if (latest && pending.length < latest.readings.length) return;
-    if (flushTimer) clearTimeout(flushTimer);
-    flushTimer = setTimeout(flush, Math.min(50, intervalMs / 4));
   };
 
-  // One slow check of the last output's time, not a timer re-armed on every chunk (timer churn
-  // was a measurable share of a round's own CPU).
-  const armWatchdog = () => {
-    lastOutputAt = performance.now();
-    if (watchdog) clearInterval(watchdog);
-    watchdog = setInterval(() => {
-      if (performance.now() - lastOutputAt > silenceMs) child?.kill('SIGKILL');
-    }, silenceMs / 2);
-    watchdog.unref();
+  // Reads what the child printed since the last call. A tick is complete once the next one
+  // starts, or once it has as many lines as the last tick; a first tick (or one short of the
+  // last) is closed by a read that finds nothing more.
+  const drain = () => {
+    if (!child) return;
+    const text = child.take();
+    const now = performance.now();
+    if (text === '' || now < staleUntil) {
+      if (text === '' && buffer === '') flush();
+      return;
+    }
+    lastOutputAt = now;
+    // The child may have waited on a full FIFO, so its last lines are old, and what it prints
+    // in the next half period was printed before that wait: the round waits for the next tick.
+    if (text.length > STALE_BYTES) {
+      buffer = '';
+      pending = [];
+      pendingLines = [];
+      latest = null;
+      staleUntil = now + intervalMs / 2;
+      return;
+    }
+    buffer += text;
+    let from = 0;
+    let nl = buffer.indexOf('\n');
+    while (nl >= 0) {
+      onLine(buffer.slice(from, nl));
+      from = nl + 1;
+      nl = buffer.indexOf('\n', from);
+    }
+    buffer = buffer.slice(from);
+    // A line longer than any nvidia-smi prints is dropped, not kept growing.
+    if (buffer.length > MAX_CSV_LINE) buffer = '';
+    if (latest && pending.length >= latest.readings.length) flush();
   };
 
-  const start = () => {
-    if (closed || child) return;
+  const ended = (c: FifoChild, why: string) => {
+    if (child !== c) return;
+    // Lines printed before the end stand; what was mid-line is lost.
+    drain();
+    buffer = '';
+    flush();
+    child = null;
+    c.close();
+    if (closed) return;
+    failure = new PerfError('COLLECTOR_FAILED', `${command} ${why}; restarting in ${delay} ms`);
+    wake();
+    restartTimer = setTimeout(() => {
+      restartTimer = null;
+      void start();
+    }, delay);
+    restartTimer.unref();
+    delay = Math.min(MAX_BACKOFF_MS, delay * 2);
+  };
+
+  const spawnChild = async () => {
     spawns += 1;
     buffer = '';
     pending = [];
@@ -184,42 +227,33 @@ export function createNvidiaGpuCollector(
       '-lms',
       String(intervalMs),
     ];
-    const c = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'ignore'] });
-    child = c;
-    armWatchdog();
-    c.stdout!.setEncoding('utf8');
-    c.stdout!.on('data', (chunk: string) => {
-      lastOutputAt = performance.now();
-      buffer += chunk;
-      let nl = buffer.indexOf('\n');
-      while (nl >= 0) {
-        onLine(buffer.slice(0, nl));
-        buffer = buffer.slice(nl + 1);
-        nl = buffer.indexOf('\n');
-      }
-      // A line longer than any nvidia-smi prints is dropped, not kept growing.
-      if (buffer.length > MAX_CSV_LINE) buffer = '';
-    });
-    const ended = (why: string) => {
-      if (child !== c) return;
-      child = null;
-      if (watchdog) clearInterval(watchdog);
-      watchdog = null;
-      // What was mid-line is lost; lines already complete stand.
-      buffer = '';
-      flush();
-      if (closed) return;
-      failure = new PerfError('COLLECTOR_FAILED', `${command} ${why}; restarting in ${delay} ms`);
+    let c: FifoChild;
+    try {
+      c = await spawnToFifo(command, args, env);
+    } catch (e) {
+      failure = new PerfError('COLLECTOR_FAILED', `${command}: ${(e as Error).message}`, {
+        cause: e,
+      });
       wake();
-      restartTimer = setTimeout(() => {
-        restartTimer = null;
-        start();
-      }, delay);
-      restartTimer.unref();
-      delay = Math.min(MAX_BACKOFF_MS, delay * 2);
-    };
-    c.on('error', (e) => ended(`could not run: ${e.message}`));
-    c.on('exit', (code, sig) => ended(`exited (${sig ?? code})`));
+      return;
+    }
+    if (closed) {
+      c.child.kill('SIGKILL');
+      c.close();
+      return;
+    }
+    child = c;
+    lastOutputAt = performance.now();
+    c.child.on('error', (e) => ended(c, `could not run: ${e.message}`));
+    c.child.on('exit', (code, sig) => ended(c, `exited (${sig ?? code})`));
+  };
+
+  const start = (): Promise<void> => {
+    if (closed || child || restartTimer) return Promise.resolve();
+    starting ??= spawnChild().finally(() => {
+      starting = null;
+    });
+    return starting;
   };
 
   const runOnce = (args: string[]): Promise<string> =>
@@ -292,9 +326,12 @@ export function createNvidiaGpuCollector(
     latestAnswers: () => ({ apps: rawApps, detail: rawDetail }),
     async collect({ signal }) {
       if (closed) throw new PerfError('INVALID_ARGUMENT', 'the GPU collector is closed');
-      start();
+      await start();
       refresh();
+      // A child silent this long is hung: killed, and started again by its exit.
+      if (child && performance.now() - lastOutputAt > silenceMs) child.child.kill('SIGKILL');
       for (;;) {
+        drain();
         if (failure) {
           const e = failure;
           failure = null;
@@ -308,12 +345,16 @@ export function createNvidiaGpuCollector(
           throw new PerfError('TIMEOUT', `${command} printed nothing in time`, {
             cause: signal.reason,
           });
+        // Nothing new yet (a first tick, or the stream late): look again shortly, or on the
+        // child's exit, or on the round's abort.
         await new Promise<void>((resolve) => {
           const done = () => {
+            clearTimeout(timer);
             waiters.delete(done);
             signal.removeEventListener('abort', done);
             resolve();
           };
+          const timer = setTimeout(done, POLL_MS);
           waiters.add(done);
           signal.addEventListener('abort', done, { once: true });
         });
@@ -321,10 +362,11 @@ export function createNvidiaGpuCollector(
     },
     close() {
       closed = true;
-      for (const t of [flushTimer, restartTimer, watchdog]) if (t) clearTimeout(t);
+      if (restartTimer) clearTimeout(restartTimer);
       const c = child;
       child = null;
-      c?.kill('SIGKILL');
+      c?.child.kill('SIGKILL');
+      c?.close();
       wake();
     },
   };

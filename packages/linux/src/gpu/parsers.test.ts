@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { emptyGpuReading, PerfError } from '@arcbox/perf-core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseComputeApps, parseQueryGpuLine, throttleReasons } from './parse-nvidia-csv.js';
+import { nvidiaNumber } from './nvidia-value.js';
+import {
+  csvNumber,
+  parseComputeApps,
+  parseQueryGpuLine,
+  throttleReasons,
+} from './parse-nvidia-csv.js';
 import { parseNvidiaSmiXml } from './parse-nvidia-smi-xml.js';
 import { parseXml } from './parse-xml.js';
 
@@ -256,6 +263,22 @@ describe('nvidia-smi csv (constructed from the A10G and T4 captures)', () => {
       decoderPercent: 4,
     });
     expect(throttleReasons('0x0000000000000044')).toEqual(['sw_power_cap', 'hw_thermal_slowdown']);
+    // Bits above the low 32 name no known reason; the low ones still count.
+    expect(throttleReasons('0xFFFFFFFF00000101')).toEqual(['gpu_idle', 'display_clocks_setting']);
+    expect(throttleReasons('0x')).toBeNull();
+    expect(throttleReasons('0x00000000000000001')).toBeNull();
+  });
+
+  it('reads a csv column to the same value as the general number reader, on any text', () => {
+    const text = fc.stringMatching(/^[-0-9. xe+[\]NA/SMiB%]{0,8}$/);
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(csvNumber(t)).toBe(nvidiaNumber(t));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const t of ['0', '-0', '25.58', '007', '1.', '.5', '-', '1e3', '0x10', '1.2.3', '', ' 5'])
+      expect(csvNumber(t)).toBe(nvidiaNumber(t));
   });
 
   it('reads compute apps, bounded, skipping odd lines', () => {

@@ -13,6 +13,10 @@
 // A real nvidia-smi costs what it costs in both columns' place (NVML queries per tick; driver
 // open per start), not measurable here. The streaming child's start is paid once per agent life
 // and left out. Five warm-up rounds each before measuring. Compute apps and -q -x are off in both.
+// The three run in alternating blocks (idle loop, streaming, spawning; BENCH_BLOCK rounds each,
+// BENCH_CYCLES times), and each block's CPU less the idle block of its own cycle is one figure:
+// the machine's load drifts over minutes, and a baseline taken only at the ends moved by a
+// third of a millisecond a round, as much as the streaming source's whole cost. Medians shown.
 // Run: pnpm --filter @arcbox/perf-linux build && node packages/linux/bench/gpu-stream-bench.mjs
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +25,8 @@ import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { createNvidiaGpuCollector, NVIDIA_QUERY_FIELDS, parseQueryGpuLine } from '../dist/index.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+const BLOCK = Number(process.env.BENCH_BLOCK ?? 5);
+const CYCLES = Number(process.env.BENCH_CYCLES ?? 6);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
 const INTERVAL = 1000;
 const fixture = new URL('../src/gpu/__fixtures__/query-gpu-a10g-t4.csv', import.meta.url);
@@ -63,61 +68,33 @@ new PerformanceObserver((list) => {
   for (const e of list.getEntries()) gcMs += e.duration;
 }).observe({ entryTypes: ['gc'] });
 
-async function streaming() {
-  const c = createNvidiaGpuCollector({
-    command: bin,
-    intervalMs: INTERVAL,
-    detailIntervalMs: 0,
-    appsIntervalMs: 1e12,
-  });
-  const signal = new AbortController().signal;
-  // Warm up (the child is up, the parse code compiled); the child's start is left out, as it is
-  // paid once per agent life.
-  for (let i = 0; i < WARMUP; i++) {
-    await c.collect({ signal });
-    await sleep(INTERVAL);
-  }
-  const child = readdirSync('/proc').find((p) => {
-    try {
-      const st = readFileSync(`/proc/${p}/stat`, 'utf8');
-      return Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]) === process.pid;
-    } catch {
-      return false;
-    }
-  });
-  // The child's own CPU in ns from the scheduler (/proc/<pid>/schedstat): its utime + stime are
-  // 10 ms ticks, coarser than what a streaming child spends in a minute.
-  const childNs = () => Number(readFileSync(`/proc/${child}/schedstat`, 'utf8').split(' ')[0]);
-  const c0 = childNs();
-  const r0 = childMs();
-  const g0 = gcMs;
-  const t0 = ownMs();
-  for (let i = 0; i < ROUNDS; i++) {
-    const g = await c.collect({ signal });
-    if (g.length !== 2) throw new Error('expected 2 GPUs');
-    await sleep(INTERVAL);
-  }
-  const own = ownMs() - t0;
-  const gc = gcMs - g0;
-  const kid = (childNs() - c0) / 1e6;
-  if (childMs() !== r0) throw new Error('a process was reaped while streaming');
-  c.close();
-  return { own, child: kid, gc, spawns: c.spawns };
-}
+// Settle: V8's memory reducer compacts the heap some seconds after the start's allocations
+// (about 50 ms, once); it lands here rather than in a measured block.
+await sleep(12_000);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const signal = new AbortController().signal;
+const stream = createNvidiaGpuCollector({
+  command: bin,
+  intervalMs: INTERVAL,
+  detailIntervalMs: 0,
+  appsIntervalMs: 1e12,
+});
+const spawnArgs = [`--query-gpu=${NVIDIA_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'];
 
-async function spawning() {
-  const args = [`--query-gpu=${NVIDIA_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'];
-  let t0 = 0;
-  let r0 = 0;
-  let g0 = 0;
-  for (let i = -WARMUP; i < ROUNDS; i++) {
-    if (i === 0) {
-      t0 = ownMs();
-      r0 = childMs();
-      g0 = gcMs;
-    }
+/** One round of each kind: the work of the round, then the rest of the period asleep. */
+const rounds = {
+  async idle() {},
+  async streaming() {
+    const g = await stream.collect({ signal });
+    if (g.length !== 2) throw new Error('expected 2 GPUs');
+  },
+  async spawning() {
     const out = await new Promise((res, rej) =>
-      execFile(bin, args, (e, so) => (e ? rej(e) : res(so))),
+      execFile(bin, spawnArgs, (e, so) => (e ? rej(e) : res(so))),
     );
     const stamp = { monotonicMs: performance.now(), time: Date.now() };
     const g = out
@@ -125,56 +102,85 @@ async function spawning() {
       .split('\n')
       .map((l) => parseQueryGpuLine(l, stamp));
     if (g.length !== 2) throw new Error('expected 2 GPUs');
+  },
+};
+
+// Warm up every kind (the streaming child up, the parse code compiled); the child's start is
+// left out, as it is paid once per agent life.
+for (let i = 0; i < WARMUP; i++)
+  for (const run of Object.values(rounds)) {
+    await run();
     await sleep(INTERVAL);
   }
-  await sleep(300);
-  return { own: ownMs() - t0, child: childMs() - r0, gc: gcMs - g0, spawns: ROUNDS };
-}
+const child = readdirSync('/proc').find((p) => {
+  try {
+    const st = readFileSync(`/proc/${p}/stat`, 'utf8');
+    return Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]) === process.pid;
+  } catch {
+    return false;
+  }
+});
+// The streaming child's own CPU in ns from the scheduler (/proc/<pid>/schedstat): its utime +
+// stime are 10 ms ticks, coarser than what a streaming child spends in a minute.
+const childNs = () => Number(readFileSync(`/proc/${child}/schedstat`, 'utf8').split(' ')[0]);
 
-// Idle baseline: the same loop of sleeps with no GPU source, to take out the timer's own cost;
-// run first and last (this machine's load drifts); the lower of the two is subtracted, so a
-// collection that falls in an idle run is not credited to the other phases (the GC column is the
-// pauses' wall time, not CPU: it cannot be subtracted from CPU).
-async function idle() {
-  for (let i = 0; i < 3; i++) await sleep(INTERVAL);
-  const t0 = ownMs();
-  const g0 = gcMs;
-  for (let i = 0; i < ROUNDS; i++) await sleep(INTERVAL);
-  await sleep(300);
-  return { own: ownMs() - t0, child: 0, gc: gcMs - g0, spawns: 0 };
+/** Per cycle and kind: own ms, GC ms, child ms, per round. */
+const blocks = { idle: [], streaming: [], spawning: [] };
+for (let cycle = 0; cycle < CYCLES; cycle++) {
+  for (const [kind, run] of Object.entries(rounds)) {
+    const t0 = ownMs();
+    const g0 = gcMs;
+    const r0 = childMs();
+    const c0 = childNs();
+    for (let i = 0; i < BLOCK; i++) {
+      await run();
+      await sleep(INTERVAL);
+    }
+    // The spawned children are reaped (their cutime counted) by the end of the last sleep.
+    const reaped = childMs() - r0;
+    if (kind !== 'spawning' && reaped !== 0) throw new Error('a process was reaped');
+    blocks[kind].push({
+      own: (ownMs() - t0) / BLOCK,
+      gc: (gcMs - g0) / BLOCK,
+      // The streaming child runs through every block; only its streaming blocks are counted.
+      child: kind === 'streaming' ? (childNs() - c0) / 1e6 / BLOCK : reaped / BLOCK,
+    });
+  }
 }
-
-// Settle: V8's memory reducer compacts the heap some seconds after the start's allocations
-// (about 50 ms, once); it lands here rather than in whichever phase runs then.
-await sleep(12_000);
-const before = await idle();
-const stream = await streaming();
-const spawn = await spawning();
-const after = await idle();
+const spawns = stream.spawns;
+stream.close();
 rmSync(dir, { recursive: true, force: true });
-const base = Math.min(before.own, after.own);
-const own = (r) => Math.max(0, r.own - base) / ROUNDS;
-const kid = (r) => r.child / ROUNDS;
-const total = (r) => own(r) + kid(r);
-const gc = (r) => (r.gc / ROUNDS).toFixed(3);
+
+const extra = (kind) => blocks[kind].map((b, i) => Math.max(0, b.own - blocks.idle[i].own));
+const totals = (kind) => extra(kind).map((e, i) => e + blocks[kind][i].child);
+const row = (kind) => ({
+  own: median(extra(kind)),
+  gc: median(blocks[kind].map((b) => b.gc)),
+  child: median(blocks[kind].map((b) => b.child)),
+  total: median(totals(kind)),
+});
+const s = row('streaming');
+const p = row('spawning');
+const idleOwn = blocks.idle.map((b) => b.own);
 console.log(
-  `GPU source CPU per round at 1 Hz, ${ROUNDS} rounds after ${WARMUP} warm-up, stand-in nvidia-smi (2 GPUs)`,
+  `GPU source CPU per round at 1 Hz, ${CYCLES} cycles of ${BLOCK}-round blocks after ${WARMUP} warm-up rounds, stand-in nvidia-smi (2 GPUs); medians over cycles`,
 );
 console.log(
-  '| source | processes started | agent ms/round (minus idle) | GC pauses ms/round (wall) | nvidia-smi stand-in ms/round | total ms/round |',
+  "| source | processes started | agent ms/round (minus its cycle's idle block) | GC pauses ms/round (wall) | nvidia-smi stand-in ms/round | total ms/round |",
 );
 console.log('|---|---|---|---|---|---|');
 console.log(
-  `| idle loop (the lower subtracted: first ${(before.own / ROUNDS).toFixed(3)}, last ${(after.own / ROUNDS).toFixed(3)}) | 0 | ${(base / ROUNDS).toFixed(3)} | ${gc(before)} / ${gc(after)} | 0 | - |`,
+  `| idle loop (min-max over cycles ${Math.min(...idleOwn).toFixed(3)}-${Math.max(...idleOwn).toFixed(3)}) | 0 | ${median(idleOwn).toFixed(3)} | ${median(blocks.idle.map((b) => b.gc)).toFixed(3)} | 0 | - |`,
 );
-for (const [name, r] of [
-  ['streaming child (ours)', stream],
-  ['spawn per round', spawn],
+for (const [name, r, started] of [
+  ['streaming child (ours)', s, spawns],
+  ['spawn per round', p, CYCLES * BLOCK],
 ])
   console.log(
-    `| ${name} | ${r.spawns} | ${own(r).toFixed(3)} | ${gc(r)} | ${kid(r).toFixed(3)} | ${total(r).toFixed(3)} |`,
+    `| ${name} | ${started} | ${r.own.toFixed(3)} | ${r.gc.toFixed(3)} | ${r.child.toFixed(3)} | ${r.total.toFixed(3)} |`,
   );
 const ratio = (a, b) => (a / Math.max(b, 1e-3)).toFixed(1);
+const perCycle = totals('spawning').map((t, i) => t / Math.max(totals('streaming')[i], 1e-3));
 console.log(
-  `spawn per round / streaming, total: ${ratio(total(spawn), total(stream))}x (goal >= 20x); agent alone: ${ratio(own(spawn), own(stream))}x`,
+  `spawn per round / streaming, total: ${ratio(p.total, s.total)}x (goal >= 20x; per cycle ${perCycle.map((r) => r.toFixed(1)).join(', ')}); agent alone: ${ratio(p.own, s.own)}x`,
 );

@@ -168,6 +168,37 @@ describe('streaming nvidia-smi (stand-in on PATH)', () => {
     expect(c.spawns).toBe(1);
   });
 
+  it('rounds paused longer than the silence limit, the child printing all along: no restart', async () => {
+    c = createNvidiaGpuCollector({ command: s.bin, intervalMs: 200, detailIntervalMs: 0 });
+    await round(c);
+    // The silence limit is 10 intervals, at least 10 s.
+    await sleep(10_500);
+    expect(await round(c)).toHaveLength(2);
+    await sleep(300);
+    expect(await round(c)).toHaveLength(2);
+    expect(c.spawns).toBe(1);
+  }, 20_000);
+
+  it('a child silent past the limit is killed by the next round and started again', async () => {
+    s.setMode('hang');
+    c = createNvidiaGpuCollector({
+      command: s.bin,
+      intervalMs: 200,
+      detailIntervalMs: 0,
+      restartDelayMs: 50,
+    });
+    await expect(round(c, 300)).rejects.toThrow(/timed out/);
+    await sleep(10_200);
+    s.setMode('stream');
+    const failed = await round(c, 1000).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(PerfError.isInstance(failed) && failed.code).toBe('COLLECTOR_FAILED');
+    expect(await round(c)).toHaveLength(2);
+    expect(c.spawns).toBe(2);
+  }, 20_000);
+
   it('a command that cannot start fails the round with its reason, and nothing throws elsewhere', async () => {
     c = createNvidiaGpuCollector({
       command: join(s.dir, 'no-such-nvidia-smi'),

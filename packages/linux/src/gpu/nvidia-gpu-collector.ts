@@ -4,6 +4,7 @@ import {
   type GpuProcessReading,
   type GpuReading,
   gpuMemoryByContainer,
+  type ReadingStamp,
   PerfError,
 } from '@arcbox/perf-core';
 import { createFileReader, type FileReader } from '../fs/file-reader.js';
@@ -149,8 +150,8 @@ export function createNvidiaGpuCollector(
     delay = firstDelay;
   };
 
-  const onLine = (line: string) => {
-    const reading = parseQueryGpuLine(line, { monotonicMs: performance.now(), time: Date.now() });
+  const onLine = (line: string, stamp: ReadingStamp) => {
+    const reading = parseQueryGpuLine(line, stamp);
     if (!reading) return;
     // Lines of one tick come in index order: an index seen again starts the next tick.
     const last = pending[pending.length - 1];
@@ -168,11 +169,15 @@ export function createNvidiaGpuCollector(
     if (!child) return;
     const text = child.take();
     const now = performance.now();
-    if (text === '' || now < staleUntil) {
-      if (text === '' && buffer === '') flush();
+    if (text === '') {
+      if (buffer === '') flush();
+      // Nothing printed since the last output we read, that long ago: the child hangs. (Not
+      // the time since we last read: rounds may stop for a while with the child printing.)
+      if (now - lastOutputAt > silenceMs) child.child.kill('SIGKILL');
       return;
     }
     lastOutputAt = now;
+    if (now < staleUntil) return;
     // The child may have waited on a full FIFO, so its last lines are old, and what it prints
     // in the next half period was printed before that wait: the round waits for the next tick.
     if (text.length > STALE_BYTES) {
@@ -184,10 +189,12 @@ export function createNvidiaGpuCollector(
       return;
     }
     buffer += text;
+    // Every line of one read was printed by then; one stamp for them all.
+    const stamp = { monotonicMs: now, time: Date.now() };
     let from = 0;
     let nl = buffer.indexOf('\n');
     while (nl >= 0) {
-      onLine(buffer.slice(from, nl));
+      onLine(buffer.slice(from, nl), stamp);
       from = nl + 1;
       nl = buffer.indexOf('\n', from);
     }
@@ -326,10 +333,8 @@ export function createNvidiaGpuCollector(
     latestAnswers: () => ({ apps: rawApps, detail: rawDetail }),
     async collect({ signal }) {
       if (closed) throw new PerfError('INVALID_ARGUMENT', 'the GPU collector is closed');
-      await start();
+      if (!child) await start();
       refresh();
-      // A child silent this long is hung: killed, and started again by its exit.
-      if (child && performance.now() - lastOutputAt > silenceMs) child.child.kill('SIGKILL');
       for (;;) {
         drain();
         if (failure) {

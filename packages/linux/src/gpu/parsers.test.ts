@@ -6,6 +6,7 @@ import { nvidiaNumber } from './nvidia-value.js';
 import {
   csvNumber,
   parseComputeApps,
+  parseQueryGpuColumns,
   parseQueryGpuLine,
   throttleReasons,
 } from './parse-nvidia-csv.js';
@@ -269,6 +270,61 @@ describe('nvidia-smi csv (constructed from the A10G and T4 captures)', () => {
     expect(throttleReasons('0x00000000000000001')).toBeNull();
   });
 
+  it('reads a line in one match to the same reading as column by column, on any line', () => {
+    const pad = fc.constantFrom('', ' ', '  ', '\t', '\r');
+    const value = fc.oneof(
+      fc.constantFrom('0', '-1', '25.58', '300.00', '1.', '.5', '1e3', '0x10', '[N/A]', 'N/A', ''),
+      fc.constantFrom(
+        '[Not Supported]',
+        '23028 MiB',
+        '65 %',
+        'P8',
+        'P123',
+        'P',
+        '0x0000000000000001',
+      ),
+      fc.constantFrom('0xFFFFFFFFFFFFFFFF', '0x00000000000000001', '1'.repeat(400), 'a,b'),
+      fc.stringMatching(/^[-0-9. xPN/A[\]a-f,]{0,6}$/),
+    );
+    const uuid = fc.constantFrom(
+      'GPU-9a9a6c50-2a47-2f51-a902-b82c3b127e94',
+      'MIG-1',
+      'GPU-x y',
+      'gpu-1',
+      '',
+    );
+    const name = fc.constantFrom('NVIDIA A10G', 'Tesla T4', '', ' A, B ', 'A,B,C');
+    const column = (v: fc.Arbitrary<string>) =>
+      fc.tuple(pad, v, pad).map(([a, b, c]) => `${a}${b}${c}`);
+    const line = fc
+      .tuple(
+        column(value),
+        column(uuid),
+        column(name),
+        fc.array(column(value), { minLength: 15, maxLength: 17 }),
+      )
+      .map(([i, u, n, rest]) => [i, u, n, ...rest].join(','));
+    fc.assert(
+      fc.property(line, (l) => {
+        expect(parseQueryGpuLine(l, stamp)).toEqual(parseQueryGpuColumns(l, stamp));
+      }),
+      { numRuns: 3000 },
+    );
+    // The fixture's lines take the one-match way and read as the column way does.
+    for (const l of fixture('query-gpu-a10g-t4.csv').trim().split('\n'))
+      expect(parseQueryGpuLine(l, stamp)).toEqual(parseQueryGpuColumns(l, stamp));
+  });
+
+  it('reads a line of many spaced columns and a comma too many without trying every split', () => {
+    // Each column's pattern matches spaces in several ways; a line failing at its end would try
+    // them all, for every column, if the one-match way were tried on it.
+    const hostile = `0, GPU-a, ${Array.from({ length: 17 }, () => ' 1   ').join(',')},`;
+    // (A comma too many is read as one in the name, as nvidia-smi would print it.)
+    expect(parseQueryGpuLine(hostile, stamp)).toEqual(parseQueryGpuColumns(hostile, stamp));
+    const padded = `0,GPU-a,${Array.from({ length: 17 }, () => '    1    ').join(',')}`;
+    expect(parseQueryGpuLine(padded, stamp)?.decoderPercent).toBe(1);
+  });
+
   it('reads a csv column to the same value as the general number reader, on any text', () => {
     const text = fc.stringMatching(/^[-0-9. xe+[\]NA/SMiB%]{0,8}$/);
     fc.assert(
@@ -277,7 +333,21 @@ describe('nvidia-smi csv (constructed from the A10G and T4 captures)', () => {
       }),
       { numRuns: 5000 },
     );
-    for (const t of ['0', '-0', '25.58', '007', '1.', '.5', '-', '1e3', '0x10', '1.2.3', '', ' 5'])
+    for (const t of [
+      '0',
+      '-0',
+      '25.58',
+      '007',
+      '1.',
+      '.5',
+      '-',
+      '1e3',
+      '0x10',
+      '1.2.3',
+      '',
+      ' 5',
+      '9'.repeat(400),
+    ])
       expect(csvNumber(t)).toBe(nvidiaNumber(t));
   });
 

@@ -333,7 +333,9 @@ export function createNvidiaGpuCollector(
     latestAnswers: () => ({ apps: rawApps, detail: rawDetail }),
     async collect({ signal }) {
       if (closed) throw new PerfError('INVALID_ARGUMENT', 'the GPU collector is closed');
-      if (!child) await start();
+      // Not awaited: a start (mkfifo, spawn) that drags on is bounded by this round's signal,
+      // like the stream's first tick.
+      if (!child) void start();
       refresh();
       for (;;) {
         drain();

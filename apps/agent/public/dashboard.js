@@ -132,7 +132,6 @@ connect();
 loadHistory(host, 'system', state.window()).finally(() => {
   state.historyLoaded = true;
 });
-loadAlerts();
 loadEvents();
 // From the stream only: a line per disk and per interface, and the per-core heat strip.
 const breakdowns = {
@@ -303,12 +302,10 @@ const byPid = (key, rows) =>
     ? [...rows].sort((a, b) => a.pid - b.pid)
     : rows.map((f) => ({ ...f, id: f.mountPoint }));
 
-async function loadAlerts() {
-  const res = await api.get('/api/v1/alerts').catch(() => null);
-  if (!res?.ok) return;
-  const { alerts } = await res.json();
-  state.alerts = alerts;
-  if (!document.hidden) renderAlerts($('alerts'), alerts, 'No alerts');
+// The stream sends the alerts as it connects and whenever they change (no polling: every fetch
+// costs the browser's network and IPC work); the same list /api/v1/alerts answers.
+function showAlerts() {
+  if (!document.hidden) renderAlerts($('alerts'), state.alerts, 'No alerts');
   if (state.view.page !== 'overview' && state.view.id) pages[state.view.page].alertsChanged();
 }
 
@@ -353,6 +350,10 @@ function connect() {
     error() {
       $('status').textContent = 'reconnecting…';
       $('status').className = 'status';
+    },
+    alerts(data) {
+      state.alerts = JSON.parse(data).alerts;
+      showAlerts();
     },
     lifecycle(data) {
       events.unshift(JSON.parse(data));
@@ -548,8 +549,9 @@ document.addEventListener('visibilitychange', () => {
 });
 
 route();
+// Keeps each alert's "firing for 2 min" current (renderAlerts writes only what changed).
 setInterval(() => {
-  if (!state.unauthorised) loadAlerts();
+  if (state.alerts.length > 0) showAlerts();
 }, 2000);
 
 // Keeps the "2 min ago" current.

@@ -180,6 +180,16 @@ function summariseTrace(trace, wall) {
       stack.push(e);
     }
   }
+  const counted = ['ProxyMain::BeginMainFrame::commit', 'Paint', 'LocalFrameView::performLayout', 'Canvas2DResourceProvider::ProduceCanvasResource'];
+  for (const name of counted)
+    console.log(`${name}: ${(events.filter((e) => e.name === name).length / wall).toFixed(2)} a second`);
+  if (process.env.ARCBOX_BENCH_TIMELINE) {
+    const wanted = new Set(process.env.ARCBOX_BENCH_TIMELINE.split(','));
+    const main = events.filter((e) => wanted.has(e.name) && names.get(`${e.pid}:${e.tid}`) === 'CrRendererMain');
+    const t0 = main[0]?.ts ?? 0;
+    for (const e of main.sort((a, b) => a.ts - b.ts).slice(0, 80))
+      console.log(`${((e.ts - t0) / 1000).toFixed(1).padStart(9)} ms ${((e.dur ?? 0) / 1000).toFixed(2).padStart(6)} ms  ${e.name} ${JSON.stringify(e.args?.data ?? {}).slice(0, 100)}`);
+  }
   console.log('\ntrace, self time by thread and event (% of a core, wall clock):');
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40))
     console.log(`${((v / 1e6 / wall) * 100).toFixed(3).padStart(7)} %  ${k}`);

@@ -4,7 +4,11 @@
 // Chromium thread from /proc (renderer main thread, compositor, raster workers, the browser and
 // GPU processes), and with ARCBOX_BENCH_JS=1 the renderer's JavaScript self time by function
 // (CDP Profiler). ARCBOX_BENCH_EVAL=<script> runs in the page before the window. ARCBOX_BENCH_HIDE=1 hides the page's body first (no drawing at all): what is
-// left is reading the stream and the page's script. ARCBOX_BENCH_MAIN picks another build.
+// left is reading the stream and the page's script. ARCBOX_BENCH_TRACE=1 adds a Chrome trace's
+// self time by thread and event, and frames a second (ARCBOX_BENCH_TIMELINE=<event names,...>
+// lists those events of the renderer's main thread in order); ARCBOX_BENCH_SHOT=<file.png> saves
+// what the viewport shows. ARCBOX_BENCH_MAIN picks another build. Tracing and profiling cost
+// CPU themselves: compare runs made the same way.
 // Run: node apps/agent/bench/support/dashboard-profile.mjs (as root, Debian chromium).
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -110,7 +114,15 @@ try {
   }
   if (process.env.ARCBOX_BENCH_TRACE)
     await browser.startTracing(page, {
-      categories: ['devtools.timeline', 'blink', 'cc', 'gpu', 'v8', 'toplevel', 'disabled-by-default-devtools.timeline'],
+      categories: [
+        'devtools.timeline',
+        'blink',
+        'cc',
+        'gpu',
+        'v8',
+        'toplevel',
+        'disabled-by-default-devtools.timeline',
+      ],
     });
   const before = threadSeconds(browserPid);
   const t0 = performance.now();
@@ -140,7 +152,9 @@ try {
       self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
     }
     const total = [...self].filter(([k]) => !k.startsWith('(idle)')).reduce((s, [, v]) => s + v, 0);
-    console.log(`\nrenderer main thread, profiled (not idle): ${((total / 1000 / wall) * 100).toFixed(2)} % of a core`);
+    console.log(
+      `\nrenderer main thread, profiled (not idle): ${((total / 1000 / wall) * 100).toFixed(2)} % of a core`,
+    );
     for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30))
       console.log(`${((v / 1000 / wall) * 100).toFixed(3).padStart(7)} %  ${k}`);
   }
@@ -180,15 +194,26 @@ function summariseTrace(trace, wall) {
       stack.push(e);
     }
   }
-  const counted = ['ProxyMain::BeginMainFrame::commit', 'Paint', 'LocalFrameView::performLayout', 'Canvas2DResourceProvider::ProduceCanvasResource'];
+  const counted = [
+    'ProxyMain::BeginMainFrame::commit',
+    'Paint',
+    'LocalFrameView::performLayout',
+    'Canvas2DResourceProvider::ProduceCanvasResource',
+  ];
   for (const name of counted)
-    console.log(`${name}: ${(events.filter((e) => e.name === name).length / wall).toFixed(2)} a second`);
+    console.log(
+      `${name}: ${(events.filter((e) => e.name === name).length / wall).toFixed(2)} a second`,
+    );
   if (process.env.ARCBOX_BENCH_TIMELINE) {
     const wanted = new Set(process.env.ARCBOX_BENCH_TIMELINE.split(','));
-    const main = events.filter((e) => wanted.has(e.name) && names.get(`${e.pid}:${e.tid}`) === 'CrRendererMain');
+    const main = events.filter(
+      (e) => wanted.has(e.name) && names.get(`${e.pid}:${e.tid}`) === 'CrRendererMain',
+    );
     const t0 = main[0]?.ts ?? 0;
     for (const e of main.sort((a, b) => a.ts - b.ts).slice(0, 80))
-      console.log(`${((e.ts - t0) / 1000).toFixed(1).padStart(9)} ms ${((e.dur ?? 0) / 1000).toFixed(2).padStart(6)} ms  ${e.name} ${JSON.stringify(e.args?.data ?? {}).slice(0, 100)}`);
+      console.log(
+        `${((e.ts - t0) / 1000).toFixed(1).padStart(9)} ms ${((e.dur ?? 0) / 1000).toFixed(2).padStart(6)} ms  ${e.name} ${JSON.stringify(e.args?.data ?? {}).slice(0, 100)}`,
+      );
   }
   console.log('\ntrace, self time by thread and event (% of a core, wall clock):');
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40))

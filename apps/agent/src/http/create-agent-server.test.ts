@@ -218,12 +218,15 @@ describe('every kind reaches the user (a real sample of this machine, plus a new
     const res = await fetch(`${h.url}/api/v1/stream`, { signal: controller.signal });
     const reader = res.body!.getReader();
     let text = '';
-    while (!text.includes('\n\n', text.indexOf('data: '))) {
+    while (!/event: sample\ndata: .*\n/.test(text)) {
       const { value } = await reader.read();
       text += new TextDecoder().decode(value);
     }
     controller.abort();
-    const event = JSON.parse(/^data: (.*)$/m.exec(text)![1]!) as Record<string, unknown>;
+    const event = JSON.parse(/^event: sample\ndata: (.*)$/m.exec(text)![1]!) as Record<
+      string,
+      unknown
+    >;
     expect(Object.keys(event)).toEqual([
       'time',
       ...kinds.kinds.map((k) => k.sampleKey),

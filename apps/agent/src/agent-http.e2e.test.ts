@@ -172,7 +172,8 @@ describe('agent HTTP API (built agent, real /proc)', () => {
       text += decoder.decode(value);
     }
     controller.abort();
-    const events = [...text.matchAll(/^data: (.*)$/gm)].map(
+    // Sample events only: the alerts come on the same stream.
+    const events = [...text.matchAll(/^event: sample\ndata: (.*)$/gm)].map(
       (m) => JSON.parse(m[1]!) as { time: number; system: { cpuCount: number } },
     );
     expect(events.length).toBeGreaterThanOrEqual(2);
@@ -192,7 +193,7 @@ describe('agent HTTP API (built agent, real /proc)', () => {
         text += decoder.decode(value);
       }
       return new Map(
-        [...text.matchAll(/^data: (.*)$/gm)].map((m) => [
+        [...text.matchAll(/^event: sample\ndata: (.*)$/gm)].map((m) => [
           (JSON.parse(m[1]!) as { time: number }).time,
           m[1],
         ]),

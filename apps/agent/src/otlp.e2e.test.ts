@@ -50,9 +50,11 @@ describe('the agent pushing OTLP metrics', () => {
     const res = await agent.get('/api/v1/stream');
     const reader = res.body!.getReader();
     let text = '';
-    while (!text.includes('\n\n')) text += new TextDecoder().decode((await reader.read()).value);
+    // The first sample event (the alerts come on the same stream).
+    while (!/event: sample\ndata: .*\n/.test(text))
+      text += new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();
-    const sample = JSON.parse(/data: (.*)\n/.exec(text)![1]!) as StreamedSample;
+    const sample = JSON.parse(/event: sample\ndata: (.*)\n/.exec(text)![1]!) as StreamedSample;
     const end = Date.now() + 20_000;
     while (receiver.received.length < 2 && Date.now() < end)
       await new Promise((r) => setTimeout(r, 200));

@@ -14,7 +14,7 @@ import {
 import { createHistoryStore, fieldsOf, type HistoryStore } from '@arcbox/perf-history';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentSample } from '../sampler/agent-sample.js';
-import type { AgentState } from './agent-state.js';
+import type { AgentState, AlertView } from './agent-state.js';
 import {
   type AgentServer,
   createAgentServer,
@@ -81,6 +81,7 @@ async function serve(
     events?: LifecycleEvent[];
     publicDir?: string | null;
     streamReplay?: StreamReplayLimits;
+    alerts?: () => AlertView[];
   } = {},
 ): Promise<Harness> {
   const kinds = options.kinds ?? createKindRegistry(defaultKinds());
@@ -95,7 +96,7 @@ async function serve(
     },
     history: options.history ?? createHistoryStore({ kinds }),
     historyHealth: () => ({ problem: null }),
-    alerts: () => [],
+    alerts: options.alerts ?? (() => []),
     notReadyReason: () => null,
     ...(options.processes ? { processes: options.processes } : {}),
     ...(options.events
@@ -217,12 +218,15 @@ describe('every kind reaches the user (a real sample of this machine, plus a new
     const res = await fetch(`${h.url}/api/v1/stream`, { signal: controller.signal });
     const reader = res.body!.getReader();
     let text = '';
-    while (!text.includes('\n\n', text.indexOf('data: '))) {
+    while (!/event: sample\ndata: .*\n/.test(text)) {
       const { value } = await reader.read();
       text += new TextDecoder().decode(value);
     }
     controller.abort();
-    const event = JSON.parse(/^data: (.*)$/m.exec(text)![1]!) as Record<string, unknown>;
+    const event = JSON.parse(/^event: sample\ndata: (.*)$/m.exec(text)![1]!) as Record<
+      string,
+      unknown
+    >;
     expect(Object.keys(event)).toEqual([
       'time',
       ...kinds.kinds.map((k) => k.sampleKey),
@@ -268,6 +272,30 @@ describe('lifecycle events', () => {
 });
 
 describe('the stream', () => {
+  it('sends the alerts on connecting and again only when they change, without an id', async () => {
+    let alerts: AlertView[] = [];
+    const h = await serve({ alerts: () => alerts });
+    const sample = (time: number): AgentSample => ({ time, values: {}, collectors: [] });
+    const firing = { rule: 'hot', state: 'firing', since: 5 } as AlertView;
+    const text = await readEvents(
+      h.url,
+      {},
+      (t) => t.includes('"time":3'),
+      () => {
+        h.publish(sample(1));
+        alerts = [firing];
+        h.publish(sample(2));
+        h.publish(sample(3));
+      },
+    );
+    const sent = [...text.matchAll(/^event: alerts\ndata: (.*)$/gm)].map((m) => JSON.parse(m[1]!));
+    expect(sent).toEqual([{ alerts: [] }, { alerts: [firing] }]);
+    // A state, not a log: no id, so a reconnect resumes from the samples' ids.
+    expect(text).not.toMatch(/^id: .*\nevent: alerts/m);
+    const again = await readEvents(h.url, {}, (t) => t.includes('event: alerts'));
+    expect(again).toContain(`event: alerts\ndata: ${JSON.stringify({ alerts: [firing] })}\n\n`);
+  });
+
   it('lists processes by container, sort and a bounded limit; bad parameters are 400s naming them', async () => {
     const asked: unknown[] = [];
     const h = await serve({
@@ -395,7 +423,9 @@ describe('the stream', () => {
       collectors: [],
     });
     const data = (text: string) =>
-      [...text.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>);
+      [...text.matchAll(/^event: sample\ndata: (.*)$/gm)].map(
+        (m) => JSON.parse(m[1]!) as Record<string, unknown>,
+      );
     h.publish(sample(1));
     const slim = '?containers=name,cpuPercent';
     const first = await readEvents(h.url, {}, (t) => t.includes('"time":1'), undefined, slim);

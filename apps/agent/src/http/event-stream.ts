@@ -44,7 +44,8 @@ interface Client {
 
 /**
  * `/api/v1/stream`: Server-Sent Events, one `sample` per round and one `lifecycle` per lifecycle
- * event, each with an `id:` (`<run>-<n>`, the run so an id from before a restart is not taken
+ * event, each with an `id:`, and `alerts` (the list /api/v1/alerts answers) on connecting and
+ * whenever it changes, so a page need not poll it (`<run>-<n>`, the run so an id from before a restart is not taken
  * for one of this run). A client that reconnects with `Last-Event-ID` is sent the events it
  * missed from a bounded buffer, so its charts have no gap; events are recorded (serialized once,
  * for every client) only while a client is connected and for `graceMs` after the last left.
@@ -123,11 +124,27 @@ export function createEventStream(
     for (const client of clients) write(client.res, textOf(entry, client.selection));
   };
 
+  // Alerts are a state, not a log: sent whole when they change and to each client as it
+  // (re)connects, with no id (a reconnect resumes from the last sample's), never replayed.
+  let alertsSent: string | null = null;
+  const alertsFrame = (text: string) => `event: alerts\ndata: ${text}\n\n`;
+  const alertsText = () => JSON.stringify({ alerts: state.alerts() });
+
+  function sendAlertsIfChanged(): void {
+    const text = alertsText();
+    if (text === alertsSent) return;
+    alertsSent = text;
+    for (const client of clients) write(client.res, alertsFrame(text));
+  }
+
   function listen(): void {
     if (grace) clearTimeout(grace);
     grace = null;
     if (unsubscribe) return;
-    const samples = state.subscribe((sample) => broadcast(sampleEntry(sample)));
+    const samples = state.subscribe((sample) => {
+      broadcast(sampleEntry(sample));
+      sendAlertsIfChanged();
+    });
     const events =
       state.subscribeEvents?.((event) =>
         broadcast(
@@ -193,6 +210,11 @@ export function createEventStream(
         const first = state.latest();
         if (first) write(res, textOf(sampleEntry(first), selection));
       }
+      // With others connected, `alertsSent` stays theirs: a change since goes to every client
+      // at the next round (this one then gets it twice).
+      const alertsNow = alertsText();
+      if (clients.size === 0) alertsSent = alertsNow;
+      write(res, alertsFrame(alertsNow));
       const client = { res, selection };
       clients.add(client);
       const end = () => {

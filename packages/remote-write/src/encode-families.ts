@@ -57,6 +57,8 @@ export function createFamiliesEncoder(
   const byPosition = new Map<string, KeptFamily>();
   let byKey = new Map<string, Buffer>();
   const parts: Buffer[] = [];
+  // The labels of the last sampled round (never written to once handed out).
+  let lastLabels: readonly Buffer[] = [];
   let values = new Float64Array(1024);
   // A round's families share one labels object per container (or VM, ...): once found equal to
   // the last round's, the pair is not compared again this round.
@@ -163,8 +165,11 @@ export function createFamiliesEncoder(
   }
 
   function sampled(timestampMs: number): SampledRound {
-    // Copies: the scratch arrays are this encoder's next round.
-    const round = { labels: parts.slice(0, n), values: values.slice(0, n), timeMs: timestampMs };
+    // Copies: the scratch arrays are this encoder's next round. A round with the series of the
+    // last one, in the same order (a host's usual round), shares its labels array: no array of
+    // references per round waits to be sent, and requests see the same array round after round.
+    if (!sameSeries(lastLabels, parts, n)) lastLabels = parts.slice(0, n);
+    const round = { labels: lastLabels, values: values.slice(0, n), timeMs: timestampMs };
     forgetGone();
     return round;
   }
@@ -191,6 +196,13 @@ export function createFamiliesEncoder(
     while (whole[at]! >= 128) at += 1;
     return Buffer.from(whole.subarray(at + 1));
   }
+}
+
+/** The same `n` labels buffers, in the same order. */
+function sameSeries(last: readonly Buffer[], now: readonly Buffer[], n: number): boolean {
+  if (last.length !== n) return false;
+  for (let i = 0; i < n; i++) if (last[i] !== now[i]) return false;
+  return true;
 }
 
 /** The same label names with the same values (order aside: a series's labels are sorted). */

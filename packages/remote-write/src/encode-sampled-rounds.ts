@@ -16,42 +16,61 @@ const SAMPLE_TIMESTAMP = 0x10;
  * bytes (the encoder's key cache was emptied between two rounds), by their content.
  */
 export function encodeSampledRounds(rounds: readonly SampledRound[]): Buffer {
-  let count = 0;
-  for (const r of rounds) {
-    checkTimestamp(r.timeMs);
-    count += r.labels.length;
-  }
+  for (const r of rounds) checkTimestamp(r.timeMs);
   const byBuffer = new Map<Uint8Array, number>();
-  const byContent = new Map<string, number>();
+  // Labels by content, made only when a round brings a buffer the request's first round did not
+  // have: a new series, or one the encoder encoded again. Rounds of the same series (the usual
+  // request) never hash their labels' bytes.
+  let byContent: Map<string, number> | null = null;
+  const contentOf = (l: Uint8Array) =>
+    Buffer.from(l.buffer, l.byteOffset, l.byteLength).toString('latin1');
   const labels: Uint8Array[] = [];
   const sizes: number[] = [];
-  const seriesOf = new Int32Array(count);
-  let k = 0;
-  for (const r of rounds) {
-    const sampleSize = 9 + 1 + varintLength(r.timeMs);
-    for (const l of r.labels) {
-      let s = byBuffer.get(l);
-      if (s === undefined) {
-        const key = Buffer.from(l.buffer, l.byteOffset, l.byteLength).toString('latin1');
-        s = byContent.get(key);
+  // Each round's series, by position; a round sharing the last one's labels array (the
+  // encoder's steady state) shares its series too, found without a lookup.
+  const seriesOf: Int32Array[] = [];
+  let last: readonly Uint8Array[] | null = null;
+  let lastSeries = new Int32Array(0);
+  for (const [k, r] of rounds.entries()) {
+    if (r.labels !== last) {
+      last = r.labels;
+      lastSeries = new Int32Array(r.labels.length);
+      for (let i = 0; i < r.labels.length; i++) {
+        const l = r.labels[i]!;
+        let s = byBuffer.get(l);
         if (s === undefined) {
-          s = labels.length;
-          labels.push(l);
-          sizes.push(l.byteLength);
-          byContent.set(key, s);
+          let key: string | null = null;
+          if (k > 0) {
+            if (byContent === null) {
+              byContent = new Map();
+              for (const [j, known] of labels.entries()) byContent.set(contentOf(known), j);
+            }
+            key = contentOf(l);
+            s = byContent.get(key);
+          }
+          if (s === undefined) {
+            s = labels.length;
+            labels.push(l);
+            sizes.push(l.byteLength);
+            if (key !== null) byContent!.set(key, s);
+          }
+          byBuffer.set(l, s);
         }
-        byBuffer.set(l, s);
+        lastSeries[i] = s;
       }
-      sizes[s]! += 2 + sampleSize; // at most 20 bytes: one varint byte of length
-      seriesOf[k++] = s;
     }
+    seriesOf.push(lastSeries);
+    // A Sample (at most 20 bytes) after its tag and one byte of length.
+    const sample = 2 + 9 + 1 + varintLength(r.timeMs);
+    for (let i = 0; i < lastSeries.length; i++) sizes[lastSeries[i]!]! += sample;
   }
   let total = 0;
   for (const size of sizes) total += 1 + varintLength(size) + size;
   const out = Buffer.allocUnsafe(total);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   // Each series' header and labels first; `next` is where its next sample goes.
-  const next = new Float64Array(labels.length);
+  // Int32: a typed array indexed by a double falls off V8's fast path.
+  const next = new Int32Array(labels.length);
   let at = 0;
   for (let s = 0; s < labels.length; s++) {
     const l = labels[s]!;
@@ -61,20 +80,23 @@ export function encodeSampledRounds(rounds: readonly SampledRound[]): Buffer {
     next[s] = at + l.byteLength;
     at += sizes[s]!;
   }
-  k = 0;
-  for (const r of rounds) {
-    const tsLength = varintLength(r.timeMs);
-    const sampleSize = 9 + 1 + tsLength;
-    for (let i = 0; i < r.labels.length; i++) {
-      const s = seriesOf[k++]!;
+  for (const [k, r] of rounds.entries()) {
+    const series = seriesOf[k]!;
+    // The round's timestamp, its tag first, as every one of its samples ends.
+    const stamp = new Uint8Array(1 + varintLength(r.timeMs));
+    stamp[0] = SAMPLE_TIMESTAMP;
+    writeVarint(stamp, 1, r.timeMs);
+    const sampleSize = 9 + stamp.length;
+    for (let i = 0; i < series.length; i++) {
+      const s = series[i]!;
       let p = next[s]!;
       out[p++] = SAMPLE;
       out[p++] = sampleSize;
       out[p++] = SAMPLE_VALUE;
       view.setFloat64(p, r.values[i]!, true);
       p += 8;
-      out[p++] = SAMPLE_TIMESTAMP;
-      next[s] = writeVarint(out, p, r.timeMs);
+      for (let b = 0; b < stamp.length; b++) out[p++] = stamp[b]!;
+      next[s] = p;
     }
   }
   return out;

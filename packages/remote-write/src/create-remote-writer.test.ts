@@ -239,4 +239,23 @@ describe('createRemoteWriter', () => {
     });
     expect(w.stats()).toMatchObject({ sentSamples: 12, retries: 1, ackedMs: 6, queuedSamples: 0 });
   });
+
+  it('leaves no listener behind on its own signal per flush', async () => {
+    const r = await receiver([]);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      await using w = writer(r.url, []);
+      for (let t = 1; t <= 15; t++) {
+        w.push(round(t));
+        await w.flush();
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+      expect(w.stats().sentSamples).toBe(30);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });

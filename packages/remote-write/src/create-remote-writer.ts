@@ -327,13 +327,21 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
     async flush({ signal } = {}) {
       const any = signal ? AbortSignal.any([signal, closing.signal]) : closing.signal;
       // The send loop retries until the receiver answers; a caller's signal ends only the wait.
+      let onAbort = () => {};
       const aborted = new Promise<void>((resolve) => {
+        onAbort = resolve;
         if (any.aborted) resolve();
-        any.addEventListener('abort', () => resolve(), { once: true });
+        any.addEventListener('abort', onAbort, { once: true });
       });
-      while (queue.length > 0 && !any.aborted) {
-        await Promise.race([run(), aborted]);
-        if (queue.length > 0) await sleep(Math.max(backoffMs, 10), any);
+      try {
+        while (queue.length > 0 && !any.aborted) {
+          await Promise.race([run(), aborted]);
+          if (queue.length > 0) await sleep(Math.max(backoffMs, 10), any);
+        }
+      } finally {
+        // The writer's own signal outlives every flush: a listener left on it per call would
+        // pile up for the writer's life.
+        any.removeEventListener('abort', onAbort);
       }
     },
     stats: () => ({

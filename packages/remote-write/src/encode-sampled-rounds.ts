@@ -11,7 +11,7 @@ const SAMPLE_TIMESTAMP = 0x10;
  * the same series, labels, values and timestamps as the rounds' requests end to end
  * (`encodeSampledRound` of each), but each series' labels (some 110 of a sample's 130 bytes)
  * written once per request instead of once per round, so a request of ten rounds is about a
- * quarter of the bytes to build and compress. Rounds must come oldest first. A series is known
+ * fifth of the bytes to build and compress. Rounds must come oldest first. A series is known
  * by its labels buffer (the encoder keeps one per series) and, where two buffers hold the same
  * bytes (the encoder's key cache was emptied between two rounds), by their content.
  */

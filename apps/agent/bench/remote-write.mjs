@@ -7,6 +7,7 @@
 // ARCBOX_BENCH_SECONDS (60) and ARCBOX_BENCH_WARMUP (30) set the window.
 // ARCBOX_BENCH_PROFILE=<dir> writes a --cpu-prof of each agent there (push-*.cpuprofile and
 // plain-*.cpuprofile; profile-summary.mjs reads them); its CPU figures then include the profiler.
+import { loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import {
   canMakeCgroups,
@@ -54,6 +55,7 @@ try {
     ['agent, remote write every 10 s', pushing.child.pid],
     ['agent, no remote write', plain.child.pid],
   ];
+  const loadStart = loadavg()[0];
   const start = procs.map(([, pid]) => cpuSeconds(pid));
   const wireStart = { ...wire };
   const t0 = performance.now();
@@ -64,7 +66,9 @@ try {
   procs.forEach(([name, pid], i) => {
     rows.push([name, cpu[i].toFixed(2), (rssBytes(pid) / 1e6).toFixed(1)]);
   });
-  console.log(`${seconds} s window after ${warmup} s, 100 containers, 1 sample/s`);
+  console.log(
+    `${seconds} s window after ${warmup} s, 100 containers, 1 sample/s; load average (1 min) ${loadStart.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end`,
+  );
   table(rows);
   console.log(
     `remote write costs ${((100 * (cpu[0] - cpu[1])) / cpu[1]).toFixed(1)} % extra CPU (goal <= 20 %)`,

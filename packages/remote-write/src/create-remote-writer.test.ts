@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRemoteWriter } from './create-remote-writer.js';
 import { decodeWriteRequest } from './decode-write-request.js';
+import { createFamiliesEncoder } from './encode-families.js';
 import { encodeWriteRequest } from './encode-write-request.js';
 import { snappyUncompress } from './snappy-block.js';
 import type { RemoteSeries } from './write-request.js';
@@ -196,5 +197,65 @@ describe('createRemoteWriter', () => {
     await w.flush();
     expect(asked).toEqual([]);
     expect(w.stats().ackedMs).toBe(4);
+  });
+
+  it('sends sampled rounds a series at a time per request, after the encoded rounds before them, and retries one body', async () => {
+    const r = await receiver([503]);
+    const log: string[] = [];
+    await using w = writer(r.url, log);
+    const encoder = createFamiliesEncoder();
+    const sampled = (t: number) =>
+      encoder.sampleWritten((x) => {
+        x.family({ name: 'm', help: 'h', type: 'gauge' });
+        x.sample({ i: '0' }, t);
+        x.sample({ i: '1' }, -t);
+      }, t);
+    w.push(round(1));
+    for (const t of [2, 3, 4, 5]) w.pushSampled(sampled(t));
+    w.push(round(6));
+    expect(w.stats()).toMatchObject({ queuedSamples: 12, queuedBytes: expect.any(Number) });
+    await w.flush();
+    // A request holds rounds of one form, 4 samples at most: [1], [2, 3], [4, 5], [6].
+    expect(r.received.map((x) => x.series.map((s) => s.samples.map((p) => p.timestampMs)))).toEqual(
+      [
+        [[1], [1]],
+        [
+          [2, 3],
+          [2, 3],
+        ],
+        [
+          [4, 5],
+          [4, 5],
+        ],
+        [[6], [6]],
+      ],
+    );
+    expect(r.received[1]!.series[1]).toEqual({
+      labels: [
+        { name: '__name__', value: 'm' },
+        { name: 'i', value: '1' },
+      ],
+      samples: [2, 3].map((t) => ({ value: -t, timestampMs: t })),
+    });
+    expect(w.stats()).toMatchObject({ sentSamples: 12, retries: 1, ackedMs: 6, queuedSamples: 0 });
+  });
+
+  it('leaves no listener behind on its own signal per flush', async () => {
+    const r = await receiver([]);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      await using w = writer(r.url, []);
+      for (let t = 1; t <= 15; t++) {
+        w.push(round(t));
+        await w.flush();
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+      expect(w.stats().sentSamples).toBe(30);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });

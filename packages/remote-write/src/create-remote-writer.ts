@@ -1,8 +1,10 @@
+import { encodeSampledRounds } from './encode-sampled-rounds.js';
 import { encodeWriteRequest } from './encode-write-request.js';
 import { type RemoteWriteTarget, postWriteRequest } from './send-write-request.js';
 import { createSnappyCompressor, snappyHeader } from './snappy-compressor.js';
 import type { EncodedRound } from './encode-families.js';
 import type { CatchUpBatch, CatchUpSource } from './history-catch-up.js';
+import type { SampledRound } from './sampled-round.js';
 import type { RemoteSeries } from './write-request.js';
 
 export interface RemoteWriterOptions {
@@ -49,6 +51,11 @@ export interface RemoteWriter {
   push(series: RemoteSeries[]): void;
   /** Queues one round already encoded (a `FamiliesEncoder`'s), with its sample count. */
   pushEncoded(round: EncodedRound, samples: number, timeMs?: number): void;
+  /**
+   * Queues one round as a `FamiliesEncoder` sampled it (one sample per series); the rounds of a
+   * request are encoded together, each series' labels once (`encodeSampledRounds`).
+   */
+  pushSampled(round: SampledRound): void;
   /** Sends everything queued now, retrying with backoff until done or `signal` aborts. */
   flush(options?: { signal?: AbortSignal }): Promise<void>;
   stats(): RemoteWriterStats;
@@ -68,18 +75,25 @@ const newestOf = (round: readonly RemoteSeries[]) =>
  * one log line naming the series count and the reason. Memory is bounded by `maxQueuedSamples`.
  */
 export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
-  // Each round is compressed as it is queued (about 20 bytes a sample instead of some 130
-  // encoded, or 600 as objects), so no round waits uncompressed long enough to reach the old
-  // generation. A round is wider than snappy's 64 KiB fragments, so compressing rounds one by
-  // one costs no ratio; and since each round's snappy elements refer only to its own bytes, a
-  // batch is one header and its rounds' elements end to end (WriteRequests concatenate too).
+  // A round comes either sampled (`pushSampled`: each series' labels, shared with the encoder,
+  // and a Float64Array of values, some 16 bytes a sample) or encoded (`push`, `pushEncoded`:
+  // compressed as it is queued, about 20 bytes a sample instead of some 130 encoded). Sampled
+  // rounds wait as they are and a request of them is encoded at send time with one TimeSeries
+  // per series: each series' labels once, not once per round, which is most of a round's bytes.
+  // Encoded rounds are wider than snappy's 64 KiB fragments, so compressing them one by one
+  // costs no ratio; and since each round's snappy elements refer only to its own bytes, a batch
+  // of them is one header and its rounds' elements end to end (WriteRequests concatenate too).
+  // A request holds rounds of one form.
   const queue: {
-    elements: Buffer;
+    elements: Buffer | null;
+    round: SampledRound | null;
     rawBytes: number;
     series: number;
     samples: number;
     timeMs: number;
   }[] = [];
+  // A request's body kept while it is retried: built again only when its rounds change.
+  let lastBody: { first: (typeof queue)[number]; rounds: number; body: Buffer } | null = null;
   // Its hash table and scratch output are kept from one round to the next.
   const snappy = createSnappyCompressor();
   const stats: RemoteWriterStats = {
@@ -191,7 +205,7 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
         continue;
       }
       gap = false;
-      const parts: Buffer[] = [];
+      const sampled = queue[0]!.round !== null;
       let rounds = 0;
       let samples = 0;
       let seriesCount = 0;
@@ -199,17 +213,25 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
       while (rounds < queue.length) {
         const next = queue[rounds]!;
         if (rounds > 0 && samples + next.samples > options.maxBatchSamples) break;
-        parts.push(next.elements);
+        if ((next.round !== null) !== sampled) break;
         samples += next.samples;
         seriesCount += next.series;
         rawBytes += next.rawBytes;
         rounds += 1;
       }
       // The queue may drop its oldest rounds (overflow) while this request is out.
-      const batch = new Set(queue.slice(0, rounds));
+      const taken = queue.slice(0, rounds);
+      const batch = new Set(taken);
       const lastTime = queue[rounds - 1]!.timeMs;
-      const body = Buffer.concat([snappyHeader(rawBytes), ...parts]);
-      parts.length = 0;
+      let body: Buffer;
+      if (lastBody !== null && lastBody.first === taken[0] && lastBody.rounds === rounds)
+        body = lastBody.body;
+      else {
+        body = sampled
+          ? snappy.compress(encodeSampledRounds(taken.map((e) => e.round!)))
+          : Buffer.concat([snappyHeader(rawBytes), ...taken.map((e) => e.elements!)]);
+        lastBody = { first: taken[0]!, rounds, body };
+      }
       let result: Awaited<ReturnType<typeof postWriteRequest>>;
       try {
         result = await postWriteRequest(options.target, body, {
@@ -225,6 +247,7 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
         continue;
       }
       backoffMs = 0;
+      lastBody = null;
       while (queue.length > 0 && batch.has(queue[0]!)) {
         const sent = queue.shift()!;
         stats.queuedSamples -= sent.samples;
@@ -256,13 +279,19 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
   timer.unref?.();
 
   function pushEncoded(round: EncodedRound, samples: number, timeMs = round.timeMs ?? 0) {
-    queue.push({
+    enqueue({
       elements: snappy.compressElements(round.bytes),
+      round: null,
       rawBytes: round.bytes.length,
       series: round.series,
       samples,
       timeMs,
     });
+  }
+
+  function enqueue(entry: (typeof queue)[number]) {
+    queue.push(entry);
+    const samples = entry.samples;
     stats.queuedSamples += samples;
     let dropped = 0;
     while (stats.queuedSamples > options.maxQueuedSamples && queue.length > 1) {
@@ -291,21 +320,33 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
       );
     },
     pushEncoded,
+    pushSampled(round) {
+      const n = round.labels.length;
+      enqueue({ elements: null, round, rawBytes: 0, series: n, samples: n, timeMs: round.timeMs });
+    },
     async flush({ signal } = {}) {
       const any = signal ? AbortSignal.any([signal, closing.signal]) : closing.signal;
       // The send loop retries until the receiver answers; a caller's signal ends only the wait.
+      let onAbort = () => {};
       const aborted = new Promise<void>((resolve) => {
+        onAbort = resolve;
         if (any.aborted) resolve();
-        any.addEventListener('abort', () => resolve(), { once: true });
+        any.addEventListener('abort', onAbort, { once: true });
       });
-      while (queue.length > 0 && !any.aborted) {
-        await Promise.race([run(), aborted]);
-        if (queue.length > 0) await sleep(Math.max(backoffMs, 10), any);
+      try {
+        while (queue.length > 0 && !any.aborted) {
+          await Promise.race([run(), aborted]);
+          if (queue.length > 0) await sleep(Math.max(backoffMs, 10), any);
+        }
+      } finally {
+        // The writer's own signal outlives every flush: a listener left on it per call would
+        // pile up for the writer's life.
+        any.removeEventListener('abort', onAbort);
       }
     },
     stats: () => ({
       ...stats,
-      queuedBytes: queue.reduce((n, e) => n + e.elements.length, 0),
+      queuedBytes: queue.reduce((n, e) => n + bytesOf(e), 0),
     }),
     async close() {
       closing.abort();
@@ -316,6 +357,12 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
       return this.close();
     },
   };
+}
+
+/** What a queued round holds: its compressed bytes, or its values and label references. */
+function bytesOf(e: { elements: Buffer | null; round: SampledRound | null }): number {
+  if (e.elements !== null) return e.elements.length;
+  return e.round!.values.byteLength + 8 * e.round!.labels.length;
 }
 
 /** A URL without its user info or query (they may carry secrets). */

@@ -7,8 +7,10 @@ import {
   sampleName,
   writeFamilies,
 } from '@arcbox/perf-export';
+import { encodeSampledRound } from './encode-sampled-rounds.js';
 import { encodeWriteRequest } from './encode-write-request.js';
 import { familiesToSeries } from './families-to-series.js';
+import type { SampledRound } from './sampled-round.js';
 
 export interface EncodedRound {
   /** The round's WriteRequest, protobuf, uncompressed. */
@@ -26,14 +28,14 @@ export interface FamiliesEncoder {
    * the bytes `encode` gives for the families the same function writes, without building them.
    */
   encodeWritten(write: (writer: SampleWriter) => void, timestampMs: number): EncodedRound;
+  /**
+   * One round written by `write` as `encodeWritten` reads it, kept as its series' encoded labels
+   * and values: what the writer queues, to encode with the other rounds of its request.
+   */
+  sampleWritten(write: (writer: SampleWriter) => void, timestampMs: number): SampledRound;
   /** Encoded label sets kept (the live series', and those looked up by key). */
   readonly cached: number;
 }
-
-const TIMESERIES = 0x0a;
-const SAMPLE = 0x12;
-const SAMPLE_VALUE = 0x09;
-const SAMPLE_TIMESTAMP = 0x10;
 
 interface KeptFamily {
   labels: Labels[];
@@ -55,6 +57,8 @@ export function createFamiliesEncoder(
   const byPosition = new Map<string, KeptFamily>();
   let byKey = new Map<string, Buffer>();
   const parts: Buffer[] = [];
+  // The labels of the last sampled round (never written to once handed out).
+  let lastLabels: readonly Buffer[] = [];
   let values = new Float64Array(1024);
   // A round's families share one labels object per container (or VM, ...): once found equal to
   // the last round's, the pair is not compared again this round.
@@ -114,7 +118,12 @@ export function createFamiliesEncoder(
     },
   };
 
-  const encodeWritten = (write: (writer: SampleWriter) => void, timestampMs: number) => {
+  /** Runs `write` into the scratch arrays (`parts`, `values`, `n`) and hands them to `done`. */
+  const run = <R>(
+    write: (writer: SampleWriter) => void,
+    timestampMs: number,
+    done: (timestampMs: number) => R,
+  ): R => {
     checkTimestamp(timestampMs);
     n = 0;
     head = null;
@@ -122,7 +131,7 @@ export function createFamiliesEncoder(
     try {
       write(writer);
       endFamily();
-      return finish(timestampMs);
+      return done(timestampMs);
     } finally {
       parts.length = 0;
       equal.clear();
@@ -130,11 +139,14 @@ export function createFamiliesEncoder(
       kept = null;
     }
   };
+  const encodeWritten = (write: (writer: SampleWriter) => void, timestampMs: number) =>
+    run(write, timestampMs, finish);
 
   return {
     encode: (families, timestampMs) =>
       encodeWritten((w) => writeFamilies(w, families), timestampMs),
     encodeWritten,
+    sampleWritten: (write, timestampMs) => run(write, timestampMs, sampled),
     get cached() {
       let live = 0;
       for (const k of byPosition.values()) live += k.bytes.length;
@@ -143,37 +155,29 @@ export function createFamiliesEncoder(
   };
 
   function finish(timestampMs: number): EncodedRound {
-    const tsLength = varintLength(timestampMs);
-    const sampleSize = 9 + 1 + tsLength;
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      const size = parts[i]!.length + 2 + sampleSize;
-      total += 1 + varintLength(size) + size;
-    }
-    const out = Buffer.allocUnsafe(total);
-    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-    // Every sample of a round ends with the same timestamp: its bytes are written once here.
-    const stamp = new Uint8Array(1 + tsLength);
-    stamp[0] = SAMPLE_TIMESTAMP;
-    writeVarint(stamp, 1, timestampMs);
-    let at = 0;
-    for (let i = 0; i < n; i++) {
-      const bytes = parts[i]!;
-      out[at++] = TIMESERIES;
-      at = writeVarint(out, at, bytes.length + 2 + sampleSize);
-      out.set(bytes, at);
-      at += bytes.length;
-      out[at++] = SAMPLE;
-      out[at++] = sampleSize; // at most 9 + 1 + 10 bytes: one varint byte
-      out[at++] = SAMPLE_VALUE;
-      view.setFloat64(at, values[i]!, true);
-      at += 8;
-      for (let k = 0; k < stamp.length; k++) out[at++] = stamp[k]!;
-    }
-    // Series that went away leave the key cache once it holds twice the live ones (the
-    // positions hold every live series' bytes).
+    const bytes = encodeSampledRound({
+      labels: parts,
+      values: values.subarray(0, n),
+      timeMs: timestampMs,
+    });
+    forgetGone();
+    return { bytes, series: n, timeMs: timestampMs };
+  }
+
+  function sampled(timestampMs: number): SampledRound {
+    // Copies: the scratch arrays are this encoder's next round. A round with the series of the
+    // last one, in the same order (a host's usual round), shares its labels array: no array of
+    // references per round waits to be sent, and requests see the same array round after round.
+    if (!sameSeries(lastLabels, parts, n)) lastLabels = parts.slice(0, n);
+    const round = { labels: lastLabels, values: values.slice(0, n), timeMs: timestampMs };
+    forgetGone();
+    return round;
+  }
+
+  // Series that went away leave the key cache once it holds twice the live ones (the positions
+  // hold every live series' bytes).
+  function forgetGone() {
     if (byKey.size > 2 * n + 1000) byKey = new Map();
-    return { bytes: out, series: n, timeMs: timestampMs };
   }
 
   function sameLabelsOnce(before: Labels, now: Labels): boolean {
@@ -194,6 +198,13 @@ export function createFamiliesEncoder(
   }
 }
 
+/** The same `n` labels buffers, in the same order. */
+function sameSeries(last: readonly Buffer[], now: readonly Buffer[], n: number): boolean {
+  if (last.length !== n) return false;
+  for (let i = 0; i < n; i++) if (last[i] !== now[i]) return false;
+  return true;
+}
+
 /** The same label names with the same values (order aside: a series's labels are sorted). */
 function sameLabels(a: Labels, b: Labels): boolean {
   if (a === b) return true;
@@ -204,25 +215,6 @@ function sameLabels(a: Labels, b: Labels): boolean {
   }
   for (const _ in a) count -= 1;
   return count === 0;
-}
-
-/** Writes `v` (a non-negative safe integer) as a protobuf varint at `at`; returns the next position. */
-function writeVarint(out: Uint8Array, at: number, v: number): number {
-  while (v >= 128) {
-    out[at++] = (v % 128) | 128;
-    v = Math.floor(v / 128);
-  }
-  out[at++] = v;
-  return at;
-}
-
-function varintLength(n: number): number {
-  let len = 1;
-  while (n >= 128) {
-    n = Math.floor(n / 128);
-    len += 1;
-  }
-  return len;
 }
 
 function checkTimestamp(ts: number): void {

@@ -4,9 +4,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFamily } from '@arcbox/perf-export';
+import { createFamily, writeFamilies } from '@arcbox/perf-export';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRemoteWriter } from './create-remote-writer.js';
+import { createRemoteWriter, type RemoteWriter } from './create-remote-writer.js';
+import { createFamiliesEncoder } from './encode-families.js';
 import { familiesToSeries } from './families-to-series.js';
 
 const hasPrometheus = existsSync('/usr/bin/prometheus');
@@ -32,7 +33,6 @@ describe.skipIf(!hasPrometheus)(
     let prometheus: ChildProcess | null = null;
     let promLog = '';
     const url = () => `http://127.0.0.1:${port}`;
-    const instance = `rw-test-${process.pid}`;
 
     async function startPrometheus() {
       prometheus = spawn(
@@ -77,13 +77,30 @@ describe.skipIf(!hasPrometheus)(
       return body.data.result[0]?.values ?? [];
     }
 
-    const round = (t: number, i: number) => {
+    const families = (i: number) => {
       const cpu = createFamily('arcbox_perf_cpu_seconds', 'counter', 'h', 'seconds');
       cpu.add({ cpu: '0', mode: 'user' }, 123_456.78 + i * 0.25);
       const mem = createFamily('arcbox_perf_memory_used_bytes', 'gauge', 'h', 'bytes');
       mem.add({}, 8_123_456_789 + i);
-      return familiesToSeries([cpu.family, mem.family], t, { instance });
+      return [cpu.family, mem.family];
     };
+    // The two ways a round reaches the writer: as series (encoded and compressed as queued),
+    // and as the agent queues it, sampled by a families encoder and encoded per request.
+    const paths: [string, (instance: string) => (w: RemoteWriter, t: number, i: number) => void][] =
+      [
+        [
+          'series',
+          (instance) => (w, t, i) => w.push(familiesToSeries(families(i), t, { instance })),
+        ],
+        [
+          'sampled rounds',
+          (instance) => {
+            const encoder = createFamiliesEncoder({ instance });
+            return (w, t, i) =>
+              w.pushSampled(encoder.sampleWritten((x) => writeFamilies(x, families(i)), t));
+          },
+        ],
+      ];
 
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'arcbox-rw-'));
@@ -97,45 +114,50 @@ describe.skipIf(!hasPrometheus)(
       await rm(dir, { recursive: true, force: true });
     });
 
-    it('stores every pushed sample once, with its value and timestamp, across an outage', async () => {
-      const log: string[] = [];
-      await using writer = createRemoteWriter({
-        target: { url: `${url()}/api/v1/write`, timeoutMs: 2000 },
-        intervalMs: 500,
-        maxQueuedSamples: 10_000,
-        maxBatchSamples: 20,
-        minBackoffMs: 100,
-        maxBackoffMs: 1000,
-        log: (l) => log.push(l),
-      });
-      const t0 = Math.floor(Date.now() / 1000) * 1000 - 60_000;
-      const times: number[] = [];
-      // 20 rounds at 1 s, then the receiver goes down for 20 more, then comes back for 20.
-      for (let i = 0; i < 20; i++) writer.push(round(t0 + i * 1000, i));
-      for (let i = 0; i < 60; i++) times.push(t0 + i * 1000);
-      await writer.flush({ signal: AbortSignal.timeout(20_000) });
-      await stopPrometheus();
-      for (let i = 20; i < 40; i++) writer.push(round(t0 + i * 1000, i));
-      await new Promise((r) => setTimeout(r, 1500)); // the writer retries against nothing
-      expect(writer.stats().retries).toBeGreaterThan(0);
-      await startPrometheus();
-      for (let i = 40; i < 60; i++) writer.push(round(t0 + i * 1000, i));
-      await writer.flush({ signal: AbortSignal.timeout(20_000) });
-      expect(writer.stats()).toMatchObject({ sentSamples: 120, droppedSamples: 0 });
+    it.each(paths)(
+      'stores every pushed sample once, with its value and timestamp, across an outage (%s)',
+      async (path, pusher) => {
+        const instance = `rw-test-${process.pid}-${path.replace(' ', '-')}`;
+        const push = pusher(instance);
+        const log: string[] = [];
+        await using writer = createRemoteWriter({
+          target: { url: `${url()}/api/v1/write`, timeoutMs: 2000 },
+          intervalMs: 500,
+          maxQueuedSamples: 10_000,
+          maxBatchSamples: 20,
+          minBackoffMs: 100,
+          maxBackoffMs: 1000,
+          log: (l) => log.push(l),
+        });
+        const t0 = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+        const times: number[] = [];
+        // 20 rounds at 1 s, then the receiver goes down for 20 more, then comes back for 20.
+        for (let i = 0; i < 20; i++) push(writer, t0 + i * 1000, i);
+        for (let i = 0; i < 60; i++) times.push(t0 + i * 1000);
+        await writer.flush({ signal: AbortSignal.timeout(20_000) });
+        await stopPrometheus();
+        for (let i = 20; i < 40; i++) push(writer, t0 + i * 1000, i);
+        await new Promise((r) => setTimeout(r, 1500)); // the writer retries against nothing
+        expect(writer.stats().retries).toBeGreaterThan(0);
+        await startPrometheus();
+        for (let i = 40; i < 60; i++) push(writer, t0 + i * 1000, i);
+        await writer.flush({ signal: AbortSignal.timeout(20_000) });
+        expect(writer.stats()).toMatchObject({ sentSamples: 120, droppedSamples: 0 });
 
-      const cpu = await samples(
-        `arcbox_perf_cpu_seconds_total{instance="${instance}",cpu="0",mode="user"}`,
-        '5m',
-      );
-      expect(cpu.map(([t]) => t * 1000)).toEqual(times);
-      expect(cpu.map(([, v]) => Number(v))).toEqual(times.map((_, i) => 123_456.78 + i * 0.25));
-      const mem = await samples(`arcbox_perf_memory_used_bytes{instance="${instance}"}`, '5m');
-      expect(mem.map(([, v]) => Number(v))).toEqual(times.map((_, i) => 8_123_456_789 + i));
-      const res = await fetch(
-        `${url()}/api/v1/query?query=${encodeURIComponent(`count_over_time(arcbox_perf_memory_used_bytes{instance="${instance}"}[5m])`)}`,
-      );
-      const count = (await res.json()) as { data: { result: { value: [number, string] }[] } };
-      expect(count.data.result[0]?.value[1]).toBe('60');
-    });
+        const cpu = await samples(
+          `arcbox_perf_cpu_seconds_total{instance="${instance}",cpu="0",mode="user"}`,
+          '5m',
+        );
+        expect(cpu.map(([t]) => t * 1000)).toEqual(times);
+        expect(cpu.map(([, v]) => Number(v))).toEqual(times.map((_, i) => 123_456.78 + i * 0.25));
+        const mem = await samples(`arcbox_perf_memory_used_bytes{instance="${instance}"}`, '5m');
+        expect(mem.map(([, v]) => Number(v))).toEqual(times.map((_, i) => 8_123_456_789 + i));
+        const res = await fetch(
+          `${url()}/api/v1/query?query=${encodeURIComponent(`count_over_time(arcbox_perf_memory_used_bytes{instance="${instance}"}[5m])`)}`,
+        );
+        const count = (await res.json()) as { data: { result: { value: [number, string] }[] } };
+        expect(count.data.result[0]?.value[1]).toBe('60');
+      },
+    );
   },
 );

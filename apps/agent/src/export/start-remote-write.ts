@@ -13,7 +13,7 @@ import type { ExportConfig } from '../config/agent-config.js';
 export interface AgentRemoteWrite {
   /**
    * Queues one round for every receiver: the samples `write` writes (`writeAgentSamples`, what
-   * /metrics prints), encoded as they are written.
+   * /metrics prints), each series' value beside its encoded labels.
    */
   push(write: (writer: SampleWriter) => void, timeMs: number): void;
   stats(): ReturnType<RemoteWriter['stats']>[];
@@ -32,7 +32,7 @@ export interface RemoteWriteContext {
   acks: AckFile | null;
 }
 
-/** One writer per configured receiver; a round is encoded once and shared. */
+/** One writer per configured receiver; a round is sampled once and shared. */
 export function startRemoteWrite(
   config: ExportConfig,
   log: (line: string) => void,
@@ -70,9 +70,9 @@ export function startRemoteWrite(
   return {
     push(write, timeMs) {
       if (writers.length === 0) return;
-      const round = encoder.encodeWritten(write, Math.round(timeMs));
-      // One sample per series in a round.
-      for (const w of writers) w.pushEncoded(round, round.series);
+      // Kept as labels and values; each writer encodes its request's rounds together.
+      const round = encoder.sampleWritten(write, Math.round(timeMs));
+      for (const w of writers) w.pushSampled(round);
     },
     stats: () => writers.map((w) => w.stats()),
     async close(graceMs) {

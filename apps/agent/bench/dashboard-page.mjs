@@ -27,6 +27,7 @@ import {
   median,
   startAgent,
   table,
+  waitForContainers,
 } from './support/bench-support.mjs';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -92,11 +93,7 @@ async function measure(count, runs = 3) {
   );
   try {
     // Let the agent see every container before the page opens.
-    for (let i = 0; i < 100; i += 1) {
-      const s = await (await fetch(`${agent.url}/api/v1/snapshot`)).json().catch(() => null);
-      if (s?.containers?.length >= count) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitForContainers(agent.url, count);
     return await loadAndWatch(`${agent.url}/`, count, runs);
   } finally {
     await agent.stop();

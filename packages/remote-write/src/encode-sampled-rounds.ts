@@ -1,10 +1,12 @@
-import { PerfError } from '@arcbox/perf-core';
 import type { SampledRound } from './sampled-round.js';
-
-const TIMESERIES = 0x0a;
-const SAMPLE = 0x12;
-const SAMPLE_VALUE = 0x09;
-const SAMPLE_TIMESTAMP = 0x10;
+import {
+  checkTimestamp,
+  SAMPLE,
+  SAMPLE_TIMESTAMP,
+  SAMPLE_VALUE,
+  TIMESERIES,
+  varintLength,
+} from './write-request-wire.js';
 
 /**
  * One WriteRequest of several rounds with one TimeSeries per series, its samples in round order:
@@ -140,21 +142,4 @@ function writeVarint(out: Uint8Array, at: number, v: number): number {
   }
   out[at++] = v;
   return at;
-}
-
-function varintLength(n: number): number {
-  let len = 1;
-  while (n >= 128) {
-    n = Math.floor(n / 128);
-    len += 1;
-  }
-  return len;
-}
-
-function checkTimestamp(ts: number): void {
-  if (!Number.isSafeInteger(ts) || ts < 0)
-    throw new PerfError(
-      'INVALID_ARGUMENT',
-      `timestamp must be whole non-negative milliseconds, found ${ts}`,
-    );
 }

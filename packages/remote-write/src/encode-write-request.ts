@@ -1,23 +1,15 @@
-import { PerfError } from '@arcbox/perf-core';
 import type { RemoteSeries } from './write-request.js';
-
-// Field tags of prompb's WriteRequest, TimeSeries, Label and Sample: (field << 3) | wire type.
-const TIMESERIES = 0x0a; // WriteRequest.timeseries = 1, length-delimited
-const LABEL = 0x0a; // TimeSeries.labels = 1
-const SAMPLE = 0x12; // TimeSeries.samples = 2
-const NAME = 0x0a; // Label.name = 1
-const VALUE = 0x12; // Label.value = 2
-const SAMPLE_VALUE = 0x09; // Sample.value = 1, 64-bit (double)
-const SAMPLE_TIMESTAMP = 0x10; // Sample.timestamp = 2, varint (int64)
-
-function varintLength(n: number): number {
-  let len = 1;
-  while (n >= 128) {
-    n = Math.floor(n / 128);
-    len += 1;
-  }
-  return len;
-}
+import {
+  checkTimestamp,
+  LABEL,
+  NAME,
+  SAMPLE,
+  SAMPLE_TIMESTAMP,
+  SAMPLE_VALUE,
+  TIMESERIES,
+  VALUE,
+  varintLength,
+} from './write-request-wire.js';
 
 /**
  * Protobuf-encodes a remote write 1.0 `WriteRequest` (uncompressed). Hand-written for the four
@@ -91,12 +83,4 @@ export function encodeWriteRequest(series: readonly RemoteSeries[]): Buffer {
     }
   }
   return out;
-}
-
-function checkTimestamp(ts: number): void {
-  if (!Number.isSafeInteger(ts) || ts < 0)
-    throw new PerfError(
-      'INVALID_ARGUMENT',
-      `timestamp must be whole non-negative milliseconds, found ${ts}`,
-    );
 }

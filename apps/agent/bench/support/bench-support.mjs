@@ -184,3 +184,12 @@ export function table(rows) {
     if (n === 0) console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
   }
 }
+
+/** Waits (up to 20 s) until the agent's snapshot lists `count` containers. */
+export async function waitForContainers(url, count) {
+  for (let i = 0; i < 100; i += 1) {
+    const s = await (await fetch(`${url}/api/v1/snapshot`)).json().catch(() => null);
+    if (s?.containers?.length >= count) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

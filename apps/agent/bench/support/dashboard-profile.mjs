@@ -13,7 +13,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { chromium } from 'playwright-core';
-import { agentMain, makeCgroups, startAgent } from './bench-support.mjs';
+import { agentMain, makeCgroups, startAgent, waitForContainers } from './bench-support.mjs';
 
 const count = Number(process.env.ARCBOX_BENCH_COUNT ?? 100);
 const seconds = Number(process.env.ARCBOX_BENCH_SECONDS ?? 20);
@@ -88,11 +88,7 @@ const agent = await startAgent(
   { main },
 );
 try {
-  for (let i = 0; i < 100; i += 1) {
-    const s = await (await fetch(`${agent.url}/api/v1/snapshot`)).json().catch(() => null);
-    if (s?.containers?.length >= count) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitForContainers(agent.url, count);
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
   await page.goto(`${agent.url}/`);

@@ -40,7 +40,7 @@ const hasV1 = existsSync('/sys/fs/cgroup/memory/memory.limit_in_bytes');
 const CHILD = `
 let held = null;
 process.on('message', (m) => {
-  if (m.type === 'usage') { const u = process.cpuUsage(); process.send({ type: 'usage', micros: u.user + u.system }); }
+  if (m.type === 'usage') { const u = process.cpuUsage(); process.send({ type: 'usage', micros: u.user + u.system, ns: String(process.hrtime.bigint()) }); }
   if (m.type === 'hold') { held = Buffer.allocUnsafe(m.mib * 1048576); held.fill(1); process.send({ type: 'held' }); }
   if (m.type === 'spin') { const go = () => { const end = Date.now() + 5; while (Date.now() < end) {} setImmediate(go); }; go(); process.send({ type: 'spinning' }); }
 });
@@ -117,14 +117,19 @@ describe('linux process collector on this machine', () => {
     const collector = createLinuxProcessCollector();
     const tracker = createSeriesTracker(processKind.keyOf, processKind.compute);
     tracker.update(await collector.collect({ signal }));
-    const u0 = (await ask<{ micros: number }>(child, 'usage')).micros;
+    const u0 = await ask<{ micros: number; ns: string }>(child, 'usage');
     await sleep(3000);
     const all = tracker.update(await collector.collect({ signal }));
-    const u1 = (await ask<{ micros: number }>(child, 'usage')).micros;
+    const u1 = await ask<{ micros: number; ns: string }>(child, 'usage');
     collector.close();
     const m = all.find((p) => p.pid === pid)!;
-    const seconds = (m.intervalMs ?? 0) / 1000;
-    const own = ((u1 - u0) / 1e6 / seconds) * 100;
+    // The child's own rate over its own interval (between its two answers, on the monotonic
+    // clock), against ours between our two reads of its stat: on a busy machine the answers
+    // come some way from the reads, and mixing one side's CPU with the other's interval was off
+    // by several percent.
+    const ownSeconds = Number(BigInt(u1.ns) - BigInt(u0.ns)) / 1e9;
+    const own = ((u1.micros - u0.micros) / 1e6 / ownSeconds) * 100;
+    expect((m.intervalMs ?? 0) / 1000).toBeGreaterThan(2.9);
     // The kernel's name of the main thread: `node`, or `MainThread` where Node names it.
     expect(m.comm).toBe(readFileSync(`/proc/${pid}/comm`, 'utf8').trim());
     expect(m.cpuPercent).toBeGreaterThanOrEqual(90);

@@ -166,6 +166,33 @@ describe('linux process collector on a constructed proc tree', () => {
     expect((await c.collect({ signal })).map((r) => r.pid)).toEqual([20]);
   });
 
+  it('stamps each process when its stat was read, not once per round', async () => {
+    const root = tree([
+      { pid: 70, comm: 'a' },
+      { pid: 71, comm: 'b' },
+    ]);
+    const { reader } = countingReader(root);
+    // A stat that takes 20 ms to read, as a round over thousands of processes spreads its reads.
+    const slow: FileReader = {
+      ...reader,
+      read: (p, max) => {
+        if (p.endsWith('/stat')) {
+          const until = performance.now() + 20;
+          while (performance.now() < until) {}
+        }
+        return reader.read(p, max);
+      },
+    };
+    const before = performance.now();
+    const [a, b] = await createLinuxProcessCollector({ reader: slow }).collect({ signal });
+    expect(a!.monotonicMs).toBeGreaterThanOrEqual(before);
+    expect(b!.monotonicMs - a!.monotonicMs).toBeGreaterThanOrEqual(19);
+    // A clock given (tests, recordings) stamps the round.
+    const clock = () => ({ monotonicMs: 5, time: 6 });
+    const [c, d] = await createLinuxProcessCollector({ reader: slow, clock }).collect({ signal });
+    expect([c!.monotonicMs, d!.monotonicMs]).toEqual([5, 5]);
+  });
+
   it('a pid reused by a new process (new start time) is a second series', async () => {
     const root = tree([{ pid: 30, comm: 'old', start: 1000, utime: 500 }]);
     let ms = 0;

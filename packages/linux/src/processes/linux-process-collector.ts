@@ -175,6 +175,7 @@ export function createLinuxProcessCollector(
           budget,
         }));
   const clock = options.clock ?? defaultClock;
+  const ownClock = options.clock === undefined;
   const hostCpuCount = options.hostCpuCount ?? availableParallelism();
   const ticks = options.clockTicks ?? USER_HZ;
   const maxProcesses = bound(options.maxProcesses ?? 10_000, 'maxProcesses', 1_000_000);
@@ -230,6 +231,10 @@ export function createLinuxProcessCollector(
       softOf(statReader, statPath) ??
       (statReader !== reader && k !== undefined ? softOf(statReader, statPath) : null);
     if (statText === null) return null;
+    // Stamped when its stat was read: a round over many processes on a busy machine takes long
+    // enough (the first, opening every file, most of all) for a round's one stamp to skew a
+    // rate by several percent. A given clock (tests, recordings) stamps the round.
+    const monotonicMs = ownClock ? performance.now() : stamp.monotonicMs;
     let stat: ProcessStat;
     try {
       stat = parseProcessStat(statText, statPath);
@@ -344,7 +349,7 @@ export function createLinuxProcessCollector(
       container: k.kernelThread ? null : k.container,
       kernelThread: k.kernelThread,
       hostCpuCount,
-      monotonicMs: stamp.monotonicMs,
+      monotonicMs,
       time: stamp.time,
     };
     return reading;

@@ -23,11 +23,9 @@ import {
   agentMain,
   canMakeCgroups,
   cpuSeconds,
-  makeCgroups,
   median,
-  startAgent,
+  startAgentOnCgroups,
   table,
-  waitForContainers,
 } from './support/bench-support.mjs';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -86,14 +84,8 @@ const browser = await chromium.launch({
 
 async function measure(count, runs = 3) {
   const prefix = `arcbox-bench-dash-${process.pid}-${count}`;
-  const cgroups = await makeCgroups(prefix, count);
-  const agent = await startAgent(
-    `interval: 1s\nsources:\n  containers: { discover: false, paths: ["/${prefix}-*"] }\n`,
-    { main },
-  );
+  const { cgroups, agent } = await startAgentOnCgroups(prefix, count, main);
   try {
-    // Let the agent see every container before the page opens.
-    await waitForContainers(agent.url, count);
     return await loadAndWatch(`${agent.url}/`, count, runs);
   } finally {
     await agent.stop();

@@ -193,3 +193,14 @@ export async function waitForContainers(url, count) {
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** An agent at 1 Hz on `count` cgroups made here (`<prefix>-<n>`), once it lists them all. */
+export async function startAgentOnCgroups(prefix, count, main) {
+  const cgroups = await makeCgroups(prefix, count);
+  const agent = await startAgent(
+    `interval: 1s\nsources:\n  containers: { discover: false, paths: ["/${prefix}-*"] }\n`,
+    { main },
+  );
+  await waitForContainers(agent.url, count);
+  return { cgroups, agent };
+}

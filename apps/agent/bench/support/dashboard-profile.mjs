@@ -13,7 +13,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { chromium } from 'playwright-core';
-import { agentMain, makeCgroups, startAgent, waitForContainers } from './bench-support.mjs';
+import { agentMain, startAgentOnCgroups } from './bench-support.mjs';
 
 const count = Number(process.env.ARCBOX_BENCH_COUNT ?? 100);
 const seconds = Number(process.env.ARCBOX_BENCH_SECONDS ?? 20);
@@ -82,13 +82,8 @@ const browserPid = Number(
   }),
 );
 const prefix = `arcbox-bench-prof-${process.pid}`;
-const cgroups = await makeCgroups(prefix, count);
-const agent = await startAgent(
-  `interval: 1s\nsources:\n  containers: { discover: false, paths: ["/${prefix}-*"] }\n`,
-  { main },
-);
+const { cgroups, agent } = await startAgentOnCgroups(prefix, count, main);
 try {
-  await waitForContainers(agent.url, count);
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
   await page.goto(`${agent.url}/`);

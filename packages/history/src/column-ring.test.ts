@@ -46,6 +46,38 @@ describe('ColumnRing', () => {
     }
   });
 
+  it('reuses the buffers it freed for segments packed to other sizes, and reads them back right', () => {
+    // 8 columns; how many are full (not narrow) changes from one segment to the next, at random,
+    // so the sealed size varies by a few percent: buffers reused only for one exact shape were
+    // 158 here, not 26.
+    const ring = new ColumnRing(600, 8);
+    const rows = ring.rows;
+    const value = (c: number, i: number) => {
+      const seg = Math.floor(i / rows);
+      const wide = (c * 7 + seg * 3) % 8 < (Math.imul(seg, 0x9e3779b1) >>> 28) % 5;
+      return wide ? (i % 2 ? 1 : -1) * (i + 1) * 1e3 : 40 + ((i * (c + 1)) % 50) * 0.37;
+    };
+    const buffers = new Set<ArrayBufferLike>();
+    const sizes = new Set<number>();
+    for (let i = 0; i < 6000; i++) {
+      const at = ring.append(T0 + i * 1000);
+      for (let c = 0; c < 8; c++) ring.tail().values[c * rows + at] = value(c, i);
+      for (const s of ring.segments) {
+        if (s.valueSlot === null) continue;
+        buffers.add(s.times.buffer);
+        sizes.add(s.values.length + s.narrow!.length);
+      }
+    }
+    expect(sizes.size).toBeGreaterThan(1);
+    // 240 seals: a full ring holds 600 / rows of them, and a few more come from reuse misses.
+    expect(6000 / rows).toBe(240);
+    expect(buffers.size).toBeLessThanOrEqual(600 / rows + 6);
+    for (let i = 0; i < ring.size; i++) {
+      const t = 6000 - ring.size + i;
+      for (let c = 0; c < 8; c++) expect(ring.valueAt(c, i)).toBe(Math.fround(value(c, t)));
+    }
+  });
+
   it('keeps the newest maxRows rows, drops by age, and frees everything when emptied', () => {
     const ring = new ColumnRing(100, 1);
     for (let i = 0; i < 250; i++) {

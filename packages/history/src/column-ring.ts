@@ -74,9 +74,9 @@ export class ColumnRing {
   /** The open-layout buffers of the last sealed segment, for the next open one. */
   private spare: Segment | null = null;
   /**
-   * Sealed segments freed at the old end, reused by the next seal with the same shape: a ring in
-   * its steady state then allocates nothing, so neither the allocator nor V8's young generation
-   * sees a stream of new buffers.
+   * Sealed segments freed at the old end, whose buffers the next seals reuse (see takePooled): a
+   * ring in its steady state then allocates almost nothing, so neither the allocator nor V8's
+   * young generation sees a stream of new buffers.
    */
   private pool: Segment[] = [];
   /** Where an empty ring's first row goes in its first segment (see the constructor). */
@@ -217,7 +217,7 @@ export class ColumnRing {
       this.head -= this.rows;
       if (freed.valueSlot === null) {
         if (!this.spare) this.spare = freed;
-      } else if (this.pool.length < 2) this.pool.push(freed);
+      } else this.keep(freed);
     }
     if (this.size === 0) {
       this.segments = [];
@@ -257,7 +257,7 @@ export class ColumnRing {
   }
 
   /**
-   * Copies a full segment into one buffer of its own (or a freed one of the same shape), packed
+   * Copies a full segment into one buffer of its own (or a freed one that holds it), packed
    * as `Segment` describes; the open-layout buffer becomes the spare for the next open segment.
    */
   private seal(seg: Segment): Segment {
@@ -271,17 +271,8 @@ export class ColumnRing {
     const span = seg.times[rows - 1]! - base;
     let wholeMs = span >= 0 && span < 2 ** 32;
     for (let r = 0; r < rows && wholeMs; r++) wholeMs = Number.isInteger(seg.times[r]!);
-    const reuse = this.pool.findIndex(
-      (p) =>
-        (p.timeOffsets !== null) === wholeMs &&
-        p.values.length === plan.full * rows &&
-        (p.narrow?.length ?? 0) === plan.narrow * rows * 3 &&
-        (p.counts?.length ?? 0) === countVarying * rows,
-    );
-    const sealed =
-      reuse >= 0
-        ? this.pool.splice(reuse, 1)[0]!
-        : this.allocateSealed(plan, countVarying, seg, wholeMs);
+    const layout = sealedLayout(this, plan, seg.counts, countVarying, wholeMs);
+    const sealed = this.sealedOn(this.takePooled(layout.bytes), layout, seg.counts);
     if (sealed.timeOffsets) {
       sealed.timeBase = base;
       for (let r = 0; r < rows; r++) sealed.timeOffsets[r] = seg.times[r]! - base;
@@ -311,48 +302,115 @@ export class ColumnRing {
     }
   }
 
-  private allocateSealed(
-    plan: ValuePlan,
-    countVarying: number,
-    seg: Segment,
-    wholeMs: boolean,
-  ): Segment {
+  /**
+   * A freed sealed buffer that holds `bytes` without wasting more than a quarter of them, or a
+   * new one with an eighth to spare. Seals and drops of one ring come in step (one of each a
+   * segment's rows), so the buffer freed by a drop nearly always takes the next seal: sealed
+   * sizes vary with the data, and buffers of exactly one size would rarely be reused. Buffers
+   * left to the garbage collector are freed only at its next full collection, and in the
+   * meantime the allocator's heap grows around them: at 1,000 containers that was the larger
+   * part of the agent's memory.
+   */
+  private takePooled(bytes: number): ArrayBuffer {
+    for (let i = 0; i < this.pool.length; i++) {
+      const capacity = this.pool[i]!.times.buffer.byteLength;
+      if (capacity >= bytes && capacity - bytes <= bytes / 4) {
+        return this.pool.splice(i, 1)[0]!.times.buffer as ArrayBuffer;
+      }
+    }
+    return new ArrayBuffer(Math.ceil((bytes + bytes / 8) / 8) * 8);
+  }
+
+  /** Keeps a freed sealed segment for a later seal: the two largest freed. */
+  private keep(freed: Segment): void {
+    if (this.pool.length < 2) {
+      this.pool.push(freed);
+      return;
+    }
+    const size = (s: Segment) => s.times.buffer.byteLength;
+    const smallest = size(this.pool[0]!) <= size(this.pool[1]!) ? 0 : 1;
+    if (size(freed) > size(this.pool[smallest]!)) this.pool[smallest] = freed;
+  }
+
+  private sealedOn(buffer: ArrayBuffer, l: SealedLayout, counts: CountArray | null): Segment {
     const rows = this.rows;
     const vc = this.valueColumns;
-    const cc = seg.counts ? this.countColumns : 0;
-    const CountCtor = seg.counts ? (seg.counts.constructor as CountType) : null;
-    const countSize = CountCtor?.BYTES_PER_ELEMENT ?? 1;
-    // Layout: times | const values | Float32 values | const counts | counts | slots | top bytes | narrow.
-    let offset = rows * (wholeMs ? 4 : 8);
-    const take = (bytes: number, align: number) => {
-      offset = Math.ceil(offset / align) * align;
-      const start = offset;
-      offset += bytes;
-      return start;
-    };
-    const oConst = take(vc * 4, 4);
-    const oValues = take(plan.full * rows * 4, 4);
-    const oConstCounts = take(cc * 4, 4);
-    const oCounts = take(countVarying * rows * countSize, countSize);
-    const oValueSlot = take(vc * 2, 2);
-    const oCountSlot = take(cc * 2, 2);
-    const oTop = take(vc, 1);
-    const oNarrow = take(plan.narrow * rows * 3, 1);
-    const buffer = new ArrayBuffer(Math.ceil(offset / 8) * 8);
+    const cc = counts ? this.countColumns : 0;
+    const CountCtor = counts ? (counts.constructor as CountType) : null;
     return {
-      times: new Float64Array(buffer, 0, wholeMs ? 0 : rows),
-      timeOffsets: wholeMs ? new Uint32Array(buffer, 0, rows) : null,
+      times: new Float64Array(buffer, 0, l.wholeMs ? 0 : rows),
+      timeOffsets: l.wholeMs ? new Uint32Array(buffer, 0, rows) : null,
       timeBase: 0,
-      values: new Float32Array(buffer, oValues, plan.full * rows),
-      counts: CountCtor ? new CountCtor(buffer, oCounts, countVarying * rows) : null,
-      valueSlot: new Int16Array(buffer, oValueSlot, vc),
-      constValues: new Float32Array(buffer, oConst, vc),
-      topBytes: new Uint8Array(buffer, oTop, vc),
-      narrow: new Uint8Array(buffer, oNarrow, plan.narrow * rows * 3),
-      countSlot: CountCtor ? new Int16Array(buffer, oCountSlot, cc) : null,
-      constCounts: CountCtor ? new Uint32Array(buffer, oConstCounts, cc) : null,
+      values: new Float32Array(buffer, l.values, l.full * rows),
+      counts: CountCtor ? new CountCtor(buffer, l.counts, l.countVarying * rows) : null,
+      valueSlot: new Int16Array(buffer, l.valueSlot, vc),
+      constValues: new Float32Array(buffer, l.constValues, vc),
+      topBytes: new Uint8Array(buffer, l.top, vc),
+      narrow: new Uint8Array(buffer, l.narrow, l.narrowColumns * rows * 3),
+      countSlot: CountCtor ? new Int16Array(buffer, l.countSlot, cc) : null,
+      constCounts: CountCtor ? new Uint32Array(buffer, l.constCounts, cc) : null,
     };
   }
+}
+
+/** Byte offsets of a sealed segment's arrays in its buffer, and the bytes it needs. */
+interface SealedLayout {
+  wholeMs: boolean;
+  full: number;
+  narrowColumns: number;
+  countVarying: number;
+  constValues: number;
+  values: number;
+  constCounts: number;
+  counts: number;
+  valueSlot: number;
+  countSlot: number;
+  top: number;
+  narrow: number;
+  bytes: number;
+}
+
+function sealedLayout(
+  ring: { rows: number; valueColumns: number; countColumns: number },
+  plan: ValuePlan,
+  counts: CountArray | null,
+  countVarying: number,
+  wholeMs: boolean,
+): SealedLayout {
+  const { rows, valueColumns: vc } = ring;
+  const cc = counts ? ring.countColumns : 0;
+  const countSize = counts?.BYTES_PER_ELEMENT ?? 1;
+  // Layout: times | const values | Float32 values | const counts | counts | slots | top bytes | narrow.
+  let offset = rows * (wholeMs ? 4 : 8);
+  const take = (bytes: number, align: number) => {
+    offset = Math.ceil(offset / align) * align;
+    const start = offset;
+    offset += bytes;
+    return start;
+  };
+  const constValues = take(vc * 4, 4);
+  const values = take(plan.full * rows * 4, 4);
+  const constCounts = take(cc * 4, 4);
+  const countsAt = take(countVarying * rows * countSize, countSize);
+  const valueSlot = take(vc * 2, 2);
+  const countSlot = take(cc * 2, 2);
+  const top = take(vc, 1);
+  const narrow = take(plan.narrow * rows * 3, 1);
+  return {
+    wholeMs,
+    full: plan.full,
+    narrowColumns: plan.narrow,
+    countVarying,
+    constValues,
+    values,
+    constCounts,
+    counts: countsAt,
+    valueSlot,
+    countSlot,
+    top,
+    narrow,
+    bytes: Math.ceil(offset / 8) * 8,
+  };
 }
 
 /** Per value column: 0 Float32, 1 constant, 2 narrow (shared top byte); and how many of each. */

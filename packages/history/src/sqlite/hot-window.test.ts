@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fieldsOf } from '../series-key.js';
+import { decodeChunk } from './sqlite-cold-source.js';
+import { loadSqliteDriver } from './sqlite-driver.js';
 import { openSqliteHistory } from './sqlite-history.js';
 
 const MINUTE = 60_000;
@@ -158,5 +160,73 @@ describe('a hot window in memory, the rest on disk', () => {
     const again = await openSqliteHistory({ path, flushIntervalMs: 0, config: short });
     check(again);
     await again.close();
+  });
+
+  it("writes an hour of 1-minute rows as one chunk read from memory, and an ended series' unfinished hour at the next flush", async () => {
+    const path = join(dir, 'blocks.sqlite');
+    // The agent's shape: 1 s samples, a raw hour (15 minutes of it in memory), 1-min and 1-h tiers.
+    const agentLike = {
+      sampleIntervalMs: 1000,
+      maxAgeMs: HOUR,
+      memoryWindowMs: 15 * MINUTE,
+      tiers: [
+        { resolutionMs: MINUTE, retentionMs: DAY },
+        { resolutionMs: HOUR, retentionMs: 30 * DAY },
+      ],
+    };
+    const h = await openSqliteHistory({ path, flushIntervalMs: 0, config: agentLike });
+    // Every field of a container reads i, the second: a minute's min, max and average are known.
+    const container = (id: string, i: number) => ({
+      ...Object.fromEntries(fieldsOf('container').map((f) => [f, i])),
+      id,
+      name: id,
+      labels: {},
+      timestamp: T0 + i * 1000,
+      monotonicMs: T0 + i * 1000,
+    });
+    // 'stay' for 70 minutes; 'gone' for the first 30.
+    for (let i = 0; i < 70 * 60; i++) {
+      const containers = [container('stay', i), ...(i < 30 * 60 ? [container('gone', i)] : [])];
+      h.store.appendSample({ containers } as never);
+      if (i % 10 === 9) await h.flush();
+    }
+    const driver = await loadSqliteDriver();
+    const db = driver.open(path, { readOnly: true });
+    try {
+      const chunks = db
+        .prepare(
+          'SELECT series, level, first, last, rows, times, data, codec FROM chunks WHERE level = 0 ORDER BY series, first',
+        )
+        .all() as unknown as {
+        series: string;
+        level: number;
+        first: number;
+        last: number;
+        rows: number;
+        times: Uint8Array;
+        data: Uint8Array;
+        codec: number;
+      }[];
+      // The ended one's 30 minutes are on disk before the hour ends; the other's whole hour is
+      // one chunk, and its open hour is not written yet.
+      expect(chunks.map((c) => [c.series, c.first, c.last, c.rows])).toEqual([
+        ['container:gone', T0, T0 + 29 * MINUTE, 30],
+        ['container:stay', T0, T0 + 59 * MINUTE, 60],
+      ]);
+      const fields = fieldsOf('container');
+      const n = fields.length;
+      const at = fields.indexOf('pids');
+      for (const c of chunks) {
+        const { times, values } = decodeChunk(c, fields, c.series);
+        for (let m = 0; m < c.rows; m++) {
+          expect(times[m]).toBe(T0 + m * MINUTE);
+          const row = [0, 1, 2, 3].map((k) => values[m * 4 * n + k * n + at]);
+          expect(row, `${c.series} minute ${m}`).toEqual([60 * m, 60 * m + 59, 60 * m + 29.5, 60]);
+        }
+      }
+    } finally {
+      db.close();
+    }
+    await h.close();
   });
 });

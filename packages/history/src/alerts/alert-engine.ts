@@ -242,7 +242,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     if (value !== null && Number.isFinite(value)) window.push(mono, value);
     // Keep the samples of the last windowSeconds (at least the newest one).
     window.dropTo(mono - rule.windowSeconds * 1000);
-    if (window.size === 0) return; // nothing measured yet: the state holds
+    if (window.empty) return; // nothing measured yet: the state holds
     const v = window.value();
     t.value = v;
     const level = severityOf(rule, v);

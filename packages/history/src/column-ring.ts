@@ -4,32 +4,61 @@ export type CountType = Uint8ArrayConstructor | Uint16ArrayConstructor | Uint32A
 
 /**
  * A block of rows in column layout. While it is the ring's open (newest) segment, column c lives
- * at `values[c * rows + r]`. Once full it is sealed, losslessly: a column whose every row holds
- * the same bits (a memory limit, a core count, a field the platform never fills, a bucket
- * count) is kept as one number in `constValues`; a column whose values all share their top
- * byte (sign and high exponent bits: values within the same factor-of-4 band, as most gauges
- * over two minutes are) keeps that byte once and 3 bytes per row in `narrow`; the rest stay
- * Float32 in `values`. `valueSlot[c]` says where: >= 0 a Float32 slot, -1 constant, <= -2 the
- * narrow slot -2 - slot. Sealing costs one pass per `rows` samples. One buffer per segment
- * (every array a view of it) keeps allocations and JS objects few.
+ * at `values[c * rows + r]`. Once full it is sealed, losslessly, into one buffer read through
+ * `packed`: a column whose every row holds the same bits (a memory limit, a core count, a field
+ * the platform never fills, a bucket count) is kept as one number; a column whose values all
+ * share their top byte (sign and high exponent bits: values within the same factor-of-4 band, as
+ * most gauges over two minutes are) keeps that byte once and 3 bytes per row; the rest stay
+ * Float32. A slot per column (Int16 at `slotAt`) says where: >= 0 a Float32 slot, -1 constant,
+ * <= -2 the narrow slot -2 - slot. Sealing costs one pass per `rows` samples.
+ *
+ * A sealed segment is one ArrayBuffer, one DataView and this object with its byte offsets: a view
+ * per array (nine) cost about 1 KB of JavaScript heap per segment, some 25 MB at 1,000
+ * containers once the tiers hold their hour.
  */
 export interface Segment {
-  /** Row times; in a sealed segment whose times are whole milliseconds, empty (see timeOffsets). */
+  /** Open: row times. Sealed: empty (read through `packed`). */
   times: Float64Array;
-  /** Sealed, whole-millisecond times as offsets from `timeBase`: 4 bytes a row instead of 8. */
-  timeOffsets: Uint32Array | null;
+  /** Open: the value columns. Sealed: empty. */
+  values: Float32Array;
+  /** Open: the count columns (rollup tiers). Sealed: null. */
+  counts: CountArray | null;
+  /** Sealed: the packed bytes; null while open. */
+  packed: DataView | null;
+  /** Sealed, whole-millisecond times: 4-byte offsets from `timeBase` at byte 0; else Float64. */
+  wholeMs: boolean;
   timeBase: number;
+  /** Byte offsets in `packed`: Float32 values, constant values, value slots, top bytes, narrow rows. */
+  valuesAt: number;
+  constAt: number;
+  slotAt: number;
+  topAt: number;
+  narrowAt: number;
+  /** Byte offsets of varying counts, constant counts (Uint32) and count slots; bytes per count. */
+  countsAt: number;
+  constCountsAt: number;
+  countSlotAt: number;
+  countBytes: number;
+}
+
+/** The typed views a segment is sealed through: made to write it, not kept. */
+interface SealedViews {
+  times: Float64Array;
+  timeOffsets: Uint32Array | null;
   values: Float32Array;
   counts: CountArray | null;
-  valueSlot: Int16Array | null;
-  constValues: Float32Array | null;
-  /** Top byte of each narrow column. */
-  topBytes: Uint8Array | null;
-  /** Low 3 bytes of each row of the narrow columns. */
-  narrow: Uint8Array | null;
+  valueSlot: Int16Array;
+  constValues: Float32Array;
+  topBytes: Uint8Array;
+  narrow: Uint8Array;
   countSlot: Int16Array | null;
   constCounts: Uint32Array | null;
 }
+
+/** Typed arrays write in the platform's byte order; the DataView reads in it too. */
+const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const NO_TIMES = new Float64Array(0);
+const NO_VALUES = new Float32Array(0);
 
 // Turns the 32 bits of a narrow value back into its Float32.
 const BITS = new Uint32Array(1);
@@ -108,34 +137,45 @@ export class ColumnRing {
   timeAt(i: number): number {
     const p = this.head + i;
     const seg = this.segments[(p / this.rows) | 0]!;
-    const offsets = seg.timeOffsets;
-    return offsets === null ? seg.times[p % this.rows]! : seg.timeBase + offsets[p % this.rows]!;
+    const r = p % this.rows;
+    const v = seg.packed;
+    if (v === null) return seg.times[r]!;
+    return seg.wholeMs ? seg.timeBase + v.getUint32(r * 4, LE) : v.getFloat64(r * 8, LE);
   }
 
   /** Value column c of logical row i (0 = oldest). */
   valueAt(c: number, i: number): number {
     const p = this.head + i;
-    const seg = this.segments[(p / this.rows) | 0]!;
-    const r = p % this.rows;
-    const slots = seg.valueSlot;
-    if (slots === null) return seg.values[c * this.rows + r]!;
-    const s = slots[c]!;
-    if (s >= 0) return seg.values[s * this.rows + r]!;
-    if (s === -1) return seg.constValues![c]!;
-    const n = seg.narrow!;
-    const o = ((-2 - s) * this.rows + r) * 3;
-    BITS[0] = ((seg.topBytes![c]! << 24) | (n[o]! << 16) | (n[o + 1]! << 8) | n[o + 2]!) >>> 0;
+    const rows = this.rows;
+    const seg = this.segments[(p / rows) | 0]!;
+    const r = p % rows;
+    const v = seg.packed;
+    if (v === null) return seg.values[c * rows + r]!;
+    const s = v.getInt16(seg.slotAt + 2 * c, LE);
+    if (s >= 0) return v.getFloat32(seg.valuesAt + 4 * (s * rows + r), LE);
+    if (s === -1) return v.getFloat32(seg.constAt + 4 * c, LE);
+    const o = seg.narrowAt + 3 * ((-2 - s) * rows + r);
+    BITS[0] =
+      ((v.getUint8(seg.topAt + c) << 24) |
+        (v.getUint8(o) << 16) |
+        (v.getUint8(o + 1) << 8) |
+        v.getUint8(o + 2)) >>>
+      0;
     return FLOAT[0]!;
   }
 
   countAt(c: number, i: number): number {
     const p = this.head + i;
-    const seg = this.segments[(p / this.rows) | 0]!;
-    const r = p % this.rows;
-    const slots = seg.countSlot;
-    if (slots === null) return seg.counts![c * this.rows + r]!;
-    const s = slots[c]!;
-    return s < 0 ? seg.constCounts![c]! : seg.counts![s * this.rows + r]!;
+    const rows = this.rows;
+    const seg = this.segments[(p / rows) | 0]!;
+    const r = p % rows;
+    const v = seg.packed;
+    if (v === null) return seg.counts![c * rows + r]!;
+    const s = v.getInt16(seg.countSlotAt + 2 * c, LE);
+    if (s < 0) return v.getUint32(seg.constCountsAt + 4 * c, LE);
+    const bytes = seg.countBytes;
+    const at = seg.countsAt + (s * rows + r) * bytes;
+    return bytes === 1 ? v.getUint8(at) : bytes === 2 ? v.getUint16(at, LE) : v.getUint32(at, LE);
   }
 
   oldestTime(): number {
@@ -201,9 +241,9 @@ export class ColumnRing {
   byteLength(): number {
     let bytes = 0;
     // Every array of a segment is a view of one buffer.
-    for (const s of this.segments) bytes += s.times.buffer.byteLength;
-    if (this.spare) bytes += this.spare.times.buffer.byteLength;
-    for (const s of this.pool) bytes += s.times.buffer.byteLength;
+    for (const s of this.segments) bytes += bufferOf(s).byteLength;
+    if (this.spare) bytes += bufferOf(this.spare).byteLength;
+    for (const s of this.pool) bytes += bufferOf(s).byteLength;
     return bytes;
   }
 
@@ -215,7 +255,7 @@ export class ColumnRing {
     while (this.head >= this.rows) {
       const freed = this.segments.shift()!;
       this.head -= this.rows;
-      if (freed.valueSlot === null) {
+      if (freed.packed === null) {
         if (!this.spare) this.spare = freed;
       } else this.keep(freed);
     }
@@ -241,18 +281,22 @@ export class ColumnRing {
     const buffer = new ArrayBuffer(rows * 8 + valueBytes + countBytes);
     return {
       times: new Float64Array(buffer, 0, rows),
-      timeOffsets: null,
-      timeBase: 0,
       values: new Float32Array(buffer, rows * 8, rows * this.valueColumns),
       counts: this.countType
         ? new this.countType(buffer, rows * 8 + valueBytes, rows * this.countColumns)
         : null,
-      valueSlot: null,
-      constValues: null,
-      topBytes: null,
-      narrow: null,
-      countSlot: null,
-      constCounts: null,
+      packed: null,
+      wholeMs: false,
+      timeBase: 0,
+      valuesAt: 0,
+      constAt: 0,
+      slotAt: 0,
+      topAt: 0,
+      narrowAt: 0,
+      countsAt: 0,
+      constCountsAt: 0,
+      countSlotAt: 0,
+      countBytes: 0,
     };
   }
 
@@ -272,15 +316,31 @@ export class ColumnRing {
     let wholeMs = span >= 0 && span < 2 ** 32;
     for (let r = 0; r < rows && wholeMs; r++) wholeMs = Number.isInteger(seg.times[r]!);
     const layout = sealedLayout(this, plan, seg.counts, countVarying, wholeMs);
-    const sealed = this.sealedOn(this.takePooled(layout.bytes), layout, seg.counts);
-    if (sealed.timeOffsets) {
-      sealed.timeBase = base;
-      for (let r = 0; r < rows; r++) sealed.timeOffsets[r] = seg.times[r]! - base;
-    } else sealed.times.set(seg.times);
-    writeValues(bits, plan, rows, sealed);
-    if (seg.counts && counts) writeCounts(seg.counts, counts.constant, rows, sealed);
+    const buffer = this.takePooled(layout.bytes);
+    const views = this.sealedOn(buffer, layout, seg.counts);
+    if (views.timeOffsets) {
+      for (let r = 0; r < rows; r++) views.timeOffsets[r] = seg.times[r]! - base;
+    } else views.times.set(seg.times);
+    writeValues(bits, plan, rows, views);
+    if (seg.counts && counts) writeCounts(seg.counts, counts.constant, rows, views);
     this.spare = seg;
-    return sealed;
+    return {
+      times: NO_TIMES,
+      values: NO_VALUES,
+      counts: null,
+      packed: new DataView(buffer, 0, layout.bytes),
+      wholeMs,
+      timeBase: wholeMs ? base : 0,
+      valuesAt: layout.values,
+      constAt: layout.constValues,
+      slotAt: layout.valueSlot,
+      topAt: layout.top,
+      narrowAt: layout.narrow,
+      countsAt: layout.counts,
+      constCountsAt: layout.constCounts,
+      countSlotAt: layout.countSlot,
+      countBytes: seg.counts?.BYTES_PER_ELEMENT ?? 0,
+    };
   }
 
   /**
@@ -304,21 +364,22 @@ export class ColumnRing {
 
   /**
    * A freed sealed buffer that holds `bytes` without wasting more than a quarter of them, or a
-   * new one with an eighth to spare. Seals and drops of one ring come in step (one of each a
+   * new one (with an eighth to spare once the ring drops rows). Seals and drops of one ring come in step (one of each a
    * segment's rows), so the buffer freed by a drop nearly always takes the next seal: sealed
    * sizes vary with the data, and buffers of exactly one size would rarely be reused. Buffers
    * left to the garbage collector are freed only at its next full collection, and in the
-   * meantime the allocator's heap grows around them: at 1,000 containers that was the larger
-   * part of the agent's memory.
+   * meantime the C heap grows around them.
    */
   private takePooled(bytes: number): ArrayBuffer {
     for (let i = 0; i < this.pool.length; i++) {
-      const capacity = this.pool[i]!.times.buffer.byteLength;
+      const capacity = bufferOf(this.pool[i]!).byteLength;
       if (capacity >= bytes && capacity - bytes <= bytes / 4) {
-        return this.pool.splice(i, 1)[0]!.times.buffer as ArrayBuffer;
+        return bufferOf(this.pool.splice(i, 1)[0]!);
       }
     }
-    return new ArrayBuffer(Math.ceil((bytes + bytes / 8) / 8) * 8);
+    // Room to spare only where buffers come back: a ring still filling keeps what it seals.
+    const spare = this.dropped ? bytes / 8 : 0;
+    return new ArrayBuffer(Math.ceil((bytes + spare) / 8) * 8);
   }
 
   /** Keeps a freed sealed segment for a later seal: the two largest freed. */
@@ -327,12 +388,12 @@ export class ColumnRing {
       this.pool.push(freed);
       return;
     }
-    const size = (s: Segment) => s.times.buffer.byteLength;
+    const size = (s: Segment) => bufferOf(s).byteLength;
     const smallest = size(this.pool[0]!) <= size(this.pool[1]!) ? 0 : 1;
     if (size(freed) > size(this.pool[smallest]!)) this.pool[smallest] = freed;
   }
 
-  private sealedOn(buffer: ArrayBuffer, l: SealedLayout, counts: CountArray | null): Segment {
+  private sealedOn(buffer: ArrayBuffer, l: SealedLayout, counts: CountArray | null): SealedViews {
     const rows = this.rows;
     const vc = this.valueColumns;
     const cc = counts ? this.countColumns : 0;
@@ -340,7 +401,6 @@ export class ColumnRing {
     return {
       times: new Float64Array(buffer, 0, l.wholeMs ? 0 : rows),
       timeOffsets: l.wholeMs ? new Uint32Array(buffer, 0, rows) : null,
-      timeBase: 0,
       values: new Float32Array(buffer, l.values, l.full * rows),
       counts: CountCtor ? new CountCtor(buffer, l.counts, l.countVarying * rows) : null,
       valueSlot: new Int16Array(buffer, l.valueSlot, vc),
@@ -351,6 +411,11 @@ export class ColumnRing {
       constCounts: CountCtor ? new Uint32Array(buffer, l.constCounts, cc) : null,
     };
   }
+}
+
+/** The buffer a segment lives in. */
+function bufferOf(s: Segment): ArrayBuffer {
+  return (s.packed ? s.packed.buffer : s.times.buffer) as ArrayBuffer;
 }
 
 /** Byte offsets of a sealed segment's arrays in its buffer, and the bytes it needs. */
@@ -444,11 +509,11 @@ function planValues(bits: Uint32Array, columns: number, rows: number): ValuePlan
   return { kind, full, narrow };
 }
 
-function writeValues(bits: Uint32Array, plan: ValuePlan, rows: number, sealed: Segment): void {
-  const slot = sealed.valueSlot!;
+function writeValues(bits: Uint32Array, plan: ValuePlan, rows: number, sealed: SealedViews): void {
+  const slot = sealed.valueSlot;
   const constants = new Uint32Array(
-    sealed.constValues!.buffer,
-    sealed.constValues!.byteOffset,
+    sealed.constValues.buffer,
+    sealed.constValues.byteOffset,
     slot.length,
   );
   const full = new Uint32Array(
@@ -456,8 +521,8 @@ function writeValues(bits: Uint32Array, plan: ValuePlan, rows: number, sealed: S
     sealed.values.byteOffset,
     sealed.values.length,
   );
-  const narrow = sealed.narrow!;
-  const top = sealed.topBytes!;
+  const narrow = sealed.narrow;
+  const top = sealed.topBytes;
   let nextFull = 0;
   let nextNarrow = 0;
   for (let c = 0; c < slot.length; c++) {
@@ -509,7 +574,12 @@ function planCounts(
   return { constant, varying };
 }
 
-function writeCounts(from: CountArray, constant: Uint8Array, rows: number, sealed: Segment): void {
+function writeCounts(
+  from: CountArray,
+  constant: Uint8Array,
+  rows: number,
+  sealed: SealedViews,
+): void {
   const slot = sealed.countSlot!;
   let next = 0;
   for (let c = 0; c < slot.length; c++) {

@@ -218,6 +218,10 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
   // Raw rows come for every series every interval: their batch is found by the series object, not
   // by a key string built per row. Buckets (a minute apart at the finest) by key and level.
   const pendingRaw = new Map<SeriesMeta, Pending>();
+  // A series' raw batch written by the last flush, emptied, for its next batch: a fresh one per
+  // series per flush lived 10 s, long enough for V8 to move it to the old generation, where
+  // 1,000 containers left 3,000 objects and 2,000 buffers of garbage every flush.
+  const spareRaw = new Map<SeriesMeta, Pending>();
   const pending = new Map<string, Pending>();
   let pendingRows = 0;
   const rawRowsHint =
@@ -234,7 +238,9 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     const key = level < 0 ? null : `${meta.key}\u0000${level}`;
     let p = key === null ? pendingRaw.get(meta) : pending.get(key);
     if (!p) {
-      p = new Pending(meta, level, key === null ? Math.min(rawRowsHint, 4096) : 4);
+      p = key === null ? spareRaw.get(meta) : undefined;
+      if (p) spareRaw.delete(meta);
+      else p = new Pending(meta, level, key === null ? Math.min(rawRowsHint, 4096) : 4);
       if (key === null) pendingRaw.set(meta, p);
       else pending.set(key, p);
     }
@@ -450,6 +456,11 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
       });
       for (const [key, row] of result.upserted) committed.set(key, row);
       checkpointer.committed(batch.length);
+      for (const meta of spareRaw.keys()) if ((meta as Series).removed) spareRaw.delete(meta);
+      for (const p of batch) {
+        if (p instanceof Pending && p.level < 0 && !(p.meta as Series).removed)
+          spareRaw.set(p.meta, p.reuse(p.meta, -1));
+      }
       return {
         chunks: batch.length,
         rows: result.rows,

@@ -60,7 +60,10 @@ const profiled = (name) =>
       }
     : {};
 const load = () => loadavg()[0].toFixed(2);
-const pct = (x) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
+const pct = (x) => {
+  const v = (100 * x).toFixed(1);
+  return `${Number(v) === 0 ? '' : v.startsWith('-') ? '' : '+'}${Number(v) === 0 ? '0.0' : v} %`;
+};
 const range = (xs) => `${pct(Math.min(...xs))} to ${pct(Math.max(...xs))}`;
 
 const agents = [];

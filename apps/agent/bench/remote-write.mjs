@@ -25,6 +25,7 @@ import {
   cpuSeconds,
   makeCgroups,
   median,
+  processCount,
   rssBytes,
   startAgent,
   table,
@@ -68,7 +69,9 @@ const range = (xs) => `${pct(Math.min(...xs))} to ${pct(Math.max(...xs))}`;
 
 const agents = [];
 try {
-  console.log(`load average (1 min) ${load()} at the start`);
+  // Each round the agent reads every host process, so other work's processes raise both kinds'
+  // CPU alike and shrink the ratio: compare the push's cost in % of a core across hosts.
+  console.log(`load average (1 min) ${load()}, ${processCount()} host processes at the start`);
   // ABBA order: the plain agents start, on average, when the pushing ones do.
   for (const [kind, n] of [
     ['push', 1],
@@ -147,7 +150,7 @@ try {
   ]);
 
   console.log(
-    `${windows} windows of ${seconds} s after ${warmup} s, 100 containers, 1 sample/s; CPU % of a core; load average (1 min) ${load()} at the end`,
+    `${windows} windows of ${seconds} s after ${warmup} s, 100 containers, 1 sample/s; CPU % of a core; load average (1 min) ${load()}, ${processCount()} host processes at the end`,
   );
   table(rows);
   const absMedian = (xs) => `${(100 * median(xs.map(Math.abs))).toFixed(1)} %`;

@@ -15,6 +15,9 @@
 // ARCBOX_BENCH_WARMUP (120) the warm-up: `perf` put some 20 % of an agent's CPU in V8's
 // optimizing compiler 40-70 s after its start and about 6 % at 130-160 s, so a shorter warm-up
 // measures the compilation of the push's code more than the push.
+// ARCBOX_BENCH_PROCESSES=off turns the agents' process source off in all four: on a host of
+// thousands of processes reading them raises both kinds' CPU alike, and the push's share with it off
+// is the harsher test.
 // ARCBOX_BENCH_PROFILE=<dir> writes a --cpu-prof of each agent there (push-<n>-*.cpuprofile and
 // plain-<n>-*.cpuprofile; profile-summary.mjs reads them); its CPU figures then include the
 // profiler.
@@ -47,7 +50,8 @@ const receiverUrl = receiver.url;
 
 const prefix = `arcbox-rw-bench-${process.pid}`;
 const cgroups = await makeCgroups(prefix, 100);
-const base = `interval: 1s\nsources:\n  containers: { discover: false, paths: ["/${prefix}-*"] }\nhistory: { flushInterval: 10s }\n`;
+const processes = process.env.ARCBOX_BENCH_PROCESSES !== 'off';
+const base = `interval: 1s\nsources:\n  containers: { discover: false, paths: ["/${prefix}-*"] }\n${processes ? '' : '  processes: { enabled: false }\n'}history: { flushInterval: 10s }\n`;
 const pushConfig = `${base}export:\n  remoteWrite:\n    - { url: "${receiverUrl}", interval: 10s }\n`;
 const profile = process.env.ARCBOX_BENCH_PROFILE;
 const profiled = (name) =>
@@ -150,7 +154,7 @@ try {
   ]);
 
   console.log(
-    `${windows} windows of ${seconds} s after ${warmup} s, 100 containers, 1 sample/s; CPU % of a core; load average (1 min) ${load()}, ${processCount()} host processes at the end`,
+    `${windows} windows of ${seconds} s after ${warmup} s, 100 containers, 1 sample/s, processes ${processes ? 'on' : 'off'}; CPU % of a core; load average (1 min) ${load()}, ${processCount()} host processes at the end`,
   );
   table(rows);
   const absMedian = (xs) => `${(100 * median(xs.map(Math.abs))).toFixed(1)} %`;

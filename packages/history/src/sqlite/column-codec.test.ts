@@ -32,6 +32,35 @@ describe('column codec (codec 2)', () => {
     );
   });
 
+  it('encodes into a reused buffer exactly as into a fresh one, whatever the buffer held before', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 1, max: 30 }),
+            fc.integer({ min: 1, max: 40 }),
+            fc.boolean(),
+            fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+          ),
+          { minLength: 1, maxLength: 8 },
+        ),
+        (chunks) => {
+          const reuse = { bytes: new Uint8Array(0) };
+          for (const [rows, width, deflate, seed] of chunks) {
+            // Constant columns (the bitmap) and moving ones, from a seed.
+            const bits = new Uint32Array(rows * width).map((_, i) =>
+              (i % width) % 2 === 0 ? seed : Math.imul(seed ^ i, 2654435761) >>> 0,
+            );
+            const fresh = encodeColumns(bits, rows, width, deflate);
+            const again = encodeColumns(bits, rows, width, deflate, reuse);
+            expect(Array.from(again)).toEqual(Array.from(fresh));
+            if (again.byteLength > 0 && !deflate) expect(again.buffer).toBe(reuse.bytes.buffer);
+          }
+        },
+      ),
+    );
+  });
+
   it('stores still and slowly moving columns in well under 2 bytes a value', () => {
     const rows = 10;
     const width = 34;

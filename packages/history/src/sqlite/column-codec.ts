@@ -25,16 +25,36 @@ function fail(where: string, what: string): never {
   });
 }
 
+/**
+ * A buffer an encoder reuses from one call to the next (it grows as needed): what the encoder
+ * returns is then a view of it, good until its next call. A writer of a thousand chunks at once
+ * (an hour's 1-minute blocks) otherwise leaves a thousand worst-case-sized buffers, 37 KB each,
+ * to the garbage collector, which frees them only when it next runs: meanwhile the C heap grows
+ * by their size and keeps it.
+ */
+export interface EncodeBuffer {
+  bytes: Uint8Array;
+}
+
 /** Values of `rows` rows of `width` Float32s (as their bits), encoded. */
 export function encodeColumns(
   bits: Uint32Array,
   rows: number,
   width: number,
   deflate: boolean,
+  reuse?: EncodeBuffer,
 ): Uint8Array {
   const mapBytes = (width + 7) >> 3;
   // Worst case: every value stored with 4 bytes.
-  const out = new Uint8Array(1 + mapBytes + ((rows * width + 1) >> 1) + 4 * rows * width);
+  const size = 1 + mapBytes + ((rows * width + 1) >> 1) + 4 * rows * width;
+  let out: Uint8Array;
+  if (reuse) {
+    if (reuse.bytes.length < size)
+      reuse.bytes = new Uint8Array(Math.max(size, 2 * reuse.bytes.length));
+    out = reuse.bytes;
+    // The flag byte and the bitmap are or-ed into: they start at zero.
+    out.fill(0, 0, 1 + mapBytes);
+  } else out = new Uint8Array(size);
   let masks = 0;
   // First pass: which columns are constant, and how many masks follow.
   for (let c = 0; c < width; c++) {
@@ -79,10 +99,12 @@ export function encodeColumns(
   }
   if (!deflate) return out.subarray(0, b);
   const packed = deflateRawSync(out.subarray(1, b), { level: 6 });
-  const framed = new Uint8Array(packed.byteLength + 1);
+  // Framed in the reused buffer when it holds it (what it held is in `packed` now).
+  const framed =
+    reuse && packed.byteLength + 1 <= out.length ? out : new Uint8Array(packed.byteLength + 1);
   framed[0] = DEFLATED;
   framed.set(packed, 1);
-  return framed;
+  return framed.subarray(0, packed.byteLength + 1);
 }
 
 const NAN_BITS = 0x7fc00000;

@@ -11,5 +11,11 @@ export type {
   SqliteValue,
 } from './sqlite-driver.js';
 export { decodeBlob, encodeChunk } from './chunk-codec.js';
-export { decodeColumns, decodeTimes, encodeColumns, encodeTimes } from './column-codec.js';
+export {
+  decodeColumns,
+  decodeTimes,
+  type EncodeBuffer,
+  encodeColumns,
+  encodeTimes,
+} from './column-codec.js';
 export type { ChunkCodec } from './chunk-codec.js';

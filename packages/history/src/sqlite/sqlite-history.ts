@@ -5,7 +5,7 @@ import { type HistoryConfig, resolveHistoryConfig } from '../history-config.js';
 import { createHistoryStore, type HistoryStore } from '../history-store.js';
 import { fieldsOf, type SeriesKind } from '../series-key.js';
 import { type HistoryEvent, memoryMs, type Series, type SeriesMeta } from '../series.js';
-import { COLUMN_CODEC, encodeColumns, encodeTimes } from './column-codec.js';
+import { COLUMN_CODEC, type EncodeBuffer, encodeColumns, encodeTimes } from './column-codec.js';
 import {
   APPLICATION_ID,
   MIGRATE_V1_TO_V2,
@@ -337,6 +337,7 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
   const committed = new Map<string, { name: string; labels: string; fields: readonly string[] }>();
 
   const scratch = new Pending(null as unknown as SeriesMeta, 0, 64);
+  const encoded: EncodeBuffer = { bytes: new Uint8Array(0) };
   const write = async (batch: (Pending | HeldBlock)[]) => {
     const seen = new Set<string>();
     const upserted: [string, { name: string; labels: string; fields: readonly string[] }][] = [];
@@ -376,7 +377,8 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
       }
       // Column XOR (codec 2). Raw rows live an hour and come every flush for every series: not
       // deflated (deflating a thousand small chunks every 10 s cost 100 ms a flush). Tier blocks
-      // live for days: deflated too.
+      // live for days: deflated too. The values are encoded into one reused buffer (binding copies
+      // a blob).
       insertChunk.run(
         p.meta.key,
         p.level,
@@ -384,7 +386,7 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
         p.times[p.rows - 1]!,
         p.rows,
         encodeTimes(p.times, p.rows),
-        encodeColumns(p.valueBits(), p.rows, p.width, p.level >= 0),
+        encodeColumns(p.valueBits(), p.rows, p.width, p.level >= 0, encoded),
         COLUMN_CODEC,
       );
       rows += p.rows;

@@ -29,8 +29,7 @@ function fail(where: string, what: string): never {
  * A buffer an encoder reuses from one call to the next (it grows as needed): what the encoder
  * returns is then a view of it, good until its next call. A writer of a thousand chunks at once
  * (an hour's 1-minute blocks) otherwise leaves a thousand worst-case-sized buffers, 37 KB each,
- * to the garbage collector, which frees them only when it next runs: meanwhile the C heap grows
- * by their size and keeps it.
+ * to the garbage collector, which frees them only when it next runs.
  */
 export interface EncodeBuffer {
   bytes: Uint8Array;

@@ -229,4 +229,62 @@ describe('a hot window in memory, the rest on disk', () => {
     }
     await h.close();
   });
+
+  it('writes the 1-minute rows of a series that ended and came back within one hour, both parts', async () => {
+    const path = join(dir, 'back.sqlite');
+    const h = await openSqliteHistory({
+      path,
+      flushIntervalMs: 0,
+      config: {
+        sampleIntervalMs: 1000,
+        maxAgeMs: HOUR,
+        memoryWindowMs: 15 * MINUTE,
+        tiers: [
+          { resolutionMs: MINUTE, retentionMs: DAY },
+          { resolutionMs: HOUR, retentionMs: 30 * DAY },
+        ],
+      },
+    });
+    const container = (i: number) => ({
+      ...Object.fromEntries(fieldsOf('container').map((f) => [f, i])),
+      id: 'web',
+      name: 'web',
+      labels: {},
+      timestamp: T0 + i * 1000,
+      monotonicMs: T0 + i * 1000,
+    });
+    // 'web' for minutes 0-19, away for 5 seconds, back from minute 20 to 61.
+    for (let i = 0; i < 62 * 60; i++) {
+      const away = i >= 20 * 60 - 5 && i < 20 * 60;
+      h.store.appendSample({ containers: away ? [] : [container(i)] } as never);
+      // Every 15 minutes: the series comes back before its first part is written.
+      if (i % 900 === 899) await h.flush();
+    }
+    const q = h.store.query({
+      series: 'container:web',
+      fields: ['pids'],
+      from: T0,
+      to: T0 + HOUR - 1,
+      step: MINUTE,
+      aggregation: 'max',
+    });
+    await h.close();
+    const driver = await loadSqliteDriver();
+    const db = driver.open(path, { readOnly: true });
+    try {
+      const chunks = db
+        .prepare('SELECT first, last, rows FROM chunks WHERE level = 0 ORDER BY first')
+        .all();
+      // The first part up to its gap, the second from its return to the hour's end, and the next
+      // hour's closed minute (close writes closed buckets; the open one is rebuilt from raw rows).
+      expect(chunks.map((c) => [c.first, c.last, c.rows])).toEqual([
+        [T0, T0 + 19 * MINUTE, 20],
+        [T0 + 20 * MINUTE, T0 + 59 * MINUTE, 40],
+        [T0 + 60 * MINUTE, T0 + 60 * MINUTE, 1],
+      ]);
+    } finally {
+      db.close();
+    }
+    expect(q.values.pids).toHaveLength(60);
+  });
 });

@@ -93,8 +93,6 @@ export interface SqliteHistory {
 class Pending {
   meta: SeriesMeta;
   level: number;
-  /** Which block of its tier the rows belong to (0 where a tier is not written in blocks). */
-  block = 0;
   rows = 0;
   times: Float64Array;
   /** Row-major values: n per raw row, 4n (min, max, avg, count) per bucket. */
@@ -250,7 +248,8 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     const key = `${meta.key}\u0000${level}`;
     const block = Math.floor(start / blockMs[level]!);
     let h = held.get(key);
-    if (h && h.block !== block) {
+    // A new block, or the key's series came back as a new series (the rows are in its own ring).
+    if (h && (h.block !== block || h.meta !== meta)) {
       ready.push(h);
       held.delete(key);
       h = undefined;

@@ -20,8 +20,11 @@ const yamlBlocks = blocks.filter((b) => b.lang === 'yaml').map((b) => b.text);
 const commandLines = blocks
   .filter((b) => b.lang === 'sh')
   .flatMap((b) => b.text.split('\n'))
-  .map((line) => line.replace(/\s+#.*$/, '').trim())
+  .map((line) => line.replace(/(^|\s+)#.*$/, '').trim())
   .filter((line) => line !== '');
+const repoRoot = join(appDir, '..', '..');
+/** A benchmark runs for minutes on a quiet machine, so CI checks what the README says of it. */
+const benchCommand = /^((?:[A-Z_]+=\S+ )*)node (apps\/agent\/bench\/[\w-]+\.mjs)$/;
 /** `sudo` is for the service install; the command is the same without it. */
 const agentCommands = commandLines
   .map((line) => line.replace(/^sudo /, ''))
@@ -135,9 +138,37 @@ describe('apps/agent/README.md, every example run (built agent)', () => {
     }
   });
 
+  it('every bench command names a script that parses and reads the variables it is given', async () => {
+    let checked = 0;
+    for (const block of blocks.filter((b) => b.lang === 'sh')) {
+      let source = '';
+      for (const raw of block.text.split('\n')) {
+        const line = raw.replace(/\s+#.*$/, '').trim();
+        const bench = benchCommand.exec(line);
+        if (bench) {
+          const file = join(repoRoot, bench[2]!);
+          await run(process.execPath, ['--check', file]);
+          source = readFileSync(file, 'utf8');
+          for (const name of bench[1]!.match(/[A-Z_]+(?==)/g) ?? []) {
+            expect(source, `${line}: ${name}`).toContain(`process.env.${name}`);
+          }
+          checked++;
+        } else if (line.startsWith('#') && source !== '') {
+          // A comment under a bench command: its `NAME (default)` is the script's default.
+          for (const [, name, value] of line.matchAll(/([A-Z][A-Z_]+) \((\w+)\)/g)) {
+            expect(source, `${line}: ${name}`).toMatch(
+              new RegExp(`process\\.env\\.${name} \\?\\? ${value}\\b`),
+            );
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
   it('lists every other command as an install step', () => {
     const others = commandLines.filter(
-      (l) => !l.replace(/^sudo /, '').startsWith('arcbox-perf-agent'),
+      (l) => !l.replace(/^sudo /, '').startsWith('arcbox-perf-agent') && !benchCommand.test(l),
     );
     expect([...new Set(others)].sort()).toEqual([...installSteps].sort());
   });

@@ -116,11 +116,13 @@ describe.skipIf(!needs.ready)(`dashboard time range, max lines and zoom (${needs
     expect((await readFile(zoomShot)).subarray(1, 4).toString()).toBe('PNG');
     await keepArtifact(zoomShot, 'container-zoomed.png');
 
-    // Reset: back to the range, the whole of it again.
+    // Reset: back to the range, the whole of it again: at least what the axis spanned before the
+    // drag (live points only widen it), which is more than the zoom's 40 % of it. Not a fixed
+    // multiple of the zoom: on a loaded machine the drag takes seconds of live points with it.
     await page.click('#zoom-reset');
     await expect
       .poll(async () => span(await dashboardXAxis(page, 'container', 'cpu')), { timeout: 10_000 })
-      .toBeGreaterThan(span(zoomed) * 1.5);
+      .toBeGreaterThanOrEqual(Math.max(span(before), span(zoomed) * 1.2));
     expect(await page.locator('#zoom-reset').isVisible()).toBe(false);
 
     // "All kept": from the oldest point history holds; the burst's max is still in it.

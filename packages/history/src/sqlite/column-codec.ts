@@ -109,7 +109,7 @@ export function encodeColumns(
 /**
  * zlib's output comes in `chunkSize` buffers, 16 KiB by default, and a blob is a slice of the
  * first: an hour's flush deflates a block and an hour row for every series (2,000 at 1,000
- * containers), whose 16 KiB buffers lived until the next GC and raised glibc's heap by 16-18 MB
+ * containers), whose 16 KiB buffers lived until the next GC and raised glibc's heap by 16-23 MB
  * for good (bench/hour-flush.bench.mjs). 2 KiB chunks come from Node's 8 KiB buffer pool, and a
  * longer blob is joined into one buffer of its own length.
  */

@@ -10,6 +10,16 @@ import { openSqliteHistory } from './sqlite-history.js';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+/** The agent's shape: 1 s samples, a raw hour (15 minutes of it in memory), 1-min and 1-h tiers. */
+const agentLike = {
+  sampleIntervalMs: 1000,
+  maxAgeMs: HOUR,
+  memoryWindowMs: 15 * MINUTE,
+  tiers: [
+    { resolutionMs: MINUTE, retentionMs: DAY },
+    { resolutionMs: HOUR, retentionMs: 30 * DAY },
+  ],
+};
 const T0 = Date.UTC(2026, 10, 1);
 // 30 days at one sample a minute: the shape of the agent's store (raw, then a finer and a
 // coarser tier) with 60x fewer appends, so the test runs in a second.
@@ -164,16 +174,6 @@ describe('a hot window in memory, the rest on disk', () => {
 
   it("writes an hour of 1-minute rows as one chunk read from memory, and an ended series' unfinished hour at the next flush", async () => {
     const path = join(dir, 'blocks.sqlite');
-    // The agent's shape: 1 s samples, a raw hour (15 minutes of it in memory), 1-min and 1-h tiers.
-    const agentLike = {
-      sampleIntervalMs: 1000,
-      maxAgeMs: HOUR,
-      memoryWindowMs: 15 * MINUTE,
-      tiers: [
-        { resolutionMs: MINUTE, retentionMs: DAY },
-        { resolutionMs: HOUR, retentionMs: 30 * DAY },
-      ],
-    };
     const h = await openSqliteHistory({ path, flushIntervalMs: 0, config: agentLike });
     // Every field of a container reads i, the second: a minute's min, max and average are known.
     const container = (id: string, i: number) => ({
@@ -235,15 +235,7 @@ describe('a hot window in memory, the rest on disk', () => {
     const h = await openSqliteHistory({
       path,
       flushIntervalMs: 0,
-      config: {
-        sampleIntervalMs: 1000,
-        maxAgeMs: HOUR,
-        memoryWindowMs: 15 * MINUTE,
-        tiers: [
-          { resolutionMs: MINUTE, retentionMs: DAY },
-          { resolutionMs: HOUR, retentionMs: 30 * DAY },
-        ],
-      },
+      config: agentLike,
     });
     const container = (i: number) => ({
       ...Object.fromEntries(fieldsOf('container').map((f) => [f, i])),

@@ -106,6 +106,8 @@ if (process.argv[2] === '--child') {
   printTable(rows);
   if (builds.length === 2) {
     const [a, b] = builds.map(([name]) => median(seen.get(name)));
-    console.log(`median growth: this build ${a.toFixed(1)} MB, other build ${b.toFixed(1)} MB`);
+    console.log(
+      `median growth: this build ${a.toFixed(1)} MB, other build ${b.toFixed(1)} MB (${(a / b).toFixed(2)}x)`,
+    );
   }
 }

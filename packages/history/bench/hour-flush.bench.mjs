@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { median, printTable } from './constructed-load.js';
+import { agentHistoryConfig } from './synthesize-history.js';
 
 const HOUR = 3_600_000;
 
@@ -31,15 +32,8 @@ async function child(dist) {
   const { createHistoryStore, fieldsOf, seriesKey } = await import(`${dist}/index.js`);
   const { openSqliteHistory } = await import(`${dist}/sqlite.js`);
   const dir = mkdtempSync(join(tmpdir(), 'arcbox-hour-flush-'));
-  const store = createHistoryStore({
-    sampleIntervalMs: 1000,
-    maxAgeMs: HOUR,
-    memoryWindowMs: 15 * 60_000,
-    tiers: [
-      { resolutionMs: 60_000, retentionMs: 24 * HOUR },
-      { resolutionMs: HOUR, retentionMs: 7 * 24 * HOUR },
-    ],
-  });
+  // The agent keeps 15 minutes in memory with history on disk (create-agent.ts).
+  const store = createHistoryStore({ ...agentHistoryConfig(7), memoryWindowMs: 15 * 60_000 });
   const history = await openSqliteHistory({
     path: join(dir, 'h.sqlite'),
     store,

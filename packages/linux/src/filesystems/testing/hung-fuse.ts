@@ -20,6 +20,11 @@ export interface HungFuse {
   mountPoint: string;
   /** STATFS requests the kernel has sent the server so far. */
   statfsRequests(): number;
+  /**
+   * The count once it reaches `n`, or what it is after `timeoutMs`. The server reports each
+   * request on a pipe, which this process may read after the statfs it answered has returned.
+   */
+  statfsRequestsReaching(n: number, timeoutMs?: number): Promise<number>;
   /** Answers the held STATFS requests, and every later one at once. */
   answer(): void;
   /** Ends the server: its namespace and mount go with it, held callers get ENOTCONN. */
@@ -70,6 +75,12 @@ export async function startHungFuse(dir: string): Promise<HungFuse> {
     },
     mountPoint,
     statfsRequests: () => requests,
+    async statfsRequestsReaching(n, timeoutMs = 2_000) {
+      for (let waited = 0; requests < n && waited < timeoutMs; waited += 10) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return requests;
+    },
     answer: () => child.stdin.write('answer\n'),
     async stop() {
       if (child.exitCode === null) child.kill('SIGKILL');

@@ -14,6 +14,16 @@ describe('ColumnRing', () => {
     expect(segmentRowsFor(720)).toBe(30);
   });
 
+  it('sizes segments by the rows held in memory, still dividing the ring size', () => {
+    // The agent's raw ring: 3600 rows, 15 minutes at 1 Hz held.
+    expect(segmentRowsFor(3600, 900)).toBe(36);
+    expect(segmentRowsFor(3600, Number.POSITIVE_INFINITY)).toBe(120);
+    expect(segmentRowsFor(3600, 100)).toBe(8);
+    expect(new ColumnRing(3600, 3, 0, null, 0, 900).rows).toBe(36);
+    expect(segmentRowsFor(1)).toBe(1);
+    expect(segmentRowsFor(75)).toBe(8);
+  });
+
   it('reads back every row, bit for bit, after sealing packs constant, NaN, narrow and full columns', () => {
     const ring = new ColumnRing(1000, 5, 2, Uint8Array);
     const narrowValue = (i: number) => 40 + (i % 50) * 0.37; // all in [32, 128): one top byte

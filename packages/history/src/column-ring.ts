@@ -65,12 +65,19 @@ const BITS = new Uint32Array(1);
 const FLOAT = new Float32Array(BITS.buffer);
 
 /**
- * Rows per segment for a ring of `maxRows`: a divisor of it (3600 raw rows, 1440 minutes, 720
- * hours by default), so a full ring wastes at most one segment, and about 1/24 of the ring so
- * a slowly filling tier (hours) does not take a day's room at once. At most 120.
+ * Rows per segment for a ring of `maxRows` that holds at most `heldRows` in memory (fewer where
+ * older rows live on disk): a divisor of `maxRows` (3600 raw rows, 1440 minutes, 720 hours by
+ * default), so a full ring wastes at most one segment, and about 1/24 of what it holds, so a
+ * slowly filling tier (hours) does not take a day's room at once and the open segment, which is
+ * not packed, stays a small share of the ring. At most 120. The agent's raw ring (3600 rows, 900
+ * held) gets 36: at 120 its open segment (17 KB) and two freed segments kept for reuse (about
+ * 10 KB) were 40 % of a container's hot window. A ring of at most 8 rows is one segment.
  */
-export function segmentRowsFor(maxRows: number): number {
-  const target = Math.max(8, Math.min(120, Math.floor(maxRows / 24)));
+export function segmentRowsFor(maxRows: number, heldRows = maxRows): number {
+  const held = Math.min(maxRows, heldRows);
+  // A small ring (an hour tier holding its hot window: 1 row) is one segment.
+  if (maxRows <= 8) return maxRows;
+  const target = Math.max(8, Math.min(120, Math.floor(held / 24)));
   for (let d = target; d >= 8; d--) if (maxRows % d === 0) return d;
   return target;
 }
@@ -114,10 +121,11 @@ export class ColumnRing {
   private unused = 0;
 
   /**
-   * `phase` places an empty ring's first row that far into its first segment. Rings filled in
-   * step (a thousand containers, one row each a round) would otherwise all seal a segment in
-   * the same round: given different phases, their seals spread over a segment's rounds. It
-   * costs only the unused start of the first segment.
+   * `heldRows`: the most rows the owner keeps in memory (it drops older ones by age), which sizes
+   * the segments. `phase` places an empty ring's first row that far into its first segment.
+   * Rings filled in step (a thousand containers, one row each a round) would otherwise all seal
+   * a segment in the same round: given different phases, their seals spread over a segment's
+   * rounds. It costs only the unused start of the first segment.
    */
   constructor(
     maxRows: number,
@@ -125,9 +133,10 @@ export class ColumnRing {
     countColumns = 0,
     countType: CountType | null = null,
     phase = 0,
+    heldRows = maxRows,
   ) {
     this.maxRows = Math.max(1, Math.floor(maxRows));
-    this.rows = segmentRowsFor(this.maxRows);
+    this.rows = segmentRowsFor(this.maxRows, heldRows);
     this.phase = Math.abs(Math.floor(phase)) % this.rows;
     this.valueColumns = valueColumns;
     this.countColumns = countColumns;

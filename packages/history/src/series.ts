@@ -1,5 +1,5 @@
 import { ColumnRing } from './column-ring.js';
-import type { ResolvedHistoryConfig } from './history-config.js';
+import type { HistoryTier, ResolvedHistoryConfig } from './history-config.js';
 import type { SeriesKey, SeriesKind } from './series-key.js';
 
 /** What identifies a series: its key, kind, id, display name, labels and field (column) order. */
@@ -95,7 +95,9 @@ export class Series implements SeriesMeta {
     this.fields = fields;
     const n = fields.length;
     this.n = n;
-    this.raw = new ColumnRing(config.maxSamples, n, 0, null, phase);
+    // Rows the raw tier keeps in memory (sweep drops older ones): they size its segments.
+    const held = Math.min(config.maxAgeMs, config.memoryWindowMs) / config.sampleIntervalMs;
+    this.raw = new ColumnRing(config.maxSamples, n, 0, null, phase, Math.ceil(held));
     this.tiers = config.tiers.map((t, level) => {
       // Room for 4x the nominal samples per bucket (ad-hoc collections between ticks).
       const countMax = Math.ceil(t.resolutionMs / config.sampleIntervalMs) * 4;
@@ -322,15 +324,26 @@ export class Series implements SeriesMeta {
 }
 
 /**
+ * The span of a tier's rows that the SQLite history writes as one chunk: 60 rows where the raw
+ * retention can rebuild them after a crash (1-minute buckets within the raw hour), else 0 (the
+ * tier's rows are written at every flush).
+ */
+export function tierBlockMs(tier: HistoryTier, maxAgeMs: number): number {
+  return 60 * tier.resolutionMs <= maxAgeMs ? 60 * tier.resolutionMs : 0;
+}
+
+/**
  * What of a tier stays in memory: all of it, or with a disk store the hot window plus the larger
- * of 60 of the tier's rows (a block the SQLite history writes at once stays in memory until it
- * is written) and one bucket of the next tier (its open bucket is rebuilt from these rows after
- * a restart).
+ * of its block (written at once, it stays in memory until it is written) and one bucket of the
+ * next tier (its open bucket is rebuilt from these rows after a restart). The hour tier, written
+ * at every flush and the last, holds the hot window only: with 60 rows (as every tier had) it
+ * grew by a row an hour for 2.5 days, some 16 KB per container.
  */
 export function memoryMs(level: number, config: ResolvedHistoryConfig): number {
   const tier = config.tiers[level]!;
   const next = config.tiers[level + 1]?.resolutionMs ?? 0;
-  return Math.min(tier.retentionMs, config.memoryWindowMs + Math.max(60 * tier.resolutionMs, next));
+  const block = tierBlockMs(tier, config.maxAgeMs);
+  return Math.min(tier.retentionMs, config.memoryWindowMs + Math.max(block, next));
 }
 
 function writeBucket(

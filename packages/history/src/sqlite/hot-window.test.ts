@@ -172,6 +172,45 @@ describe('a hot window in memory, the rest on disk', () => {
     await again.close();
   });
 
+  it('keeps hourly rows to the hot window in memory, the closed hours read from disk, across a restart', async () => {
+    const path = join(dir, 'hours.sqlite');
+    const h = await openSqliteHistory({ path, flushIntervalMs: 0, config: agentLike });
+    // 'web' reads pids = i, the second, for 4 h 10 min, flushed every 10 minutes.
+    for (let i = 0; i < 250 * 60; i++) {
+      const t = T0 + i * 1000;
+      h.store.appendSample({
+        containers: [
+          {
+            ...Object.fromEntries(fieldsOf('container').map((f) => [f, i])),
+            ...{ id: 'web', name: 'web', labels: {}, timestamp: t, monotonicMs: t },
+          },
+        ],
+      } as never);
+      if (i % 600 === 599) await h.flush();
+    }
+    const hours = (history: typeof h) =>
+      history.store.query({
+        series: 'container:web',
+        fields: ['pids'],
+        from: history.store.newest() - 2 * DAY,
+        step: HOUR,
+        aggregation: 'max',
+      });
+    const info = h.store.series().find((s) => s.key === 'container:web')!;
+    // The hour tier is written at every flush: memory holds no more than the hot window of it
+    // (it held 60 rows, a row more every hour for 2.5 days).
+    expect(info.tierRows[1]).toBeLessThanOrEqual(1);
+    const before = hours(h);
+    expect(before.tier).toBe(1);
+    // The four closed hours from disk, then the open one.
+    expect(before.timestamps).toEqual([0, 1, 2, 3, 4].map((k) => T0 + k * HOUR));
+    expect(before.values.pids).toEqual([3599, 7199, 10799, 14399, 14999]);
+    await h.close();
+    const again = await openSqliteHistory({ path, flushIntervalMs: 0, config: agentLike });
+    expect(hours(again)).toEqual(before);
+    await again.close();
+  });
+
   it("writes an hour of 1-minute rows as one chunk read from memory, and an ended series' unfinished hour at the next flush", async () => {
     const path = join(dir, 'blocks.sqlite');
     const h = await openSqliteHistory({ path, flushIntervalMs: 0, config: agentLike });

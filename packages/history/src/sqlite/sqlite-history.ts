@@ -4,7 +4,13 @@ import { PerfError, throwIfAborted, withTimeout } from '@arcbox/perf-core';
 import { type HistoryConfig, resolveHistoryConfig } from '../history-config.js';
 import { createHistoryStore, type HistoryStore } from '../history-store.js';
 import { fieldsOf, type SeriesKind } from '../series-key.js';
-import { type HistoryEvent, memoryMs, type Series, type SeriesMeta } from '../series.js';
+import {
+  type HistoryEvent,
+  memoryMs,
+  type Series,
+  type SeriesMeta,
+  tierBlockMs,
+} from '../series.js';
 import { COLUMN_CODEC, type EncodeBuffer, encodeColumns, encodeTimes } from './column-codec.js';
 import {
   APPLICATION_ID,
@@ -228,7 +234,7 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
   // the raw hour) is written a block at a time: one chunk per series per block (an hour of
   // minutes) instead of one per flush, so a day at 1-min step reads 24 chunks, not 1,440.
   const { tiers, maxAgeMs } = store.config;
-  const blockMs = tiers.map((t) => (60 * t.resolutionMs <= maxAgeMs ? 60 * t.resolutionMs : 0));
+  const blockMs = tiers.map((t) => tierBlockMs(t, maxAgeMs));
   const held = new Map<string, HeldBlock>();
   /** Tier blocks that are complete (or cut by a newer block) and wait for the next flush. */
   const ready: (Pending | HeldBlock)[] = [];

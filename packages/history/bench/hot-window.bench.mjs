@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { printTable } from './constructed-load.js';
-import { agentHistoryConfig } from './synthesize-history.js';
+import { agentHistoryConfig, idleContainerRow } from './synthesize-history.js';
 
 async function child(dist, minutes) {
   const { createHistoryStore, fieldsOf, seriesKey } = await import(`${dist}/index.js`);
@@ -24,10 +24,7 @@ async function child(dist, minutes) {
   const t0 = Math.ceil(Date.now() / 3_600_000) * 3_600_000;
   for (let t = t0; t < t0 + minutes * 60_000; t += 1000) {
     for (let i = 0; i < n; i++) {
-      for (let f = 0; f < values.length; f++)
-        values[f] =
-          f < 4 ? ((t / 1000 + i * 7 + f) % 97) / 10 : f < 10 ? 1e8 + (t / 1000) * 64 + i : f;
-      store.appendValues(keys[i], t, values);
+      store.appendValues(keys[i], t, idleContainerRow(values, t, i));
     }
     store.sweep(t);
   }

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { median, printTable } from './constructed-load.js';
-import { agentHistoryConfig } from './synthesize-history.js';
+import { agentHistoryConfig, idleContainerRow } from './synthesize-history.js';
 
 const HOUR = 3_600_000;
 
@@ -47,11 +47,7 @@ async function child(dist) {
   let result = null;
   for (let t = hour - minutes * 60_000; t <= hour + 60_000; t += 1000) {
     for (let i = 0; i < n; i++) {
-      // A few busy fields, some counters, the rest constant, as idle containers read.
-      for (let f = 0; f < values.length; f++)
-        values[f] =
-          f < 4 ? ((t / 1000 + i * 7 + f) % 97) / 10 : f < 10 ? 1e8 + (t / 1000) * 64 + i : f;
-      store.appendValues(keys[i], t, values);
+      store.appendValues(keys[i], t, idleContainerRow(values, t, i));
     }
     store.sweep(t);
     if (t % 10_000 !== 0) continue;

@@ -25,6 +25,16 @@ export function agentHistoryConfig(days, minuteDays = Math.min(days, 1)) {
   };
 }
 
+/**
+ * Fills `values` with container `i`'s row at time `t` as idle containers read: a few busy fields,
+ * some counters, the rest constant.
+ */
+export function idleContainerRow(values, t, i) {
+  for (let f = 0; f < values.length; f++)
+    values[f] = f < 4 ? ((t / 1000 + i * 7 + f) % 97) / 10 : f < 10 ? 1e8 + (t / 1000) * 64 + i : f;
+  return values;
+}
+
 function seeded(seed) {
   return () => {
     seed = (seed * 1103515245 + 12345) % 2147483648;

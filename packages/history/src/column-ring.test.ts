@@ -16,10 +16,10 @@ describe('ColumnRing', () => {
 
   it('sizes segments by the rows held in memory, still dividing the ring size', () => {
     // The agent's raw ring: 3600 rows, 15 minutes at 1 Hz held.
-    expect(segmentRowsFor(3600, 900)).toBe(36);
+    expect(segmentRowsFor(3600, 900)).toBe(60);
     expect(segmentRowsFor(3600, Number.POSITIVE_INFINITY)).toBe(120);
     expect(segmentRowsFor(3600, 100)).toBe(8);
-    expect(new ColumnRing(3600, 3, 0, null, 0, 900).rows).toBe(36);
+    expect(new ColumnRing(3600, 3, 0, null, 0, 900).rows).toBe(60);
     expect(segmentRowsFor(1)).toBe(1);
     expect(segmentRowsFor(75)).toBe(8);
   });

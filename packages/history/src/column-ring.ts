@@ -65,19 +65,20 @@ const BITS = new Uint32Array(1);
 const FLOAT = new Float32Array(BITS.buffer);
 
 /**
- * Rows per segment for a ring of `maxRows` that holds at most `heldRows` in memory (fewer where
- * older rows live on disk): a divisor of `maxRows` (3600 raw rows, 1440 minutes, 720 hours by
- * default), so a full ring wastes at most one segment, and about 1/24 of what it holds, so a
- * slowly filling tier (hours) does not take a day's room at once and the open segment, which is
- * not packed, stays a small share of the ring. At most 120. The agent's raw ring (3600 rows, 900
- * held) gets 36: at 120 its open segment (17 KB) and two freed segments kept for reuse (about
- * 10 KB) were 40 % of a container's hot window. A ring of at most 8 rows is one segment.
+ * Rows per segment for a ring of `maxRows`: a divisor of it (3600 raw rows, 1440 minutes, 720
+ * hours by default), so a full ring wastes at most one segment, and about 1/24 of the ring so
+ * a slowly filling tier (hours) does not take a day's room at once. At most 120. A ring that
+ * holds fewer rows in memory (`heldRows`: older ones live on disk) gets 1/15 of those: its open
+ * segment, which is not packed, and the freed segments it keeps for reuse are then a smaller
+ * share of it. Not smaller: each sealed segment costs about 1 KB besides its rows (an object, a
+ * view and a buffer, with V8's and malloc's overhead). For the agent's raw ring (900 of 3600
+ * rows held), 36-row segments used as much memory at 1,000 containers as 120, and 60 the least
+ * (apps/agent README). A ring of at most 8 rows is one segment.
  */
 export function segmentRowsFor(maxRows: number, heldRows = maxRows): number {
-  const held = Math.min(maxRows, heldRows);
-  // A small ring (an hour tier holding its hot window: 1 row) is one segment.
   if (maxRows <= 8) return maxRows;
-  const target = Math.max(8, Math.min(120, Math.floor(held / 24)));
+  const share = heldRows < maxRows ? heldRows / 15 : maxRows / 24;
+  const target = Math.max(8, Math.min(120, Math.floor(share)));
   for (let d = target; d >= 8; d--) if (maxRows % d === 0) return d;
   return target;
 }

@@ -70,8 +70,8 @@ const FLOAT = new Float32Array(BITS.buffer);
  * a slowly filling tier (hours) does not take a day's room at once. At most 120. A ring that
  * holds fewer rows in memory (`heldRows`: older ones live on disk) gets 1/15 of those: its open
  * segment, which is not packed, and the freed segments it keeps for reuse are then a smaller
- * share of it. Not smaller: each sealed segment costs about 1 KB besides its rows (an object, a
- * view and a buffer, with V8's and malloc's overhead). For the agent's raw ring (900 of 3600
+ * share of it. No smaller than that: each sealed segment costs about 1 KB besides its rows (an
+ * object, a view and a buffer, with V8's and malloc's overhead). For the agent's raw ring (900 of 3600
  * rows held), 36-row segments used as much memory at 1,000 containers as 120, and 60 the least
  * (apps/agent README). A ring of at most 8 rows is one segment.
  */

@@ -1,5 +1,7 @@
 // A constructed load for the benchmarks: metrics of one host, N containers and M VMs computed by
 // perf-core from constructed readings (not a recording: the figures only need realistic shapes).
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { computeContainerMetrics, computeSystemMetrics, computeVmMetrics } from '@arcbox/perf-core';
 
 const times = (busy, idle) => ({
@@ -199,4 +201,15 @@ export function printTable(rows) {
   console.log(line(keys));
   console.log(`|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(keys.map((k) => r[k])));
+}
+
+/**
+ * The builds a bench compares: this package's dist (the bench at `self` sits in bench/) and, with
+ * ARCBOX_BENCH_DIST, another build's; [name, file URL of the dist folder] each.
+ */
+export function benchBuilds(self) {
+  const builds = [['this build', pathToFileURL(join(self, '../../dist')).href]];
+  if (process.env.ARCBOX_BENCH_DIST)
+    builds.push(['other build', pathToFileURL(process.env.ARCBOX_BENCH_DIST).href]);
+  return builds;
 }

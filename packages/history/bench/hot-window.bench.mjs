@@ -8,17 +8,16 @@
 // table ends with this build's total per series over the other's.
 // Run: pnpm --filter @arcbox/perf-history build && node packages/history/bench/hot-window.bench.mjs
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { printTable } from './constructed-load.js';
-import { agentHistoryConfig, idleContainerRow } from './synthesize-history.js';
+import { fileURLToPath } from 'node:url';
+import { benchBuilds, printTable } from './constructed-load.js';
+import { agentLiveConfig, idleContainerRow } from './synthesize-history.js';
 
 async function child(dist, minutes) {
   const { createHistoryStore, fieldsOf, seriesKey } = await import(`${dist}/index.js`);
   const n = Number(process.env.N ?? 200);
   globalThis.gc();
   const start = process.memoryUsage();
-  const store = createHistoryStore({ ...agentHistoryConfig(7), memoryWindowMs: 15 * 60_000 });
+  const store = createHistoryStore(agentLiveConfig(7));
   const keys = Array.from({ length: n }, (_, i) => seriesKey('container', `c${i}`));
   const values = new Array(fieldsOf('container').length).fill(0);
   const t0 = Math.ceil(Date.now() / 3_600_000) * 3_600_000;
@@ -43,9 +42,7 @@ if (process.argv[2] === '--child') {
   process.stdout.write(JSON.stringify(await child(process.argv[3], Number(process.argv[4]))));
 } else {
   const self = fileURLToPath(import.meta.url);
-  const builds = [['this build', pathToFileURL(join(self, '../../dist')).href]];
-  if (process.env.ARCBOX_BENCH_DIST)
-    builds.push(['other build', pathToFileURL(process.env.ARCBOX_BENCH_DIST).href]);
+  const builds = benchBuilds(self);
   const rows = [];
   const ratios = [];
   for (const minutes of (process.env.BENCH_MINUTES ?? '20,60,360').split(',').map(Number)) {

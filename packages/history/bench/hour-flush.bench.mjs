@@ -11,9 +11,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { median, printTable } from './constructed-load.js';
-import { agentHistoryConfig, idleContainerRow } from './synthesize-history.js';
+import { fileURLToPath } from 'node:url';
+import { benchBuilds, median, printTable } from './constructed-load.js';
+import { agentLiveConfig, idleContainerRow } from './synthesize-history.js';
 
 const HOUR = 3_600_000;
 
@@ -32,8 +32,7 @@ async function child(dist) {
   const { createHistoryStore, fieldsOf, seriesKey } = await import(`${dist}/index.js`);
   const { openSqliteHistory } = await import(`${dist}/sqlite.js`);
   const dir = mkdtempSync(join(tmpdir(), 'arcbox-hour-flush-'));
-  // The agent keeps 15 minutes in memory with history on disk (create-agent.ts).
-  const store = createHistoryStore({ ...agentHistoryConfig(7), memoryWindowMs: 15 * 60_000 });
+  const store = createHistoryStore(agentLiveConfig(7));
   const history = await openSqliteHistory({
     path: join(dir, 'h.sqlite'),
     store,
@@ -65,9 +64,7 @@ if (process.argv[2] === '--child') {
   process.stdout.write(JSON.stringify(await child(process.argv[3])));
 } else {
   const self = fileURLToPath(import.meta.url);
-  const builds = [['this build', pathToFileURL(join(self, '../../dist')).href]];
-  if (process.env.ARCBOX_BENCH_DIST)
-    builds.push(['other build', pathToFileURL(process.env.ARCBOX_BENCH_DIST).href]);
+  const builds = benchBuilds(self);
   const runs = Number(process.env.RUNS ?? 3);
   const seen = new Map(builds.map(([name]) => [name, []]));
   const rows = [];

@@ -25,6 +25,11 @@ export function agentHistoryConfig(days, minuteDays = Math.min(days, 1)) {
   };
 }
 
+/** The store of a running agent keeping `days` with history on disk: 15 minutes in memory (create-agent.ts). */
+export function agentLiveConfig(days) {
+  return { ...agentHistoryConfig(days), memoryWindowMs: 15 * MINUTE };
+}
+
 /**
  * Fills `values` with container `i`'s row at time `t` as idle containers read: a few busy fields,
  * some counters, the rest constant.

@@ -3,9 +3,11 @@
 // buckets, after BENCH_MINUTES (20, 60 and 360) of simulated time at 1 Hz, for N (200) series fed as
 // idle containers read (a few busy fields, some counters, the rest constant). Per series: the
 // store's typed-array bytes (`stats().bytes`: allocated, open segments and kept buffers included),
-// the ArrayBuffers and the V8 heap it adds, after full collections. Each figure is a fresh
-// process; with ARCBOX_BENCH_DIST (another build's packages/history/dist) both builds run and the
-// table ends with this build's total per series over the other's.
+// the ArrayBuffers and the V8 heap it adds, after full collections, and the resident memory it
+// adds, which also counts malloc's records per buffer and the holes it leaves (steadier with
+// N=1000). Each figure is a fresh process; with ARCBOX_BENCH_DIST (another build's
+// packages/history/dist) both builds run and the table ends with this build's total per series
+// over the other's.
 // Run: pnpm --filter @arcbox/perf-history build && node packages/history/bench/hot-window.bench.mjs
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +37,7 @@ async function child(dist, minutes) {
     typed: kb(store.stats().bytes),
     arrayBuffers: kb(end.arrayBuffers - start.arrayBuffers),
     heap: kb(end.heapUsed - start.heapUsed),
+    rss: kb(end.rss - start.rss),
   };
 }
 
@@ -62,6 +65,7 @@ if (process.argv[2] === '--child') {
         'ArrayBuffers (KB/series)': x.arrayBuffers.toFixed(1),
         'V8 heap (KB/series)': x.heap.toFixed(1),
         'total (KB/series)': (x.arrayBuffers + x.heap).toFixed(1),
+        'RSS (KB/series)': x.rss.toFixed(1),
       });
     }
     if (totals.length === 2) ratios.push(`${minutes} min ${(totals[0] / totals[1]).toFixed(2)}x`);

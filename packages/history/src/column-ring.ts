@@ -1,64 +1,13 @@
-/** Integer counts of a rollup bucket: the smallest type that holds the most samples a bucket gets. */
-export type CountArray = Uint8Array | Uint16Array | Uint32Array;
-export type CountType = Uint8ArrayConstructor | Uint16ArrayConstructor | Uint32ArrayConstructor;
+import {
+  type CountType,
+  LE,
+  moveSegment,
+  planSegment,
+  type Segment,
+  writeSegment,
+} from './segment-packing.js';
 
-/**
- * A block of rows in column layout. While it is the ring's open (newest) segment, column c lives
- * at `values[c * rows + r]`. Once full it is sealed, losslessly, into one buffer read through
- * `packed`: a column whose every row holds the same bits (a memory limit, a core count, a field
- * the platform never fills, a bucket count) is kept as one number; a column whose values all
- * share their top byte (sign and high exponent bits: values within the same factor-of-4 band, as
- * most gauges over two minutes are) keeps that byte once and 3 bytes per row; the rest stay
- * Float32. A slot per column (Int16 at `slotAt`) says where: >= 0 a Float32 slot, -1 constant,
- * <= -2 the narrow slot -2 - slot. Sealing costs one pass per `rows` samples.
- *
- * A sealed segment is one ArrayBuffer, one DataView and this object with its byte offsets: a view
- * per array (nine) cost about 1 KB of JavaScript heap per segment, some 25 MB at 1,000
- * containers once the tiers hold their hour.
- */
-export interface Segment {
-  /** Open: row times. Sealed: empty (read through `packed`). */
-  times: Float64Array;
-  /** Open: the value columns. Sealed: empty. */
-  values: Float32Array;
-  /** Open: the count columns (rollup tiers). Sealed: null. */
-  counts: CountArray | null;
-  /** Sealed: the packed bytes; null while open. */
-  packed: DataView | null;
-  /** Sealed, whole-millisecond times: 4-byte offsets from `timeBase` at byte 0; else Float64. */
-  wholeMs: boolean;
-  timeBase: number;
-  /** Byte offsets in `packed`: Float32 values, constant values, value slots, top bytes, narrow rows. */
-  valuesAt: number;
-  constAt: number;
-  slotAt: number;
-  topAt: number;
-  narrowAt: number;
-  /** Byte offsets of varying counts, constant counts (Uint32) and count slots; bytes per count. */
-  countsAt: number;
-  constCountsAt: number;
-  countSlotAt: number;
-  countBytes: number;
-}
-
-/** The typed views a segment is sealed through: made to write it, not kept. */
-interface SealedViews {
-  times: Float64Array;
-  timeOffsets: Uint32Array | null;
-  values: Float32Array;
-  counts: CountArray | null;
-  valueSlot: Int16Array;
-  constValues: Float32Array;
-  topBytes: Uint8Array;
-  narrow: Uint8Array;
-  countSlot: Int16Array | null;
-  constCounts: Uint32Array | null;
-}
-
-/** Typed arrays write in the platform's byte order; the DataView reads in it too. */
-const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const NO_TIMES = new Float64Array(0);
-const NO_VALUES = new Float32Array(0);
+export type { CountArray, CountType, Segment } from './segment-packing.js';
 
 // Turns the 32 bits of a narrow value back into its Float32.
 const BITS = new Uint32Array(1);
@@ -111,10 +60,22 @@ export class ColumnRing {
   /** The open-layout buffers of the last sealed segment, for the next open one. */
   private spare: Segment | null = null;
   /**
-   * Sealed segments freed at the old end, whose buffers the next seals reuse (see takePooled): a
-   * ring in its steady state then allocates almost nothing, so neither the allocator nor V8's
-   * young generation sees a stream of new buffers.
+   * The sealed segments' bytes, oldest to newest, used as a circular buffer: a seal writes after
+   * the newest segment, or at the start once the oldest ones there were dropped, and the arena
+   * grows (copying what it holds) only when neither has room. One buffer and one view for all of
+   * a ring's sealed segments, not one each: a buffer and a view cost about 350 bytes besides the
+   * data (V8's objects, malloc's backing-store records), and at 1,000 containers the V8 heap of
+   * an agent with them grew to 80-90 MB, against 50-60 without (apps/agent README). Drops and
+   * seals come in step, so a ring in its steady state allocates nothing.
    */
+  private arena: DataView | null = null;
+  /**
+   * Set for a ring that holds over 16 sealed segments (a store without a disk keeps a day in
+   * memory): its sealed segments have a buffer each, since growing an arena that large left
+   * holes in the C heap (17 MB more resident in bench/memory.bench.mjs). Freed buffers are then
+   * kept in `pool` for later seals.
+   */
+  private readonly ownBuffers: boolean;
   private pool: Segment[] = [];
   /** Where an empty ring's first row goes in its first segment (see the constructor). */
   private readonly phase: number;
@@ -138,6 +99,7 @@ export class ColumnRing {
   ) {
     this.maxRows = Math.max(1, Math.floor(maxRows));
     this.rows = segmentRowsFor(this.maxRows, heldRows);
+    this.ownBuffers = Math.ceil(Math.min(heldRows, this.maxRows) / this.rows) > 16;
     this.phase = Math.abs(Math.floor(phase)) % this.rows;
     this.valueColumns = valueColumns;
     this.countColumns = countColumns;
@@ -150,7 +112,9 @@ export class ColumnRing {
     const r = p % this.rows;
     const v = seg.packed;
     if (v === null) return seg.times[r]!;
-    return seg.wholeMs ? seg.timeBase + v.getUint32(r * 4, LE) : v.getFloat64(r * 8, LE);
+    return seg.wholeMs
+      ? seg.timeBase + v.getUint32(seg.at + r * 4, LE)
+      : v.getFloat64(seg.at + r * 8, LE);
   }
 
   /** Value column c of logical row i (0 = oldest). */
@@ -161,12 +125,14 @@ export class ColumnRing {
     const r = p % rows;
     const v = seg.packed;
     if (v === null) return seg.values[c * rows + r]!;
-    const s = v.getInt16(seg.slotAt + 2 * c, LE);
-    if (s >= 0) return v.getFloat32(seg.valuesAt + 4 * (s * rows + r), LE);
-    if (s === -1) return v.getFloat32(seg.constAt + 4 * c, LE);
-    const o = seg.narrowAt + 3 * ((-2 - s) * rows + r);
+    const code =
+      seg.codeBytes === 1 ? v.getUint8(seg.codesAt + c) : v.getUint16(seg.codesAt + 2 * c, LE);
+    if (code < seg.full) return v.getFloat32(seg.valuesAt + 4 * (code * rows + r), LE);
+    if (code >= seg.narrowEnd) return v.getFloat32(seg.constAt + 4 * (code - seg.narrowEnd), LE);
+    const k = code - seg.full;
+    const o = seg.narrowAt + 3 * (k * rows + r);
     BITS[0] =
-      ((v.getUint8(seg.topAt + c) << 24) |
+      ((v.getUint8(seg.topAt + k) << 24) |
         (v.getUint8(o) << 16) |
         (v.getUint8(o + 1) << 8) |
         v.getUint8(o + 2)) >>>
@@ -181,11 +147,14 @@ export class ColumnRing {
     const r = p % rows;
     const v = seg.packed;
     if (v === null) return seg.counts![c * rows + r]!;
-    const s = v.getInt16(seg.countSlotAt + 2 * c, LE);
-    if (s < 0) return v.getUint32(seg.constCountsAt + 4 * c, LE);
+    const cb = seg.codeBytes;
+    const at = seg.codesAt + (this.valueColumns + c) * cb;
+    const code = cb === 1 ? v.getUint8(at) : v.getUint16(at, LE);
+    const varying = seg.countVarying;
+    if (code >= varying) return v.getUint32(seg.constCountsAt + 4 * (code - varying), LE);
     const bytes = seg.countBytes;
-    const at = seg.countsAt + (s * rows + r) * bytes;
-    return bytes === 1 ? v.getUint8(at) : bytes === 2 ? v.getUint16(at, LE) : v.getUint32(at, LE);
+    const o = seg.countsAt + (code * rows + r) * bytes;
+    return bytes === 1 ? v.getUint8(o) : bytes === 2 ? v.getUint16(o, LE) : v.getUint32(o, LE);
   }
 
   oldestTime(): number {
@@ -242,6 +211,7 @@ export class ColumnRing {
   reset(): void {
     this.segments = [];
     this.spare = null;
+    this.arena = null;
     this.pool = [];
     this.head = 0;
     this.size = 0;
@@ -249,11 +219,15 @@ export class ColumnRing {
   }
 
   byteLength(): number {
-    let bytes = 0;
-    // Every array of a segment is a view of one buffer.
-    for (const s of this.segments) bytes += bufferOf(s).byteLength;
-    if (this.spare) bytes += bufferOf(this.spare).byteLength;
-    for (const s of this.pool) bytes += bufferOf(s).byteLength;
+    // Every array of an open segment is a view of one buffer; sealed ones share the arena or
+    // have a buffer each.
+    let bytes = this.arena?.byteLength ?? 0;
+    for (const s of this.segments) {
+      if (s.packed === null) bytes += s.times.buffer.byteLength;
+      else if (this.arena === null) bytes += s.packed.byteLength;
+    }
+    if (this.spare) bytes += this.spare.times.buffer.byteLength;
+    for (const s of this.pool) bytes += s.packed!.byteLength;
     return bytes;
   }
 
@@ -263,16 +237,18 @@ export class ColumnRing {
     this.head += n;
     this.size -= n;
     while (this.head >= this.rows) {
+      // A sealed segment's bytes in the arena are free once it leaves the list (see `allocate`).
       const freed = this.segments.shift()!;
       this.head -= this.rows;
       if (freed.packed === null) {
         if (!this.spare) this.spare = freed;
-      } else this.keep(freed);
+      } else if (this.ownBuffers) this.keep(freed);
     }
     if (this.size === 0) {
       this.segments = [];
       this.head = 0;
       this.spare = null;
+      this.arena = null;
       this.pool = [];
     }
   }
@@ -296,61 +272,40 @@ export class ColumnRing {
         ? new this.countType(buffer, rows * 8 + valueBytes, rows * this.countColumns)
         : null,
       packed: null,
+      at: 0,
+      bytes: 0,
       wholeMs: false,
       timeBase: 0,
+      codesAt: 0,
+      codeBytes: 1,
+      full: 0,
+      narrowEnd: 0,
       valuesAt: 0,
       constAt: 0,
-      slotAt: 0,
       topAt: 0,
       narrowAt: 0,
+      countVarying: 0,
       countsAt: 0,
       constCountsAt: 0,
-      countSlotAt: 0,
       countBytes: 0,
     };
   }
 
   /**
-   * Copies a full segment into one buffer of its own (or a freed one that holds it), packed
-   * as `Segment` describes; the open-layout buffer becomes the spare for the next open segment.
+   * Copies a full segment, packed as `Segment` describes, into the arena or a buffer of its own
+   * (or a freed one that holds it); the open-layout buffer becomes the spare for the next open
+   * segment. Called with the segment still last in the list.
    */
   private seal(seg: Segment): Segment {
-    const rows = this.rows;
     if (this.unused > 0) this.fillUnused(seg);
-    const bits = new Uint32Array(seg.values.buffer, seg.values.byteOffset, seg.values.length);
-    const plan = planValues(bits, this.valueColumns, rows);
-    const counts = seg.counts ? planCounts(seg.counts, this.countColumns, rows) : null;
-    const countVarying = counts?.varying ?? 0;
-    const base = seg.times[0]!;
-    const span = seg.times[rows - 1]! - base;
-    let wholeMs = span >= 0 && span < 2 ** 32;
-    for (let r = 0; r < rows && wholeMs; r++) wholeMs = Number.isInteger(seg.times[r]!);
-    const layout = sealedLayout(this, plan, seg.counts, countVarying, wholeMs);
-    const buffer = this.takePooled(layout.bytes);
-    const views = this.sealedOn(buffer, layout, seg.counts);
-    if (views.timeOffsets) {
-      for (let r = 0; r < rows; r++) views.timeOffsets[r] = seg.times[r]! - base;
-    } else views.times.set(seg.times);
-    writeValues(bits, plan, rows, views);
-    if (seg.counts && counts) writeCounts(seg.counts, counts.constant, rows, views);
+    const { rows, valueColumns, countColumns } = this;
+    const plan = planSegment(seg, rows, valueColumns, countColumns);
+    const own = this.ownBuffers;
+    const at = own ? 0 : this.allocate(plan.bytes);
+    const to = own ? new DataView(this.takePooled(plan.bytes)) : this.arena!;
+    const sealed = writeSegment(seg, plan, rows, valueColumns, countColumns, to, at);
     this.spare = seg;
-    return {
-      times: NO_TIMES,
-      values: NO_VALUES,
-      counts: null,
-      packed: new DataView(buffer, 0, layout.bytes),
-      wholeMs,
-      timeBase: wholeMs ? base : 0,
-      valuesAt: layout.values,
-      constAt: layout.constValues,
-      slotAt: layout.valueSlot,
-      topAt: layout.top,
-      narrowAt: layout.narrow,
-      countsAt: layout.counts,
-      constCountsAt: layout.constCounts,
-      countSlotAt: layout.countSlot,
-      countBytes: seg.counts?.BYTES_PER_ELEMENT ?? 0,
-    };
+    return sealed;
   }
 
   /**
@@ -374,17 +329,17 @@ export class ColumnRing {
 
   /**
    * A freed sealed buffer that holds `bytes` without wasting more than a quarter of them, or a
-   * new one (with an eighth to spare once the ring drops rows). Seals and drops of one ring come in step (one of each a
-   * segment's rows), so the buffer freed by a drop nearly always takes the next seal: sealed
-   * sizes vary with the data, and buffers of exactly one size would rarely be reused. Buffers
-   * left to the garbage collector are freed only at its next full collection, and in the
-   * meantime the C heap grows around them.
+   * new one (with an eighth to spare once the ring drops rows). Seals and drops of one ring come
+   * in step (one of each a segment's rows), so the buffer freed by a drop nearly always takes the
+   * next seal: sealed sizes vary with the data, and buffers of exactly one size would rarely be
+   * reused. Buffers left to the garbage collector are freed only at its next full collection,
+   * and in the meantime the C heap grows around them.
    */
   private takePooled(bytes: number): ArrayBuffer {
     for (let i = 0; i < this.pool.length; i++) {
-      const capacity = bufferOf(this.pool[i]!).byteLength;
+      const capacity = this.pool[i]!.packed!.byteLength;
       if (capacity >= bytes && capacity - bytes <= bytes / 4) {
-        return bufferOf(this.pool.splice(i, 1)[0]!);
+        return this.pool.splice(i, 1)[0]!.packed!.buffer as ArrayBuffer;
       }
     }
     // Room to spare only where buffers come back: a ring still filling keeps what it seals.
@@ -398,208 +353,56 @@ export class ColumnRing {
       this.pool.push(freed);
       return;
     }
-    const size = (s: Segment) => bufferOf(s).byteLength;
+    const size = (s: Segment) => s.packed!.byteLength;
     const smallest = size(this.pool[0]!) <= size(this.pool[1]!) ? 0 : 1;
     if (size(freed) > size(this.pool[smallest]!)) this.pool[smallest] = freed;
   }
 
-  private sealedOn(buffer: ArrayBuffer, l: SealedLayout, counts: CountArray | null): SealedViews {
-    const rows = this.rows;
-    const vc = this.valueColumns;
-    const cc = counts ? this.countColumns : 0;
-    const CountCtor = counts ? (counts.constructor as CountType) : null;
-    return {
-      times: new Float64Array(buffer, 0, l.wholeMs ? 0 : rows),
-      timeOffsets: l.wholeMs ? new Uint32Array(buffer, 0, rows) : null,
-      values: new Float32Array(buffer, l.values, l.full * rows),
-      counts: CountCtor ? new CountCtor(buffer, l.counts, l.countVarying * rows) : null,
-      valueSlot: new Int16Array(buffer, l.valueSlot, vc),
-      constValues: new Float32Array(buffer, l.constValues, vc),
-      topBytes: new Uint8Array(buffer, l.top, vc),
-      narrow: new Uint8Array(buffer, l.narrow, l.narrowColumns * rows * 3),
-      countSlot: CountCtor ? new Int16Array(buffer, l.countSlot, cc) : null,
-      constCounts: CountCtor ? new Uint32Array(buffer, l.constCounts, cc) : null,
-    };
-  }
-}
-
-/** The buffer a segment lives in. */
-function bufferOf(s: Segment): ArrayBuffer {
-  return (s.packed ? s.packed.buffer : s.times.buffer) as ArrayBuffer;
-}
-
-/** Byte offsets of a sealed segment's arrays in its buffer, and the bytes it needs. */
-interface SealedLayout {
-  wholeMs: boolean;
-  full: number;
-  narrowColumns: number;
-  countVarying: number;
-  constValues: number;
-  values: number;
-  constCounts: number;
-  counts: number;
-  valueSlot: number;
-  countSlot: number;
-  top: number;
-  narrow: number;
-  bytes: number;
-}
-
-function sealedLayout(
-  ring: { rows: number; valueColumns: number; countColumns: number },
-  plan: ValuePlan,
-  counts: CountArray | null,
-  countVarying: number,
-  wholeMs: boolean,
-): SealedLayout {
-  const { rows, valueColumns: vc } = ring;
-  const cc = counts ? ring.countColumns : 0;
-  const countSize = counts?.BYTES_PER_ELEMENT ?? 1;
-  // Layout: times | const values | Float32 values | const counts | counts | slots | top bytes | narrow.
-  let offset = rows * (wholeMs ? 4 : 8);
-  const take = (bytes: number, align: number) => {
-    offset = Math.ceil(offset / align) * align;
-    const start = offset;
-    offset += bytes;
-    return start;
-  };
-  const constValues = take(vc * 4, 4);
-  const values = take(plan.full * rows * 4, 4);
-  const constCounts = take(cc * 4, 4);
-  const countsAt = take(countVarying * rows * countSize, countSize);
-  const valueSlot = take(vc * 2, 2);
-  const countSlot = take(cc * 2, 2);
-  const top = take(vc, 1);
-  const narrow = take(plan.narrow * rows * 3, 1);
-  return {
-    wholeMs,
-    full: plan.full,
-    narrowColumns: plan.narrow,
-    countVarying,
-    constValues,
-    values,
-    constCounts,
-    counts: countsAt,
-    valueSlot,
-    countSlot,
-    top,
-    narrow,
-    bytes: Math.ceil(offset / 8) * 8,
-  };
-}
-
-/** Per value column: 0 Float32, 1 constant, 2 narrow (shared top byte); and how many of each. */
-interface ValuePlan {
-  kind: Uint8Array;
-  full: number;
-  narrow: number;
-}
-
-function planValues(bits: Uint32Array, columns: number, rows: number): ValuePlan {
-  const kind = new Uint8Array(columns);
-  let full = 0;
-  let narrow = 0;
-  for (let c = 0; c < columns; c++) {
-    const base = c * rows;
-    const first = bits[base]!;
-    const top = first >>> 24;
-    let same = true;
-    let sameTop = true;
-    for (let r = 1; r < rows && sameTop; r++) {
-      const b = bits[base + r]!;
-      if (b !== first) same = false;
-      if (b >>> 24 !== top) sameTop = false;
+  /**
+   * Where in the arena the next sealed segment's `bytes` go: after the newest sealed segment, or
+   * at the start if the oldest ones there were dropped; else the arena grows.
+   */
+  private allocate(bytes: number): number {
+    const sealed = this.segments.length - 1; // the last one is being sealed
+    const arena = this.arena;
+    if (sealed === 0 || arena === null) {
+      if (arena === null || arena.byteLength < bytes) this.grow(bytes, 0);
+      return 0;
     }
-    if (same) kind[c] = 1;
-    else if (sameTop) {
-      kind[c] = 2;
-      narrow += 1;
-    } else full += 1;
+    const head = this.segments[0]!.at;
+    const newest = this.segments[sealed - 1]!;
+    const tail = newest.at + newest.bytes;
+    const capacity = arena.byteLength;
+    if (newest.at >= head) {
+      if (capacity - tail >= bytes) return tail;
+      if (head >= bytes) return 0;
+    } else if (head - tail >= bytes) return tail;
+    return this.grow(bytes, sealed);
   }
-  return { kind, full, narrow };
-}
 
-function writeValues(bits: Uint32Array, plan: ValuePlan, rows: number, sealed: SealedViews): void {
-  const slot = sealed.valueSlot;
-  const constants = new Uint32Array(
-    sealed.constValues.buffer,
-    sealed.constValues.byteOffset,
-    slot.length,
-  );
-  const full = new Uint32Array(
-    sealed.values.buffer,
-    sealed.values.byteOffset,
-    sealed.values.length,
-  );
-  const narrow = sealed.narrow;
-  const top = sealed.topBytes;
-  let nextFull = 0;
-  let nextNarrow = 0;
-  for (let c = 0; c < slot.length; c++) {
-    const base = c * rows;
-    const k = plan.kind[c];
-    if (k === 1) {
-      slot[c] = -1;
-      constants[c] = bits[base]!;
-    } else if (k === 2) {
-      slot[c] = -2 - nextNarrow;
-      top[c] = bits[base]! >>> 24;
-      let o = nextNarrow * rows * 3;
-      for (let r = 0; r < rows; r++) {
-        const b = bits[base + r]!;
-        narrow[o++] = (b >>> 16) & 0xff;
-        narrow[o++] = (b >>> 8) & 0xff;
-        narrow[o++] = b & 0xff;
-      }
-      nextNarrow += 1;
-    } else {
-      slot[c] = nextFull;
-      full.set(bits.subarray(base, base + rows), nextFull * rows);
-      nextFull += 1;
+  /**
+   * A new arena holding the first `sealed` segments, packed from its start, and room for
+   * `bytes` more after them (where it returns), with an eighth or a segment to spare, whichever
+   * is more: sealed sizes vary with the data, and a ring that wraps around needs room for the
+   * next segment where the oldest was. A ring that fills grows every segment or two; each copy
+   * is of a few KB, and an arena a half or twice too large (doubling) would cost more memory
+   * than the buffers per segment this saves.
+   */
+  private grow(bytes: number, sealed: number): number {
+    let live = 0;
+    for (let i = 0; i < sealed; i++) live += this.segments[i]!.bytes;
+    const need = live + bytes;
+    const capacity = Math.ceil((need + Math.max(need / 8, bytes)) / 8) * 8;
+    const to = new DataView(new ArrayBuffer(capacity));
+    const from = this.arena;
+    let at = 0;
+    for (let i = 0; i < sealed; i++) {
+      const seg = this.segments[i]!;
+      new Uint8Array(to.buffer, at, seg.bytes).set(new Uint8Array(from!.buffer, seg.at, seg.bytes));
+      moveSegment(seg, at - seg.at, to);
+      at += seg.bytes;
     }
-  }
-}
-
-/** Which count columns are constant, and how many vary. */
-function planCounts(
-  data: CountArray,
-  columns: number,
-  rows: number,
-): { constant: Uint8Array; varying: number } {
-  const constant = new Uint8Array(columns);
-  let varying = 0;
-  for (let c = 0; c < columns; c++) {
-    const base = c * rows;
-    const first = data[base]!;
-    let same = 1;
-    for (let r = 1; r < rows; r++) {
-      if (data[base + r] !== first) {
-        same = 0;
-        break;
-      }
-    }
-    constant[c] = same;
-    if (!same) varying += 1;
-  }
-  return { constant, varying };
-}
-
-function writeCounts(
-  from: CountArray,
-  constant: Uint8Array,
-  rows: number,
-  sealed: SealedViews,
-): void {
-  const slot = sealed.countSlot!;
-  let next = 0;
-  for (let c = 0; c < slot.length; c++) {
-    if (constant[c]) {
-      slot[c] = -1;
-      sealed.constCounts![c] = from[c * rows]!;
-    } else {
-      slot[c] = next;
-      sealed.counts!.set(from.subarray(c * rows, (c + 1) * rows), next * rows);
-      next += 1;
-    }
+    this.arena = to;
+    return at;
   }
 }

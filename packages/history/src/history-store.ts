@@ -24,7 +24,7 @@ import {
   type SeriesKind,
   seriesKey,
 } from './series-key.js';
-import { type HistoryEvent, Series, type SeriesMeta } from './series.js';
+import { bucketScratch, type HistoryEvent, Series, type SeriesMeta } from './series.js';
 
 /**
  * One collection round: each kind's metrics under its sample key (`system`, `containers`, `vms`,
@@ -144,6 +144,8 @@ interface KindSlot {
   series: Map<string, Series>;
   extract: (metrics: object, into: Float64Array) => Float64Array;
   scratch: Float64Array;
+  /** What its series close buckets through (see `Series`). */
+  buckets: Float64Array[];
   /**
    * The series of the last full sample's list, by position: a kind's list comes in the same
    * order round after round, so the series at the same place is checked (by id) before the map
@@ -166,6 +168,7 @@ export function createHistoryStore(options: HistoryStoreOptions = {}): HistorySt
       series: new Map(),
       extract: createFieldExtractor(fields),
       scratch: new Float64Array(fields.length),
+      buckets: bucketScratch(fields.length),
       order: [],
     });
   }
@@ -191,7 +194,7 @@ export function createHistoryStore(options: HistoryStoreOptions = {}): HistorySt
     let s = slot.series.get(id);
     if (!s) {
       const key = seriesKey(kind, id, kinds);
-      s = new Series(key, kind, id, slot.fields, resolved, created++);
+      s = new Series(key, kind, id, slot.fields, resolved, created++, slot.buckets);
       s.emit = listeners.size > 0 ? dispatch : null;
       all.set(key, s);
       slot.series.set(id, s);
@@ -300,7 +303,10 @@ export function createHistoryStore(options: HistoryStoreOptions = {}): HistorySt
     if (s) return s;
     const { kind, id } = parseSeriesKey(key, kinds);
     // Ended and gone from memory, still on disk: an empty series whose rows all come from disk.
-    if (cold?.has(key)) return new Series(key, kind, id, slotOf(kind).fields, resolved);
+    if (cold?.has(key)) {
+      const slot = slotOf(kind);
+      return new Series(key, kind, id, slot.fields, resolved, 0, slot.buckets);
+    }
     throw new PerfError('UNKNOWN_SERIES', `no history for series "${key}"`, { field: 'series' });
   }
 

@@ -87,6 +87,12 @@ export class Series implements SeriesMeta {
     config: ResolvedHistoryConfig,
     /** Spreads the rings' segment seals across series (see `ColumnRing`). */
     phase = 0,
+    /**
+     * Four arrays of `fields.length` a closed bucket is written through (min, max, avg, count),
+     * shared by the series of a kind in a store: used only while a bucket closes, and each pair
+     * of a Float64Array and a buffer of its own cost about 0.5 KB a series.
+     */
+    scratch: Float64Array[] = bucketScratch(fields.length),
   ) {
     this.key = key;
     this.kind = kind;
@@ -98,6 +104,8 @@ export class Series implements SeriesMeta {
     // Rows the raw tier keeps in memory (sweep drops older ones): they size its segments.
     const held = Math.min(config.maxAgeMs, config.memoryWindowMs) / config.sampleIntervalMs;
     this.raw = new ColumnRing(config.maxSamples, n, 0, null, phase, Math.ceil(held));
+    // One buffer for every tier's open bucket, not one a bucket array.
+    const accs = new Float64Array(4 * n * config.tiers.length);
     this.tiers = config.tiers.map((t, level) => {
       // Room for 4x the nominal samples per bucket (ad-hoc collections between ticks).
       const countMax = Math.ceil(t.resolutionMs / config.sampleIntervalMs) * 4;
@@ -114,15 +122,10 @@ export class Series implements SeriesMeta {
         ),
         memoryMs: memoryMs(level, config),
         countMax: counts === Uint32Array ? 0xffffffff : counts === Uint16Array ? 0xffff : 0xff,
-        acc: accumulator(n),
+        acc: accumulator(n, accs, level),
       };
     });
-    this.scratch = [
-      new Float64Array(n),
-      new Float64Array(n),
-      new Float64Array(n),
-      new Float64Array(n),
-    ];
+    this.scratch = scratch;
   }
 
   /** Appends one raw sample; `values` holds one number (NaN = null) per field, in field order. */
@@ -368,15 +371,15 @@ function writeBucket(
   }
 }
 
-function accumulator(n: number): Accumulator {
-  return {
-    start: 0,
-    inputs: 0,
-    min: new Float64Array(n),
-    max: new Float64Array(n),
-    sum: new Float64Array(n),
-    count: new Float64Array(n),
-  };
+function accumulator(n: number, buffer: Float64Array, level: number): Accumulator {
+  const at = (k: number) => buffer.subarray((4 * level + k) * n, (4 * level + k + 1) * n);
+  return { start: 0, inputs: 0, min: at(0), max: at(1), sum: at(2), count: at(3) };
+}
+
+/** The four arrays `close` writes a bucket through. */
+export function bucketScratch(n: number): Float64Array[] {
+  const buffer = new Float64Array(4 * n);
+  return [0, 1, 2, 3].map((k) => buffer.subarray(k * n, (k + 1) * n));
 }
 
 function open(acc: Accumulator, start: number): void {

@@ -85,8 +85,8 @@ describe('ColumnRing', () => {
     // two varying count columns (the last two alike) 2 x 8 x 1 | codes 10 x 1 = 102, to 104.
     expect(sealed.bytes).toBe(104);
     for (let i = 0; i < 12; i++) {
-      values(i).forEach((x, c) => expect(ring.valueAt(c, i)).toBe(x));
-      counts(i).forEach((x, c) => expect(ring.countAt(c, i)).toBe(x));
+      for (const [c, x] of values(i).entries()) expect(ring.valueAt(c, i)).toBe(x);
+      for (const [c, x] of counts(i).entries()) expect(ring.countAt(c, i)).toBe(x);
     }
   });
 

@@ -3,6 +3,7 @@ import {
   LE,
   moveSegment,
   planSegment,
+  roundUp8,
   type Segment,
   writeSegment,
 } from './segment-packing.js';
@@ -18,11 +19,11 @@ const FLOAT = new Float32Array(BITS.buffer);
  * hours by default), so a full ring wastes at most one segment, and about 1/24 of the ring so
  * a slowly filling tier (hours) does not take a day's room at once. At most 120. A ring that
  * holds fewer rows in memory (`heldRows`: older ones live on disk) gets 1/15 of those: its open
- * segment, which is not packed, and the freed segments it keeps for reuse are then a smaller
- * share of it. No smaller than that: each sealed segment costs about 1 KB besides its rows (an
- * object, a view and a buffer, with V8's and malloc's overhead). For the agent's raw ring (900 of 3600
- * rows held), 36-row segments used as much memory at 1,000 containers as 120, and 60 the least
- * (apps/agent README). A ring of at most 8 rows is one segment.
+ * segment, which is not packed, is then a smaller share of it. Not smaller: each sealed segment
+ * also costs its object and header. For the agent's raw ring (900 of 3600 rows held), when each
+ * sealed segment still had a buffer and a view of its own, 36-row segments used as much memory
+ * at 1,000 containers as 120, and 60 the least (apps/agent README). A ring of at most 8 rows is
+ * one segment.
  */
 export function segmentRowsFor(maxRows: number, heldRows = maxRows): number {
   if (maxRows <= 8) return maxRows;
@@ -64,9 +65,10 @@ export class ColumnRing {
    * the newest segment, or at the start once the oldest ones there were dropped, and the arena
    * grows (copying what it holds) only when neither has room. One buffer and one view for all of
    * a ring's sealed segments, not one each: a buffer and a view cost about 350 bytes besides the
-   * data (V8's objects, malloc's backing-store records), and at 1,000 containers the V8 heap of
-   * an agent with them grew to 80-90 MB, against 50-60 without (apps/agent README). Drops and
-   * seals come in step, so a ring in its steady state allocates nothing.
+   * data (V8's objects, malloc's backing-store records); at 1,000 containers an agent with them
+   * held 47.5 MB of glibc heap and 60.5 MB of V8 pages (with minutes of 80-110), against 33.9 and
+   * 52.8 MB without (apps/agent README). Drops and seals come in step, so a ring in its steady
+   * state allocates nothing.
    */
   private arena: DataView | null = null;
   /**
@@ -245,11 +247,8 @@ export class ColumnRing {
       } else if (this.ownBuffers) this.keep(freed);
     }
     if (this.size === 0) {
-      this.segments = [];
-      this.head = 0;
-      this.spare = null;
-      this.arena = null;
-      this.pool = [];
+      this.reset();
+      this.dropped = true;
     }
   }
 
@@ -344,7 +343,7 @@ export class ColumnRing {
     }
     // Room to spare only where buffers come back: a ring still filling keeps what it seals.
     const spare = this.dropped ? bytes / 8 : 0;
-    return new ArrayBuffer(Math.ceil((bytes + spare) / 8) * 8);
+    return new ArrayBuffer(roundUp8(bytes + spare));
   }
 
   /** Keeps a freed sealed segment for a later seal: the two largest freed. */
@@ -392,7 +391,7 @@ export class ColumnRing {
     let live = 0;
     for (let i = 0; i < sealed; i++) live += this.segments[i]!.bytes;
     const need = live + bytes;
-    const capacity = Math.ceil((need + Math.max(need / 8, bytes)) / 8) * 8;
+    const capacity = roundUp8(need + Math.max(need / 8, bytes));
     const to = new DataView(new ArrayBuffer(capacity));
     const from = this.arena;
     let at = 0;

@@ -60,6 +60,11 @@ export const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const NO_TIMES = new Float64Array(0);
 const NO_VALUES = new Float32Array(0);
 
+/** `bytes` rounded up to a multiple of 8: where sealed segments and their Float64 times start. */
+export function roundUp8(bytes: number): number {
+  return Math.ceil(bytes / 8) * 8;
+}
+
 /** How a segment packs, and the bytes it needs: from `planSegment`, for `writeSegment`. */
 export interface SegmentPlan {
   bytes: number;
@@ -183,7 +188,7 @@ export function planSegment(
   const topAt = take(narrow, 1);
   const narrowAt = take(narrow * rows * 3, 1);
   return {
-    bytes: Math.ceil(offset / 8) * 8,
+    bytes: roundUp8(offset),
     wholeMs,
     timeBase: wholeMs ? base : 0,
     full,

@@ -181,6 +181,31 @@ describe('createRemoteWriter', () => {
     expect(again.stats()).toMatchObject({ caughtUpSamples: 12, sentSamples: 4, ackedMs: 10 });
   });
 
+  it('tells the catch-up from which round on the queue dropped rounds', async () => {
+    const r = await receiver([]);
+    const asked: (number | undefined)[][] = [];
+    const catchUp = {
+      // biome-ignore lint/correctness/useYield: history holds nothing here; only the ask counts
+      async *batches(after: number, before: number, _signal: AbortSignal, resumeFrom?: number) {
+        asked.push([after, before, resumeFrom]);
+      },
+    };
+    // Round 2 acknowledged before a restart; this agent's rounds 3 to 6, the queue holding two:
+    // 3 and 4 dropped. A restarted agent's first round can lie within half an interval of the
+    // acknowledged one, where the catch-up would otherwise skip its rows as the acked round's.
+    await using w = writer(r.url, [], { ackedMs: 2, maxQueuedSamples: 4, catchUp });
+    for (const t of [3, 4, 5, 6]) w.push(round(t));
+    await w.flush();
+    // Later drops start from their own oldest round.
+    for (const t of [7, 8, 9]) w.push(round(t));
+    await w.flush();
+    expect(asked).toEqual([
+      [2, 5, 3],
+      [6, 8, 7],
+    ]);
+    expect(w.stats().ackedMs).toBe(9);
+  });
+
   it('asks no catch-up without a gap, and without an acknowledged round to start from', async () => {
     const r = await receiver([]);
     const asked: number[] = [];

@@ -114,6 +114,8 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
   let running: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let overflowLogged = false;
+  /** The oldest round the queue dropped since the last catch-up began (null: none). */
+  let droppedFromMs: number | null = null;
 
   const sleep = (ms: number, signal: AbortSignal) =>
     new Promise<void>((resolve) => {
@@ -180,17 +182,24 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
   async function catchUp(source: CatchUpSource, signal: AbortSignal): Promise<boolean> {
     const from = stats.ackedMs!;
     const to = queue[0]!.timeMs;
+    const dropped = droppedFromMs;
+    droppedFromMs = null;
+    // Not caught up after all: the rounds dropped before are still to be asked for.
+    const unfinished = () => {
+      if (dropped !== null) droppedFromMs = Math.min(dropped, droppedFromMs ?? dropped);
+      return false;
+    };
     try {
-      for await (const batch of source.batches(from, to, signal)) {
-        if (!(await sendBatch(batch, signal))) return false;
+      for await (const batch of source.batches(from, to, signal, dropped ?? undefined)) {
+        if (!(await sendBatch(batch, signal))) return unfinished();
       }
     } catch (error) {
-      if (signal.aborted) return false;
+      if (signal.aborted) return unfinished();
       options.log(
         `remote write to ${redact(options.target.url)}: catching up from history failed (${(error as Error).message}); those rounds are a gap`,
       );
     }
-    return !signal.aborted;
+    return signal.aborted ? unfinished() : true;
   }
 
   async function sendAll(signal: AbortSignal): Promise<void> {
@@ -298,6 +307,7 @@ export function createRemoteWriter(options: RemoteWriterOptions): RemoteWriter {
       const old = queue.shift()!;
       stats.queuedSamples -= old.samples;
       dropped += old.samples;
+      droppedFromMs ??= old.timeMs;
     }
     if (dropped > 0) {
       gap = true;

@@ -196,6 +196,44 @@ describe('createHistoryCatchUp', () => {
     ).toHaveLength(1);
   });
 
+  it("sends a restarted agent's first round that came within half an interval of the last one", async () => {
+    const { history, samples } = rounds();
+    // The agent restarted 417 ms after round 10: its first round's rows are at T0 + 10_420 (the
+    // host) and + 10_422 (container a), within half an interval of round 10's.
+    const k = 10.417;
+    history.appendSample({
+      system: computeSystemMetrics(systemReading(10), systemReading(k)),
+      containers: [computeContainerMetrics(containerReading('a', 10), containerReading('a', k))],
+    });
+    const catchUp = createHistoryCatchUp({
+      history,
+      kinds,
+      latest: () => samples.at(-1)!,
+      intervalMs: 1000,
+      maxBatchSamples: 10_000,
+      log: () => {},
+    });
+    const signal = AbortSignal.timeout(5000);
+    const timesOf = (batches: Awaited<ReturnType<typeof collect>>) =>
+      [...new Set(batches.flatMap((b) => b.series.map((s) => s.samples[0]!.timestampMs)))].sort();
+    // Up to the new agent's first live round (its start, T0 + 10_417), queued, not caught up.
+    const first = await collect(catchUp.batches(T0 + 2003, T0 + 10_417, signal));
+    expect(timesOf(first).at(-1)).toBe(T0 + 10_005);
+    // That round then dropped by the queue, or the agent stopped before sending it: the next
+    // catch-up starts from the acknowledged time and must still send it, and nothing twice.
+    const ack = first.at(-1)!.ackMs;
+    expect(timesOf(await collect(catchUp.batches(ack, T0 + 20_000, signal)))).toEqual([
+      T0 + 10_420,
+      T0 + 10_422,
+    ]);
+    // After a live round 10 acknowledged (its start): the rows of that round are skipped, and
+    // the dropped round's are sent when the queue says where they start.
+    expect(await collect(catchUp.batches(T0 + 10_000, T0 + 20_000, signal))).toEqual([]);
+    expect(
+      timesOf(await collect(catchUp.batches(T0 + 10_000, T0 + 20_000, signal, T0 + 10_417))),
+    ).toEqual([T0 + 10_420, T0 + 10_422]);
+  });
+
   it('stops between windows when its signal aborts', async () => {
     const { history, samples } = rounds();
     const catchUp = createHistoryCatchUp({

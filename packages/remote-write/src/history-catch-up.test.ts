@@ -109,6 +109,22 @@ function rounds(maxAgeMs = 3_600_000) {
   return { history, samples };
 }
 
+/** A catch-up over `history` at 1 s, its labels from the last of `samples`. */
+function catchUpOver(
+  { history, samples }: ReturnType<typeof rounds>,
+  maxBatchSamples: number,
+  log: (line: string) => void = () => {},
+) {
+  return createHistoryCatchUp({
+    history,
+    kinds,
+    latest: () => samples.at(-1)!,
+    intervalMs: 1000,
+    maxBatchSamples,
+    log,
+  });
+}
+
 const key = (s: RemoteSeries) =>
   s.labels
     .filter((l) => l.name !== 'instance')
@@ -177,16 +193,9 @@ describe('createHistoryCatchUp', () => {
   });
 
   it('sends nothing older than history keeps raw, saying so in one line', async () => {
-    const { history, samples } = rounds(4500);
+    const loaded = rounds(4500);
     const log: string[] = [];
-    const catchUp = createHistoryCatchUp({
-      history,
-      kinds,
-      latest: () => samples.at(-1)!,
-      intervalMs: 1000,
-      maxBatchSamples: 10_000,
-      log: (l) => log.push(l),
-    });
+    const catchUp = catchUpOver(loaded, 10_000, (l) => log.push(l));
     const batches = await collect(catchUp.batches(T0, T0 + 10_000, AbortSignal.timeout(5000)));
     const times = new Set(batches.flatMap((b) => b.series.map((s) => s.samples[0]!.timestampMs)));
     expect(Math.min(...times)).toBe(T0 + 7003);
@@ -197,22 +206,15 @@ describe('createHistoryCatchUp', () => {
   });
 
   it("sends a restarted agent's first round that came within half an interval of the last one", async () => {
-    const { history, samples } = rounds();
+    const loaded = rounds();
     // The agent restarted 417 ms after round 10: its first round's rows are at T0 + 10_420 (the
     // host) and + 10_422 (container a), within half an interval of round 10's.
     const k = 10.417;
-    history.appendSample({
+    loaded.history.appendSample({
       system: computeSystemMetrics(systemReading(10), systemReading(k)),
       containers: [computeContainerMetrics(containerReading('a', 10), containerReading('a', k))],
     });
-    const catchUp = createHistoryCatchUp({
-      history,
-      kinds,
-      latest: () => samples.at(-1)!,
-      intervalMs: 1000,
-      maxBatchSamples: 10_000,
-      log: () => {},
-    });
+    const catchUp = catchUpOver(loaded, 10_000);
     const signal = AbortSignal.timeout(5000);
     const timesOf = (batches: Awaited<ReturnType<typeof collect>>) =>
       [...new Set(batches.flatMap((b) => b.series.map((s) => s.samples[0]!.timestampMs)))].sort();
@@ -235,15 +237,8 @@ describe('createHistoryCatchUp', () => {
   });
 
   it('stops between windows when its signal aborts', async () => {
-    const { history, samples } = rounds();
-    const catchUp = createHistoryCatchUp({
-      history,
-      kinds,
-      latest: () => samples.at(-1)!,
-      intervalMs: 1000,
-      maxBatchSamples: 100,
-      log: () => {},
-    });
+    const loaded = rounds();
+    const catchUp = catchUpOver(loaded, 100);
     const batches = await collect(catchUp.batches(T0, T0 + 10_000, AbortSignal.abort()));
     expect(batches).toEqual([]);
   });

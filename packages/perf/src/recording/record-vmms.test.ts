@@ -92,6 +92,9 @@ describe.runIf(process.platform === 'linux')(
             filesystems: { enabled: false },
             processes: { enabled: false },
             vms: {
+              // Not a test of timeouts: a loaded machine once took 1.95 s for `virsh`, and a call
+              // cut off by its deadline is not a reply the replay can give back.
+              timeout: '10s',
               qemu: { enabled: false },
               cloudHypervisor: { socketDir: chDir },
               firecracker: { socketDir: fcDir },

@@ -179,20 +179,16 @@ describe(`checkpoints off the event loop (${driver.name})`, () => {
     db.close();
   });
 
-  it('a history of small flushes keeps the checkpoint in the commit (no worker)', async () => {
+  it('by default, a history of small flushes keeps the checkpoint in the commit (no worker)', async () => {
     const path = join(dir, 'h.db');
-    const h = await openSqliteHistory({
-      path,
-      flushIntervalMs: 0,
-      checkpointWorkerFromChunks: 500,
-    });
+    const h = await openSqliteHistory({ path, flushIntervalMs: 0 });
     const sizes: number[] = [];
     for (let f = 0; f < 5; f++) {
       append(h.store, f * 10, 10, 20);
       await h.flush();
       sizes.push(walBytes(path));
     }
-    // Flushes of 20 series, under 500: no worker restarts the WAL after each one, it
+    // Flushes of 20 series, under the default 500: no worker restarts the WAL after each one, it
     // grows towards SQLite's 1,000 pages (the worker's test above holds it at one flush).
     expect(sizes[4]).toBeGreaterThan(sizes[0]! * 2);
     await h.close();

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { fieldsOf } from '../dist/index.js';
+import { fieldsOf, seriesKey } from '../dist/index.js';
 import { openSqliteHistory } from '../dist/sqlite.js';
 import { printTable } from './constructed-load.js';
 import { agentLiveConfig, idleContainerRow } from './synthesize-history.js';
@@ -28,30 +28,17 @@ async function run(fromChunks) {
       config: agentLiveConfig(1),
       checkpointWorkerFromChunks: fromChunks,
     });
-    const fields = fieldsOf('container');
-    const values = new Array(fields.length).fill(0);
-    const metrics = Array.from({ length: 100 }, (_, c) => ({
-      ...Object.fromEntries(fields.map((f) => [f, 0])),
-      id: `k${c}`,
-      name: `k${c}`,
-      labels: {},
-      timestamp: 0,
-      monotonicMs: 0,
-    }));
+    const keys = Array.from({ length: 100 }, (_, i) => seriesKey('container', `c${i}`));
+    const values = new Array(fieldsOf('container').length).fill(0);
     const start = Date.now() - minutes * 60_000;
     const flushes = [];
     let delayMs = 0;
     let walBytes = 0;
     for (let s = 0; s < minutes * 60; s++) {
       const t = start + s * 1000;
-      metrics.forEach((m, i) => {
-        idleContainerRow(values, t, i);
-        fields.forEach((f, j) => {
-          m[f] = values[j];
-        });
-        m.timestamp = m.monotonicMs = t;
-      });
-      h.store.appendSample({ containers: metrics });
+      for (let i = 0; i < keys.length; i++)
+        h.store.appendValues(keys[i], t, idleContainerRow(values, t, i));
+      h.store.sweep(t);
       if (s % 10 !== 9) continue;
       // A monitor per flush: one enabled again counts the time it was off as a delay.
       const monitor = monitorEventLoopDelay({ resolution: 1 });

@@ -91,6 +91,14 @@ describe.skipIf(!needs.ready)(`dashboard time range, max lines and zoom (${needs
     await page.locator('#container-chart-cpu').screenshot({ path: shot });
     await keepArtifact(shot, 'range-1h-max.png');
 
+    // Live samples follow history's last bin, which starts up to a bin (6 s) before them: the
+    // first one widens the axis at once. Wait for it, so that during the drag the axis grows
+    // only with time.
+    const historyEnd = (await dashboardXAxis(page, 'container', 'cpu'))!.max;
+    await expect
+      .poll(async () => (await dashboardXAxis(page, 'container', 'cpu'))?.max, { timeout: 10_000 })
+      .toBeGreaterThan(historyEnd);
+
     // Drag across the middle of the chart: the group zooms to that window, the axis changes.
     const measuredAt = Date.now();
     const before = await dashboardXAxis(page, 'container', 'cpu');

@@ -43,4 +43,23 @@ describe('resolveSeries', () => {
     }));
     expect(() => resolveSeries('container:zz', many)).toThrow(/c19 and 10 more\)$/);
   });
+
+  it('lists the series closest to a misspelt name first, so a long list still shows it', () => {
+    const many: KnownSeries[] = Array.from({ length: 60 }, (_, i) => ({
+      key: `container:a6e0${i}`,
+      kind: 'container',
+      id: `a6e0${i}`,
+      name: `a6e0${i}`,
+    }));
+    many.push({ key: 'container:/shop-web', kind: 'container', id: '/shop-web', name: 'shop-web' });
+    many.push({ key: 'vm:shop-wex', kind: 'vm', id: 'shop-wex', name: 'shop-wex' });
+    // A prefix of the name, then a part of it; a series of another kind is not moved up.
+    expect(() => resolveSeries('container:shop-wbe', many)).toThrow(
+      /\(known: container:\/shop-web \(shop-web\), container:a6e00, .* and 42 more\)$/,
+    );
+    expect(() => resolveSeries('container:web', many)).toThrow(/\(known: container:\/shop-web /);
+    // One letter in common is not closeness: the order stays as the history gave it.
+    expect(() => resolveSeries('container:ax', many)).toThrow(/\(known: container:a6e00, /);
+    expect(() => resolveSeries('container:shx', many)).toThrow(/\(known: container:a6e00, /);
+  });
 });

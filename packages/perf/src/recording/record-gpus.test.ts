@@ -10,8 +10,10 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { GpuReading } from '@arcbox/perf-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSources } from '../config/resolve-sources.js';
@@ -68,14 +70,23 @@ while :; do cat ${join(fixtures, 'query-gpu-a10g-t4.csv')}; sleep 0.1; done
       );
       chmodSync(join(bin, 'nvidia-smi'), 0o755);
     });
-    afterAll(() => {
-      sleeper?.kill('SIGKILL');
+    afterAll(async () => {
+      // A cgroup with a process in it (even one killed but not yet reaped) cannot be removed:
+      // wait for the exit, or every run leaves its /docker/<id> behind.
+      if (sleeper && sleeper.exitCode === null && sleeper.signalCode === null) {
+        const exited = once(sleeper, 'exit');
+        sleeper.kill('SIGKILL');
+        await exited;
+      }
       for (const d of made.reverse()) {
-        for (let i = 0; i < 50; i++) {
+        for (let i = 0; ; i++) {
           try {
             rmdirSync(d);
             break;
-          } catch {}
+          } catch (e) {
+            if (i === 50) throw e;
+            await sleep(20);
+          }
         }
       }
       rmSync(dir, { recursive: true, force: true });

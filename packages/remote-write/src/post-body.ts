@@ -1,5 +1,4 @@
 import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 
 export interface PostReply {
   status: number;
@@ -11,18 +10,20 @@ export interface PostReply {
  * POSTs `body` to `url` with node:http(s) and reads at most `maxBytes` of the reply. The writer's
  * default transport: a push every few seconds through `fetch` (undici) cost about 8 ms of CPU a
  * request against 1.5 ms for the same POST through node:http, and loading undici some tens of
- * MB of RSS (tried on 200 KB bodies to a local server). Rejects on a network error or when
+ * MB of RSS (tried on 200 KB bodies to a local server). node:https is loaded with the first
+ * https URL: loading it (and node:tls with it) costs about 2 MB of RSS, which an agent that
+ * pushes over plain http, or not at all, has no use for. Rejects on a network error or when
  * `signal` aborts, as fetch does.
  */
-export function postBody(
+export async function postBody(
   url: URL,
   headers: Readonly<Record<string, string>>,
   body: Buffer,
   maxBytes: number,
   signal: AbortSignal,
 ): Promise<PostReply> {
+  const send = url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
   return new Promise((resolve, reject) => {
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(
       url,
       { method: 'POST', headers: { ...headers, 'content-length': String(body.length) }, signal },

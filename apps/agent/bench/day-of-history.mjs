@@ -2,8 +2,12 @@
 // system and 100 containers (the history benchmark's constructed load, ids of the cgroups made
 // here, ending now), then the agent starts on it, loads it and samples those cgroups at 1 Hz.
 // Reported: RSS and CPU each minute. (Issue 6's 128 MB goal, for a process holding the history,
-// is measured by packages/history/bench/memory.bench.mjs; this is everything the agent adds.) Run: node apps/agent/bench/day-of-history.mjs (as root; builds first).
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+// is measured by packages/history/bench/memory.bench.mjs; this is everything the agent adds.)
+// ARCBOX_BENCH_VARIANTS='name|flags;...' runs one agent per variant at once, each on its own copy
+// of the day, with those Node flags after the agent's own (the last of a flag wins), so a change
+// of flags is measured side by side on the same machine's load.
+// Run: node apps/agent/bench/day-of-history.mjs (as root; builds first).
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteHistory } from '@arcbox/perf-history/sqlite';
@@ -18,6 +22,10 @@ import {
 } from './support/bench-support.mjs';
 
 const minutes = Number(process.env.ARCBOX_BENCH_MINUTES ?? 3);
+const variants = (process.env.ARCBOX_BENCH_VARIANTS ?? 'agent|').split(';').map((v) => {
+  const [name, flags] = v.split('|');
+  return { name, flags: flags ? flags.split(' ') : [] };
+});
 if (!canMakeCgroups) {
   console.log('skipped: needs root and a cgroup tree to make 100 cgroups');
   process.exit(0);
@@ -28,7 +36,7 @@ const cgroups = await makeCgroups(prefix, 100);
 const dir = await mkdtemp(join(tmpdir(), 'arcbox-day-'));
 const stateDir = join(dir, 'state');
 await mkdir(stateDir);
-let agent;
+const agents = [];
 try {
   const filled = performance.now();
   const history = await openSqliteHistory({
@@ -60,30 +68,42 @@ try {
   await history.close();
   const fillSeconds = (performance.now() - filled) / 1000;
 
-  agent = await startAgent(
-    `interval: 1s\nsources:\n  containers: { discover: false, paths: ["/${prefix}-*"] }\nhistory: { flushInterval: 10s }\n`,
-    { stateDir },
-  );
-  const series = (await (await fetch(`${agent.url}/api/v1/series`)).json()).series.length;
-  const rows = [['minute', 'RSS (MB)', 'CPU % of a core']];
-  let c0 = cpuSeconds(agent.child.pid);
+  // Each variant on its own copy of the day: agents do not share a database.
+  for (const [i, v] of variants.entries()) {
+    const own = join(dir, `state-${i}`);
+    await cp(stateDir, own, { recursive: true });
+    v.agent = await startAgent(
+      `interval: 1s\nsources:\n  containers: { discover: false, paths: ["/${prefix}-*"] }\nhistory: { flushInterval: 10s }\n`,
+      { stateDir: own, nodeArgs: v.flags },
+    );
+    agents.push(v.agent);
+  }
+  const first = variants[0].agent;
+  const series = (await (await fetch(`${first.url}/api/v1/series`)).json()).series.length;
+  const rows = [
+    ['minute', ...variants.flatMap((v) => [`${v.name}: RSS (MB)`, `${v.name}: CPU % of a core`])],
+  ];
+  let c0 = variants.map((v) => cpuSeconds(v.agent.child.pid));
   for (let m = 1; m <= minutes; m++) {
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, 60_000));
-    const c1 = cpuSeconds(agent.child.pid);
+    const c1 = variants.map((v) => cpuSeconds(v.agent.child.pid));
+    const seconds = (performance.now() - t0) / 1000;
     rows.push([
       String(m),
-      (rssBytes(agent.child.pid) / 1e6).toFixed(1),
-      ((100 * (c1 - c0)) / ((performance.now() - t0) / 1000)).toFixed(2),
+      ...variants.flatMap((v, i) => [
+        (rssBytes(v.agent.child.pid) / 1e6).toFixed(1),
+        ((100 * (c1[i] - c0[i])) / seconds).toFixed(2),
+      ]),
     ]);
     c0 = c1;
   }
   console.log(
-    `the whole agent (collectors, server, SQLite) on a day of history: system + 100 containers at 1 Hz, default tiers, filled in ${fillSeconds.toFixed(0)} s, ${series} series loaded`,
+    `the whole agent (collectors, server, SQLite) on a day of history: system + 100 containers at 1 Hz, default tiers, filled in ${fillSeconds.toFixed(0)} s, ${series} series loaded${variants.length > 1 ? `; variants: ${variants.map((v) => `${v.name} (${v.flags.join(' ') || 'no extra flags'})`).join(', ')}` : ''}`,
   );
   table(rows);
 } finally {
-  await agent?.stop();
+  for (const a of agents) await a.stop();
   await cgroups.remove();
   await rm(dir, { recursive: true, force: true });
 }

@@ -28,12 +28,12 @@ if (built !== 0) {
   process.exit(typeof built === 'number' ? built : 1);
 }
 
-// A young generation of 4 MiB semi-spaces from the start (see apps/agent/README.md, Node flags).
+// A young generation of 2 MiB semi-spaces from the start (see apps/agent/README.md, Node flags).
 const agent = spawn(
   process.execPath,
   [
-    '--min-semi-space-size=4',
-    '--max-semi-space-size=4',
+    '--min-semi-space-size=2',
+    '--max-semi-space-size=2',
     join(root, 'apps', 'agent', 'dist', 'main.js'),
     ...process.argv.slice(2),
   ],

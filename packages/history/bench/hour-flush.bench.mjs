@@ -73,7 +73,7 @@ if (process.argv[2] === '--child') {
       // The agent's young generation (its service files' flags).
       const out = execFileSync(
         process.execPath,
-        ['--min-semi-space-size=4', '--max-semi-space-size=4', self, '--child', dist],
+        ['--min-semi-space-size=2', '--max-semi-space-size=2', self, '--child', dist],
         { encoding: 'utf8', maxBuffer: 1 << 20 },
       );
       const x = JSON.parse(out);

@@ -1,7 +1,7 @@
 // 24 h at 1 Hz of system + 100 containers in the default store (1 s for 1 h, 1 min for 24 h,
 // 1 h for 30 days). Goals: < 128 MB resident for the whole process, <= 8 bytes per stored value.
 // Each figure comes from a fresh process: the store with Node's default flags, the store with
-// V8's young generation stopped at 4 MiB semi-spaces as the agent does (apps/agent
+// V8's young generation stopped at 2 MiB semi-spaces as the agent does (apps/agent
 // src/runtime/young-generation.ts: --semi-space-growth-factor=1 once it is that big), and the
 // same load with a store that
 // keeps nothing (what the load generator itself costs), and the original's way (a plain queue of
@@ -82,7 +82,7 @@ if (mode === undefined) {
   process.stdout.write(JSON.stringify({ ...stats, rss: m.rss, heapTotal: m.heapTotal, fillMs }));
 }
 
-/** Appends through `store`, stopping the young generation's growth at 8 MiB as the agent does. */
+/** Appends through `store`, stopping the young generation's growth at 4 MiB as the agent does. */
 function capYoungGeneration(store) {
   let stopped = false;
   let k = 0;
@@ -92,7 +92,7 @@ function capYoungGeneration(store) {
       k += 1;
       if (stopped || k % 10 !== 0) return;
       const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
-      if (young.space_size >= 8 * 2 ** 20) {
+      if (young.space_size >= 4 * 2 ** 20) {
         setFlagsFromString('--semi-space-growth-factor=1');
         stopped = true;
       }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The Node flags `pnpm start`, the systemd unit and the launchd plist start the agent with. */
-export const AGENT_NODE_FLAGS = ['--min-semi-space-size=4', '--max-semi-space-size=4'];
+export const AGENT_NODE_FLAGS = ['--min-semi-space-size=2', '--max-semi-space-size=2'];
 
 export const agentMain = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const base = '/sys/fs/cgroup';

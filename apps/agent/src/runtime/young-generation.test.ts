@@ -59,6 +59,20 @@ describe('capYoungGeneration', () => {
     expect(set).toEqual([STOP_YOUNG_GENERATION_GROWTH]);
   });
 
+  it('caps at 2 MiB semi-spaces (4 MiB of young generation) by default', () => {
+    let bytes = 3 * 2 ** 20;
+    const cap = capYoungGeneration({
+      checkEveryMs: 0,
+      execArgv: [],
+      nodeOptions: '',
+      setFlags: () => undefined,
+      newSpaceBytes: () => bytes,
+    });
+    expect(cap.check()).toBe(false);
+    bytes = 4 * 2 ** 20;
+    expect(cap.check()).toBe(true);
+  });
+
   it('leaves a young generation tuned by Node flags alone', () => {
     const set: string[] = [];
     const options = {

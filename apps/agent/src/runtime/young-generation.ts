@@ -12,7 +12,7 @@ export interface YoungGenerationCap {
 }
 
 export interface YoungGenerationCapOptions {
-  /** Largest semi-space, bytes; 4 MiB by default (8 MiB of young generation). */
+  /** Largest semi-space, bytes; 2 MiB by default (4 MiB of young generation). */
   semiSpaceBytes?: number;
   /** How often the size is looked at, ms; 10 s by default (0: only by `check`). */
   checkEveryMs?: number;
@@ -30,12 +30,14 @@ const newSpace = () =>
  * as objects keep surviving scavenges, which a process sampling every second does all day, and
  * keeps it: 32 MiB resident that a daemon allocating under a MiB a round has no use for (a
  * quarter of the RSS of a day of history for 100 containers). It is let grow to `semiSpaceBytes`
- * and then stopped there, since V8 reads the growth factor each time it would grow the space;
- * below a few MiB, a scavenge would come every round and copy the round's live readings each
- * time. Whoever tunes the young generation with Node flags (execArgv or NODE_OPTIONS) keeps
- * their own setting: then nothing is done. `pnpm start` and the service files start the agent
- * with `--min-semi-space-size=4 --max-semi-space-size=4` (only a flag can set the starting size,
- * which spares the scavenges of the first MiBs); this cap covers every other launch (the npm bin,
+ * and then stopped there, since V8 reads the growth factor each time it would grow the space.
+ * 2 MiB rather than 4: 5-7 MB less resident at 100 and 1,000 containers for 0.2-0.7 ms more
+ * of garbage collection a second (--trace-gc, apps/agent README, Node flags); at 1 MiB the
+ * scavenges of 1,000 containers cost 2.6 ms a second more. Whoever tunes the young generation
+ * with Node flags (execArgv or NODE_OPTIONS) keeps their own setting: then nothing is done.
+ * `pnpm start` and the service files start the agent with `--min-semi-space-size=2
+ * --max-semi-space-size=2` (only a flag can set the starting size, which spares the scavenges
+ * of the first MiB); this cap covers every other launch (the npm bin,
  * `node dist/main.js`) on Node 20; Node 24's V8 grows new space a page at a time even at
  * factor 1, so there it only slows the growth and the start flags are what bound it.
  */
@@ -45,7 +47,7 @@ export function capYoungGeneration(options: YoungGenerationCapOptions = {}): You
   const setFlags = options.setFlags ?? setFlagsFromString;
   const size = options.newSpaceBytes ?? newSpace;
   // The young generation is two semi-spaces.
-  const cap = 2 * (options.semiSpaceBytes ?? 4 * 2 ** 20);
+  const cap = 2 * (options.semiSpaceBytes ?? 2 * 2 ** 20);
   let stopped = execArgv.some((a) => TUNED.test(a)) || TUNED.test(nodeOptions);
   let timer: NodeJS.Timeout | null = null;
   const check = () => {

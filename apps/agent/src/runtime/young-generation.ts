@@ -33,7 +33,7 @@ const newSpace = () =>
  * and then stopped there, since V8 reads the growth factor each time it would grow the space.
  * 2 MiB rather than 4: 5-7 MB less resident at 100 and 1,000 containers for 0.2-0.7 ms more
  * of garbage collection a second (--trace-gc, apps/agent README, Node flags); at 1 MiB the
- * scavenges of 1,000 containers cost 2.6 ms a second more. Whoever tunes the young generation
+ * scavenges of 1,000 containers cost 1.4-2.7 ms a second more. Whoever tunes the young generation
  * with Node flags (execArgv or NODE_OPTIONS) keeps their own setting: then nothing is done.
  * `pnpm start` and the service files start the agent with `--min-semi-space-size=2
  * --max-semi-space-size=2` (only a flag can set the starting size, which spares the scavenges

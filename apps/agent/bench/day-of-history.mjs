@@ -3,9 +3,10 @@
 // here, ending now), then the agent starts on it, loads it and samples those cgroups at 1 Hz.
 // Reported: RSS and CPU each minute. (Issue 6's 128 MB goal, for a process holding the history,
 // is measured by packages/history/bench/memory.bench.mjs; this is everything the agent adds.)
-// ARCBOX_BENCH_VARIANTS='name|flags;...' runs one agent per variant at once, each on its own copy
-// of the day, with those Node flags after the agent's own (the last of a flag wins), so a change
-// of flags is measured side by side on the same machine's load.
+// ARCBOX_BENCH_VARIANTS='name|flags|main.js;...' runs one agent per variant at once, each on its
+// own copy of the day, with those Node flags after the agent's own (the last of a flag wins) and
+// that build's main.js (empty: this checkout's), so a change is measured side by side on the same
+// machine's load.
 // Run: node apps/agent/bench/day-of-history.mjs (as root; builds first).
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,8 +24,8 @@ import {
 
 const minutes = Number(process.env.ARCBOX_BENCH_MINUTES ?? 3);
 const variants = (process.env.ARCBOX_BENCH_VARIANTS ?? 'agent|').split(';').map((v) => {
-  const [name, flags] = v.split('|');
-  return { name, flags: flags ? flags.split(' ') : [] };
+  const [name, flags, main] = v.split('|');
+  return { name, flags: flags ? flags.split(' ') : [], main: main || undefined };
 });
 if (!canMakeCgroups) {
   console.log('skipped: needs root and a cgroup tree to make 100 cgroups');
@@ -74,7 +75,7 @@ try {
     await cp(stateDir, own, { recursive: true });
     v.agent = await startAgent(
       `interval: 1s\nsources:\n  containers: { discover: false, paths: ["/${prefix}-*"] }\nhistory: { flushInterval: 10s }\n`,
-      { stateDir: own, nodeArgs: v.flags },
+      { stateDir: own, nodeArgs: v.flags, main: v.main },
     );
     agents.push(v.agent);
   }
@@ -99,7 +100,7 @@ try {
     c0 = c1;
   }
   console.log(
-    `the whole agent (collectors, server, SQLite) on a day of history: system + 100 containers at 1 Hz, default tiers, filled in ${fillSeconds.toFixed(0)} s, ${series} series loaded${variants.length > 1 ? `; variants: ${variants.map((v) => `${v.name} (${v.flags.join(' ') || 'no extra flags'})`).join(', ')}` : ''}`,
+    `the whole agent (collectors, server, SQLite) on a day of history: system + 100 containers at 1 Hz, default tiers, filled in ${fillSeconds.toFixed(0)} s, ${series} series loaded${variants.length > 1 ? `; variants: ${variants.map((v) => `${v.name} (${[...v.flags, v.main ?? 'this build'].join(' ')})`).join(', ')}` : ''}`,
   );
   table(rows);
 } finally {

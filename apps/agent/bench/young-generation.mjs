@@ -5,17 +5,7 @@
 // over ARCBOX_BENCH_SECONDS (default 150 in all). The resident memory the sizes save is what
 // day-of-history.mjs and side-by-side.mjs measure with the same flags (their VARIANTS).
 // Run: node apps/agent/bench/young-generation.mjs (as root, after pnpm build).
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  agentMain,
-  canMakeCgroups,
-  freePort,
-  makeCgroups,
-  table,
-} from './support/bench-support.mjs';
+import { canMakeCgroups, makeCgroups, startAgent, table } from './support/bench-support.mjs';
 
 const n = Number(process.env.ARCBOX_BENCH_SIZE ?? 100);
 const seconds = Number(process.env.ARCBOX_BENCH_SECONDS ?? 150);
@@ -35,22 +25,20 @@ const groups = await makeCgroups(prefix, n);
 const agents = [];
 try {
   for (const mib of sizes) {
-    const dir = await mkdtemp(join(tmpdir(), 'arcbox-young-'));
-    const file = join(dir, 'agent.yaml');
-    await writeFile(
-      file,
-      `listen: 127.0.0.1:${await freePort()}\nstateDir: ${JSON.stringify(dir)}\ninterval: 1s\nsources:\n  containers: { discover: false, paths: ["/${prefix}-*"] }\n`,
-    );
     const flags = [`--min-semi-space-size=${mib}`, `--max-semi-space-size=${mib}`, '--trace-gc'];
-    const child = spawn(process.execPath, [...flags, agentMain, '--config', file], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    const agent = { mib, dir, child, start: performance.now(), young: [0, 0], full: [0, 0] };
+    const { child, stop } = await startAgent(
+      `interval: 1s\nsources:\n  containers: { discover: false, paths: ["/${prefix}-*"] }\n`,
+      { nodeArgs: flags, stdout: true },
+    );
+    const start = performance.now();
+    const agent = { mib, stop, young: [0, 0], full: [0, 0] };
     let rest = '';
     child.stdout.on('data', (chunk) => {
       const lines = (rest + chunk).split('\n');
       rest = lines.pop();
-      if (performance.now() - agent.start < warmup * 1000) return;
+      // Each agent's own window: the agents start one after another.
+      const at = performance.now() - start;
+      if (at < warmup * 1000 || at > seconds * 1000) return;
       for (const line of lines) {
         const m = GC_LINE.exec(line);
         if (!m) continue;
@@ -61,7 +49,8 @@ try {
     });
     agents.push(agent);
   }
-  await new Promise((r) => setTimeout(r, seconds * 1000));
+  // The last agent started last: its window ends last.
+  await new Promise((r) => setTimeout(r, seconds * 1000 + 500));
   const span = seconds - warmup;
   console.log(
     `${n} cgroups, 1 Hz, history, default rules; garbage collections of each agent over ${span} s after ${warmup} s (--trace-gc)`,
@@ -85,10 +74,6 @@ try {
     ]),
   ]);
 } finally {
-  for (const a of agents) {
-    a.child.kill('SIGTERM');
-    if (a.child.exitCode === null) await new Promise((r) => a.child.once('exit', r));
-    await rm(a.dir, { recursive: true, force: true });
-  }
+  for (const a of agents) await a.stop();
   await groups.remove();
 }

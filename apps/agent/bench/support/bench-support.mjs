@@ -98,8 +98,14 @@ export function rssBytes(pid) {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024;
 }
 
-/** Starts the built agent with `config` (YAML) on a free port; `stateDir` defaults to a fresh one. */
-export async function startAgent(config, { stateDir, main = agentMain, nodeArgs = [] } = {}) {
+/**
+ * Starts the built agent with `config` (YAML) on a free port; `stateDir` defaults to a fresh one.
+ * With `stdout`, the child's standard output is a pipe to read (`--trace-gc` writes there).
+ */
+export async function startAgent(
+  config,
+  { stateDir, main = agentMain, nodeArgs = [], stdout = false } = {},
+) {
   const dir = await mkdtemp(join(tmpdir(), 'arcbox-bench-'));
   const port = await freePort();
   const file = join(dir, 'agent.yaml');
@@ -112,7 +118,7 @@ export async function startAgent(config, { stateDir, main = agentMain, nodeArgs 
     process.execPath,
     [...AGENT_NODE_FLAGS, ...nodeArgs, main, '--config', file],
     {
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', stdout ? 'pipe' : 'ignore', 'pipe'],
     },
   );
   let log = '';
